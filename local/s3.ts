@@ -1,0 +1,387 @@
+/**
+ * The local S3: s3rver behind a small verifying front.
+ *
+ * s3rver writes request bodies to disk as they arrive. The AWS SDK streams bodies of unknown
+ * length with the `aws-chunked` encoding and a trailing checksum, which s3rver does not
+ * understand, so it would store the chunk framing as object data. The front spools every
+ * request body, decodes aws-chunked, checks every digest the client sent (trailer or header
+ * checksums, Content-MD5, a hex x-amz-content-sha256, the decoded length) and only then hands a
+ * plain body to s3rver. A body that does not verify is answered with S3's own error and never
+ * reaches the store, so what is stored is always what was sent.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm, mkdir, unlink } from 'node:fs/promises'
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { PassThrough, Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import S3rver from 's3rver'
+import { AwsChunkedDecoder } from './aws-chunked.js'
+import { CHECKSUM_ALGORITHMS, type RunningChecksum } from './checksums.js'
+
+export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const
+
+export interface S3ServerOptions {
+  /** Where objects are kept; a fresh temp directory (removed on close) when omitted. */
+  directory?: string
+  /** Buckets to create before the server answers. */
+  buckets?: string[]
+}
+
+/** One request as the front saw it, for tests that assert what a client did (or did not) send. */
+export interface S3RequestRecord {
+  method: string
+  /** Path without the query string, e.g. `/bucket/key`. */
+  path: string
+  query: string
+  /** Decoded body bytes handed to the store. */
+  bytes: number
+  status: number
+  /** `aws-chunked` when the client framed the body that way. */
+  encoding?: string
+}
+
+export interface OpenUpload {
+  bucket: string
+  key: string
+  uploadId: string
+  initiated: Date
+}
+
+export interface LocalS3 {
+  endpoint: string
+  directory: string
+  readonly requests: S3RequestRecord[]
+  /** Multipart uploads begun and neither completed nor aborted. */
+  openUploads(): OpenUpload[]
+  close(): Promise<void>
+}
+
+class BodyRejected extends Error {
+  override name = 'BodyRejected'
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+interface SpooledBody {
+  file: string
+  size: number
+}
+
+/** Start s3rver and its verifying front on 127.0.0.1, each on a free port. */
+export async function startS3Server(options: S3ServerOptions = {}): Promise<LocalS3> {
+  const ownsDirectory = options.directory === undefined
+  const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'cdb-s3-')))
+  const spoolDir = await mkdtemp(path.join(tmpdir(), 'cdb-s3-spool-'))
+  await mkdir(directory, { recursive: true })
+
+  const store = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: (options.buckets ?? []).map(name => ({ name }))
+  })
+  const backend = await store.run()
+  const agent = new http.Agent({ keepAlive: true })
+  const requests: S3RequestRecord[] = []
+  let spoolCount = 0
+  const uploads = new Map<string, OpenUpload>()
+
+  /** s3rver has no AbortMultipartUpload: drop its parts and forget the upload. */
+  const abortUpload = (res: ServerResponse, uploadId: string): number => {
+    const upload = uploads.get(uploadId)
+    if (!upload) {
+      sendError(res, 404, 'NoSuchUpload', 'The specified upload does not exist.')
+      return 404
+    }
+    uploads.delete(uploadId)
+    void rm(path.join(directory, upload.bucket, '._S3rver_uploads', uploadId), {
+      recursive: true,
+      force: true
+    })
+    res.writeHead(204).end()
+    return 204
+  }
+
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: IncomingHttpHeaders,
+    body: Readable,
+    record: S3RequestRecord,
+    onSuccess?: (responseBody: string) => void
+  ): Promise<void> =>
+    new Promise(resolve => {
+      const upstream = http.request(
+        {
+          host: backend.address,
+          port: backend.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent
+        },
+        response => {
+          record.status = response.statusCode ?? 0
+          res.writeHead(response.statusCode ?? 502, response.headers)
+          const seen: Buffer[] = []
+          if (onSuccess) response.on('data', (chunk: Buffer) => seen.push(chunk))
+          response.pipe(res)
+          response.on('end', () => {
+            if (onSuccess && record.status === 200) onSuccess(Buffer.concat(seen).toString())
+            resolve()
+          })
+          response.on('error', () => resolve())
+        }
+      )
+      upstream.on('error', error => {
+        record.status = 502
+        if (!res.headersSent) sendError(res, 502, 'InternalError', error.message)
+        else res.destroy()
+        resolve()
+      })
+      body.pipe(upstream)
+    })
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local')
+    const record: S3RequestRecord = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.search.replace(/^\?/, ''),
+      bytes: 0,
+      status: 0
+    }
+    requests.push(record)
+    const [bucket = '', ...keyParts] = record.path.replace(/^\//, '').split('/')
+    const key = keyParts.join('/')
+    const uploadId = url.searchParams.get('uploadId')
+    if (req.method === 'GET' && key === '' && url.searchParams.has('uploads')) {
+      record.status = 200
+      listUploads(
+        res,
+        bucket,
+        [...uploads.values()].filter(u => u.bucket === bucket)
+      )
+      return
+    }
+    if (req.method === 'DELETE' && uploadId !== null) {
+      req.resume()
+      record.status = abortUpload(res, uploadId)
+      return
+    }
+    if (req.method === 'POST' && url.searchParams.has('uploads')) {
+      void forward(req, res, req.headers, req, record, body => {
+        const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1]
+        if (id) uploads.set(id, { bucket, key, uploadId: id, initiated: new Date() })
+      })
+      return
+    }
+    if (req.method === 'POST' && uploadId !== null) {
+      void forward(req, res, req.headers, req, record, () => uploads.delete(uploadId))
+      return
+    }
+    const hasBody =
+      (req.method === 'PUT' || req.method === 'POST') &&
+      (req.headers['transfer-encoding'] !== undefined ||
+        Number(req.headers['content-length'] ?? 0) > 0)
+    if (!hasBody) {
+      const passthrough = new PassThrough()
+      req.pipe(passthrough)
+      void forward(req, res, req.headers, passthrough, record)
+      return
+    }
+    if (isAwsChunked(req.headers)) record.encoding = 'aws-chunked'
+    const file = path.join(spoolDir, `body-${++spoolCount}`)
+    spool(req, file)
+      .then(async body => {
+        record.bytes = body.size
+        const headers = plainHeaders(req.headers, body.size)
+        const stream = createReadStream(body.file)
+        await forward(req, res, headers, stream, record)
+      })
+      .catch((error: unknown) => {
+        record.status = 400
+        if (error instanceof BodyRejected) sendError(res, 400, error.code, error.message)
+        else sendError(res, 400, 'IncompleteBody', String(error))
+      })
+      .finally(() => void unlink(file).catch(() => undefined))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    directory,
+    requests,
+    openUploads: () => [...uploads.values()],
+    async close(): Promise<void> {
+      await new Promise<void>(resolve => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      agent.destroy()
+      await store.close()
+      await rm(spoolDir, { recursive: true, force: true })
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true })
+    }
+  }
+}
+
+function isAwsChunked(headers: IncomingHttpHeaders): boolean {
+  const encoding = headers['content-encoding'] ?? ''
+  const sha = String(headers['x-amz-content-sha256'] ?? '')
+  return encoding.split(',').some(e => e.trim() === 'aws-chunked') || sha.startsWith('STREAMING-')
+}
+
+/** Write the request body to `file`, decoded and verified against every digest the client sent. */
+async function spool(req: IncomingMessage, file: string): Promise<SpooledBody> {
+  const chunked = isAwsChunked(req.headers)
+  const decoder = chunked ? new AwsChunkedDecoder() : undefined
+  const sha256 = createHash('sha256')
+  const md5 = createHash('md5')
+  const checksums = new Map<string, RunningChecksum>()
+  const declared = new Map<string, string>()
+  for (const [name, value] of Object.entries(req.headers)) {
+    const match = /^x-amz-checksum-(.+)$/.exec(name)
+    if (
+      match?.[1] &&
+      match[1] !== 'type' &&
+      match[1] !== 'algorithm' &&
+      typeof value === 'string'
+    ) {
+      declared.set(match[1], value)
+    }
+  }
+  for (const trailer of String(req.headers['x-amz-trailer'] ?? '').split(',')) {
+    const match = /^x-amz-checksum-(.+)$/.exec(trailer.trim().toLowerCase())
+    if (match?.[1]) declared.set(match[1], '')
+  }
+  for (const algorithm of declared.keys()) {
+    const make = CHECKSUM_ALGORITHMS[algorithm]
+    if (!make) {
+      throw new BodyRejected(
+        'InvalidRequest',
+        `This local S3 cannot verify x-amz-checksum-${algorithm}; send CRC32, CRC32C, SHA1 or SHA256.`
+      )
+    }
+    checksums.set(algorithm, make())
+  }
+
+  let size = 0
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      sha256.update(chunk)
+      md5.update(chunk)
+      for (const checksum of checksums.values()) checksum.update(chunk)
+      done(null, chunk)
+    }
+  })
+  const out = createWriteStream(file)
+  try {
+    if (decoder) await pipeline(req, decoder, tap, out)
+    else await pipeline(req, tap, out)
+  } catch (error) {
+    throw new BodyRejected('IncompleteBody', `Request body could not be read: ${String(error)}`)
+  }
+
+  const decodedLength = req.headers['x-amz-decoded-content-length']
+  if (chunked && decodedLength !== undefined && Number(decodedLength) !== size) {
+    throw new BodyRejected(
+      'IncompleteBody',
+      `x-amz-decoded-content-length is ${String(decodedLength)} but the chunks held ${size} bytes`
+    )
+  }
+  if (!chunked && req.headers['content-length'] !== undefined) {
+    if (Number(req.headers['content-length']) !== size) {
+      throw new BodyRejected('IncompleteBody', 'The body is shorter than its Content-Length')
+    }
+  }
+  for (const [algorithm, checksum] of checksums) {
+    const expected = declared.get(algorithm) || decoder?.trailers.get(`x-amz-checksum-${algorithm}`)
+    const actual = checksum.digest()
+    if (!expected) {
+      throw new BodyRejected(
+        'InvalidRequest',
+        `x-amz-checksum-${algorithm} was announced but not sent`
+      )
+    }
+    if (expected !== actual) {
+      throw new BodyRejected(
+        'BadDigest',
+        `The ${algorithm.toUpperCase()} you specified (${expected}) did not match the body (${actual}).`
+      )
+    }
+  }
+  const contentSha = String(req.headers['x-amz-content-sha256'] ?? '')
+  if (/^[0-9a-f]{64}$/i.test(contentSha) && contentSha.toLowerCase() !== sha256.digest('hex')) {
+    throw new BodyRejected(
+      'XAmzContentSHA256Mismatch',
+      'x-amz-content-sha256 does not match the body'
+    )
+  }
+  const contentMd5 = req.headers['content-md5']
+  if (typeof contentMd5 === 'string' && contentMd5 !== md5.digest('base64')) {
+    throw new BodyRejected('BadDigest', 'The Content-MD5 you specified did not match the body.')
+  }
+  return { file, size }
+}
+
+/** Headers for the decoded body: no aws-chunked framing left for s3rver to store. */
+function plainHeaders(headers: IncomingHttpHeaders, size: number): IncomingHttpHeaders {
+  const result: IncomingHttpHeaders = { ...headers }
+  const encodings = (headers['content-encoding'] ?? '')
+    .split(',')
+    .map(e => e.trim())
+    .filter(e => e !== '' && e !== 'aws-chunked')
+  if (encodings.length > 0) result['content-encoding'] = encodings.join(', ')
+  else delete result['content-encoding']
+  delete result['transfer-encoding']
+  delete result['x-amz-decoded-content-length']
+  delete result['x-amz-trailer']
+  if (String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')) {
+    result['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD'
+  }
+  result['content-length'] = String(size)
+  return result
+}
+
+/** ListMultipartUploads, which s3rver does not implement. */
+function listUploads(res: ServerResponse, bucket: string, open: OpenUpload[]): void {
+  const items = open
+    .map(
+      u =>
+        `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.uploadId}</UploadId>` +
+        `<Initiated>${u.initiated.toISOString()}</Initiated></Upload>`
+    )
+    .join('')
+  res.writeHead(200, { 'content-type': 'application/xml' })
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult><Bucket>${escapeXml(bucket)}</Bucket>` +
+      `<IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`
+  )
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&]/g, c => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-error-code': code })
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`
+  )
+}
