@@ -1,0 +1,177 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/engine/errors.js'
+import { parseDuration, parseSettings, type InputName } from '../src/engine/settings.js'
+
+const BASE: Partial<Record<InputName, string>> = {
+  application: 'web',
+  'deployment-group': 'staging',
+  bucket: 'my-bundles'
+}
+
+function parse(inputs: Partial<Record<InputName, string>>, base = BASE) {
+  const all = { ...base, ...inputs }
+  return parseSettings(name => all[name] ?? '', '/work/repo')
+}
+
+function problem(inputs: Partial<Record<InputName, string>>, base = BASE): string {
+  try {
+    parse(inputs, base)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error(`expected ${JSON.stringify(inputs)} to be refused`)
+}
+
+describe('parseSettings', () => {
+  it('applies the documented defaults', () => {
+    const s = parse({})
+    expect(s).toMatchObject({
+      command: 'deploy',
+      source: '/work/repo',
+      bundleType: 'zip',
+      autoRollback: 'on-failure',
+      wait: true,
+      timeoutSeconds: 3600,
+      onCancel: 'stop-and-rollback',
+      ignoreApplicationStopFailures: false,
+      keyPrefix: ''
+    })
+    expect(s.deploymentConfig).toBeUndefined()
+  })
+
+  it('normalises values users commonly write differently', () => {
+    const s = parse({
+      'bundle-type': 'TAR.GZ',
+      'file-exists-behavior': 'overwrite',
+      'key-prefix': '/releases',
+      source: 'build/../dist',
+      timeout: '1h30m',
+      wait: 'False'
+    })
+    expect(s.bundleType).toBe('tgz')
+    expect(s.fileExistsBehavior).toBe('OVERWRITE')
+    expect(s.keyPrefix).toBe('releases/')
+    expect(s.source).toBe('/work/repo/dist')
+    expect(s.timeoutSeconds).toBe(5400)
+    expect(s.wait).toBe(false)
+  })
+
+  it('reads an existing revision with its pins and bundle type', () => {
+    const s = parse(
+      {
+        revision: 's3://my-bundles/app/abc.tar.gz',
+        'revision-etag': '"0123"',
+        'revision-version': 'v7'
+      },
+      {
+        application: 'web',
+        'deployment-group': 'staging'
+      }
+    )
+    expect(s.revision).toEqual({
+      bucket: 'my-bundles',
+      key: 'app/abc.tar.gz',
+      bundleType: 'tgz',
+      eTag: '0123',
+      version: 'v7'
+    })
+  })
+
+  it('package needs no deployment group', () => {
+    expect(parse({ command: 'package' }, { bucket: 'my-bundles' }).command).toBe('package')
+  })
+
+  it.each<[string, Partial<Record<InputName, string>>, RegExp]>([
+    [
+      'unknown command',
+      { command: 'ship' },
+      /Invalid command 'ship'. Expected one of: deploy, package, rollback/
+    ],
+    ['missing application', { application: '' }, /'application' is required/],
+    ['missing group', { 'deployment-group': '' }, /'deployment-group' is required/],
+    ['missing bucket', { bucket: '' }, /'bucket' is required to upload/],
+    ['bucket with capitals', { bucket: 'My_Bucket' }, /Invalid bucket 'My_Bucket'.*lower-case/],
+    ['bucket as URL', { bucket: 's3://my-bundles' }, /Invalid bucket.*name only/],
+    ['short bucket', { bucket: 'ab' }, /3 to 63 characters/],
+    [
+      'unknown bundle type',
+      { 'bundle-type': 'rar' },
+      /Invalid bundle-type 'rar'. Expected one of: zip, tgz, tar/
+    ],
+    [
+      'bad auto-rollback',
+      { 'auto-rollback': 'yes' },
+      /Invalid auto-rollback 'yes'. Expected one of: on-failure, group, off/
+    ],
+    ['bad on-cancel', { 'on-cancel': 'ignore' }, /Invalid on-cancel 'ignore'/],
+    [
+      'bad file-exists-behavior',
+      { 'file-exists-behavior': 'REPLACE' },
+      /Expected one of: DISALLOW, OVERWRITE, RETAIN/
+    ],
+    ['bad boolean', { wait: 'maybe' }, /Invalid wait 'maybe'. Expected true or false/],
+    [
+      'bad ignore flag',
+      { 'ignore-application-stop-failures': 'sometimes' },
+      /Invalid ignore-application-stop-failures/
+    ],
+    [
+      'timeout text',
+      { timeout: 'soon' },
+      /Invalid timeout 'soon'. Expected a duration from 1m to 6h/
+    ],
+    ['timeout too long', { timeout: '7h' }, /Invalid timeout '7h'/],
+    ['timeout too short', { timeout: '10' }, /Invalid timeout '10'/],
+    ['revision not s3 URL', { revision: 'https://x/y.zip' }, /Expected s3:\/\/bucket\/key/],
+    [
+      'revision without type',
+      { revision: 's3://my-bundles/app/build' },
+      /must end in \.zip, \.tar\.gz, \.tgz or \.tar/
+    ],
+    ['etag without revision', { 'revision-etag': 'abc' }, /pin a 'revision'/],
+    [
+      'revision with package',
+      { command: 'package', revision: 's3://my-bundles/a.zip' },
+      /Use one or the other/
+    ],
+    [
+      'revision with rollback',
+      { command: 'rollback', revision: 's3://my-bundles/a.zip' },
+      /remove input 'revision'/
+    ],
+    ['kms key without kms', { 'sse-kms-key-id': 'alias/x' }, /needs sse: aws:kms/],
+    [
+      'unknown sse',
+      { sse: 'KMS' },
+      /Invalid sse 'KMS'. Expected one of: AES256, aws:kms, aws:kms:dsse/
+    ],
+    ['overlong application', { application: 'a'.repeat(101) }, /at most 100 printable characters/]
+  ])('refuses %s with the expected form', (_name, inputs, expected) => {
+    expect(problem(inputs)).toMatch(expected)
+  })
+
+  it('lists every problem at once', () => {
+    const message = problem({ 'bundle-type': 'rar', wait: 'maybe', bucket: '' })
+    expect(message).toMatch(/^3 inputs need fixing:/)
+    expect(message).toMatch(/bundle-type/)
+    expect(message).toMatch(/wait/)
+    expect(message).toMatch(/bucket/)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([
+    ['900', 900],
+    ['45m', 2700],
+    ['2h', 7200],
+    ['1h30m', 5400],
+    ['90s', 90],
+    ['1.5h', 5400]
+  ])('%s is %d seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds)
+  })
+  it.each(['', 'm', '10 minutes', '-5', '5d'])('%s is not a duration', text => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+})

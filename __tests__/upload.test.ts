@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  S3Client
+} from '@aws-sdk/client-s3'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { InputError } from '../src/engine/errors.js'
+import { checkBucket, objectKey, PART_SIZE, uploadBundle } from '../src/engine/upload.js'
+import { S3_CREDENTIALS, startS3Server, type LocalS3 } from '../local/s3.js'
+
+const BUCKET = 'bundles'
+
+describe('uploadBundle against the local S3', () => {
+  let s3: LocalS3
+  let client: S3Client
+  let dir: string
+
+  beforeAll(async () => {
+    s3 = await startS3Server({ buckets: [BUCKET] })
+    client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: S3_CREDENTIALS
+    })
+    dir = await mkdtemp(path.join(tmpdir(), 'cdb-upload-'))
+  })
+
+  afterAll(async () => {
+    client.destroy()
+    await s3.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function bundleFile(size: number): Promise<{ file: string; sha256: string; data: Buffer }> {
+    const data = randomBytes(size)
+    const file = path.join(dir, `b-${size}-${Math.random()}.zip`)
+    await writeFile(file, data)
+    return { file, sha256: createHash('sha256').update(data).digest('hex'), data }
+  }
+
+  it('stores the bundle under its hash, with the hash in its metadata, then skips an identical one', async () => {
+    const { file, sha256, data } = await bundleFile(100_000)
+    const request = {
+      s3: client,
+      file,
+      size: data.length,
+      sha256,
+      bundleType: 'zip' as const,
+      bucket: BUCKET,
+      keyPrefix: 'app/'
+    }
+    const first = await uploadBundle(request)
+    expect(first).toMatchObject({
+      key: `app/${sha256}.zip`,
+      skipped: false,
+      bytesUploaded: data.length
+    })
+    expect(first.eTag).toMatch(/^[0-9a-f-]+$/)
+    const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.key }))
+    expect(head.Metadata?.['bundle-sha256']).toBe(sha256)
+
+    const putsBefore = s3.requests.filter(r => r.method === 'PUT').length
+    const second = await uploadBundle(request)
+    expect(second).toMatchObject({
+      key: first.key,
+      skipped: true,
+      bytesUploaded: 0,
+      eTag: first.eTag
+    })
+    expect(s3.requests.filter(r => r.method === 'PUT').length).toBe(putsBefore)
+  })
+
+  it('uploads a large bundle in parts and stores exactly what was built', async () => {
+    const { file, sha256, data } = await bundleFile(2 * PART_SIZE + 4096)
+    const result = await uploadBundle({
+      s3: client,
+      file,
+      size: data.length,
+      sha256,
+      bundleType: 'tgz',
+      bucket: BUCKET,
+      keyPrefix: ''
+    })
+    expect(result.key).toBe(objectKey('', sha256, 'tgz'))
+    expect(result.key.endsWith('.tar.gz')).toBe(true)
+    const parts = s3.requests.filter(
+      r => r.method === 'PUT' && r.path.endsWith(result.key) && r.query.includes('partNumber')
+    )
+    expect(parts).toHaveLength(3)
+    const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.key }))
+    const bytes = Buffer.from(await stored.Body!.transformToByteArray())
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256)
+  })
+
+  it('aborts a cancelled multipart upload, leaving no parts behind', async () => {
+    const { file, sha256, data } = await bundleFile(3 * PART_SIZE)
+    const controller = new AbortController()
+    const promise = uploadBundle({
+      s3: client,
+      file,
+      size: data.length,
+      sha256,
+      bundleType: 'zip',
+      bucket: BUCKET,
+      keyPrefix: 'cancelled/',
+      signal: controller.signal,
+      onProgress: loaded => {
+        if (loaded > 0) controller.abort()
+      }
+    })
+    await expect(promise).rejects.toThrow()
+    // give the abort request time to land
+    for (let i = 0; i < 50 && s3.openUploads().length > 0; i++)
+      await new Promise(r => setTimeout(r, 50))
+    const open = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))
+    expect(open.Uploads ?? []).toHaveLength(0)
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `cancelled/${sha256}.zip` }))
+    ).rejects.toMatchObject({
+      name: 'NotFound'
+    })
+  })
+
+  it('names a missing bucket and the fix, before any write', async () => {
+    const writes = s3.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD').length
+    await expect(checkBucket(client, 'no-such-bucket')).rejects.toThrow(InputError)
+    await expect(checkBucket(client, 'no-such-bucket')).rejects.toThrow(
+      /does not exist.*set 'bucket' to an existing one/
+    )
+    expect(s3.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD').length).toBe(writes)
+  })
+})

@@ -1,0 +1,187 @@
+import { describe, expect, it } from '@jest/globals'
+import type { CodeDeployClient, DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import { InputError } from '../src/engine/errors.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
+import { waitForDeployment, type Clock } from '../src/engine/watch.js'
+
+/** A clock whose sleep moves time forward at once, so the loop never really waits. */
+function fakeClock(): Clock & { slept: number[] } {
+  let now = 1_000_000
+  const slept: number[] = []
+  return {
+    slept,
+    now: () => now,
+    sleep: ms => {
+      slept.push(ms)
+      now += ms
+      return Promise.resolve()
+    }
+  }
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })
+}
+
+type Step = DeploymentInfo | Error
+
+/** A CodeDeploy stand-in answering GetDeployment from a script and targets from a fixed list. */
+function scriptedClient(steps: Step[], targets: InstanceTarget[] = []) {
+  const calls: string[] = []
+  let i = 0
+  const client = {
+    send: (command: { constructor: { name: string } }) => {
+      const op = command.constructor.name
+      calls.push(op)
+      if (op === 'GetDeploymentCommand') {
+        const step = steps[Math.min(i++, steps.length - 1)]!
+        if (step instanceof Error) return Promise.reject(step)
+        return Promise.resolve({ deploymentInfo: step })
+      }
+      if (op === 'ListDeploymentTargetsCommand') {
+        return Promise.resolve({ targetIds: targets.map(t => t.targetId) })
+      }
+      if (op === 'BatchGetDeploymentTargetsCommand') {
+        return Promise.resolve({
+          deploymentTargets: targets.map(t => ({
+            deploymentTargetType: 'InstanceTarget',
+            instanceTarget: t
+          }))
+        })
+      }
+      return Promise.reject(new Error(`unexpected ${op}`))
+    }
+  }
+  return { client: client as unknown as CodeDeployClient, calls }
+}
+
+const inProgress: DeploymentInfo = {
+  deploymentId: 'd-AAAAAAAAA',
+  status: 'InProgress',
+  deploymentOverview: { InProgress: 1, Pending: 1 }
+}
+const succeeded: DeploymentInfo = {
+  deploymentId: 'd-AAAAAAAAA',
+  status: 'Succeeded',
+  deploymentOverview: { Succeeded: 2 }
+}
+
+describe('waitForDeployment', () => {
+  it('keeps waiting through throttling and 5xx, then reports the end', async () => {
+    const clock = fakeClock()
+    const reporter = new RecordingReporter()
+    const { client } = scriptedClient([
+      inProgress,
+      awsError('ThrottlingException', 400),
+      awsError('ThrottlingException', 400),
+      awsError('InternalFailure', 500),
+      awsError('ThrottlingException', 400),
+      succeeded
+    ])
+    const outcome = await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter,
+      clock,
+      deadline: clock.now() + 600_000
+    })
+    expect(outcome.kind).toBe('finished')
+    expect(outcome.deployment?.status).toBe('Succeeded')
+    expect(reporter.warnings.map(w => w.message).join('\n')).toMatch(/status checks in a row/)
+    // the pause grows while CodeDeploy throttles
+    expect(Math.max(...clock.slept)).toBeGreaterThan(clock.slept[0]!)
+  })
+
+  it('ends at once on AccessDenied with the permission to grant', async () => {
+    const clock = fakeClock()
+    const { client, calls } = scriptedClient([awsError('AccessDeniedException', 400), succeeded])
+    await expect(
+      waitForDeployment('d-AAAAAAAAA', {
+        codedeploy: client,
+        reporter: new RecordingReporter(),
+        clock,
+        deadline: clock.now() + 600_000
+      })
+    ).rejects.toThrow(InputError)
+    expect(calls.filter(c => c === 'GetDeploymentCommand')).toHaveLength(1)
+  })
+
+  it('ends on an unknown permanent error instead of retrying it', async () => {
+    const clock = fakeClock()
+    const { client } = scriptedClient([awsError('DeploymentDoesNotExistException', 400)])
+    await expect(
+      waitForDeployment('d-AAAAAAAAA', {
+        codedeploy: client,
+        reporter: new RecordingReporter(),
+        clock,
+        deadline: clock.now() + 600_000
+      })
+    ).rejects.toMatchObject({ name: 'DeploymentDoesNotExistException' })
+  })
+
+  it('returns timeout at the deadline with the last state seen', async () => {
+    const clock = fakeClock()
+    const { client } = scriptedClient([inProgress])
+    const outcome = await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter: new RecordingReporter(),
+      clock,
+      deadline: clock.now() + 30_000
+    })
+    expect(outcome.kind).toBe('timeout')
+    expect(outcome.deployment?.status).toBe('InProgress')
+  })
+
+  it('returns cancelled when the signal aborts', async () => {
+    const clock = fakeClock()
+    const controller = new AbortController()
+    const { client } = scriptedClient([inProgress])
+    const realSleep = clock.sleep
+    clock.sleep = (ms, signal) => {
+      controller.abort()
+      return realSleep(ms, signal)
+    }
+    const outcome = await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter: new RecordingReporter(),
+      clock,
+      deadline: clock.now() + 600_000,
+      signal: controller.signal
+    })
+    expect(outcome.kind).toBe('cancelled')
+  })
+
+  it('reports status changes, counts and each finished lifecycle event once', async () => {
+    const clock = fakeClock()
+    const reporter = new RecordingReporter()
+    const start = new Date(1_000_000)
+    const targets: InstanceTarget[] = [
+      {
+        targetId: 'i-1',
+        status: 'Succeeded',
+        lifecycleEvents: [
+          {
+            lifecycleEventName: 'BeforeInstall',
+            status: 'Succeeded',
+            startTime: start,
+            endTime: new Date(1_002_500)
+          },
+          { lifecycleEventName: 'BlockTraffic', status: 'Skipped' }
+        ]
+      }
+    ]
+    const { client } = scriptedClient([inProgress, inProgress, succeeded], targets)
+    await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter,
+      clock,
+      deadline: clock.now() + 600_000
+    })
+    const log = reporter.lines.join('\n')
+    expect(log).toMatch(/d-AAAAAAAAA: InProgress/)
+    expect(log).toMatch(/d-AAAAAAAAA: InProgress → Succeeded/)
+    expect(log).toMatch(/Instances: 1 in progress, 1 pending/)
+    expect(log).toMatch(/Instances: 2 succeeded/)
+    expect(log.match(/i-1: BeforeInstall Succeeded in 2\.5s/g)).toHaveLength(1)
+    expect(log).not.toMatch(/BlockTraffic/)
+  })
+})

@@ -1,0 +1,74 @@
+/**
+ * `npm run demo`: starts the local stack and runs the built action (dist/index.js) the way a
+ * runner does, twice: v1 of examples/app (succeeds on three instances), then a broken v2 whose
+ * ValidateService hook fails, so CodeDeploy rolls the fleet back to v1.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { runAction } from './run-action.js'
+import { DEMO_CONFIG, startLocalStack } from './stack.js'
+
+const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
+
+async function fleetVersions(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<string> {
+  const versions: string[] = []
+  for (const instance of stack.codedeploy.instances('demo-app', 'demo-fleet')) {
+    const running = await readFile(path.join(instance.root, 'var/run/demo.running'), 'utf8').catch(() => 'not running\n')
+    versions.push(`${instance.instanceId}: ${running.trim()}`)
+  }
+  return versions.join('\n')
+}
+
+async function main(): Promise<number> {
+  const workspace = await mkdtemp(path.join(tmpdir(), 'cdb-demo-'))
+  const stack = await startLocalStack({ config: DEMO_CONFIG, buckets: ['demo-bundles'], stepDelayMs: 300 })
+  try {
+    await cp('examples/app', path.join(workspace, 'app'), { recursive: true })
+    const inputs = {
+      application: 'demo-app',
+      'deployment-group': 'demo-fleet',
+      bucket: 'demo-bundles',
+      'key-prefix': 'demo-app/',
+      source: 'app'
+    }
+    const env = {
+      ...stack.env,
+      NODE_NO_WARNINGS: '1',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_SHA: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'example/demo-app',
+      GITHUB_RUN_ID: '1'
+    }
+    const show = (line: string): void => console.log(`  │ ${line}`)
+
+    console.log(bold('\n▶ Deploying v1 (examples/app) to 3 instances, OneAtATime\n'))
+    const first = await runAction({ inputs, env, cwd: workspace, entry: path.resolve('dist/index.js'), onLine: show })
+    console.log(`\n  exit code ${first.code}; outputs: ${JSON.stringify(first.outputs, null, 2).replace(/\n/g, '\n  ')}`)
+    console.log(bold('\n  Fleet after v1:'), `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`)
+
+    const app = path.join(workspace, 'app')
+    const index = await readFile(path.join(app, 'site/index.html'), 'utf8')
+    await writeFile(path.join(app, 'site/index.html'), index.replace('1.0.0', '2.0.0'))
+    await writeFile(path.join(app, 'site/health.conf'), 'healthy=false\n')
+
+    console.log(bold('\n▶ Deploying a broken v2: its ValidateService health check fails\n'))
+    const second = await runAction({ inputs, env, cwd: workspace, entry: path.resolve('dist/index.js'), onLine: show })
+    console.log(`\n  exit code ${second.code}; outputs: ${JSON.stringify(second.outputs, null, 2).replace(/\n/g, '\n  ')}`)
+    console.log(bold('\n  Fleet after the rollback:'), `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`)
+
+    const summaryFile = path.resolve('demo-summary.md')
+    await writeFile(summaryFile, `${first.summary}\n---\n\n${second.summary}`)
+    console.log(`\nThe job summaries (what GITHUB_STEP_SUMMARY received) are in ${summaryFile}`)
+    const ok = first.code === 0 && second.code !== 0 && second.outputs['rollback-status'] === 'Succeeded'
+    console.log(ok ? '\nDemo finished as expected: v1 deployed, v2 failed and was rolled back to v1.' : '\nDemo did not go as expected.')
+    return ok ? 0 : 1
+  } finally {
+    await stack.close()
+    await rm(workspace, { recursive: true, force: true })
+  }
+}
+
+process.exitCode = await main()

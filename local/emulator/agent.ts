@@ -1,0 +1,357 @@
+/**
+ * A simulated instance's CodeDeploy agent: for one deployment it downloads the bundle from S3,
+ * checks its eTag, unpacks it, copies the `files:` into the instance root and runs the hook
+ * scripts for real, recording each lifecycle event with the agent's diagnostics.
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { spawn } from 'node:child_process'
+import { constants, createWriteStream } from 'node:fs'
+import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { parse } from 'yaml'
+import type { Deployment, Diagnostics, EventStatus, Instance, InstanceRun, LifecycleEvent } from './model.js'
+import { unpack } from './unpack.js'
+
+export const EVENTS = [
+  'BeforeBlockTraffic',
+  'BlockTraffic',
+  'AfterBlockTraffic',
+  'ApplicationStop',
+  'DownloadBundle',
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic'
+] as const
+const TRAFFIC = new Set(['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'])
+const LOG_TAIL = 2048
+const DEFAULT_TIMEOUT = 3600
+
+interface HookScript {
+  location: string
+  timeout?: number
+}
+interface ParsedAppSpec {
+  files: { source: string; destination: string }[]
+  hooks: Record<string, HookScript[]>
+}
+
+/** What an instance remembers between deployments, like the agent's deployment root. */
+export interface InstanceMemory {
+  lastSuccessful?: { deploymentId: string; bundleDir: string; appspec: ParsedAppSpec }
+  /** Files the last deployment installed; the agent removes them before the next Install. */
+  installed: string[]
+}
+
+export interface AgentContext {
+  s3: S3Client
+  instance: Instance
+  memory: InstanceMemory
+  /** Where this deployment's bundle is kept on the instance. */
+  workDir: string
+  deploymentGroupId: string
+  useCli: boolean
+  signal: AbortSignal
+  /** Called whenever the run changes, so readers see progress. */
+  touch: () => void
+}
+
+class EventFailure extends Error {
+  constructor(readonly diagnostics: Diagnostics) {
+    super(diagnostics.message)
+  }
+}
+
+function ok(logTail = ''): Diagnostics {
+  return { errorCode: 'Success', scriptName: '', message: 'Succeeded', logTail }
+}
+
+function readAppSpec(text: string): ParsedAppSpec {
+  const doc = (parse(text) ?? {}) as { files?: unknown; hooks?: unknown }
+  const files = Array.isArray(doc.files) ? (doc.files as { source: string; destination: string }[]) : []
+  const hooks = doc.hooks && typeof doc.hooks === 'object' ? (doc.hooks as Record<string, HookScript[] | null>) : {}
+  const cleaned: Record<string, HookScript[]> = {}
+  for (const [name, list] of Object.entries(hooks)) cleaned[name] = Array.isArray(list) ? list : []
+  return { files, hooks: cleaned }
+}
+
+async function findAppSpec(bundleDir: string): Promise<string> {
+  for (const name of ['appspec.yml', 'appspec.yaml']) {
+    try {
+      return await readFile(path.join(bundleDir, name), 'utf8')
+    } catch {
+      // try the next name
+    }
+  }
+  throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: 'The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml".', logTail: '' })
+}
+
+/** Runs one hook script as the agent does and returns its diagnostics. */
+export async function runScript(
+  script: HookScript,
+  bundleDir: string,
+  env: Record<string, string>,
+  signal: AbortSignal
+): Promise<Diagnostics> {
+  const location = script.location.replace(/^\/+/, '')
+  const file = path.join(bundleDir, location)
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) throw new Error('not a file')
+  } catch {
+    return { errorCode: 'ScriptMissing', scriptName: location, message: `Script does not exist at specified location: ${file}`, logTail: '' }
+  }
+  try {
+    await access(file, constants.X_OK)
+  } catch {
+    // The agent makes a script executable before running it.
+    try {
+      await chmod(file, 0o755)
+    } catch {
+      return { errorCode: 'ScriptNotExecutable', scriptName: location, message: `Script at specified location: ${location} is not executable`, logTail: '' }
+    }
+  }
+  const timeout = script.timeout ?? DEFAULT_TIMEOUT
+  let tail = ''
+  const keep = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
+    const lines = chunk.toString().split('\n')
+    if (lines[lines.length - 1] === '') lines.pop()
+    tail += lines.map(line => `[${stream}]${line}\n`).join('')
+    if (tail.length > LOG_TAIL * 4) tail = tail.slice(-LOG_TAIL * 2)
+  }
+  const result = await new Promise<{ code: number | null; timedOut: boolean; stopped: boolean; error?: Error }>(resolve => {
+    const child = spawn(file, [], { cwd: bundleDir, env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    let timedOut = false
+    let stopped = false
+    const kill = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
+    }
+    const timer = setTimeout(() => {
+      timedOut = true
+      kill()
+    }, timeout * 1000)
+    const onAbort = (): void => {
+      stopped = true
+      kill()
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    child.stdout.on('data', (chunk: Buffer) => keep('stdout', chunk))
+    child.stderr.on('data', (chunk: Buffer) => keep('stderr', chunk))
+    child.on('error', error => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      resolve({ code: null, timedOut, stopped, error })
+    })
+    child.on('close', code => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      resolve({ code, timedOut, stopped })
+    })
+  })
+  const logTail = tail.slice(-LOG_TAIL)
+  if (result.timedOut) {
+    return { errorCode: 'ScriptTimedOut', scriptName: location, message: `Script at specified location: ${location} failed to complete in ${timeout} seconds`, logTail }
+  }
+  if (result.stopped) return { errorCode: 'UnknownError', scriptName: location, message: 'The deployment was stopped while the script ran', logTail }
+  if (result.error) return { errorCode: 'ScriptFailed', scriptName: location, message: `Script at specified location: ${location} could not be run: ${result.error.message}`, logTail }
+  if (result.code !== 0) {
+    return { errorCode: 'ScriptFailed', scriptName: location, message: `Script at specified location: ${location} run as user ${process.env.USER ?? 'root'} failed with exit code ${result.code ?? 'null'}`, logTail }
+  }
+  return { errorCode: 'Success', scriptName: location, message: 'Succeeded', logTail }
+}
+
+async function listFiles(dir: string, base = dir): Promise<string[]> {
+  const out: string[] = []
+  for (const name of (await readdir(dir)).sort()) {
+    const abs = path.join(dir, name)
+    const info = await lstat(abs)
+    if (info.isDirectory()) out.push(...(await listFiles(abs, base)))
+    else out.push(path.relative(base, abs))
+  }
+  return out
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The Install step: remove what the last deployment installed, then copy the `files:` mappings. */
+async function install(appspec: ParsedAppSpec, bundleDir: string, context: AgentContext, behavior: Deployment['fileExistsBehavior']): Promise<string[]> {
+  const root = context.instance.root
+  for (const file of context.memory.installed) {
+    await unlink(file).catch(() => undefined)
+    // prune directories left empty
+    let dir = path.dirname(file)
+    while (dir.startsWith(root + path.sep) && dir !== root) {
+      try {
+        await rmdir(dir)
+      } catch {
+        break
+      }
+      dir = path.dirname(dir)
+    }
+  }
+  context.memory.installed = []
+  const installed: string[] = []
+  for (const mapping of appspec.files) {
+    const source = path.join(bundleDir, mapping.source.replace(/^\/+/, ''))
+    const destination = path.join(root, mapping.destination.replace(/^\/+/, ''))
+    const info = await lstat(source)
+    const pairs: [string, string][] = info.isDirectory()
+      ? (await listFiles(source)).map(rel => [path.join(source, rel), path.join(destination, rel)])
+      : [[source, path.join(destination, path.basename(source))]]
+    for (const [from, to] of pairs) {
+      if (await exists(to)) {
+        if (behavior === 'DISALLOW') {
+          throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The deployment failed because a specified file already exists at this location: ${to.slice(root.length) || to}`, logTail: '' })
+        }
+        if (behavior === 'RETAIN') continue
+        await rm(to, { force: true })
+      }
+      await mkdir(path.dirname(to), { recursive: true })
+      const fromInfo = await lstat(from)
+      if (fromInfo.isSymbolicLink()) await symlink(await readlink(from), to)
+      else {
+        await copyFile(from, to)
+        await chmod(to, fromInfo.mode & 0o7777)
+      }
+      installed.push(to)
+    }
+  }
+  return installed
+}
+
+async function download(context: AgentContext, deployment: Deployment, archive: string): Promise<void> {
+  const location = deployment.revision.s3Location
+  let response
+  try {
+    response = await context.s3.send(
+      new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...(location.version ? { VersionId: location.version } : {}) }),
+      { abortSignal: context.signal }
+    )
+  } catch (error) {
+    const name = (error as Error).name
+    throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `Failed to download the revision s3://${location.bucket}/${location.key}: ${name}`, logTail: '' })
+  }
+  const eTag = (response.ETag ?? '').replace(/"/g, '')
+  if (location.eTag && location.eTag.replace(/"/g, '') !== eTag) {
+    ;(response.Body as Readable | undefined)?.destroy()
+    throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The eTag ${location.eTag} of the revision does not match the object's eTag ${eTag}: the bundle was changed after it was registered.`, logTail: '' })
+  }
+  await pipeline(response.Body as Readable, createWriteStream(archive))
+}
+
+/**
+ * Deploys to one instance, updating `run` as each event starts and ends. Returns true when every
+ * event succeeded.
+ */
+export async function deployToInstance(deployment: Deployment, run: InstanceRun, context: AgentContext): Promise<boolean> {
+  const events: LifecycleEvent[] = EVENTS.map(name => ({ lifecycleEventName: name, status: 'Pending' as EventStatus }))
+  run.lifecycleEvents = events
+  run.status = 'InProgress'
+  run.lastUpdatedAt = new Date()
+  context.touch()
+  const bundleDir = path.join(context.workDir, 'deployment-archive')
+  const archive = path.join(context.workDir, `bundle.${deployment.revision.s3Location.bundleType}`)
+  const env = {
+    LIFECYCLE_EVENT: '',
+    DEPLOYMENT_ID: deployment.deploymentId,
+    APPLICATION_NAME: deployment.applicationName,
+    DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
+    DEPLOYMENT_GROUP_ID: context.deploymentGroupId,
+    INSTANCE_ROOT: context.instance.root
+  }
+  let appspec: ParsedAppSpec | undefined
+
+  const hooks = async (name: string, spec: ParsedAppSpec | undefined, dir: string): Promise<Diagnostics> => {
+    const scripts = spec?.hooks[name] ?? []
+    let last = ok()
+    for (const script of scripts) {
+      last = await runScript(script, dir, { ...env, LIFECYCLE_EVENT: name }, context.signal)
+      if (last.errorCode !== 'Success') return last
+    }
+    return last
+  }
+
+  for (const event of events) {
+    const name = event.lifecycleEventName
+    if (TRAFFIC.has(name)) {
+      event.status = 'Skipped'
+      continue
+    }
+    if (context.signal.aborted) {
+      event.status = 'Skipped'
+      continue
+    }
+    event.status = 'InProgress'
+    event.startTime = new Date()
+    run.lastUpdatedAt = event.startTime
+    context.touch()
+    let diagnostics: Diagnostics
+    try {
+      if (name === 'ApplicationStop') {
+        const previous = context.memory.lastSuccessful
+        diagnostics = previous ? await hooks(name, previous.appspec, previous.bundleDir) : ok()
+        if (diagnostics.errorCode !== 'Success' && deployment.ignoreApplicationStopFailures && !context.signal.aborted) {
+          diagnostics = { ...diagnostics, errorCode: 'Success', message: `${diagnostics.message} (ignored: ignoreApplicationStopFailures)` }
+        }
+      } else if (name === 'DownloadBundle') {
+        await rm(context.workDir, { recursive: true, force: true })
+        await mkdir(context.workDir, { recursive: true })
+        await download(context, deployment, archive)
+        try {
+          await unpack(archive, deployment.revision.s3Location.bundleType, bundleDir, { useCli: context.useCli })
+        } catch (error) {
+          throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The bundle could not be unpacked as ${deployment.revision.s3Location.bundleType}: ${(error as Error).message}`, logTail: '' })
+        }
+        await rm(archive, { force: true })
+        appspec = readAppSpec(await findAppSpec(bundleDir))
+        diagnostics = ok()
+      } else if (name === 'Install') {
+        if (!appspec) throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: 'No bundle was downloaded', logTail: '' })
+        context.memory.installed = await install(appspec, bundleDir, context, deployment.fileExistsBehavior)
+        diagnostics = ok()
+      } else {
+        diagnostics = await hooks(name, appspec, bundleDir)
+      }
+    } catch (error) {
+      diagnostics = error instanceof EventFailure ? error.diagnostics : { errorCode: 'UnknownError', scriptName: '', message: (error as Error).message, logTail: '' }
+    }
+    event.endTime = new Date()
+    event.diagnostics = diagnostics
+    run.lastUpdatedAt = event.endTime
+    if (diagnostics.errorCode !== 'Success') {
+      event.status = context.signal.aborted ? 'Unknown' : 'Failed'
+      for (const rest of events) if (rest.status === 'Pending') rest.status = 'Skipped'
+      run.status = context.signal.aborted ? 'Unknown' : 'Failed'
+      context.touch()
+      return false
+    }
+    event.status = 'Succeeded'
+    context.touch()
+  }
+  if (context.signal.aborted) {
+    run.status = 'Unknown'
+    return false
+  }
+  run.status = 'Succeeded'
+  run.lastUpdatedAt = new Date()
+  if (appspec) context.memory.lastSuccessful = { deploymentId: deployment.deploymentId, bundleDir, appspec }
+  context.touch()
+  return true
+}

@@ -1,0 +1,135 @@
+/**
+ * The local CodeDeploy emulator: an AWS JSON 1.1 server on 127.0.0.1 whose deployments run on
+ * simulated instances (directories) with the hook scripts executed for real. See README.md.
+ */
+import { S3Client } from '@aws-sdk/client-s3'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Faults } from './faults.js'
+import { LifecycleEngine } from './lifecycle.js'
+import type { AutoRollbackConfiguration, Deployment, Instance, MinimumHealthyHosts } from './model.js'
+import { createServer, type CallRecord } from './server.js'
+import { CodeDeployService } from './service.js'
+
+export { Faults, type FaultSettings } from './faults.js'
+export type { CallRecord } from './server.js'
+export { INSTANCES_TAG } from './service.js'
+
+/** The emulator's starting state. */
+export interface EmulatorConfig {
+  applications?: {
+    name: string
+    deploymentGroups?: {
+      name: string
+      /** How many simulated instances the group has. */
+      instances?: number
+      deploymentConfig?: string
+      autoRollback?: AutoRollbackConfiguration
+    }[]
+  }[]
+  deploymentConfigs?: { name: string; minimumHealthyHosts: MinimumHealthyHosts }[]
+}
+
+export interface EmulatorOptions {
+  config?: EmulatorConfig
+  /** The S3 endpoint instances download bundles from; defaults to AWS_ENDPOINT_URL_S3. */
+  s3Endpoint?: string
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string }
+  /** Where instance roots and agent state live; a temp directory (removed on close) by default. */
+  directory?: string
+  /** Pause between lifecycle steps, in ms (default 20). */
+  stepDelayMs?: number
+  /** Use `unzip`/`tar` when present (default true); false forces the JavaScript unpacker. */
+  useCli?: boolean
+  /** Instances for groups created over the API without an emulator:instances tag (default 1). */
+  defaultInstances?: number
+  /** Page size of the List* operations (default 100). */
+  pageSize?: number
+}
+
+export interface CodeDeployEmulator {
+  endpoint: string
+  directory: string
+  service: CodeDeployService
+  faults: Faults
+  /** Every request answered, in order. */
+  calls: CallRecord[]
+  /** The simulated instances of a group. */
+  instances(application: string, group: string): Instance[]
+  deployment(id: string): Deployment | undefined
+  /** Resolves when no deployment is running. */
+  idle(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startCodeDeployEmulator(options: EmulatorOptions = {}): Promise<CodeDeployEmulator> {
+  const ownsDirectory = options.directory === undefined
+  const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'cdb-codedeploy-')))
+  let counter = 0
+  const createInstances = async (application: string, group: string, count: number): Promise<Instance[]> => {
+    const instances: Instance[] = []
+    for (let i = 0; i < count; i++) {
+      const instanceId = `i-${(++counter).toString(16).padStart(17, '0')}`
+      const root = path.join(directory, 'instances', application, group, instanceId)
+      await mkdir(root, { recursive: true })
+      instances.push({ instanceId, root })
+    }
+    return instances
+  }
+  const service = new CodeDeployService(createInstances, options.defaultInstances ?? 1)
+  if (options.pageSize) service.pageSize = options.pageSize
+  for (const config of options.config?.deploymentConfigs ?? []) service.addConfig(config.name, config.minimumHealthyHosts)
+  for (const appConfig of options.config?.applications ?? []) {
+    const app = service.addApplication(appConfig.name)
+    for (const group of appConfig.deploymentGroups ?? []) {
+      if (group.deploymentConfig) service.config(group.deploymentConfig)
+      await service.addGroup(app, group.name, {
+        instances: group.instances ?? 1,
+        ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
+        ...(group.autoRollback ? { autoRollback: group.autoRollback } : {})
+      })
+    }
+  }
+
+  const s3Endpoint = options.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: options.s3Credentials ?? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    ...(s3Endpoint ? { endpoint: s3Endpoint } : {})
+  })
+  const lifecycle = new LifecycleEngine(service, {
+    s3,
+    stateDir: path.join(directory, 'agent'),
+    stepDelayMs: options.stepDelayMs ?? 20,
+    useCli: options.useCli ?? true
+  })
+  service.lifecycle = lifecycle
+  const faults = new Faults()
+  const calls: CallRecord[] = []
+  const server = createServer(service, faults, calls)
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    directory,
+    service,
+    faults,
+    calls,
+    instances: (application, group) => service.applications.get(application)?.groups.get(group)?.instances ?? [],
+    deployment: id => service.deployments.get(id),
+    idle: () => lifecycle.idle(),
+    async close(): Promise<void> {
+      await new Promise<void>(resolve => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await lifecycle.close()
+      s3.destroy()
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Runs the built action (`dist/index.js`) the way a runner does: inputs as INPUT_* variables,
+ * outputs and the job summary in files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+export interface ActionRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  log: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+export interface RunActionOptions {
+  /** Inputs by their action.yml names. */
+  inputs: Record<string, string>
+  /** Extra environment (AWS endpoints, credentials, GITHUB_*). */
+  env?: Record<string, string>
+  cwd?: string
+  entry?: string
+  /** Each log line as it is printed. */
+  onLine?: (line: string) => void
+  /** Called once the process has started, e.g. to send it SIGINT later. */
+  onStart?: (child: ChildProcess) => void
+}
+
+/** Reads a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIM … DELIM` blocks. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc?.[1] && heredoc[2]) {
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i] ?? '')
+      outputs[heredoc[1]] = value.join('\n')
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=')
+      outputs[line.slice(0, at)] = line.slice(at + 1)
+    }
+  }
+  return outputs
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cdb-runner-'))
+  const outputFile = path.join(dir, 'output')
+  const summaryFile = path.join(dir, 'summary.md')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  const entry = options.entry ?? path.resolve('dist/index.js')
+  try {
+    const child = spawn(process.execPath, [entry], { cwd: options.cwd ?? process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] })
+    options.onStart?.(child)
+    let log = ''
+    let partial = ''
+    const take = (chunk: Buffer): void => {
+      const text = partial + chunk.toString()
+      const lines = text.split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        log += `${line}\n`
+        options.onLine?.(line)
+      }
+    }
+    child.stdout.on('data', take)
+    child.stderr.on('data', take)
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+      child.on('close', (c, s) => resolve([c, s]))
+    )
+    if (partial) {
+      log += partial
+      options.onLine?.(partial)
+    }
+    return {
+      code,
+      signal,
+      log,
+      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8')
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The engine's Reporter on top of @actions/core: log groups, annotations, step outputs and the
+ * job summary.
+ */
+import * as core from '@actions/core'
+import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
+
+function properties(annotation?: Annotation): core.AnnotationProperties {
+  if (!annotation) return {}
+  const props: core.AnnotationProperties = {}
+  if (annotation.title) props.title = annotation.title
+  if (annotation.file) props.file = annotation.file
+  if (annotation.startLine) props.startLine = annotation.startLine
+  if (annotation.startColumn) props.startColumn = annotation.startColumn
+  return props
+}
+
+export class ActionReporter implements Reporter {
+  info(message: string): void {
+    core.info(message)
+  }
+  debug(message: string): void {
+    core.debug(message)
+  }
+  warning(message: string, annotation?: Annotation): void {
+    core.warning(message, properties(annotation))
+  }
+  error(message: string, annotation?: Annotation): void {
+    core.error(message, properties(annotation))
+  }
+  group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return core.group(title, fn)
+  }
+  output(name: OutputName, value: string): void {
+    core.setOutput(name, value)
+  }
+  async summary(markdown: string): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    await core.summary.addRaw(markdown, true).write()
+  }
+}

@@ -1,0 +1,1 @@
+export type BundleType = 'zip' | 'tgz' | 'tar'

@@ -1,0 +1,340 @@
+/**
+ * The run's settings: every input read once, checked, and turned into a typed object. Both
+ * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ */
+import path from 'node:path'
+import { InputError } from './errors.js'
+import type { BundleType } from './bundle-type.js'
+
+export const Input = {
+  Command: 'command',
+  Application: 'application',
+  DeploymentGroup: 'deployment-group',
+  DeploymentConfig: 'deployment-config',
+  Source: 'source',
+  Bucket: 'bucket',
+  KeyPrefix: 'key-prefix',
+  BundleType: 'bundle-type',
+  Revision: 'revision',
+  RevisionEtag: 'revision-etag',
+  RevisionVersion: 'revision-version',
+  Description: 'description',
+  FileExistsBehavior: 'file-exists-behavior',
+  IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
+  AutoRollback: 'auto-rollback',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  OnCancel: 'on-cancel',
+  Sse: 'sse',
+  SseKmsKeyId: 'sse-kms-key-id'
+} as const
+export type InputName = (typeof Input)[keyof typeof Input]
+
+export type Command = 'deploy' | 'package' | 'rollback'
+export type AutoRollback = 'on-failure' | 'group' | 'off'
+export type OnCancel = 'stop-and-rollback' | 'stop' | 'detach'
+export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
+export type ServerSideEncryption = 'AES256' | 'aws:kms' | 'aws:kms:dsse'
+
+/** An S3 revision that already exists (the `revision` input). */
+export interface S3Revision {
+  bucket: string
+  key: string
+  bundleType: BundleType
+  eTag?: string
+  version?: string
+}
+
+export interface Settings {
+  /** What to do: package+upload+deploy+wait, package+upload only, or redeploy the last good revision. */
+  command: Command
+  application: string
+  deploymentGroup: string
+  /** Empty: the deployment group's own configuration. */
+  deploymentConfig?: string
+  /** Directory to package (absolute). */
+  source: string
+  bucket?: string
+  /** Normalised: empty, or ending in `/`. */
+  keyPrefix: string
+  bundleType: BundleType
+  /** Deploy this revision instead of packaging. */
+  revision?: S3Revision
+  /** Empty: built from the commit, ref and run URL. Cut to the API's 512 characters. */
+  description?: string
+  fileExistsBehavior?: FileExistsBehavior
+  ignoreApplicationStopFailures: boolean
+  autoRollback: AutoRollback
+  wait: boolean
+  timeoutSeconds: number
+  onCancel: OnCancel
+  sse?: ServerSideEncryption
+  sseKmsKeyId?: string
+}
+
+/** Reads one raw input; an empty string means "not given". */
+export type InputSource = (name: InputName) => string
+
+const BUNDLE_TYPES: readonly BundleType[] = ['zip', 'tgz', 'tar']
+
+function oneOf<T extends string>(
+  name: InputName,
+  raw: string,
+  allowed: readonly T[],
+  problems: string[],
+  normalise: (value: string) => string = v => v
+): T | undefined {
+  if (raw === '') return undefined
+  const value = normalise(raw)
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  problems.push(`Invalid ${name} '${raw}'. Expected one of: ${allowed.join(', ')}.`)
+  return undefined
+}
+
+function parseBoolean(
+  name: InputName,
+  raw: string,
+  fallback: boolean,
+  problems: string[]
+): boolean {
+  if (raw === '') return fallback
+  const value = raw.trim().toLowerCase()
+  if (['true', 'yes', 'on', '1'].includes(value)) return true
+  if (['false', 'no', 'off', '0'].includes(value)) return false
+  problems.push(`Invalid ${name} '${raw}'. Expected true or false.`)
+  return fallback
+}
+
+/**
+ * A duration: plain seconds (`900`), or a number with a unit (`45m`, `2h`, `90s`, `1h30m`).
+ * Returns seconds, or undefined when the text is not a duration.
+ */
+export function parseDuration(raw: string): number | undefined {
+  const text = raw.trim().toLowerCase()
+  if (/^\d+$/.test(text)) return Number(text)
+  if (!/^(\d+(\.\d+)?[hms])+$/.test(text)) return undefined
+  let seconds = 0
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)) {
+    const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1
+    seconds += Number(amount) * factor
+  }
+  return Math.round(seconds)
+}
+
+/** S3 bucket naming rules (general purpose buckets). */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long'
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'
+  }
+  if (name.includes('..')) return 'it must not contain two dots in a row'
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address'
+  return undefined
+}
+
+const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/
+
+/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
+function parseRevision(
+  raw: string,
+  eTag: string,
+  version: string,
+  problems: string[]
+): S3Revision | undefined {
+  const match = S3_URL.exec(raw.trim())
+  if (!match?.[1] || !match[2]) {
+    problems.push(
+      `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`
+    )
+    return undefined
+  }
+  const [, bucket, key] = match
+  const bucketProblem = bucketNameProblem(bucket)
+  if (bucketProblem) problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`)
+  const lower = key.toLowerCase()
+  const bundleType: BundleType | undefined = lower.endsWith('.zip')
+    ? 'zip'
+    : lower.endsWith('.tar.gz') || lower.endsWith('.tgz')
+      ? 'tgz'
+      : lower.endsWith('.tar')
+        ? 'tar'
+        : undefined
+  if (!bundleType) {
+    problems.push(
+      `Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`
+    )
+    return undefined
+  }
+  const revision: S3Revision = { bucket, key, bundleType }
+  if (eTag) revision.eTag = eTag.replace(/^"|"$/g, '')
+  if (version) revision.version = version
+  return revision
+}
+
+/**
+ * Reads and checks every input. Throws one InputError listing every problem found, each with the
+ * expected form, so a user fixes them all in one go.
+ */
+export function parseSettings(get: InputSource, workspace: string): Settings {
+  const problems: string[] = []
+  const read = (name: InputName): string => get(name).trim()
+
+  const command =
+    oneOf<Command>(
+      Input.Command,
+      read(Input.Command),
+      ['deploy', 'package', 'rollback'],
+      problems,
+      v => v.toLowerCase()
+    ) ?? 'deploy'
+  const application = read(Input.Application)
+  const deploymentGroup = read(Input.DeploymentGroup)
+  const deploymentConfig = read(Input.DeploymentConfig)
+  const revisionRaw = read(Input.Revision)
+  const bucket = read(Input.Bucket)
+
+  if (command !== 'package') {
+    if (!application)
+      problems.push(
+        `Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`
+      )
+    if (!deploymentGroup)
+      problems.push(
+        `Input '${Input.DeploymentGroup}' is required for command '${command}': the deployment group name.`
+      )
+  }
+  const nameProblem = (name: InputName, value: string): void => {
+    if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
+      problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`)
+    }
+  }
+  nameProblem(Input.Application, application)
+  nameProblem(Input.DeploymentGroup, deploymentGroup)
+  nameProblem(Input.DeploymentConfig, deploymentConfig)
+
+  const revision = revisionRaw
+    ? parseRevision(revisionRaw, read(Input.RevisionEtag), read(Input.RevisionVersion), problems)
+    : undefined
+  if (!revisionRaw && (read(Input.RevisionEtag) || read(Input.RevisionVersion))) {
+    problems.push(
+      `Inputs '${Input.RevisionEtag}' and '${Input.RevisionVersion}' pin a 'revision': set 'revision' too, or remove them.`
+    )
+  }
+  if (revision && command === 'package') {
+    problems.push(
+      `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`
+    )
+  }
+  if (revision && command === 'rollback') {
+    problems.push(
+      `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
+    )
+  }
+
+  const packaging = command === 'package' || (command === 'deploy' && !revision)
+  if (packaging && !bucket) {
+    problems.push(
+      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from.`
+    )
+  }
+  if (bucket) {
+    const problem = bucketNameProblem(bucket)
+    if (problem)
+      problems.push(
+        `Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`
+      )
+  }
+
+  const keyPrefixRaw = read(Input.KeyPrefix).replace(/^\/+/, '')
+  const keyPrefix =
+    keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
+  if (keyPrefix.length > 900) problems.push(`Invalid key-prefix: at most 900 characters.`)
+
+  const bundleType =
+    oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
+      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
+    ) ?? 'zip'
+
+  const fileExistsBehavior = oneOf<FileExistsBehavior>(
+    Input.FileExistsBehavior,
+    read(Input.FileExistsBehavior),
+    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
+    problems,
+    v => v.toUpperCase()
+  )
+  const autoRollback =
+    oneOf<AutoRollback>(
+      Input.AutoRollback,
+      read(Input.AutoRollback),
+      ['on-failure', 'group', 'off'],
+      problems,
+      v => v.toLowerCase()
+    ) ?? 'on-failure'
+  const onCancel =
+    oneOf<OnCancel>(
+      Input.OnCancel,
+      read(Input.OnCancel),
+      ['stop-and-rollback', 'stop', 'detach'],
+      problems,
+      v => v.toLowerCase()
+    ) ?? 'stop-and-rollback'
+
+  const timeoutRaw = read(Input.Timeout)
+  let timeoutSeconds = 3600
+  if (timeoutRaw) {
+    const parsed = parseDuration(timeoutRaw)
+    if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
+      problems.push(
+        `Invalid timeout '${timeoutRaw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
+      )
+    } else timeoutSeconds = parsed
+  }
+
+  const sse = oneOf<ServerSideEncryption>(
+    Input.Sse,
+    read(Input.Sse),
+    ['AES256', 'aws:kms', 'aws:kms:dsse'],
+    problems
+  )
+  const sseKmsKeyId = read(Input.SseKmsKeyId)
+  if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
+    problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`)
+  }
+
+  const source = path.resolve(workspace, read(Input.Source) || '.')
+
+  const settings: Settings = {
+    command,
+    application,
+    deploymentGroup,
+    source,
+    keyPrefix,
+    bundleType,
+    ignoreApplicationStopFailures: parseBoolean(
+      Input.IgnoreApplicationStopFailures,
+      read(Input.IgnoreApplicationStopFailures),
+      false,
+      problems
+    ),
+    autoRollback,
+    wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
+    timeoutSeconds,
+    onCancel
+  }
+  if (deploymentConfig) settings.deploymentConfig = deploymentConfig
+  if (bucket) settings.bucket = bucket
+  if (revision) settings.revision = revision
+  const description = get(Input.Description).trim()
+  if (description) settings.description = description
+  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
+  if (sse) settings.sse = sse
+  if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
+
+  if (problems.length === 1) throw new InputError(problems[0])
+  if (problems.length > 1) {
+    throw new InputError(
+      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+  return settings
+}

@@ -1,0 +1,195 @@
+/**
+ * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
+ * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
+ * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
+ * a clear message, and every change is reported as it happens.
+ */
+import {
+  GetDeploymentCommand,
+  type CodeDeployClient,
+  type DeploymentInfo,
+  type DeploymentOverview,
+  type InstanceTarget
+} from '@aws-sdk/client-codedeploy'
+import { errorName, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
+import { InputError } from './errors.js'
+import type { Reporter } from './reporter.js'
+import { fetchTargets } from './targets.js'
+
+export interface Clock {
+  now(): number
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise(resolve => {
+      if (signal?.aborted) return resolve()
+      const onAbort = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+}
+
+export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped'])
+
+export type WatchOutcome =
+  | { kind: 'finished'; deployment: DeploymentInfo; targets: InstanceTarget[] }
+  | { kind: 'timeout'; deployment?: DeploymentInfo; targets: InstanceTarget[] }
+  | { kind: 'cancelled'; deployment?: DeploymentInfo; targets: InstanceTarget[] }
+
+export interface WatchOptions {
+  codedeploy: CodeDeployClient
+  reporter: Reporter
+  clock: Clock
+  /** Stop waiting at this time (ms since epoch). */
+  deadline: number
+  signal?: AbortSignal
+  /** Only report the end, not every step (used while waiting for someone else's deployment). */
+  quiet?: boolean
+  /** First and longest pause between polls; the pause grows while nothing changes. */
+  minIntervalMs?: number
+  maxIntervalMs?: number
+  /** Called with each deployment state read, e.g. to set outputs. */
+  onUpdate?: (deployment: DeploymentInfo) => void
+}
+
+/** Consecutive transient failures after which the user hears about them. */
+const TRANSIENT_WARN_AFTER = 3
+
+function overviewLine(o: DeploymentOverview | undefined): string {
+  if (!o) return ''
+  const parts: string[] = []
+  const add = (count: number | undefined, label: string): void => {
+    if (count) parts.push(`${count} ${label}`)
+  }
+  add(o.Succeeded, 'succeeded')
+  add(o.InProgress, 'in progress')
+  add(o.Pending, 'pending')
+  add(o.Failed, 'failed')
+  add(o.Skipped, 'skipped')
+  add(o.Ready, 'ready')
+  return parts.join(', ')
+}
+
+function seconds(start?: Date, end?: Date): string {
+  if (!start || !end) return ''
+  return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`
+}
+
+export async function waitForDeployment(
+  deploymentId: string,
+  options: WatchOptions
+): Promise<WatchOutcome> {
+  const { codedeploy, reporter, clock, signal } = options
+  const minInterval = options.minIntervalMs ?? 1000
+  const maxInterval = options.maxIntervalMs ?? 5000
+  let interval = minInterval
+  let lastStatus: string | undefined
+  let lastOverview = ''
+  let last: DeploymentInfo | undefined
+  let targets: InstanceTarget[] = []
+  let transientStreak = 0
+  const seenEvents = new Set<string>()
+  let polls = 0
+
+  const reportEvents = (current: InstanceTarget[]): void => {
+    for (const target of current) {
+      for (const event of target.lifecycleEvents ?? []) {
+        const status = event.status ?? 'Unknown'
+        if (status === 'Pending' || status === 'InProgress') continue
+        const key = `${target.targetId}/${event.lifecycleEventName}/${status}`
+        if (seenEvents.has(key)) continue
+        seenEvents.add(key)
+        if (options.quiet || status === 'Skipped') continue
+        const code =
+          event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
+            ? ` (${event.diagnostics.errorCode})`
+            : ''
+        reporter.info(
+          `  ${target.targetId}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`
+        )
+      }
+    }
+  }
+
+  for (;;) {
+    if (signal?.aborted)
+      return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
+    if (clock.now() >= options.deadline)
+      return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets }
+    polls++
+    let changed = false
+    try {
+      const out = await codedeploy.send(
+        new GetDeploymentCommand({ deploymentId }),
+        signal ? { abortSignal: signal } : {}
+      )
+      const info = out.deploymentInfo
+      if (!info) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
+      last = info
+      options.onUpdate?.(info)
+      if (transientStreak >= TRANSIENT_WARN_AFTER) reporter.info('CodeDeploy is answering again.')
+      transientStreak = 0
+      if (info.status !== lastStatus) {
+        changed = true
+        if (!options.quiet || (info.status && TERMINAL.has(info.status))) {
+          reporter.info(
+            `${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`
+          )
+        }
+        lastStatus = info.status
+      }
+      const overview = overviewLine(info.deploymentOverview)
+      if (overview !== lastOverview) {
+        changed = true
+        if (!options.quiet && overview) reporter.info(`Instances: ${overview}`)
+        lastOverview = overview
+      }
+      const terminal = info.status !== undefined && TERMINAL.has(info.status)
+      if (
+        !options.quiet &&
+        (changed || terminal || polls % 3 === 0) &&
+        info.status !== 'Created' &&
+        info.status !== 'Queued'
+      ) {
+        targets = await fetchTargets(codedeploy, deploymentId, signal)
+        reportEvents(targets)
+      }
+      if (terminal) return { kind: 'finished', deployment: info, targets }
+    } catch (error) {
+      if (signal?.aborted)
+        return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
+      if (isAccessDenied(error)) {
+        throw new InputError(
+          `Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`
+        )
+      }
+      if (!isTransient(error)) throw error
+      transientStreak++
+      reporter.debug(`Status check failed (${errorName(error)}); trying again.`)
+      if (transientStreak === TRANSIENT_WARN_AFTER) {
+        reporter.warning(
+          `CodeDeploy ${isThrottling(error) ? 'is throttling' : 'failed'} ${transientStreak} status checks in a row (${errorName(error)}); still following ${deploymentId}.`
+        )
+      }
+      interval = Math.min(maxInterval * 2, interval * 2)
+    }
+    if (changed) interval = minInterval
+    else
+      interval = Math.min(
+        transientStreak > 0 ? maxInterval * 2 : maxInterval,
+        Math.round(interval * 1.5)
+      )
+    const remaining = options.deadline - clock.now()
+    await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal)
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The action: read inputs, build the AWS clients, run the engine, fail the step unless the
+ * deployment succeeded. A cancelled job (SIGINT, then SIGTERM from the runner) aborts the engine,
+ * which stops the deployment as `on-cancel` says instead of leaving it unwatched.
+ */
+import * as core from '@actions/core'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createClients } from './aws.js'
+import { errorMessage } from './engine/errors.js'
+import { runEngine, type EngineDeps } from './engine/run.js'
+import { ActionReporter } from './action/reporter.js'
+import { readSettings } from './action/inputs.js'
+
+/** Test seams: everything else comes from the environment, as on a runner. */
+export type RunOverrides = Partial<
+  Pick<EngineDeps, 'clock' | 'pollIntervalMs' | 'rollbackLinkWaitMs' | 'signal'>
+>
+
+function runContext(): EngineDeps['context'] {
+  const env = process.env
+  const context: NonNullable<EngineDeps['context']> = {}
+  if (env.GITHUB_SHA) context.sha = env.GITHUB_SHA
+  if (env.GITHUB_REF_NAME || env.GITHUB_REF) context.ref = env.GITHUB_REF_NAME || env.GITHUB_REF
+  if (env.GITHUB_ACTOR) context.actor = env.GITHUB_ACTOR
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    context.runUrl = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+  }
+  return context
+}
+
+export async function run(overrides: RunOverrides = {}): Promise<void> {
+  const controller = new AbortController()
+  const cancel = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) return
+    core.warning(`Received ${signal}: cancelling.`)
+    controller.abort()
+  }
+  const onInt = (): void => cancel('SIGINT')
+  const onTerm = (): void => cancel('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  overrides.signal?.addEventListener('abort', () => controller.abort(), { once: true })
+
+  const tempDir = await mkdtemp(
+    path.join(process.env.RUNNER_TEMP || tmpdir(), 'codedeploy-bridge-')
+  )
+  let clients: Awaited<ReturnType<typeof createClients>> | undefined
+  try {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+    const settings = readSettings(workspace)
+    clients = await createClients(
+      process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}
+    )
+    const { signal: _ignored, ...seams } = overrides
+    await runEngine(settings, {
+      ...seams,
+      codedeploy: clients.codedeploy,
+      s3: clients.s3,
+      region: clients.region,
+      reporter: new ActionReporter(),
+      workspace,
+      tempDir,
+      signal: controller.signal,
+      context: runContext()
+    })
+  } catch (error) {
+    core.setFailed(errorMessage(error))
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+    clients?.codedeploy.destroy()
+    clients?.s3.destroy()
+    await rm(tempDir, { recursive: true, force: true })
+  }
+}
