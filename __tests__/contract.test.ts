@@ -5,7 +5,11 @@ import { updatedReadme } from '../scripts/readme.js'
 import { Input } from '../src/engine/settings.js'
 
 const actionYml = readFileSync('action.yml', 'utf8')
-const action = parse(actionYml) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } }
+const action = parse(actionYml) as {
+  inputs: Record<string, unknown>
+  outputs: Record<string, unknown>
+  runs: { using: string; main: string }
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -24,7 +28,9 @@ describe('the public contract', () => {
   })
 
   it('every declared output is set somewhere in the engine', () => {
-    const source = sourceFiles('src').map(f => readFileSync(f, 'utf8')).join('\n')
+    const source = sourceFiles('src')
+      .map(f => readFileSync(f, 'utf8'))
+      .join('\n')
     for (const name of Object.keys(action.outputs)) {
       expect(source).toMatch(new RegExp(`output\\('${name}'`))
     }

@@ -135,7 +135,7 @@ describe('waitForDeployment', () => {
     const clock = fakeClock()
     const controller = new AbortController()
     const { client } = scriptedClient([inProgress])
-    const realSleep = clock.sleep
+    const realSleep = clock.sleep.bind(clock)
     clock.sleep = (ms, signal) => {
       controller.abort()
       return realSleep(ms, signal)

@@ -14,7 +14,9 @@ const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x
 async function fleetVersions(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<string> {
   const versions: string[] = []
   for (const instance of stack.codedeploy.instances('demo-app', 'demo-fleet')) {
-    const running = await readFile(path.join(instance.root, 'var/run/demo.running'), 'utf8').catch(() => 'not running\n')
+    const running = await readFile(path.join(instance.root, 'var/run/demo.running'), 'utf8').catch(
+      () => 'not running\n'
+    )
     versions.push(`${instance.instanceId}: ${running.trim()}`)
   }
   return versions.join('\n')
@@ -22,7 +24,11 @@ async function fleetVersions(stack: Awaited<ReturnType<typeof startLocalStack>>)
 
 async function main(): Promise<number> {
   const workspace = await mkdtemp(path.join(tmpdir(), 'cdb-demo-'))
-  const stack = await startLocalStack({ config: DEMO_CONFIG, buckets: ['demo-bundles'], stepDelayMs: 300 })
+  const stack = await startLocalStack({
+    config: DEMO_CONFIG,
+    buckets: ['demo-bundles'],
+    stepDelayMs: 300
+  })
   try {
     await cp('examples/app', path.join(workspace, 'app'), { recursive: true })
     const inputs = {
@@ -45,9 +51,20 @@ async function main(): Promise<number> {
     const show = (line: string): void => console.log(`  │ ${line}`)
 
     console.log(bold('\n▶ Deploying v1 (examples/app) to 3 instances, OneAtATime\n'))
-    const first = await runAction({ inputs, env, cwd: workspace, entry: path.resolve('dist/index.js'), onLine: show })
-    console.log(`\n  exit code ${first.code}; outputs: ${JSON.stringify(first.outputs, null, 2).replace(/\n/g, '\n  ')}`)
-    console.log(bold('\n  Fleet after v1:'), `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`)
+    const first = await runAction({
+      inputs,
+      env,
+      cwd: workspace,
+      entry: path.resolve('dist/index.js'),
+      onLine: show
+    })
+    console.log(
+      `\n  exit code ${first.code}; outputs: ${JSON.stringify(first.outputs, null, 2).replace(/\n/g, '\n  ')}`
+    )
+    console.log(
+      bold('\n  Fleet after v1:'),
+      `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`
+    )
 
     const app = path.join(workspace, 'app')
     const index = await readFile(path.join(app, 'site/index.html'), 'utf8')
@@ -55,15 +72,31 @@ async function main(): Promise<number> {
     await writeFile(path.join(app, 'site/health.conf'), 'healthy=false\n')
 
     console.log(bold('\n▶ Deploying a broken v2: its ValidateService health check fails\n'))
-    const second = await runAction({ inputs, env, cwd: workspace, entry: path.resolve('dist/index.js'), onLine: show })
-    console.log(`\n  exit code ${second.code}; outputs: ${JSON.stringify(second.outputs, null, 2).replace(/\n/g, '\n  ')}`)
-    console.log(bold('\n  Fleet after the rollback:'), `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`)
+    const second = await runAction({
+      inputs,
+      env,
+      cwd: workspace,
+      entry: path.resolve('dist/index.js'),
+      onLine: show
+    })
+    console.log(
+      `\n  exit code ${second.code}; outputs: ${JSON.stringify(second.outputs, null, 2).replace(/\n/g, '\n  ')}`
+    )
+    console.log(
+      bold('\n  Fleet after the rollback:'),
+      `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`
+    )
 
     const summaryFile = path.resolve('demo-summary.md')
     await writeFile(summaryFile, `${first.summary}\n---\n\n${second.summary}`)
     console.log(`\nThe job summaries (what GITHUB_STEP_SUMMARY received) are in ${summaryFile}`)
-    const ok = first.code === 0 && second.code !== 0 && second.outputs['rollback-status'] === 'Succeeded'
-    console.log(ok ? '\nDemo finished as expected: v1 deployed, v2 failed and was rolled back to v1.' : '\nDemo did not go as expected.')
+    const ok =
+      first.code === 0 && second.code !== 0 && second.outputs['rollback-status'] === 'Succeeded'
+    console.log(
+      ok
+        ? '\nDemo finished as expected: v1 deployed, v2 failed and was rolled back to v1.'
+        : '\nDemo did not go as expected.'
+    )
     return ok ? 0 : 1
   } finally {
     await stack.close()

@@ -67,7 +67,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   }
   const entry = options.entry ?? path.resolve('dist/index.js')
   try {
-    const child = spawn(process.execPath, [entry], { cwd: options.cwd ?? process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [entry], {
+      cwd: options.cwd ?? process.cwd(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     options.onStart?.(child)
     let log = ''
     let partial = ''

@@ -2,7 +2,12 @@
  * The whole local stack: the S3 server and the CodeDeploy emulator wired together, with the
  * environment a client needs to use them (AWS_ENDPOINT_URL_*, credentials, region).
  */
-import { startCodeDeployEmulator, type CodeDeployEmulator, type EmulatorConfig, type EmulatorOptions } from './emulator/index.js'
+import {
+  startCodeDeployEmulator,
+  type CodeDeployEmulator,
+  type EmulatorConfig,
+  type EmulatorOptions
+} from './emulator/index.js'
 import { S3_CREDENTIALS, startS3Server, type LocalS3 } from './s3.js'
 
 export interface LocalStack {
@@ -24,7 +29,9 @@ export const DEMO_CONFIG: EmulatorConfig = {
   applications: [
     {
       name: 'demo-app',
-      deploymentGroups: [{ name: 'demo-fleet', instances: 3, deploymentConfig: 'CodeDeployDefault.OneAtATime' }]
+      deploymentGroups: [
+        { name: 'demo-fleet', instances: 3, deploymentConfig: 'CodeDeployDefault.OneAtATime' }
+      ]
     }
   ]
 }
@@ -34,7 +41,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await startS3Server({ buckets: buckets ?? ['demo-bundles'] })
   let codedeploy: CodeDeployEmulator
   try {
-    codedeploy = await startCodeDeployEmulator({ ...emulatorOptions, s3Endpoint: s3.endpoint, s3Credentials: S3_CREDENTIALS })
+    codedeploy = await startCodeDeployEmulator({
+      ...emulatorOptions,
+      s3Endpoint: s3.endpoint,
+      s3Credentials: S3_CREDENTIALS
+    })
   } catch (error) {
     await s3.close()
     throw error

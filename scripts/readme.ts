@@ -16,7 +16,10 @@ interface ActionSpec {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim()
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
 }
 
 export function renderTables(actionYml: string): { inputs: string; outputs: string } {
@@ -27,7 +30,8 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
     '| Input | Default | Description |',
     '|---|---|---|',
     ...Object.entries(spec.inputs).map(
-      ([name, input]) => `| \`${name}\` | ${input.default ? `\`${input.default}\`` : ''} | ${cell(input.description)} |`
+      ([name, input]) =>
+        `| \`${name}\` | ${input.default ? `\`${input.default}\`` : ''} | ${cell(input.description)} |`
     )
   ].join('\n')
   const outputs = [
@@ -35,7 +39,9 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
     '',
     '| Output | Description |',
     '|---|---|',
-    ...Object.entries(spec.outputs).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`)
+    ...Object.entries(spec.outputs).map(
+      ([name, output]) => `| \`${name}\` | ${cell(output.description)} |`
+    )
   ].join('\n')
   return { inputs, outputs }
 }

@@ -6,12 +6,26 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { spawn } from 'node:child_process'
 import { constants, createWriteStream } from 'node:fs'
-import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises'
+import {
+  access,
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  rmdir,
+  stat,
+  symlink,
+  unlink
+} from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parse } from 'yaml'
-import type { Deployment, Diagnostics, EventStatus, Instance, InstanceRun, LifecycleEvent } from './model.js'
+import type { Deployment, Diagnostics, Instance, InstanceRun, LifecycleEvent } from './model.js'
 import { unpack } from './unpack.js'
 
 export const EVENTS = [
@@ -29,7 +43,14 @@ export const EVENTS = [
   'AllowTraffic',
   'AfterAllowTraffic'
 ] as const
-const TRAFFIC = new Set(['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'])
+const TRAFFIC = new Set([
+  'BeforeBlockTraffic',
+  'BlockTraffic',
+  'AfterBlockTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic'
+])
 const LOG_TAIL = 2048
 const DEFAULT_TIMEOUT = 3600
 
@@ -74,8 +95,13 @@ function ok(logTail = ''): Diagnostics {
 
 function readAppSpec(text: string): ParsedAppSpec {
   const doc = (parse(text) ?? {}) as { files?: unknown; hooks?: unknown }
-  const files = Array.isArray(doc.files) ? (doc.files as { source: string; destination: string }[]) : []
-  const hooks = doc.hooks && typeof doc.hooks === 'object' ? (doc.hooks as Record<string, HookScript[] | null>) : {}
+  const files = Array.isArray(doc.files)
+    ? (doc.files as { source: string; destination: string }[])
+    : []
+  const hooks =
+    doc.hooks && typeof doc.hooks === 'object'
+      ? (doc.hooks as Record<string, HookScript[] | null>)
+      : {}
   const cleaned: Record<string, HookScript[]> = {}
   for (const [name, list] of Object.entries(hooks)) cleaned[name] = Array.isArray(list) ? list : []
   return { files, hooks: cleaned }
@@ -89,7 +115,13 @@ async function findAppSpec(bundleDir: string): Promise<string> {
       // try the next name
     }
   }
-  throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: 'The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml".', logTail: '' })
+  throw new EventFailure({
+    errorCode: 'UnknownError',
+    scriptName: '',
+    message:
+      'The CodeDeploy agent did not find an AppSpec file within the unpacked revision directory at revision-relative path "appspec.yml".',
+    logTail: ''
+  })
 }
 
 /** Runs one hook script as the agent does and returns its diagnostics. */
@@ -105,7 +137,12 @@ export async function runScript(
     const info = await stat(file)
     if (!info.isFile()) throw new Error('not a file')
   } catch {
-    return { errorCode: 'ScriptMissing', scriptName: location, message: `Script does not exist at specified location: ${file}`, logTail: '' }
+    return {
+      errorCode: 'ScriptMissing',
+      scriptName: location,
+      message: `Script does not exist at specified location: ${file}`,
+      logTail: ''
+    }
   }
   try {
     await access(file, constants.X_OK)
@@ -114,7 +151,12 @@ export async function runScript(
     try {
       await chmod(file, 0o755)
     } catch {
-      return { errorCode: 'ScriptNotExecutable', scriptName: location, message: `Script at specified location: ${location} is not executable`, logTail: '' }
+      return {
+        errorCode: 'ScriptNotExecutable',
+        scriptName: location,
+        message: `Script at specified location: ${location} is not executable`,
+        logTail: ''
+      }
     }
   }
   const timeout = script.timeout ?? DEFAULT_TIMEOUT
@@ -125,8 +167,18 @@ export async function runScript(
     tail += lines.map(line => `[${stream}]${line}\n`).join('')
     if (tail.length > LOG_TAIL * 4) tail = tail.slice(-LOG_TAIL * 2)
   }
-  const result = await new Promise<{ code: number | null; timedOut: boolean; stopped: boolean; error?: Error }>(resolve => {
-    const child = spawn(file, [], { cwd: bundleDir, env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const result = await new Promise<{
+    code: number | null
+    timedOut: boolean
+    stopped: boolean
+    error?: Error
+  }>(resolve => {
+    const child = spawn(file, [], {
+      cwd: bundleDir,
+      env: { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let timedOut = false
     let stopped = false
     const kill = (): void => {
@@ -160,12 +212,34 @@ export async function runScript(
   })
   const logTail = tail.slice(-LOG_TAIL)
   if (result.timedOut) {
-    return { errorCode: 'ScriptTimedOut', scriptName: location, message: `Script at specified location: ${location} failed to complete in ${timeout} seconds`, logTail }
+    return {
+      errorCode: 'ScriptTimedOut',
+      scriptName: location,
+      message: `Script at specified location: ${location} failed to complete in ${timeout} seconds`,
+      logTail
+    }
   }
-  if (result.stopped) return { errorCode: 'UnknownError', scriptName: location, message: 'The deployment was stopped while the script ran', logTail }
-  if (result.error) return { errorCode: 'ScriptFailed', scriptName: location, message: `Script at specified location: ${location} could not be run: ${result.error.message}`, logTail }
+  if (result.stopped)
+    return {
+      errorCode: 'UnknownError',
+      scriptName: location,
+      message: 'The deployment was stopped while the script ran',
+      logTail
+    }
+  if (result.error)
+    return {
+      errorCode: 'ScriptFailed',
+      scriptName: location,
+      message: `Script at specified location: ${location} could not be run: ${result.error.message}`,
+      logTail
+    }
   if (result.code !== 0) {
-    return { errorCode: 'ScriptFailed', scriptName: location, message: `Script at specified location: ${location} run as user ${process.env.USER ?? 'root'} failed with exit code ${result.code ?? 'null'}`, logTail }
+    return {
+      errorCode: 'ScriptFailed',
+      scriptName: location,
+      message: `Script at specified location: ${location} run as user ${process.env.USER ?? 'root'} failed with exit code ${result.code ?? 'null'}`,
+      logTail
+    }
   }
   return { errorCode: 'Success', scriptName: location, message: 'Succeeded', logTail }
 }
@@ -191,7 +265,12 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** The Install step: remove what the last deployment installed, then copy the `files:` mappings. */
-async function install(appspec: ParsedAppSpec, bundleDir: string, context: AgentContext, behavior: Deployment['fileExistsBehavior']): Promise<string[]> {
+async function install(
+  appspec: ParsedAppSpec,
+  bundleDir: string,
+  context: AgentContext,
+  behavior: Deployment['fileExistsBehavior']
+): Promise<string[]> {
   const root = context.instance.root
   for (const file of context.memory.installed) {
     await unlink(file).catch(() => undefined)
@@ -218,7 +297,12 @@ async function install(appspec: ParsedAppSpec, bundleDir: string, context: Agent
     for (const [from, to] of pairs) {
       if (await exists(to)) {
         if (behavior === 'DISALLOW') {
-          throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The deployment failed because a specified file already exists at this location: ${to.slice(root.length) || to}`, logTail: '' })
+          throw new EventFailure({
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: `The deployment failed because a specified file already exists at this location: ${to.slice(root.length) || to}`,
+            logTail: ''
+          })
         }
         if (behavior === 'RETAIN') continue
         await rm(to, { force: true })
@@ -236,22 +320,40 @@ async function install(appspec: ParsedAppSpec, bundleDir: string, context: Agent
   return installed
 }
 
-async function download(context: AgentContext, deployment: Deployment, archive: string): Promise<void> {
+async function download(
+  context: AgentContext,
+  deployment: Deployment,
+  archive: string
+): Promise<void> {
   const location = deployment.revision.s3Location
   let response
   try {
     response = await context.s3.send(
-      new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...(location.version ? { VersionId: location.version } : {}) }),
+      new GetObjectCommand({
+        Bucket: location.bucket,
+        Key: location.key,
+        ...(location.version ? { VersionId: location.version } : {})
+      }),
       { abortSignal: context.signal }
     )
   } catch (error) {
     const name = (error as Error).name
-    throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `Failed to download the revision s3://${location.bucket}/${location.key}: ${name}`, logTail: '' })
+    throw new EventFailure({
+      errorCode: 'UnknownError',
+      scriptName: '',
+      message: `Failed to download the revision s3://${location.bucket}/${location.key}: ${name}`,
+      logTail: ''
+    })
   }
   const eTag = (response.ETag ?? '').replace(/"/g, '')
   if (location.eTag && location.eTag.replace(/"/g, '') !== eTag) {
     ;(response.Body as Readable | undefined)?.destroy()
-    throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The eTag ${location.eTag} of the revision does not match the object's eTag ${eTag}: the bundle was changed after it was registered.`, logTail: '' })
+    throw new EventFailure({
+      errorCode: 'UnknownError',
+      scriptName: '',
+      message: `The eTag ${location.eTag} of the revision does not match the object's eTag ${eTag}: the bundle was changed after it was registered.`,
+      logTail: ''
+    })
   }
   await pipeline(response.Body as Readable, createWriteStream(archive))
 }
@@ -260,8 +362,15 @@ async function download(context: AgentContext, deployment: Deployment, archive: 
  * Deploys to one instance, updating `run` as each event starts and ends. Returns true when every
  * event succeeded.
  */
-export async function deployToInstance(deployment: Deployment, run: InstanceRun, context: AgentContext): Promise<boolean> {
-  const events: LifecycleEvent[] = EVENTS.map(name => ({ lifecycleEventName: name, status: 'Pending' as EventStatus }))
+export async function deployToInstance(
+  deployment: Deployment,
+  run: InstanceRun,
+  context: AgentContext
+): Promise<boolean> {
+  const events: LifecycleEvent[] = EVENTS.map(name => ({
+    lifecycleEventName: name,
+    status: 'Pending'
+  }))
   run.lifecycleEvents = events
   run.status = 'InProgress'
   run.lastUpdatedAt = new Date()
@@ -278,7 +387,11 @@ export async function deployToInstance(deployment: Deployment, run: InstanceRun,
   }
   let appspec: ParsedAppSpec | undefined
 
-  const hooks = async (name: string, spec: ParsedAppSpec | undefined, dir: string): Promise<Diagnostics> => {
+  const hooks = async (
+    name: string,
+    spec: ParsedAppSpec | undefined,
+    dir: string
+  ): Promise<Diagnostics> => {
     const scripts = spec?.hooks[name] ?? []
     let last = ok()
     for (const script of scripts) {
@@ -307,30 +420,64 @@ export async function deployToInstance(deployment: Deployment, run: InstanceRun,
       if (name === 'ApplicationStop') {
         const previous = context.memory.lastSuccessful
         diagnostics = previous ? await hooks(name, previous.appspec, previous.bundleDir) : ok()
-        if (diagnostics.errorCode !== 'Success' && deployment.ignoreApplicationStopFailures && !context.signal.aborted) {
-          diagnostics = { ...diagnostics, errorCode: 'Success', message: `${diagnostics.message} (ignored: ignoreApplicationStopFailures)` }
+        if (
+          diagnostics.errorCode !== 'Success' &&
+          deployment.ignoreApplicationStopFailures &&
+          !context.signal.aborted
+        ) {
+          diagnostics = {
+            ...diagnostics,
+            errorCode: 'Success',
+            message: `${diagnostics.message} (ignored: ignoreApplicationStopFailures)`
+          }
         }
       } else if (name === 'DownloadBundle') {
         await rm(context.workDir, { recursive: true, force: true })
         await mkdir(context.workDir, { recursive: true })
         await download(context, deployment, archive)
         try {
-          await unpack(archive, deployment.revision.s3Location.bundleType, bundleDir, { useCli: context.useCli })
+          await unpack(archive, deployment.revision.s3Location.bundleType, bundleDir, {
+            useCli: context.useCli
+          })
         } catch (error) {
-          throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: `The bundle could not be unpacked as ${deployment.revision.s3Location.bundleType}: ${(error as Error).message}`, logTail: '' })
+          throw new EventFailure({
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: `The bundle could not be unpacked as ${deployment.revision.s3Location.bundleType}: ${(error as Error).message}`,
+            logTail: ''
+          })
         }
         await rm(archive, { force: true })
         appspec = readAppSpec(await findAppSpec(bundleDir))
         diagnostics = ok()
       } else if (name === 'Install') {
-        if (!appspec) throw new EventFailure({ errorCode: 'UnknownError', scriptName: '', message: 'No bundle was downloaded', logTail: '' })
-        context.memory.installed = await install(appspec, bundleDir, context, deployment.fileExistsBehavior)
+        if (!appspec)
+          throw new EventFailure({
+            errorCode: 'UnknownError',
+            scriptName: '',
+            message: 'No bundle was downloaded',
+            logTail: ''
+          })
+        context.memory.installed = await install(
+          appspec,
+          bundleDir,
+          context,
+          deployment.fileExistsBehavior
+        )
         diagnostics = ok()
       } else {
         diagnostics = await hooks(name, appspec, bundleDir)
       }
     } catch (error) {
-      diagnostics = error instanceof EventFailure ? error.diagnostics : { errorCode: 'UnknownError', scriptName: '', message: (error as Error).message, logTail: '' }
+      diagnostics =
+        error instanceof EventFailure
+          ? error.diagnostics
+          : {
+              errorCode: 'UnknownError',
+              scriptName: '',
+              message: (error as Error).message,
+              logTail: ''
+            }
     }
     event.endTime = new Date()
     event.diagnostics = diagnostics
@@ -351,7 +498,8 @@ export async function deployToInstance(deployment: Deployment, run: InstanceRun,
   }
   run.status = 'Succeeded'
   run.lastUpdatedAt = new Date()
-  if (appspec) context.memory.lastSuccessful = { deploymentId: deployment.deploymentId, bundleDir, appspec }
+  if (appspec)
+    context.memory.lastSuccessful = { deploymentId: deployment.deploymentId, bundleDir, appspec }
   context.touch()
   return true
 }

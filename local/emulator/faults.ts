@@ -37,7 +37,16 @@ export class Faults {
   constructor(private readonly random: () => number = Math.random) {}
 
   static none(): FaultSettings {
-    return { throttleRate: 0, serverErrorRate: 0, resetRate: 0, latencyMs: 0, throttleNext: 0, serverErrorNext: 0, resetNext: 0, operations: [] }
+    return {
+      throttleRate: 0,
+      serverErrorRate: 0,
+      resetRate: 0,
+      latencyMs: 0,
+      throttleNext: 0,
+      serverErrorNext: 0,
+      resetNext: 0,
+      operations: []
+    }
   }
 
   /** Replaces some settings; the rest keep their values. */

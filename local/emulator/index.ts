@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
-import type { AutoRollbackConfiguration, Deployment, Instance, MinimumHealthyHosts } from './model.js'
+import type {
+  AutoRollbackConfiguration,
+  Deployment,
+  Instance,
+  MinimumHealthyHosts
+} from './model.js'
 import { createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
@@ -64,11 +69,17 @@ export interface CodeDeployEmulator {
   close(): Promise<void>
 }
 
-export async function startCodeDeployEmulator(options: EmulatorOptions = {}): Promise<CodeDeployEmulator> {
+export async function startCodeDeployEmulator(
+  options: EmulatorOptions = {}
+): Promise<CodeDeployEmulator> {
   const ownsDirectory = options.directory === undefined
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'cdb-codedeploy-')))
   let counter = 0
-  const createInstances = async (application: string, group: string, count: number): Promise<Instance[]> => {
+  const createInstances = async (
+    application: string,
+    group: string,
+    count: number
+  ): Promise<Instance[]> => {
     const instances: Instance[] = []
     for (let i = 0; i < count; i++) {
       const instanceId = `i-${(++counter).toString(16).padStart(17, '0')}`
@@ -80,7 +91,8 @@ export async function startCodeDeployEmulator(options: EmulatorOptions = {}): Pr
   }
   const service = new CodeDeployService(createInstances, options.defaultInstances ?? 1)
   if (options.pageSize) service.pageSize = options.pageSize
-  for (const config of options.config?.deploymentConfigs ?? []) service.addConfig(config.name, config.minimumHealthyHosts)
+  for (const config of options.config?.deploymentConfigs ?? [])
+    service.addConfig(config.name, config.minimumHealthyHosts)
   for (const appConfig of options.config?.applications ?? []) {
     const app = service.addApplication(appConfig.name)
     for (const group of appConfig.deploymentGroups ?? []) {
@@ -119,7 +131,8 @@ export async function startCodeDeployEmulator(options: EmulatorOptions = {}): Pr
     service,
     faults,
     calls,
-    instances: (application, group) => service.applications.get(application)?.groups.get(group)?.instances ?? [],
+    instances: (application, group) =>
+      service.applications.get(application)?.groups.get(group)?.instances ?? [],
     deployment: id => service.deployments.get(id),
     idle: () => lifecycle.idle(),
     async close(): Promise<void> {

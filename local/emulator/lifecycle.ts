@@ -23,8 +23,14 @@ const HEALTH_MESSAGE =
   'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
 
 /** The number of instances that must stay healthy, and how many to deploy to at once. */
-export function plan(hosts: MinimumHealthyHosts, instances: number): { minimumHealthy: number; batchSize: number } {
-  const minimumHealthy = Math.min(instances, hosts.type === 'HOST_COUNT' ? hosts.value : Math.ceil((instances * hosts.value) / 100))
+export function plan(
+  hosts: MinimumHealthyHosts,
+  instances: number
+): { minimumHealthy: number; batchSize: number } {
+  const minimumHealthy = Math.min(
+    instances,
+    hosts.type === 'HOST_COUNT' ? hosts.value : Math.ceil((instances * hosts.value) / 100)
+  )
   return { minimumHealthy, batchSize: Math.max(1, instances - minimumHealthy) }
 }
 
@@ -51,7 +57,10 @@ export class LifecycleEngine implements Lifecycle {
     const controller = new AbortController()
     const done = this.run(deployment, controller.signal)
       .catch((error: unknown) => {
-        this.finish(deployment, 'Failed', { code: 'INTERNAL_ERROR', message: `The emulator failed: ${String(error)}` })
+        this.finish(deployment, 'Failed', {
+          code: 'INTERNAL_ERROR',
+          message: `The emulator failed: ${String(error)}`
+        })
       })
       .finally(() => this.running.delete(deployment.deploymentId))
     this.running.set(deployment.deploymentId, { controller, done })
@@ -76,15 +85,21 @@ export class LifecycleEngine implements Lifecycle {
     if (this.options.stepDelayMs <= 0) return Promise.resolve()
     return new Promise(resolve => {
       const timer = setTimeout(resolve, this.options.stepDelayMs)
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer)
-        resolve()
-      }, { once: true })
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        { once: true }
+      )
     })
   }
 
   private group(deployment: Deployment): DeploymentGroup {
-    const group = this.service.applications.get(deployment.applicationName)?.groups.get(deployment.deploymentGroupName)
+    const group = this.service.applications
+      .get(deployment.applicationName)
+      ?.groups.get(deployment.deploymentGroupName)
     if (!group) throw new Error(`group ${deployment.deploymentGroupName} vanished`)
     return group
   }
@@ -98,7 +113,11 @@ export class LifecycleEngine implements Lifecycle {
     }
     const runs = deployment.instances
     if (runs.length === 0 && !signal.aborted) {
-      this.finish(deployment, 'Failed', { code: 'NO_INSTANCES', message: 'The deployment failed because no instances were found for your deployment group. Check your deployment group settings to make sure the tags for your EC2 instances or Auto Scaling groups correctly identify the instances you want to deploy to, and then try again.' })
+      this.finish(deployment, 'Failed', {
+        code: 'NO_INSTANCES',
+        message:
+          'The deployment failed because no instances were found for your deployment group. Check your deployment group settings to make sure the tags for your EC2 instances or Auto Scaling groups correctly identify the instances you want to deploy to, and then try again.'
+      })
       return
     }
     const config = this.service.config(deployment.deploymentConfigName)
@@ -129,7 +148,12 @@ export class LifecycleEngine implements Lifecycle {
       failed += results.filter(r => !r).length
       succeeded += results.filter(r => r).length
       const isLastBatch = start + batchSize >= runs.length
-      const oneAtATimeLast = deployment.deploymentConfigName === 'CodeDeployDefault.OneAtATime' && isLastBatch && runs.length > 1 && failed === 1 && results.some(r => !r)
+      const oneAtATimeLast =
+        deployment.deploymentConfigName === 'CodeDeployDefault.OneAtATime' &&
+        isLastBatch &&
+        runs.length > 1 &&
+        failed === 1 &&
+        results.some(r => !r)
       if (!signal.aborted && runs.length - failed < minimumHealthy && !oneAtATimeLast) {
         healthFailure = true
         break
@@ -157,7 +181,11 @@ export class LifecycleEngine implements Lifecycle {
     group.lastSuccessfulDeployment = deployment.deploymentId
   }
 
-  private finish(deployment: Deployment, status: 'Succeeded' | 'Failed' | 'Stopped', error: { code: string; message: string } | undefined): void {
+  private finish(
+    deployment: Deployment,
+    status: 'Succeeded' | 'Failed' | 'Stopped',
+    error: { code: string; message: string } | undefined
+  ): void {
     deployment.status = status
     deployment.completeTime = new Date()
     if (error) deployment.errorInformation = error
@@ -167,9 +195,14 @@ export class LifecycleEngine implements Lifecycle {
   private rollback(failed: Deployment): void {
     const app = this.service.applications.get(failed.applicationName)
     const group = app?.groups.get(failed.deploymentGroupName)
-    const lastGood = group?.lastSuccessfulDeployment ? this.service.deployments.get(group.lastSuccessfulDeployment) : undefined
+    const lastGood = group?.lastSuccessfulDeployment
+      ? this.service.deployments.get(group.lastSuccessfulDeployment)
+      : undefined
     if (!app || !group || !lastGood) {
-      failed.rollbackInfo = { rollbackMessage: 'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.' }
+      failed.rollbackInfo = {
+        rollbackMessage:
+          'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.'
+      }
       return
     }
     const rollback = this.service.newDeployment(app, group, {
@@ -182,6 +215,9 @@ export class LifecycleEngine implements Lifecycle {
       override: { enabled: false, events: [] },
       rollbackOf: failed.deploymentId
     })
-    failed.rollbackInfo = { rollbackDeploymentId: rollback.deploymentId, rollbackMessage: `Deployment ${failed.deploymentId} was rolled back by ${rollback.deploymentId}.` }
+    failed.rollbackInfo = {
+      rollbackDeploymentId: rollback.deploymentId,
+      rollbackMessage: `Deployment ${failed.deploymentId} was rolled back by ${rollback.deploymentId}.`
+    }
   }
 }

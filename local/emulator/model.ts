@@ -3,7 +3,8 @@
  * the service's own field names. Times are Date here and epoch seconds on the wire.
  */
 
-export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready'
+export type DeploymentStatus =
+  'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready'
 export type EventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown'
 export type TargetStatus = EventStatus | 'Ready'
 export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
@@ -63,11 +64,26 @@ export interface Application {
   createTime: Date
   computePlatform: 'Server'
   groups: Map<string, DeploymentGroup>
-  revisions: Map<string, { revision: RevisionLocation; description?: string; registerTime: Date; firstUsedTime?: Date; lastUsedTime?: Date }>
+  revisions: Map<
+    string,
+    {
+      revision: RevisionLocation
+      description?: string
+      registerTime: Date
+      firstUsedTime?: Date
+      lastUsedTime?: Date
+    }
+  >
 }
 
 export interface Diagnostics {
-  errorCode: 'Success' | 'ScriptMissing' | 'ScriptNotExecutable' | 'ScriptTimedOut' | 'ScriptFailed' | 'UnknownError'
+  errorCode:
+    | 'Success'
+    | 'ScriptMissing'
+    | 'ScriptNotExecutable'
+    | 'ScriptTimedOut'
+    | 'ScriptFailed'
+    | 'UnknownError'
   scriptName: string
   message: string
   logTail: string
@@ -106,7 +122,11 @@ export interface Deployment {
   /** True when CreateDeployment passed its own autoRollbackConfiguration. */
   autoRollbackOverride: boolean
   errorInformation?: { code: string; message: string }
-  rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string }
+  rollbackInfo?: {
+    rollbackDeploymentId?: string
+    rollbackTriggeringDeploymentId?: string
+    rollbackMessage?: string
+  }
   instances: InstanceRun[]
   stop?: { autoRollbackEnabled: boolean }
 }
@@ -117,7 +137,13 @@ export const PREDEFINED_CONFIGS: [string, MinimumHealthyHosts][] = [
   ['CodeDeployDefault.AllAtOnce', { type: 'HOST_COUNT', value: 0 }]
 ]
 
-export const ACTIVE: ReadonlySet<DeploymentStatus> = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready'])
+export const ACTIVE: ReadonlySet<DeploymentStatus> = new Set([
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Ready'
+])
 export const TERMINAL: ReadonlySet<DeploymentStatus> = new Set(['Succeeded', 'Failed', 'Stopped'])
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'

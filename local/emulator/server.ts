@@ -53,7 +53,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-export function createServer(service: CodeDeployService, faults: Faults, calls: CallRecord[]): http.Server {
+export function createServer(
+  service: CodeDeployService,
+  faults: Faults,
+  calls: CallRecord[]
+): http.Server {
   return http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
       const target = String(req.headers['x-amz-target'] ?? '')
@@ -73,7 +77,12 @@ export function createServer(service: CodeDeployService, faults: Faults, calls: 
       }
       if (req.method !== 'POST' || req.url?.split('?')[0] !== '/') {
         finish(404, 'UnknownOperationException')
-        send(res, 404, { __type: 'UnknownOperationException', message: 'Only POST / is served.' }, 'UnknownOperationException')
+        send(
+          res,
+          404,
+          { __type: 'UnknownOperationException', message: 'Only POST / is served.' },
+          'UnknownOperationException'
+        )
         return
       }
       const latency = faults.settings.latencyMs
@@ -92,22 +101,44 @@ export function createServer(service: CodeDeployService, faults: Faults, calls: 
         const unavailable = faults.counts.serverErrors % 2 === 0
         const type = unavailable ? 'ServiceUnavailableException' : 'InternalFailure'
         finish(unavailable ? 503 : 500, type)
-        return sendError(res, new ServiceError(type, 'The service is unavailable. Please try again.', unavailable ? 503 : 500))
+        return sendError(
+          res,
+          new ServiceError(
+            type,
+            'The service is unavailable. Please try again.',
+            unavailable ? 503 : 500
+          )
+        )
       }
       if (!operation) {
         finish(400, 'UnknownOperationException')
-        return sendError(res, new ServiceError('UnknownOperationException', `Missing or unknown X-Amz-Target '${target}'`))
+        return sendError(
+          res,
+          new ServiceError(
+            'UnknownOperationException',
+            `Missing or unknown X-Amz-Target '${target}'`
+          )
+        )
       }
       let input: unknown
       try {
         input = body.trim() === '' ? {} : JSON.parse(body)
       } catch {
         finish(400, 'SerializationException')
-        return sendError(res, new ServiceError('SerializationException', 'Start of structure or map found where not expected, or the body is not valid JSON.'))
+        return sendError(
+          res,
+          new ServiceError(
+            'SerializationException',
+            'Start of structure or map found where not expected, or the body is not valid JSON.'
+          )
+        )
       }
       if (input === null || typeof input !== 'object' || Array.isArray(input)) {
         finish(400, 'SerializationException')
-        return sendError(res, new ServiceError('SerializationException', 'The request body must be a JSON object.'))
+        return sendError(
+          res,
+          new ServiceError('SerializationException', 'The request body must be a JSON object.')
+        )
       }
       record.input = input as Input
       try {
@@ -115,13 +146,17 @@ export function createServer(service: CodeDeployService, faults: Faults, calls: 
         finish(200)
         send(res, 200, result)
       } catch (error) {
-        const serviceError = error instanceof ServiceError ? error : new ServiceError('InternalFailure', `The emulator failed: ${String(error)}`, 500)
+        const serviceError =
+          error instanceof ServiceError
+            ? error
+            : new ServiceError('InternalFailure', `The emulator failed: ${String(error)}`, 500)
         finish(serviceError.status, serviceError.type)
         sendError(res, serviceError)
       }
     }
     handle().catch(() => {
-      if (!res.headersSent) sendError(res, new ServiceError('InternalFailure', 'The emulator failed', 500))
+      if (!res.headersSent)
+        sendError(res, new ServiceError('InternalFailure', 'The emulator failed', 500))
     })
   })
 }

@@ -31,20 +31,25 @@ function run(command: string, args: string[]): Promise<void> {
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
-    child.on('close', code => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr.trim()}`))))
+    child.on('close', code =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr.trim()}`))
+    )
   })
 }
 
 /** `dest/name`, refusing names that would land outside `dest`. */
 function inside(dest: string, name: string): string {
   const target = path.resolve(dest, name)
-  if (target !== dest && !target.startsWith(dest + path.sep)) throw new Error(`archive entry '${name}' escapes the bundle directory`)
+  if (target !== dest && !target.startsWith(dest + path.sep))
+    throw new Error(`archive entry '${name}' escapes the bundle directory`)
   return target
 }
 
 async function unzipJs(archive: string, dest: string): Promise<void> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(archive, { lazyEntries: true, autoClose: true }, (err, file) => (err ? reject(err) : resolve(file)))
+    yauzl.open(archive, { lazyEntries: true, autoClose: true }, (err, file) =>
+      err ? reject(err) : resolve(file)
+    )
   )
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject)
@@ -60,7 +65,9 @@ async function unzipJs(archive: string, dest: string): Promise<void> {
           return
         }
         await mkdir(path.dirname(target), { recursive: true })
-        const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry, (err, s) => (err ? rej(err) : res(s))))
+        const stream = await new Promise<Readable>((res, rej) =>
+          zip.openReadStream(entry, (err, s) => (err ? rej(err) : res(s)))
+        )
         if (type === 0o120000) {
           const chunks: Buffer[] = []
           for await (const chunk of stream) chunks.push(chunk as Buffer)
@@ -96,20 +103,29 @@ async function untarJs(archive: string, dest: string, gzip: boolean): Promise<vo
       await pipeline(stream, createWriteStream(target))
       await chmod(target, header.mode ?? 0o644)
     }
-    handle().then(() => next(), (error: unknown) => extract.destroy(error as Error))
+    handle().then(
+      () => next(),
+      (error: unknown) => extract.destroy(error as Error)
+    )
   })
   const source = createReadStream(archive)
   if (gzip) await pipeline(source, createGunzip(), extract)
   else await pipeline(source, extract)
 }
 
-export async function unpack(archive: string, type: BundleType, dest: string, options: { useCli?: boolean } = {}): Promise<void> {
+export async function unpack(
+  archive: string,
+  type: BundleType,
+  dest: string,
+  options: { useCli?: boolean } = {}
+): Promise<void> {
   await mkdir(dest, { recursive: true })
   const useCli = options.useCli ?? true
   if (type === 'zip') {
     if (useCli && has('unzip', '-v')) return run('unzip', ['-q', '-o', archive, '-d', dest])
     return unzipJs(archive, dest)
   }
-  if (useCli && has('tar', '--version')) return run('tar', [type === 'tgz' ? '-xzf' : '-xf', archive, '-C', dest])
+  if (useCli && has('tar', '--version'))
+    return run('tar', [type === 'tgz' ? '-xzf' : '-xf', archive, '-C', dest])
   return untarJs(archive, dest, type === 'tgz')
 }

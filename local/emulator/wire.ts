@@ -19,18 +19,29 @@ export function toWire(value: unknown): Json {
     }
     return out
   }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return value
   return null
 }
 
-export function optionalString(input: Input, name: string, invalid = 'InvalidInputException'): string | undefined {
+export function optionalString(
+  input: Input,
+  name: string,
+  invalid = 'InvalidInputException'
+): string | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') throw new ServiceError(invalid, `${name} must be a string.`)
   return value
 }
 
-export function requiredString(input: Input, name: string, missing: string, message: string, invalid?: string): string {
+export function requiredString(
+  input: Input,
+  name: string,
+  missing: string,
+  message: string,
+  invalid?: string
+): string {
   const value = optionalString(input, name, invalid)
   if (!value) throw new ServiceError(missing, message)
   return value
@@ -39,34 +50,50 @@ export function requiredString(input: Input, name: string, missing: string, mess
 export function optionalBoolean(input: Input, name: string): boolean | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'boolean') throw new ServiceError('SerializationException', `${name} must be a boolean.`)
+  if (typeof value !== 'boolean')
+    throw new ServiceError('SerializationException', `${name} must be a boolean.`)
   return value
 }
 
 export function optionalObject(input: Input, name: string): Input | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ServiceError('SerializationException', `${name} must be a structure.`)
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ServiceError('SerializationException', `${name} must be a structure.`)
   return value as Input
 }
 
-export function optionalStringList(input: Input, name: string, invalid = 'SerializationException'): string[] | undefined {
+export function optionalStringList(
+  input: Input,
+  name: string,
+  invalid = 'SerializationException'
+): string[] | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
-  if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) throw new ServiceError(invalid, `${name} must be a list of strings.`)
+  if (!Array.isArray(value) || value.some(v => typeof v !== 'string'))
+    throw new ServiceError(invalid, `${name} must be a list of strings.`)
   return value as string[]
 }
 
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], exception: string, what: string): T | undefined {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  exception: string,
+  what: string
+): T | undefined {
   if (value === undefined) return undefined
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new ServiceError(exception, `${what} '${value}' is not valid. Valid values: ${allowed.join(', ')}`)
+    throw new ServiceError(
+      exception,
+      `${what} '${value}' is not valid. Valid values: ${allowed.join(', ')}`
+    )
   }
   return value as T
 }
 
 export function epochSeconds(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ServiceError('InvalidTimeRangeException', `${name} must be a timestamp.`)
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ServiceError('InvalidTimeRangeException', `${name} must be a timestamp.`)
   return new Date(value * 1000)
 }

@@ -3,6 +3,7 @@
  * job summary.
  */
 import * as core from '@actions/core'
+import { appendFile } from 'node:fs/promises'
 import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
 
 function properties(annotation?: Annotation): core.AnnotationProperties {
@@ -34,8 +35,10 @@ export class ActionReporter implements Reporter {
   output(name: OutputName, value: string): void {
     core.setOutput(name, value)
   }
+  /** Appends to the file the runner names in GITHUB_STEP_SUMMARY (read per call, not cached). */
   async summary(markdown: string): Promise<void> {
-    if (!process.env.GITHUB_STEP_SUMMARY) return
-    await core.summary.addRaw(markdown, true).write()
+    const file = process.env.GITHUB_STEP_SUMMARY
+    if (!file) return
+    await appendFile(file, `${markdown}\n`, { encoding: 'utf8' })
   }
 }

@@ -14,7 +14,7 @@ import { createClients } from '../aws.js'
 import { TerminalReporter } from './reporter.js'
 import { InputError, errorMessage } from '../engine/errors.js'
 import { runEngine } from '../engine/run.js'
-import { Input, parseSettings, type InputName } from '../engine/settings.js'
+import { Input, parseSettings } from '../engine/settings.js'
 
 const NAMES = new Set<string>(Object.values(Input))
 
@@ -49,7 +49,10 @@ export function parseArgs(argv: string[]): CliArgs {
       continue
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match?.[1]) throw new InputError(`Unexpected argument '${arg}'. Flags look like --application my-app; see --help.`)
+    if (!match?.[1])
+      throw new InputError(
+        `Unexpected argument '${arg}'. Flags look like --application my-app; see --help.`
+      )
     const name = match[1]
     let value = match[2]
     if (value === undefined) {
@@ -64,7 +67,10 @@ export function parseArgs(argv: string[]): CliArgs {
   return args
 }
 
-export async function main(argv: string[], write: (line: string) => void = line => console.log(line)): Promise<number> {
+export async function main(
+  argv: string[],
+  write: (line: string) => void = line => console.log(line)
+): Promise<number> {
   let args: CliArgs
   try {
     args = parseArgs(argv)
@@ -91,7 +97,7 @@ export async function main(argv: string[], write: (line: string) => void = line 
   let code = 0
   let clients: Awaited<ReturnType<typeof createClients>> | undefined
   try {
-    const settings = parseSettings(name => args.inputs.get(name as InputName) ?? '', process.cwd())
+    const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
     clients = await createClients()
     await runEngine(settings, {
       codedeploy: clients.codedeploy,

@@ -7,7 +7,9 @@ import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
 
 function where(annotation?: Annotation): string {
   if (!annotation?.file) return ''
-  const line = annotation.startLine ? `:${annotation.startLine}${annotation.startColumn ? `:${annotation.startColumn}` : ''}` : ''
+  const line = annotation.startLine
+    ? `:${annotation.startLine}${annotation.startColumn ? `:${annotation.startColumn}` : ''}`
+    : ''
   return `${annotation.file}${line}: `
 }
 

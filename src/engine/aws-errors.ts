@@ -40,7 +40,7 @@ const NETWORK = new Set([
 ])
 
 function shape(error: unknown): AwsErrorShape {
-  return typeof error === 'object' && error !== null ? (error as AwsErrorShape) : {}
+  return typeof error === 'object' && error !== null ? error : {}
 }
 
 export function errorName(error: unknown): string {

@@ -1,0 +1,210 @@
+/**
+ * The action end to end: run() (and the built dist/index.js) against the local stack, through the
+ * real SDK clients, with hook scripts running on simulated instances.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { runAction } from '../local/run-action.js'
+import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { runInProcess } from './helpers/action.js'
+import { appspec, script, writeTree, type Tree } from './helpers/revisions.js'
+
+let stack: LocalStack
+let workspace: string
+let env: Record<string, string>
+let counter = 0
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    buckets: ['bundles'],
+    stepDelayMs: 5,
+    config: {
+      applications: [
+        {
+          name: 'shop',
+          deploymentGroups: [
+            { name: 'staging', instances: 2, deploymentConfig: 'CodeDeployDefault.OneAtATime' },
+            { name: 'prod', instances: 3, deploymentConfig: 'CodeDeployDefault.OneAtATime' },
+            { name: 'dist', instances: 1 }
+          ]
+        }
+      ]
+    }
+  })
+  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
+  env = {
+    ...stack.env,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_REF_NAME: 'main',
+    NODE_NO_WARNINGS: '1'
+  }
+})
+
+afterAll(async () => {
+  await stack.close()
+  await rm(workspace, { recursive: true, force: true })
+})
+
+/** A source tree in the workspace; returns its directory name relative to the workspace. */
+async function source(tree: Tree): Promise<string> {
+  const name = `src-${++counter}`
+  await writeTree(path.join(workspace, name), tree)
+  return name
+}
+
+function release(version: string, validate = 'echo "healthy"'): Tree {
+  return {
+    'appspec.yml': appspec({
+      BeforeInstall: [{ location: 'scripts/clean.sh' }],
+      ValidateService: [{ location: 'scripts/validate.sh', timeout: 30 }]
+    }),
+    'site/version.txt': version,
+    'scripts/clean.sh': script('rm -rf "$INSTANCE_ROOT/srv/app"'),
+    'scripts/validate.sh': script(validate)
+  }
+}
+
+function roots(group: string): string[] {
+  return stack.codedeploy.instances('shop', group).map(i => i.root)
+}
+
+const target = { application: 'shop', bucket: 'bundles', 'key-prefix': 'shop/' }
+
+describe('the action against the local stack', () => {
+  it('deploys, sets every output and writes a summary with a row per instance', async () => {
+    const dir = await source(release('1.0.0'))
+    const result = await runInProcess(
+      { ...target, 'deployment-group': 'staging', source: dir },
+      env
+    )
+    expect(result.failed).toBe(false)
+    expect(result.outputs.status).toBe('Succeeded')
+    expect(result.outputs['deployment-id']).toMatch(/^d-[A-Z0-9]{9}$/)
+    expect(result.outputs.revision).toBe(`s3://bundles/${result.outputs.key}`)
+    expect(result.outputs.key).toBe(`shop/${result.outputs['bundle-sha256']}.zip`)
+    expect(result.outputs['console-url']).toContain(result.outputs['deployment-id'])
+    for (const root of roots('staging'))
+      expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('1.0.0')
+    expect(result.summary).toMatch(/CodeDeploy d-[A-Z0-9]{9} Succeeded/)
+    for (const instance of stack.codedeploy.instances('shop', 'staging'))
+      expect(result.summary).toContain(`| ${instance.instanceId} | ✅ Succeeded |`)
+    expect(result.log).toMatch(/::group::Deploying d-/)
+    const registered = stack.codedeploy.calls.filter(
+      c => c.operation === 'RegisterApplicationRevision'
+    )
+    expect(registered.at(-1)?.input).toMatchObject({
+      revision: {
+        s3Location: { key: result.outputs.key, bundleType: 'zip', eTag: result.outputs.etag }
+      }
+    })
+    const created = stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').at(-1)!
+    expect(created.input).toMatchObject({
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
+      }
+    })
+    expect(String(created.input.description)).toContain('commit aaaaaaaaaaaa')
+  })
+
+  it('uploads nothing the second time the same tree is deployed', async () => {
+    const dir = await source(release('1.1.0'))
+    const first = await runInProcess({ ...target, 'deployment-group': 'staging', source: dir }, env)
+    expect(first.failed).toBe(false)
+    const putsBefore = stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
+    const second = await runInProcess(
+      { ...target, 'deployment-group': 'staging', source: dir },
+      env
+    )
+    expect(second.failed).toBe(false)
+    expect(second.outputs.key).toBe(first.outputs.key)
+    expect(second.outputs.etag).toBe(first.outputs.etag)
+    const putsAfter = stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
+    expect(putsAfter.length).toBe(putsBefore.length)
+    expect(second.log).toMatch(/already holds this bundle \(same sha256\): nothing uploaded/)
+  })
+
+  it('fails on a hook error with the log tail in the message, and follows the rollback', async () => {
+    const good = await runInProcess(
+      { ...target, 'deployment-group': 'prod', source: await source(release('2.0.0')) },
+      env
+    )
+    expect(good.failed).toBe(false)
+    const bad = await runInProcess(
+      {
+        ...target,
+        'deployment-group': 'prod',
+        source: await source(
+          release('2.1.0', 'echo "checking /health"\necho "HTTP 503 from /health" >&2\nexit 3')
+        )
+      },
+      env
+    )
+    expect(bad.failed).toBe(true)
+    expect(bad.outputs.status).toBe('Failed')
+    const failure =
+      bad.log
+        .split('\n')
+        .filter(l => l.startsWith('::error::'))
+        .at(-1) ?? ''
+    expect(failure).toMatch(
+      /ValidateService failed on i-[0-9a-f]+ with ScriptFailed running scripts\/validate.sh/
+    )
+    expect(failure).toContain('HTTP 503 from /health')
+    expect(failure).toContain('exit code 3')
+    expect(bad.outputs['rollback-deployment-id']).toMatch(/^d-/)
+    expect(bad.outputs['rollback-status']).toBe('Succeeded')
+    expect(failure).toContain(`Rolled back by ${bad.outputs['rollback-deployment-id']}`)
+    for (const root of roots('prod'))
+      expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('2.0.0')
+    expect(bad.summary).toMatch(/### Why it failed/)
+    expect(bad.summary).toContain('HTTP 503 from /health')
+    expect(bad.summary).toMatch(/### Rollback/)
+  })
+
+  it('keeps modes and symlinks, and honours .codedeployignore, all the way onto an instance', async () => {
+    const dir = await source({
+      ...release('3.0.0'),
+      'site/bin/tool': { content: '#!/bin/sh\necho tool\n', mode: 0o750 },
+      'site/bin/latest': { link: 'tool' },
+      'site/secret.env': 'TOKEN=do-not-ship',
+      'site/cache/big.tmp': 'cache',
+      '.codedeployignore': 'secret.env\ncache/\n',
+      '.git/config': '[core]\n'
+    })
+    const result = await runInProcess(
+      { ...target, 'deployment-group': 'staging', source: dir },
+      env
+    )
+    expect(result.failed).toBe(false)
+    for (const root of roots('staging')) {
+      const app = path.join(root, 'srv/app')
+      expect((await lstat(path.join(app, 'bin/tool'))).mode & 0o777).toBe(0o750)
+      expect(await readlink(path.join(app, 'bin/latest'))).toBe('tool')
+      expect(existsSync(path.join(app, 'secret.env'))).toBe(false)
+      expect(existsSync(path.join(app, 'cache'))).toBe(false)
+    }
+  })
+
+  it('runs as the built dist/index.js the way the runner does', async () => {
+    if (!existsSync('dist/index.js'))
+      throw new Error('dist/index.js is missing: run npm run package')
+    const dir = await source(release('4.0.0'))
+    const result = await runAction({
+      inputs: { ...target, 'deployment-group': 'dist', source: dir },
+      env,
+      cwd: workspace
+    })
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('Succeeded')
+    expect(result.log).toMatch(/d-[A-Z0-9]{9} Succeeded on 1 instance/)
+    expect(result.summary).toMatch(/Succeeded/)
+    expect(await readFile(path.join(roots('dist')[0]!, 'srv/app/version.txt'), 'utf8')).toBe(
+      '4.0.0'
+    )
+  })
+})

@@ -1,0 +1,239 @@
+/**
+ * Every bad input fails with a message that names the problem and the fix, and none of them
+ * writes anything to AWS (no PutObject, no RegisterApplicationRevision, no CreateDeployment).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { runInProcess } from './helpers/action.js'
+import { script, writeTree, type Tree } from './helpers/revisions.js'
+
+let stack: LocalStack
+let workspace: string
+let env: Record<string, string>
+let counter = 0
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    buckets: ['bundles'],
+    stepDelayMs: 0,
+    config: {
+      applications: [
+        {
+          name: 'shop',
+          deploymentGroups: [
+            { name: 'staging', instances: 1 },
+            { name: 'prod', instances: 1 }
+          ]
+        }
+      ]
+    }
+  })
+  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-bad-'))
+  env = { ...stack.env, GITHUB_WORKSPACE: workspace, NODE_NO_WARNINGS: '1' }
+})
+
+afterAll(async () => {
+  await stack.close()
+  await rm(workspace, { recursive: true, force: true })
+})
+
+const GOOD_APPSPEC =
+  'version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/app\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 60\n'
+
+function tree(appspecText: string | undefined, extra: Tree = {}): Tree {
+  return {
+    ...(appspecText === undefined ? {} : { 'appspec.yml': appspecText }),
+    'site/index.html': 'hello',
+    'scripts/check.sh': script('true'),
+    ...extra
+  }
+}
+
+interface Case {
+  tree?: Tree
+  /** Create the source as an empty directory. */
+  empty?: boolean
+  inputs?: Record<string, string>
+  message: RegExp
+}
+
+const withAppspec = (text: string, message: RegExp): Case => ({ tree: tree(text), message })
+const base = { application: 'shop', 'deployment-group': 'staging', bucket: 'bundles' }
+
+const CASES: Record<string, Case> = {
+  'missing appspec': { tree: tree(undefined), message: /No appspec.yml at the root of .*Add one/ },
+  'appspec only in a subfolder': {
+    tree: { 'app/appspec.yml': GOOD_APPSPEC, 'app/x': 'x' },
+    message: /found app\/appspec.yml: set source to '.*\/app'/
+  },
+  'wrong-case appspec': {
+    tree: { 'AppSpec.yml': GOOD_APPSPEC },
+    message: /Found 'AppSpec.yml'.*lower case.*Rename it/
+  },
+  'YAML syntax error': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: [scripts/check.sh\n',
+    /appspec.yml:\d+:\d+: invalid YAML/
+  ),
+  'duplicate key': withAppspec(
+    'version: 0.0\nos: linux\nos: windows\n',
+    /appspec.yml:3:1: key 'os' appears twice/
+  ),
+  'unknown hook': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  ValidateServices:\n    - location: scripts/check.sh\n',
+    /appspec.yml:4:3: unknown hook 'ValidateServices'.*Did you mean 'ValidateService'/
+  ),
+  'reserved hook': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  Install:\n    - location: scripts/check.sh\n',
+    /appspec.yml:4:3: hook 'Install' is reserved.*use BeforeInstall or AfterInstall/
+  ),
+  'timeout 4000': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 4000\n',
+    /appspec.yml:6:16: timeout '4000' .* from 1 to 3600/
+  ),
+  'timeouts adding up past an hour': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/check.sh\n      timeout: 2000\n    - location: scripts/check.sh\n      timeout: 2000\n',
+    /the timeouts of AfterInstall add up to 4000 seconds/
+  ),
+  'missing hook script': withAppspec(
+    'version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n',
+    /script 'scripts\/start.sh' for ApplicationStart does not exist/
+  ),
+  'relative destination': withAppspec(
+    'version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: srv/app\n',
+    /appspec.yml:5:18: destination 'srv\/app' is not an absolute linux path/
+  ),
+  'missing files source': withAppspec(
+    'version: 0.0\nos: linux\nfiles:\n  - source: public\n    destination: /srv/app\n',
+    /source 'public' does not exist/
+  ),
+  'wrong version': withAppspec(
+    'version: 1.0\nos: linux\n',
+    /appspec.yml:1:10: version is '1.0', but CodeDeploy supports only version 0.0/
+  ),
+  'unknown os': withAppspec(
+    'version: 0.0\nos: macos\n',
+    /appspec.yml:2:5: os is 'macos'.*Use 'linux'.*or 'windows'/
+  ),
+  'runas on windows': withAppspec(
+    'version: 0.0\nos: windows\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      runas: admin\n',
+    /'runas' works on Linux only/
+  ),
+  'Lambda appspec': withAppspec(
+    'version: 0.0\nResources:\n  - fn: {}\n',
+    /'Resources' belongs to a Lambda or ECS appspec/
+  ),
+  'link escaping the source': {
+    tree: tree(GOOD_APPSPEC, { 'site/passwd': { link: '../../../../etc/passwd' } }),
+    message: /Link site\/passwd -> ..\/..\/..\/..\/etc\/passwd leaves the source directory/
+  },
+  'empty source': {
+    empty: true,
+    message: /is empty\. Check out or build the revision into it first/
+  },
+  'missing source directory': {
+    inputs: { source: 'does-not-exist' },
+    message: /does not exist. Set 'source' to the directory that holds appspec.yml/
+  },
+  'unknown bundle type': {
+    inputs: { 'bundle-type': 'rar' },
+    message: /Invalid bundle-type 'rar'. Expected one of: zip, tgz, tar/
+  },
+  'bad bucket name': {
+    inputs: { bucket: 'My_Bundles' },
+    message: /Invalid bucket 'My_Bundles'.*lower-case/
+  },
+  'missing bucket': {
+    inputs: { bucket: '' },
+    message: /'bucket' is required to upload the bundle/
+  },
+  'bucket that does not exist': {
+    inputs: { bucket: 'no-such-bucket' },
+    message: /Bucket 'no-such-bucket' does not exist.*set 'bucket' to an existing one/
+  },
+  'unknown application': {
+    inputs: { application: 'shpo' },
+    message: /Application 'shpo' does not exist in us-east-1. Existing: shop\./
+  },
+  'unknown deployment group': {
+    inputs: { 'deployment-group': 'production' },
+    message:
+      /Deployment group 'production' does not exist in application 'shop'. Existing: prod, staging\./
+  },
+  'unknown deployment config': {
+    inputs: { 'deployment-config': 'CodeDeployDefault.TwoAtATime' },
+    message:
+      /Deployment config 'CodeDeployDefault.TwoAtATime' does not exist. Existing: .*CodeDeployDefault.OneAtATime/
+  },
+  'missing deployment group': {
+    inputs: { 'deployment-group': '' },
+    message: /'deployment-group' is required/
+  },
+  'invalid auto-rollback': {
+    inputs: { 'auto-rollback': 'always' },
+    message: /Invalid auto-rollback 'always'. Expected one of: on-failure, group, off/
+  },
+  'invalid on-cancel': { inputs: { 'on-cancel': 'panic' }, message: /Invalid on-cancel 'panic'/ },
+  'invalid timeout': {
+    inputs: { timeout: 'a while' },
+    message: /Invalid timeout 'a while'. Expected a duration/
+  },
+  'revision without a bundle type': {
+    inputs: { revision: 's3://bundles/app/latest' },
+    message: /must end in .zip, .tar.gz, .tgz or .tar/
+  },
+  'revision that does not exist': {
+    inputs: { revision: 's3://bundles/app/missing.zip' },
+    message: /Revision s3:\/\/bundles\/app\/missing.zip does not exist/
+  }
+}
+
+function writes(): number {
+  const s3Writes = stack.s3.requests.filter(
+    r => r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE'
+  ).length
+  const cdWrites = stack.codedeploy.calls.filter(c =>
+    ['RegisterApplicationRevision', 'CreateDeployment', 'StopDeployment'].includes(c.operation)
+  ).length
+  return s3Writes + cdWrites
+}
+
+describe('bad input', () => {
+  const names = Object.keys(CASES)
+  it('covers at least 25 distinct mistakes', () => {
+    expect(names.length).toBeGreaterThanOrEqual(25)
+  })
+
+  it.each(names)('%s fails with a fix and writes nothing', async name => {
+    const c = CASES[name]!
+    const message = c.message
+    const dir = `case-${++counter}`
+    if (c.tree) await writeTree(path.join(workspace, dir), c.tree)
+    else if (c.empty) await mkdir(path.join(workspace, dir))
+    else await writeTree(path.join(workspace, dir), tree(GOOD_APPSPEC))
+    const before = writes()
+    const result = await runInProcess({ ...base, source: dir, ...c.inputs }, env)
+    expect(result.failed).toBe(true)
+    const failure = result.log
+      .split('\n')
+      .filter(l => l.startsWith('::error'))
+      .join('\n')
+    expect(failure).toMatch(message)
+    expect(writes()).toBe(before)
+    expect(result.outputs['deployment-id']).toBeUndefined()
+  })
+
+  it('points an appspec error at its file and line as an annotation', async () => {
+    const dir = `case-${++counter}`
+    await writeTree(
+      path.join(workspace, dir),
+      tree('version: 0.0\nos: linux\nhooks:\n  DownloadBundle:\n    - location: scripts/check.sh\n')
+    )
+    const result = await runInProcess({ ...base, source: dir }, env)
+    expect(result.log).toMatch(
+      new RegExp(`::error title=Invalid appspec,file=${dir}/appspec.yml,line=4,col=3::`)
+    )
+  })
+})

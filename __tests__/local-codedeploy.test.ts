@@ -1,0 +1,542 @@
+/**
+ * The CodeDeploy emulator, driven through the real @aws-sdk/client-codedeploy over HTTP, with
+ * bundles in the local S3 and hook scripts run for real on directory instances.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+  type DeploymentInfo,
+  type InstanceTarget
+} from '@aws-sdk/client-codedeploy'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { lstat, readFile, readlink, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { startLocalStack, type LocalStack } from '../local/stack.js'
+import {
+  appspec,
+  putRevision,
+  s3Client,
+  script,
+  type PutRevision,
+  type Tree
+} from './helpers/revisions.js'
+
+const BUCKET = 'revisions'
+let stack: LocalStack
+let s3: S3Client
+let client: CodeDeployClient
+let keyCounter = 0
+
+function cdClient(maxAttempts = 3): CodeDeployClient {
+  return new CodeDeployClient({
+    region: 'us-east-1',
+    endpoint: stack.codedeploy.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts,
+    retryStrategy: undefined
+  })
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    buckets: [BUCKET],
+    stepDelayMs: 5,
+    pageSize: 2,
+    config: {
+      deploymentConfigs: [
+        { name: 'Custom.ThreeHealthy', minimumHealthyHosts: { type: 'HOST_COUNT', value: 3 } },
+        { name: 'Custom.AllHealthy', minimumHealthyHosts: { type: 'HOST_COUNT', value: 4 } }
+      ],
+      applications: [
+        {
+          name: 'web',
+          deploymentGroups: [
+            {
+              name: 'three',
+              instances: 3,
+              deploymentConfig: 'CodeDeployDefault.OneAtATime',
+              autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+            },
+            { name: 'four', instances: 4, deploymentConfig: 'CodeDeployDefault.HalfAtATime' },
+            { name: 'solo', instances: 1 },
+            {
+              name: 'fresh',
+              instances: 1,
+              autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+            }
+          ]
+        }
+      ]
+    }
+  })
+  s3 = s3Client(stack.s3.endpoint)
+  client = cdClient()
+})
+
+afterAll(async () => {
+  client.destroy()
+  s3.destroy()
+  await stack.close()
+})
+
+afterEach(() => stack.codedeploy.faults.clear())
+
+/** A revision whose hooks log their environment, with `version` in site/version.txt. */
+function app(
+  version: string,
+  extra: Tree = {},
+  hooks?: Record<string, { location: string; timeout?: number }[]>
+): Tree {
+  return {
+    'appspec.yml': appspec(
+      hooks ?? {
+        ApplicationStop: [{ location: 'hooks/stop.sh' }],
+        AfterInstall: [{ location: 'hooks/env.sh' }],
+        ValidateService: [{ location: 'hooks/validate.sh', timeout: 30 }]
+      }
+    ),
+    'site/version.txt': version,
+    'hooks/stop.sh': script(`echo "stopping ${version}" >> "$INSTANCE_ROOT/stops.log"`),
+    'hooks/env.sh': script(
+      'env | grep -E "^(LIFECYCLE_EVENT|DEPLOYMENT_ID|APPLICATION_NAME|DEPLOYMENT_GROUP_NAME)=" | sort > "$INSTANCE_ROOT/env.txt"'
+    ),
+    'hooks/validate.sh': script(
+      `echo "validating ${version}"\nif [ -f "$INSTANCE_ROOT/bad" ]; then echo "instance is marked bad" >&2; exit 1; fi`
+    ),
+    ...extra
+  }
+}
+
+async function put(tree: Tree): Promise<PutRevision> {
+  return putRevision(s3, BUCKET, `rev-${++keyCounter}.zip`, tree)
+}
+
+async function deploy(
+  group: string,
+  revision: PutRevision,
+  deploymentConfigName?: string
+): Promise<string> {
+  const out = await client.send(
+    new CreateDeploymentCommand({
+      applicationName: 'web',
+      deploymentGroupName: group,
+      revision: { revisionType: 'S3', s3Location: revision },
+      ...(deploymentConfigName ? { deploymentConfigName } : {})
+    })
+  )
+  return out.deploymentId!
+}
+
+async function settle(id: string): Promise<DeploymentInfo> {
+  await stack.codedeploy.idle()
+  return (await client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!
+}
+
+async function targets(id: string): Promise<InstanceTarget[]> {
+  const ids: string[] = []
+  let nextToken: string | undefined
+  do {
+    const page = await client.send(
+      new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) })
+    )
+    ids.push(...page.targetIds!)
+    nextToken = page.nextToken
+  } while (nextToken)
+  const out = await client.send(
+    new BatchGetDeploymentTargetsCommand({ deploymentId: id, targetIds: ids })
+  )
+  return out.deploymentTargets!.map(t => t.instanceTarget!)
+}
+
+function roots(group: string): string[] {
+  return stack.codedeploy.instances('web', group).map(i => i.root)
+}
+
+describe('CodeDeploy emulator', () => {
+  it('deploys to three instances one at a time, copying files and running hooks with the agent environment', async () => {
+    const id = await deploy('three', await put(app('v1')))
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/)
+    const info = await settle(id)
+    expect(info.status).toBe('Succeeded')
+    expect(info.deploymentOverview).toMatchObject({ Succeeded: 3, Failed: 0 })
+    expect(info.createTime).toBeInstanceOf(Date)
+    for (const root of roots('three')) {
+      expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('v1')
+      const env = await readFile(path.join(root, 'env.txt'), 'utf8')
+      expect(env).toContain(`DEPLOYMENT_ID=${id}`)
+      expect(env).toContain('LIFECYCLE_EVENT=AfterInstall')
+      expect(env).toContain('DEPLOYMENT_GROUP_NAME=three')
+    }
+    // one at a time: no two instances ran ValidateService at overlapping times
+    const spans = (await targets(id)).map(t =>
+      t.lifecycleEvents!.find(e => e.lifecycleEventName === 'DownloadBundle')!
+    )
+    spans.sort((a, b) => a.startTime!.getTime() - b.startTime!.getTime())
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i]!.startTime!.getTime()).toBeGreaterThanOrEqual(
+        spans[i - 1]!.endTime!.getTime()
+      )
+    const group = await client.send(
+      new GetDeploymentGroupCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
+    expect(group.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId).toBe(id)
+  })
+
+  it('rolls back a failed ValidateService: a new deployment puts the old files back', async () => {
+    const good = await settle(await deploy('three', await put(app('v2'))))
+    expect(good.status).toBe('Succeeded')
+    const broken = app('v3', {
+      'hooks/validate.sh': script('echo "validating v3"\necho "health check failed" >&2\nexit 1')
+    })
+    const failedId = await deploy('three', await put(broken))
+    const failed = await settle(failedId)
+    expect(failed.status).toBe('Failed')
+    expect(failed.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')
+    const rollbackId = failed.rollbackInfo?.rollbackDeploymentId
+    expect(rollbackId).toMatch(/^d-/)
+    const rollback = await settle(rollbackId!)
+    expect(rollback.status).toBe('Succeeded')
+    expect(rollback.creator).toBe('codeDeployRollback')
+    expect(rollback.rollbackInfo?.rollbackTriggeringDeploymentId).toBe(failedId)
+    expect(rollback.revision).toEqual(good.revision)
+
+    const bad = (await targets(failedId)).find(t => t.status === 'Failed')!
+    const validate = bad.lifecycleEvents!.find(e => e.lifecycleEventName === 'ValidateService')!
+    expect(validate.status).toBe('Failed')
+    expect(validate.diagnostics).toMatchObject({
+      errorCode: 'ScriptFailed',
+      scriptName: 'hooks/validate.sh'
+    })
+    expect(validate.diagnostics?.logTail).toBe(
+      '[stdout]validating v3\n[stderr]health check failed\n'
+    )
+    // the instance that got v3 has v2 again; ApplicationStop always came from the last successful revision (v2)
+    for (const root of roots('three'))
+      expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('v2')
+    const badRoot = stack.codedeploy
+      .instances('web', 'three')
+      .find(i => i.instanceId === bad.targetId)!.root
+    expect(await readFile(path.join(badRoot, 'stops.log'), 'utf8')).toMatch(
+      /stopping v2\nstopping v2\n$/
+    )
+  })
+
+  it('refuses a second deployment while one is active, naming the active one', async () => {
+    const revision = await put(app('v4', {}, { ValidateService: [{ location: 'hooks/slow.sh' }] }))
+    const slow = await put({
+      ...app('v4'),
+      'appspec.yml': appspec({ ValidateService: [{ location: 'hooks/slow.sh' }] }),
+      'hooks/slow.sh': script('sleep 1')
+    })
+    const first = await deploy('solo', slow)
+    await expect(deploy('solo', revision)).rejects.toMatchObject({
+      name: 'DeploymentLimitExceededException',
+      message: expect.stringContaining(first)
+    })
+    expect((await settle(first)).status).toBe('Succeeded')
+  })
+
+  it('stops a deployment, with and without rolling it back', async () => {
+    const base = await settle(await deploy('solo', await put(app('base'))))
+    expect(base.status).toBe('Succeeded')
+    const slowTree = (v: string): Tree => ({
+      ...app(v),
+      'appspec.yml': appspec({ BeforeInstall: [{ location: 'hooks/slow.sh' }] }),
+      'hooks/slow.sh': script('sleep 30')
+    })
+
+    const plain = await deploy('solo', await put(slowTree('s1')))
+    await new Promise(r => setTimeout(r, 300))
+    const stop = await client.send(
+      new StopDeploymentCommand({ deploymentId: plain, autoRollbackEnabled: false })
+    )
+    expect(stop.status).toBe('Pending')
+    const stopped = await settle(plain)
+    expect(stopped.status).toBe('Stopped')
+    expect(stopped.rollbackInfo?.rollbackDeploymentId).toBeUndefined()
+
+    const rolled = await deploy('solo', await put(slowTree('s2')))
+    await new Promise(r => setTimeout(r, 300))
+    await client.send(
+      new StopDeploymentCommand({ deploymentId: rolled, autoRollbackEnabled: true })
+    )
+    const info = await settle(rolled)
+    expect(info.status).toBe('Stopped')
+    const rollback = await settle(info.rollbackInfo!.rollbackDeploymentId!)
+    expect(rollback.status).toBe('Succeeded')
+    expect(rollback.revision).toEqual(base.revision)
+    await expect(
+      client.send(new StopDeploymentCommand({ deploymentId: rolled }))
+    ).rejects.toMatchObject({ name: 'DeploymentAlreadyCompletedException' })
+  })
+
+  it('reports a hook that runs past its timeout as ScriptTimedOut, and no rollback without a previous success', async () => {
+    const id = await deploy(
+      'fresh',
+      await put({
+        ...app('t'),
+        'appspec.yml': appspec({ AfterInstall: [{ location: 'hooks/hang.sh', timeout: 1 }] }),
+        'hooks/hang.sh': script('echo started; sleep 20')
+      })
+    )
+    const info = await settle(id)
+    expect(info.status).toBe('Failed')
+    expect(info.rollbackInfo?.rollbackDeploymentId).toBeUndefined()
+    expect(info.rollbackInfo?.rollbackMessage).toMatch(/no previous successful deployment/)
+    const event = (await targets(id))[0]!.lifecycleEvents!.find(
+      e => e.lifecycleEventName === 'AfterInstall'
+    )!
+    expect(event.diagnostics).toMatchObject({
+      errorCode: 'ScriptTimedOut',
+      logTail: '[stdout]started\n'
+    })
+    expect(event.endTime!.getTime() - event.startTime!.getTime()).toBeLessThan(10_000)
+  })
+
+  it('honours minimum healthy hosts: HalfAtATime tolerates one bad instance of four, HOST_COUNT 4 does not', async () => {
+    const bad = roots('four')[0]!
+    await writeFile(path.join(bad, 'bad'), '')
+    const half = await settle(await deploy('four', await put(app('h1'))))
+    expect(half.status).toBe('Succeeded')
+    expect(half.deploymentOverview).toMatchObject({ Succeeded: 3, Failed: 1 })
+    const three = await settle(await deploy('four', await put(app('h2')), 'Custom.ThreeHealthy'))
+    expect(three.status).toBe('Succeeded')
+    const all = await settle(await deploy('four', await put(app('h3')), 'Custom.AllHealthy'))
+    expect(all.status).toBe('Failed')
+    expect(all.errorInformation?.code).toBe('HEALTH_CONSTRAINTS')
+    expect(all.deploymentOverview).toMatchObject({ Failed: 1, Skipped: 3 })
+    await import('node:fs/promises').then(fs => fs.rm(path.join(bad, 'bad')))
+  })
+
+  it('recovers from throttling and 5xx through the SDK retries', async () => {
+    const before = { ...stack.codedeploy.faults.counts }
+    stack.codedeploy.faults.set({ throttleNext: 2 })
+    const retrying = cdClient(5)
+    const out = await retrying.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
+    expect(out.deployments?.length).toBeGreaterThan(0)
+    stack.codedeploy.faults.set({ serverErrorNext: 2 })
+    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    expect(stack.codedeploy.faults.counts.throttled - before.throttled).toBe(2)
+    expect(stack.codedeploy.faults.counts.serverErrors - before.serverErrors).toBe(2)
+    retrying.destroy()
+    stack.codedeploy.faults.set({ throttleNext: 10 })
+    const impatient = cdClient(2)
+    await expect(impatient.send(new ListDeploymentsCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException'
+    })
+    impatient.destroy()
+  })
+
+  it('pages ListDeployments and filters by status and time', async () => {
+    const all: string[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await client.send(
+        new ListDeploymentsCommand({
+          applicationName: 'web',
+          deploymentGroupName: 'three',
+          ...(nextToken ? { nextToken } : {})
+        })
+      )
+      expect(page.deployments!.length).toBeLessThanOrEqual(2)
+      all.push(...page.deployments!)
+      nextToken = page.nextToken
+    } while (nextToken)
+    expect(new Set(all).size).toBe(all.length)
+    expect(all.length).toBeGreaterThanOrEqual(4)
+    const failed = await client.send(
+      new ListDeploymentsCommand({
+        applicationName: 'web',
+        deploymentGroupName: 'three',
+        includeOnlyStatuses: ['Failed']
+      })
+    )
+    for (const id of failed.deployments!)
+      expect(stack.codedeploy.deployment(id)?.status).toBe('Failed')
+    const future = await client.send(
+      new ListDeploymentsCommand({
+        applicationName: 'web',
+        createTimeRange: { start: new Date(Date.now() + 60_000) }
+      })
+    )
+    expect(future.deployments).toEqual([])
+  })
+
+  it('keeps modes and symlinks through the JavaScript unpacker', async () => {
+    const js = await startLocalStack({
+      buckets: [BUCKET],
+      useCli: false,
+      stepDelayMs: 0,
+      config: { applications: [{ name: 'web', deploymentGroups: [{ name: 'g', instances: 1 }] }] }
+    })
+    const jsS3 = s3Client(js.s3.endpoint)
+    const jsClient = new CodeDeployClient({
+      region: 'us-east-1',
+      endpoint: js.codedeploy.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' }
+    })
+    try {
+      for (const type of ['zip', 'tgz'] as const) {
+        const revision = await putRevision(
+          jsS3,
+          BUCKET,
+          `modes.${type}`,
+          {
+            'appspec.yml': appspec({ ValidateService: [{ location: 'hooks/check.sh' }] }),
+            'site/tool.sh': { content: '#!/bin/sh\n', mode: 0o750 },
+            'site/current': { link: 'tool.sh' },
+            'hooks/check.sh': script('test -x "$INSTANCE_ROOT/srv/app/tool.sh"')
+          },
+          type
+        )
+        const { deploymentId } = await jsClient.send(
+          new CreateDeploymentCommand({
+            applicationName: 'web',
+            deploymentGroupName: 'g',
+            revision: { revisionType: 'S3', s3Location: revision }
+          })
+        )
+        await js.codedeploy.idle()
+        const info = (await jsClient.send(new GetDeploymentCommand({ deploymentId })))
+          .deploymentInfo!
+        expect(info.status).toBe('Succeeded')
+        const root = js.codedeploy.instances('web', 'g')[0]!.root
+        expect((await lstat(path.join(root, 'srv/app/tool.sh'))).mode & 0o777).toBe(0o750)
+        expect(await readlink(path.join(root, 'srv/app/current'))).toBe('tool.sh')
+      }
+    } finally {
+      jsClient.destroy()
+      jsS3.destroy()
+      await js.close()
+    }
+  })
+})
+
+describe('CodeDeploy emulator bad input', () => {
+  async function raw(
+    target: string,
+    body: string
+  ): Promise<{ status: number; json: { __type?: string; message?: string } }> {
+    const res = await fetch(stack.codedeploy.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      body
+    })
+    return { status: res.status, json: (await res.json()) as { __type?: string; message?: string } }
+  }
+
+  it.each([
+    [
+      'malformed JSON',
+      'CodeDeploy_20141006.GetDeployment',
+      '{"deploymentId": ',
+      'SerializationException'
+    ],
+    ['a JSON array', 'CodeDeploy_20141006.GetDeployment', '[]', 'SerializationException'],
+    ['an unknown operation', 'CodeDeploy_20141006.LaunchRocket', '{}', 'UnknownOperationException'],
+    ['no target', '', '{}', 'UnknownOperationException'],
+    [
+      'a missing application name',
+      'CodeDeploy_20141006.GetApplication',
+      '{}',
+      'ApplicationNameRequiredException'
+    ],
+    [
+      'a missing group name',
+      'CodeDeploy_20141006.CreateDeployment',
+      '{"applicationName":"web"}',
+      'DeploymentGroupNameRequiredException'
+    ],
+    [
+      'a missing revision',
+      'CodeDeploy_20141006.CreateDeployment',
+      '{"applicationName":"web","deploymentGroupName":"solo"}',
+      'RevisionRequiredException'
+    ],
+    [
+      'an unknown application',
+      'CodeDeploy_20141006.GetApplication',
+      '{"applicationName":"nope"}',
+      'ApplicationDoesNotExistException'
+    ],
+    [
+      'an unknown group',
+      'CodeDeploy_20141006.GetDeploymentGroup',
+      '{"applicationName":"web","deploymentGroupName":"nope"}',
+      'DeploymentGroupDoesNotExistException'
+    ],
+    [
+      'an unknown config',
+      'CodeDeploy_20141006.GetDeploymentConfig',
+      '{"deploymentConfigName":"Nope"}',
+      'DeploymentConfigDoesNotExistException'
+    ],
+    [
+      'an unknown fileExistsBehavior',
+      'CodeDeploy_20141006.CreateDeployment',
+      '{"applicationName":"web","deploymentGroupName":"solo","fileExistsBehavior":"SOMETIMES","revision":{"revisionType":"S3","s3Location":{"bucket":"b","key":"k","bundleType":"zip"}}}',
+      'InvalidFileExistsBehaviorException'
+    ],
+    [
+      'an unknown bundle type',
+      'CodeDeploy_20141006.CreateDeployment',
+      '{"applicationName":"web","deploymentGroupName":"solo","revision":{"revisionType":"S3","s3Location":{"bucket":"b","key":"k","bundleType":"rar"}}}',
+      'InvalidRevisionException'
+    ],
+    [
+      'an unknown rollback event',
+      'CodeDeploy_20141006.CreateDeployment',
+      '{"applicationName":"web","deploymentGroupName":"solo","autoRollbackConfiguration":{"enabled":true,"events":["WHENEVER"]},"revision":{"revisionType":"S3","s3Location":{"bucket":"b","key":"k","bundleType":"zip"}}}',
+      'InvalidAutoRollbackConfigException'
+    ],
+    [
+      'a malformed deployment id',
+      'CodeDeploy_20141006.GetDeployment',
+      '{"deploymentId":"12345"}',
+      'InvalidDeploymentIdException'
+    ],
+    [
+      'an unknown deployment',
+      'CodeDeploy_20141006.GetDeployment',
+      '{"deploymentId":"d-AAAAAAAAA"}',
+      'DeploymentDoesNotExistException'
+    ],
+    [
+      'a wrongly typed member',
+      'CodeDeploy_20141006.GetApplication',
+      '{"applicationName":42}',
+      'InvalidApplicationNameException'
+    ],
+    [
+      'an unknown status filter',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"includeOnlyStatuses":["Sleeping"]}',
+      'InvalidDeploymentStatusException'
+    ],
+    [
+      'a bad next token',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"nextToken":"garbage"}',
+      'InvalidNextTokenException'
+    ]
+  ])(
+    'answers %s (%s %s) with its exception and keeps serving',
+    async (_what, target, body, type) => {
+      const { status, json } = await raw(target, body)
+      expect(status).toBe(400)
+      expect(json.__type).toBe(type)
+      expect(typeof json.message).toBe('string')
+      const alive = await raw('CodeDeploy_20141006.ListApplications', '{}')
+      expect(alive.status).toBe(200)
+    }
+  )
+})
