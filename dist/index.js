@@ -82846,7 +82846,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -84619,7 +84619,8 @@ function suggest(name, known) {
             bestScore = score;
         }
     }
-    const allowed = Math.max(2, Math.floor(name.length / 4));
+    // One edit for short names (so 'foo' is not taken for 'os'), more for longer ones.
+    const allowed = name.length < 5 ? 1 : Math.max(2, Math.floor(name.length / 4));
     return bestScore <= allowed ? best : undefined;
 }
 function didYouMean(name, known) {
@@ -84637,7 +84638,7 @@ function toPosix(p) {
 }
 function inside(root, candidate) {
     const rel = external_node_path_default().relative(root, candidate);
-    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel));
 }
 /** Looks a little way down the tree for an appspec, to tell the user where it is. */
 async function findNested(source) {
@@ -84940,7 +84941,9 @@ class Checker {
         }
     }
     excludedBy(rel) {
-        return rel.split('/').includes('.git') ? 'inside .git, which is never packaged' : `excluded by ${IGNORE_FILE}`;
+        return rel.split('/').includes('.git')
+            ? 'inside .git, which is never packaged'
+            : `excluded by ${IGNORE_FILE}`;
     }
     excludedFix(rel) {
         return rel.split('/').includes('.git')
@@ -85011,7 +85014,7 @@ class Checker {
     mode(field) {
         const node = field.value;
         if (!(0,dist/* isScalar */.jn)(node) || (typeof node.value !== 'number' && typeof node.value !== 'string')) {
-            throw this.fail(node ?? field.key, "mode must be octal digits such as 644 or \"0755\".");
+            throw this.fail(node ?? field.key, 'mode must be octal digits such as 644 or "0755".');
         }
         const plain = node.type === 'PLAIN';
         const written = plain ? (node.source ?? String(node.value)) : String(node.value);
@@ -85033,7 +85036,9 @@ class Checker {
         const typeField = this.field(fields, 'type');
         if (!typeField)
             throw this.fail(node, "context needs 'type' (an SELinux type such as httpd_sys_content_t).");
-        const context = { type: this.string(typeField, 'an SELinux type') };
+        const context = {
+            type: this.string(typeField, 'an SELinux type')
+        };
         const user = this.field(fields, 'name') ?? this.field(fields, 'user');
         if (user)
             context.user = this.string(user, 'an SELinux user');
@@ -85060,7 +85065,9 @@ class Checker {
         if (this.isEmpty(field.value))
             return hooks;
         if (!(0,dist/* isMap */.jh)(field.value)) {
-            const lambdaStyle = (0,dist/* isSeq */.oP)(field.value) ? ' (a list of hooks is the Lambda/ECS form; this action deploys EC2/on-premises revisions)' : '';
+            const lambdaStyle = (0,dist/* isSeq */.oP)(field.value)
+                ? ' (a list of hooks is the Lambda/ECS form; this action deploys EC2/on-premises revisions)'
+                : '';
             throw this.fail(field.value, `'hooks' must map event names to lists of scripts${lambdaStyle}. Write e.g. 'AfterInstall:' with '- location: scripts/install.sh' below it.`);
         }
         for (const event of this.fields(field.value, HOOK_NAMES, 'hooks')) {
@@ -85140,7 +85147,10 @@ class Checker {
         const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
         // The agent converts with to_i, so a quoted number works too.
         const seconds = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_EVENT_SECONDS) {
+        if (typeof seconds !== 'number' ||
+            !Number.isInteger(seconds) ||
+            seconds < 1 ||
+            seconds > MAX_EVENT_SECONDS) {
             const written = (0,dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
             throw this.fail(node ?? field.key, `timeout '${written}' for ${location} is not a whole number of seconds from 1 to ${MAX_EVENT_SECONDS}. Set e.g. 'timeout: 300'.`);
         }
@@ -85250,7 +85260,13 @@ async function checkAppSpec(sourceDir) {
         throw syntaxError(first, text, lines, file, fileName);
     const checker = new Checker(doc, lines, file, fileName, source, sourceDir, rules);
     const spec = await checker.check();
-    return { path: file, fileName, spec, hookScripts: checker.hookScripts, warnings: checker.warnings };
+    return {
+        path: file,
+        fileName,
+        spec,
+        hookScripts: checker.hookScripts,
+        warnings: checker.warnings
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/aws-errors.ts
@@ -85286,7 +85302,7 @@ const NETWORK = new Set([
     'NetworkingError'
 ]);
 function shape(error) {
-    return typeof error === 'object' && error !== null ? (error) : {};
+    return typeof error === 'object' && error !== null ? error : {};
 }
 function errorName(error) {
     const e = shape(error);
@@ -85330,6 +85346,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -85338,20 +85356,27 @@ var tar_stream = __nccwpck_require__(6118);
 var yazl = __nccwpck_require__(3044);
 ;// CONCATENATED MODULE: ./src/engine/bundle.ts
 /**
- * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: no file and no
- * archive is ever held in memory whole, and the SHA-256 is computed on the bytes as they are
- * written.
+ * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
+ * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
+ * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
+ * from the bytes on their way to the file, never by reading the file again.
  *
- * - appspec.yml sits at the archive's root; paths are relative to the source, with `/`.
- * - Unix modes are kept, and hook scripts are marked executable even when the checkout lost the
- *   bit (Windows runners).
- * - Symlinks are stored as links. A link that points outside the source (or is absolute) is
- *   refused: on the instance it would reach files that were never packaged.
- * - `.git` is left out, `.codedeployignore` (gitignore syntax) is honoured, empty directories are
- *   kept.
- * - Every entry gets the same fixed timestamp, so the same tree always gives the same bytes and the
- *   same hash; the upload relies on that to skip unchanged bundles. (A checkout sets mtimes to
- *   the checkout time, which would otherwise make every build differ. The agent does not use them.)
+ * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
+ * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
+ *   (Windows runners). The agent would try `chmod +x` itself, but only for the scripts it runs,
+ *   and only when it can.
+ * - Symlinks are stored as links, never followed. A link that is absolute or resolves outside
+ *   the source is refused: on the instance it would point at something that was never packaged.
+ * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
+ *   itself left out (it is packaging configuration, not part of the application). Directories,
+ *   empty ones included, get their own entries.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
+ *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
+ *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
+ *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
+ *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
+ *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
+ *   `mtime`, which is just as reproducible.
  */
 
 
@@ -85364,60 +85389,72 @@ var yazl = __nccwpck_require__(3044);
 
 
 
-const bundle_IGNORE_FILE = '.codedeployignore';
-/** Fixed entry time (2000-01-01T00:00:00Z): see the module comment. */
+
+
+/**
+ * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
+ * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
+ * readers refuse them), and plainly artificial when someone sees it on an instance.
+ */
 const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const WINDOWS = process.platform === 'win32';
 function permissions(stats, isDir) {
+    // Windows reports no useful permission bits: give the usual ones.
     if (WINDOWS)
         return isDir ? 0o755 : 0o644;
     return stats.mode & 0o7777;
 }
-async function loadIgnore(source) {
-    const rules = ignore_default()();
-    try {
-        rules.add(await (0,promises_.readFile)(external_node_path_default().join(source, bundle_IGNORE_FILE), 'utf8'));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-    return rules;
+function bundle_inside(root, candidate) {
+    const rel = external_node_path_default().relative(root, candidate);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel));
+}
+function byName(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** `sub/script.sh`, `./sub/script.sh`, `/sub/script.sh` → `sub/script.sh`. */
+function normalise(rel) {
+    return external_node_path_default().posix.normalize(rel.replace(/\\/g, '/').replace(/^(\.?\/)+/, ''));
 }
 /**
- * Lists what goes in the bundle, sorted, depth first. Throws InputError for links that leave the
- * source and for entries that cannot be packaged.
+ * Lists what goes into the bundle, depth first, each directory's entries sorted by name. Throws
+ * InputError for links that leave the source, for entries that cannot be packaged, and when the
+ * ignore rules exclude the appspec.
  */
-async function listEntries(source) {
+async function listEntries(source, options = {}) {
     const root = external_node_path_default().resolve(source);
-    const rules = await loadIgnore(root);
+    const realRoot = await (0,promises_.realpath)(root);
+    const skip = options.skip ? external_node_path_default().resolve(options.skip) : undefined;
+    const rules = await loadExcludeRules(root);
+    for (const name of ['appspec.yml', 'appspec.yaml']) {
+        const present = await (0,promises_.lstat)(external_node_path_default().join(root, name)).then(() => true, () => false);
+        if (present && rules.excludes(name, false)) {
+            throw new InputError(`${IGNORE_FILE} excludes ${name}, but the bundle must contain it. Remove the rule that matches it, or add '!${name}' at the end of ${IGNORE_FILE}.`);
+        }
+    }
     const entries = [];
     let excluded = 0;
     const visit = async (dir, relDir) => {
-        const names = (await (0,promises_.readdir)(dir)).sort();
+        options.signal?.throwIfAborted();
+        const names = (await (0,promises_.readdir)(dir)).sort(byName);
         for (const name of names) {
             const abs = external_node_path_default().join(dir, name);
             const rel = relDir ? `${relDir}/${name}` : name;
-            const stats = await (0,promises_.lstat)(abs);
-            if (name === '.git' || (!relDir && name === bundle_IGNORE_FILE)) {
-                excluded++;
+            if (abs === skip)
                 continue;
-            }
-            if (rules.ignores(stats.isDirectory() ? `${rel}/` : rel)) {
+            const stats = await (0,promises_.lstat)(abs);
+            if (rules.excludes(rel, stats.isDirectory())) {
                 excluded++;
                 continue;
             }
             if (stats.isSymbolicLink()) {
-                const target = await (0,promises_.readlink)(abs);
-                const resolved = external_node_path_default().resolve(external_node_path_default().dirname(abs), target);
-                const inside = resolved === root || resolved.startsWith(root + (external_node_path_default()).sep);
-                if (external_node_path_default().isAbsolute(target) || !inside) {
-                    throw new InputError(`Link ${rel} -> ${target} points outside the source directory, so the bundle cannot carry what it points to. Copy the file into ${source}, make the link relative to a file inside it, or list ${rel} in ${bundle_IGNORE_FILE}.`);
-                }
-                entries.push({ kind: 'link', rel, target: target.split((external_node_path_default()).sep).join('/') });
+                entries.push({
+                    kind: 'link',
+                    rel,
+                    target: await checkedLink(abs, rel, root, realRoot, source)
+                });
             }
             else if (stats.isDirectory()) {
                 entries.push({ kind: 'dir', rel, mode: permissions(stats, true) });
@@ -85427,74 +85464,180 @@ async function listEntries(source) {
                 entries.push({ kind: 'file', rel, abs, mode: permissions(stats, false), size: stats.size });
             }
             else {
-                throw new InputError(`${rel} is not a regular file, directory or link (a socket or pipe?) and cannot be packaged. Remove it or list it in ${bundle_IGNORE_FILE}.`);
+                throw new InputError(`${rel} in ${source} is not a regular file, directory or link (a socket, pipe or device) and cannot be packaged. Remove it, or add it to ${IGNORE_FILE}.`);
             }
         }
     };
     await visit(root, '');
-    return { entries, excluded };
+    return { entries, excluded, rules };
 }
-function zipStream(entries) {
+/** The link's target, with `/`, after making sure it stays inside the source. */
+async function checkedLink(abs, rel, root, realRoot, label) {
+    const target = await (0,promises_.readlink)(abs);
+    const refuse = (why) => new InputError(`Link ${rel} -> ${target} ${why}, so on the instance it would point at something the bundle does not carry. Make it a relative link to a path inside ${label}, replace it with a copy of what it points to, or add ${rel} to ${IGNORE_FILE}.`);
+    if (external_node_path_default().isAbsolute(target) || /^[a-zA-Z]:/.test(target))
+        throw refuse('is absolute');
+    if (!bundle_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
+        throw refuse('leaves the source directory');
+    // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
+    const real = await (0,promises_.realpath)(abs).catch(() => undefined);
+    if (real !== undefined && !bundle_inside(realRoot, real))
+        throw refuse(`resolves to ${real}, outside the source directory`);
+    return target.replace(/\\/g, '/');
+}
+/** Marks the hook scripts executable, following links inside the bundle to the file they name. */
+function markExecutables(entries, executables, rules, source) {
+    const byRel = new Map(entries.map(e => [e.rel, e]));
+    for (const wanted of executables) {
+        let rel = normalise(wanted);
+        let entry = byRel.get(rel);
+        for (let hops = 0; entry?.kind === 'link' && hops < 40; hops++) {
+            rel = external_node_path_default().posix.normalize(external_node_path_default().posix.join(external_node_path_default().posix.dirname(rel), entry.target));
+            entry = byRel.get(rel);
+        }
+        if (entry?.kind === 'file') {
+            entry.mode |= 0o111;
+            continue;
+        }
+        const why = rules.excludes(rel, false)
+            ? rel.split('/').includes('.git')
+                ? 'is inside .git, which is never packaged'
+                : `is excluded by ${IGNORE_FILE}`
+            : entry
+                ? 'is not a file'
+                : 'is not in the source';
+        throw new InputError(`Hook script ${wanted} ${why}, so the instance would not be able to run it. ${rules.excludes(rel, false)
+            ? `Remove the ${IGNORE_FILE} rule that matches it.`
+            : `Add it to ${source} or fix its location in the appspec.`}`);
+    }
+}
+function bundle_open(entry, progress) {
+    const stream = (0,external_node_fs_.createReadStream)(entry.abs, { highWaterMark: 1 << 20 });
+    progress.rel = entry.rel;
+    progress.abs = entry.abs;
+    progress.stream = stream;
+    return stream;
+}
+/** yazl writes the DOS date from local time: give it a date whose local fields are `time`'s UTC ones. */
+function dosDate(time) {
+    return new Date(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds());
+}
+function zipArchive(entries, mtime, progress) {
     const zip = new yazl/* ZipFile */.u();
-    const common = { mtime: ENTRY_TIME };
+    const output = zip.outputStream;
+    zip.on('error', (error) => output.destroy(error));
+    // DOS time only (no extended UTC timestamp field): the bytes then do not depend on the
+    // runner's time zone.
+    const common = { mtime: dosDate(mtime), forceDosTimestamp: true };
     for (const entry of entries) {
-        if (entry.kind === 'dir')
+        if (entry.kind === 'dir') {
             zip.addEmptyDirectory(`${entry.rel}/`, { ...common, mode: S_IFDIR | entry.mode });
+        }
         else if (entry.kind === 'link') {
+            // Info-ZIP unzip restores a link from the S_IFLNK mode with the target as the content.
             zip.addBuffer(Buffer.from(entry.target), entry.rel, {
                 ...common,
                 mode: S_IFLNK | 0o777,
                 compress: false
             });
         }
+        else if (entry.size === 0) {
+            zip.addBuffer(Buffer.alloc(0), entry.rel, {
+                ...common,
+                mode: S_IFREG | entry.mode,
+                compress: false
+            });
+        }
         else {
-            zip.addReadStreamLazy(entry.rel, { ...common, mode: S_IFREG | entry.mode, size: entry.size, compress: true }, cb => cb(null, (0,external_node_fs_.createReadStream)(entry.abs)));
+            const options = { ...common, mode: S_IFREG | entry.mode, size: entry.size, compress: true };
+            zip.addReadStreamLazy(entry.rel, options, done => {
+                const stream = bundle_open(entry, progress);
+                stream.on('error', (error) => output.destroy(error));
+                done(null, stream);
+            });
         }
     }
     zip.end();
-    return zip.outputStream;
+    return output;
 }
-function tarStream(entries, signal) {
+function tarArchive(entries, mtime, progress) {
     const pack = tar_stream.pack();
-    const header = { mtime: ENTRY_TIME, uid: 0, gid: 0, uname: '', gname: '' };
+    const base = { mtime, uid: 0, gid: 0, uname: '', gname: '' };
+    const add = (header, entry) => new Promise((resolve, reject) => {
+        const done = (error) => (error ? reject(error) : resolve());
+        // An empty file still needs its (empty) body written; directories and links carry none.
+        const sink = header.type === 'file' && !entry
+            ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
+            : pack.entry({ ...base, ...header }, done);
+        // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
+        sink.on('error', reject);
+        if (!entry)
+            return;
+        const input = bundle_open(entry, progress);
+        input.on('error', error => {
+            sink.destroy(error);
+            reject(error);
+        });
+        input.pipe(sink);
+    });
     const write = async () => {
         for (const entry of entries) {
-            if (signal?.aborted)
-                throw signal.reason;
+            if (pack.destroyed)
+                return;
             if (entry.kind === 'dir') {
-                await new Promise((resolve, reject) => pack.entry({ ...header, name: `${entry.rel}/`, type: 'directory', mode: entry.mode }, e => (e ? reject(e) : resolve())));
+                await add({ name: `${entry.rel}/`, type: 'directory', mode: entry.mode });
             }
             else if (entry.kind === 'link') {
-                await new Promise((resolve, reject) => pack.entry({ ...header, name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 }, e => (e ? reject(e) : resolve())));
+                await add({ name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 });
             }
             else {
-                const sink = pack.entry({
-                    ...header,
-                    name: entry.rel,
-                    type: 'file',
-                    mode: entry.mode,
-                    size: entry.size
-                });
-                await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(entry.abs), sink);
+                await add({ name: entry.rel, type: 'file', mode: entry.mode, size: entry.size }, entry.size > 0 ? entry : undefined);
             }
         }
         pack.finalize();
     };
-    write().catch((error) => pack.destroy(error));
+    write().catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
     return pack;
 }
-/** Packages `source` into `outFile`. Removes the partial file on failure or abort. */
+function translate(error, progress, source) {
+    const message = error instanceof Error ? error.message : '';
+    const errno = error;
+    const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
+    if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
+        return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
+    }
+    return error;
+}
+/**
+ * Packages `source` into `outFile` as zip, tgz or tar (see the module comment for what goes in and
+ * how). Removes the partial file on failure or abort.
+ */
 async function createBundle(options) {
-    const { entries, excluded } = await listEntries(options.source);
-    const files = entries.filter(e => e.kind === 'file').length;
-    if (files === 0) {
-        throw new InputError(`Source ${options.source} has no files to package. Point 'source' at the directory that holds appspec.yml.`);
-    }
-    const executables = new Set((options.executables ?? []).map(p => p.replace(/^\.?\/+/, '')));
+    const { source, type, outFile, signal } = options;
+    signal?.throwIfAborted();
+    const listing = await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) });
+    const { entries, excluded, rules } = listing;
+    const counts = { files: 0, directories: 0, symlinks: 0 };
     for (const entry of entries) {
-        if (entry.kind === 'file' && executables.has(entry.rel))
-            entry.mode |= 0o111;
+        if (entry.kind === 'file')
+            counts.files++;
+        else if (entry.kind === 'dir')
+            counts.directories++;
+        else
+            counts.symlinks++;
     }
+    if (counts.files === 0) {
+        throw new InputError(`${source} has no files to package${excluded ? ` (${excluded} ${excluded === 1 ? 'entry is' : 'entries are'} excluded by .git or ${IGNORE_FILE})` : ''}. Point 'source' at the directory that holds appspec.yml and the application.`);
+    }
+    markExecutables(entries, options.executables ?? [], rules, source);
+    if (type === 'zip') {
+        const backslash = entries.find(e => e.rel.includes('\\'));
+        if (backslash) {
+            throw new InputError(`${backslash.rel} has a backslash in its name, which zip readers take as a folder separator. Rename it, or use bundle-type tgz.`);
+        }
+    }
+    const mtime = options.mtime ?? ENTRY_TIME;
+    const progress = {};
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
     const tap = new external_node_stream_.Transform({
@@ -85504,28 +85647,23 @@ async function createBundle(options) {
             done(null, chunk);
         }
     });
-    const stages = options.type === 'zip'
-        ? [zipStream(entries)]
-        : options.type === 'tgz'
-            ? [tarStream(entries, options.signal), (0,external_node_zlib_.createGzip)({ level: 6 })]
-            : [tarStream(entries, options.signal)];
+    const archive = type === 'zip' ? zipArchive(entries, mtime, progress) : tarArchive(entries, mtime, progress);
+    const out = (0,external_node_fs_.createWriteStream)(outFile);
+    const stages = type === 'tgz' ? [(0,external_node_zlib_.createGzip)(), tap] : [tap];
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, tap, (0,external_node_fs_.createWriteStream)(options.outFile)], options.signal ? { signal: options.signal } : {});
+        await (0,external_node_stream_promises_namespaceObject.pipeline)([archive, ...stages, out], signal ? { signal } : {});
     }
     catch (error) {
-        await (0,promises_.rm)(options.outFile, { force: true });
-        throw error;
+        progress.stream?.destroy();
+        archive.destroy();
+        if (!out.closed)
+            await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
+        await (0,promises_.rm)(outFile, { force: true });
+        if (signal?.aborted)
+            throw signal.reason;
+        throw translate(error, progress, source);
     }
-    return {
-        path: options.outFile,
-        type: options.type,
-        size,
-        sha256: hash.digest('hex'),
-        files,
-        directories: entries.filter(e => e.kind === 'dir').length,
-        symlinks: entries.filter(e => e.kind === 'link').length,
-        excluded
-    };
+    return { path: outFile, type, size, sha256: hash.digest('hex'), ...counts, excluded };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/targets.ts
@@ -86708,6 +86846,7 @@ class Engine {
  * job summary.
  */
 
+
 function properties(annotation) {
     if (!annotation)
         return {};
@@ -86741,10 +86880,12 @@ class ActionReporter {
     output(name, value) {
         setOutput(name, value);
     }
+    /** Appends to the file the runner names in GITHUB_STEP_SUMMARY (read per call, not cached). */
     async summary(markdown) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
             return;
-        await summary.addRaw(markdown, true).write();
+        await (0,promises_.appendFile)(file, `${markdown}\n`, { encoding: 'utf8' });
     }
 }
 

@@ -196,7 +196,7 @@ function toPosix(p: string): string {
 
 function inside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
 }
 
 /** Looks a little way down the tree for an appspec, to tell the user where it is. */

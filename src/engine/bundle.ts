@@ -1,6 +1,6 @@
 /**
  * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
- * one at a time, in chunks, straight into the archive, so memory does not grow with the size of
+ * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
  * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
  * from the bytes on their way to the file, never by reading the file again.
  *
@@ -94,7 +94,7 @@ function permissions(stats: Stats, isDir: boolean): number {
 
 function inside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
 }
 
 function byName(a: string, b: string): number {
@@ -235,12 +235,14 @@ function markExecutables(
 /** What is being read right now, to name it in an error and to close it on abort. */
 interface Progress {
   rel?: string
+  abs?: string
   stream?: ReadStream
 }
 
 function open(entry: Extract<BundleEntry, { kind: 'file' }>, progress: Progress): ReadStream {
-  const stream = createReadStream(entry.abs)
+  const stream = createReadStream(entry.abs, { highWaterMark: 1 << 20 })
   progress.rel = entry.rel
+  progress.abs = entry.abs
   progress.stream = stream
   return stream
 }
@@ -301,7 +303,14 @@ function tarArchive(entries: BundleEntry[], mtime: Date, progress: Progress): Re
     entry?: Extract<BundleEntry, { kind: 'file' }>
   ): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const sink = pack.entry({ ...base, ...header }, error => (error ? reject(error) : resolve()))
+      const done = (error?: Error | null): void => (error ? reject(error) : resolve())
+      // An empty file still needs its (empty) body written; directories and links carry none.
+      const sink =
+        header.type === 'file' && !entry
+          ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
+          : pack.entry({ ...base, ...header }, done)
+      // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
+      sink.on('error', reject)
       if (!entry) return
       const input = open(entry, progress)
       input.on('error', error => {
@@ -334,11 +343,9 @@ function tarArchive(entries: BundleEntry[], mtime: Date, progress: Progress): Re
 
 function translate(error: unknown, progress: Progress, source: string): unknown {
   const message = error instanceof Error ? error.message : ''
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  if (
-    progress.rel &&
-    (/unexpected number of bytes|size mismatch/i.test(message) || code === 'ENOENT')
-  ) {
+  const errno = error as NodeJS.ErrnoException | undefined
+  const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs
+  if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
     return new InputError(
       `${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`
     )
@@ -363,7 +370,7 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
   }
   if (counts.files === 0) {
     throw new InputError(
-      `${source} has no files to package${excluded ? ` (${excluded} entries are excluded by .git or ${IGNORE_FILE})` : ''}. Point 'source' at the directory that holds appspec.yml and the application.`
+      `${source} has no files to package${excluded ? ` (${excluded} ${excluded === 1 ? 'entry is' : 'entries are'} excluded by .git or ${IGNORE_FILE})` : ''}. Point 'source' at the directory that holds appspec.yml and the application.`
     )
   }
   markExecutables(entries, options.executables ?? [], rules, source)
