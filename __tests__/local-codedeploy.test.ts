@@ -4,12 +4,23 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  BatchGetDeploymentInstancesCommand,
+  BatchGetDeploymentsCommand,
   BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
+  ContinueDeploymentCommand,
+  CreateApplicationCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
+  CreateDeploymentGroupCommand,
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
+  GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
+  ListDeploymentGroupsCommand,
+  ListDeploymentInstancesCommand,
   ListDeploymentsCommand,
+  RegisterApplicationRevisionCommand,
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
   type DeploymentInfo,
@@ -418,6 +429,106 @@ describe('CodeDeploy emulator', () => {
       jsS3.destroy()
       await js.close()
     }
+  })
+})
+
+describe('CodeDeploy emulator management calls', () => {
+  it('creates an application, a custom config, a group and a revision, deploys it and describes the result', async () => {
+    const { applicationId } = await client.send(
+      new CreateApplicationCommand({ applicationName: 'managed', computePlatform: 'Server' })
+    )
+    expect(applicationId).toMatch(/\S/)
+    await expect(
+      client.send(new CreateApplicationCommand({ applicationName: 'managed' }))
+    ).rejects.toMatchObject({ name: 'ApplicationAlreadyExistsException' })
+
+    await client.send(
+      new CreateDeploymentConfigCommand({
+        deploymentConfigName: 'Custom.HalfFleet',
+        minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 50 }
+      })
+    )
+    const { deploymentConfigInfo } = await client.send(
+      new GetDeploymentConfigCommand({ deploymentConfigName: 'Custom.HalfFleet' })
+    )
+    expect(deploymentConfigInfo?.minimumHealthyHosts).toEqual({ type: 'FLEET_PERCENT', value: 50 })
+
+    await client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: 'managed',
+        deploymentGroupName: 'pair',
+        serviceRoleArn: 'arn:aws:iam::000000000000:role/CodeDeploy',
+        deploymentConfigName: 'Custom.HalfFleet',
+        ec2TagFilters: [{ Key: 'emulator:instances', Value: '2', Type: 'KEY_AND_VALUE' }]
+      })
+    )
+    const groups = await client.send(
+      new ListDeploymentGroupsCommand({ applicationName: 'managed' })
+    )
+    expect(groups.deploymentGroups).toEqual(['pair'])
+
+    const revision = await put(app('m1'))
+    const location = { revisionType: 'S3' as const, s3Location: revision }
+    await client.send(
+      new RegisterApplicationRevisionCommand({
+        applicationName: 'managed',
+        description: 'first managed revision',
+        revision: location
+      })
+    )
+    const id = (
+      await client.send(
+        new CreateDeploymentCommand({
+          applicationName: 'managed',
+          deploymentGroupName: 'pair',
+          revision: location
+        })
+      )
+    ).deploymentId!
+    const info = await settle(id)
+    expect(info).toMatchObject({ status: 'Succeeded', deploymentConfigName: 'Custom.HalfFleet' })
+    expect(info.deploymentOverview).toMatchObject({ Succeeded: 2, Failed: 0 })
+
+    const registered = await client.send(
+      new GetApplicationRevisionCommand({ applicationName: 'managed', revision: location })
+    )
+    expect(registered.revisionInfo).toMatchObject({
+      description: 'first managed revision',
+      deploymentGroups: ['pair']
+    })
+    expect(registered.revisionInfo?.registerTime).toBeInstanceOf(Date)
+
+    const batch = await client.send(new BatchGetDeploymentsCommand({ deploymentIds: [id] }))
+    expect(batch.deploymentsInfo?.map(d => [d.deploymentId, d.status])).toEqual([[id, 'Succeeded']])
+
+    const { instancesList } = await client.send(
+      new ListDeploymentInstancesCommand({ deploymentId: id })
+    )
+    expect(instancesList).toHaveLength(2)
+    const { instancesSummary } = await client.send(
+      new BatchGetDeploymentInstancesCommand({ deploymentId: id, instanceIds: instancesList! })
+    )
+    for (const instance of instancesSummary!) {
+      expect(instance.status).toBe('Succeeded')
+      expect(
+        instance.lifecycleEvents?.find(e => e.lifecycleEventName === 'ValidateService')
+      ).toMatchObject({
+        status: 'Succeeded'
+      })
+    }
+    for (const root of stack.codedeploy.instances('managed', 'pair').map(i => i.root)) {
+      expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('m1')
+    }
+
+    const { deploymentGroupInfo } = await client.send(
+      new GetDeploymentGroupCommand({ applicationName: 'managed', deploymentGroupName: 'pair' })
+    )
+    expect(deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId).toBe(id)
+    expect(deploymentGroupInfo?.lastAttemptedDeployment?.deploymentId).toBe(id)
+
+    await expect(
+      client.send(new ContinueDeploymentCommand({ deploymentId: id }))
+    ).rejects.toMatchObject({ name: 'DeploymentIsNotInReadyStateException' })
   })
 })
 
