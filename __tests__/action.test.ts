@@ -146,11 +146,10 @@ describe('the action against the local stack', () => {
     )
     expect(bad.failed).toBe(true)
     expect(bad.outputs.status).toBe('Failed')
-    const failure =
-      bad.log
-        .split('\n')
-        .filter(l => l.startsWith('::error::'))
-        .at(-1) ?? ''
+    const annotations = bad.log.split('\n').filter(l => l.startsWith('::error'))
+    expect(annotations).toHaveLength(1)
+    const failure = annotations[0] ?? ''
+    expect(failure).toMatch(/^::error title=ValidateService failed on i-[0-9a-f]+::/)
     expect(failure).toMatch(
       /ValidateService failed on i-[0-9a-f]+ with ScriptFailed running scripts\/validate.sh/
     )

@@ -232,8 +232,10 @@ describe('bad input', () => {
       tree('version: 0.0\nos: linux\nhooks:\n  DownloadBundle:\n    - location: scripts/check.sh\n')
     )
     const result = await runInProcess({ ...base, source: dir }, env)
-    expect(result.log).toMatch(
-      new RegExp(`::error title=Invalid appspec,file=${dir}/appspec.yml,line=4,col=3::`)
+    const annotations = result.log.split('\n').filter(l => l.startsWith('::error'))
+    expect(annotations).toHaveLength(1)
+    expect(annotations[0]).toMatch(
+      new RegExp(`^::error title=Invalid appspec,file=${dir}/appspec.yml,line=4,col=3::`)
     )
   })
 })

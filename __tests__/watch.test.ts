@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import type { CodeDeployClient, DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import type {
+  CodeDeployClient,
+  DeploymentInfo,
+  InstanceTarget,
+  LifecycleEvent
+} from '@aws-sdk/client-codedeploy'
 import { InputError } from '../src/engine/errors.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { waitForDeployment, type Clock } from '../src/engine/watch.js'
@@ -26,9 +31,14 @@ function awsError(name: string, status: number): Error {
 type Step = DeploymentInfo | Error
 
 /** A CodeDeploy stand-in answering GetDeployment from a script and targets from a fixed list. */
-function scriptedClient(steps: Step[], targets: InstanceTarget[] = []) {
+function scriptedClient(
+  steps: Step[],
+  targetsFor: InstanceTarget[] | ((poll: number) => InstanceTarget[]) = []
+) {
   const calls: string[] = []
   let i = 0
+  const current = (): InstanceTarget[] =>
+    typeof targetsFor === 'function' ? targetsFor(i) : targetsFor
   const client = {
     send: (command: { constructor: { name: string } }) => {
       const op = command.constructor.name
@@ -39,11 +49,11 @@ function scriptedClient(steps: Step[], targets: InstanceTarget[] = []) {
         return Promise.resolve({ deploymentInfo: step })
       }
       if (op === 'ListDeploymentTargetsCommand') {
-        return Promise.resolve({ targetIds: targets.map(t => t.targetId) })
+        return Promise.resolve({ targetIds: current().map(t => t.targetId) })
       }
       if (op === 'BatchGetDeploymentTargetsCommand') {
         return Promise.resolve({
-          deploymentTargets: targets.map(t => ({
+          deploymentTargets: current().map(t => ({
             deploymentTargetType: 'InstanceTarget',
             instanceTarget: t
           }))
@@ -183,5 +193,35 @@ describe('waitForDeployment', () => {
     expect(log).toMatch(/Instances: 2 succeeded/)
     expect(log.match(/i-1: BeforeInstall Succeeded in 2\.5s/g)).toHaveLength(1)
     expect(log).not.toMatch(/BlockTraffic/)
+  })
+
+  it('prints the last lifecycle events before the final status', async () => {
+    const clock = fakeClock()
+    const reporter = new RecordingReporter()
+    const event = (status: 'InProgress' | 'Succeeded'): LifecycleEvent => ({
+      lifecycleEventName: 'ValidateService',
+      status,
+      startTime: new Date(1_000_000),
+      ...(status === 'Succeeded' ? { endTime: new Date(1_001_000) } : {})
+    })
+    // Polls 1 and 2 see ValidateService running; poll 3 sees it done and the deployment over.
+    const { client } = scriptedClient([inProgress, inProgress, succeeded], poll => [
+      {
+        targetId: 'i-1',
+        status: poll < 3 ? 'InProgress' : 'Succeeded',
+        lifecycleEvents: [event(poll < 3 ? 'InProgress' : 'Succeeded')]
+      }
+    ])
+    await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter,
+      clock,
+      deadline: clock.now() + 600_000
+    })
+    const lines = reporter.lines
+    const eventAt = lines.findIndex(l => /i-1: ValidateService Succeeded/.test(l))
+    const statusAt = lines.findIndex(l => /InProgress → Succeeded/.test(l))
+    expect(eventAt).toBeGreaterThanOrEqual(0)
+    expect(statusAt).toBeGreaterThan(eventAt)
   })
 })

@@ -84261,7 +84261,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -84284,7 +84284,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -84407,13 +84407,11 @@ var dist_cjs = __nccwpck_require__(7507);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
 ;// CONCATENATED MODULE: ./src/engine/errors.ts
-/**
- * Errors the engine raises on purpose. Each one names the problem and how to fix it, so the
- * action can print `error.message` as-is.
- */
 /** A value given by the user (input, appspec, source tree) is not usable. Raised before any AWS write. */
 class InputError extends Error {
     name = 'InputError';
+    /** Where the failure annotation points (title, file, line), when the engine knows. */
+    annotation;
 }
 /** A problem in appspec.yml; carries the place so it can become a file annotation. */
 class AppSpecError extends InputError {
@@ -84430,7 +84428,20 @@ class AppSpecError extends InputError {
 }
 /** The deployment ended in a state other than Succeeded. */
 class DeploymentFailedError extends Error {
+    annotation;
     name = 'DeploymentFailedError';
+    constructor(message, 
+    /** Title of the failure annotation, e.g. "ValidateService failed on i-0abc". */
+    annotation) {
+        super(message);
+        this.annotation = annotation;
+    }
+}
+/** The annotation an engine error carries for the final failure message, if any. */
+function failureAnnotation(error) {
+    if (error instanceof InputError || error instanceof DeploymentFailedError)
+        return error.annotation;
+    return undefined;
 }
 /** Message of any thrown value. */
 function errorMessage(error) {
@@ -85792,10 +85803,12 @@ async function waitForDeployment(deploymentId, options) {
             if (transientStreak >= TRANSIENT_WARN_AFTER)
                 reporter.info('CodeDeploy is answering again.');
             transientStreak = 0;
+            const terminal = info.status !== undefined && TERMINAL.has(info.status);
+            const lines = [];
             if (info.status !== lastStatus) {
                 changed = true;
-                if (!options.quiet || (info.status && TERMINAL.has(info.status))) {
-                    reporter.info(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
+                if (!options.quiet || terminal) {
+                    lines.push(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
                 }
                 lastStatus = info.status;
             }
@@ -85803,10 +85816,13 @@ async function waitForDeployment(deploymentId, options) {
             if (overview !== lastOverview) {
                 changed = true;
                 if (!options.quiet && overview)
-                    reporter.info(`Instances: ${overview}`);
+                    lines.push(`Instances: ${overview}`);
                 lastOverview = overview;
             }
-            const terminal = info.status !== undefined && TERMINAL.has(info.status);
+            // The last lifecycle events come before the final status, so the log reads in order.
+            if (!terminal)
+                for (const line of lines)
+                    reporter.info(line);
             if (!options.quiet &&
                 (changed || terminal || polls % 3 === 0) &&
                 info.status !== 'Created' &&
@@ -85814,8 +85830,11 @@ async function waitForDeployment(deploymentId, options) {
                 targets = await fetchTargets(codedeploy, deploymentId, signal);
                 reportEvents(targets);
             }
-            if (terminal)
+            if (terminal) {
+                for (const line of lines)
+                    reporter.info(line);
                 return { kind: 'finished', deployment: info, targets };
+            }
         }
         catch (error) {
             if (signal?.aborted)
@@ -86571,12 +86590,12 @@ class Engine {
             }
             catch (error) {
                 if (error instanceof AppSpecError) {
-                    reporter.error(error.message, {
+                    error.annotation = {
                         title: 'Invalid appspec',
                         file: this.relative(error.file),
                         ...(error.line ? { startLine: error.line } : {}),
                         ...(error.column ? { startColumn: error.column } : {})
-                    });
+                    };
                 }
                 throw error;
             }
@@ -86711,7 +86730,7 @@ class Engine {
         if (outcome.kind === 'cancelled')
             return this.cancelled(id, outcome.deployment);
         if (outcome.kind === 'timeout') {
-            reporter.error(`${id} did not finish within ${settings.timeoutSeconds}s (timeout); stopping it.`);
+            reporter.warning(`${id} did not finish within ${settings.timeoutSeconds}s (timeout); stopping it.`);
             const rollback = this.rollbackExpected();
             await stopDeployment(deps.codedeploy, id, rollback, reporter);
             const settled = await this.watch(id, this.clock.now() + 60_000);
@@ -86721,7 +86740,7 @@ class Engine {
             this.setStatus(settled.deployment?.status ?? 'Stopped');
             const rollbackLine = rollback ? await this.followRollback(id) : '';
             await this.writeSummary(`Stopped after the ${settings.timeoutSeconds}s timeout.`);
-            throw new DeploymentFailedError(`${id} timed out after ${settings.timeoutSeconds}s and was stopped.${rollbackLine}`);
+            throw new DeploymentFailedError(`${id} timed out after ${settings.timeoutSeconds}s and was stopped.${rollbackLine}`, { title: 'Deployment timed out' });
         }
         const deployment = outcome.deployment;
         this.setStatus(deployment.status ?? 'Unknown');
@@ -86734,14 +86753,16 @@ class Engine {
         this.summary.diagnosis = diagnosis;
         const message = failureMessage(deployment, diagnosis);
         const first = diagnosis.failures[0];
-        reporter.error(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline, {
+        // Said now, in the log, so the cause is on screen while the rollback runs; the annotation
+        // comes once, at the end, with the rollback's outcome in it.
+        reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
+        const rollbackLine = this.rollbackExpected() ? await this.followRollback(id) : '';
+        await this.writeSummary();
+        throw new DeploymentFailedError(`${message}${rollbackLine}`, {
             title: first
                 ? `${first.event} failed on ${first.instanceId}`
                 : `Deployment ${deployment.status ?? 'failed'}`
         });
-        const rollbackLine = this.rollbackExpected() ? await this.followRollback(id) : '';
-        await this.writeSummary();
-        throw new DeploymentFailedError(`${message}${rollbackLine}`);
     }
     instanceCount(targets) {
         return targets.length ? ` on ${targets.length} instance${targets.length === 1 ? '' : 's'}` : '';
@@ -86784,7 +86805,7 @@ class Engine {
             }
             if (outcome.kind === 'finished') {
                 const diagnosis = diagnose(outcome.deployment, outcome.targets);
-                reporter.error(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
+                reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
                     title: 'Rollback failed'
                 });
                 return `\nThe rollback ${link.id} also ${status}: ${diagnosis.headline}`;
@@ -86847,7 +86868,7 @@ class Engine {
  */
 
 
-function properties(annotation) {
+function annotationProperties(annotation) {
     if (!annotation)
         return {};
     const props = {};
@@ -86869,10 +86890,10 @@ class ActionReporter {
         core_debug(message);
     }
     warning(message, annotation) {
-        warning(message, properties(annotation));
+        warning(message, annotationProperties(annotation));
     }
     error(message, annotation) {
-        error(message, properties(annotation));
+        core_error(message, annotationProperties(annotation));
     }
     group(title, fn) {
         return group(title, fn);
@@ -87180,7 +87201,9 @@ async function run(overrides = {}) {
         });
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        // One error annotation per failed run: setFailed's, with the engine's title and place.
+        core_error(errorMessage(error), annotationProperties(failureAnnotation(error)));
+        process.exitCode = ExitCode.Failure;
     }
     finally {
         process.off('SIGINT', onInt);

@@ -8,9 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients } from './aws.js'
-import { errorMessage } from './engine/errors.js'
+import { errorMessage, failureAnnotation } from './engine/errors.js'
 import { runEngine, type EngineDeps } from './engine/run.js'
-import { ActionReporter } from './action/reporter.js'
+import { ActionReporter, annotationProperties } from './action/reporter.js'
 import { readSettings } from './action/inputs.js'
 
 /** Test seams: everything else comes from the environment, as on a runner. */
@@ -66,7 +66,9 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       context: runContext()
     })
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    // One error annotation per failed run: setFailed's, with the engine's title and place.
+    core.error(errorMessage(error), annotationProperties(failureAnnotation(error)))
+    process.exitCode = core.ExitCode.Failure
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)

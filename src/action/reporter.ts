@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
 
-function properties(annotation?: Annotation): core.AnnotationProperties {
+export function annotationProperties(annotation?: Annotation): core.AnnotationProperties {
   if (!annotation) return {}
   const props: core.AnnotationProperties = {}
   if (annotation.title) props.title = annotation.title
@@ -24,10 +24,10 @@ export class ActionReporter implements Reporter {
     core.debug(message)
   }
   warning(message: string, annotation?: Annotation): void {
-    core.warning(message, properties(annotation))
+    core.warning(message, annotationProperties(annotation))
   }
   error(message: string, annotation?: Annotation): void {
-    core.error(message, properties(annotation))
+    core.error(message, annotationProperties(annotation))
   }
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     return core.group(title, fn)

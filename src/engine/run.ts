@@ -217,12 +217,12 @@ class Engine {
         return result
       } catch (error) {
         if (error instanceof AppSpecError) {
-          reporter.error(error.message, {
+          error.annotation = {
             title: 'Invalid appspec',
             file: this.relative(error.file),
             ...(error.line ? { startLine: error.line } : {}),
             ...(error.column ? { startColumn: error.column } : {})
-          })
+          }
         }
         throw error
       }
@@ -384,7 +384,7 @@ class Engine {
 
     if (outcome.kind === 'cancelled') return this.cancelled(id, outcome.deployment)
     if (outcome.kind === 'timeout') {
-      reporter.error(
+      reporter.warning(
         `${id} did not finish within ${settings.timeoutSeconds}s (timeout); stopping it.`
       )
       const rollback = this.rollbackExpected()
@@ -396,7 +396,8 @@ class Engine {
       const rollbackLine = rollback ? await this.followRollback(id) : ''
       await this.writeSummary(`Stopped after the ${settings.timeoutSeconds}s timeout.`)
       throw new DeploymentFailedError(
-        `${id} timed out after ${settings.timeoutSeconds}s and was stopped.${rollbackLine}`
+        `${id} timed out after ${settings.timeoutSeconds}s and was stopped.${rollbackLine}`,
+        { title: 'Deployment timed out' }
       )
     }
 
@@ -411,17 +412,18 @@ class Engine {
     this.summary.diagnosis = diagnosis
     const message = failureMessage(deployment, diagnosis)
     const first = diagnosis.failures[0]
-    reporter.error(
-      first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline,
-      {
-        title: first
-          ? `${first.event} failed on ${first.instanceId}`
-          : `Deployment ${deployment.status ?? 'failed'}`
-      }
+    // Said now, in the log, so the cause is on screen while the rollback runs; the annotation
+    // comes once, at the end, with the rollback's outcome in it.
+    reporter.info(
+      first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline
     )
     const rollbackLine = this.rollbackExpected() ? await this.followRollback(id) : ''
     await this.writeSummary()
-    throw new DeploymentFailedError(`${message}${rollbackLine}`)
+    throw new DeploymentFailedError(`${message}${rollbackLine}`, {
+      title: first
+        ? `${first.event} failed on ${first.instanceId}`
+        : `Deployment ${deployment.status ?? 'failed'}`
+    })
   }
 
   private instanceCount(targets: InstanceTarget[]): string {
@@ -479,7 +481,7 @@ class Engine {
       }
       if (outcome.kind === 'finished') {
         const diagnosis = diagnose(outcome.deployment, outcome.targets)
-        reporter.error(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
+        reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
           title: 'Rollback failed'
         })
         return `\nThe rollback ${link.id} also ${status}: ${diagnosis.headline}`

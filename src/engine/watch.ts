@@ -139,10 +139,12 @@ export async function waitForDeployment(
       options.onUpdate?.(info)
       if (transientStreak >= TRANSIENT_WARN_AFTER) reporter.info('CodeDeploy is answering again.')
       transientStreak = 0
+      const terminal = info.status !== undefined && TERMINAL.has(info.status)
+      const lines: string[] = []
       if (info.status !== lastStatus) {
         changed = true
-        if (!options.quiet || (info.status && TERMINAL.has(info.status))) {
-          reporter.info(
+        if (!options.quiet || terminal) {
+          lines.push(
             `${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`
           )
         }
@@ -151,10 +153,11 @@ export async function waitForDeployment(
       const overview = overviewLine(info.deploymentOverview)
       if (overview !== lastOverview) {
         changed = true
-        if (!options.quiet && overview) reporter.info(`Instances: ${overview}`)
+        if (!options.quiet && overview) lines.push(`Instances: ${overview}`)
         lastOverview = overview
       }
-      const terminal = info.status !== undefined && TERMINAL.has(info.status)
+      // The last lifecycle events come before the final status, so the log reads in order.
+      if (!terminal) for (const line of lines) reporter.info(line)
       if (
         !options.quiet &&
         (changed || terminal || polls % 3 === 0) &&
@@ -164,7 +167,10 @@ export async function waitForDeployment(
         targets = await fetchTargets(codedeploy, deploymentId, signal)
         reportEvents(targets)
       }
-      if (terminal) return { kind: 'finished', deployment: info, targets }
+      if (terminal) {
+        for (const line of lines) reporter.info(line)
+        return { kind: 'finished', deployment: info, targets }
+      }
     } catch (error) {
       if (signal?.aborted)
         return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
