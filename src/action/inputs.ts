@@ -1,9 +1,63 @@
 /**
- * Reads the action's inputs through @actions/core into the engine's typed settings.
+ * Reads the action's inputs through @actions/core into the engine's typed settings, plus the
+ * inputs only the action has (the GitHub deployment).
  */
 import * as core from '@actions/core'
+import { InputError } from '../engine/errors.js'
 import { parseSettings, type Settings } from '../engine/settings.js'
+
+/** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
+export const ActionInput = {
+  GitHubDeployment: 'github-deployment',
+  GitHubToken: 'github-token'
+} as const
+
+export interface GitHubDeploymentSettings {
+  /** GitHub environment name, e.g. `staging`. */
+  environment: string
+  token: string
+  /** `owner/repo` */
+  repository: string
+  /** The commit being deployed. */
+  ref: string
+  apiUrl: string
+  runUrl?: string
+}
 
 export function readSettings(workspace: string): Settings {
   return parseSettings(name => core.getInput(name), workspace)
+}
+
+/** The `github-deployment` request, or undefined when it is off. Needs a runner's environment. */
+export function readGitHubDeployment(
+  env: NodeJS.ProcessEnv = process.env
+): GitHubDeploymentSettings | undefined {
+  const environment = core.getInput(ActionInput.GitHubDeployment)
+  if (!environment) return undefined
+  const token = core.getInput(ActionInput.GitHubToken)
+  if (token) core.setSecret(token)
+  const problems: string[] = []
+  if (environment.length > 255)
+    problems.push(`Input '${ActionInput.GitHubDeployment}' is longer than GitHub's 255 characters.`)
+  if (!token)
+    problems.push(
+      `Input '${ActionInput.GitHubDeployment}' needs a token: leave '${ActionInput.GitHubToken}' at its default (\${{ github.token }}) and give the job 'permissions: deployments: write'.`
+    )
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const ref = env.GITHUB_SHA || env.GITHUB_REF || ''
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository) || !ref)
+    problems.push(
+      `Input '${ActionInput.GitHubDeployment}' works inside a GitHub Actions job only (GITHUB_REPOSITORY and GITHUB_SHA are not set); remove it elsewhere.`
+    )
+  if (problems.length) throw new InputError(problems.join('\n'))
+  const settings: GitHubDeploymentSettings = {
+    environment,
+    token,
+    repository,
+    ref,
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com'
+  }
+  if (env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID)
+    settings.runUrl = `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
+  return settings
 }

@@ -32,7 +32,11 @@ export class ActionReporter implements Reporter {
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     return core.group(title, fn)
   }
+  /** Every output set so far, for what runs after the engine (the GitHub deployment status). */
+  readonly outputs: Partial<Record<OutputName, string>> = {}
+
   output(name: OutputName, value: string): void {
+    this.outputs[name] = value
     core.setOutput(name, value)
   }
   /** Appends to the file the runner names in GITHUB_STEP_SUMMARY (read per call, not cached). */

@@ -1,0 +1,156 @@
+/**
+ * `github-deployment`: run() against the local stack and a stand-in GitHub API, checking what the
+ * action told GitHub about each outcome.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { runInProcess } from './helpers/action.js'
+import { startFakeGitHubApi, type FakeGitHubApi } from './helpers/github-api.js'
+import { appspec, script, writeTree, type Tree } from './helpers/revisions.js'
+
+const TOKEN = 'ghs_fakeTokenThatMustNeverBePrinted'
+let stack: LocalStack
+let github: FakeGitHubApi
+let workspace: string
+let env: Record<string, string>
+let counter = 0
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    buckets: ['bundles'],
+    stepDelayMs: 5,
+    config: {
+      applications: [{ name: 'shop', deploymentGroups: [{ name: 'staging', instances: 2 }] }]
+    }
+  })
+  github = await startFakeGitHubApi()
+  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
+  env = {
+    ...stack.env,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SHA: 'b'.repeat(40),
+    GITHUB_REPOSITORY: 'octo/shop',
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '77',
+    GITHUB_API_URL: github.url,
+    NODE_NO_WARNINGS: '1'
+  }
+})
+
+afterAll(async () => {
+  await github.close()
+  await stack.close()
+  await rm(workspace, { recursive: true, force: true })
+})
+
+async function source(validate: string): Promise<string> {
+  const name = `src-${++counter}`
+  const tree: Tree = {
+    'appspec.yml': appspec({ ValidateService: [{ location: 'scripts/validate.sh' }] }),
+    'site/index.html': `release ${counter}`,
+    'scripts/validate.sh': script(validate)
+  }
+  await writeTree(path.join(workspace, name), tree)
+  return name
+}
+
+const inputs = {
+  application: 'shop',
+  'deployment-group': 'staging',
+  bucket: 'bundles',
+  'github-deployment': 'staging',
+  'github-token': TOKEN
+}
+
+function since(index: number) {
+  return github.requests.slice(index)
+}
+
+describe('github-deployment', () => {
+  it('creates a deployment for the commit and marks it in progress, then success with the console link', async () => {
+    const before = github.requests.length
+    const result = await runInProcess({ ...inputs, source: await source('exit 0') }, env)
+    expect(result.failed).toBe(false)
+    const [create, ...statuses] = since(before)
+    expect(create).toMatchObject({
+      method: 'POST',
+      path: '/repos/octo/shop/deployments',
+      authorization: `token ${TOKEN}`,
+      body: {
+        ref: 'b'.repeat(40),
+        environment: 'staging',
+        auto_merge: false,
+        required_contexts: []
+      }
+    })
+    expect(statuses.map(s => [s.path, s.body.state])).toEqual([
+      ['/repos/octo/shop/deployments/1001/statuses', 'in_progress'],
+      ['/repos/octo/shop/deployments/1001/statuses', 'success']
+    ])
+    const done = statuses[1]!.body
+    expect(done.environment_url).toBe(result.outputs['console-url'])
+    expect(done.log_url).toBe('https://github.example/octo/shop/actions/runs/77')
+    expect(done.description).toContain(`${result.outputs['deployment-id']} Succeeded`)
+    expect(done.auto_inactive).toBe(true)
+    // Masked for the runner, and printed nowhere else.
+    const lines = result.log.split('\n')
+    expect(lines).toContain(`::add-mask::${TOKEN}`)
+    expect(lines.filter(l => !l.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN)
+  })
+
+  it('marks a failed deployment failure, without making earlier successes inactive', async () => {
+    const before = github.requests.length
+    const result = await runInProcess({ ...inputs, source: await source('exit 1') }, env)
+    expect(result.failed).toBe(true)
+    const last = since(before).at(-1)!
+    expect(last.body).toMatchObject({ state: 'failure', auto_inactive: false })
+    expect(String(last.body.description)).toContain(`${result.outputs['deployment-id']} Failed`)
+    expect(String(last.body.description).length).toBeLessThanOrEqual(140)
+  })
+
+  it('marks an input error after the deployment was recorded as error', async () => {
+    const before = github.requests.length
+    const result = await runInProcess(
+      { ...inputs, source: await source('exit 0'), 'deployment-config': 'Custom.Nope' },
+      env
+    )
+    expect(result.failed).toBe(true)
+    expect(since(before).map(r => r.body.state ?? 'create')).toEqual([
+      'create',
+      'in_progress',
+      'error'
+    ])
+    expect(result.outputs['deployment-id']).toBeUndefined()
+  })
+
+  it('stops before any AWS write when GitHub refuses the deployment, and says which permission to grant', async () => {
+    const writes = (): number =>
+      stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST').length +
+      stack.codedeploy.calls.filter(c =>
+        ['RegisterApplicationRevision', 'CreateDeployment'].includes(c.operation)
+      ).length
+    const before = writes()
+    github.refuseCreate = 403
+    try {
+      const result = await runInProcess({ ...inputs, source: await source('exit 0') }, env)
+      expect(result.failed).toBe(true)
+      expect(result.log).toMatch(/HTTP 403.*permissions: deployments: write/)
+      expect(writes()).toBe(before)
+    } finally {
+      github.refuseCreate = undefined
+    }
+  })
+
+  it('refuses github-deployment on a step that only packages, and without a token', async () => {
+    const dir = await source('exit 0')
+    const packaging = await runInProcess({ ...inputs, source: dir, command: 'package' }, env)
+    expect(packaging.failed).toBe(true)
+    expect(packaging.log).toMatch(/command 'package' creates none/)
+    const noToken = await runInProcess({ ...inputs, source: dir, 'github-token': '' }, env)
+    expect(noToken.failed).toBe(true)
+    expect(noToken.log).toMatch(/permissions: deployments: write/)
+  })
+})

@@ -1,0 +1,103 @@
+/**
+ * The `github-deployment` input: a GitHub deployment for the named environment that follows the
+ * CodeDeploy one (in_progress while it runs, then success, failure or error), so the repository's
+ * Environments page and the pull request show what is live and link to the CodeDeploy console.
+ *
+ * It is created before anything is written to AWS, so a token without `deployments: write` stops
+ * the run while nothing has happened yet.
+ */
+import * as github from '@actions/github'
+import { InputError, errorMessage } from '../engine/errors.js'
+import type { Reporter } from '../engine/reporter.js'
+import type { GitHubDeploymentSettings } from './inputs.js'
+
+type Octokit = ReturnType<typeof github.getOctokit>
+export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'error'
+
+/** GitHub cuts nothing: a status description over 140 characters is refused. */
+const MAX_STATUS_DESCRIPTION = 140
+
+function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`
+}
+
+function status(error: unknown): number | undefined {
+  const value = (error as { status?: unknown } | undefined)?.status
+  return typeof value === 'number' ? value : undefined
+}
+
+export class GitHubDeployment {
+  private constructor(
+    private readonly octokit: Octokit,
+    private readonly settings: GitHubDeploymentSettings,
+    private readonly owner: string,
+    private readonly repo: string,
+    readonly id: number
+  ) {}
+
+  /** Creates the deployment and marks it in progress. Throws InputError with the fix when GitHub refuses. */
+  static async start(
+    settings: GitHubDeploymentSettings,
+    target: { application: string; deploymentGroup: string },
+    reporter: Reporter
+  ): Promise<GitHubDeployment> {
+    const [owner, repo] = settings.repository.split('/') as [string, string]
+    const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl })
+    let id: number
+    try {
+      const response = await octokit.rest.repos.createDeployment({
+        owner,
+        repo,
+        ref: settings.ref,
+        environment: settings.environment,
+        description: cut(
+          `CodeDeploy ${target.application} / ${target.deploymentGroup}`,
+          MAX_STATUS_DESCRIPTION
+        ),
+        auto_merge: false,
+        required_contexts: [],
+        payload: { application: target.application, deploymentGroup: target.deploymentGroup }
+      })
+      if (!('id' in response.data))
+        throw new Error(`GitHub did not create the deployment: ${response.data.message ?? ''}`)
+      id = response.data.id
+    } catch (error) {
+      const code = status(error)
+      if (code === 403 || code === 401 || code === 404) {
+        throw new InputError(
+          `GitHub refused to create a deployment for environment '${settings.environment}' in ${settings.repository} (HTTP ${code}: ${errorMessage(error)}). Give the job 'permissions: deployments: write' (and 'contents: read'), or remove 'github-deployment'.`
+        )
+      }
+      throw error
+    }
+    const deployment = new GitHubDeployment(octokit, settings, owner, repo, id)
+    reporter.info(`GitHub deployment ${id} for environment '${settings.environment}'.`)
+    await deployment.report('in_progress', 'Packaging and deploying with CodeDeploy', reporter)
+    return deployment
+  }
+
+  /** Adds a status. A failure here is a warning: the CodeDeploy outcome is what the step reports. */
+  async report(
+    state: GitHubDeploymentState,
+    description: string,
+    reporter: Reporter,
+    environmentUrl?: string
+  ): Promise<void> {
+    try {
+      await this.octokit.rest.repos.createDeploymentStatus({
+        owner: this.owner,
+        repo: this.repo,
+        deployment_id: this.id,
+        state,
+        description: cut(description, MAX_STATUS_DESCRIPTION),
+        ...(this.settings.runUrl ? { log_url: this.settings.runUrl } : {}),
+        ...(environmentUrl ? { environment_url: environmentUrl } : {}),
+        auto_inactive: state === 'success'
+      })
+    } catch (error) {
+      reporter.warning(
+        `Could not set GitHub deployment ${this.id} to ${state}: ${errorMessage(error)}`
+      )
+    }
+  }
+}
