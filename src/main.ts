@@ -17,7 +17,13 @@ import {
 import { runEngine, type EngineDeps } from './engine/run.js'
 import { ActionReporter, annotationProperties } from './action/reporter.js'
 import { GitHubDeployment, type GitHubDeploymentState } from './action/github-deployment.js'
-import { ActionInput, readGitHubDeployment, readSettings } from './action/inputs.js'
+import { uploadBundleArtifact } from './action/artifact.js'
+import {
+  ActionInput,
+  readArtifactName,
+  readGitHubDeployment,
+  readSettings
+} from './action/inputs.js'
 
 /** Test seams: everything else comes from the environment, as on a runner. */
 export type RunOverrides = Partial<
@@ -77,6 +83,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const settings = readSettings(workspace)
     wait = settings.wait
+    const artifactName = readArtifactName(settings)
     const gitHub = readGitHubDeployment()
     if (gitHub && settings.command === 'package') {
       throw new InputError(
@@ -97,7 +104,16 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       workspace,
       tempDir,
       signal: controller.signal,
-      context: runContext()
+      context: runContext(),
+      ...(artifactName
+        ? {
+            publishBundle: {
+              title: `Keeping the bundle as workflow artifact '${artifactName}'`,
+              publish: (bundle, revision) =>
+                uploadBundleArtifact(artifactName, bundle, revision, reporter, tempDir)
+            }
+          }
+        : {})
     })
     await gitHubDeployment?.report(
       ...finalState(reporter, wait ? 'success' : 'in_progress'),

@@ -46154,6 +46154,9 @@ class Engine {
             if (uploaded.versionId)
                 revision.version = uploaded.versionId;
             this.setRevision(revision);
+            const publisher = deps.publishBundle;
+            if (publisher)
+                await reporter.group(publisher.title, () => publisher.publish(bundle, revision));
             if (settings.application) {
                 await registerRevision(deps.codedeploy, settings.application, revision, this.description(), deps.signal);
                 reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`);

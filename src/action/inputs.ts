@@ -8,9 +8,13 @@ import { parseSettings, type Settings } from '../engine/settings.js'
 
 /** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
 export const ActionInput = {
+  ArtifactName: 'artifact-name',
   GitHubDeployment: 'github-deployment',
   GitHubToken: 'github-token'
 } as const
+
+/** Characters GitHub refuses in an artifact name. */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/
 
 export interface GitHubDeploymentSettings {
   /** GitHub environment name, e.g. `staging`. */
@@ -60,4 +64,27 @@ export function readGitHubDeployment(
   if (env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID)
     settings.runUrl = `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
   return settings
+}
+
+/** The `artifact-name` input, checked; undefined when it is off. */
+export function readArtifactName(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env
+): string | undefined {
+  const name = core.getInput(ActionInput.ArtifactName)
+  if (!name) return undefined
+  const input = `Input '${ActionInput.ArtifactName}'`
+  if (ARTIFACT_NAME_FORBIDDEN.test(name))
+    throw new InputError(
+      `${input} '${name}' has a character GitHub refuses in artifact names (" : < > | * ? \\ / or a line break). Use letters, digits, '-', '_' and '.'.`
+    )
+  if (settings.command === 'rollback' || settings.revision)
+    throw new InputError(
+      `${input} keeps the bundle this step builds, and this step builds none (${settings.revision ? "it deploys 'revision'" : "command 'rollback'"}). Set it on the step that packages.`
+    )
+  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL)
+    throw new InputError(
+      `${input} works inside a GitHub Actions job only (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set); remove it elsewhere.`
+    )
+  return name
 }

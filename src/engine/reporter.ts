@@ -24,6 +24,7 @@ export type OutputName =
   | 'rollback-deployment-id'
   | 'rollback-status'
   | 'console-url'
+  | 'artifact-id'
 
 export interface Reporter {
   info(message: string): void

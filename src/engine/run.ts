@@ -48,6 +48,14 @@ export interface EngineDeps {
   pollIntervalMs?: { min: number; max: number }
   /** How long to wait for CodeDeploy to link a rollback deployment to a failed one. */
   rollbackLinkWaitMs?: number
+  /**
+   * Also publishes the bundle elsewhere (the action: a workflow artifact), after it is in S3 and
+   * before the deployment is created. Its title names the log group.
+   */
+  publishBundle?: {
+    title: string
+    publish(bundle: BundleResult, revision: S3Revision): Promise<void>
+  }
 }
 
 export interface RunResult {
@@ -305,6 +313,9 @@ class Engine {
       }
       if (uploaded.versionId) revision.version = uploaded.versionId
       this.setRevision(revision)
+      const publisher = deps.publishBundle
+      if (publisher)
+        await reporter.group(publisher.title, () => publisher.publish(bundle, revision))
       if (settings.application) {
         await registerRevision(
           deps.codedeploy,

@@ -1,0 +1,32 @@
+/**
+ * The `artifact-name` input: the bundle, exactly as uploaded to S3, also kept as a workflow
+ * artifact, so the run shows what it deployed and the file can be downloaded or audited later.
+ */
+import { DefaultArtifactClient } from '@actions/artifact'
+import { copyFile, link, mkdtemp } from 'node:fs/promises'
+import path from 'node:path'
+import type { BundleResult } from '../engine/bundle.js'
+import type { Reporter } from '../engine/reporter.js'
+import type { S3Revision } from '../engine/settings.js'
+
+export async function uploadBundleArtifact(
+  name: string,
+  bundle: BundleResult,
+  revision: S3Revision,
+  reporter: Reporter,
+  tempDir: string
+): Promise<void> {
+  // Inside the artifact the file has the S3 object's name (<sha256>.<ext>), to match it to the revision.
+  const dir = await mkdtemp(path.join(tempDir, 'artifact-'))
+  const file = path.join(dir, path.posix.basename(revision.key))
+  await link(bundle.path, file).catch(() => copyFile(bundle.path, file))
+  const client = new DefaultArtifactClient()
+  // zip and tgz bundles are compressed already: a second pass would only cost time.
+  const result = await client.uploadArtifact(name, [file], dir, {
+    compressionLevel: revision.bundleType === 'tar' ? 6 : 0
+  })
+  if (result.id !== undefined) reporter.output('artifact-id', String(result.id))
+  reporter.info(
+    `Workflow artifact '${name}'${result.id !== undefined ? ` (id ${result.id})` : ''} holds ${path.basename(file)}, ${bundle.size} bytes.`
+  )
+}
