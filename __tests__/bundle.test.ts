@@ -315,6 +315,49 @@ describe.each<BundleType>(['zip', 'tgz', 'tar'])('%s bundle', type => {
   })
 })
 
+describe('zip compression', () => {
+  it('stores files that do not compress and deflates the rest, with the same bytes back', async () => {
+    await put('appspec.yml', 'version: 0.0\nos: linux\n')
+    const noise = randomBytes(256 * 1024)
+    const text = Buffer.from('GET /health HTTP/1.1 200 OK\n'.repeat(10_000))
+    await writeFile(path.join(src, 'noise.bin'), noise)
+    await writeFile(path.join(src, 'access.log'), text)
+    const result = await createBundle({
+      source: src,
+      type: 'zip',
+      outFile: path.join(out, 'c.zip')
+    })
+    const zip = await yauzl.openPromise(result.path, { lazyEntries: true })
+    const seen = new Map<string, { method: number; compressed: number; body: Buffer }>()
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject)
+      zip.on('end', () => resolve())
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (error, stream) => {
+          if (error) return reject(error)
+          const chunks: Buffer[] = []
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+          stream.on('end', () => {
+            seen.set(entry.fileName, {
+              method: entry.compressionMethod,
+              compressed: entry.compressedSize,
+              body: Buffer.concat(chunks)
+            })
+            zip.readEntry()
+          })
+        })
+      })
+      zip.readEntry()
+    })
+    zip.close()
+    expect(seen.get('noise.bin')).toMatchObject({ method: 0, compressed: noise.length })
+    expect(seen.get('noise.bin')!.body.equals(noise)).toBe(true)
+    expect(seen.get('access.log')!.method).toBe(8)
+    expect(seen.get('access.log')!.compressed).toBeLessThan(text.length / 10)
+    expect(seen.get('access.log')!.body.equals(text)).toBe(true)
+  })
+})
+
 describe('zip timestamps', () => {
   it('do not depend on the time zone of the runner', async () => {
     await makeTree()

@@ -45024,7 +45024,42 @@ function bundle_open(entry, progress) {
 function dosDate(time) {
     return new Date(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds());
 }
-function zipArchive(entries, mtime, progress) {
+/** Files at least this big are sampled before deflating; smaller ones are always deflated. */
+const SAMPLE_BYTES = 64 * 1024;
+/**
+ * Files whose first 64 KiB deflate to more than 97% of their size (images, fonts, jars, archives,
+ * encrypted or random data): deflating the whole file would cost time for no gain, so they are
+ * stored. The decision depends on the content only, so the same tree still gives the same bytes.
+ */
+async function incompressible(entries, signal) {
+    const stored = new Set();
+    const sample = Buffer.alloc(SAMPLE_BYTES);
+    for (const entry of entries) {
+        if (entry.kind !== 'file' || entry.size < SAMPLE_BYTES)
+            continue;
+        signal?.throwIfAborted();
+        let bytesRead = 0;
+        try {
+            const handle = await (0,promises_.open)(entry.abs, 'r');
+            try {
+                ;
+                ({ bytesRead } = await handle.read(sample, 0, SAMPLE_BYTES, 0));
+            }
+            finally {
+                await handle.close();
+            }
+        }
+        catch {
+            continue; // packaging itself will report the file
+        }
+        if (bytesRead < SAMPLE_BYTES)
+            continue;
+        if ((0,external_node_zlib_.deflateRawSync)(sample, { level: 1 }).length > SAMPLE_BYTES * 0.97)
+            stored.add(entry.rel);
+    }
+    return stored;
+}
+function zipArchive(entries, mtime, progress, stored) {
     const zip = new yazl/* ZipFile */.u();
     const output = zip.outputStream;
     zip.on('error', (error) => output.destroy(error));
@@ -45051,7 +45086,12 @@ function zipArchive(entries, mtime, progress) {
             });
         }
         else {
-            const options = { ...common, mode: S_IFREG | entry.mode, size: entry.size, compress: true };
+            const options = {
+                ...common,
+                mode: S_IFREG | entry.mode,
+                size: entry.size,
+                compress: !stored.has(entry.rel)
+            };
             zip.addReadStreamLazy(entry.rel, options, done => {
                 const stream = bundle_open(entry, progress);
                 stream.on('error', (error) => output.destroy(error));
@@ -45149,7 +45189,9 @@ async function createBundle(options) {
             done(null, chunk);
         }
     });
-    const archive = type === 'zip' ? zipArchive(entries, mtime, progress) : tarArchive(entries, mtime, progress);
+    const archive = type === 'zip'
+        ? zipArchive(entries, mtime, progress, await incompressible(entries, signal))
+        : tarArchive(entries, mtime, progress);
     const out = (0,external_node_fs_.createWriteStream)(outFile);
     const stages = type === 'tgz' ? [(0,external_node_zlib_.createGzip)(), tap] : [tap];
     try {

@@ -23,12 +23,12 @@
  */
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, type ReadStream, type Stats } from 'node:fs'
-import { lstat, readdir, readlink, realpath, rm } from 'node:fs/promises'
+import { lstat, open as openFile, readdir, readlink, realpath, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { PassThrough, Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { once } from 'node:events'
-import { createGzip } from 'node:zlib'
+import { createGzip, deflateRawSync } from 'node:zlib'
 import tar, { type Header } from 'tar-stream'
 import yazl from 'yazl'
 import type { BundleType } from './bundle-type.js'
@@ -259,7 +259,43 @@ function dosDate(time: Date): Date {
   )
 }
 
-function zipArchive(entries: BundleEntry[], mtime: Date, progress: Progress): Readable {
+/** Files at least this big are sampled before deflating; smaller ones are always deflated. */
+const SAMPLE_BYTES = 64 * 1024
+
+/**
+ * Files whose first 64 KiB deflate to more than 97% of their size (images, fonts, jars, archives,
+ * encrypted or random data): deflating the whole file would cost time for no gain, so they are
+ * stored. The decision depends on the content only, so the same tree still gives the same bytes.
+ */
+async function incompressible(entries: BundleEntry[], signal?: AbortSignal): Promise<Set<string>> {
+  const stored = new Set<string>()
+  const sample = Buffer.alloc(SAMPLE_BYTES)
+  for (const entry of entries) {
+    if (entry.kind !== 'file' || entry.size < SAMPLE_BYTES) continue
+    signal?.throwIfAborted()
+    let bytesRead = 0
+    try {
+      const handle = await openFile(entry.abs, 'r')
+      try {
+        ;({ bytesRead } = await handle.read(sample, 0, SAMPLE_BYTES, 0))
+      } finally {
+        await handle.close()
+      }
+    } catch {
+      continue // packaging itself will report the file
+    }
+    if (bytesRead < SAMPLE_BYTES) continue
+    if (deflateRawSync(sample, { level: 1 }).length > SAMPLE_BYTES * 0.97) stored.add(entry.rel)
+  }
+  return stored
+}
+
+function zipArchive(
+  entries: BundleEntry[],
+  mtime: Date,
+  progress: Progress,
+  stored: Set<string>
+): Readable {
   const zip = new yazl.ZipFile()
   const output = zip.outputStream as PassThrough
   zip.on('error', (error: Error) => output.destroy(error))
@@ -283,7 +319,12 @@ function zipArchive(entries: BundleEntry[], mtime: Date, progress: Progress): Re
         compress: false
       })
     } else {
-      const options = { ...common, mode: S_IFREG | entry.mode, size: entry.size, compress: true }
+      const options = {
+        ...common,
+        mode: S_IFREG | entry.mode,
+        size: entry.size,
+        compress: !stored.has(entry.rel)
+      }
       zip.addReadStreamLazy(entry.rel, options, done => {
         const stream = open(entry, progress)
         stream.on('error', (error: Error) => output.destroy(error))
@@ -395,7 +436,9 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
     }
   })
   const archive =
-    type === 'zip' ? zipArchive(entries, mtime, progress) : tarArchive(entries, mtime, progress)
+    type === 'zip'
+      ? zipArchive(entries, mtime, progress, await incompressible(entries, signal))
+      : tarArchive(entries, mtime, progress)
   const out = createWriteStream(outFile)
   const stages: NodeJS.ReadWriteStream[] = type === 'tgz' ? [createGzip(), tap] : [tap]
   try {
