@@ -3,7 +3,7 @@
  * build once / deploy a given revision, and the rollback command.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runAction } from '../local/run-action.js'
@@ -130,28 +130,39 @@ describe('cancel, timeout and waiting', () => {
   })
 
   it('waits for the group’s active deployment instead of failing with DeploymentLimitExceeded', async () => {
-    const slow = runInProcess(inputs('busy', await source('b1', 'sleep 1')), env)
+    // The first deployment's hook holds until the second run has been refused at least once, so
+    // the test does not depend on how fast a node process starts.
+    const gate = path.join(workspace, 'busy-gate')
+    const limited = (): number =>
+      stack.codedeploy.calls.filter(
+        c =>
+          c.operation === 'CreateDeployment' && c.errorType === 'DeploymentLimitExceededException'
+      ).length
+    const limitedBefore = limited()
+    const slow = runInProcess(
+      inputs('busy', await source('b1', `while [ ! -f '${gate}' ]; do sleep 0.05; done`)),
+      env
+    )
     while (
       ![...stack.codedeploy.service.deployments.values()].some(
         d => d.deploymentGroupName === 'busy'
       )
     )
       await new Promise(r => setTimeout(r, 20))
-    const queued = await runAction({
+    const queuedRun = runAction({
       inputs: inputs('busy', await source('b2')),
       env,
       cwd: workspace
     })
+    while (limited() === limitedBefore) await new Promise(r => setTimeout(r, 20))
+    await writeFile(gate, '')
+    const queued = await queuedRun
     const first = await slow
     expect(first.failed).toBe(false)
     expect(queued.code).toBe(0)
     expect(queued.log).toContain(
       `is busy with ${first.outputs['deployment-id']}; waiting for it to finish`
     )
-    const limited = stack.codedeploy.calls.filter(
-      c => c.operation === 'CreateDeployment' && c.errorType === 'DeploymentLimitExceededException'
-    )
-    expect(limited.length).toBeGreaterThan(0)
     expect(await version('busy')).toBe('b2')
   })
 
