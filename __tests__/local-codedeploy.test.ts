@@ -347,6 +347,33 @@ describe('CodeDeploy emulator', () => {
     impatient.destroy()
   })
 
+  it('switches faults over HTTP while running: resets and latency, then clears them', async () => {
+    const control = `${stack.codedeploy.endpoint}/_emulator/faults`
+    const put = (body: unknown): Promise<Response> =>
+      fetch(control, { method: 'PUT', body: JSON.stringify(body) })
+    expect((await put({ resetNext: 1, latencyMs: 30 })).status).toBe(200)
+    const retrying = cdClient(3)
+    const started = Date.now()
+    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30)
+    retrying.destroy()
+    const shown = (await (await fetch(control)).json()) as {
+      settings: { latencyMs: number; resetNext: number }
+      counts: { resets: number }
+    }
+    expect(shown.settings).toMatchObject({ latencyMs: 30, resetNext: 0 })
+    expect(shown.counts.resets).toBeGreaterThanOrEqual(1)
+
+    const bad = await put({ throttleRate: 3 })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { message: string }).message).toMatch(/from 0 to 1/)
+    expect((await put({ explode: true })).status).toBe(400)
+
+    expect((await fetch(control, { method: 'DELETE' })).status).toBe(200)
+    expect(stack.codedeploy.faults.settings.latencyMs).toBe(0)
+    expect(stack.codedeploy.calls.some(c => c.operation.includes('_emulator'))).toBe(false)
+  })
+
   it('pages ListDeployments and filters by status and time', async () => {
     const all: string[] = []
     let nextToken: string | undefined

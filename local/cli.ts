@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     '  node dist/cli/index.js --application demo-app --deployment-group demo-fleet --bucket demo-bundles --source examples/app'
   )
   console.log(
+    `  curl -X PUT -d '{"throttleRate":0.3,"latencyMs":200}' $AWS_ENDPOINT_URL_CODEDEPLOY/_emulator/faults`
+  )
+  console.log(
     `\nSimulated instances live under ${stack.codedeploy.directory}/instances. Ctrl-C stops everything.`
   )
   const stop = (): void => {

@@ -6,7 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { ServiceError } from './errors.js'
-import type { Faults } from './faults.js'
+import type { Faults, FaultSettings } from './faults.js'
 import type { CodeDeployService } from './service.js'
 import type { Input } from './wire.js'
 
@@ -53,6 +53,75 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
+/**
+ * Not part of the AWS protocol: `GET /_emulator/faults` shows the fault settings and counts,
+ * `PUT` with a JSON object of FaultSettings changes some of them, `DELETE` clears them. Lets a
+ * person (curl) or another process switch faults while `npm run local-stack` runs.
+ */
+export const FAULTS_PATH = '/_emulator/faults'
+
+const FAULT_NUMBERS = [
+  'throttleRate',
+  'serverErrorRate',
+  'resetRate',
+  'latencyMs',
+  'throttleNext',
+  'serverErrorNext',
+  'resetNext'
+] as const
+
+function controlFaults(
+  method: string | undefined,
+  body: string,
+  faults: Faults,
+  res: http.ServerResponse
+): void {
+  const show = (): void => send(res, 200, { settings: faults.settings, counts: faults.counts })
+  if (method === 'GET') return show()
+  if (method === 'DELETE') {
+    faults.clear()
+    return show()
+  }
+  if (method !== 'PUT') {
+    return send(res, 405, { __type: 'MethodNotAllowed', message: 'Use GET, PUT or DELETE.' })
+  }
+  let input: unknown
+  try {
+    input = JSON.parse(body)
+  } catch {
+    input = undefined
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return send(res, 400, { __type: 'InvalidFaults', message: 'Send a JSON object.' })
+  }
+  const changes: Partial<FaultSettings> = {}
+  for (const [key, value] of Object.entries(input)) {
+    if ((FAULT_NUMBERS as readonly string[]).includes(key)) {
+      const isRate = key.endsWith('Rate')
+      if (typeof value !== 'number' || value < 0 || (isRate && value > 1)) {
+        return send(res, 400, {
+          __type: 'InvalidFaults',
+          message: `${key} must be a number ${isRate ? 'from 0 to 1' : 'of 0 or more'}.`
+        })
+      }
+      changes[key as (typeof FAULT_NUMBERS)[number]] = value
+    } else if (
+      key === 'operations' &&
+      Array.isArray(value) &&
+      value.every(v => typeof v === 'string')
+    ) {
+      changes.operations = value
+    } else {
+      return send(res, 400, {
+        __type: 'InvalidFaults',
+        message: `Unknown fault setting '${key}'. Known: ${[...FAULT_NUMBERS, 'operations'].join(', ')}.`
+      })
+    }
+  }
+  faults.set(changes)
+  show()
+}
+
 export function createServer(
   service: CodeDeployService,
   faults: Faults,
@@ -69,13 +138,15 @@ export function createServer(
         if (error instanceof ServiceError) sendError(res, error)
         return
       }
+      const urlPath = req.url?.split('?')[0]
+      if (urlPath === FAULTS_PATH) return controlFaults(req.method, body, faults, res)
       const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
       calls.push(record)
       const finish = (status: number, errorType?: string): void => {
         record.status = status
         if (errorType) record.errorType = errorType
       }
-      if (req.method !== 'POST' || req.url?.split('?')[0] !== '/') {
+      if (req.method !== 'POST' || urlPath !== '/') {
         finish(404, 'UnknownOperationException')
         send(
           res,
