@@ -77,6 +77,7 @@ beforeAll(async () => {
             },
             { name: 'four', instances: 4, deploymentConfig: 'CodeDeployDefault.HalfAtATime' },
             { name: 'solo', instances: 1 },
+            { name: 'perms', instances: 1 },
             {
               name: 'fresh',
               instances: 1,
@@ -407,6 +408,68 @@ describe('CodeDeploy emulator', () => {
       })
     )
     expect(future.deployments).toEqual([])
+  })
+
+  it('applies the permissions section the way the agent does, and removes the directories it made', async () => {
+    const spec = (permissions: string): string =>
+      appspec({}).replace('hooks:\n', `permissions:\n${permissions}hooks:\n`)
+    const plain = { mode: 0o644 }
+    const id = await deploy(
+      'perms',
+      await put({
+        'appspec.yml': spec(
+          [
+            '  - object: /srv/app',
+            '    pattern: "*.sh"',
+            '    except: [skip.sh]',
+            '    mode: 750',
+            '    type: [file]',
+            '  - object: /srv/app/conf',
+            '    mode: "0700"',
+            '    type: [directory]',
+            '  - object: /srv/app/readme.txt',
+            '    mode: 600',
+            ''
+          ].join('\n')
+        ),
+        'site/run.sh': { content: 'echo run\n', ...plain },
+        'site/skip.sh': { content: 'echo skip\n', ...plain },
+        'site/lib/deep.sh': { content: 'echo deep\n', ...plain },
+        'site/readme.txt': { content: 'read me\n', ...plain },
+        'site/conf/keys/a.pem': { content: 'key\n', ...plain }
+      })
+    )
+    expect((await settle(id)).status).toBe('Succeeded')
+    const root = roots('perms')[0]!
+    const mode = async (rel: string): Promise<number> =>
+      (await lstat(path.join(root, 'srv/app', rel))).mode & 0o777
+    expect(await mode('run.sh')).toBe(0o750)
+    expect(await mode('skip.sh')).toBe(0o644) // except
+    expect(await mode('lib/deep.sh')).toBe(0o644) // a pattern other than ** only reaches children
+    expect(await mode('readme.txt')).toBe(0o600) // a file object
+    expect(await mode('conf/keys')).toBe(0o700) // below the directory object...
+    expect(await mode('conf')).not.toBe(0o700) // ...but not the object itself
+
+    // A file object cannot take a pattern: Install fails and says why.
+    const bad = await deploy(
+      'perms',
+      await put({
+        'appspec.yml': spec(
+          ['  - object: /srv/app/readme.txt', '    pattern: "*.txt"', '    mode: 600', ''].join(
+            '\n'
+          )
+        ),
+        'site/readme.txt': 'read me\n'
+      })
+    )
+    expect((await settle(bad)).status).toBe('Failed')
+    const install = (await targets(bad))[0]!.lifecycleEvents!.find(
+      e => e.lifecycleEventName === 'Install'
+    )!
+    expect(install.status).toBe('Failed')
+    expect(install.diagnostics?.message).toMatch(/pattern or except.*only apply to directories/)
+    // That Install first removed what the last one installed: conf/keys, which it had made, is gone.
+    await expect(lstat(path.join(root, 'srv/app/conf'))).rejects.toThrow(/ENOENT/)
   })
 
   it('keeps modes and symlinks through the JavaScript unpacker', async () => {

@@ -10,6 +10,7 @@ import {
   access,
   chmod,
   copyFile,
+  lchown,
   lstat,
   mkdir,
   readdir,
@@ -26,6 +27,12 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parse } from 'yaml'
 import type { Deployment, Diagnostics, Instance, InstanceRun, LifecycleEvent } from './model.js'
+import {
+  PermissionError,
+  planPermissions,
+  readPermissions,
+  type Permission
+} from './permissions.js'
 import { unpack } from './unpack.js'
 
 export const EVENTS = [
@@ -60,6 +67,7 @@ interface HookScript {
 }
 interface ParsedAppSpec {
   files: { source: string; destination: string }[]
+  permissions: Permission[]
   hooks: Record<string, HookScript[]>
 }
 
@@ -94,7 +102,7 @@ function ok(logTail = ''): Diagnostics {
 }
 
 function readAppSpec(text: string): ParsedAppSpec {
-  const doc = (parse(text) ?? {}) as { files?: unknown; hooks?: unknown }
+  const doc = (parse(text) ?? {}) as { files?: unknown; permissions?: unknown; hooks?: unknown }
   const files = Array.isArray(doc.files)
     ? (doc.files as { source: string; destination: string }[])
     : []
@@ -104,7 +112,7 @@ function readAppSpec(text: string): ParsedAppSpec {
       : {}
   const cleaned: Record<string, HookScript[]> = {}
   for (const [name, list] of Object.entries(hooks)) cleaned[name] = Array.isArray(list) ? list : []
-  return { files, hooks: cleaned }
+  return { files, permissions: readPermissions(doc.permissions), hooks: cleaned }
 }
 
 async function findAppSpec(bundleDir: string): Promise<string> {
@@ -244,17 +252,6 @@ export async function runScript(
   return { errorCode: 'Success', scriptName: location, message: 'Succeeded', logTail }
 }
 
-async function listFiles(dir: string, base = dir): Promise<string[]> {
-  const out: string[] = []
-  for (const name of (await readdir(dir)).sort()) {
-    const abs = path.join(dir, name)
-    const info = await lstat(abs)
-    if (info.isDirectory()) out.push(...(await listFiles(abs, base)))
-    else out.push(path.relative(base, abs))
-  }
-  return out
-}
-
 async function exists(p: string): Promise<boolean> {
   try {
     await lstat(p)
@@ -264,7 +261,22 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** The Install step: remove what the last deployment installed, then copy the `files:` mappings. */
+/** The numeric id of a user or group on this machine, from /etc/passwd or /etc/group. */
+async function idOf(kind: 'user' | 'group', name: string): Promise<number> {
+  const file = kind === 'user' ? '/etc/passwd' : '/etc/group'
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n')
+  for (const line of lines) {
+    const [entry, , id] = line.split(':')
+    if (entry === name && id && /^\d+$/.test(id)) return Number(id)
+  }
+  throw new PermissionError(`The ${kind} ${name} given in the permissions section does not exist.`)
+}
+
+/**
+ * The Install step as the agent does it: remove what the last deployment installed (its files and
+ * links, then the directories it made, when empty), copy the `files:` mappings, making missing
+ * directories, then apply the `permissions:` section. Returns what it installed, in order.
+ */
 async function install(
   appspec: ParsedAppSpec,
   bundleDir: string,
@@ -272,50 +284,78 @@ async function install(
   behavior: Deployment['fileExistsBehavior']
 ): Promise<string[]> {
   const root = context.instance.root
-  for (const file of context.memory.installed) {
-    await unlink(file).catch(() => undefined)
-    // prune directories left empty
-    let dir = path.dirname(file)
-    while (dir.startsWith(root + path.sep) && dir !== root) {
-      try {
-        await rmdir(dir)
-      } catch {
-        break
-      }
-      dir = path.dirname(dir)
-    }
+  const onInstance = (p: string): string => path.join(root, p)
+  for (const file of [...context.memory.installed].reverse()) {
+    const info = await lstat(file).catch(() => undefined)
+    if (info?.isDirectory()) await rmdir(file).catch(() => undefined)
+    else if (info) await unlink(file).catch(() => undefined)
   }
   context.memory.installed = []
   const installed: string[] = []
+  const copied = new Set<string>()
+  const made = new Set<string>()
+  const makeDirectory = async (dir: string): Promise<void> => {
+    const missing: string[] = []
+    for (let d = dir; d !== '/' && !(await exists(onInstance(d))); d = path.posix.dirname(d))
+      missing.unshift(d)
+    for (const d of missing) {
+      await mkdir(onInstance(d))
+      made.add(d)
+      installed.push(onInstance(d))
+    }
+  }
+  const copy = async (from: string, to: string): Promise<void> => {
+    if (await exists(onInstance(to))) {
+      if (behavior === 'DISALLOW') {
+        throw new EventFailure({
+          errorCode: 'UnknownError',
+          scriptName: '',
+          message: `The deployment failed because a specified file already exists at this location: ${to}`,
+          logTail: ''
+        })
+      }
+      if (behavior === 'RETAIN') return
+      await rm(onInstance(to), { force: true })
+    }
+    await makeDirectory(path.posix.dirname(to))
+    const fromInfo = await lstat(from)
+    if (fromInfo.isSymbolicLink()) await symlink(await readlink(from), onInstance(to))
+    else {
+      await copyFile(from, onInstance(to))
+      await chmod(onInstance(to), fromInfo.mode & 0o7777)
+    }
+    copied.add(to)
+    installed.push(onInstance(to))
+  }
+  const copyTree = async (from: string, to: string): Promise<void> => {
+    await makeDirectory(to)
+    for (const name of (await readdir(from)).sort()) {
+      const abs = path.join(from, name)
+      if ((await lstat(abs)).isDirectory()) await copyTree(abs, path.posix.join(to, name))
+      else await copy(abs, path.posix.join(to, name))
+    }
+  }
   for (const mapping of appspec.files) {
     const source = path.join(bundleDir, mapping.source.replace(/^\/+/, ''))
-    const destination = path.join(root, mapping.destination.replace(/^\/+/, ''))
-    const info = await lstat(source)
-    const pairs: [string, string][] = info.isDirectory()
-      ? (await listFiles(source)).map(rel => [path.join(source, rel), path.join(destination, rel)])
-      : [[source, path.join(destination, path.basename(source))]]
-    for (const [from, to] of pairs) {
-      if (await exists(to)) {
-        if (behavior === 'DISALLOW') {
-          throw new EventFailure({
-            errorCode: 'UnknownError',
-            scriptName: '',
-            message: `The deployment failed because a specified file already exists at this location: ${to.slice(root.length) || to}`,
-            logTail: ''
-          })
-        }
-        if (behavior === 'RETAIN') continue
-        await rm(to, { force: true })
-      }
-      await mkdir(path.dirname(to), { recursive: true })
-      const fromInfo = await lstat(from)
-      if (fromInfo.isSymbolicLink()) await symlink(await readlink(from), to)
-      else {
-        await copyFile(from, to)
-        await chmod(to, fromInfo.mode & 0o7777)
-      }
-      installed.push(to)
-    }
+    const destination = path.posix.resolve('/', mapping.destination)
+    if ((await lstat(source)).isDirectory()) await copyTree(source, destination)
+    else await copy(source, path.posix.join(destination, path.basename(source)))
+  }
+  context.memory.installed = installed
+
+  const directories = new Set<string>()
+  for (const permission of appspec.permissions) {
+    const info = await lstat(onInstance(permission.object)).catch(() => undefined)
+    if (info?.isDirectory()) directories.add(permission.object)
+  }
+  const plan = planPermissions(appspec.permissions, copied, made, object => directories.has(object))
+  const asRoot = process.getuid?.() === 0
+  for (const [target, permission] of plan) {
+    if (permission.mode !== undefined) await chmod(onInstance(target), permission.mode)
+    const uid = permission.owner === undefined ? -1 : await idOf('user', permission.owner)
+    const gid = permission.group === undefined ? -1 : await idOf('group', permission.group)
+    // A simulated instance runs as the emulator's user: ownership only changes when that is root.
+    if (asRoot && (uid !== -1 || gid !== -1)) await lchown(onInstance(target), uid, gid)
   }
   return installed
 }
