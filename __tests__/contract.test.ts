@@ -42,4 +42,37 @@ describe('the public contract', () => {
   it('runs on node24 from the committed bundle', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
+
+  it('the README IAM policy grants every AWS call the action makes, and nothing else', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const block = /## IAM policy[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(block).toBeDefined()
+    const policy = JSON.parse(block!) as { Statement: { Action: string[] }[] }
+    const granted = new Set(policy.Statement.flatMap(s => s.Action))
+
+    const source = sourceFiles('src')
+      .map(f => readFileSync(f, 'utf8'))
+      .join('\n')
+    const needed = new Set<string>()
+    const codedeploy = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-codedeploy'/g
+    for (const [, names] of source.matchAll(codedeploy))
+      for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) needed.add(`codedeploy:${op}`)
+    // S3 calls map to the actions that authorise them.
+    const s3: Record<string, string[]> = {
+      HeadObject: ['s3:GetObject', 's3:GetObjectVersion'],
+      HeadBucket: ['s3:ListBucket'],
+      PutObject: ['s3:PutObject']
+    }
+    const s3Imports = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-s3'/g
+    for (const [, names] of source.matchAll(s3Imports))
+      for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) {
+        expect(s3).toHaveProperty(op!)
+        for (const action of s3[op!]!) needed.add(action)
+      }
+    // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
+    if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
+
+    expect([...needed].filter(a => !granted.has(a))).toEqual([])
+    expect([...granted].filter(a => !needed.has(a))).toEqual([])
+  })
 })
