@@ -123,7 +123,9 @@ describe('cancel, timeout and waiting', () => {
     )
     expect(result.failed).toBe(true)
     const id = result.outputs['deployment-id']!
-    expect(result.log).toMatch(new RegExp(`${id} timed out after 60s and was stopped`))
+    expect(result.log).toMatch(
+      new RegExp(`${id} did not finish within the 1m timeout and was stopped \\(Stopped\\)`)
+    )
     expect(stops(id).map(c => c.input.autoRollbackEnabled)).toEqual([true])
     expect(result.outputs['rollback-status']).toBe('Succeeded')
     expect(await version('timeout')).toBe('t1')

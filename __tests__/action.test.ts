@@ -146,18 +146,22 @@ describe('the action against the local stack', () => {
     )
     expect(bad.failed).toBe(true)
     expect(bad.outputs.status).toBe('Failed')
+    // Two error annotations: the failure in detail (title, log tail) as soon as it is known, and
+    // the step's one-line failure with the rollback's outcome.
     const annotations = bad.log.split('\n').filter(l => l.startsWith('::error'))
-    expect(annotations).toHaveLength(1)
-    const failure = annotations[0] ?? ''
-    expect(failure).toMatch(/^::error title=ValidateService failed on i-[0-9a-f]+::/)
-    expect(failure).toMatch(
+    expect(annotations).toHaveLength(2)
+    const [detail = '', failure = ''] = annotations
+    expect(detail).toMatch(/^::error title=ValidateService failed on i-[0-9a-f]+::/)
+    expect(detail).toMatch(
       /ValidateService failed on i-[0-9a-f]+ with ScriptFailed running scripts\/validate.sh/
     )
-    expect(failure).toContain('HTTP 503 from /health')
-    expect(failure).toContain('exit code 3')
+    expect(detail).toContain('HTTP 503 from /health')
+    expect(detail).toContain('exit code 3')
     expect(bad.outputs['rollback-deployment-id']).toMatch(/^d-/)
     expect(bad.outputs['rollback-status']).toBe('Succeeded')
-    expect(failure).toContain(`Rolled back by ${bad.outputs['rollback-deployment-id']}`)
+    expect(failure).toBe(
+      `::error::${bad.outputs['deployment-id']} Failed: ValidateService failed on ${/on (i-[0-9a-f]+)/.exec(detail)?.[1]} with ScriptFailed running scripts/validate.sh. Rolled back by ${bad.outputs['rollback-deployment-id']} (Succeeded): the previous revision is back in place.`
+    )
     for (const root of roots('prod'))
       expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('2.0.0')
     expect(bad.summary).toMatch(/### Why it failed/)

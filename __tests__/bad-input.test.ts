@@ -233,9 +233,10 @@ describe('bad input', () => {
     )
     const result = await runInProcess({ ...base, source: dir }, env)
     const annotations = result.log.split('\n').filter(l => l.startsWith('::error'))
-    expect(annotations).toHaveLength(1)
+    expect(annotations).toHaveLength(2)
     expect(annotations[0]).toMatch(
       new RegExp(`^::error title=Invalid appspec,file=${dir}/appspec.yml,line=4,col=3::`)
     )
+    expect(annotations[1]).toMatch(/^::error::Failed while checking the appspec: appspec.yml:4:3: /)
   })
 })

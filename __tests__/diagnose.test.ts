@@ -85,17 +85,29 @@ describe('diagnose', () => {
 describe('renderSummary', () => {
   it('has a row per instance and the failing log tail', () => {
     const md = renderSummary({
-      deployment: { ...failed, applicationName: 'web', deploymentGroupName: 'prod' },
-      targets,
-      revision: 's3://b/k.zip',
-      consoleUrl: 'https://console/x',
-      diagnosis: diagnose(failed, targets),
-      rollback: { id: 'd-ROLLBACK1', status: 'Succeeded' }
+      command: 'deploy',
+      region: 'eu-west-1',
+      application: 'web',
+      deploymentGroup: 'prod',
+      stage: 'rollback',
+      outcome: 'failed',
+      notes: [],
+      revision: { bucket: 'b', key: 'k.zip', bundleType: 'zip' },
+      deployment: {
+        id: 'd-FAILED123',
+        status: 'Failed',
+        info: failed,
+        targets,
+        diagnosis: diagnose(failed, targets)
+      },
+      rollback: { id: 'd-ROLLBACK1', status: 'Succeeded', followed: true }
     })
     expect(md).toMatch(/\| i-0aaa \| ✅ Succeeded \|/)
     expect(md).toMatch(/\| i-0bbb \| ❌ Failed \| ✅ AfterInstall ❌ ValidateService \|/)
     expect(md).toMatch(/healthy=false/)
-    expect(md).toMatch(/d-ROLLBACK1 Succeeded/)
-    expect(md).toMatch(/\[d-FAILED123\]\(https:\/\/console\/x\)/)
+    expect(md).toMatch(/\[d-ROLLBACK1\]\([^)]+\) Succeeded/)
+    expect(md).toMatch(
+      /\[d-FAILED123\]\(https:\/\/eu-west-1\.console\.aws\.amazon\.com\/codesuite\/codedeploy\/deployments\/d-FAILED123\?region=eu-west-1\)/
+    )
   })
 })

@@ -96,7 +96,12 @@ describe('waitForDeployment', () => {
     })
     expect(outcome.kind).toBe('finished')
     expect(outcome.deployment?.status).toBe('Succeeded')
-    expect(reporter.warnings.map(w => w.message).join('\n')).toMatch(/status checks in a row/)
+    expect(
+      reporter.annotations
+        .filter(a => a.level === 'warning')
+        .map(w => w.message)
+        .join('\n')
+    ).toMatch(/status checks in a row/)
     // the pause grows while CodeDeploy throttles
     expect(Math.max(...clock.slept)).toBeGreaterThan(clock.slept[0]!)
   })

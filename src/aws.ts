@@ -46,8 +46,3 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
   }
   return { codedeploy, s3, region }
 }
-
-/** The CodeDeploy console page of a deployment. */
-export function consoleUrl(region: string, deploymentId: string): string {
-  return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`
-}

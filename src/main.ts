@@ -1,38 +1,38 @@
 /**
- * The action: read inputs, build the AWS clients, run the engine, fail the step unless the
- * deployment succeeded. A cancelled job (SIGINT, then SIGTERM from the runner) aborts the engine,
- * which stops the deployment as `on-cancel` says instead of leaving it unwatched.
+ * The action: read the inputs, build the AWS clients, run the engine, then say what happened, all
+ * from the run record: outputs, job summary, GitHub deployment status, and the step's failure
+ * unless the run passed. A cancelled job (SIGINT, then SIGTERM from the runner) aborts the engine,
+ * which handles its deployment as `on-cancel` says instead of leaving it unwatched.
  */
 import * as core from '@actions/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createClients } from './aws.js'
-import {
-  DeploymentFailedError,
-  InputError,
-  errorMessage,
-  failureAnnotation
-} from './engine/errors.js'
-import { runEngine, type EngineDeps } from './engine/run.js'
-import { ActionReporter, annotationProperties } from './action/reporter.js'
-import { GitHubDeployment, type GitHubDeploymentState } from './action/github-deployment.js'
+import { createClients, type AwsClients } from './aws.js'
 import { uploadBundleArtifact } from './action/artifact.js'
+import { GitHubDeployment } from './action/github-deployment.js'
 import {
   ActionInput,
   readArtifactName,
   readGitHubDeployment,
   readSettings
 } from './action/inputs.js'
+import { OutputWriter, exit, writeSummary } from './action/report.js'
+import { ActionReporter } from './action/reporter.js'
+import type { RunContext } from './engine/description.js'
+import { InputError, errorMessage } from './engine/errors.js'
+import type { RunIdentity } from './engine/marker.js'
+import { RunFailedError, failedBeforeRun, type RunRecord } from './engine/record.js'
+import { runEngine, type EngineDeps } from './engine/run.js'
+import type { Command } from './engine/settings.js'
 
 /** Test seams: everything else comes from the environment, as on a runner. */
 export type RunOverrides = Partial<
-  Pick<EngineDeps, 'clock' | 'pollIntervalMs' | 'rollbackLinkWaitMs' | 'signal'>
+  Pick<EngineDeps, 'clock' | 'pollIntervalMs' | 'rollbackLinkWaitMs' | 'signal' | 'cancelBudgetMs'>
 >
 
-function runContext(): EngineDeps['context'] {
-  const env = process.env
-  const context: NonNullable<EngineDeps['context']> = {}
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  const context: RunContext = {}
   if (env.GITHUB_SHA) context.sha = env.GITHUB_SHA
   if (env.GITHUB_REF_NAME || env.GITHUB_REF) context.ref = env.GITHUB_REF_NAME || env.GITHUB_REF
   if (env.GITHUB_ACTOR) context.actor = env.GITHUB_ACTOR
@@ -42,21 +42,20 @@ function runContext(): EngineDeps['context'] {
   return context
 }
 
-/** The GitHub deployment's last state and its description, from what the engine reported. */
-function finalState(
-  reporter: ActionReporter,
-  state: GitHubDeploymentState
-): [GitHubDeploymentState, string] {
-  const id = reporter.outputs['deployment-id']
-  const status = reporter.outputs.status
-  const rollback = reporter.outputs['rollback-deployment-id']
-  if (state === 'in_progress')
-    return [state, `CodeDeploy ${id ?? ''} created; not followed (wait: false)`]
-  if (!id) return [state, 'Stopped before a CodeDeploy deployment was created']
-  const rolledBack = rollback
-    ? `; rollback ${rollback} ${reporter.outputs['rollback-status'] ?? 'started'}`
-    : ''
-  return [state, `CodeDeploy ${id} ${status ?? 'did not finish'}${rolledBack}`]
+function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
+  const identity: RunIdentity = {}
+  if (env.GITHUB_WORKFLOW_REF) identity.workflowRef = env.GITHUB_WORKFLOW_REF
+  if (env.GITHUB_RUN_NUMBER && /^\d+$/.test(env.GITHUB_RUN_NUMBER))
+    identity.runNumber = Number(env.GITHUB_RUN_NUMBER)
+  if (env.GITHUB_RUN_ATTEMPT && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT))
+    identity.runAttempt = Number(env.GITHUB_RUN_ATTEMPT)
+  return identity
+}
+
+/** The command asked for, for a run that fails before its settings could be read. */
+function commandInput(): Command {
+  const raw = core.getInput('command').trim().toLowerCase()
+  return raw === 'package' || raw === 'rollback' ? raw : 'deploy'
 }
 
 export async function run(overrides: RunOverrides = {}): Promise<void> {
@@ -75,14 +74,14 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   const tempDir = await mkdtemp(
     path.join(process.env.RUNNER_TEMP || tmpdir(), 'codedeploy-bridge-')
   )
-  let clients: Awaited<ReturnType<typeof createClients>> | undefined
   const reporter = new ActionReporter()
+  const outputs = new OutputWriter()
+  let clients: AwsClients | undefined
   let gitHubDeployment: GitHubDeployment | undefined
-  let wait = true
+  let record: RunRecord
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const settings = readSettings(workspace)
-    wait = settings.wait
     const artifactName = readArtifactName(settings)
     const gitHub = readGitHubDeployment()
     if (gitHub && settings.command === 'package') {
@@ -95,7 +94,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
     )
     if (gitHub) gitHubDeployment = await GitHubDeployment.start(gitHub, settings, reporter)
     const { signal: _ignored, ...seams } = overrides
-    await runEngine(settings, {
+    record = await runEngine(settings, {
       ...seams,
       codedeploy: clients.codedeploy,
       s3: clients.s3,
@@ -104,10 +103,13 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       workspace,
       tempDir,
       signal: controller.signal,
-      context: runContext(),
+      context: runContext(process.env),
+      identity: runIdentity(process.env),
+      onRecord: current => outputs.write(current),
       ...(artifactName
         ? {
             publishBundle: {
+              name: artifactName,
               title: `Keeping the bundle as workflow artifact '${artifactName}'`,
               publish: (bundle, revision) =>
                 uploadBundleArtifact(artifactName, bundle, revision, reporter, tempDir)
@@ -115,25 +117,26 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
           }
         : {})
     })
-    await gitHubDeployment?.report(
-      ...finalState(reporter, wait ? 'success' : 'in_progress'),
-      reporter,
-      reporter.outputs['console-url']
-    )
   } catch (error) {
-    await gitHubDeployment?.report(
-      ...finalState(reporter, error instanceof DeploymentFailedError ? 'failure' : 'error'),
-      reporter,
-      reporter.outputs['console-url']
-    )
-    // One error annotation per failed run: setFailed's, with the engine's title and place.
-    core.error(errorMessage(error), annotationProperties(failureAnnotation(error)))
-    process.exitCode = core.ExitCode.Failure
+    record =
+      error instanceof RunFailedError
+        ? error.record
+        : failedBeforeRun(
+            commandInput(),
+            clients?.region ?? '',
+            errorMessage(error),
+            error instanceof InputError
+          )
   } finally {
-    process.off('SIGINT', onInt)
-    process.off('SIGTERM', onTerm)
     clients?.codedeploy.destroy()
     clients?.s3.destroy()
     await rm(tempDir, { recursive: true, force: true })
   }
+  // The signal handlers stay until the end: a second signal must not kill the report.
+  outputs.write(record)
+  await writeSummary(record)
+  await gitHubDeployment?.finish(record, reporter)
+  exit(record)
+  process.off('SIGINT', onInt)
+  process.off('SIGTERM', onTerm)
 }

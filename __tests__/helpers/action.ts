@@ -16,6 +16,12 @@ export interface InProcessRun {
   summary: string
 }
 
+/**
+ * One summary file for every run in this process, emptied before each: @actions/core's summary
+ * keeps the first GITHUB_STEP_SUMMARY path it sees, as a runner runs one step per process.
+ */
+let summaryFile: string | undefined
+
 export async function runInProcess(
   inputs: Record<string, string>,
   env: Record<string, string>,
@@ -23,7 +29,7 @@ export async function runInProcess(
 ): Promise<InProcessRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cdb-run-'))
   const outputFile = path.join(dir, 'output')
-  const summaryFile = path.join(dir, 'summary.md')
+  summaryFile ??= path.join(await mkdtemp(path.join(tmpdir(), 'cdb-summary-')), 'summary.md')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
   const saved = { ...process.env }

@@ -43817,7 +43817,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(130);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1650);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -43827,7 +43827,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 130:
+/***/ 1650:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43927,17 +43927,8 @@ async function createClients(options = {}) {
     }
     return { codedeploy, s3, region };
 }
-/** The CodeDeploy console page of a deployment. */
-function consoleUrl(region, deploymentId) {
-    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
-}
 
 ;// CONCATENATED MODULE: ./src/cli/reporter.ts
-/**
- * The engine's Reporter for a terminal: plain lines, groups as headings, outputs collected for the
- * end of the run. Writes the summary to a file when asked.
- */
-
 function where(annotation) {
     if (!annotation?.file)
         return '';
@@ -43949,7 +43940,6 @@ function where(annotation) {
 class TerminalReporter {
     write;
     options;
-    outputs = {};
     constructor(write, options = {}) {
         this.write = write;
         this.options = options;
@@ -43961,6 +43951,9 @@ class TerminalReporter {
         if (this.options.verbose)
             this.write(`debug: ${message}`);
     }
+    notice(message, annotation) {
+        this.write(`notice: ${where(annotation)}${message}`);
+    }
     warning(message, annotation) {
         this.write(`warning: ${where(annotation)}${message}`);
     }
@@ -43971,12 +43964,1509 @@ class TerminalReporter {
         this.write(`== ${title}`);
         return fn();
     }
-    output(name, value) {
-        this.outputs[name] = value;
+}
+
+;// CONCATENATED MODULE: ./src/engine/record.ts
+/** What the stage was doing, for messages: "Failed while checking the appspec". */
+const STAGE_LABEL = {
+    inputs: 'reading the inputs',
+    target: 'checking the deployment target',
+    appspec: 'checking the appspec',
+    package: 'packaging the bundle',
+    upload: 'uploading the bundle',
+    publish: 'keeping the bundle as a workflow artifact',
+    register: 'registering the revision',
+    revision: 'choosing the revision',
+    create: 'creating the deployment',
+    deploy: 'following the deployment',
+    rollback: 'following the rollback'
+};
+const PASSING = new Set([
+    'succeeded',
+    'packaged',
+    'created',
+    'skipped'
+]);
+function newRecord(command, region) {
+    return { command, region, stage: 'inputs', notes: [] };
+}
+/** The record of a run that failed before the engine started (inputs, clients, GitHub). */
+function failedBeforeRun(command, region, message, input) {
+    const record = newRecord(command, region);
+    record.outcome = 'error';
+    record.error = { message, ...(input ? { input } : {}) };
+    return record;
+}
+/** Thrown by the engine when the run does not pass; carries everything known about it. */
+class RunFailedError extends Error {
+    record;
+    name = 'RunFailedError';
+    constructor(record) {
+        super(record.error?.message ?? `Run ${record.outcome ?? 'failed'}`);
+        this.record = record;
     }
-    async summary(markdown) {
-        if (this.options.summaryFile)
-            await (0,promises_.appendFile)(this.options.summaryFile, `${markdown}\n`);
+}
+function passed(record) {
+    return record.outcome !== undefined && PASSING.has(record.outcome);
+}
+
+;// CONCATENATED MODULE: ./src/engine/cancellation.ts
+/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
+const CANCEL_BUDGET_MS = 7000;
+class Cancellation {
+    signal;
+    clock;
+    budgetMs;
+    /** When the cancel came (clock time), once it has. */
+    at;
+    constructor(signal, clock, budgetMs = CANCEL_BUDGET_MS) {
+        this.signal = signal;
+        this.clock = clock;
+        this.budgetMs = budgetMs;
+        if (signal?.aborted)
+            this.at = clock.now();
+        else
+            signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true });
+    }
+    get requested() {
+        return this.signal?.aborted === true;
+    }
+    /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
+    deadline() {
+        if (!this.requested)
+            return Number.POSITIVE_INFINITY;
+        this.at ??= this.clock.now();
+        return this.at + this.budgetMs;
+    }
+    /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
+    onCancel(fn) {
+        if (!this.signal)
+            return () => undefined;
+        if (this.signal.aborted) {
+            fn();
+            return () => undefined;
+        }
+        this.signal.addEventListener('abort', fn, { once: true });
+        return () => this.signal?.removeEventListener('abort', fn);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/description.ts
+/**
+ * The deployment's description: what is deployed and from where, cut to the API's limit instead
+ * of failing on it.
+ */
+/** The API's limit for a deployment description. */
+const DESCRIPTION_LIMIT = 512;
+/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
+function cutDescription(text, reserve = 0) {
+    const limit = DESCRIPTION_LIMIT - reserve;
+    const chars = [...text];
+    if (chars.length <= limit)
+        return text;
+    return `${chars.slice(0, limit - 1).join('')}…`;
+}
+/** Default description: what is deployed and from where. */
+function defaultDescription(context) {
+    const parts = [];
+    if (context.sha)
+        parts.push(`commit ${context.sha.slice(0, 12)}`);
+    if (context.ref)
+        parts.push(context.ref);
+    if (context.actor)
+        parts.push(`by ${context.actor}`);
+    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
+    return context.runUrl ? `${head} (${context.runUrl})` : head;
+}
+
+;// CONCATENATED MODULE: ./src/engine/aws-errors.ts
+/**
+ * Classifies AWS errors by their type (`name`) and HTTP status, never by message text.
+ */
+const THROTTLING = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'RequestThrottled',
+    'RequestThrottledException',
+    'SlowDown',
+    'ProvisionedThroughputExceededException',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'EC2ThrottledException',
+    'PriorRequestNotComplete'
+]);
+const NETWORK = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'ECONNABORTED',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'NetworkingError'
+]);
+function shape(error) {
+    return typeof error === 'object' && error !== null ? error : {};
+}
+function errorName(error) {
+    const e = shape(error);
+    return e.name ?? e.code ?? 'Error';
+}
+function isThrottling(error) {
+    const e = shape(error);
+    return THROTTLING.has(errorName(error)) || e.$metadata?.httpStatusCode === 429;
+}
+/**
+ * Worth trying again later: throttling, a 5xx, a dropped connection or a timeout. Anything else
+ * (AccessDenied, a missing resource, invalid input) is permanent.
+ */
+function isTransient(error) {
+    const e = shape(error);
+    if (isThrottling(error))
+        return true;
+    const status = e.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500)
+        return true;
+    if (NETWORK.has(errorName(error)) || (e.code !== undefined && NETWORK.has(e.code)))
+        return true;
+    return e.$retryable !== undefined && status === undefined;
+}
+function isAccessDenied(error) {
+    const name = errorName(error);
+    return (name === 'AccessDeniedException' ||
+        name === 'AccessDenied' ||
+        name === 'UnauthorizedOperation' ||
+        name === 'UnrecognizedClientException' ||
+        name === 'InvalidSignatureException' ||
+        name === 'ExpiredTokenException' ||
+        name === 'InvalidClientTokenId');
+}
+/** The HTTP status of a failed AWS call, when there was an answer. */
+function httpStatus(error) {
+    return shape(error).$metadata?.httpStatusCode;
+}
+
+;// CONCATENATED MODULE: ./src/engine/targets.ts
+/**
+ * Reads a deployment's instances and their lifecycle events (ListDeploymentTargets +
+ * BatchGetDeploymentTargets, 25 at a time).
+ */
+
+const BATCH = 25;
+async function fetchTargets(codedeploy, deploymentId, signal) {
+    const options = signal ? { abortSignal: signal } : {};
+    const ids = [];
+    let nextToken;
+    do {
+        const page = await codedeploy.send(new dist_cjs/* ListDeploymentTargetsCommand */.$9V({ deploymentId, ...(nextToken ? { nextToken } : {}) }), options);
+        ids.push(...(page.targetIds ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    const targets = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+        const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), options);
+        for (const target of out.deploymentTargets ?? []) {
+            if (target.instanceTarget)
+                targets.push(target.instanceTarget);
+        }
+    }
+    return targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
+}
+
+;// CONCATENATED MODULE: ./src/engine/watch.ts
+/**
+ * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
+ * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
+ * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
+ * a clear message, and every change is reported as it happens.
+ */
+
+
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+/** Consecutive transient failures after which the user hears about them. */
+const TRANSIENT_WARN_AFTER = 3;
+function overviewLine(o) {
+    if (!o)
+        return '';
+    const parts = [];
+    const add = (count, label) => {
+        if (count)
+            parts.push(`${count} ${label}`);
+    };
+    add(o.Succeeded, 'succeeded');
+    add(o.InProgress, 'in progress');
+    add(o.Pending, 'pending');
+    add(o.Failed, 'failed');
+    add(o.Skipped, 'skipped');
+    add(o.Ready, 'ready');
+    return parts.join(', ');
+}
+function seconds(start, end) {
+    if (!start || !end)
+        return '';
+    return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`;
+}
+async function waitForDeployment(deploymentId, options) {
+    const { codedeploy, reporter, clock, signal } = options;
+    const minInterval = options.minIntervalMs ?? 1000;
+    const maxInterval = options.maxIntervalMs ?? 5000;
+    let interval = minInterval;
+    let lastStatus;
+    let lastOverview = '';
+    let last;
+    let targets = [];
+    let transientStreak = 0;
+    const seenEvents = new Set();
+    let polls = 0;
+    const reportEvents = (current) => {
+        for (const target of current) {
+            for (const event of target.lifecycleEvents ?? []) {
+                const status = event.status ?? 'Unknown';
+                if (status === 'Pending' || status === 'InProgress')
+                    continue;
+                const key = `${target.targetId}/${event.lifecycleEventName}/${status}`;
+                if (seenEvents.has(key))
+                    continue;
+                seenEvents.add(key);
+                if (options.quiet || status === 'Skipped')
+                    continue;
+                const code = event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
+                    ? ` (${event.diagnostics.errorCode})`
+                    : '';
+                reporter.info(`  ${target.targetId}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`);
+            }
+        }
+    };
+    for (;;) {
+        if (signal?.aborted)
+            return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
+        if (clock.now() >= options.deadline)
+            return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets };
+        polls++;
+        let changed = false;
+        try {
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), signal ? { abortSignal: signal } : {});
+            const info = out.deploymentInfo;
+            if (!info)
+                throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
+            last = info;
+            options.onUpdate?.(info);
+            if (transientStreak >= TRANSIENT_WARN_AFTER)
+                reporter.info('CodeDeploy is answering again.');
+            transientStreak = 0;
+            const terminal = info.status !== undefined && TERMINAL.has(info.status);
+            const lines = [];
+            if (info.status !== lastStatus) {
+                changed = true;
+                if (!options.quiet || terminal) {
+                    lines.push(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
+                }
+                lastStatus = info.status;
+            }
+            const overview = overviewLine(info.deploymentOverview);
+            if (overview !== lastOverview) {
+                changed = true;
+                if (!options.quiet && overview)
+                    lines.push(`Instances: ${overview}`);
+                lastOverview = overview;
+            }
+            // The last lifecycle events come before the final status, so the log reads in order.
+            if (!terminal)
+                for (const line of lines)
+                    reporter.info(line);
+            if (!options.quiet &&
+                (changed || terminal || polls % 3 === 0) &&
+                info.status !== 'Created' &&
+                info.status !== 'Queued') {
+                targets = await fetchTargets(codedeploy, deploymentId, signal);
+                reportEvents(targets);
+            }
+            if (terminal) {
+                for (const line of lines)
+                    reporter.info(line);
+                return { kind: 'finished', deployment: info, targets };
+            }
+        }
+        catch (error) {
+            if (signal?.aborted)
+                return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
+            if (isAccessDenied(error)) {
+                throw new InputError(`Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`);
+            }
+            if (!isTransient(error))
+                throw error;
+            transientStreak++;
+            reporter.debug(`Status check failed (${errorName(error)}); trying again.`);
+            if (transientStreak === TRANSIENT_WARN_AFTER) {
+                reporter.warning(`CodeDeploy ${isThrottling(error) ? 'is throttling' : 'failed'} ${transientStreak} status checks in a row (${errorName(error)}); still following ${deploymentId}.`);
+            }
+            interval = Math.min(maxInterval * 2, interval * 2);
+        }
+        if (changed)
+            interval = minInterval;
+        else
+            interval = Math.min(transientStreak > 0 ? maxInterval * 2 : maxInterval, Math.round(interval * 1.5));
+        const remaining = options.deadline - clock.now();
+        await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/context.ts
+
+
+
+
+class Run {
+    settings;
+    deps;
+    record;
+    clock;
+    reporter;
+    cancel;
+    startedAt;
+    /** When `timeout` passes: the deployment must have ended by then. */
+    deadline;
+    /** The group's own auto-rollback setting, once read. */
+    groupRollsBack;
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+        this.clock = deps.clock ?? systemClock;
+        this.reporter = deps.reporter;
+        this.cancel = new Cancellation(deps.signal, this.clock, deps.cancelBudgetMs);
+        this.startedAt = this.clock.now();
+        this.deadline = this.startedAt + settings.timeoutSeconds * 1000;
+        this.record = newRecord(settings.command, deps.region);
+        this.record.timeoutSeconds = settings.timeoutSeconds;
+        this.record.rollbackTimeoutSeconds = settings.rollbackTimeoutSeconds;
+        if (settings.application)
+            this.record.application = settings.application;
+        if (settings.deploymentGroup)
+            this.record.deploymentGroup = settings.deploymentGroup;
+        if (settings.deploymentConfig)
+            this.record.deploymentConfig = settings.deploymentConfig;
+    }
+    /** The deployment's description, without the run marker. */
+    get description() {
+        return this.settings.description ?? defaultDescription(this.deps.context ?? {});
+    }
+    /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
+    rollbackExpected() {
+        if (this.settings.autoRollback === 'on-failure')
+            return true;
+        if (this.settings.autoRollback === 'off')
+            return false;
+        return this.groupRollsBack === true;
+    }
+    get codedeploy() {
+        return this.deps.codedeploy;
+    }
+    get signal() {
+        return this.deps.signal;
+    }
+    /** Enters a stage: a failure from here on is reported as having happened there. */
+    enter(stage) {
+        this.record.stage = stage;
+    }
+    /** Tells the adapter that the record gained something. */
+    changed() {
+        this.deps.onRecord?.(this.record);
+    }
+    /** Records what was read of the run's deployment. */
+    saw(info) {
+        const deployment = this.record.deployment;
+        if (!deployment || info.deploymentId !== deployment.id)
+            return;
+        const before = deployment.status;
+        deployment.info = info;
+        if (info.status)
+            deployment.status = info.status;
+        if (deployment.status !== before)
+            this.changed();
+    }
+    /** Follows a deployment until `deadline` or the cancel, reporting each step. */
+    watch(id, deadline, onUpdate) {
+        const intervals = this.deps.pollIntervalMs;
+        return waitForDeployment(id, {
+            codedeploy: this.codedeploy,
+            reporter: this.reporter,
+            clock: this.clock,
+            deadline,
+            ...(this.signal ? { signal: this.signal } : {}),
+            ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
+            ...(onUpdate ? { onUpdate } : {})
+        });
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/engine/marker.ts
+/**
+ * The run marker: a short tag at the end of every deployment description this action creates,
+ * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
+ * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
+ * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
+ */
+
+const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
+function newMarker(identity, token = (0,external_node_crypto_.randomBytes)(6).toString('hex')) {
+    const marker = { token };
+    const workflow = identity.workflowRef?.split('@')[0];
+    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
+        marker.workflow = (0,external_node_crypto_.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
+        marker.run = identity.runNumber;
+        if (identity.runAttempt !== undefined)
+            marker.attempt = identity.runAttempt;
+    }
+    return marker;
+}
+function formatMarker(marker) {
+    const parts = [];
+    if (marker.workflow && marker.run !== undefined) {
+        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
+    }
+    parts.push(`id=${marker.token}`);
+    return `[cdb ${parts.join(' ')}]`;
+}
+/** The marker at the end of a description, or undefined when it carries none. */
+function parseMarker(description) {
+    const match = PATTERN.exec(description ?? '');
+    if (!match?.[1])
+        return undefined;
+    const fields = new Map();
+    for (const pair of match[1].trim().split(' ')) {
+        const at = pair.indexOf('=');
+        fields.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const token = fields.get('id');
+    if (!token || !/^[0-9a-f]{12}$/.test(token))
+        return undefined;
+    const marker = { token };
+    const workflow = fields.get('wf');
+    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
+    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
+        marker.workflow = workflow;
+        marker.run = Number(run[1]);
+        if (run[2])
+            marker.attempt = Number(run[2]);
+    }
+    return marker;
+}
+/** The run as people say it: `run 42 (attempt 2)`. */
+function describeRun(marker) {
+    if (marker.run === undefined)
+        return 'a terminal run';
+    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
+}
+/** True when `other` comes from a later run of the same workflow than `mine`. */
+function isNewerRun(other, mine) {
+    return (mine.workflow !== undefined &&
+        mine.run !== undefined &&
+        other.workflow === mine.workflow &&
+        other.run !== undefined &&
+        other.run > mine.run);
+}
+
+;// CONCATENATED MODULE: ./src/engine/guard.ts
+/**
+ * Reading a group's deployments by their run markers: finding the deployment this run created
+ * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
+ * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
+ */
+
+
+/** Deployments still holding the group or about to. */
+const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const guard_BATCH = 25;
+/** Margin for clock skew between this machine and CodeDeploy. */
+const SKEW_MS = 5 * 60_000;
+async function listIds(codedeploy, group, filter, signal) {
+    const ids = [];
+    let nextToken;
+    do {
+        const page = await codedeploy.send(new dist_cjs/* ListDeploymentsCommand */.sr8({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup,
+            ...filter,
+            ...(nextToken ? { nextToken } : {})
+        }), signal ? { abortSignal: signal } : {});
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 1000);
+    return ids;
+}
+async function batchGet(codedeploy, ids, signal) {
+    const infos = [];
+    for (let i = 0; i < ids.length; i += guard_BATCH) {
+        const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentsCommand */.ARk({ deploymentIds: ids.slice(i, i + guard_BATCH) }), signal ? { abortSignal: signal } : {});
+        infos.push(...(out.deploymentsInfo ?? []));
+    }
+    return infos;
+}
+/** The group's deployment whose marker carries `token`, created around `sentAt`. */
+async function findByToken(codedeploy, group, token, sentAt, signal) {
+    const createTimeRange = {
+        start: new Date(sentAt - SKEW_MS),
+        end: new Date(Date.now() + SKEW_MS)
+    };
+    const ids = await listIds(codedeploy, group, { createTimeRange }, signal);
+    const infos = await batchGet(codedeploy, ids, signal);
+    return infos.find(info => parseMarker(info.description)?.token === token)?.deploymentId;
+}
+/**
+ * A deployment of a newer run of the same workflow that is active in the group or was its last
+ * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
+ */
+async function findNewerRun(codedeploy, group, mine, signal) {
+    if (mine.workflow === undefined || mine.run === undefined)
+        return undefined;
+    const options = signal ? { abortSignal: signal } : {};
+    const [active, info] = await Promise.all([
+        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
+        codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup
+        }), options)
+    ]);
+    const ids = new Set(active);
+    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
+    if (lastSuccess)
+        ids.add(lastSuccess);
+    const infos = await batchGet(codedeploy, [...ids], signal);
+    const newer = infos
+        .filter(d => d.creator !== 'codeDeployRollback')
+        .map(d => ({ info: d, marker: parseMarker(d.description) }))
+        .filter(d => d.marker !== undefined && isNewerRun(d.marker, mine))
+        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
+    if (!newer?.marker || !newer.info.deploymentId)
+        return undefined;
+    return {
+        deploymentId: newer.info.deploymentId,
+        run: describeRun(newer.marker),
+        status: newer.info.status ?? 'unknown'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/send-once.ts
+/**
+ * One attempt of an AWS call, without the SDK's retries, for calls the engine retries itself:
+ * CreateDeployment, which is not idempotent (a retry after a lost answer can start a second
+ * deployment), and StopDeployment on a cancel, which must fit the runner's few seconds instead of
+ * the SDK's backoff.
+ */
+
+/** The client's retry step, replaced for one command by a step that passes straight through. */
+const NO_RETRY = {
+    step: 'finalizeRequest',
+    name: 'retryMiddleware',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY']
+};
+function sendOnce(client, command, abortSignal) {
+    const options = abortSignal ? { abortSignal } : {};
+    if (command instanceof dist_cjs/* StopDeploymentCommand */.NzN) {
+        command.middlewareStack.add(next => args => next(args), NO_RETRY);
+        return client.send(command, options);
+    }
+    command.middlewareStack.add(next => args => next(args), NO_RETRY);
+    return client.send(command, options);
+}
+
+;// CONCATENATED MODULE: ./src/engine/revision.ts
+/**
+ * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
+ * type and its file extension and content type, ETags as S3 sends them, the location handed to
+ * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
+ * really there before a deployment names it.
+ */
+
+
+
+const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
+const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
+const CONTENT_TYPE = {
+    zip: 'application/zip',
+    tgz: 'application/gzip',
+    tar: 'application/x-tar'
+};
+/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
+function bundleExtension(type) {
+    return EXTENSION[type];
+}
+function bundleContentType(type) {
+    return CONTENT_TYPE[type];
+}
+/** The bundle type a key's extension names, or undefined. */
+function bundleTypeOfKey(key) {
+    const lower = key.toLowerCase();
+    if (lower.endsWith('.zip'))
+        return 'zip';
+    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
+        return 'tgz';
+    if (lower.endsWith('.tar'))
+        return 'tar';
+    return undefined;
+}
+/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
+function unquoteETag(eTag) {
+    return (eTag ?? '').trim().replace(/^"|"$/g, '');
+}
+function s3Url(revision) {
+    return `s3://${revision.bucket}/${revision.key}`;
+}
+/** `s3://bucket/key` split, or undefined when the text is not of that form. */
+function parseS3Url(text) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
+    if (!match?.[1] || !match[2])
+        return undefined;
+    return { bucket: match[1], key: match[2] };
+}
+/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
+function revisionLocation(revision) {
+    return {
+        revisionType: 'S3',
+        s3Location: {
+            bucket: revision.bucket,
+            key: revision.key,
+            bundleType: revision.bundleType,
+            ...(revision.eTag ? { eTag: revision.eTag } : {}),
+            ...(revision.version ? { version: revision.version } : {})
+        }
+    };
+}
+/** The S3 revision an earlier deployment deployed, when it was one. */
+function revisionOfDeployment(info) {
+    const location = info.revision?.s3Location;
+    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
+        return undefined;
+    const bundleType = location.bundleType ?? 'zip';
+    const revision = { bucket: location.bucket, key: location.key, bundleType };
+    if (location.eTag)
+        revision.eTag = unquoteETag(location.eTag);
+    if (location.version)
+        revision.version = location.version;
+    return revision;
+}
+/** Same object (bucket, key and version); the ETag follows from those. */
+function sameRevision(a, b) {
+    return (!!a &&
+        !!b &&
+        a.bucket === b.bucket &&
+        a.key === b.key &&
+        (a.version ?? '') === (b.version ?? ''));
+}
+/**
+ * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
+ * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
+ * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
+ */
+async function checkRevision(s3, revision, reporter, signal) {
+    try {
+        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({
+            Bucket: revision.bucket,
+            Key: revision.key,
+            ...(revision.version ? { VersionId: revision.version } : {})
+        }), signal ? { abortSignal: signal } : {});
+        const eTag = unquoteETag(head.ETag);
+        if (revision.eTag && eTag && revision.eTag !== eTag) {
+            throw new InputError(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
+        }
+        const checked = { ...revision };
+        if (eTag)
+            checked.eTag = eTag;
+        if (!checked.version && head.VersionId)
+            checked.version = head.VersionId;
+        return checked;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const status = httpStatus(error);
+        if (status === 404 || errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') {
+            throw new InputError(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
+        }
+        if (isAccessDenied(error) || status === 403) {
+            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
+            return revision;
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/create.ts
+/**
+ * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
+ * sent once, without the SDK's retries, and carries the run marker in its description. When its
+ * answer is lost (a reset connection, a 5xx, a cancel that cut the wait short), the deployment is
+ * looked for by that marker before anything else is said or tried. When the group is busy, the
+ * active deployment is waited for, unless it is this run's own.
+ */
+
+
+
+
+
+
+
+
+
+/** How long CreateDeployment may take before its answer counts as lost. */
+const CREATE_ANSWER_MS = 30_000;
+/** After a cancel, how much longer the answer of a CreateDeployment already sent is awaited. */
+const CREATE_ANSWER_AFTER_CANCEL_MS = 3_000;
+/** How long a deployment whose answer was lost is looked for before a new attempt. */
+const LOOKUP_MS = 15_000;
+/** Of a cancel's budget, what the look-up leaves for stopping what it finds. */
+const STOP_RESERVE_MS = 2_500;
+const MAX_ATTEMPTS = 4;
+const ACTIVE_ID = /\bd-[A-Z0-9]{9}\b/;
+function createDeploymentInput(request) {
+    const marker = formatMarker(request.marker);
+    const input = {
+        applicationName: request.application,
+        deploymentGroupName: request.deploymentGroup,
+        revision: revisionLocation(request.revision),
+        description: `${cutDescription(request.description, marker.length + 1)} ${marker}`,
+        ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
+    };
+    if (request.deploymentConfig)
+        input.deploymentConfigName = request.deploymentConfig;
+    if (request.fileExistsBehavior)
+        input.fileExistsBehavior = request.fileExistsBehavior;
+    if (request.autoRollback === 'on-failure') {
+        input.autoRollbackConfiguration = {
+            enabled: true,
+            events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
+        };
+    }
+    else if (request.autoRollback === 'off') {
+        input.autoRollbackConfiguration = { enabled: false };
+    }
+    return input;
+}
+/**
+ * One CreateDeployment. Its answer is awaited for CREATE_ANSWER_MS, and for at most
+ * CREATE_ANSWER_AFTER_CANCEL_MS once the job is cancelled: the service may already have acted,
+ * so the request is not cut at the cancel itself.
+ */
+async function sendCreate(codedeploy, input, cancel) {
+    const limit = new AbortController();
+    let timer = setTimeout(() => limit.abort(), CREATE_ANSWER_MS);
+    const onCancel = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => limit.abort(), CREATE_ANSWER_AFTER_CANCEL_MS);
+    };
+    const unsubscribe = cancel.onCancel(onCancel);
+    try {
+        const out = await sendOnce(codedeploy, new dist_cjs/* CreateDeploymentCommand */.ttP(input), limit.signal);
+        if (!out.deploymentId)
+            throw new Error('CreateDeployment returned no deployment id');
+        return { id: out.deploymentId };
+    }
+    catch (error) {
+        return { error };
+    }
+    finally {
+        clearTimeout(timer);
+        unsubscribe();
+    }
+}
+/** A refusal the service answered (4xx other than throttling): nothing was created. */
+function refused(error) {
+    const status = httpStatus(error);
+    return status !== undefined && status >= 400 && status < 500 && !isThrottling(error);
+}
+async function isOurs(codedeploy, id, marker, signal) {
+    try {
+        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
+        return parseMarker(out.deploymentInfo?.description)?.token === marker.token;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Creates the deployment. A busy group is waited for; a lost answer is looked for by the marker
+ * (and the create tried again only once none is found); a newer run's deployment skips this one.
+ */
+async function createDeployment(request, options) {
+    const { codedeploy, reporter, clock, cancel } = options;
+    const input = createDeploymentInput(request);
+    const group = { application: request.application, deploymentGroup: request.deploymentGroup };
+    let attempts = 0;
+    for (;;) {
+        if (cancel.requested)
+            return { kind: 'cancelled' };
+        if (request.skipIfSuperseded) {
+            const newer = await findNewerRun(codedeploy, group, request.marker, cancel.signal);
+            if (newer)
+                return { kind: 'superseded', by: newer };
+        }
+        if (cancel.requested)
+            return { kind: 'cancelled' };
+        attempts++;
+        const sentAt = Date.now();
+        const sent = await sendCreate(codedeploy, input, cancel);
+        if ('id' in sent)
+            return { kind: 'created', id: sent.id };
+        const error = sent.error;
+        if (errorName(error) === 'DeploymentLimitExceededException') {
+            const active = ACTIVE_ID.exec(errorMessage(error))?.[0];
+            if (!active)
+                throw error;
+            if (await isOurs(codedeploy, active, request.marker, cancel.signal)) {
+                reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`);
+                return { kind: 'created', id: active };
+            }
+            reporter.info(`Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`);
+            const outcome = await waitForDeployment(active, {
+                codedeploy,
+                reporter,
+                clock,
+                deadline: options.deadline,
+                quiet: true,
+                ...(cancel.signal ? { signal: cancel.signal } : {})
+            });
+            if (outcome.kind === 'cancelled')
+                return { kind: 'cancelled' };
+            if (outcome.kind === 'timeout')
+                return { kind: 'timeout', active };
+            reporter.info(`${active} ended ${outcome.deployment.status ?? ''}; creating the deployment now.`);
+            continue;
+        }
+        if (refused(error))
+            throw error;
+        if (isThrottling(error) && !cancel.requested) {
+            if (attempts >= MAX_ATTEMPTS)
+                throw error;
+            await clock.sleep(1000 * 2 ** attempts, cancel.signal);
+            continue;
+        }
+        // No answer: the deployment may exist. Find out before saying or trying anything else.
+        reporter.warning(`CreateDeployment got no answer (${errorName(error)}: ${errorMessage(error)}); looking for the deployment it may have created.`);
+        const until = cancel.requested ? cancel.deadline() - STOP_RESERVE_MS : clock.now() + LOOKUP_MS;
+        const found = await lookFor(codedeploy, group, request.marker, sentAt, until, clock);
+        if (found) {
+            reporter.info(`Found ${found}: CodeDeploy created it before the answer was lost.`);
+            return { kind: 'created', id: found };
+        }
+        if (cancel.requested) {
+            return {
+                kind: 'unknown',
+                why: `CreateDeployment did not answer before the cancel, and no deployment marked id=${request.marker.token} had appeared in group '${request.deploymentGroup}' by the time the job had to end.`
+            };
+        }
+        if (attempts >= MAX_ATTEMPTS)
+            throw error;
+        reporter.info('CodeDeploy created no deployment; trying again.');
+    }
+}
+/** Looks for the marked deployment until `until`; transient failures of the look-up are retried. */
+async function lookFor(codedeploy, group, marker, sentAt, until, clock) {
+    for (;;) {
+        const left = until - clock.now();
+        try {
+            const found = await findByToken(codedeploy, group, marker.token, sentAt, AbortSignal.timeout(Math.max(250, left)));
+            if (found)
+                return found;
+        }
+        catch {
+            // Looked for again below while time is left.
+        }
+        if (clock.now() >= until)
+            return undefined;
+        await clock.sleep(Math.min(500, Math.max(0, until - clock.now())));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/diagnose.ts
+/** The lines of a log tail worth printing, at most `maxLines`, newest last. */
+function tailLines(logTail, maxLines = 20) {
+    const lines = logTail.replace(/\s+$/, '').split('\n');
+    return lines.slice(-maxLines).join('\n');
+}
+function findFailures(targets) {
+    const failures = [];
+    const failedWithoutEvent = [];
+    for (const target of targets) {
+        const instanceId = target.targetId ?? 'unknown instance';
+        const failed = (target.lifecycleEvents ?? []).find(e => e.status === 'Failed');
+        if (!failed) {
+            if (target.status === 'Failed')
+                failedWithoutEvent.push(instanceId);
+            continue;
+        }
+        const d = failed.diagnostics;
+        const failure = {
+            instanceId,
+            event: failed.lifecycleEventName ?? 'unknown event',
+            errorCode: d?.errorCode ?? 'UnknownError'
+        };
+        if (d?.scriptName)
+            failure.scriptName = d.scriptName;
+        if (d?.message)
+            failure.message = d.message;
+        if (d?.logTail)
+            failure.logTail = d.logTail;
+        failures.push(failure);
+    }
+    return { failures, failedWithoutEvent };
+}
+function diagnose(deployment, targets) {
+    const { failures, failedWithoutEvent } = findFailures(targets);
+    const id = deployment.deploymentId ?? 'The deployment';
+    const status = deployment.status ?? 'ended';
+    const first = failures[0];
+    let headline;
+    if (first) {
+        const script = first.scriptName ? ` running ${first.scriptName}` : '';
+        const others = failures.length > 1
+            ? ` (and ${failures.length - 1} more instance${failures.length > 2 ? 's' : ''})`
+            : '';
+        headline = `${id} ${status}: ${first.event} failed on ${first.instanceId}${others} with ${first.errorCode}${script}.`;
+    }
+    else if (deployment.errorInformation?.code) {
+        headline =
+            `${id} ${status}: ${deployment.errorInformation.code}: ${deployment.errorInformation.message ?? ''}`.trim();
+    }
+    else {
+        headline = `${id} ${status}.`;
+    }
+    if (!first &&
+        deployment.errorInformation?.message &&
+        !headline.includes(deployment.errorInformation.message)) {
+        headline += ` ${deployment.errorInformation.message}`;
+    }
+    return { headline, failures, failedWithoutEvent };
+}
+/** The full failure text: headline, the service's error, and each failing hook with its log tail. */
+function failureMessage(deployment, diagnosis) {
+    const lines = [diagnosis.headline];
+    const info = deployment.errorInformation;
+    if (info?.message && diagnosis.failures.length > 0)
+        lines.push(`CodeDeploy: ${info.code ?? ''} ${info.message}`.trim());
+    for (const failure of diagnosis.failures.slice(0, 3)) {
+        lines.push(`${failure.instanceId} ${failure.event}: ${failure.errorCode}${failure.scriptName ? ` in ${failure.scriptName}` : ''}${failure.message ? ` — ${failure.message}` : ''}`);
+        if (failure.logTail) {
+            lines.push('  Log tail:');
+            for (const line of tailLines(failure.logTail).split('\n'))
+                lines.push(`    ${line}`);
+        }
+    }
+    if (diagnosis.failedWithoutEvent.length > 0) {
+        lines.push(`Failed with no hook error: ${diagnosis.failedWithoutEvent.join(', ')} (check that the CodeDeploy agent is running there).`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/engine/links.ts
+/**
+ * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
+ * one this run could not stop itself.
+ */
+/** The CodeDeploy console page of a deployment. */
+function consoleUrl(region, deploymentId) {
+    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
+}
+/** The AWS CLI command that stops a deployment (v1 and v2 alike). */
+function stopCommand(region, deploymentId, rollback) {
+    return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/telling.ts
+/**
+ * What is said about a run at its end, derived from its record alone: the step outputs, the one
+ * line that says how it ended (the step's failure message, the GitHub deployment status, the
+ * CLI's last line), and the line for a deployment the run could not stop.
+ */
+
+
+
+
+/** The action's outputs (action.yml), in the order they are listed there. */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'deployment-id',
+    'status',
+    'revision',
+    'bucket',
+    'key',
+    'etag',
+    'version-id',
+    'bundle-sha256',
+    'rollback-deployment-id',
+    'rollback-status',
+    'console-url',
+    'artifact-id'
+]));
+function outputsOf(record) {
+    const out = {};
+    const { deployment, revision, rollback } = record;
+    if (deployment) {
+        out['deployment-id'] = deployment.id;
+        out['console-url'] = consoleUrl(record.region, deployment.id);
+        out.status = deployment.status;
+    }
+    else if (record.outcome === 'skipped') {
+        out.status = 'Skipped';
+    }
+    if (revision) {
+        out.revision = s3Url(revision);
+        out.bucket = revision.bucket;
+        out.key = revision.key;
+        if (revision.eTag)
+            out.etag = revision.eTag;
+        if (revision.version)
+            out['version-id'] = revision.version;
+    }
+    if (record.bundle)
+        out['bundle-sha256'] = record.bundle.sha256;
+    if (rollback?.id)
+        out['rollback-deployment-id'] = rollback.id;
+    if (rollback?.id && rollback.status)
+        out['rollback-status'] = rollback.status;
+    if (record.artifact?.id)
+        out['artifact-id'] = record.artifact.id;
+    return out;
+}
+/** `3600` → `60m`, `5400` → `1h30m`, `45` → `45s`. */
+function duration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    if (h === 0 && m === 0)
+        return `${s}s`;
+    if (h === 0)
+        return s ? `${m}m${s}s` : `${m}m`;
+    return `${h}h${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+/** What the run's time bounds were, for the summary. */
+function describeTimeout(record) {
+    const main = `${duration(record.timeoutSeconds ?? 0)} from the step's start to the deployment's end`;
+    return record.rollbackTimeoutSeconds
+        ? `${main}; a rollback followed for up to ${duration(record.rollbackTimeoutSeconds)} more`
+        : main;
+}
+/** The one line for a deployment this run had to leave running and could not stop. */
+function stillRunning(record, id, rollback, why) {
+    return `${id} is still running: the stop was not confirmed${why ? ` (${why})` : ''}. Stop it with \`${stopCommand(record.region, id, rollback)}\` or at ${consoleUrl(record.region, id)}`;
+}
+function rollbackSentence(record) {
+    const r = record.rollback;
+    if (!r)
+        return '';
+    if (!r.id)
+        return r.message ? ` No rollback: ${r.message}` : '';
+    if (!r.followed)
+        return ` Rollback ${r.id} started.`;
+    if (r.status === 'Succeeded')
+        return ` Rolled back by ${r.id} (Succeeded): the previous revision is back in place.`;
+    if (r.status === 'Failed' || r.status === 'Stopped')
+        return ` The rollback ${r.id} also ${r.status}${r.message ? `: ${r.message}` : '.'}`;
+    return ` Rollback ${r.id} is ${r.status ?? 'running'}; CodeDeploy carries it on.`;
+}
+function firstLine(text) {
+    return text.split('\n')[0] ?? text;
+}
+/** One line: how the run ended and what it left behind. */
+function headline(record) {
+    const d = record.deployment;
+    const what = record.command === 'rollback' ? 'Rollback deployment' : 'CodeDeploy';
+    switch (record.outcome) {
+        case 'succeeded':
+            return record.command === 'rollback' && record.revision
+                ? `${what} ${d?.id ?? ''} Succeeded: ${s3Url(record.revision)} is back in place.`
+                : `${what} ${d?.id ?? ''} Succeeded.`;
+        case 'packaged':
+            return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`;
+        case 'created':
+            return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`;
+        case 'skipped':
+            return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`;
+        case 'failed':
+            return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`;
+        case 'timed-out':
+            if (!d)
+                return `Timed out after ${duration(record.timeoutSeconds ?? 0)} while ${STAGE_LABEL[record.stage]}; no deployment was created.`;
+            if (record.stop?.failure)
+                return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
+            return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was stopped (${d.status}).${rollbackSentence(record)}`;
+        case 'cancelled':
+            return cancelledLine(record);
+        default:
+            if (d && record.error)
+                return `Could not follow ${d.id} (${d.status}): ${firstLine(record.error.message)}${TERMINAL.has(d.status) ? '' : ` It keeps running: ${consoleUrl(record.region, d.id)}`}`;
+            return `Failed while ${STAGE_LABEL[record.stage]}: ${firstLine(record.error?.message ?? 'unknown error')}`;
+    }
+}
+function cancelledLine(record) {
+    const d = record.deployment;
+    if (!d) {
+        return `Job cancelled while ${STAGE_LABEL[record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`;
+    }
+    if (record.cancel?.onCancel === 'detach')
+        return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`;
+    if (record.stop?.failure)
+        return `Job cancelled; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
+    return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/rollback.ts
+/**
+ * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
+ * `rollback` command redeploys (and saying why).
+ */
+
+
+
+
+
+/**
+ * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
+ * shortly after the failure. Polls for it until `until` (clock ms).
+ */
+async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
+    let message;
+    for (;;) {
+        try {
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
+                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+            });
+            const info = out.deploymentInfo?.rollbackInfo;
+            if (info?.rollbackDeploymentId)
+                return {
+                    id: info.rollbackDeploymentId,
+                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
+                };
+            message = info?.rollbackMessage ?? message;
+            // A rollback message without an id means CodeDeploy decided not to roll back.
+            if (message)
+                return { message };
+        }
+        catch (error) {
+            if (errorName(error) === 'DeploymentDoesNotExistException')
+                return {};
+        }
+        if (clock.now() >= until)
+            return message ? { message } : {};
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
+    }
+}
+/**
+ * What the `rollback` command redeploys: the newest successful deployment of the group whose
+ * revision differs from the one last attempted. After a failed deployment that is the group's last
+ * success; after a successful but unwanted one, it is the success before it.
+ */
+async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
+    const options = signal ? { abortSignal: signal } : {};
+    const group = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
+        applicationName: application,
+        deploymentGroupName: deploymentGroup
+    }), options);
+    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
+    let current;
+    if (lastAttempt?.deploymentId) {
+        const attempt = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: lastAttempt.deploymentId }), options);
+        current = attempt.deploymentInfo ? revisionOfDeployment(attempt.deploymentInfo) : undefined;
+    }
+    const ids = [];
+    let nextToken;
+    do {
+        const page = await codedeploy.send(new dist_cjs/* ListDeploymentsCommand */.sr8({
+            applicationName: application,
+            deploymentGroupName: deploymentGroup,
+            includeOnlyStatuses: ['Succeeded'],
+            ...(nextToken ? { nextToken } : {})
+        }), options);
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 500);
+    const successes = await batchGet(codedeploy, ids, signal);
+    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+    for (const info of successes) {
+        const revision = revisionOfDeployment(info);
+        if (!revision || sameRevision(revision, current) || !info.deploymentId)
+            continue;
+        const reason = current && lastAttempt?.deploymentId
+            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${s3Url(current)}; ${info.deploymentId} is the newest success with another revision.`
+            : `${info.deploymentId} is the group's newest successful deployment.`;
+        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
+    }
+    throw new InputError(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${s3Url(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/stop.ts
+/**
+ * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
+ * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
+ * faults until the bound, then the deployment is read until it has ended. The caller learns
+ * whether the stop was accepted and, when not, why: it then says the deployment still runs.
+ */
+
+
+
+
+
+const FIRST_RETRY_MS = 200;
+const LONGEST_RETRY_MS = 1000;
+function timeLeft(clock, until) {
+    return AbortSignal.timeout(Math.max(100, until - clock.now()));
+}
+async function stopWithin(request) {
+    const { codedeploy, reporter, clock, deploymentId: id, until } = request;
+    let delay = FIRST_RETRY_MS;
+    let accepted = false;
+    let why;
+    for (;;) {
+        try {
+            const out = await sendOnce(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
+                deploymentId: id,
+                autoRollbackEnabled: request.autoRollbackEnabled
+            }), timeLeft(clock, until));
+            reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
+            accepted = true;
+            break;
+        }
+        catch (error) {
+            if (errorName(error) === 'DeploymentAlreadyCompletedException') {
+                reporter.info(`${id} had already finished.`);
+                accepted = true;
+                break;
+            }
+            why = `${errorName(error)}: ${errorMessage(error)}`;
+            const transient = isTransient(error) || errorName(error) === 'AbortError';
+            if (!transient || clock.now() + delay >= until)
+                break;
+            reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
+            await clock.sleep(delay);
+            delay = Math.min(LONGEST_RETRY_MS, delay * 2);
+        }
+    }
+    if (!accepted)
+        return { accepted, why: why ?? 'no answer in time' };
+    const info = await readUntilEnded(codedeploy, id, until, clock);
+    return info ? { accepted, info } : { accepted };
+}
+/** Reads the deployment until it has ended or `until` passes; the last state read. */
+async function readUntilEnded(codedeploy, id, until, clock) {
+    let last;
+    while (clock.now() < until) {
+        try {
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
+                abortSignal: timeLeft(clock, until)
+            });
+            last = out.deploymentInfo ?? last;
+            if (last?.status && TERMINAL.has(last.status))
+                return last;
+        }
+        catch {
+            // Read again while time is left.
+        }
+        await clock.sleep(Math.min(300, Math.max(0, until - clock.now())));
+    }
+    return last;
+}
+
+;// CONCATENATED MODULE: ./src/engine/follow.ts
+
+
+
+
+
+/** After a timeout's stop, how long the deployment is read until it shows Stopped. */
+const SETTLE_MS = 60_000;
+function absorb(run, outcome) {
+    const deployment = run.record.deployment;
+    if (!deployment)
+        return;
+    if (outcome.targets.length)
+        deployment.targets = outcome.targets;
+    if (outcome.deployment)
+        run.saw(outcome.deployment);
+}
+async function follow(run, id) {
+    const { reporter, record } = run;
+    run.enter('deploy');
+    const outcome = await reporter.group(`Deploying ${id}`, () => run.watch(id, run.deadline, info => run.saw(info)));
+    absorb(run, outcome);
+    if (outcome.kind === 'cancelled')
+        return cancelled(run, id);
+    if (outcome.kind === 'timeout')
+        return timedOut(run, id);
+    const info = outcome.deployment;
+    if (info.status === 'Succeeded') {
+        const count = outcome.targets.length;
+        reporter.info(`${id} Succeeded${count ? ` on ${count} instance${count === 1 ? '' : 's'}` : ''}.`);
+        record.outcome = 'succeeded';
+        return;
+    }
+    record.outcome = 'failed';
+    explainFailure(run, info);
+    if (run.rollbackExpected())
+        await followRollback(run, id, run.clock.now() + rollbackMs(run));
+}
+function rollbackMs(run) {
+    return run.settings.rollbackTimeoutSeconds * 1000;
+}
+/** The diagnosis into the record, the log and one detailed annotation. */
+function explainFailure(run, info) {
+    const deployment = run.record.deployment;
+    if (!deployment)
+        return;
+    const diagnosis = diagnose(info, deployment.targets);
+    deployment.diagnosis = diagnosis;
+    const first = diagnosis.failures[0];
+    run.reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
+    run.reporter.error(failureMessage(info, diagnosis), {
+        title: first
+            ? `${first.event} failed on ${first.instanceId}`
+            : `Deployment ${info.status ?? 'failed'}`
+    });
+}
+async function timedOut(run, id) {
+    const { reporter, record } = run;
+    record.outcome = 'timed-out';
+    const rollback = run.rollbackExpected();
+    const until = run.clock.now() + rollbackMs(run);
+    reporter.warning(`${id} did not finish within the ${run.settings.timeoutSeconds}s timeout; stopping it.`);
+    const stop = await stopWithin({
+        codedeploy: run.codedeploy,
+        reporter,
+        clock: run.clock,
+        deploymentId: id,
+        autoRollbackEnabled: rollback,
+        until: Math.min(until, run.clock.now() + SETTLE_MS)
+    });
+    if (stop.info)
+        run.saw(stop.info);
+    record.stop = { why: 'timeout', rollback, accepted: stop.accepted };
+    if (!stop.accepted) {
+        record.stop.failure = stop.why ?? 'no answer in time';
+        reporter.error(stillRunning(record, id, rollback, record.stop.failure));
+        return;
+    }
+    const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS));
+    absorb(run, settled);
+    if (rollback && !run.cancel.requested)
+        await followRollback(run, id, until);
+}
+/** Finds and follows CodeDeploy's rollback of `id` until `until`. */
+async function followRollback(run, id, until) {
+    const { reporter, record, clock } = run;
+    run.enter('rollback');
+    await reporter.group(`Rollback of ${id}`, async () => {
+        const link = await findRollbackDeployment(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
+        if (!link.id) {
+            const why = link.message ?? 'CodeDeploy started no rollback deployment.';
+            reporter.warning(`No rollback: ${why}`);
+            record.rollback = { message: why, followed: false };
+            return;
+        }
+        const rollback = {
+            id: link.id,
+            followed: true,
+            ...(link.message ? { message: link.message } : {})
+        };
+        record.rollback = rollback;
+        run.changed();
+        reporter.info(`CodeDeploy is rolling back with ${link.id}: ${consoleUrl(run.deps.region, link.id)}`);
+        const outcome = await run.watch(link.id, until, info => {
+            if (info.status && info.status !== record.rollback?.status) {
+                record.rollback = { ...rollback, status: info.status };
+                run.changed();
+            }
+        });
+        if (outcome.deployment?.status)
+            record.rollback = { ...rollback, status: outcome.deployment.status };
+        if (outcome.kind === 'cancelled') {
+            record.notes.push(`The job was cancelled while following rollback ${link.id}; CodeDeploy carries it on.`);
+            return;
+        }
+        if (outcome.kind === 'timeout') {
+            record.notes.push(`Rollback ${link.id} was still running when \`rollback-timeout\` (${run.settings.rollbackTimeoutSeconds}s) passed; CodeDeploy carries it on.`);
+            reporter.warning(`Rollback ${link.id} still running after rollback-timeout; not followed further.`);
+            return;
+        }
+        const status = outcome.deployment.status ?? 'Unknown';
+        if (status === 'Succeeded') {
+            reporter.info(`Rollback ${link.id} Succeeded: the previous revision is back in place.`);
+            return;
+        }
+        const diagnosis = diagnose(outcome.deployment, outcome.targets);
+        record.rollback = { ...rollback, status, message: diagnosis.headline };
+        reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
+            title: 'Rollback failed'
+        });
+    });
+}
+/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
+async function cancelled(run, id) {
+    const { reporter, record, settings } = run;
+    record.outcome = 'cancelled';
+    record.cancel = { onCancel: settings.onCancel };
+    if (settings.onCancel === 'detach') {
+        reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
+        return;
+    }
+    const rollback = settings.onCancel === 'stop-and-rollback';
+    const until = run.cancel.deadline();
+    reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
+    const stop = await stopWithin({
+        codedeploy: run.codedeploy,
+        reporter,
+        clock: run.clock,
+        deploymentId: id,
+        autoRollbackEnabled: rollback,
+        until
+    });
+    if (stop.info)
+        run.saw(stop.info);
+    record.stop = { why: 'cancel', rollback, accepted: stop.accepted };
+    run.changed();
+    if (!stop.accepted) {
+        record.stop.failure = stop.why ?? 'no answer in time';
+        reporter.error(stillRunning(record, id, rollback, record.stop.failure));
+        return;
+    }
+    if (!rollback)
+        return;
+    const link = await findRollbackDeployment(run.codedeploy, id, run.clock, until);
+    if (link.id) {
+        record.rollback = {
+            id: link.id,
+            followed: false,
+            ...(link.message ? { message: link.message } : {})
+        };
+        reporter.info(`Rollback ${link.id} started: ${consoleUrl(run.deps.region, link.id)}`);
+        run.changed();
+    }
+    else if (link.message) {
+        record.rollback = { message: link.message, followed: false };
     }
 }
 
@@ -44771,77 +46261,6 @@ async function checkAppSpec(sourceDir) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/aws-errors.ts
-/**
- * Classifies AWS errors by their type (`name`) and HTTP status, never by message text.
- */
-const THROTTLING = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-    'RequestThrottled',
-    'RequestThrottledException',
-    'SlowDown',
-    'ProvisionedThroughputExceededException',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'EC2ThrottledException',
-    'PriorRequestNotComplete'
-]);
-const NETWORK = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENOTFOUND',
-    'ECONNABORTED',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'NetworkingError'
-]);
-function shape(error) {
-    return typeof error === 'object' && error !== null ? error : {};
-}
-function errorName(error) {
-    const e = shape(error);
-    return e.name ?? e.code ?? 'Error';
-}
-function isThrottling(error) {
-    const e = shape(error);
-    return THROTTLING.has(errorName(error)) || e.$metadata?.httpStatusCode === 429;
-}
-/**
- * Worth trying again later: throttling, a 5xx, a dropped connection or a timeout. Anything else
- * (AccessDenied, a missing resource, invalid input) is permanent.
- */
-function isTransient(error) {
-    const e = shape(error);
-    if (isThrottling(error))
-        return true;
-    const status = e.$metadata?.httpStatusCode;
-    if (status !== undefined && status >= 500)
-        return true;
-    if (NETWORK.has(errorName(error)) || (e.code !== undefined && NETWORK.has(e.code)))
-        return true;
-    return e.$retryable !== undefined && status === undefined;
-}
-function isAccessDenied(error) {
-    const name = errorName(error);
-    return (name === 'AccessDeniedException' ||
-        name === 'AccessDenied' ||
-        name === 'UnauthorizedOperation' ||
-        name === 'UnrecognizedClientException' ||
-        name === 'InvalidSignatureException' ||
-        name === 'ExpiredTokenException' ||
-        name === 'InvalidClientTokenId');
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:stream"
@@ -45210,201 +46629,15 @@ async function createBundle(options) {
     return { path: outFile, type, size, sha256: hash.digest('hex'), ...counts, excluded };
 }
 
-;// CONCATENATED MODULE: ./src/engine/targets.ts
+;// CONCATENATED MODULE: ./src/engine/target.ts
 /**
- * Reads a deployment's instances and their lifecycle events (ListDeploymentTargets +
- * BatchGetDeploymentTargets, 25 at a time).
- */
-
-const BATCH = 25;
-async function fetchTargets(codedeploy, deploymentId, signal) {
-    const options = signal ? { abortSignal: signal } : {};
-    const ids = [];
-    let nextToken;
-    do {
-        const page = await codedeploy.send(new dist_cjs/* ListDeploymentTargetsCommand */.$9V({ deploymentId, ...(nextToken ? { nextToken } : {}) }), options);
-        ids.push(...(page.targetIds ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    const targets = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-        const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), options);
-        for (const target of out.deploymentTargets ?? []) {
-            if (target.instanceTarget)
-                targets.push(target.instanceTarget);
-        }
-    }
-    return targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
-}
-
-;// CONCATENATED MODULE: ./src/engine/watch.ts
-/**
- * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
- * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
- * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
- * a clear message, and every change is reported as it happens.
+ * Checks the deployment target before anything is written: the application, the group and the
+ * configuration exist, and the group deploys what this action deploys. A typo fails here, naming
+ * what does exist.
  */
 
 
 
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
-/** Consecutive transient failures after which the user hears about them. */
-const TRANSIENT_WARN_AFTER = 3;
-function overviewLine(o) {
-    if (!o)
-        return '';
-    const parts = [];
-    const add = (count, label) => {
-        if (count)
-            parts.push(`${count} ${label}`);
-    };
-    add(o.Succeeded, 'succeeded');
-    add(o.InProgress, 'in progress');
-    add(o.Pending, 'pending');
-    add(o.Failed, 'failed');
-    add(o.Skipped, 'skipped');
-    add(o.Ready, 'ready');
-    return parts.join(', ');
-}
-function seconds(start, end) {
-    if (!start || !end)
-        return '';
-    return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`;
-}
-async function waitForDeployment(deploymentId, options) {
-    const { codedeploy, reporter, clock, signal } = options;
-    const minInterval = options.minIntervalMs ?? 1000;
-    const maxInterval = options.maxIntervalMs ?? 5000;
-    let interval = minInterval;
-    let lastStatus;
-    let lastOverview = '';
-    let last;
-    let targets = [];
-    let transientStreak = 0;
-    const seenEvents = new Set();
-    let polls = 0;
-    const reportEvents = (current) => {
-        for (const target of current) {
-            for (const event of target.lifecycleEvents ?? []) {
-                const status = event.status ?? 'Unknown';
-                if (status === 'Pending' || status === 'InProgress')
-                    continue;
-                const key = `${target.targetId}/${event.lifecycleEventName}/${status}`;
-                if (seenEvents.has(key))
-                    continue;
-                seenEvents.add(key);
-                if (options.quiet || status === 'Skipped')
-                    continue;
-                const code = event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
-                    ? ` (${event.diagnostics.errorCode})`
-                    : '';
-                reporter.info(`  ${target.targetId}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`);
-            }
-        }
-    };
-    for (;;) {
-        if (signal?.aborted)
-            return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
-        if (clock.now() >= options.deadline)
-            return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets };
-        polls++;
-        let changed = false;
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), signal ? { abortSignal: signal } : {});
-            const info = out.deploymentInfo;
-            if (!info)
-                throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
-            last = info;
-            options.onUpdate?.(info);
-            if (transientStreak >= TRANSIENT_WARN_AFTER)
-                reporter.info('CodeDeploy is answering again.');
-            transientStreak = 0;
-            const terminal = info.status !== undefined && TERMINAL.has(info.status);
-            const lines = [];
-            if (info.status !== lastStatus) {
-                changed = true;
-                if (!options.quiet || terminal) {
-                    lines.push(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
-                }
-                lastStatus = info.status;
-            }
-            const overview = overviewLine(info.deploymentOverview);
-            if (overview !== lastOverview) {
-                changed = true;
-                if (!options.quiet && overview)
-                    lines.push(`Instances: ${overview}`);
-                lastOverview = overview;
-            }
-            // The last lifecycle events come before the final status, so the log reads in order.
-            if (!terminal)
-                for (const line of lines)
-                    reporter.info(line);
-            if (!options.quiet &&
-                (changed || terminal || polls % 3 === 0) &&
-                info.status !== 'Created' &&
-                info.status !== 'Queued') {
-                targets = await fetchTargets(codedeploy, deploymentId, signal);
-                reportEvents(targets);
-            }
-            if (terminal) {
-                for (const line of lines)
-                    reporter.info(line);
-                return { kind: 'finished', deployment: info, targets };
-            }
-        }
-        catch (error) {
-            if (signal?.aborted)
-                return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
-            if (isAccessDenied(error)) {
-                throw new InputError(`Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`);
-            }
-            if (!isTransient(error))
-                throw error;
-            transientStreak++;
-            reporter.debug(`Status check failed (${errorName(error)}); trying again.`);
-            if (transientStreak === TRANSIENT_WARN_AFTER) {
-                reporter.warning(`CodeDeploy ${isThrottling(error) ? 'is throttling' : 'failed'} ${transientStreak} status checks in a row (${errorName(error)}); still following ${deploymentId}.`);
-            }
-            interval = Math.min(maxInterval * 2, interval * 2);
-        }
-        if (changed)
-            interval = minInterval;
-        else
-            interval = Math.min(transientStreak > 0 ? maxInterval * 2 : maxInterval, Math.round(interval * 1.5));
-        const remaining = options.deadline - clock.now();
-        await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/deploy.ts
-/**
- * Everything that happens at CodeDeploy before the watch: checking that the application, group
- * and config exist (reads only, before any write), registering the revision, and creating the
- * deployment, waiting for the group's active deployment when the service says one is running.
- */
-
-
-
-
-/** The API's limit for a deployment description. */
-const DESCRIPTION_LIMIT = 512;
 function signalOptions(signal) {
     return signal ? { abortSignal: signal } : {};
 }
@@ -45487,382 +46720,6 @@ async function checkTarget(codedeploy, target, region, signal) {
         }
     }
     return group;
-}
-function revisionLocation(revision) {
-    return {
-        revisionType: 'S3',
-        s3Location: {
-            bucket: revision.bucket,
-            key: revision.key,
-            bundleType: revision.bundleType,
-            ...(revision.eTag ? { eTag: revision.eTag } : {}),
-            ...(revision.version ? { version: revision.version } : {})
-        }
-    };
-}
-async function registerRevision(codedeploy, application, revision, description, signal) {
-    await codedeploy.send(new dist_cjs/* RegisterApplicationRevisionCommand */.Yhn({
-        applicationName: application,
-        revision: revisionLocation(revision),
-        description: cutDescription(description)
-    }), signalOptions(signal));
-}
-/** Cuts a description to the API's limit instead of failing on it. */
-function cutDescription(text) {
-    const chars = [...text];
-    if (chars.length <= DESCRIPTION_LIMIT)
-        return text;
-    return `${chars.slice(0, DESCRIPTION_LIMIT - 1).join('')}…`;
-}
-/** Default description: what is deployed and from where. */
-function defaultDescription(context) {
-    const parts = [];
-    if (context.sha)
-        parts.push(`commit ${context.sha.slice(0, 12)}`);
-    if (context.ref)
-        parts.push(context.ref);
-    if (context.actor)
-        parts.push(`by ${context.actor}`);
-    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
-    return context.runUrl ? `${head} (${context.runUrl})` : head;
-}
-function createDeploymentInput(request) {
-    const input = {
-        applicationName: request.application,
-        deploymentGroupName: request.deploymentGroup,
-        revision: revisionLocation(request.revision),
-        description: cutDescription(request.description),
-        ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
-    };
-    if (request.deploymentConfig)
-        input.deploymentConfigName = request.deploymentConfig;
-    if (request.fileExistsBehavior)
-        input.fileExistsBehavior = request.fileExistsBehavior;
-    if (request.autoRollback === 'on-failure') {
-        input.autoRollbackConfiguration = {
-            enabled: true,
-            events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
-        };
-    }
-    else if (request.autoRollback === 'off') {
-        input.autoRollbackConfiguration = { enabled: false };
-    }
-    return input;
-}
-const ACTIVE_ID = /\bd-[A-Z0-9]{9}\b/;
-/**
- * Creates the deployment. When the group already has an active deployment, waits for it to end
- * (reporting which one) and tries again, until the deadline.
- */
-async function createDeployment(request, options) {
-    const input = createDeploymentInput(request);
-    for (;;) {
-        try {
-            const out = await options.codedeploy.send(new dist_cjs/* CreateDeploymentCommand */.ttP(input), signalOptions(options.signal));
-            if (!out.deploymentId)
-                throw new Error('CreateDeployment returned no deployment id');
-            return out.deploymentId;
-        }
-        catch (error) {
-            if (errorName(error) !== 'DeploymentLimitExceededException')
-                throw error;
-            const message = error instanceof Error ? error.message : '';
-            const active = ACTIVE_ID.exec(message)?.[0];
-            if (!active)
-                throw error;
-            options.reporter.info(`Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`);
-            const outcome = await waitForDeployment(active, {
-                codedeploy: options.codedeploy,
-                reporter: options.reporter,
-                clock: options.clock,
-                deadline: options.deadline,
-                quiet: true,
-                ...(options.signal ? { signal: options.signal } : {})
-            });
-            if (outcome.kind !== 'finished') {
-                throw new InputError(`Deployment ${active} was still running when this run ${outcome.kind === 'timeout' ? 'timed out' : 'was cancelled'}; nothing was deployed. Raise 'timeout', or stop ${active} first.`);
-            }
-            options.reporter.info(`${active} ended ${outcome.deployment.status ?? ''}; creating the deployment now.`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/diagnose.ts
-/** The lines of a log tail worth printing, at most `maxLines`, newest last. */
-function tailLines(logTail, maxLines = 20) {
-    const lines = logTail.replace(/\s+$/, '').split('\n');
-    return lines.slice(-maxLines).join('\n');
-}
-function findFailures(targets) {
-    const failures = [];
-    const failedWithoutEvent = [];
-    for (const target of targets) {
-        const instanceId = target.targetId ?? 'unknown instance';
-        const failed = (target.lifecycleEvents ?? []).find(e => e.status === 'Failed');
-        if (!failed) {
-            if (target.status === 'Failed')
-                failedWithoutEvent.push(instanceId);
-            continue;
-        }
-        const d = failed.diagnostics;
-        const failure = {
-            instanceId,
-            event: failed.lifecycleEventName ?? 'unknown event',
-            errorCode: d?.errorCode ?? 'UnknownError'
-        };
-        if (d?.scriptName)
-            failure.scriptName = d.scriptName;
-        if (d?.message)
-            failure.message = d.message;
-        if (d?.logTail)
-            failure.logTail = d.logTail;
-        failures.push(failure);
-    }
-    return { failures, failedWithoutEvent };
-}
-function diagnose(deployment, targets) {
-    const { failures, failedWithoutEvent } = findFailures(targets);
-    const id = deployment.deploymentId ?? 'The deployment';
-    const status = deployment.status ?? 'ended';
-    const first = failures[0];
-    let headline;
-    if (first) {
-        const script = first.scriptName ? ` running ${first.scriptName}` : '';
-        const others = failures.length > 1
-            ? ` (and ${failures.length - 1} more instance${failures.length > 2 ? 's' : ''})`
-            : '';
-        headline = `${id} ${status}: ${first.event} failed on ${first.instanceId}${others} with ${first.errorCode}${script}.`;
-    }
-    else if (deployment.errorInformation?.code) {
-        headline =
-            `${id} ${status}: ${deployment.errorInformation.code}: ${deployment.errorInformation.message ?? ''}`.trim();
-    }
-    else {
-        headline = `${id} ${status}.`;
-    }
-    if (!first &&
-        deployment.errorInformation?.message &&
-        !headline.includes(deployment.errorInformation.message)) {
-        headline += ` ${deployment.errorInformation.message}`;
-    }
-    return { headline, failures, failedWithoutEvent };
-}
-/** The full failure text: headline, the service's error, and each failing hook with its log tail. */
-function failureMessage(deployment, diagnosis) {
-    const lines = [diagnosis.headline];
-    const info = deployment.errorInformation;
-    if (info?.message && diagnosis.failures.length > 0)
-        lines.push(`CodeDeploy: ${info.code ?? ''} ${info.message}`.trim());
-    for (const failure of diagnosis.failures.slice(0, 3)) {
-        lines.push(`${failure.instanceId} ${failure.event}: ${failure.errorCode}${failure.scriptName ? ` in ${failure.scriptName}` : ''}${failure.message ? ` — ${failure.message}` : ''}`);
-        if (failure.logTail) {
-            lines.push('  Log tail:');
-            for (const line of tailLines(failure.logTail).split('\n'))
-                lines.push(`    ${line}`);
-        }
-    }
-    if (diagnosis.failedWithoutEvent.length > 0) {
-        lines.push(`Failed with no hook error: ${diagnosis.failedWithoutEvent.join(', ')} (check that the CodeDeploy agent is running there).`);
-    }
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/engine/rollback.ts
-/**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, stopping a deployment
- * (with or without its rollback), and choosing what the `rollback` command redeploys.
- */
-
-
-
-/**
- * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `waitMs` has passed.
- */
-async function findRollbackDeployment(codedeploy, deploymentId, clock, waitMs) {
-    const until = clock.now() + waitMs;
-    let message;
-    for (;;) {
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }));
-            const info = out.deploymentInfo?.rollbackInfo;
-            if (info?.rollbackDeploymentId)
-                return {
-                    id: info.rollbackDeploymentId,
-                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
-                };
-            message = info?.rollbackMessage ?? message;
-            // A rollback message without an id means CodeDeploy decided not to roll back.
-            if (message)
-                return { message };
-        }
-        catch (error) {
-            if (errorName(error) === 'DeploymentDoesNotExistException')
-                return {};
-        }
-        if (clock.now() >= until)
-            return message ? { message } : {};
-        await clock.sleep(1000);
-    }
-}
-/** Stops a deployment; `DeploymentAlreadyCompletedException` is not an error here. */
-async function stopDeployment(codedeploy, deploymentId, autoRollbackEnabled, reporter) {
-    try {
-        const out = await codedeploy.send(new dist_cjs/* StopDeploymentCommand */.NzN({ deploymentId, autoRollbackEnabled }));
-        reporter.info(`Stopping ${deploymentId}${autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
-    }
-    catch (error) {
-        if (errorName(error) === 'DeploymentAlreadyCompletedException') {
-            reporter.info(`${deploymentId} had already finished.`);
-            return;
-        }
-        throw error;
-    }
-}
-function s3Revision(info) {
-    const location = info.revision?.s3Location;
-    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
-        return undefined;
-    const revision = {
-        bucket: location.bucket,
-        key: location.key,
-        bundleType: (location.bundleType ?? 'zip')
-    };
-    if (location.eTag)
-        revision.eTag = location.eTag;
-    if (location.version)
-        revision.version = location.version;
-    return revision;
-}
-function sameRevision(a, b) {
-    return (!!a &&
-        !!b &&
-        a.bucket === b.bucket &&
-        a.key === b.key &&
-        (a.version ?? '') === (b.version ?? ''));
-}
-/**
- * What the `rollback` command redeploys: the newest successful deployment of the group whose
- * revision differs from the one last attempted. After a failed deployment that is the group's last
- * success; after a successful but unwanted one, it is the success before it.
- */
-async function chooseRollbackRevision(codedeploy, application, deploymentGroup) {
-    const group = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
-        applicationName: application,
-        deploymentGroupName: deploymentGroup
-    }));
-    const lastAttemptId = group.deploymentGroupInfo?.lastAttemptedDeployment?.deploymentId;
-    let current;
-    if (lastAttemptId) {
-        const attempt = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: lastAttemptId }));
-        current = attempt.deploymentInfo ? s3Revision(attempt.deploymentInfo) : undefined;
-    }
-    const ids = [];
-    let nextToken;
-    do {
-        const page = await codedeploy.send(new dist_cjs/* ListDeploymentsCommand */.sr8({
-            applicationName: application,
-            deploymentGroupName: deploymentGroup,
-            includeOnlyStatuses: ['Succeeded'],
-            ...(nextToken ? { nextToken } : {})
-        }));
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 500);
-    const successes = [];
-    for (let i = 0; i < ids.length; i += 25) {
-        const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentsCommand */.ARk({ deploymentIds: ids.slice(i, i + 25) }));
-        successes.push(...(out.deploymentsInfo ?? []));
-    }
-    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
-    for (const info of successes) {
-        const revision = s3Revision(info);
-        if (revision && !sameRevision(revision, current))
-            return { revision, fromDeployment: info.deploymentId ?? '' };
-    }
-    throw new InputError(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is s3://${current.bucket}/${current.key})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
-}
-
-;// CONCATENATED MODULE: ./src/engine/summary.ts
-
-const ICON = {
-    Succeeded: '✅',
-    Failed: '❌',
-    Stopped: '⏹️',
-    Skipped: '⏭️',
-    InProgress: '⏳',
-    Pending: '⏸️'
-};
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-function size(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function renderSummary(input) {
-    const d = input.deployment;
-    const status = d?.status ?? 'not created';
-    const out = [
-        `## ${ICON[status] ?? ''} CodeDeploy ${d?.deploymentId ?? ''} ${status}`
-            .replace(/\s+/g, ' ')
-            .trim(),
-        ''
-    ];
-    const rows = [];
-    if (d?.applicationName)
-        rows.push(['Application', d.applicationName]);
-    if (d?.deploymentGroupName)
-        rows.push(['Deployment group', d.deploymentGroupName]);
-    if (d?.deploymentConfigName)
-        rows.push(['Config', d.deploymentConfigName]);
-    if (input.revision)
-        rows.push(['Revision', `\`${input.revision}\``]);
-    if (input.bundle) {
-        rows.push([
-            'Bundle',
-            `${size(input.bundle.size)}, sha256 \`${input.bundle.sha256.slice(0, 16)}…\`${input.bundle.uploaded ? '' : ' (already in S3, not uploaded again)'}`
-        ]);
-    }
-    if (input.consoleUrl && d?.deploymentId)
-        rows.push(['Console', `[${d.deploymentId}](${input.consoleUrl})`]);
-    if (rows.length) {
-        out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
-    }
-    if (input.note)
-        out.push(input.note, '');
-    if (input.targets.length > 0) {
-        out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|');
-        for (const t of input.targets) {
-            const events = (t.lifecycleEvents ?? [])
-                .filter(e => e.status !== 'Skipped')
-                .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
-                .join(' ');
-            out.push(`| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(events)} |`);
-        }
-        out.push('');
-    }
-    const first = input.diagnosis?.failures[0];
-    if (input.diagnosis) {
-        out.push('### Why it failed', '', input.diagnosis.headline, '');
-        if (first?.logTail) {
-            out.push(`<details open><summary>${first.instanceId} ${first.event} log tail</summary>`, '', '```', tailLines(first.logTail, 40), '```', '', '</details>', '');
-        }
-    }
-    if (input.rollback) {
-        const r = input.rollback;
-        if (r.id) {
-            const link = r.consoleUrl ? `[${r.id}](${r.consoleUrl})` : r.id;
-            out.push(`### Rollback`, '', `${ICON[r.status ?? ''] ?? ''} ${link} ${r.status ?? ''}${r.message ? ` — ${r.message}` : ''}`.trim(), '');
-        }
-        else if (r.message) {
-            out.push('### Rollback', '', r.message, '');
-        }
-    }
-    return out.join('\n');
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
@@ -45978,10 +46835,12 @@ async function uploadBundle(request) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/run.ts
+;// CONCATENATED MODULE: ./src/engine/package.ts
 /**
- * The engine's table of contents: check, package, upload, register, create, watch, report.
- * Both entry points (the action and the CLI) call `runEngine` with their own Reporter.
+ * Getting the revision to deploy: check the appspec and the target, package the source, upload it
+ * (skipped when S3 holds this exact bundle), publish it elsewhere when asked, and register it with
+ * the application. Or, instead of packaging, check the revision given, or choose the one the
+ * `rollback` command redeploys.
  */
 
 
@@ -45994,406 +46853,302 @@ async function uploadBundle(request) {
 
 
 
-
-
-
-/** Time allowed after a cancel to stop the deployment and learn its rollback id (the runner kills ~10 s after SIGINT). */
-const CANCEL_BUDGET_MS = 5000;
-function s3Url(revision) {
-    return `s3://${revision.bucket}/${revision.key}`;
+function relative(run, file) {
+    const rel = external_node_path_default().relative(run.deps.workspace, file);
+    return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
 }
-async function runEngine(settings, deps) {
-    return new Engine(settings, deps).run();
+/** Checks the application, the group and the config; remembers the config the group uses. */
+async function checkDeploymentTarget(run) {
+    const { settings, record } = run;
+    run.enter('target');
+    const group = await checkTarget(run.codedeploy, {
+        application: settings.application,
+        deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
+        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+    }, run.deps.region, run.signal);
+    if (!settings.deploymentConfig && group?.deploymentConfigName)
+        record.deploymentConfig = group.deploymentConfigName;
+    if (group?.autoRollbackConfiguration?.enabled !== undefined)
+        run.groupRollsBack = group.autoRollbackConfiguration.enabled;
+    if (settings.command !== 'package')
+        run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
 }
-class Engine {
-    settings;
-    deps;
-    clock;
-    reporter;
-    result = {};
-    summary = { targets: [] };
-    startedAt;
-    group;
-    constructor(settings, deps) {
-        this.settings = settings;
-        this.deps = deps;
-        this.clock = deps.clock ?? systemClock;
-        this.reporter = deps.reporter;
-        this.startedAt = this.clock.now();
+/** Command `rollback`: the group's last good revision, and why it was chosen. */
+async function chooseRevision(run) {
+    await checkDeploymentTarget(run);
+    run.enter('revision');
+    const { revision, choice } = await chooseRollbackRevision(run.codedeploy, run.settings.application, run.settings.deploymentGroup, run.signal);
+    run.record.choice = choice;
+    run.record.revision = revision;
+    run.changed();
+    run.reporter.info(`Redeploying ${s3Url(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
+    return revision;
+}
+/** Input `revision`: an existing bundle, checked before a deployment names it. */
+async function existingRevision(run, given) {
+    await checkDeploymentTarget(run);
+    run.enter('revision');
+    const revision = await checkRevision(run.deps.s3, given, run.reporter, run.signal);
+    run.record.revision = revision;
+    run.changed();
+    return revision;
+}
+async function checkAppSpecFile(run) {
+    const { reporter, settings } = run;
+    run.enter('appspec');
+    try {
+        const result = await checkAppSpec(settings.source);
+        for (const warning of result.warnings)
+            reporter.warning(warning, { file: relative(run, result.path), title: 'appspec' });
+        reporter.info(`${relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
+        return result;
     }
-    async run() {
-        const { settings } = this;
-        let revision;
-        if (settings.command === 'rollback') {
-            revision = await this.reporter.group('Choosing the revision to roll back to', () => this.rollbackRevision());
+    catch (error) {
+        if (error instanceof AppSpecError) {
+            error.annotation = {
+                title: 'Invalid appspec',
+                file: relative(run, error.file),
+                ...(error.line ? { startLine: error.line } : {}),
+                ...(error.column ? { startColumn: error.column } : {})
+            };
         }
-        else if (settings.revision) {
-            revision = await this.reporter.group('Checking the revision', () => this.existingRevision(settings.revision));
-        }
-        else {
-            revision = await this.packageAndUpload();
-            if (settings.command === 'package') {
-                await this.writeSummary();
-                return this.result;
-            }
-        }
-        const deploymentId = await this.reporter.group('Creating the deployment', () => this.create(revision));
-        if (!settings.wait) {
-            this.reporter.info(`Not waiting for ${deploymentId} (wait: false). Follow it at ${consoleUrl(this.deps.region, deploymentId)}`);
-            this.result.status = 'Created';
-            this.reporter.output('status', 'Created');
-            await this.writeSummary('Not waited for (`wait: false`).');
-            return this.result;
-        }
-        await this.follow(deploymentId);
-        return this.result;
+        throw error;
     }
-    get context() {
-        return this.deps.context ?? {};
+}
+/** Packages `source`, uploads it and registers it; the revision it made. */
+async function packageAndUpload(run) {
+    const { settings, deps, reporter, record } = run;
+    const bucket = settings.bucket;
+    if (!bucket)
+        throw new InputError("Input 'bucket' is required to upload the bundle.");
+    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run));
+    if (settings.command === 'deploy') {
+        await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run));
     }
-    setRevision(revision) {
-        this.result.revision = revision;
-        this.summary.revision = s3Url(revision);
-        this.reporter.output('revision', s3Url(revision));
-        this.reporter.output('bucket', revision.bucket);
-        this.reporter.output('key', revision.key);
-        if (revision.eTag)
-            this.reporter.output('etag', revision.eTag);
-        if (revision.version)
-            this.reporter.output('version-id', revision.version);
+    else if (settings.application) {
+        await checkDeploymentTarget(run);
     }
-    async checkDeploymentTarget() {
-        const { settings } = this;
-        this.group = await checkTarget(this.deps.codedeploy, {
-            application: settings.application,
-            deploymentGroup: settings.deploymentGroup,
-            ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
-        }, this.deps.region, this.deps.signal);
-        this.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${settings.deploymentConfig ?? this.group?.deploymentConfigName ?? 'group default'}'`);
-    }
-    async rollbackRevision() {
-        await this.checkDeploymentTarget();
-        const { revision, fromDeployment } = await chooseRollbackRevision(this.deps.codedeploy, this.settings.application, this.settings.deploymentGroup);
-        this.reporter.info(`Redeploying ${s3Url(revision)}, last deployed successfully by ${fromDeployment}.`);
-        this.setRevision(revision);
-        return revision;
-    }
-    async existingRevision(revision) {
-        await this.checkDeploymentTarget();
-        try {
-            const head = await this.deps.s3.send(new client_s3_dist_cjs.HeadObjectCommand({
-                Bucket: revision.bucket,
-                Key: revision.key,
-                ...(revision.version ? { VersionId: revision.version } : {})
-            }));
-            const eTag = head.ETag?.replace(/^"|"$/g, '');
-            if (revision.eTag && eTag && revision.eTag !== eTag) {
-                throw new InputError(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
-            }
-        }
-        catch (error) {
-            if (error instanceof InputError)
-                throw error;
-            const status = error.$metadata
-                ?.httpStatusCode;
-            if (status === 404 || errorName(error) === 'NotFound') {
-                throw new InputError(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
-            }
-            if (isAccessDenied(error) || status === 403) {
-                this.reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
-            }
-            else
-                throw error;
-        }
-        this.setRevision(revision);
-        return revision;
-    }
-    async packageAndUpload() {
-        const { settings, deps, reporter } = this;
-        const bucket = settings.bucket;
-        if (!bucket)
-            throw new InputError("Input 'bucket' is required to upload the bundle.");
-        const checked = await reporter.group('Checking appspec', async () => {
-            try {
-                const result = await checkAppSpec(settings.source);
-                for (const warning of result.warnings)
-                    reporter.warning(warning, { file: this.relative(result.path), title: 'appspec' });
-                reporter.info(`${this.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
-                return result;
-            }
-            catch (error) {
-                if (error instanceof AppSpecError) {
-                    error.annotation = {
-                        title: 'Invalid appspec',
-                        file: this.relative(error.file),
-                        ...(error.line ? { startLine: error.line } : {}),
-                        ...(error.column ? { startColumn: error.column } : {})
-                    };
-                }
-                throw error;
-            }
+    run.enter('upload');
+    await checkBucket(deps.s3, bucket, run.signal);
+    const bundleFile = external_node_path_default().join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`);
+    try {
+        run.enter('package');
+        const bundle = await reporter.group(`Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`, async () => {
+            const result = await createBundle({
+                source: settings.source,
+                type: settings.bundleType,
+                outFile: bundleFile,
+                executables: checked.hookScripts,
+                ...(run.signal ? { signal: run.signal } : {})
+            });
+            reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
+            return result;
         });
-        if (settings.command === 'deploy') {
-            await reporter.group('Checking the deployment target', () => this.checkDeploymentTarget());
-        }
-        else if (settings.application) {
-            await checkTarget(deps.codedeploy, { application: settings.application, deploymentGroup: settings.deploymentGroup }, deps.region, deps.signal);
-        }
-        await checkBucket(deps.s3, bucket, deps.signal);
-        const bundleFile = external_node_path_default().join(deps.tempDir, `bundle.${settings.bundleType === 'tgz' ? 'tar.gz' : settings.bundleType}`);
-        try {
-            const bundle = await reporter.group(`Packaging ${this.relative(settings.source) || '.'} as ${settings.bundleType}`, async () => {
-                const result = await createBundle({
-                    source: settings.source,
-                    type: settings.bundleType,
-                    outFile: bundleFile,
-                    executables: checked.hookScripts,
-                    ...(deps.signal ? { signal: deps.signal } : {})
-                });
-                reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
-                return result;
-            });
-            this.result.bundle = bundle;
-            reporter.output('bundle-sha256', bundle.sha256);
-            const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
-                let lastShown = 0;
-                const result = await uploadBundle({
-                    s3: deps.s3,
-                    file: bundle.path,
-                    size: bundle.size,
-                    sha256: bundle.sha256,
-                    bundleType: settings.bundleType,
-                    bucket,
-                    keyPrefix: settings.keyPrefix,
-                    ...(settings.sse ? { sse: settings.sse } : {}),
-                    ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
-                    ...(deps.signal ? { signal: deps.signal } : {}),
-                    onProgress: (loaded, total) => {
-                        const percent = total ? Math.floor((loaded / total) * 100) : 100;
-                        if (percent >= lastShown + 25 && percent < 100) {
-                            lastShown = percent;
-                            reporter.info(`  ${percent}% (${loaded} of ${total} bytes)`);
-                        }
-                    }
-                });
-                reporter.info(result.skipped
-                    ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
-                    : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`);
-                return result;
-            });
-            this.result.upload = uploaded;
-            this.summary.bundle = {
-                sha256: bundle.sha256,
+        record.bundle = {
+            sha256: bundle.sha256,
+            size: bundle.size,
+            files: bundle.files,
+            uploaded: false
+        };
+        run.changed();
+        run.enter('upload');
+        const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
+            let lastShown = 0;
+            const result = await uploadBundle({
+                s3: deps.s3,
+                file: bundle.path,
                 size: bundle.size,
-                uploaded: !uploaded.skipped
-            };
-            const revision = {
-                bucket,
-                key: uploaded.key,
+                sha256: bundle.sha256,
                 bundleType: settings.bundleType,
-                eTag: uploaded.eTag
-            };
-            if (uploaded.versionId)
-                revision.version = uploaded.versionId;
-            this.setRevision(revision);
-            const publisher = deps.publishBundle;
-            if (publisher)
-                await reporter.group(publisher.title, () => publisher.publish(bundle, revision));
-            if (settings.application) {
-                await registerRevision(deps.codedeploy, settings.application, revision, this.description(), deps.signal);
-                reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`);
-            }
-            return revision;
-        }
-        finally {
-            await (0,promises_.rm)(bundleFile, { force: true });
-        }
-    }
-    description() {
-        return this.settings.description ?? defaultDescription(this.context);
-    }
-    async create(revision) {
-        const { settings, deps } = this;
-        // No abort signal on purpose: a deployment must never be created without us learning its id.
-        const id = await createDeployment({
-            application: settings.application,
-            deploymentGroup: settings.deploymentGroup,
-            ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
-            revision,
-            description: this.description(),
-            autoRollback: settings.autoRollback,
-            ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
-            ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures
-        }, {
-            codedeploy: deps.codedeploy,
-            reporter: this.reporter,
-            clock: this.clock,
-            deadline: this.startedAt + settings.timeoutSeconds * 1000,
-            ...(deps.signal ? { signal: deps.signal } : {})
+                bucket,
+                keyPrefix: settings.keyPrefix,
+                ...(settings.sse ? { sse: settings.sse } : {}),
+                ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
+                ...(run.signal ? { signal: run.signal } : {}),
+                onProgress: (loaded, total) => {
+                    const percent = total ? Math.floor((loaded / total) * 100) : 100;
+                    if (percent >= lastShown + 25 && percent < 100) {
+                        lastShown = percent;
+                        reporter.info(`  ${percent}% (${loaded} of ${total} bytes)`);
+                    }
+                }
+            });
+            reporter.info(result.skipped
+                ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
+                : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`);
+            return result;
         });
-        this.result.deploymentId = id;
-        this.reporter.output('deployment-id', id);
-        this.reporter.output('console-url', consoleUrl(deps.region, id));
-        this.summary.consoleUrl = consoleUrl(deps.region, id);
-        this.reporter.info(`Created ${id}: ${consoleUrl(deps.region, id)}`);
-        return id;
-    }
-    watch(id, deadline, signal) {
-        const intervals = this.deps.pollIntervalMs;
-        return waitForDeployment(id, {
-            codedeploy: this.deps.codedeploy,
-            reporter: this.reporter,
-            clock: this.clock,
-            deadline,
-            ...(signal ? { signal } : {}),
-            ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {})
-        });
-    }
-    rollbackExpected() {
-        if (this.settings.autoRollback === 'on-failure')
-            return true;
-        if (this.settings.autoRollback === 'off')
-            return false;
-        return this.group?.autoRollbackConfiguration?.enabled === true;
-    }
-    async follow(id) {
-        const { settings, deps, reporter } = this;
-        const deadline = this.startedAt + settings.timeoutSeconds * 1000;
-        const outcome = await reporter.group(`Deploying ${id}`, () => this.watch(id, deadline, deps.signal));
-        this.summary.targets = outcome.targets;
-        if (outcome.deployment)
-            this.summary.deployment = outcome.deployment;
-        if (outcome.kind === 'cancelled')
-            return this.cancelled(id, outcome.deployment);
-        if (outcome.kind === 'timeout') {
-            reporter.warning(`${id} did not finish within ${settings.timeoutSeconds}s (timeout); stopping it.`);
-            const rollback = this.rollbackExpected();
-            await stopDeployment(deps.codedeploy, id, rollback, reporter);
-            const settled = await this.watch(id, this.clock.now() + 60_000);
-            if (settled.deployment)
-                this.summary.deployment = settled.deployment;
-            this.summary.targets = settled.targets.length ? settled.targets : this.summary.targets;
-            this.setStatus(settled.deployment?.status ?? 'Stopped');
-            const rollbackLine = rollback ? await this.followRollback(id) : '';
-            await this.writeSummary(`Stopped after the ${settings.timeoutSeconds}s timeout.`);
-            throw new DeploymentFailedError(`${id} timed out after ${settings.timeoutSeconds}s and was stopped.${rollbackLine}`, { title: 'Deployment timed out' });
+        record.bundle.uploaded = !uploaded.skipped;
+        const revision = {
+            bucket,
+            key: uploaded.key,
+            bundleType: settings.bundleType,
+            eTag: uploaded.eTag
+        };
+        if (uploaded.versionId)
+            revision.version = uploaded.versionId;
+        record.revision = revision;
+        run.changed();
+        const publisher = deps.publishBundle;
+        if (publisher) {
+            run.enter('publish');
+            const id = await reporter.group(publisher.title, () => publisher.publish(bundle, revision));
+            record.artifact = { name: publisher.name, ...(id !== undefined ? { id } : {}) };
+            run.changed();
         }
-        const deployment = outcome.deployment;
-        this.setStatus(deployment.status ?? 'Unknown');
-        if (deployment.status === 'Succeeded') {
-            reporter.info(`${id} Succeeded${this.instanceCount(outcome.targets)}.`);
-            await this.writeSummary();
+        if (settings.application) {
+            run.enter('register');
+            await run.codedeploy.send(new dist_cjs/* RegisterApplicationRevisionCommand */.Yhn({
+                applicationName: settings.application,
+                revision: revisionLocation(revision),
+                description: cutDescription(run.description)
+            }), run.signal ? { abortSignal: run.signal } : {});
+            reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`);
+        }
+        return revision;
+    }
+    finally {
+        await (0,promises_.rm)(bundleFile, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run.ts
+/**
+ * The engine's table of contents. Get the revision (package and upload it, take the one given, or
+ * choose the one to roll back to), create the deployment, follow it. Every stage adds to one run
+ * record, which comes back when the run passes and rides on a RunFailedError when it does not.
+ * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
+ */
+
+
+
+
+
+
+
+
+
+/** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
+async function runEngine(settings, deps) {
+    const run = new Run(settings, deps);
+    try {
+        await sequence(run);
+    }
+    catch (error) {
+        failed(run, error);
+    }
+    run.changed();
+    if (!passed(run.record))
+        throw new RunFailedError(run.record);
+    return run.record;
+}
+async function sequence(run) {
+    const { settings, reporter, record } = run;
+    let revision;
+    if (settings.command === 'rollback') {
+        revision = await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run));
+    }
+    else if (settings.revision) {
+        const given = settings.revision;
+        revision = await reporter.group('Checking the revision', () => existingRevision(run, given));
+    }
+    else {
+        revision = await packageAndUpload(run);
+        if (settings.command === 'package') {
+            record.outcome = 'packaged';
             return;
         }
-        const diagnosis = diagnose(deployment, outcome.targets);
-        this.summary.diagnosis = diagnosis;
-        const message = failureMessage(deployment, diagnosis);
-        const first = diagnosis.failures[0];
-        // Said now, in the log, so the cause is on screen while the rollback runs; the annotation
-        // comes once, at the end, with the rollback's outcome in it.
-        reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
-        const rollbackLine = this.rollbackExpected() ? await this.followRollback(id) : '';
-        await this.writeSummary();
-        throw new DeploymentFailedError(`${message}${rollbackLine}`, {
-            title: first
-                ? `${first.event} failed on ${first.instanceId}`
-                : `Deployment ${deployment.status ?? 'failed'}`
-        });
     }
-    instanceCount(targets) {
-        return targets.length ? ` on ${targets.length} instance${targets.length === 1 ? '' : 's'}` : '';
+    if (run.clock.now() >= run.deadline) {
+        record.outcome = 'timed-out';
+        return;
     }
-    setStatus(status) {
-        this.result.status = status;
-        this.reporter.output('status', status);
+    const id = await reporter.group('Creating the deployment', () => create(run, revision));
+    if (!id)
+        return;
+    if (run.cancel.requested)
+        return cancelled(run, id);
+    if (!settings.wait) {
+        reporter.info(`Not waiting for ${id} (wait: false). Follow it at ${consoleUrl(run.deps.region, id)}`);
+        record.waited = false;
+        record.outcome = 'created';
+        return;
     }
-    /** Finds and follows the rollback of `id`; returns a sentence for the failure message. */
-    async followRollback(id) {
-        const { deps, reporter } = this;
-        return reporter.group(`Rollback of ${id}`, async () => {
-            const link = await findRollbackDeployment(deps.codedeploy, id, this.clock, deps.rollbackLinkWaitMs ?? 30_000);
-            if (!link.id) {
-                const why = link.message ?? 'CodeDeploy started no rollback deployment.';
-                reporter.warning(`No rollback: ${why}`);
-                this.summary.rollback = { message: `No rollback: ${why}` };
-                return `\nNo rollback: ${why}`;
-            }
-            this.result.rollbackDeploymentId = link.id;
-            reporter.output('rollback-deployment-id', link.id);
-            reporter.info(`CodeDeploy is rolling back with ${link.id}: ${consoleUrl(deps.region, link.id)}`);
-            const outcome = await this.watch(link.id, this.clock.now() + this.settings.timeoutSeconds * 1000, deps.signal);
-            const status = outcome.kind === 'finished'
-                ? (outcome.deployment.status ?? 'Unknown')
-                : outcome.kind === 'timeout'
-                    ? 'TimedOut'
-                    : 'Detached';
-            this.result.rollbackStatus = status;
-            reporter.output('rollback-status', status);
-            this.summary.rollback = {
-                id: link.id,
-                status,
-                consoleUrl: consoleUrl(deps.region, link.id),
-                ...(link.message ? { message: link.message } : {})
+    record.waited = true;
+    await follow(run, id);
+}
+/** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
+async function create(run, revision) {
+    const { settings, record, reporter } = run;
+    run.enter('create');
+    const marker = newMarker(run.deps.identity ?? {});
+    record.marker = formatMarker(marker);
+    const result = await createDeployment({
+        application: settings.application,
+        deploymentGroup: settings.deploymentGroup,
+        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
+        revision,
+        description: run.description,
+        marker,
+        autoRollback: settings.autoRollback,
+        ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
+        ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+        skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
+    }, {
+        codedeploy: run.codedeploy,
+        reporter,
+        clock: run.clock,
+        deadline: run.deadline,
+        cancel: run.cancel
+    });
+    switch (result.kind) {
+        case 'created':
+            record.deployment = { id: result.id, status: 'Created', targets: [] };
+            run.changed();
+            reporter.info(`Created ${result.id}: ${consoleUrl(run.deps.region, result.id)}`);
+            return result.id;
+        case 'superseded':
+            record.supersededBy = { deploymentId: result.by.deploymentId, run: result.by.run };
+            record.outcome = 'skipped';
+            reporter.notice(`Skipped: ${result.by.run} of this workflow already deployed ${result.by.deploymentId} (${result.by.status}) to '${settings.deploymentGroup}', and this run is older. Set skip-if-superseded: false to deploy an older revision on purpose.`);
+            return undefined;
+        case 'cancelled':
+            record.outcome = 'cancelled';
+            return undefined;
+        case 'unknown':
+            record.outcome = 'cancelled';
+            record.lostCreate = result.why;
+            reporter.error(result.why);
+            return undefined;
+        case 'timeout':
+            record.outcome = 'timed-out';
+            record.error = {
+                message: `Deployment ${result.active} still held group '${settings.deploymentGroup}' when the timeout passed; nothing was deployed. Raise 'timeout', or stop ${result.active} first.`
             };
-            if (status === 'Succeeded') {
-                reporter.info(`Rollback ${link.id} Succeeded: the previous revision is back in place.`);
-                return `\nRolled back by ${link.id} (Succeeded): the previous revision is back in place.`;
-            }
-            if (outcome.kind === 'finished') {
-                const diagnosis = diagnose(outcome.deployment, outcome.targets);
-                reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
-                    title: 'Rollback failed'
-                });
-                return `\nThe rollback ${link.id} also ${status}: ${diagnosis.headline}`;
-            }
-            return `\nRollback ${link.id} was still running (${status}).`;
-        });
+            return undefined;
     }
-    async cancelled(id, deployment) {
-        const { settings, deps, reporter } = this;
-        if (settings.onCancel === 'detach') {
-            reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(deps.region, id)}`);
-            this.setStatus(deployment?.status ?? 'InProgress');
-            await this.writeSummary('The job was cancelled; the deployment was left running (`on-cancel: detach`).');
-            throw new DeploymentFailedError(`Cancelled; ${id} left running (on-cancel: detach).`);
-        }
-        const rollback = settings.onCancel === 'stop-and-rollback';
-        reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
-        await stopDeployment(deps.codedeploy, id, rollback, reporter);
-        this.setStatus('Stopped');
-        let line = '';
-        if (rollback) {
-            const link = await findRollbackDeployment(deps.codedeploy, id, this.clock, CANCEL_BUDGET_MS);
-            if (link.id) {
-                this.result.rollbackDeploymentId = link.id;
-                reporter.output('rollback-deployment-id', link.id);
-                reporter.info(`Rollback ${link.id} started: ${consoleUrl(deps.region, link.id)}`);
-                line = ` Rollback ${link.id} started.`;
-                this.summary.rollback = {
-                    id: link.id,
-                    status: 'InProgress',
-                    consoleUrl: consoleUrl(deps.region, link.id)
-                };
-            }
-            else if (link.message)
-                line = ` No rollback: ${link.message}`;
-        }
-        await this.writeSummary('The job was cancelled and the deployment stopped.');
-        throw new DeploymentFailedError(`Cancelled; ${id} was stopped.${line}`);
+}
+/** Records a thrown error: where it happened, and whether it was the cancel. */
+function failed(run, error) {
+    const { record, reporter } = run;
+    const deployment = record.deployment;
+    if (run.cancel.requested && !deployment) {
+        record.outcome = 'cancelled';
+        return;
     }
-    async writeSummary(note) {
-        if (note)
-            this.summary.note = note;
-        try {
-            await this.reporter.summary(renderSummary(this.summary));
-        }
-        catch (error) {
-            this.reporter.debug(`Could not write the job summary: ${String(error)}`);
-        }
-    }
-    relative(file) {
-        const rel = external_node_path_default().relative(this.deps.workspace, file);
-        return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
+    record.outcome = 'error';
+    record.error = {
+        message: errorMessage(error),
+        ...(error instanceof InputError ? { input: true } : {})
+    };
+    const annotation = error instanceof InputError ? error.annotation : undefined;
+    if (annotation)
+        record.error.annotation = annotation;
+    // An appspec problem points at its file and line; the step's failure line says the rest.
+    if (annotation?.file)
+        reporter.error(errorMessage(error), annotation);
+    if (deployment && !TERMINAL.has(deployment.status)) {
+        reporter.error(`${deployment.id} keeps running, no longer followed by this run: ${consoleUrl(record.region, deployment.id)}`);
     }
 }
 
@@ -46402,6 +47157,7 @@ class Engine {
  * The run's settings: every input read once, checked, and turned into a typed object. Both
  * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
  */
+
 
 
 const Input = {
@@ -46424,9 +47180,10 @@ const Input = {
     Timeout: 'timeout',
     OnCancel: 'on-cancel',
     Sse: 'sse',
-    SseKmsKeyId: 'sse-kms-key-id'
+    SseKmsKeyId: 'sse-kms-key-id',
+    RollbackTimeout: 'rollback-timeout',
+    SkipIfSuperseded: 'skip-if-superseded'
 };
-const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
 function oneOf(name, raw, allowed, problems, normalise = v => v) {
     if (raw === '')
         return undefined;
@@ -46477,33 +47234,25 @@ function bucketNameProblem(name) {
         return 'it must not look like an IP address';
     return undefined;
 }
-const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/;
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
 function parseRevision(raw, eTag, version, problems) {
-    const match = S3_URL.exec(raw.trim());
-    if (!match?.[1] || !match[2]) {
+    const location = parseS3Url(raw);
+    if (!location) {
         problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
         return undefined;
     }
-    const [, bucket, key] = match;
+    const { bucket, key } = location;
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem)
         problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
-    const lower = key.toLowerCase();
-    const bundleType = lower.endsWith('.zip')
-        ? 'zip'
-        : lower.endsWith('.tar.gz') || lower.endsWith('.tgz')
-            ? 'tgz'
-            : lower.endsWith('.tar')
-                ? 'tar'
-                : undefined;
+    const bundleType = bundleTypeOfKey(key);
     if (!bundleType) {
         problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
         return undefined;
     }
     const revision = { bucket, key, bundleType };
     if (eTag)
-        revision.eTag = eTag.replace(/^"|"$/g, '');
+        revision.eTag = unquoteETag(eTag);
     if (version)
         revision.version = version;
     return revision;
@@ -46564,16 +47313,19 @@ function parseSettings(get, workspace) {
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = oneOf(Input.AutoRollback, read(Input.AutoRollback), ['on-failure', 'group', 'off'], problems, v => v.toLowerCase()) ?? 'on-failure';
     const onCancel = oneOf(Input.OnCancel, read(Input.OnCancel), ['stop-and-rollback', 'stop', 'detach'], problems, v => v.toLowerCase()) ?? 'stop-and-rollback';
-    const timeoutRaw = read(Input.Timeout);
-    let timeoutSeconds = 3600;
-    if (timeoutRaw) {
-        const parsed = parseDuration(timeoutRaw);
+    const duration = (name, fallback) => {
+        const raw = read(name);
+        if (!raw)
+            return fallback;
+        const parsed = parseDuration(raw);
         if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
-            problems.push(`Invalid timeout '${timeoutRaw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`);
+            problems.push(`Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`);
+            return fallback;
         }
-        else
-            timeoutSeconds = parsed;
-    }
+        return parsed;
+    };
+    const timeoutSeconds = duration(Input.Timeout, 3600);
+    const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800);
     const sse = oneOf(Input.Sse, read(Input.Sse), ['AES256', 'aws:kms', 'aws:kms:dsse'], problems);
     const sseKmsKeyId = read(Input.SseKmsKeyId);
     if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
@@ -46591,7 +47343,9 @@ function parseSettings(get, workspace) {
         autoRollback,
         wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
         timeoutSeconds,
-        onCancel
+        rollbackTimeoutSeconds,
+        onCancel,
+        skipIfSuperseded: parseBoolean(Input.SkipIfSuperseded, read(Input.SkipIfSuperseded), true, problems)
     };
     if (deploymentConfig)
         settings.deploymentConfig = deploymentConfig;
@@ -46616,6 +47370,176 @@ function parseSettings(get, workspace) {
     return settings;
 }
 
+;// CONCATENATED MODULE: ./src/engine/summary.ts
+
+
+
+
+
+const ICON = {
+    Succeeded: '✅',
+    Failed: '❌',
+    Stopped: '⏹️',
+    Skipped: '⏭️',
+    InProgress: '⏳',
+    Pending: '⏸️',
+    Created: '🚀',
+    Queued: '⏸️',
+    Ready: '⏸️',
+    Baking: '⏳'
+};
+/** Events of an in-place deployment without a load balancer: the traffic ones never run. */
+const TRAFFIC_EVENTS = new Set([
+    'BeforeBlockTraffic',
+    'BlockTraffic',
+    'AfterBlockTraffic',
+    'BeforeAllowTraffic',
+    'AllowTraffic',
+    'AfterAllowTraffic'
+]);
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function size(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function title(record) {
+    const d = record.deployment;
+    const kind = record.command === 'rollback' ? 'Rollback deployment' : 'CodeDeploy';
+    switch (record.outcome) {
+        case 'succeeded':
+            return `✅ ${kind} ${d?.id ?? ''} Succeeded`;
+        case 'packaged':
+            return `📦 Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}`;
+        case 'created':
+            return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`;
+        case 'skipped':
+            return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`;
+        case 'failed':
+            return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`;
+        case 'timed-out':
+            return d
+                ? `⏱️ ${kind} ${d.id} timed out (${d.status})`
+                : `⏱️ Timed out before a deployment was created`;
+        case 'cancelled':
+            if (!d)
+                return '⏹️ Cancelled before a deployment was created';
+            return record.cancel?.onCancel === 'detach'
+                ? `⏹️ Cancelled; ${kind} ${d.id} left running (${d.status})`
+                : `⏹️ ${kind} ${d.id} cancelled (${d.status})`;
+        default:
+            return d
+                ? `❌ ${kind} ${d.id} ${d.status}: not followed to the end`
+                : `❌ Failed while ${STAGE_LABEL[record.stage]}`;
+    }
+}
+function rows(record) {
+    const out = [];
+    const d = record.deployment;
+    if (record.application)
+        out.push(['Application', record.application]);
+    if (record.deploymentGroup && record.command !== 'package')
+        out.push(['Deployment group', record.deploymentGroup]);
+    if (record.deploymentConfig && d)
+        out.push(['Config', record.deploymentConfig]);
+    if (record.revision) {
+        out.push(['Revision', `\`${s3Url(record.revision)}\``]);
+        if (record.revision.eTag)
+            out.push(['ETag', `\`${record.revision.eTag}\``]);
+        if (record.revision.version)
+            out.push(['Version', `\`${record.revision.version}\``]);
+    }
+    if (record.choice) {
+        out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`]);
+        out.push(['Why this one', record.choice.reason]);
+    }
+    if (record.bundle) {
+        const b = record.bundle;
+        out.push(['Bundle', `${size(b.size)}, ${b.files} files`]);
+        out.push(['SHA-256', `\`${b.sha256}\``]);
+        out.push(['Upload', b.uploaded ? 'uploaded' : 'already in S3, not uploaded again']);
+    }
+    if (record.artifact)
+        out.push([
+            'Workflow artifact',
+            `${record.artifact.name}${record.artifact.id ? ` (id ${record.artifact.id})` : ''}`
+        ]);
+    if (d)
+        out.push(['Console', `[${d.id}](${consoleUrl(record.region, d.id)})`]);
+    if (d && record.timeoutSeconds && record.waited)
+        out.push(['Timeout', describeTimeout(record)]);
+    return out;
+}
+function shownEvents(target, info) {
+    const inPlaceOnly = info?.deploymentStyle?.deploymentOption !== 'WITH_TRAFFIC_CONTROL' &&
+        info?.deploymentStyle?.deploymentType !== 'BLUE_GREEN';
+    return (target.lifecycleEvents ?? [])
+        .filter(e => e.status !== 'Skipped')
+        .filter(e => !(inPlaceOnly && TRAFFIC_EVENTS.has(e.lifecycleEventName ?? '')))
+        .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
+        .join(' ');
+}
+function notes(record) {
+    const out = [];
+    if (record.outcome === 'created')
+        out.push('Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.');
+    if (record.cancel && record.deployment) {
+        const what = {
+            'stop-and-rollback': 'stop it and roll back',
+            stop: 'stop it',
+            detach: 'leave it running'
+        }[record.cancel.onCancel];
+        out.push(`The job was cancelled; \`on-cancel: ${record.cancel.onCancel}\` said to ${what}.`);
+    }
+    if (record.stop && !record.stop.accepted)
+        out.push(`⚠️ ${headline(record)}`);
+    out.push(...record.notes);
+    return out;
+}
+function renderSummary(record) {
+    const out = [`## ${title(record).replace(/\s+/g, ' ').trim()}`, ''];
+    out.push(`${passed(record) ? '' : '**'}${headline(record)}${passed(record) ? '' : '**'}`, '');
+    const table = rows(record);
+    if (table.length)
+        out.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+    for (const note of notes(record))
+        out.push(note, '');
+    const d = record.deployment;
+    if (d && d.targets.length > 0) {
+        out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|');
+        for (const t of d.targets) {
+            out.push(`| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`);
+        }
+        out.push('');
+    }
+    const diagnosis = d?.diagnosis;
+    const first = diagnosis?.failures[0];
+    if (diagnosis) {
+        out.push('### Why it failed', '', diagnosis.headline, '');
+        if (first?.logTail) {
+            out.push(`<details open><summary>${first.instanceId} ${first.event} log tail</summary>`, '', '```', tailLines(first.logTail, 40), '```', '', '</details>', '');
+        }
+    }
+    else if (record.error) {
+        out.push('### What went wrong', '', `While ${STAGE_LABEL[record.stage]}:`, '');
+        out.push('```', record.error.message, '```', '');
+    }
+    const r = record.rollback;
+    if (r?.id) {
+        const link = `[${r.id}](${consoleUrl(record.region, r.id)})`;
+        const status = r.status ?? 'started';
+        out.push('### Rollback', '', `${ICON[r.status ?? ''] ?? ''} ${link} ${status}${r.message ? ` — ${r.message}` : ''}`.trim(), '');
+    }
+    else if (r?.message) {
+        out.push('### Rollback', '', `No rollback: ${r.message}`, '');
+    }
+    return out.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * The same engine from a terminal:
@@ -46626,6 +47550,9 @@ function parseSettings(get, workspace) {
  * environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). Exit code 0 only when the deployment
  * succeeded (or was created, with --wait false); 2 for bad input.
  */
+
+
+
 
 
 
@@ -46690,10 +47617,7 @@ async function main(argv, write = line => console.log(line)) {
         write(USAGE);
         return 0;
     }
-    const reporter = new TerminalReporter(write, {
-        verbose: args.verbose,
-        ...(args.summaryFile ? { summaryFile: args.summaryFile } : {})
-    });
+    const reporter = new TerminalReporter(write, { verbose: args.verbose });
     const controller = new AbortController();
     const onSignal = () => {
         write('Interrupted: cancelling (press Ctrl-C again to quit at once).');
@@ -46703,12 +47627,12 @@ async function main(argv, write = line => console.log(line)) {
     };
     process.on('SIGINT', onSignal);
     const tempDir = await (0,promises_.mkdtemp)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'codedeploy-bridge-'));
-    let code = 0;
     let clients;
+    let record;
     try {
         const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd());
         clients = await createClients();
-        await runEngine(settings, {
+        record = await runEngine(settings, {
             codedeploy: clients.codedeploy,
             s3: clients.s3,
             region: clients.region,
@@ -46719,8 +47643,10 @@ async function main(argv, write = line => console.log(line)) {
         });
     }
     catch (error) {
-        write(`error: ${errorMessage(error)}`);
-        code = error instanceof InputError ? 2 : 1;
+        record =
+            error instanceof RunFailedError
+                ? error.record
+                : failedBeforeRun(commandOf(args), clients?.region ?? '', errorMessage(error), error instanceof InputError);
     }
     finally {
         process.off('SIGINT', onSignal);
@@ -46728,9 +47654,26 @@ async function main(argv, write = line => console.log(line)) {
         clients?.s3.destroy();
         await (0,promises_.rm)(tempDir, { recursive: true, force: true });
     }
-    for (const [name, value] of Object.entries(reporter.outputs))
+    return report(record, args, write);
+}
+function commandOf(args) {
+    const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase();
+    return raw === 'package' || raw === 'rollback' ? raw : 'deploy';
+}
+/** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */
+async function report(record, args, write) {
+    if (args.summaryFile)
+        await (0,promises_.appendFile)(args.summaryFile, `${renderSummary(record)}\n`);
+    const ok = passed(record);
+    const line = headline(record);
+    write(ok ? line : `error: ${line}`);
+    if (!ok && record.error && record.error.message.includes('\n'))
+        write(record.error.message);
+    for (const [name, value] of Object.entries(outputsOf(record)))
         write(`${name}=${value}`);
-    return code;
+    if (ok)
+        return 0;
+    return record.error?.input ? 2 : 1;
 }
 
 

@@ -7,7 +7,7 @@ import { copyFile, link, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import type { BundleResult } from '../engine/bundle.js'
 import type { Reporter } from '../engine/reporter.js'
-import type { S3Revision } from '../engine/settings.js'
+import type { S3Revision } from '../engine/revision.js'
 
 export async function uploadBundleArtifact(
   name: string,
@@ -15,7 +15,7 @@ export async function uploadBundleArtifact(
   revision: S3Revision,
   reporter: Reporter,
   tempDir: string
-): Promise<void> {
+): Promise<string | undefined> {
   // Inside the artifact the file has the S3 object's name (<sha256>.<ext>), to match it to the revision.
   const dir = await mkdtemp(path.join(tempDir, 'artifact-'))
   const file = path.join(dir, path.posix.basename(revision.key))
@@ -25,8 +25,8 @@ export async function uploadBundleArtifact(
   const result = await client.uploadArtifact(name, [file], dir, {
     compressionLevel: revision.bundleType === 'tar' ? 6 : 0
   })
-  if (result.id !== undefined) reporter.output('artifact-id', String(result.id))
   reporter.info(
     `Workflow artifact '${name}'${result.id !== undefined ? ` (id ${result.id})` : ''} holds ${path.basename(file)}, ${bundle.size} bytes.`
   )
+  return result.id !== undefined ? String(result.id) : undefined
 }

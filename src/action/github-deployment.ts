@@ -8,11 +8,14 @@
  */
 import * as github from '@actions/github'
 import { InputError, errorMessage } from '../engine/errors.js'
+import { consoleUrl } from '../engine/links.js'
+import type { RunRecord } from '../engine/record.js'
 import type { Reporter } from '../engine/reporter.js'
+import { headline } from '../engine/telling.js'
 import type { GitHubDeploymentSettings } from './inputs.js'
 
 type Octokit = ReturnType<typeof github.getOctokit>
-export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'error'
+export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive'
 
 /** GitHub cuts nothing: a status description over 140 characters is refused. */
 const MAX_STATUS_DESCRIPTION = 140
@@ -24,6 +27,28 @@ function cut(text: string, limit: number): string {
 function status(error: unknown): number | undefined {
   const value = (error as { status?: unknown } | undefined)?.status
   return typeof value === 'number' ? value : undefined
+}
+
+/**
+ * The GitHub deployment's last state, from the run record: success when CodeDeploy succeeded, in
+ * progress when it was not waited for, inactive when a newer run superseded this one, failure
+ * when the deployment failed, timed out or was cancelled, error when the run itself failed.
+ */
+export function finalState(record: RunRecord): GitHubDeploymentState {
+  switch (record.outcome) {
+    case 'succeeded':
+      return 'success'
+    case 'created':
+      return 'in_progress'
+    case 'skipped':
+      return 'inactive'
+    case 'failed':
+    case 'timed-out':
+    case 'cancelled':
+      return 'failure'
+    default:
+      return 'error'
+  }
 }
 
 export class GitHubDeployment {
@@ -74,6 +99,17 @@ export class GitHubDeployment {
     reporter.info(`GitHub deployment ${id} for environment '${settings.environment}'.`)
     await deployment.report('in_progress', 'Packaging and deploying with CodeDeploy', reporter)
     return deployment
+  }
+
+  /** The final status, told from the run record. */
+  finish(record: RunRecord, reporter: Reporter): Promise<void> {
+    const id = record.deployment?.id
+    return this.report(
+      finalState(record),
+      headline(record),
+      reporter,
+      id ? consoleUrl(record.region, id) : undefined
+    )
   }
 
   /** Adds a status. A failure here is a warning: the CodeDeploy outcome is what the step reports. */

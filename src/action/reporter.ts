@@ -1,10 +1,8 @@
 /**
- * The engine's Reporter on top of @actions/core: log groups, annotations, step outputs and the
- * job summary.
+ * The engine's Reporter on top of @actions/core: log lines, foldable groups and annotations.
  */
 import * as core from '@actions/core'
-import { appendFile } from 'node:fs/promises'
-import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
+import type { Annotation, Reporter } from '../engine/reporter.js'
 
 export function annotationProperties(annotation?: Annotation): core.AnnotationProperties {
   if (!annotation) return {}
@@ -23,6 +21,9 @@ export class ActionReporter implements Reporter {
   debug(message: string): void {
     core.debug(message)
   }
+  notice(message: string, annotation?: Annotation): void {
+    core.notice(message, annotationProperties(annotation))
+  }
   warning(message: string, annotation?: Annotation): void {
     core.warning(message, annotationProperties(annotation))
   }
@@ -31,18 +32,5 @@ export class ActionReporter implements Reporter {
   }
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     return core.group(title, fn)
-  }
-  /** Every output set so far, for what runs after the engine (the GitHub deployment status). */
-  readonly outputs: Partial<Record<OutputName, string>> = {}
-
-  output(name: OutputName, value: string): void {
-    this.outputs[name] = value
-    core.setOutput(name, value)
-  }
-  /** Appends to the file the runner names in GITHUB_STEP_SUMMARY (read per call, not cached). */
-  async summary(markdown: string): Promise<void> {
-    const file = process.env.GITHUB_STEP_SUMMARY
-    if (!file) return
-    await appendFile(file, `${markdown}\n`, { encoding: 'utf8' })
   }
 }

@@ -7,14 +7,17 @@
  * environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). Exit code 0 only when the deployment
  * succeeded (or was created, with --wait false); 2 for bad input.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients } from '../aws.js'
 import { TerminalReporter } from './reporter.js'
 import { InputError, errorMessage } from '../engine/errors.js'
+import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/record.js'
 import { runEngine } from '../engine/run.js'
-import { Input, parseSettings } from '../engine/settings.js'
+import { Input, parseSettings, type Command } from '../engine/settings.js'
+import { renderSummary } from '../engine/summary.js'
+import { headline, outputsOf } from '../engine/telling.js'
 
 const NAMES = new Set<string>(Object.values(Input))
 
@@ -82,10 +85,7 @@ export async function main(
     write(USAGE)
     return 0
   }
-  const reporter = new TerminalReporter(write, {
-    verbose: args.verbose,
-    ...(args.summaryFile ? { summaryFile: args.summaryFile } : {})
-  })
+  const reporter = new TerminalReporter(write, { verbose: args.verbose })
   const controller = new AbortController()
   const onSignal = (): void => {
     write('Interrupted: cancelling (press Ctrl-C again to quit at once).')
@@ -94,12 +94,12 @@ export async function main(
   }
   process.on('SIGINT', onSignal)
   const tempDir = await mkdtemp(path.join(tmpdir(), 'codedeploy-bridge-'))
-  let code = 0
   let clients: Awaited<ReturnType<typeof createClients>> | undefined
+  let record: RunRecord
   try {
     const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
     clients = await createClients()
-    await runEngine(settings, {
+    record = await runEngine(settings, {
       codedeploy: clients.codedeploy,
       s3: clients.s3,
       region: clients.region,
@@ -109,14 +109,41 @@ export async function main(
       signal: controller.signal
     })
   } catch (error) {
-    write(`error: ${errorMessage(error)}`)
-    code = error instanceof InputError ? 2 : 1
+    record =
+      error instanceof RunFailedError
+        ? error.record
+        : failedBeforeRun(
+            commandOf(args),
+            clients?.region ?? '',
+            errorMessage(error),
+            error instanceof InputError
+          )
   } finally {
     process.off('SIGINT', onSignal)
     clients?.codedeploy.destroy()
     clients?.s3.destroy()
     await rm(tempDir, { recursive: true, force: true })
   }
-  for (const [name, value] of Object.entries(reporter.outputs)) write(`${name}=${value}`)
-  return code
+  return report(record, args, write)
+}
+
+function commandOf(args: CliArgs): Command {
+  const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase()
+  return raw === 'package' || raw === 'rollback' ? raw : 'deploy'
+}
+
+/** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */
+async function report(
+  record: RunRecord,
+  args: CliArgs,
+  write: (line: string) => void
+): Promise<number> {
+  if (args.summaryFile) await appendFile(args.summaryFile, `${renderSummary(record)}\n`)
+  const ok = passed(record)
+  const line = headline(record)
+  write(ok ? line : `error: ${line}`)
+  if (!ok && record.error && record.error.message.includes('\n')) write(record.error.message)
+  for (const [name, value] of Object.entries(outputsOf(record))) write(`${name}=${value}`)
+  if (ok) return 0
+  return record.error?.input ? 2 : 1
 }

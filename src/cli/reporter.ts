@@ -1,9 +1,8 @@
 /**
- * The engine's Reporter for a terminal: plain lines, groups as headings, outputs collected for the
- * end of the run. Writes the summary to a file when asked.
+ * The engine's Reporter for a terminal: plain lines, groups as headings, annotations as
+ * `warning: file:line: message`.
  */
-import { appendFile } from 'node:fs/promises'
-import type { Annotation, OutputName, Reporter } from '../engine/reporter.js'
+import type { Annotation, Reporter } from '../engine/reporter.js'
 
 function where(annotation?: Annotation): string {
   if (!annotation?.file) return ''
@@ -14,11 +13,9 @@ function where(annotation?: Annotation): string {
 }
 
 export class TerminalReporter implements Reporter {
-  readonly outputs: Partial<Record<OutputName, string>> = {}
-
   constructor(
     private readonly write: (line: string) => void,
-    private readonly options: { verbose?: boolean; summaryFile?: string } = {}
+    private readonly options: { verbose?: boolean } = {}
   ) {}
 
   info(message: string): void {
@@ -26,6 +23,9 @@ export class TerminalReporter implements Reporter {
   }
   debug(message: string): void {
     if (this.options.verbose) this.write(`debug: ${message}`)
+  }
+  notice(message: string, annotation?: Annotation): void {
+    this.write(`notice: ${where(annotation)}${message}`)
   }
   warning(message: string, annotation?: Annotation): void {
     this.write(`warning: ${where(annotation)}${message}`)
@@ -36,11 +36,5 @@ export class TerminalReporter implements Reporter {
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.write(`== ${title}`)
     return fn()
-  }
-  output(name: OutputName, value: string): void {
-    this.outputs[name] = value
-  }
-  async summary(markdown: string): Promise<void> {
-    if (this.options.summaryFile) await appendFile(this.options.summaryFile, `${markdown}\n`)
   }
 }

@@ -78,3 +78,8 @@ export function isAccessDenied(error: unknown): boolean {
     name === 'InvalidClientTokenId'
   )
 }
+
+/** The HTTP status of a failed AWS call, when there was an answer. */
+export function httpStatus(error: unknown): number | undefined {
+  return shape(error).$metadata?.httpStatusCode
+}

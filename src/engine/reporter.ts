@@ -1,6 +1,7 @@
 /**
- * How the engine speaks. The action adapts it to @actions/core (log groups, annotations, outputs,
- * job summary); the CLI adapts it to a terminal; tests record it.
+ * How the engine speaks while a run goes: log lines, foldable groups and annotations. The action
+ * adapts it to @actions/core, the CLI to a terminal, tests record it. It stores nothing that is
+ * read back: what the run produced is in its record (record.ts).
  */
 
 /** Where a message points, for a file annotation. Paths are relative to the workspace. */
@@ -11,41 +12,25 @@ export interface Annotation {
   startColumn?: number
 }
 
-/** Names of the action's outputs (action.yml). */
-export type OutputName =
-  | 'deployment-id'
-  | 'status'
-  | 'revision'
-  | 'bucket'
-  | 'key'
-  | 'etag'
-  | 'version-id'
-  | 'bundle-sha256'
-  | 'rollback-deployment-id'
-  | 'rollback-status'
-  | 'console-url'
-  | 'artifact-id'
-
 export interface Reporter {
   info(message: string): void
   debug(message: string): void
+  /** Worth noticing, but nothing went wrong (e.g. a run skipped on purpose). */
+  notice(message: string, annotation?: Annotation): void
   warning(message: string, annotation?: Annotation): void
   error(message: string, annotation?: Annotation): void
   /** Runs `fn` inside a foldable log section. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
-  /** Sets an output as soon as its value is known, so a failed run still has it. */
-  output(name: OutputName, value: string): void
-  /** Appends Markdown to the run's summary. */
-  summary(markdown: string): Promise<void>
 }
 
-/** A reporter that keeps everything it is told; used by tests and by callers that want a record. */
+/** A reporter that keeps what it is told, for tests and the bench. */
 export class RecordingReporter implements Reporter {
   readonly lines: string[] = []
-  readonly outputs: Partial<Record<OutputName, string>> = {}
-  readonly warnings: { message: string; annotation?: Annotation }[] = []
-  readonly errors: { message: string; annotation?: Annotation }[] = []
-  readonly summaries: string[] = []
+  readonly annotations: {
+    level: 'notice' | 'warning' | 'error'
+    message: string
+    annotation?: Annotation
+  }[] = []
 
   info(message: string): void {
     this.lines.push(message)
@@ -53,23 +38,25 @@ export class RecordingReporter implements Reporter {
   debug(message: string): void {
     this.lines.push(`::debug::${message}`)
   }
+  notice(message: string, annotation?: Annotation): void {
+    this.annotate('notice', message, annotation)
+  }
   warning(message: string, annotation?: Annotation): void {
-    this.warnings.push(annotation ? { message, annotation } : { message })
-    this.lines.push(`warning: ${message}`)
+    this.annotate('warning', message, annotation)
   }
   error(message: string, annotation?: Annotation): void {
-    this.errors.push(annotation ? { message, annotation } : { message })
-    this.lines.push(`error: ${message}`)
+    this.annotate('error', message, annotation)
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.lines.push(`▸ ${title}`)
     return fn()
   }
-  output(name: OutputName, value: string): void {
-    this.outputs[name] = value
-  }
-  summary(markdown: string): Promise<void> {
-    this.summaries.push(markdown)
-    return Promise.resolve()
+  private annotate(
+    level: 'notice' | 'warning' | 'error',
+    message: string,
+    annotation?: Annotation
+  ): void {
+    this.annotations.push(annotation ? { level, message, annotation } : { level, message })
+    this.lines.push(`${level}: ${message}`)
   }
 }

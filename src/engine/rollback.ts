@@ -1,38 +1,36 @@
 /**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, stopping a deployment
- * (with or without its rollback), and choosing what the `rollback` command redeploys.
+ * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
+ * `rollback` command redeploys (and saying why).
  */
 import {
-  BatchGetDeploymentsCommand,
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
-  StopDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo
+  type CodeDeployClient
 } from '@aws-sdk/client-codedeploy'
 import { errorName } from './aws-errors.js'
 import { InputError } from './errors.js'
-import type { Reporter } from './reporter.js'
-import type { S3Revision } from './settings.js'
-import type { BundleType } from './bundle-type.js'
+import { batchGet } from './guard.js'
+import type { RollbackChoice } from './record.js'
+import { revisionOfDeployment, s3Url, sameRevision, type S3Revision } from './revision.js'
 import type { Clock } from './watch.js'
 
 /**
  * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `waitMs` has passed.
+ * shortly after the failure. Polls for it until `until` (clock ms).
  */
 export async function findRollbackDeployment(
   codedeploy: CodeDeployClient,
   deploymentId: string,
   clock: Clock,
-  waitMs: number
+  until: number
 ): Promise<{ id?: string; message?: string }> {
-  const until = clock.now() + waitMs
   let message: string | undefined
   for (;;) {
     try {
-      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }))
+      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
+        abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+      })
       const info = out.deploymentInfo?.rollbackInfo
       if (info?.rollbackDeploymentId)
         return {
@@ -46,54 +44,8 @@ export async function findRollbackDeployment(
       if (errorName(error) === 'DeploymentDoesNotExistException') return {}
     }
     if (clock.now() >= until) return message ? { message } : {}
-    await clock.sleep(1000)
+    await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())))
   }
-}
-
-/** Stops a deployment; `DeploymentAlreadyCompletedException` is not an error here. */
-export async function stopDeployment(
-  codedeploy: CodeDeployClient,
-  deploymentId: string,
-  autoRollbackEnabled: boolean,
-  reporter: Reporter
-): Promise<void> {
-  try {
-    const out = await codedeploy.send(
-      new StopDeploymentCommand({ deploymentId, autoRollbackEnabled })
-    )
-    reporter.info(
-      `Stopping ${deploymentId}${autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim()
-    )
-  } catch (error) {
-    if (errorName(error) === 'DeploymentAlreadyCompletedException') {
-      reporter.info(`${deploymentId} had already finished.`)
-      return
-    }
-    throw error
-  }
-}
-
-function s3Revision(info: DeploymentInfo): S3Revision | undefined {
-  const location = info.revision?.s3Location
-  if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key) return undefined
-  const revision: S3Revision = {
-    bucket: location.bucket,
-    key: location.key,
-    bundleType: (location.bundleType ?? 'zip') as BundleType
-  }
-  if (location.eTag) revision.eTag = location.eTag
-  if (location.version) revision.version = location.version
-  return revision
-}
-
-function sameRevision(a: S3Revision | undefined, b: S3Revision | undefined): boolean {
-  return (
-    !!a &&
-    !!b &&
-    a.bucket === b.bucket &&
-    a.key === b.key &&
-    (a.version ?? '') === (b.version ?? '')
-  )
 }
 
 /**
@@ -104,19 +56,25 @@ function sameRevision(a: S3Revision | undefined, b: S3Revision | undefined): boo
 export async function chooseRollbackRevision(
   codedeploy: CodeDeployClient,
   application: string,
-  deploymentGroup: string
-): Promise<{ revision: S3Revision; fromDeployment: string }> {
+  deploymentGroup: string,
+  signal?: AbortSignal
+): Promise<{ revision: S3Revision; choice: RollbackChoice }> {
+  const options = signal ? { abortSignal: signal } : {}
   const group = await codedeploy.send(
     new GetDeploymentGroupCommand({
       applicationName: application,
       deploymentGroupName: deploymentGroup
-    })
+    }),
+    options
   )
-  const lastAttemptId = group.deploymentGroupInfo?.lastAttemptedDeployment?.deploymentId
+  const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment
   let current: S3Revision | undefined
-  if (lastAttemptId) {
-    const attempt = await codedeploy.send(new GetDeploymentCommand({ deploymentId: lastAttemptId }))
-    current = attempt.deploymentInfo ? s3Revision(attempt.deploymentInfo) : undefined
+  if (lastAttempt?.deploymentId) {
+    const attempt = await codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: lastAttempt.deploymentId }),
+      options
+    )
+    current = attempt.deploymentInfo ? revisionOfDeployment(attempt.deploymentInfo) : undefined
   }
 
   const ids: string[] = []
@@ -128,26 +86,25 @@ export async function chooseRollbackRevision(
         deploymentGroupName: deploymentGroup,
         includeOnlyStatuses: ['Succeeded'],
         ...(nextToken ? { nextToken } : {})
-      })
+      }),
+      options
     )
     ids.push(...(page.deployments ?? []))
     nextToken = page.nextToken
   } while (nextToken && ids.length < 500)
 
-  const successes: DeploymentInfo[] = []
-  for (let i = 0; i < ids.length; i += 25) {
-    const out = await codedeploy.send(
-      new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + 25) })
-    )
-    successes.push(...(out.deploymentsInfo ?? []))
-  }
+  const successes = await batchGet(codedeploy, ids, signal)
   successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0))
   for (const info of successes) {
-    const revision = s3Revision(info)
-    if (revision && !sameRevision(revision, current))
-      return { revision, fromDeployment: info.deploymentId ?? '' }
+    const revision = revisionOfDeployment(info)
+    if (!revision || sameRevision(revision, current) || !info.deploymentId) continue
+    const reason =
+      current && lastAttempt?.deploymentId
+        ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${s3Url(current)}; ${info.deploymentId} is the newest success with another revision.`
+        : `${info.deploymentId} is the group's newest successful deployment.`
+    return { revision, choice: { fromDeployment: info.deploymentId, reason } }
   }
   throw new InputError(
-    `Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is s3://${current.bucket}/${current.key})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`
+    `Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${s3Url(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`
   )
 }

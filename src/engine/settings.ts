@@ -4,7 +4,14 @@
  */
 import path from 'node:path'
 import { InputError } from './errors.js'
-import type { BundleType } from './bundle-type.js'
+import {
+  BUNDLE_TYPES,
+  bundleTypeOfKey,
+  parseS3Url,
+  unquoteETag,
+  type BundleType,
+  type S3Revision
+} from './revision.js'
 
 export const Input = {
   Command: 'command',
@@ -26,7 +33,9 @@ export const Input = {
   Timeout: 'timeout',
   OnCancel: 'on-cancel',
   Sse: 'sse',
-  SseKmsKeyId: 'sse-kms-key-id'
+  SseKmsKeyId: 'sse-kms-key-id',
+  RollbackTimeout: 'rollback-timeout',
+  SkipIfSuperseded: 'skip-if-superseded'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -35,15 +44,6 @@ export type AutoRollback = 'on-failure' | 'group' | 'off'
 export type OnCancel = 'stop-and-rollback' | 'stop' | 'detach'
 export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
 export type ServerSideEncryption = 'AES256' | 'aws:kms' | 'aws:kms:dsse'
-
-/** An S3 revision that already exists (the `revision` input). */
-export interface S3Revision {
-  bucket: string
-  key: string
-  bundleType: BundleType
-  eTag?: string
-  version?: string
-}
 
 export interface Settings {
   /** What to do: package+upload+deploy+wait, package+upload only, or redeploy the last good revision. */
@@ -66,16 +66,22 @@ export interface Settings {
   ignoreApplicationStopFailures: boolean
   autoRollback: AutoRollback
   wait: boolean
+  /**
+   * From the step's start until the deployment must have ended: packaging, upload, a busy group
+   * and the deployment itself. When it passes, the deployment is stopped.
+   */
   timeoutSeconds: number
+  /** After a failure or a timeout, how long the rollback deployment is followed. */
+  rollbackTimeoutSeconds: number
   onCancel: OnCancel
+  /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
+  skipIfSuperseded: boolean
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
 }
 
 /** Reads one raw input; an empty string means "not given". */
 export type InputSource = (name: InputName) => string
-
-const BUNDLE_TYPES: readonly BundleType[] = ['zip', 'tgz', 'tar']
 
 function oneOf<T extends string>(
   name: InputName,
@@ -132,8 +138,6 @@ export function bucketNameProblem(name: string): string | undefined {
   return undefined
 }
 
-const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/
-
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
 function parseRevision(
   raw: string,
@@ -141,24 +145,17 @@ function parseRevision(
   version: string,
   problems: string[]
 ): S3Revision | undefined {
-  const match = S3_URL.exec(raw.trim())
-  if (!match?.[1] || !match[2]) {
+  const location = parseS3Url(raw)
+  if (!location) {
     problems.push(
       `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`
     )
     return undefined
   }
-  const [, bucket, key] = match
+  const { bucket, key } = location
   const bucketProblem = bucketNameProblem(bucket)
   if (bucketProblem) problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`)
-  const lower = key.toLowerCase()
-  const bundleType: BundleType | undefined = lower.endsWith('.zip')
-    ? 'zip'
-    : lower.endsWith('.tar.gz') || lower.endsWith('.tgz')
-      ? 'tgz'
-      : lower.endsWith('.tar')
-        ? 'tar'
-        : undefined
+  const bundleType = bundleTypeOfKey(key)
   if (!bundleType) {
     problems.push(
       `Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`
@@ -166,7 +163,7 @@ function parseRevision(
     return undefined
   }
   const revision: S3Revision = { bucket, key, bundleType }
-  if (eTag) revision.eTag = eTag.replace(/^"|"$/g, '')
+  if (eTag) revision.eTag = unquoteETag(eTag)
   if (version) revision.version = version
   return revision
 }
@@ -279,16 +276,20 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
       v => v.toLowerCase()
     ) ?? 'stop-and-rollback'
 
-  const timeoutRaw = read(Input.Timeout)
-  let timeoutSeconds = 3600
-  if (timeoutRaw) {
-    const parsed = parseDuration(timeoutRaw)
+  const duration = (name: InputName, fallback: number): number => {
+    const raw = read(name)
+    if (!raw) return fallback
+    const parsed = parseDuration(raw)
     if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
       problems.push(
-        `Invalid timeout '${timeoutRaw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
+        `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
       )
-    } else timeoutSeconds = parsed
+      return fallback
+    }
+    return parsed
   }
+  const timeoutSeconds = duration(Input.Timeout, 3600)
+  const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800)
 
   const sse = oneOf<ServerSideEncryption>(
     Input.Sse,
@@ -319,7 +320,14 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
     autoRollback,
     wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
     timeoutSeconds,
-    onCancel
+    rollbackTimeoutSeconds,
+    onCancel,
+    skipIfSuperseded: parseBoolean(
+      Input.SkipIfSuperseded,
+      read(Input.SkipIfSuperseded),
+      true,
+      problems
+    )
   }
   if (deploymentConfig) settings.deploymentConfig = deploymentConfig
   if (bucket) settings.bucket = bucket

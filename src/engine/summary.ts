@@ -1,20 +1,14 @@
 /**
- * The job summary: what was deployed, where, how each instance's hooks went, and the rollback.
+ * The job summary, rendered from the run record alone: a heading that says how the run ended, the
+ * line the step failed with (or passed), what was deployed and where, each instance's lifecycle
+ * events, why it failed, the rollback, and what was left running.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
-import type { Diagnosis } from './diagnose.js'
 import { tailLines } from './diagnose.js'
-
-export interface SummaryInput {
-  revision?: string
-  bundle?: { sha256: string; size: number; uploaded: boolean }
-  deployment?: DeploymentInfo
-  targets: InstanceTarget[]
-  consoleUrl?: string
-  diagnosis?: Diagnosis
-  rollback?: { id?: string; status?: string; message?: string; consoleUrl?: string }
-  note?: string
-}
+import { consoleUrl } from './links.js'
+import { STAGE_LABEL, passed, type RunRecord } from './record.js'
+import { s3Url } from './revision.js'
+import { describeTimeout, headline } from './telling.js'
 
 const ICON: Record<string, string> = {
   Succeeded: '✅',
@@ -22,8 +16,22 @@ const ICON: Record<string, string> = {
   Stopped: '⏹️',
   Skipped: '⏭️',
   InProgress: '⏳',
-  Pending: '⏸️'
+  Pending: '⏸️',
+  Created: '🚀',
+  Queued: '⏸️',
+  Ready: '⏸️',
+  Baking: '⏳'
 }
+
+/** Events of an in-place deployment without a load balancer: the traffic ones never run. */
+const TRAFFIC_EVENTS = new Set([
+  'BeforeBlockTraffic',
+  'BlockTraffic',
+  'AfterBlockTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic'
+])
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -35,50 +43,121 @@ function size(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }
 
-export function renderSummary(input: SummaryInput): string {
-  const d = input.deployment
-  const status = d?.status ?? 'not created'
-  const out: string[] = [
-    `## ${ICON[status] ?? ''} CodeDeploy ${d?.deploymentId ?? ''} ${status}`
-      .replace(/\s+/g, ' ')
-      .trim(),
-    ''
-  ]
-  const rows: [string, string][] = []
-  if (d?.applicationName) rows.push(['Application', d.applicationName])
-  if (d?.deploymentGroupName) rows.push(['Deployment group', d.deploymentGroupName])
-  if (d?.deploymentConfigName) rows.push(['Config', d.deploymentConfigName])
-  if (input.revision) rows.push(['Revision', `\`${input.revision}\``])
-  if (input.bundle) {
-    rows.push([
-      'Bundle',
-      `${size(input.bundle.size)}, sha256 \`${input.bundle.sha256.slice(0, 16)}…\`${input.bundle.uploaded ? '' : ' (already in S3, not uploaded again)'}`
-    ])
+function title(record: RunRecord): string {
+  const d = record.deployment
+  const kind = record.command === 'rollback' ? 'Rollback deployment' : 'CodeDeploy'
+  switch (record.outcome) {
+    case 'succeeded':
+      return `✅ ${kind} ${d?.id ?? ''} Succeeded`
+    case 'packaged':
+      return `📦 Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}`
+    case 'created':
+      return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`
+    case 'skipped':
+      return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`
+    case 'failed':
+      return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`
+    case 'timed-out':
+      return d
+        ? `⏱️ ${kind} ${d.id} timed out (${d.status})`
+        : `⏱️ Timed out before a deployment was created`
+    case 'cancelled':
+      if (!d) return '⏹️ Cancelled before a deployment was created'
+      return record.cancel?.onCancel === 'detach'
+        ? `⏹️ Cancelled; ${kind} ${d.id} left running (${d.status})`
+        : `⏹️ ${kind} ${d.id} cancelled (${d.status})`
+    default:
+      return d
+        ? `❌ ${kind} ${d.id} ${d.status}: not followed to the end`
+        : `❌ Failed while ${STAGE_LABEL[record.stage]}`
   }
-  if (input.consoleUrl && d?.deploymentId)
-    rows.push(['Console', `[${d.deploymentId}](${input.consoleUrl})`])
-  if (rows.length) {
-    out.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '')
-  }
-  if (input.note) out.push(input.note, '')
+}
 
-  if (input.targets.length > 0) {
+function rows(record: RunRecord): [string, string][] {
+  const out: [string, string][] = []
+  const d = record.deployment
+  if (record.application) out.push(['Application', record.application])
+  if (record.deploymentGroup && record.command !== 'package')
+    out.push(['Deployment group', record.deploymentGroup])
+  if (record.deploymentConfig && d) out.push(['Config', record.deploymentConfig])
+  if (record.revision) {
+    out.push(['Revision', `\`${s3Url(record.revision)}\``])
+    if (record.revision.eTag) out.push(['ETag', `\`${record.revision.eTag}\``])
+    if (record.revision.version) out.push(['Version', `\`${record.revision.version}\``])
+  }
+  if (record.choice) {
+    out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`])
+    out.push(['Why this one', record.choice.reason])
+  }
+  if (record.bundle) {
+    const b = record.bundle
+    out.push(['Bundle', `${size(b.size)}, ${b.files} files`])
+    out.push(['SHA-256', `\`${b.sha256}\``])
+    out.push(['Upload', b.uploaded ? 'uploaded' : 'already in S3, not uploaded again'])
+  }
+  if (record.artifact)
+    out.push([
+      'Workflow artifact',
+      `${record.artifact.name}${record.artifact.id ? ` (id ${record.artifact.id})` : ''}`
+    ])
+  if (d) out.push(['Console', `[${d.id}](${consoleUrl(record.region, d.id)})`])
+  if (d && record.timeoutSeconds && record.waited) out.push(['Timeout', describeTimeout(record)])
+  return out
+}
+
+function shownEvents(target: InstanceTarget, info: DeploymentInfo | undefined): string {
+  const inPlaceOnly =
+    info?.deploymentStyle?.deploymentOption !== 'WITH_TRAFFIC_CONTROL' &&
+    info?.deploymentStyle?.deploymentType !== 'BLUE_GREEN'
+  return (target.lifecycleEvents ?? [])
+    .filter(e => e.status !== 'Skipped')
+    .filter(e => !(inPlaceOnly && TRAFFIC_EVENTS.has(e.lifecycleEventName ?? '')))
+    .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
+    .join(' ')
+}
+
+function notes(record: RunRecord): string[] {
+  const out: string[] = []
+  if (record.outcome === 'created')
+    out.push(
+      'Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.'
+    )
+  if (record.cancel && record.deployment) {
+    const what = {
+      'stop-and-rollback': 'stop it and roll back',
+      stop: 'stop it',
+      detach: 'leave it running'
+    }[record.cancel.onCancel]
+    out.push(`The job was cancelled; \`on-cancel: ${record.cancel.onCancel}\` said to ${what}.`)
+  }
+  if (record.stop && !record.stop.accepted) out.push(`⚠️ ${headline(record)}`)
+  out.push(...record.notes)
+  return out
+}
+
+export function renderSummary(record: RunRecord): string {
+  const out: string[] = [`## ${title(record).replace(/\s+/g, ' ').trim()}`, '']
+  out.push(`${passed(record) ? '' : '**'}${headline(record)}${passed(record) ? '' : '**'}`, '')
+  const table = rows(record)
+  if (table.length)
+    out.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`), '')
+  for (const note of notes(record)) out.push(note, '')
+
+  const d = record.deployment
+  if (d && d.targets.length > 0) {
     out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|')
-    for (const t of input.targets) {
-      const events = (t.lifecycleEvents ?? [])
-        .filter(e => e.status !== 'Skipped')
-        .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
-        .join(' ')
+    for (const t of d.targets) {
       out.push(
-        `| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(events)} |`
+        `| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`
       )
     }
     out.push('')
   }
 
-  const first = input.diagnosis?.failures[0]
-  if (input.diagnosis) {
-    out.push('### Why it failed', '', input.diagnosis.headline, '')
+  const diagnosis = d?.diagnosis
+  const first = diagnosis?.failures[0]
+  if (diagnosis) {
+    out.push('### Why it failed', '', diagnosis.headline, '')
     if (first?.logTail) {
       out.push(
         `<details open><summary>${first.instanceId} ${first.event} log tail</summary>`,
@@ -91,20 +170,23 @@ export function renderSummary(input: SummaryInput): string {
         ''
       )
     }
+  } else if (record.error) {
+    out.push('### What went wrong', '', `While ${STAGE_LABEL[record.stage]}:`, '')
+    out.push('```', record.error.message, '```', '')
   }
-  if (input.rollback) {
-    const r = input.rollback
-    if (r.id) {
-      const link = r.consoleUrl ? `[${r.id}](${r.consoleUrl})` : r.id
-      out.push(
-        `### Rollback`,
-        '',
-        `${ICON[r.status ?? ''] ?? ''} ${link} ${r.status ?? ''}${r.message ? ` — ${r.message}` : ''}`.trim(),
-        ''
-      )
-    } else if (r.message) {
-      out.push('### Rollback', '', r.message, '')
-    }
+
+  const r = record.rollback
+  if (r?.id) {
+    const link = `[${r.id}](${consoleUrl(record.region, r.id)})`
+    const status = r.status ?? 'started'
+    out.push(
+      '### Rollback',
+      '',
+      `${ICON[r.status ?? ''] ?? ''} ${link} ${status}${r.message ? ` — ${r.message}` : ''}`.trim(),
+      ''
+    )
+  } else if (r?.message) {
+    out.push('### Rollback', '', `No rollback: ${r.message}`, '')
   }
   return out.join('\n')
 }

@@ -1,0 +1,46 @@
+/**
+ * The job's cancel, as the engine sees it: whether and when it came, and the budget it leaves.
+ * The runner sends SIGINT, then SIGTERM about 7.5 s later, and kills the process about 2.5 s after
+ * that; everything a cancel sets off (stopping the deployment, learning its rollback, the report)
+ * has to fit in that window.
+ */
+import type { Clock } from './watch.js'
+
+/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
+export const CANCEL_BUDGET_MS = 7000
+
+export class Cancellation {
+  /** When the cancel came (clock time), once it has. */
+  private at: number | undefined
+
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    private readonly clock: Clock,
+    private readonly budgetMs = CANCEL_BUDGET_MS
+  ) {
+    if (signal?.aborted) this.at = clock.now()
+    else signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true })
+  }
+
+  get requested(): boolean {
+    return this.signal?.aborted === true
+  }
+
+  /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
+  deadline(): number {
+    if (!this.requested) return Number.POSITIVE_INFINITY
+    this.at ??= this.clock.now()
+    return this.at + this.budgetMs
+  }
+
+  /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
+  onCancel(fn: () => void): () => void {
+    if (!this.signal) return () => undefined
+    if (this.signal.aborted) {
+      fn()
+      return () => undefined
+    }
+    this.signal.addEventListener('abort', fn, { once: true })
+    return () => this.signal?.removeEventListener('abort', fn)
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * What every stage of one run shares: the settings, the clients and ports it was given, the
+ * record it adds to, and the run's clocks (its deadline, the rollback's bound, the cancel's).
+ */
+import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import type { S3Client } from '@aws-sdk/client-s3'
+import type { BundleResult } from './bundle.js'
+import { Cancellation } from './cancellation.js'
+import { defaultDescription, type RunContext } from './description.js'
+import type { RunIdentity } from './marker.js'
+import { newRecord, type RunRecord, type Stage } from './record.js'
+import type { Reporter } from './reporter.js'
+import type { S3Revision } from './revision.js'
+import type { Settings } from './settings.js'
+import { systemClock, waitForDeployment, type Clock, type WatchOutcome } from './watch.js'
+
+export interface EngineDeps {
+  codedeploy: CodeDeployClient
+  s3: S3Client
+  region: string
+  reporter: Reporter
+  /** Where relative annotation paths start (the workspace). */
+  workspace: string
+  /** Scratch space for the bundle; it is removed when the run ends. */
+  tempDir: string
+  clock?: Clock
+  /** Aborts when the job is cancelled (SIGINT/SIGTERM). */
+  signal?: AbortSignal
+  /** Time the AWS calls of a cancel may take (default: what the runner's window leaves). */
+  cancelBudgetMs?: number
+  context?: RunContext
+  /** The workflow run, for the run marker that keeps an older run from deploying over a newer. */
+  identity?: RunIdentity
+  /** Pause between status checks; grows from min to max while nothing changes. */
+  pollIntervalMs?: { min: number; max: number }
+  /** How long to wait for CodeDeploy to link a rollback deployment to a failed one. */
+  rollbackLinkWaitMs?: number
+  /**
+   * Also publishes the bundle elsewhere (the action: a workflow artifact), after it is in S3 and
+   * before the deployment is created. Its title names the log group; it returns the artifact id.
+   */
+  publishBundle?: {
+    name: string
+    title: string
+    publish(bundle: BundleResult, revision: S3Revision): Promise<string | undefined>
+  }
+  /** Told each time the record gains something, e.g. to set outputs as soon as they are known. */
+  onRecord?: (record: Readonly<RunRecord>) => void
+}
+
+export class Run {
+  readonly record: RunRecord
+  readonly clock: Clock
+  readonly reporter: Reporter
+  readonly cancel: Cancellation
+  readonly startedAt: number
+  /** When `timeout` passes: the deployment must have ended by then. */
+  readonly deadline: number
+  /** The group's own auto-rollback setting, once read. */
+  groupRollsBack?: boolean
+
+  constructor(
+    readonly settings: Settings,
+    readonly deps: EngineDeps
+  ) {
+    this.clock = deps.clock ?? systemClock
+    this.reporter = deps.reporter
+    this.cancel = new Cancellation(deps.signal, this.clock, deps.cancelBudgetMs)
+    this.startedAt = this.clock.now()
+    this.deadline = this.startedAt + settings.timeoutSeconds * 1000
+    this.record = newRecord(settings.command, deps.region)
+    this.record.timeoutSeconds = settings.timeoutSeconds
+    this.record.rollbackTimeoutSeconds = settings.rollbackTimeoutSeconds
+    if (settings.application) this.record.application = settings.application
+    if (settings.deploymentGroup) this.record.deploymentGroup = settings.deploymentGroup
+    if (settings.deploymentConfig) this.record.deploymentConfig = settings.deploymentConfig
+  }
+
+  /** The deployment's description, without the run marker. */
+  get description(): string {
+    return this.settings.description ?? defaultDescription(this.deps.context ?? {})
+  }
+
+  /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
+  rollbackExpected(): boolean {
+    if (this.settings.autoRollback === 'on-failure') return true
+    if (this.settings.autoRollback === 'off') return false
+    return this.groupRollsBack === true
+  }
+
+  get codedeploy(): CodeDeployClient {
+    return this.deps.codedeploy
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.deps.signal
+  }
+
+  /** Enters a stage: a failure from here on is reported as having happened there. */
+  enter(stage: Stage): void {
+    this.record.stage = stage
+  }
+
+  /** Tells the adapter that the record gained something. */
+  changed(): void {
+    this.deps.onRecord?.(this.record)
+  }
+
+  /** Records what was read of the run's deployment. */
+  saw(info: DeploymentInfo): void {
+    const deployment = this.record.deployment
+    if (!deployment || info.deploymentId !== deployment.id) return
+    const before = deployment.status
+    deployment.info = info
+    if (info.status) deployment.status = info.status
+    if (deployment.status !== before) this.changed()
+  }
+
+  /** Follows a deployment until `deadline` or the cancel, reporting each step. */
+  watch(
+    id: string,
+    deadline: number,
+    onUpdate?: (info: DeploymentInfo) => void
+  ): Promise<WatchOutcome> {
+    const intervals = this.deps.pollIntervalMs
+    return waitForDeployment(id, {
+      codedeploy: this.codedeploy,
+      reporter: this.reporter,
+      clock: this.clock,
+      deadline,
+      ...(this.signal ? { signal: this.signal } : {}),
+      ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
+      ...(onUpdate ? { onUpdate } : {})
+    })
+  }
+}

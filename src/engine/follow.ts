@@ -1,0 +1,205 @@
+/**
+ * Following the run's deployment to its end, and what each end means: success; a failure, with
+ * its diagnosis and CodeDeploy's rollback followed until `rollback-timeout`; the timeout, which
+ * stops the deployment; and the cancel, which does what `on-cancel` says within the runner's
+ * window and says so when it cannot.
+ */
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import type { Run } from './context.js'
+import { diagnose, failureMessage, tailLines } from './diagnose.js'
+import { consoleUrl } from './links.js'
+import { stillRunning } from './telling.js'
+import { findRollbackDeployment } from './rollback.js'
+import { stopWithin } from './stop.js'
+import type { WatchOutcome } from './watch.js'
+
+/** After a timeout's stop, how long the deployment is read until it shows Stopped. */
+const SETTLE_MS = 60_000
+
+function absorb(run: Run, outcome: WatchOutcome): void {
+  const deployment = run.record.deployment
+  if (!deployment) return
+  if (outcome.targets.length) deployment.targets = outcome.targets
+  if (outcome.deployment) run.saw(outcome.deployment)
+}
+
+export async function follow(run: Run, id: string): Promise<void> {
+  const { reporter, record } = run
+  run.enter('deploy')
+  const outcome = await reporter.group(`Deploying ${id}`, () =>
+    run.watch(id, run.deadline, info => run.saw(info))
+  )
+  absorb(run, outcome)
+  if (outcome.kind === 'cancelled') return cancelled(run, id)
+  if (outcome.kind === 'timeout') return timedOut(run, id)
+
+  const info = outcome.deployment
+  if (info.status === 'Succeeded') {
+    const count = outcome.targets.length
+    reporter.info(
+      `${id} Succeeded${count ? ` on ${count} instance${count === 1 ? '' : 's'}` : ''}.`
+    )
+    record.outcome = 'succeeded'
+    return
+  }
+  record.outcome = 'failed'
+  explainFailure(run, info)
+  if (run.rollbackExpected()) await followRollback(run, id, run.clock.now() + rollbackMs(run))
+}
+
+function rollbackMs(run: Run): number {
+  return run.settings.rollbackTimeoutSeconds * 1000
+}
+
+/** The diagnosis into the record, the log and one detailed annotation. */
+function explainFailure(run: Run, info: DeploymentInfo): void {
+  const deployment = run.record.deployment
+  if (!deployment) return
+  const diagnosis = diagnose(info, deployment.targets)
+  deployment.diagnosis = diagnosis
+  const first = diagnosis.failures[0]
+  run.reporter.info(
+    first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline
+  )
+  run.reporter.error(failureMessage(info, diagnosis), {
+    title: first
+      ? `${first.event} failed on ${first.instanceId}`
+      : `Deployment ${info.status ?? 'failed'}`
+  })
+}
+
+async function timedOut(run: Run, id: string): Promise<void> {
+  const { reporter, record } = run
+  record.outcome = 'timed-out'
+  const rollback = run.rollbackExpected()
+  const until = run.clock.now() + rollbackMs(run)
+  reporter.warning(
+    `${id} did not finish within the ${run.settings.timeoutSeconds}s timeout; stopping it.`
+  )
+  const stop = await stopWithin({
+    codedeploy: run.codedeploy,
+    reporter,
+    clock: run.clock,
+    deploymentId: id,
+    autoRollbackEnabled: rollback,
+    until: Math.min(until, run.clock.now() + SETTLE_MS)
+  })
+  if (stop.info) run.saw(stop.info)
+  record.stop = { why: 'timeout', rollback, accepted: stop.accepted }
+  if (!stop.accepted) {
+    record.stop.failure = stop.why ?? 'no answer in time'
+    reporter.error(stillRunning(record, id, rollback, record.stop.failure))
+    return
+  }
+  const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
+  absorb(run, settled)
+  if (rollback && !run.cancel.requested) await followRollback(run, id, until)
+}
+
+/** Finds and follows CodeDeploy's rollback of `id` until `until`. */
+async function followRollback(run: Run, id: string, until: number): Promise<void> {
+  const { reporter, record, clock } = run
+  run.enter('rollback')
+  await reporter.group(`Rollback of ${id}`, async () => {
+    const link = await findRollbackDeployment(
+      run.codedeploy,
+      id,
+      clock,
+      Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000))
+    )
+    if (!link.id) {
+      const why = link.message ?? 'CodeDeploy started no rollback deployment.'
+      reporter.warning(`No rollback: ${why}`)
+      record.rollback = { message: why, followed: false }
+      return
+    }
+    const rollback = {
+      id: link.id,
+      followed: true,
+      ...(link.message ? { message: link.message } : {})
+    }
+    record.rollback = rollback
+    run.changed()
+    reporter.info(
+      `CodeDeploy is rolling back with ${link.id}: ${consoleUrl(run.deps.region, link.id)}`
+    )
+    const outcome = await run.watch(link.id, until, info => {
+      if (info.status && info.status !== record.rollback?.status) {
+        record.rollback = { ...rollback, status: info.status }
+        run.changed()
+      }
+    })
+    if (outcome.deployment?.status)
+      record.rollback = { ...rollback, status: outcome.deployment.status }
+    if (outcome.kind === 'cancelled') {
+      record.notes.push(
+        `The job was cancelled while following rollback ${link.id}; CodeDeploy carries it on.`
+      )
+      return
+    }
+    if (outcome.kind === 'timeout') {
+      record.notes.push(
+        `Rollback ${link.id} was still running when \`rollback-timeout\` (${run.settings.rollbackTimeoutSeconds}s) passed; CodeDeploy carries it on.`
+      )
+      reporter.warning(
+        `Rollback ${link.id} still running after rollback-timeout; not followed further.`
+      )
+      return
+    }
+    const status = outcome.deployment.status ?? 'Unknown'
+    if (status === 'Succeeded') {
+      reporter.info(`Rollback ${link.id} Succeeded: the previous revision is back in place.`)
+      return
+    }
+    const diagnosis = diagnose(outcome.deployment, outcome.targets)
+    record.rollback = { ...rollback, status, message: diagnosis.headline }
+    reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
+      title: 'Rollback failed'
+    })
+  })
+}
+
+/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
+export async function cancelled(run: Run, id: string): Promise<void> {
+  const { reporter, record, settings } = run
+  record.outcome = 'cancelled'
+  record.cancel = { onCancel: settings.onCancel }
+  if (settings.onCancel === 'detach') {
+    reporter.warning(
+      `Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`
+    )
+    return
+  }
+  const rollback = settings.onCancel === 'stop-and-rollback'
+  const until = run.cancel.deadline()
+  reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`)
+  const stop = await stopWithin({
+    codedeploy: run.codedeploy,
+    reporter,
+    clock: run.clock,
+    deploymentId: id,
+    autoRollbackEnabled: rollback,
+    until
+  })
+  if (stop.info) run.saw(stop.info)
+  record.stop = { why: 'cancel', rollback, accepted: stop.accepted }
+  run.changed()
+  if (!stop.accepted) {
+    record.stop.failure = stop.why ?? 'no answer in time'
+    reporter.error(stillRunning(record, id, rollback, record.stop.failure))
+    return
+  }
+  if (!rollback) return
+  const link = await findRollbackDeployment(run.codedeploy, id, run.clock, until)
+  if (link.id) {
+    record.rollback = {
+      id: link.id,
+      followed: false,
+      ...(link.message ? { message: link.message } : {})
+    }
+    reporter.info(`Rollback ${link.id} started: ${consoleUrl(run.deps.region, link.id)}`)
+    run.changed()
+  } else if (link.message) {
+    record.rollback = { message: link.message, followed: false }
+  }
+}

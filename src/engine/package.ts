@@ -1,0 +1,212 @@
+/**
+ * Getting the revision to deploy: check the appspec and the target, package the source, upload it
+ * (skipped when S3 holds this exact bundle), publish it elsewhere when asked, and register it with
+ * the application. Or, instead of packaging, check the revision given, or choose the one the
+ * `rollback` command redeploys.
+ */
+import { RegisterApplicationRevisionCommand } from '@aws-sdk/client-codedeploy'
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import { checkAppSpec } from './appspec.js'
+import { createBundle } from './bundle.js'
+import type { Run } from './context.js'
+import { cutDescription } from './description.js'
+import { AppSpecError, InputError } from './errors.js'
+import { chooseRollbackRevision } from './rollback.js'
+import {
+  bundleExtension,
+  checkRevision,
+  revisionLocation,
+  s3Url,
+  type S3Revision
+} from './revision.js'
+import { checkTarget } from './target.js'
+import { checkBucket, uploadBundle } from './upload.js'
+
+function relative(run: Run, file: string): string {
+  const rel = path.relative(run.deps.workspace, file)
+  return rel.startsWith('..') ? file : rel.split(path.sep).join('/')
+}
+
+/** Checks the application, the group and the config; remembers the config the group uses. */
+export async function checkDeploymentTarget(run: Run): Promise<void> {
+  const { settings, record } = run
+  run.enter('target')
+  const group = await checkTarget(
+    run.codedeploy,
+    {
+      application: settings.application,
+      deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
+      ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+    },
+    run.deps.region,
+    run.signal
+  )
+  if (!settings.deploymentConfig && group?.deploymentConfigName)
+    record.deploymentConfig = group.deploymentConfigName
+  if (group?.autoRollbackConfiguration?.enabled !== undefined)
+    run.groupRollsBack = group.autoRollbackConfiguration.enabled
+  if (settings.command !== 'package')
+    run.reporter.info(
+      `Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`
+    )
+}
+
+/** Command `rollback`: the group's last good revision, and why it was chosen. */
+export async function chooseRevision(run: Run): Promise<S3Revision> {
+  await checkDeploymentTarget(run)
+  run.enter('revision')
+  const { revision, choice } = await chooseRollbackRevision(
+    run.codedeploy,
+    run.settings.application,
+    run.settings.deploymentGroup,
+    run.signal
+  )
+  run.record.choice = choice
+  run.record.revision = revision
+  run.changed()
+  run.reporter.info(
+    `Redeploying ${s3Url(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`
+  )
+  return revision
+}
+
+/** Input `revision`: an existing bundle, checked before a deployment names it. */
+export async function existingRevision(run: Run, given: S3Revision): Promise<S3Revision> {
+  await checkDeploymentTarget(run)
+  run.enter('revision')
+  const revision = await checkRevision(run.deps.s3, given, run.reporter, run.signal)
+  run.record.revision = revision
+  run.changed()
+  return revision
+}
+
+async function checkAppSpecFile(run: Run): Promise<{ hookScripts: string[] }> {
+  const { reporter, settings } = run
+  run.enter('appspec')
+  try {
+    const result = await checkAppSpec(settings.source)
+    for (const warning of result.warnings)
+      reporter.warning(warning, { file: relative(run, result.path), title: 'appspec' })
+    reporter.info(
+      `${relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
+    )
+    return result
+  } catch (error) {
+    if (error instanceof AppSpecError) {
+      error.annotation = {
+        title: 'Invalid appspec',
+        file: relative(run, error.file),
+        ...(error.line ? { startLine: error.line } : {}),
+        ...(error.column ? { startColumn: error.column } : {})
+      }
+    }
+    throw error
+  }
+}
+
+/** Packages `source`, uploads it and registers it; the revision it made. */
+export async function packageAndUpload(run: Run): Promise<S3Revision> {
+  const { settings, deps, reporter, record } = run
+  const bucket = settings.bucket
+  if (!bucket) throw new InputError("Input 'bucket' is required to upload the bundle.")
+  const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run))
+  if (settings.command === 'deploy') {
+    await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run))
+  } else if (settings.application) {
+    await checkDeploymentTarget(run)
+  }
+  run.enter('upload')
+  await checkBucket(deps.s3, bucket, run.signal)
+
+  const bundleFile = path.join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`)
+  try {
+    run.enter('package')
+    const bundle = await reporter.group(
+      `Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`,
+      async () => {
+        const result = await createBundle({
+          source: settings.source,
+          type: settings.bundleType,
+          outFile: bundleFile,
+          executables: checked.hookScripts,
+          ...(run.signal ? { signal: run.signal } : {})
+        })
+        reporter.info(
+          `${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`
+        )
+        return result
+      }
+    )
+    record.bundle = {
+      sha256: bundle.sha256,
+      size: bundle.size,
+      files: bundle.files,
+      uploaded: false
+    }
+    run.changed()
+
+    run.enter('upload')
+    const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
+      let lastShown = 0
+      const result = await uploadBundle({
+        s3: deps.s3,
+        file: bundle.path,
+        size: bundle.size,
+        sha256: bundle.sha256,
+        bundleType: settings.bundleType,
+        bucket,
+        keyPrefix: settings.keyPrefix,
+        ...(settings.sse ? { sse: settings.sse } : {}),
+        ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
+        ...(run.signal ? { signal: run.signal } : {}),
+        onProgress: (loaded, total) => {
+          const percent = total ? Math.floor((loaded / total) * 100) : 100
+          if (percent >= lastShown + 25 && percent < 100) {
+            lastShown = percent
+            reporter.info(`  ${percent}% (${loaded} of ${total} bytes)`)
+          }
+        }
+      })
+      reporter.info(
+        result.skipped
+          ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
+          : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`
+      )
+      return result
+    })
+    record.bundle.uploaded = !uploaded.skipped
+    const revision: S3Revision = {
+      bucket,
+      key: uploaded.key,
+      bundleType: settings.bundleType,
+      eTag: uploaded.eTag
+    }
+    if (uploaded.versionId) revision.version = uploaded.versionId
+    record.revision = revision
+    run.changed()
+
+    const publisher = deps.publishBundle
+    if (publisher) {
+      run.enter('publish')
+      const id = await reporter.group(publisher.title, () => publisher.publish(bundle, revision))
+      record.artifact = { name: publisher.name, ...(id !== undefined ? { id } : {}) }
+      run.changed()
+    }
+    if (settings.application) {
+      run.enter('register')
+      await run.codedeploy.send(
+        new RegisterApplicationRevisionCommand({
+          applicationName: settings.application,
+          revision: revisionLocation(revision),
+          description: cutDescription(run.description)
+        }),
+        run.signal ? { abortSignal: run.signal } : {}
+      )
+      reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`)
+    }
+    return revision
+  } finally {
+    await rm(bundleFile, { force: true })
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * What is said about a run at its end, derived from its record alone: the step outputs, the one
+ * line that says how it ended (the step's failure message, the GitHub deployment status, the
+ * CLI's last line), and the line for a deployment the run could not stop.
+ */
+import { consoleUrl, stopCommand } from './links.js'
+import { STAGE_LABEL, type RunRecord } from './record.js'
+import { s3Url } from './revision.js'
+import { TERMINAL } from './watch.js'
+
+/** The action's outputs (action.yml), in the order they are listed there. */
+export const OUTPUT_NAMES = [
+  'deployment-id',
+  'status',
+  'revision',
+  'bucket',
+  'key',
+  'etag',
+  'version-id',
+  'bundle-sha256',
+  'rollback-deployment-id',
+  'rollback-status',
+  'console-url',
+  'artifact-id'
+] as const
+export type OutputName = (typeof OUTPUT_NAMES)[number]
+export type Outputs = Partial<Record<OutputName, string>>
+
+export function outputsOf(record: RunRecord): Outputs {
+  const out: Outputs = {}
+  const { deployment, revision, rollback } = record
+  if (deployment) {
+    out['deployment-id'] = deployment.id
+    out['console-url'] = consoleUrl(record.region, deployment.id)
+    out.status = deployment.status
+  } else if (record.outcome === 'skipped') {
+    out.status = 'Skipped'
+  }
+  if (revision) {
+    out.revision = s3Url(revision)
+    out.bucket = revision.bucket
+    out.key = revision.key
+    if (revision.eTag) out.etag = revision.eTag
+    if (revision.version) out['version-id'] = revision.version
+  }
+  if (record.bundle) out['bundle-sha256'] = record.bundle.sha256
+  if (rollback?.id) out['rollback-deployment-id'] = rollback.id
+  if (rollback?.id && rollback.status) out['rollback-status'] = rollback.status
+  if (record.artifact?.id) out['artifact-id'] = record.artifact.id
+  return out
+}
+
+/** `3600` → `60m`, `5400` → `1h30m`, `45` → `45s`. */
+export function duration(seconds: number): string {
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  if (h === 0 && m === 0) return `${s}s`
+  if (h === 0) return s ? `${m}m${s}s` : `${m}m`
+  return `${h}h${m ? `${m}m` : ''}${s ? `${s}s` : ''}`
+}
+
+/** What the run's time bounds were, for the summary. */
+export function describeTimeout(record: RunRecord): string {
+  const main = `${duration(record.timeoutSeconds ?? 0)} from the step's start to the deployment's end`
+  return record.rollbackTimeoutSeconds
+    ? `${main}; a rollback followed for up to ${duration(record.rollbackTimeoutSeconds)} more`
+    : main
+}
+
+/** The one line for a deployment this run had to leave running and could not stop. */
+export function stillRunning(
+  record: RunRecord,
+  id: string,
+  rollback: boolean,
+  why?: string
+): string {
+  return `${id} is still running: the stop was not confirmed${why ? ` (${why})` : ''}. Stop it with \`${stopCommand(record.region, id, rollback)}\` or at ${consoleUrl(record.region, id)}`
+}
+
+function rollbackSentence(record: RunRecord): string {
+  const r = record.rollback
+  if (!r) return ''
+  if (!r.id) return r.message ? ` No rollback: ${r.message}` : ''
+  if (!r.followed) return ` Rollback ${r.id} started.`
+  if (r.status === 'Succeeded')
+    return ` Rolled back by ${r.id} (Succeeded): the previous revision is back in place.`
+  if (r.status === 'Failed' || r.status === 'Stopped')
+    return ` The rollback ${r.id} also ${r.status}${r.message ? `: ${r.message}` : '.'}`
+  return ` Rollback ${r.id} is ${r.status ?? 'running'}; CodeDeploy carries it on.`
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text
+}
+
+/** One line: how the run ended and what it left behind. */
+export function headline(record: RunRecord): string {
+  const d = record.deployment
+  const what = record.command === 'rollback' ? 'Rollback deployment' : 'CodeDeploy'
+  switch (record.outcome) {
+    case 'succeeded':
+      return record.command === 'rollback' && record.revision
+        ? `${what} ${d?.id ?? ''} Succeeded: ${s3Url(record.revision)} is back in place.`
+        : `${what} ${d?.id ?? ''} Succeeded.`
+    case 'packaged':
+      return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`
+    case 'created':
+      return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`
+    case 'skipped':
+      return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`
+    case 'failed':
+      return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`
+    case 'timed-out':
+      if (!d)
+        return `Timed out after ${duration(record.timeoutSeconds ?? 0)} while ${STAGE_LABEL[record.stage]}; no deployment was created.`
+      if (record.stop?.failure)
+        return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
+      return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was stopped (${d.status}).${rollbackSentence(record)}`
+    case 'cancelled':
+      return cancelledLine(record)
+    default:
+      if (d && record.error)
+        return `Could not follow ${d.id} (${d.status}): ${firstLine(record.error.message)}${TERMINAL.has(d.status) ? '' : ` It keeps running: ${consoleUrl(record.region, d.id)}`}`
+      return `Failed while ${STAGE_LABEL[record.stage]}: ${firstLine(record.error?.message ?? 'unknown error')}`
+  }
+}
+
+function cancelledLine(record: RunRecord): string {
+  const d = record.deployment
+  if (!d) {
+    return `Job cancelled while ${STAGE_LABEL[record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`
+  }
+  if (record.cancel?.onCancel === 'detach')
+    return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`
+  if (record.stop?.failure)
+    return `Job cancelled; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
+  return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`
+}
