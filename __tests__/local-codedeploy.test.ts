@@ -375,6 +375,101 @@ describe('CodeDeploy emulator', () => {
     expect(stack.codedeploy.calls.some(c => c.operation.includes('_emulator'))).toBe(false)
   })
 
+  it('loses the answer of a CreateDeployment that ran (lostAnswerNext): the deployment exists anyway', async () => {
+    const control = `${stack.codedeploy.endpoint}/_emulator/faults`
+    const set = await fetch(control, {
+      method: 'PUT',
+      body: JSON.stringify({ lostAnswerNext: 1, operations: ['CreateDeployment'] })
+    })
+    expect(set.status).toBe(200)
+    const before = stack.codedeploy.faults.counts.lostAnswers
+    const once = cdClient(1)
+    // Not a matching operation: answered as usual, and the count is not used up.
+    await once.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const revision = await put(app('lost'))
+    const error = await once
+      .send(
+        new CreateDeploymentCommand({
+          applicationName: 'web',
+          deploymentGroupName: 'solo',
+          description: 'answer lost',
+          revision: { revisionType: 'S3', s3Location: revision }
+        })
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } }
+      )
+    // A network error, not a service one: no HTTP answer came at all.
+    expect(error?.message).toMatch(/socket hang up|ECONNRESET/)
+    expect(error?.$metadata?.httpStatusCode).toBeUndefined()
+    once.destroy()
+
+    const { deployments } = await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const created = stack.codedeploy.deployment(deployments![0]!)!
+    expect(created.description).toBe('answer lost')
+    const record = stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').at(-1)!
+    expect(record).toMatchObject({ status: 200, answerLost: true })
+    const shown = (await (await fetch(control)).json()) as {
+      settings: { lostAnswerNext: number }
+      counts: { lostAnswers: number }
+    }
+    expect(shown.settings.lostAnswerNext).toBe(0)
+    expect(shown.counts.lostAnswers).toBe(before + 1)
+    expect((await settle(created.deploymentId)).status).toBe('Succeeded')
+
+    expect(
+      (await fetch(control, { method: 'PUT', body: JSON.stringify({ lostAnswerNext: -1 }) })).status
+    ).toBe(400)
+  })
+
+  it('holds back the answer of an operation that already ran (answerDelayMs), for matching operations only', async () => {
+    stack.codedeploy.faults.set({ answerDelayMs: 400, operations: ['CreateDeployment'] })
+    const started = Date.now()
+    await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    expect(Date.now() - started).toBeLessThan(400)
+
+    // A client that gives up before the answer comes: the deployment was created all the same.
+    const revision = await put(app('late'))
+    const gaveUp = client.send(
+      new CreateDeploymentCommand({
+        applicationName: 'web',
+        deploymentGroupName: 'solo',
+        description: 'answer late',
+        revision: { revisionType: 'S3', s3Location: revision }
+      }),
+      { abortSignal: AbortSignal.timeout(100) }
+    )
+    await expect(gaveUp).rejects.toMatchObject({ name: 'AbortError' })
+    const { deployments } = await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const created = stack.codedeploy.deployment(deployments![0]!)!
+    expect(created.description).toBe('answer late')
+    expect((await settle(created.deploymentId)).status).toBe('Succeeded')
+
+    // A patient client gets the answer, late: here the service's refusal, after the delay.
+    stack.codedeploy.faults.set({ answerDelayMs: 150 })
+    const slow = await put({
+      ...app('slow'),
+      'appspec.yml': appspec({ ValidateService: [{ location: 'hooks/slow.sh' }] }),
+      'hooks/slow.sh': script('sleep 1')
+    })
+    const first = await deploy('solo', slow)
+    const refused = Date.now()
+    await expect(deploy('solo', slow)).rejects.toMatchObject({
+      name: 'DeploymentLimitExceededException'
+    })
+    expect(Date.now() - refused).toBeGreaterThanOrEqual(150)
+    expect((await settle(first)).status).toBe('Succeeded')
+  })
+
   it('pages ListDeployments and filters by status and time', async () => {
     const all: string[] = []
     let nextToken: string | undefined
