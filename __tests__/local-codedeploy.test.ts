@@ -336,7 +336,9 @@ describe('CodeDeploy emulator', () => {
     )
     expect(out.deployments?.length).toBeGreaterThan(0)
     stack.codedeploy.faults.set({ serverErrorNext: 2 })
-    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    await retrying.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
     expect(stack.codedeploy.faults.counts.throttled - before.throttled).toBe(2)
     expect(stack.codedeploy.faults.counts.serverErrors - before.serverErrors).toBe(2)
     retrying.destroy()
@@ -355,7 +357,9 @@ describe('CodeDeploy emulator', () => {
     expect((await put({ resetNext: 1, latencyMs: 30 })).status).toBe(200)
     const retrying = cdClient(3)
     const started = Date.now()
-    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    await retrying.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
     expect(Date.now() - started).toBeGreaterThanOrEqual(30)
     retrying.destroy()
     const shown = (await (await fetch(control)).json()) as {
@@ -499,10 +503,60 @@ describe('CodeDeploy emulator', () => {
     const future = await client.send(
       new ListDeploymentsCommand({
         applicationName: 'web',
+        deploymentGroupName: 'three',
         createTimeRange: { start: new Date(Date.now() + 60_000) }
       })
     )
     expect(future.deployments).toEqual([])
+  })
+
+  it('describes a deployment with its description, creator and createTime, and lists it by an inclusive time range, status and group', async () => {
+    const revision = await put(app('described'))
+    const { deploymentId: id } = await client.send(
+      new CreateDeploymentCommand({
+        applicationName: 'web',
+        deploymentGroupName: 'solo',
+        description: 'deployed by the described test',
+        revision: { revisionType: 'S3', s3Location: revision }
+      })
+    )
+    expect((await settle(id!)).status).toBe('Succeeded')
+    const { deploymentsInfo } = await client.send(
+      new BatchGetDeploymentsCommand({ deploymentIds: [id!, 'd-AAAAAAAAA'] })
+    )
+    expect(deploymentsInfo).toHaveLength(1) // an unknown id is left out
+    const info = deploymentsInfo![0]!
+    expect(info).toMatchObject({
+      deploymentId: id,
+      description: 'deployed by the described test',
+      creator: 'user',
+      status: 'Succeeded'
+    })
+    expect(info.createTime).toBeInstanceOf(Date)
+    const created = info.createTime!
+    expect(created.getTime()).toBe(stack.codedeploy.deployment(id!)!.createTime.getTime())
+
+    const list = async (
+      filter: Partial<ConstructorParameters<typeof ListDeploymentsCommand>[0]>
+    ): Promise<string[]> =>
+      (
+        await client.send(
+          new ListDeploymentsCommand({
+            applicationName: 'web',
+            deploymentGroupName: 'solo',
+            ...filter
+          })
+        )
+      ).deployments!
+    const at = (ms: number): Date => new Date(created.getTime() + ms)
+    expect(await list({ createTimeRange: { start: created, end: created } })).toEqual([id])
+    expect(await list({ createTimeRange: { start: at(1) } })).not.toContain(id)
+    expect(await list({ createTimeRange: { end: at(-1) } })).not.toContain(id)
+    expect(await list({ createTimeRange: { start: at(-1), end: at(1) } })).toContain(id)
+    expect(await list({ includeOnlyStatuses: ['Succeeded'] })).toContain(id)
+    expect(await list({ includeOnlyStatuses: ['Failed', 'Stopped'] })).not.toContain(id)
+    expect(await list({ deploymentGroupName: 'three' })).not.toContain(id)
+    expect((await client.send(new ListDeploymentsCommand({}))).deployments).toContain(id)
   })
 
   it('applies the permissions section the way the agent does, and removes the directories it made', async () => {
@@ -817,6 +871,18 @@ describe('CodeDeploy emulator bad input', () => {
       'CodeDeploy_20141006.ListDeployments',
       '{"includeOnlyStatuses":["Sleeping"]}',
       'InvalidDeploymentStatusException'
+    ],
+    [
+      'an application without its group',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"applicationName":"web"}',
+      'DeploymentGroupNameRequiredException'
+    ],
+    [
+      'a group without its application',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"deploymentGroupName":"solo"}',
+      'ApplicationNameRequiredException'
     ],
     [
       'a bad next token',

@@ -1,7 +1,7 @@
 /**
  * What readers see of deployments: GetDeployment, BatchGetDeployments (unknown ids are left out,
- * as the service does) and ListDeployments, newest first, filtered by application and group,
- * status and creation time, and paged.
+ * as the service does) and ListDeployments, newest first, filtered by application and group (both
+ * or neither), status and creation time (both ends inclusive, epoch seconds), and paged.
  */
 import { ServiceError } from '../errors.js'
 import type { Deployment, DeploymentStatus } from '../model.js'
@@ -100,15 +100,18 @@ function listDeployments(service: CodeDeployService, input: Input): Json {
     'deploymentGroupName',
     'InvalidDeploymentGroupNameException'
   )
+  // The service takes both names or neither.
   if (groupName && !appName)
     throw new ServiceError(
       'ApplicationNameRequiredException',
       'The minimum number of required application names was not specified.'
     )
-  if (appName) {
-    const app = findApplication(service, input)
-    if (groupName) findGroup(app, input)
-  }
+  if (appName && !groupName)
+    throw new ServiceError(
+      'DeploymentGroupNameRequiredException',
+      'The deployment group name was not specified.'
+    )
+  if (appName) findGroup(findApplication(service, input), input)
   const statuses = optionalStringList(
     input,
     'includeOnlyStatuses',
