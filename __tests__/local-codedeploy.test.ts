@@ -336,7 +336,9 @@ describe('CodeDeploy emulator', () => {
     )
     expect(out.deployments?.length).toBeGreaterThan(0)
     stack.codedeploy.faults.set({ serverErrorNext: 2 })
-    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    await retrying.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
     expect(stack.codedeploy.faults.counts.throttled - before.throttled).toBe(2)
     expect(stack.codedeploy.faults.counts.serverErrors - before.serverErrors).toBe(2)
     retrying.destroy()
@@ -355,7 +357,9 @@ describe('CodeDeploy emulator', () => {
     expect((await put({ resetNext: 1, latencyMs: 30 })).status).toBe(200)
     const retrying = cdClient(3)
     const started = Date.now()
-    await retrying.send(new ListDeploymentsCommand({ applicationName: 'web' }))
+    await retrying.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'three' })
+    )
     expect(Date.now() - started).toBeGreaterThanOrEqual(30)
     retrying.destroy()
     const shown = (await (await fetch(control)).json()) as {
@@ -373,6 +377,101 @@ describe('CodeDeploy emulator', () => {
     expect((await fetch(control, { method: 'DELETE' })).status).toBe(200)
     expect(stack.codedeploy.faults.settings.latencyMs).toBe(0)
     expect(stack.codedeploy.calls.some(c => c.operation.includes('_emulator'))).toBe(false)
+  })
+
+  it('loses the answer of a CreateDeployment that ran (lostAnswerNext): the deployment exists anyway', async () => {
+    const control = `${stack.codedeploy.endpoint}/_emulator/faults`
+    const set = await fetch(control, {
+      method: 'PUT',
+      body: JSON.stringify({ lostAnswerNext: 1, operations: ['CreateDeployment'] })
+    })
+    expect(set.status).toBe(200)
+    const before = stack.codedeploy.faults.counts.lostAnswers
+    const once = cdClient(1)
+    // Not a matching operation: answered as usual, and the count is not used up.
+    await once.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const revision = await put(app('lost'))
+    const error = await once
+      .send(
+        new CreateDeploymentCommand({
+          applicationName: 'web',
+          deploymentGroupName: 'solo',
+          description: 'answer lost',
+          revision: { revisionType: 'S3', s3Location: revision }
+        })
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } }
+      )
+    // A network error, not a service one: no HTTP answer came at all.
+    expect(error?.message).toMatch(/socket hang up|ECONNRESET/)
+    expect(error?.$metadata?.httpStatusCode).toBeUndefined()
+    once.destroy()
+
+    const { deployments } = await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const created = stack.codedeploy.deployment(deployments![0]!)!
+    expect(created.description).toBe('answer lost')
+    const record = stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').at(-1)!
+    expect(record).toMatchObject({ status: 200, answerLost: true })
+    const shown = (await (await fetch(control)).json()) as {
+      settings: { lostAnswerNext: number }
+      counts: { lostAnswers: number }
+    }
+    expect(shown.settings.lostAnswerNext).toBe(0)
+    expect(shown.counts.lostAnswers).toBe(before + 1)
+    expect((await settle(created.deploymentId)).status).toBe('Succeeded')
+
+    expect(
+      (await fetch(control, { method: 'PUT', body: JSON.stringify({ lostAnswerNext: -1 }) })).status
+    ).toBe(400)
+  })
+
+  it('holds back the answer of an operation that already ran (answerDelayMs), for matching operations only', async () => {
+    stack.codedeploy.faults.set({ answerDelayMs: 400, operations: ['CreateDeployment'] })
+    const started = Date.now()
+    await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    expect(Date.now() - started).toBeLessThan(400)
+
+    // A client that gives up before the answer comes: the deployment was created all the same.
+    const revision = await put(app('late'))
+    const gaveUp = client.send(
+      new CreateDeploymentCommand({
+        applicationName: 'web',
+        deploymentGroupName: 'solo',
+        description: 'answer late',
+        revision: { revisionType: 'S3', s3Location: revision }
+      }),
+      { abortSignal: AbortSignal.timeout(100) }
+    )
+    await expect(gaveUp).rejects.toMatchObject({ name: 'AbortError' })
+    const { deployments } = await client.send(
+      new ListDeploymentsCommand({ applicationName: 'web', deploymentGroupName: 'solo' })
+    )
+    const created = stack.codedeploy.deployment(deployments![0]!)!
+    expect(created.description).toBe('answer late')
+    expect((await settle(created.deploymentId)).status).toBe('Succeeded')
+
+    // A patient client gets the answer, late: here the service's refusal, after the delay.
+    stack.codedeploy.faults.set({ answerDelayMs: 150 })
+    const slow = await put({
+      ...app('slow'),
+      'appspec.yml': appspec({ ValidateService: [{ location: 'hooks/slow.sh' }] }),
+      'hooks/slow.sh': script('sleep 1')
+    })
+    const first = await deploy('solo', slow)
+    const refused = Date.now()
+    await expect(deploy('solo', slow)).rejects.toMatchObject({
+      name: 'DeploymentLimitExceededException'
+    })
+    expect(Date.now() - refused).toBeGreaterThanOrEqual(150)
+    expect((await settle(first)).status).toBe('Succeeded')
   })
 
   it('pages ListDeployments and filters by status and time', async () => {
@@ -404,10 +503,60 @@ describe('CodeDeploy emulator', () => {
     const future = await client.send(
       new ListDeploymentsCommand({
         applicationName: 'web',
+        deploymentGroupName: 'three',
         createTimeRange: { start: new Date(Date.now() + 60_000) }
       })
     )
     expect(future.deployments).toEqual([])
+  })
+
+  it('describes a deployment with its description, creator and createTime, and lists it by an inclusive time range, status and group', async () => {
+    const revision = await put(app('described'))
+    const { deploymentId: id } = await client.send(
+      new CreateDeploymentCommand({
+        applicationName: 'web',
+        deploymentGroupName: 'solo',
+        description: 'deployed by the described test',
+        revision: { revisionType: 'S3', s3Location: revision }
+      })
+    )
+    expect((await settle(id!)).status).toBe('Succeeded')
+    const { deploymentsInfo } = await client.send(
+      new BatchGetDeploymentsCommand({ deploymentIds: [id!, 'd-AAAAAAAAA'] })
+    )
+    expect(deploymentsInfo).toHaveLength(1) // an unknown id is left out
+    const info = deploymentsInfo![0]!
+    expect(info).toMatchObject({
+      deploymentId: id,
+      description: 'deployed by the described test',
+      creator: 'user',
+      status: 'Succeeded'
+    })
+    expect(info.createTime).toBeInstanceOf(Date)
+    const created = info.createTime!
+    expect(created.getTime()).toBe(stack.codedeploy.deployment(id!)!.createTime.getTime())
+
+    const list = async (
+      filter: Partial<ConstructorParameters<typeof ListDeploymentsCommand>[0]>
+    ): Promise<string[]> =>
+      (
+        await client.send(
+          new ListDeploymentsCommand({
+            applicationName: 'web',
+            deploymentGroupName: 'solo',
+            ...filter
+          })
+        )
+      ).deployments!
+    const at = (ms: number): Date => new Date(created.getTime() + ms)
+    expect(await list({ createTimeRange: { start: created, end: created } })).toEqual([id])
+    expect(await list({ createTimeRange: { start: at(1) } })).not.toContain(id)
+    expect(await list({ createTimeRange: { end: at(-1) } })).not.toContain(id)
+    expect(await list({ createTimeRange: { start: at(-1), end: at(1) } })).toContain(id)
+    expect(await list({ includeOnlyStatuses: ['Succeeded'] })).toContain(id)
+    expect(await list({ includeOnlyStatuses: ['Failed', 'Stopped'] })).not.toContain(id)
+    expect(await list({ deploymentGroupName: 'three' })).not.toContain(id)
+    expect((await client.send(new ListDeploymentsCommand({}))).deployments).toContain(id)
   })
 
   it('applies the permissions section the way the agent does, and removes the directories it made', async () => {
@@ -722,6 +871,18 @@ describe('CodeDeploy emulator bad input', () => {
       'CodeDeploy_20141006.ListDeployments',
       '{"includeOnlyStatuses":["Sleeping"]}',
       'InvalidDeploymentStatusException'
+    ],
+    [
+      'an application without its group',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"applicationName":"web"}',
+      'DeploymentGroupNameRequiredException'
+    ],
+    [
+      'a group without its application',
+      'CodeDeploy_20141006.ListDeployments',
+      '{"deploymentGroupName":"solo"}',
+      'ApplicationNameRequiredException'
     ],
     [
       'a bad next token',

@@ -1,6 +1,8 @@
 /**
  * Fault injection, switchable while the emulator runs: throttling, server errors, connection
- * resets and added latency, either as rates or as "the next N requests".
+ * resets and added latency, either as rates or as "the next N requests"; and, after an operation
+ * has run (its effect happened), an answer held back or lost, as a client that gave up or was cut
+ * off would see it.
  */
 export interface FaultSettings {
   /** Fraction (0..1) of requests answered 400 ThrottlingException. */
@@ -17,6 +19,10 @@ export interface FaultSettings {
   serverErrorNext: number
   /** The next N requests have their connection reset. */
   resetNext: number
+  /** Milliseconds an answer is held back after its operation ran (the effect is not delayed). */
+  answerDelayMs: number
+  /** The next N requests run their operation, then lose the answer: the connection is destroyed. */
+  lostAnswerNext: number
   /** Only these operations are affected (all when empty). */
   operations: string[]
 }
@@ -26,13 +32,29 @@ export interface FaultCounts {
   throttled: number
   serverErrors: number
   resets: number
+  /** Answers lost after their operation ran (lostAnswerNext). */
+  lostAnswers: number
 }
 
 export type FaultDecision = 'throttle' | 'server-error' | 'reset' | undefined
 
+/** What happens to an answer once its operation has run. */
+export interface AnswerFault {
+  /** Hold the answer back this long (ms). */
+  delayMs: number
+  /** Then destroy the connection instead of answering. */
+  lose: boolean
+}
+
 export class Faults {
   settings: FaultSettings = Faults.none()
-  readonly counts: FaultCounts = { requests: 0, throttled: 0, serverErrors: 0, resets: 0 }
+  readonly counts: FaultCounts = {
+    requests: 0,
+    throttled: 0,
+    serverErrors: 0,
+    resets: 0,
+    lostAnswers: 0
+  }
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -45,6 +67,8 @@ export class Faults {
       throttleNext: 0,
       serverErrorNext: 0,
       resetNext: 0,
+      answerDelayMs: 0,
+      lostAnswerNext: 0,
       operations: []
     }
   }
@@ -58,10 +82,16 @@ export class Faults {
     this.settings = Faults.none()
   }
 
+  private affects(operation: string): boolean {
+    const only = this.settings.operations
+    return only.length === 0 || only.includes(operation)
+  }
+
+  /** Before the operation runs: whether to fail the request instead. */
   decide(operation: string): FaultDecision {
     this.counts.requests++
     const s = this.settings
-    if (s.operations.length > 0 && !s.operations.includes(operation)) return undefined
+    if (!this.affects(operation)) return undefined
     if (s.resetNext > 0) {
       s.resetNext--
       this.counts.resets++
@@ -90,5 +120,17 @@ export class Faults {
       return 'server-error'
     }
     return undefined
+  }
+
+  /** After the operation ran: whether its answer is held back, and whether it is lost. */
+  answer(operation: string): AnswerFault {
+    const s = this.settings
+    if (!this.affects(operation)) return { delayMs: 0, lose: false }
+    const lose = s.lostAnswerNext > 0
+    if (lose) {
+      s.lostAnswerNext--
+      this.counts.lostAnswers++
+    }
+    return { delayMs: s.answerDelayMs, lose }
   }
 }

@@ -17,8 +17,11 @@ const MAX_BODY = 1024 * 1024
 export interface CallRecord {
   operation: string
   input: Input
+  /** The status answered, or for a lost answer (faults) the one the operation produced. */
   status: number
   errorType?: string
+  /** The operation ran but its connection was destroyed instead of answering (lostAnswerNext). */
+  answerLost?: boolean
 }
 
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
@@ -35,6 +38,19 @@ function send(res: ServerResponse, status: number, body: unknown, errorType?: st
 
 function sendError(res: ServerResponse, error: ServiceError): void {
   send(res, error.status, { __type: error.type, message: error.message }, error.type)
+}
+
+/** Waits `ms`, or less when the client has already gone. */
+function hold(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      clearTimeout(timer)
+      res.off('close', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    res.once('close', done)
+  })
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -67,7 +83,9 @@ const FAULT_NUMBERS = [
   'latencyMs',
   'throttleNext',
   'serverErrorNext',
-  'resetNext'
+  'resetNext',
+  'answerDelayMs',
+  'lostAnswerNext'
 ] as const
 
 function controlFaults(
@@ -212,18 +230,27 @@ export function createServer(
         )
       }
       record.input = input as Input
+      let answer: () => void
       try {
         const result = await service.call(operation, input as Input)
         finish(200)
-        send(res, 200, result)
+        answer = () => send(res, 200, result)
       } catch (error) {
         const serviceError =
           error instanceof ServiceError
             ? error
             : new ServiceError('InternalFailure', `The emulator failed: ${String(error)}`, 500)
         finish(serviceError.status, serviceError.type)
-        sendError(res, serviceError)
+        answer = () => sendError(res, serviceError)
       }
+      const after = faults.answer(operation)
+      if (after.delayMs > 0) await hold(res, after.delayMs)
+      if (after.lose) {
+        record.answerLost = true
+        req.socket.destroy()
+        return
+      }
+      answer()
     }
     handle().catch(() => {
       if (!res.headersSent)

@@ -1,0 +1,198 @@
+/**
+ * Deployments: CreateDeployment (one active deployment per group), StopDeployment and
+ * ContinueDeployment, the lookup by `deploymentId`, and the making of a deployment, which the
+ * Lifecycle also uses for automatic rollbacks. What a deployment looks like to readers is in
+ * ./deployment-info.ts.
+ */
+import { ServiceError } from '../errors.js'
+import {
+  ACTIVE,
+  TERMINAL,
+  deploymentId,
+  revisionKey,
+  type Application,
+  type AutoRollbackConfiguration,
+  type Deployment,
+  type DeploymentGroup,
+  type FileExistsBehavior,
+  type InstanceRun,
+  type RevisionLocation
+} from '../model.js'
+import type { CodeDeployService } from '../service.js'
+import {
+  oneOf,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  requiredString,
+  type Input,
+  type Json
+} from '../wire.js'
+import { findApplication } from './applications.js'
+import type { Handlers } from './common.js'
+import { findGroup, rollbackConfig } from './groups.js'
+import { readDescription, readRevision } from './revisions.js'
+
+const FILE_EXISTS: readonly FileExistsBehavior[] = ['DISALLOW', 'OVERWRITE', 'RETAIN']
+const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/
+
+export interface NewDeployment {
+  configName: string
+  revision: RevisionLocation
+  fileExistsBehavior: FileExistsBehavior
+  ignoreApplicationStopFailures: boolean
+  creator: Deployment['creator']
+  description?: string
+  override?: AutoRollbackConfiguration
+  rollbackOf?: string
+}
+
+export function findDeployment(service: CodeDeployService, input: Input): Deployment {
+  const id = requiredString(
+    input,
+    'deploymentId',
+    'DeploymentIdRequiredException',
+    'At least one deployment ID must be specified.',
+    'InvalidDeploymentIdException'
+  )
+  if (!DEPLOYMENT_ID.test(id))
+    throw new ServiceError(
+      'InvalidDeploymentIdException',
+      `Specified DeploymentId is not in the valid format: ${id}`
+    )
+  const d = service.deployments.get(id)
+  if (!d)
+    throw new ServiceError(
+      'DeploymentDoesNotExistException',
+      `The deployment ${id} could not be found.`
+    )
+  return d
+}
+
+/** Adds a deployment and hands it to the lifecycle. Also used for rollbacks. */
+export function newDeployment(
+  service: CodeDeployService,
+  app: Application,
+  group: DeploymentGroup,
+  options: NewDeployment
+): Deployment {
+  let id = deploymentId()
+  while (service.deployments.has(id)) id = deploymentId()
+  const now = new Date()
+  const instances: InstanceRun[] = group.instances.map(instance => ({
+    instanceId: instance.instanceId,
+    status: 'Pending',
+    lastUpdatedAt: now,
+    lifecycleEvents: []
+  }))
+  const deployment: Deployment = {
+    deploymentId: id,
+    applicationName: app.applicationName,
+    deploymentGroupName: group.deploymentGroupName,
+    deploymentConfigName: options.configName,
+    revision: options.revision,
+    status: 'Created',
+    creator: options.creator,
+    createTime: now,
+    ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+    fileExistsBehavior: options.fileExistsBehavior,
+    autoRollbackConfiguration: options.override ?? group.autoRollbackConfiguration,
+    autoRollbackOverride: options.override !== undefined,
+    instances,
+    ...(options.description ? { description: options.description } : {}),
+    ...(options.rollbackOf
+      ? {
+          rollbackInfo: {
+            rollbackTriggeringDeploymentId: options.rollbackOf,
+            rollbackMessage: `Automated rollback of deployment ${options.rollbackOf}`
+          }
+        }
+      : {})
+  }
+  service.deployments.set(id, deployment)
+  service.order.push(id)
+  group.lastAttemptedDeployment = id
+  const registered = app.revisions.get(revisionKey(options.revision))
+  if (registered) {
+    registered.firstUsedTime ??= now
+    registered.lastUsedTime = now
+  }
+  service.lifecycle?.start(deployment)
+  return deployment
+}
+
+function createDeployment(service: CodeDeployService, input: Input): Json {
+  const app = findApplication(service, input)
+  const group = findGroup(app, input)
+  const configName =
+    optionalString(input, 'deploymentConfigName', 'InvalidDeploymentConfigNameException') ??
+    group.deploymentConfigName
+  service.config(configName)
+  const revision = readRevision(input)
+  const description = readDescription(input)
+  const fileExistsBehavior =
+    oneOf(
+      optionalString(input, 'fileExistsBehavior'),
+      FILE_EXISTS,
+      'InvalidFileExistsBehaviorException',
+      'fileExistsBehavior'
+    ) ?? 'DISALLOW'
+  const override = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
+  const ignoreApplicationStopFailures =
+    optionalBoolean(input, 'ignoreApplicationStopFailures') ?? false
+  if (optionalObject(input, 'targetInstances'))
+    throw new ServiceError(
+      'InvalidTargetInstancesException',
+      'targetInstances is not supported by this emulator.'
+    )
+  const active = [...service.deployments.values()].find(
+    d =>
+      d.applicationName === app.applicationName &&
+      d.deploymentGroupName === group.deploymentGroupName &&
+      ACTIVE.has(d.status)
+  )
+  if (active) {
+    throw new ServiceError(
+      'DeploymentLimitExceededException',
+      `The Deployment Group '${group.deploymentGroupName}' already has an active Deployment '${active.deploymentId}'`
+    )
+  }
+  const deployment = newDeployment(service, app, group, {
+    configName,
+    revision,
+    fileExistsBehavior,
+    ignoreApplicationStopFailures,
+    creator: 'user',
+    ...(description ? { description } : {}),
+    ...(override ? { override } : {})
+  })
+  return { deploymentId: deployment.deploymentId }
+}
+
+function stopDeployment(service: CodeDeployService, input: Input): Json {
+  const d = findDeployment(service, input)
+  const autoRollbackEnabled = optionalBoolean(input, 'autoRollbackEnabled') ?? false
+  if (TERMINAL.has(d.status))
+    throw new ServiceError(
+      'DeploymentAlreadyCompletedException',
+      `The deployment ${d.deploymentId} has already completed.`
+    )
+  d.stop = { autoRollbackEnabled }
+  service.lifecycle?.stop(d)
+  return { status: 'Pending', statusMessage: 'Stop request has been submitted' }
+}
+
+/** No emulated deployment waits in Ready (blue/green), so there is never one to continue. */
+function continueDeployment(service: CodeDeployService, input: Input): Json {
+  findDeployment(service, input)
+  throw new ServiceError(
+    'DeploymentIsNotInReadyStateException',
+    "The deployment does not have a status of Ready and can't continue yet."
+  )
+}
+
+export const deploymentOps: Handlers = {
+  CreateDeployment: createDeployment,
+  StopDeployment: stopDeployment,
+  ContinueDeployment: continueDeployment
+}

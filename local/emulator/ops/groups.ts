@@ -1,0 +1,178 @@
+/**
+ * Deployment groups: CreateDeploymentGroup, GetDeploymentGroup and ListDeploymentGroups, the
+ * lookup by `deploymentGroupName`, and the auto-rollback configuration a group or a deployment
+ * carries. A group's simulated instances are made when it is created; how many comes from the
+ * `emulator:instances` EC2 tag filter.
+ */
+import { ServiceError } from '../errors.js'
+import {
+  uuid,
+  type Application,
+  type AutoRollbackConfiguration,
+  type DeploymentGroup
+} from '../model.js'
+import type { CodeDeployService } from '../service.js'
+import {
+  oneOf,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  optionalStringList,
+  requiredString,
+  toWire,
+  type Input,
+  type Json
+} from '../wire.js'
+import { findApplication } from './applications.js'
+import type { Handlers } from './common.js'
+
+/** Instance-count tag a CreateDeploymentGroup call can carry: ec2TagFilters Key=emulator:instances, Value=N. */
+export const INSTANCES_TAG = 'emulator:instances'
+
+const ROLLBACK_EVENTS = [
+  'DEPLOYMENT_FAILURE',
+  'DEPLOYMENT_STOP_ON_REQUEST',
+  'DEPLOYMENT_STOP_ON_ALARM'
+] as const
+
+export interface GroupOptions {
+  deploymentConfigName?: string
+  autoRollback?: AutoRollbackConfiguration
+  instances: number
+  serviceRoleArn?: string
+}
+
+function groupName(input: Input): string {
+  return requiredString(
+    input,
+    'deploymentGroupName',
+    'DeploymentGroupNameRequiredException',
+    'The deployment group name was not specified.',
+    'InvalidDeploymentGroupNameException'
+  )
+}
+
+export function findGroup(app: Application, input: Input): DeploymentGroup {
+  const name = groupName(input)
+  const group = app.groups.get(name)
+  if (!group)
+    throw new ServiceError(
+      'DeploymentGroupDoesNotExistException',
+      `No Deployment Group found for name: ${name}`
+    )
+  return group
+}
+
+export function rollbackConfig(input: Input | undefined): AutoRollbackConfiguration | undefined {
+  if (!input) return undefined
+  const enabled = optionalBoolean(input, 'enabled') ?? false
+  const events = optionalStringList(input, 'events', 'InvalidAutoRollbackConfigException') ?? []
+  for (const event of events)
+    oneOf(event, ROLLBACK_EVENTS, 'InvalidAutoRollbackConfigException', 'Auto rollback event')
+  if (enabled && events.length === 0)
+    throw new ServiceError(
+      'InvalidAutoRollbackConfigException',
+      'Auto rollback is enabled but no events were specified.'
+    )
+  return { enabled, events }
+}
+
+export async function addGroup(
+  service: CodeDeployService,
+  app: Application,
+  name: string,
+  options: GroupOptions
+): Promise<DeploymentGroup> {
+  const group: DeploymentGroup = {
+    applicationName: app.applicationName,
+    deploymentGroupId: uuid(),
+    deploymentGroupName: name,
+    deploymentConfigName: options.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
+    serviceRoleArn:
+      options.serviceRoleArn ?? 'arn:aws:iam::000000000000:role/CodeDeployServiceRole',
+    autoRollbackConfiguration: options.autoRollback ?? { enabled: false, events: [] },
+    instances: await service.createInstances(app.applicationName, name, options.instances)
+  }
+  app.groups.set(name, group)
+  return group
+}
+
+async function createDeploymentGroup(service: CodeDeployService, input: Input): Promise<Json> {
+  const app = findApplication(service, input)
+  const name = groupName(input)
+  if (app.groups.has(name))
+    throw new ServiceError(
+      'DeploymentGroupAlreadyExistsException',
+      `A deployment group with the name ${name} already exists for application ${app.applicationName}.`
+    )
+  const serviceRoleArn = requiredString(
+    input,
+    'serviceRoleArn',
+    'RoleRequiredException',
+    'The role ID was not specified.'
+  )
+  const configName = optionalString(input, 'deploymentConfigName')
+  if (configName) service.config(configName)
+  let instances = service.defaultInstances
+  const tags = input.ec2TagFilters
+  if (Array.isArray(tags)) {
+    for (const tag of tags as Input[]) {
+      if (tag.Key === INSTANCES_TAG && typeof tag.Value === 'string' && /^\d+$/.test(tag.Value))
+        instances = Number(tag.Value)
+    }
+  }
+  const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
+  const group = await addGroup(service, app, name, {
+    instances,
+    serviceRoleArn,
+    ...(configName ? { deploymentConfigName: configName } : {}),
+    ...(autoRollback ? { autoRollback } : {})
+  })
+  return { deploymentGroupId: group.deploymentGroupId }
+}
+
+function deploymentSummary(service: CodeDeployService, id: string | undefined): object | undefined {
+  if (!id) return undefined
+  const d = service.deployments.get(id)
+  if (!d) return undefined
+  return {
+    deploymentId: d.deploymentId,
+    status: d.status,
+    endTime: d.completeTime,
+    createTime: d.createTime
+  }
+}
+
+function groupInfo(service: CodeDeployService, group: DeploymentGroup): object {
+  return {
+    applicationName: group.applicationName,
+    deploymentGroupId: group.deploymentGroupId,
+    deploymentGroupName: group.deploymentGroupName,
+    deploymentConfigName: group.deploymentConfigName,
+    serviceRoleArn: group.serviceRoleArn,
+    autoRollbackConfiguration: group.autoRollbackConfiguration,
+    ec2TagFilters: [
+      { Key: INSTANCES_TAG, Value: String(group.instances.length), Type: 'KEY_AND_VALUE' }
+    ],
+    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+    outdatedInstancesStrategy: 'UPDATE',
+    computePlatform: 'Server',
+    lastSuccessfulDeployment: deploymentSummary(service, group.lastSuccessfulDeployment),
+    lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment)
+  }
+}
+
+export const groupOps: Handlers = {
+  CreateDeploymentGroup: createDeploymentGroup,
+  GetDeploymentGroup: (service, input) => {
+    const app = findApplication(service, input)
+    return { deploymentGroupInfo: toWire(groupInfo(service, findGroup(app, input))) }
+  },
+  ListDeploymentGroups: (service, input) => {
+    const app = findApplication(service, input)
+    return {
+      applicationName: app.applicationName,
+      deploymentGroups: [...app.groups.keys()].sort()
+    }
+  }
+}
