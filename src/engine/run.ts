@@ -12,7 +12,7 @@ import type {
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { consoleUrl } from '../aws.js'
-import { checkAppSpec } from './appspec.js'
+import { checkAppSpec } from './appspec/index.js'
 import { errorName, isAccessDenied } from './aws-errors.js'
 import { createBundle, type BundleResult } from './bundle.js'
 import {
