@@ -43817,7 +43817,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8216);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9159);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -43827,7 +43827,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8216:
+/***/ 9159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44977,56 +44977,11 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-// EXTERNAL MODULE: ./node_modules/yazl/index.js
-var yazl = __nccwpck_require__(3044);
-;// CONCATENATED MODULE: ./src/engine/bundle.ts
-/**
- * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
- * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
- * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
- * from the bytes on their way to the file, never by reading the file again.
- *
- * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
- * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
- *   (Windows runners). The agent would try `chmod +x` itself, but only for the scripts it runs,
- *   and only when it can.
- * - Symlinks are stored as links, never followed. A link that is absolute or resolves outside
- *   the source is refused: on the instance it would point at something that was never packaged.
- * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
- *   itself left out (it is packaging configuration, not part of the application). Directories,
- *   empty ones included, get their own entries.
- * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
- *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
- *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
- *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
- *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
- *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
- *   `mtime`, which is just as reproducible.
- */
+;// CONCATENATED MODULE: ./src/engine/bundle/entries.ts
 
 
 
 
-
-
-
-
-
-
-
-
-
-/**
- * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
- * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
- * readers refuse them), and plainly artificial when someone sees it on an instance.
- */
-const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 const WINDOWS = process.platform === 'win32';
 function permissions(stats, isDir) {
     // Windows reports no useful permission bits: give the usual ones.
@@ -45034,7 +44989,7 @@ function permissions(stats, isDir) {
         return isDir ? 0o755 : 0o644;
     return stats.mode & 0o7777;
 }
-function bundle_inside(root, candidate) {
+function entries_inside(root, candidate) {
     const rel = external_node_path_default().relative(root, candidate);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel));
 }
@@ -45104,11 +45059,11 @@ async function checkedLink(abs, rel, root, realRoot, label) {
     const refuse = (why) => new InputError(`Link ${rel} -> ${target} ${why}, so on the instance it would point at something the bundle does not carry. Make it a relative link to a path inside ${label}, replace it with a copy of what it points to, or add ${rel} to ${IGNORE_FILE}.`);
     if (external_node_path_default().isAbsolute(target) || /^[a-zA-Z]:/.test(target))
         throw refuse('is absolute');
-    if (!bundle_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
+    if (!entries_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
         throw refuse('leaves the source directory');
     // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
     const real = await (0,promises_.realpath)(abs).catch(() => undefined);
-    if (real !== undefined && !bundle_inside(realRoot, real))
+    if (real !== undefined && !entries_inside(realRoot, real))
         throw refuse(`resolves to ${real}, outside the source directory`);
     return target.replace(/\\/g, '/');
 }
@@ -45138,13 +45093,91 @@ function markExecutables(entries, executables, rules, source) {
             : `Add it to ${source} or fix its location in the appspec.`}`);
     }
 }
-function bundle_open(entry, progress) {
+
+;// CONCATENATED MODULE: ./src/engine/bundle/read.ts
+/**
+ * Reads the files of a bundle into the archive writers, keeping track of the one being read so
+ * that an error can name it and an abort can close it; turns a file that changed mid-read into an
+ * InputError that says so.
+ */
+
+
+function read_open(entry, progress) {
     const stream = (0,external_node_fs_.createReadStream)(entry.abs, { highWaterMark: 1 << 20 });
     progress.rel = entry.rel;
     progress.abs = entry.abs;
     progress.stream = stream;
     return stream;
 }
+function translate(error, progress, source) {
+    const message = error instanceof Error ? error.message : '';
+    const errno = error;
+    const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
+    if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
+        return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
+    }
+    return error;
+}
+
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/engine/bundle/tar.ts
+
+
+function tarArchive(entries, mtime, progress) {
+    const pack = tar_stream.pack();
+    const base = { mtime, uid: 0, gid: 0, uname: '', gname: '' };
+    const add = (header, entry) => new Promise((resolve, reject) => {
+        const done = (error) => (error ? reject(error) : resolve());
+        // An empty file still needs its (empty) body written; directories and links carry none.
+        const sink = header.type === 'file' && !entry
+            ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
+            : pack.entry({ ...base, ...header }, done);
+        // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
+        sink.on('error', reject);
+        if (!entry)
+            return;
+        const input = read_open(entry, progress);
+        input.on('error', error => {
+            sink.destroy(error);
+            reject(error);
+        });
+        input.pipe(sink);
+    });
+    const write = async () => {
+        for (const entry of entries) {
+            if (pack.destroyed)
+                return;
+            if (entry.kind === 'dir') {
+                await add({ name: `${entry.rel}/`, type: 'directory', mode: entry.mode });
+            }
+            else if (entry.kind === 'link') {
+                await add({ name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 });
+            }
+            else {
+                await add({ name: entry.rel, type: 'file', mode: entry.mode, size: entry.size }, entry.size > 0 ? entry : undefined);
+            }
+        }
+        pack.finalize();
+    };
+    write().catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
+    return pack;
+}
+
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(3044);
+;// CONCATENATED MODULE: ./src/engine/bundle/zip.ts
+/**
+ * Writes the entries as a zip stream with Unix modes and links kept, every entry at the same DOS
+ * timestamp, and files that would not shrink stored rather than deflated.
+ */
+
+
+
+
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
 /** yazl writes the DOS date from local time: give it a date whose local fields are `time`'s UTC ones. */
 function dosDate(time) {
     return new Date(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds());
@@ -45218,7 +45251,7 @@ function zipArchive(entries, mtime, progress, stored) {
                 compress: !stored.has(entry.rel)
             };
             zip.addReadStreamLazy(entry.rel, options, done => {
-                const stream = bundle_open(entry, progress);
+                const stream = read_open(entry, progress);
                 stream.on('error', (error) => output.destroy(error));
                 done(null, stream);
             });
@@ -45227,54 +45260,52 @@ function zipArchive(entries, mtime, progress, stored) {
     zip.end();
     return output;
 }
-function tarArchive(entries, mtime, progress) {
-    const pack = tar_stream.pack();
-    const base = { mtime, uid: 0, gid: 0, uname: '', gname: '' };
-    const add = (header, entry) => new Promise((resolve, reject) => {
-        const done = (error) => (error ? reject(error) : resolve());
-        // An empty file still needs its (empty) body written; directories and links carry none.
-        const sink = header.type === 'file' && !entry
-            ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
-            : pack.entry({ ...base, ...header }, done);
-        // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
-        sink.on('error', reject);
-        if (!entry)
-            return;
-        const input = bundle_open(entry, progress);
-        input.on('error', error => {
-            sink.destroy(error);
-            reject(error);
-        });
-        input.pipe(sink);
-    });
-    const write = async () => {
-        for (const entry of entries) {
-            if (pack.destroyed)
-                return;
-            if (entry.kind === 'dir') {
-                await add({ name: `${entry.rel}/`, type: 'directory', mode: entry.mode });
-            }
-            else if (entry.kind === 'link') {
-                await add({ name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 });
-            }
-            else {
-                await add({ name: entry.rel, type: 'file', mode: entry.mode, size: entry.size }, entry.size > 0 ? entry : undefined);
-            }
-        }
-        pack.finalize();
-    };
-    write().catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
-    return pack;
-}
-function translate(error, progress, source) {
-    const message = error instanceof Error ? error.message : '';
-    const errno = error;
-    const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
-    if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
-        return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
-    }
-    return error;
-}
+
+;// CONCATENATED MODULE: ./src/engine/bundle/index.ts
+/**
+ * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
+ * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
+ * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
+ * from the bytes on their way to the file, never by reading the file again.
+ *
+ * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
+ * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
+ *   (Windows runners). The agent would try `chmod +x` itself, but only for the scripts it runs,
+ *   and only when it can.
+ * - Symlinks are stored as links, never followed. A link that is absolute or resolves outside
+ *   the source is refused: on the instance it would point at something that was never packaged.
+ * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
+ *   itself left out (it is packaging configuration, not part of the application). Directories,
+ *   empty ones included, get their own entries.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
+ *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
+ *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
+ *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
+ *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
+ *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
+ *   `mtime`, which is just as reproducible.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
+ * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
+ * readers refuse them), and plainly artificial when someone sees it on an instance.
+ */
+const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
 /**
  * Packages `source` into `outFile` as zip, tgz or tar (see the module comment for what goes in and
  * how). Removes the partial file on failure or abort.

@@ -14,7 +14,7 @@ import path from 'node:path'
 import { consoleUrl } from '../aws.js'
 import { checkAppSpec } from './appspec/index.js'
 import { errorName, isAccessDenied } from './aws-errors.js'
-import { createBundle, type BundleResult } from './bundle.js'
+import { createBundle, type BundleResult } from './bundle/index.js'
 import {
   checkTarget,
   createDeployment,
