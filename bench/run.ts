@@ -20,7 +20,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startLocalStack } from '../local/stack.js'
-import { createBundle } from '../src/engine/bundle.js'
+import { createBundle } from '../src/engine/bundle/index.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { systemClock, waitForDeployment } from '../src/engine/watch.js'
 

@@ -8,7 +8,7 @@ import AdmZip from 'adm-zip'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { createBundle } from '../src/engine/bundle.js'
+import { createBundle } from '../src/engine/bundle/index.js'
 import { uploadBundle } from '../src/engine/upload.js'
 
 const [task, ...args] = process.argv.slice(2)

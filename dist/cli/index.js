@@ -43817,7 +43817,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1650);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1483);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -43827,7 +43827,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1650:
+/***/ 1483:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45470,8 +45470,6 @@ async function cancelled(run, id) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
@@ -45513,78 +45511,13 @@ async function loadExcludeRules(root) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/appspec.ts
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/engine/appspec/suggest.ts
 /**
- * Checks appspec.yml for an EC2/on-premises deployment before anything is packaged or uploaded,
- * so a mistake fails in seconds, pointing at its line, instead of minutes later on an instance.
- *
- * The rules follow what the CodeDeploy agent accepts. Where the agent reads YAML 1.1 and this
- * parser YAML 1.2, the check rejects values the two read differently (`mode: 0644`).
+ * "Did you mean" for misspelt keys and hook names: the closest known name by edit distance, when
+ * it is close enough to be a typo of what was written.
  */
-
-
-
-
-
-/** Lifecycle events a server (in-place or blue/green) deployment runs scripts for. */
-const HOOK_NAMES = [
-    'ApplicationStop',
-    'BeforeInstall',
-    'AfterInstall',
-    'ApplicationStart',
-    'ValidateService',
-    'BeforeBlockTraffic',
-    'AfterBlockTraffic',
-    'BeforeAllowTraffic',
-    'AfterAllowTraffic'
-];
-/** Events CodeDeploy runs itself: why no script can go there, and where to put it instead. */
-const RESERVED_HOOKS = {
-    Start: { why: 'CodeDeploy runs it itself to begin the deployment', use: 'ApplicationStop' },
-    DownloadBundle: {
-        why: 'the agent runs it itself to fetch the revision',
-        use: 'BeforeInstall'
-    },
-    Install: {
-        why: "the agent runs it itself to copy the 'files' entries into place",
-        use: 'BeforeInstall or AfterInstall'
-    },
-    BlockTraffic: {
-        why: 'CodeDeploy runs it itself to take the instance out of its load balancer',
-        use: 'BeforeBlockTraffic or AfterBlockTraffic'
-    },
-    AllowTraffic: {
-        why: 'CodeDeploy runs it itself to put the instance back behind its load balancer',
-        use: 'BeforeAllowTraffic or AfterAllowTraffic'
-    },
-    End: { why: 'CodeDeploy runs it itself to finish the deployment', use: 'ValidateService' }
-};
-/** Names from the first agent releases; CodeDeploy no longer sends these events. */
-const RENAMED_HOOKS = {
-    BeforeELBRemove: 'BeforeBlockTraffic',
-    AfterELBRemove: 'AfterBlockTraffic',
-    BeforeELBAdd: 'BeforeAllowTraffic',
-    AfterELBAdd: 'AfterAllowTraffic'
-};
-const FILE_EXISTS_BEHAVIORS = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
-/** The most seconds CodeDeploy gives one lifecycle event (and so one script). */
-const MAX_EVENT_SECONDS = 3600;
-const ROOT_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior'];
-const FILE_KEYS = ['source', 'destination'];
-const PERMISSION_KEYS = [
-    'object',
-    'pattern',
-    'except',
-    'owner',
-    'group',
-    'mode',
-    'acls',
-    'context',
-    'type'
-];
-const CONTEXT_KEYS = ['name', 'user', 'type', 'range'];
-/** `sudo` is a leftover the agent still reads; accepted, not documented. */
-const SCRIPT_KEYS = ['location', 'timeout', 'runas', 'sudo'];
 /** Edit distance (insert, delete, substitute), case-insensitive. */
 function distance(a, b) {
     const x = a.toLowerCase();
@@ -45615,10 +45548,169 @@ function suggest(name, known) {
     const allowed = name.length < 5 ? 1 : Math.max(2, Math.floor(name.length / 4));
     return bestScore <= allowed ? best : undefined;
 }
+/** ` Did you mean '…'?` for a close match, or nothing: to append to a message. */
 function didYouMean(name, known) {
     const close = suggest(name, known);
     return close ? ` Did you mean '${close}'?` : '';
 }
+
+;// CONCATENATED MODULE: ./src/engine/appspec/yaml.ts
+/**
+ * Reads appspec YAML for the rules: parses it with positions, turns a parse error or a node into
+ * an AppSpecError at its line and column, and gives typed access to mappings, lists and scalars
+ * (aliases resolved) with the wording the rules share.
+ */
+
+
+
+function syntaxError(error, text, lines, file, fileName) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    let problem;
+    switch (error.code) {
+        case 'DUPLICATE_KEY': {
+            const rest = text.slice(error.pos[0]);
+            const key = /^\s*["']?([^"':\n]+)/.exec(rest)?.[1]?.trim() ?? '';
+            problem = `key '${key}' appears twice in the same mapping. Keep one of them (merge their contents).`;
+            break;
+        }
+        case 'TAB_AS_INDENT':
+            problem = 'a tab is used for indentation, which YAML does not allow. Indent with spaces.';
+            break;
+        case 'MULTIPLE_DOCS':
+            problem = "the file holds more than one YAML document ('---'). Keep a single document.";
+            break;
+        default:
+            problem = `invalid YAML: ${error.message.split('\n')[0] ?? ''}. Fix the syntax here (indent with spaces, quote values that contain ': ' or start with a special character).`;
+    }
+    return new AppSpecError(`${fileName}:${line}:${col}: ${problem}`, file, line, col);
+}
+/** Parses the appspec text; throws an AppSpecError at the first syntax error. */
+function parseYaml(text, file, fileName) {
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const first = doc.errors[0];
+    if (first)
+        throw syntaxError(first, text, lines, file, fileName);
+    return { doc, lines };
+}
+/** Typed access to the nodes of a parsed appspec, failing at the node that is wrong. */
+class YamlReader {
+    doc;
+    lines;
+    file;
+    fileName;
+    constructor(doc, lines, file, fileName) {
+        this.doc = doc;
+        this.lines = lines;
+        this.file = file;
+        this.fileName = fileName;
+    }
+    fail(node, message) {
+        const offset = node?.range[0];
+        if (offset === undefined)
+            return new AppSpecError(`${this.fileName}: ${message}`, this.file);
+        const { line, col } = this.lines.linePos(offset);
+        return new AppSpecError(`${this.fileName}:${line}:${col}: ${message}`, this.file, line, col);
+    }
+    deref(node) {
+        if ((0,dist/* isAlias */.Vj)(node))
+            return node.resolve(this.doc) ?? null;
+        return node ?? null;
+    }
+    isEmpty(node) {
+        return node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null);
+    }
+    /** Text of a string or number scalar. */
+    text(node) {
+        if (!(0,dist/* isScalar */.jn)(node))
+            return undefined;
+        if (typeof node.value === 'string')
+            return node.value;
+        if (typeof node.value === 'number')
+            return String(node.value);
+        return undefined;
+    }
+    fields(map, known, where) {
+        const fields = [];
+        for (const pair of map.items) {
+            const key = this.deref(pair.key);
+            const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
+            if (key === null || name === undefined) {
+                throw this.fail(key ?? map, `a key in ${where} is not a plain name. Use one of: ${known.join(', ')}.`);
+            }
+            fields.push({ name, key, value: this.deref(pair.value) });
+        }
+        return fields;
+    }
+    rejectUnknown(fields, known, where) {
+        for (const field of fields) {
+            if (known.includes(field.name))
+                continue;
+            throw this.fail(field.key, `unknown key '${field.name}' in ${where}.${didYouMean(field.name, known)} Allowed keys: ${known.join(', ')}.`);
+        }
+    }
+    field(fields, name) {
+        return fields.find(f => f.name === name);
+    }
+    list(field, what) {
+        if (this.isEmpty(field.value))
+            return undefined;
+        if (!(0,dist/* isSeq */.oP)(field.value)) {
+            throw this.fail(field.value ?? field.key, `'${field.name}' must be a list ${what}.`);
+        }
+        return field.value;
+    }
+    stringList(field) {
+        const seq = this.list(field, 'of strings (- item, or [a, b])');
+        return (seq?.items ?? []).map(item => {
+            const node = this.deref(item);
+            const value = this.text(node);
+            if (value === undefined)
+                throw this.fail(node ?? field.value, `each '${field.name}' item must be a string.`);
+            return value;
+        });
+    }
+    string(field, what) {
+        const value = this.text(field.value);
+        if (value === undefined || value.trim() === '') {
+            throw this.fail(field.value ?? field.key, `'${field.name}' needs ${what}.`);
+        }
+        return value.trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/context.ts
+
+class CheckContext extends YamlReader {
+    source;
+    realSource;
+    label;
+    excludeRules;
+    warnings = [];
+    hookScripts = [];
+    constructor(doc, lines, file, fileName, 
+    /** The source directory, absolute. */
+    source, 
+    /** `source` with links resolved, to tell whether a script's link leaves it. */
+    realSource, 
+    /** The source as the user gave it, for messages. */
+    label, excludeRules) {
+        super(doc, lines, file, fileName);
+        this.source = source;
+        this.realSource = realSource;
+        this.label = label;
+        this.excludeRules = excludeRules;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/paths.ts
+/**
+ * Paths as the agent reads them from an appspec (a leading `/` is the bundle root), plus the
+ * file-system helpers and exclusion wording shared by locating the appspec and by the rules that
+ * check the paths it names.
+ */
+
+
 function isMissing(code) {
     return code === 'ENOENT' || code === 'ENOTDIR';
 }
@@ -45632,6 +45724,35 @@ function inside(root, candidate) {
     const rel = external_node_path_default().relative(root, candidate);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel));
 }
+function bundlePath(given, windows) {
+    const slashed = windows ? given.replace(/\\/g, '/') : given;
+    const driveLetter = /^[a-zA-Z]:/.test(slashed);
+    const trimmed = slashed.replace(/^\/+/, '');
+    const normal = external_node_path_default().posix.normalize(trimmed === '' ? '.' : trimmed).replace(/\/+$/, '');
+    const escapes = normal === '..' || normal.startsWith('../');
+    return { rel: normal === '.' ? '' : normal, escapes, driveLetter };
+}
+function excludedBy(rel) {
+    return rel.split('/').includes('.git')
+        ? 'inside .git, which is never packaged'
+        : `excluded by ${IGNORE_FILE}`;
+}
+function excludedFix(rel) {
+    return rel.split('/').includes('.git')
+        ? 'Move it out of .git.'
+        : `Remove the ${IGNORE_FILE} rule that matches it, or add '!${rel}' after it.`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/locate.ts
+/**
+ * Finds appspec.yml (or .yaml) at the root of the source directory. When it is not there, says
+ * why: no source, a file instead of a directory, an empty one, both names, the wrong case, or an
+ * appspec a few levels down (with the `source` that would reach it).
+ */
+
+
+
+
 /** Looks a little way down the tree for an appspec, to tell the user where it is. */
 async function findNested(source) {
     const maxDepth = 3;
@@ -45708,530 +45829,537 @@ async function locate(source, label) {
     }
     throw new InputError(`No appspec.yml at the root of ${where}. Add one there (version: 0.0, os, files, hooks), or set 'source' to the directory that holds it.`);
 }
-function bundlePath(given, windows) {
-    const slashed = windows ? given.replace(/\\/g, '/') : given;
-    const driveLetter = /^[a-zA-Z]:/.test(slashed);
-    const trimmed = slashed.replace(/^\/+/, '');
-    const normal = external_node_path_default().posix.normalize(trimmed === '' ? '.' : trimmed).replace(/\/+$/, '');
-    const escapes = normal === '..' || normal.startsWith('../');
-    return { rel: normal === '.' ? '' : normal, escapes, driveLetter };
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/file-exists-behavior.ts
+const FILE_EXISTS_BEHAVIORS = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
+function checkFileExistsBehavior(ctx, field) {
+    const value = ctx.text(field.value);
+    const found = FILE_EXISTS_BEHAVIORS.find(b => b === value);
+    if (found)
+        return found;
+    throw ctx.fail(field.value ?? field.key, `file_exists_behavior is '${value ?? ''}'. Use DISALLOW, OVERWRITE or RETAIN (upper case).`);
 }
-/** Reads the YAML and applies the rules; holds the positions for the messages. */
-class Checker {
-    doc;
-    lines;
-    file;
-    fileName;
-    source;
-    label;
-    rules;
-    warnings = [];
-    hookScripts = [];
-    realSource = '';
-    constructor(doc, lines, file, fileName, source, label, rules) {
-        this.doc = doc;
-        this.lines = lines;
-        this.file = file;
-        this.fileName = fileName;
-        this.source = source;
-        this.label = label;
-        this.rules = rules;
-    }
-    fail(node, message) {
-        const offset = node?.range[0];
-        if (offset === undefined)
-            return new AppSpecError(`${this.fileName}: ${message}`, this.file);
-        const { line, col } = this.lines.linePos(offset);
-        return new AppSpecError(`${this.fileName}:${line}:${col}: ${message}`, this.file, line, col);
-    }
-    deref(node) {
-        if ((0,dist/* isAlias */.Vj)(node))
-            return node.resolve(this.doc) ?? null;
-        return node ?? null;
-    }
-    isEmpty(node) {
-        return node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null);
-    }
-    /** Text of a string or number scalar. */
-    text(node) {
-        if (!(0,dist/* isScalar */.jn)(node))
-            return undefined;
-        if (typeof node.value === 'string')
-            return node.value;
-        if (typeof node.value === 'number')
-            return String(node.value);
-        return undefined;
-    }
-    fields(map, known, where) {
-        const fields = [];
-        for (const pair of map.items) {
-            const key = this.deref(pair.key);
-            const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
-            if (key === null || name === undefined) {
-                throw this.fail(key ?? map, `a key in ${where} is not a plain name. Use one of: ${known.join(', ')}.`);
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/files.ts
+/**
+ * The `files` section: each entry copies a `source` inside the bundle to an absolute
+ * `destination` on the instance. The source must exist in the source directory and not be left
+ * out of the bundle.
+ */
+
+
+
+
+const FILE_KEYS = ['source', 'destination'];
+async function checkFiles(ctx, field, os) {
+    const seq = ctx.list(field, "of '- source: …' / '  destination: …' entries");
+    const mappings = [];
+    for (const raw of seq?.items ?? []) {
+        const item = ctx.deref(raw);
+        if (!(0,dist/* isMap */.jh)(item)) {
+            throw ctx.fail(item ?? seq, "each 'files' entry must be a mapping: '- source: <path in the bundle>' with 'destination: <path on the instance>' below it.");
+        }
+        const fields = ctx.fields(item, FILE_KEYS, "a 'files' entry");
+        for (const f of fields) {
+            if (f.name === 'file_exists_behavior') {
+                throw ctx.fail(f.key, "'file_exists_behavior' goes at the top level of the appspec, not inside a 'files' entry. Move it out (no indentation).");
             }
-            fields.push({ name, key, value: this.deref(pair.value) });
         }
-        return fields;
+        ctx.rejectUnknown(fields, FILE_KEYS, "a 'files' entry");
+        const sourceField = ctx.field(fields, 'source');
+        const destinationField = ctx.field(fields, 'destination');
+        if (!sourceField) {
+            throw ctx.fail(item, "this 'files' entry has no 'source'. Give a path inside the bundle ('/' for all of it).");
+        }
+        if (!destinationField) {
+            throw ctx.fail(item, "this 'files' entry has no 'destination'. Give an absolute path on the instance.");
+        }
+        const source = ctx.string(sourceField, "a path inside the bundle ('/' for all of it)");
+        const destination = ctx.string(destinationField, 'an absolute path on the instance');
+        const absolute = os === 'linux' ? destination.startsWith('/') : /^[a-zA-Z]:[\\/]|^\\\\/.test(destination);
+        if (!absolute) {
+            throw ctx.fail(destinationField.value, `destination '${destination}' is not an absolute ${os} path. Give the full path on the instance, e.g. ${os === 'linux' ? '/var/www/app' : 'C:\\inetpub\\app'}.`);
+        }
+        await checkInBundle(ctx, sourceField.value, source, os, 'source');
+        mappings.push({ source, destination });
     }
-    rejectUnknown(fields, known, where) {
-        for (const field of fields) {
-            if (known.includes(field.name))
-                continue;
-            throw this.fail(field.key, `unknown key '${field.name}' in ${where}.${didYouMean(field.name, known)} Allowed keys: ${known.join(', ')}.`);
-        }
+    return mappings;
+}
+/** Checks that a files source is a path inside the bundle that exists and is not excluded. */
+async function checkInBundle(ctx, node, given, os, what) {
+    const target = bundlePath(given, os === 'windows');
+    if (target.driveLetter) {
+        throw ctx.fail(node, `${what} '${given}' is a drive path. Give it relative to the bundle root (where appspec.yml is).`);
     }
-    field(fields, name) {
-        return fields.find(f => f.name === name);
+    if (target.escapes) {
+        throw ctx.fail(node, `${what} '${given}' leaves the bundle with '..'. Use a path inside ${ctx.label}.`);
     }
-    list(field, what) {
-        if (this.isEmpty(field.value))
-            return undefined;
-        if (!(0,dist/* isSeq */.oP)(field.value)) {
-            throw this.fail(field.value ?? field.key, `'${field.name}' must be a list ${what}.`);
-        }
-        return field.value;
+    if (target.rel === '')
+        return;
+    let info;
+    try {
+        info = await (0,promises_.lstat)(external_node_path_default().join(ctx.source, target.rel));
     }
-    stringList(field) {
-        const seq = this.list(field, 'of strings (- item, or [a, b])');
-        return (seq?.items ?? []).map(item => {
-            const node = this.deref(item);
-            const value = this.text(node);
-            if (value === undefined)
-                throw this.fail(node ?? field.value, `each '${field.name}' item must be a string.`);
-            return value;
-        });
+    catch (error) {
+        if (!isMissing(errnoCode(error)))
+            throw error;
+        throw ctx.fail(node, `${what} '${given}' does not exist in ${ctx.label}. Fix the path (it is relative to the bundle root, where appspec.yml is) or add it to the source.`);
     }
-    string(field, what) {
-        const value = this.text(field.value);
-        if (value === undefined || value.trim() === '') {
-            throw this.fail(field.value ?? field.key, `'${field.name}' needs ${what}.`);
-        }
-        return value.trim();
+    if (ctx.excludeRules.excludes(target.rel, info.isDirectory())) {
+        throw ctx.fail(node, `${what} '${given}' is ${excludedBy(target.rel)}, so it would not be in the bundle. ${excludedFix(target.rel)}`);
     }
-    async check() {
-        this.realSource = await (0,promises_.realpath)(this.source);
-        const root = this.doc.contents;
-        if (root === null || this.isEmpty(root)) {
-            throw new AppSpecError(`${this.fileName}:1:1: the file is empty. Start it with 'version: 0.0' and 'os: linux' (or windows), then add files and hooks.`, this.file, 1, 1);
-        }
-        if (!(0,dist/* isMap */.jh)(root)) {
-            throw this.fail(root, `the top level must be a mapping (version:, os:, files:, hooks:), not ${(0,dist/* isSeq */.oP)(root) ? 'a list' : 'a single value'}. Write one 'key: value' per line.`);
-        }
-        const fields = this.fields(root, ROOT_KEYS, 'the top level');
-        for (const field of fields) {
-            if (ROOT_KEYS.includes(field.name))
-                continue;
-            if (field.name === 'Resources') {
-                throw this.fail(field.key, "'Resources' belongs to a Lambda or ECS appspec, but this action deploys EC2/on-premises revisions. Use an EC2/on-premises appspec: version, os, files, hooks.");
-            }
-            throw this.fail(field.key, `unknown key '${field.name}' at the top level.${didYouMean(field.name, ROOT_KEYS)} An EC2/on-premises appspec has only: ${ROOT_KEYS.join(', ')}.`);
-        }
-        this.checkVersion(root, this.field(fields, 'version'));
-        const os = this.checkOs(root, this.field(fields, 'os'));
-        const spec = { version: '0.0', os, files: [], permissions: [], hooks: {} };
-        const behavior = this.field(fields, 'file_exists_behavior');
-        if (behavior)
-            spec.fileExistsBehavior = this.checkFileExistsBehavior(behavior);
-        const files = this.field(fields, 'files');
-        if (files)
-            spec.files = await this.checkFiles(files, os);
-        const permissions = this.field(fields, 'permissions');
-        if (permissions)
-            spec.permissions = this.checkPermissions(permissions, os);
-        const hooks = this.field(fields, 'hooks');
-        if (hooks)
-            spec.hooks = await this.checkHooks(hooks, os);
-        return spec;
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/types.ts
+/**
+ * What a checked EC2/on-premises appspec reads as: the lifecycle events a server deployment runs,
+ * the shapes of its sections, and the result `checkAppSpec` returns.
+ */
+/** Lifecycle events a server (in-place or blue/green) deployment runs scripts for. */
+const HOOK_NAMES = [
+    'ApplicationStop',
+    'BeforeInstall',
+    'AfterInstall',
+    'ApplicationStart',
+    'ValidateService',
+    'BeforeBlockTraffic',
+    'AfterBlockTraffic',
+    'BeforeAllowTraffic',
+    'AfterAllowTraffic'
+];
+/** The most seconds CodeDeploy gives one lifecycle event (and so one script). */
+const MAX_EVENT_SECONDS = 3600;
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/hook-script.ts
+/**
+ * The file a hook's `location` names: it must be a regular file inside the bundle (links
+ * resolved), not left out by the ignore rules, and on Linux free of a CRLF shebang line. Records
+ * it for the bundle to mark executable, and warns when it lacks the execute bit here.
+ */
+
+
+
+async function checkScript(ctx, node, location, hook, os) {
+    const target = bundlePath(location, os === 'windows');
+    if (target.driveLetter) {
+        throw ctx.fail(node, `script '${location}' is a drive path. Give it relative to the bundle root (where appspec.yml is).`);
     }
-    checkVersion(root, field) {
-        if (!field)
-            throw this.fail(root, "'version' is missing. Add 'version: 0.0' as the first line.");
-        const node = field.value;
-        if ((0,dist/* isScalar */.jn)(node) && node.value === 0 && node.type === 'PLAIN')
-            return;
-        const written = (0,dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
-        if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value.trim() === '0.0') {
-            throw this.fail(node, "version is the string '0.0' (quoted), but the agent compares it with the number 0.0 and fails the deployment. Remove the quotes: version: 0.0");
-        }
-        throw this.fail(node ?? field.key, `version is '${written}', but CodeDeploy supports only version 0.0 for EC2/on-premises. Set 'version: 0.0'.`);
+    if (target.escapes) {
+        throw ctx.fail(node, `script '${location}' leaves the bundle with '..'. Keep hook scripts inside ${ctx.label}.`);
     }
-    checkOs(root, field) {
-        if (!field)
-            throw this.fail(root, "'os' is missing. Add 'os: linux' or 'os: windows'.");
-        const value = this.text(field.value);
-        if (value === 'linux' || value === 'windows')
-            return value;
-        const hint = value && (value.toLowerCase() === 'linux' || value.toLowerCase() === 'windows')
-            ? ` Write it in lower case: os: ${value.toLowerCase()}.`
-            : " Use 'linux' (Amazon Linux, Ubuntu, RHEL) or 'windows' (Windows Server).";
-        throw this.fail(field.value ?? field.key, `os is '${value ?? ''}', which the agent does not know.${hint}`);
+    if (target.rel === '')
+        throw ctx.fail(node, `location '${location}' is the bundle root, not a script. Give the script's path.`);
+    const absolute = external_node_path_default().join(ctx.source, target.rel);
+    let real;
+    try {
+        real = await (0,promises_.realpath)(absolute);
     }
-    checkFileExistsBehavior(field) {
-        const value = this.text(field.value);
-        const found = FILE_EXISTS_BEHAVIORS.find(b => b === value);
-        if (found)
-            return found;
-        throw this.fail(field.value ?? field.key, `file_exists_behavior is '${value ?? ''}'. Use DISALLOW, OVERWRITE or RETAIN (upper case).`);
+    catch (error) {
+        if (!isMissing(errnoCode(error)))
+            throw error;
+        const dangling = await (0,promises_.lstat)(absolute).then(() => true, () => false);
+        throw ctx.fail(node, dangling
+            ? `script '${location}' for ${hook} is a link to a file that does not exist. Fix the link or point location at the script itself.`
+            : `script '${location}' for ${hook} does not exist in ${ctx.label}. Fix the path (relative to the bundle root, where appspec.yml is) or add the script.`);
     }
-    async checkFiles(field, os) {
-        const seq = this.list(field, "of '- source: …' / '  destination: …' entries");
-        const mappings = [];
-        for (const raw of seq?.items ?? []) {
-            const item = this.deref(raw);
-            if (!(0,dist/* isMap */.jh)(item)) {
-                throw this.fail(item ?? seq, "each 'files' entry must be a mapping: '- source: <path in the bundle>' with 'destination: <path on the instance>' below it.");
-            }
-            const fields = this.fields(item, FILE_KEYS, "a 'files' entry");
-            for (const f of fields) {
-                if (f.name === 'file_exists_behavior') {
-                    throw this.fail(f.key, "'file_exists_behavior' goes at the top level of the appspec, not inside a 'files' entry. Move it out (no indentation).");
-                }
-            }
-            this.rejectUnknown(fields, FILE_KEYS, "a 'files' entry");
-            const sourceField = this.field(fields, 'source');
-            const destinationField = this.field(fields, 'destination');
-            if (!sourceField) {
-                throw this.fail(item, "this 'files' entry has no 'source'. Give a path inside the bundle ('/' for all of it).");
-            }
-            if (!destinationField) {
-                throw this.fail(item, "this 'files' entry has no 'destination'. Give an absolute path on the instance.");
-            }
-            const source = this.string(sourceField, "a path inside the bundle ('/' for all of it)");
-            const destination = this.string(destinationField, 'an absolute path on the instance');
-            const absolute = os === 'linux' ? destination.startsWith('/') : /^[a-zA-Z]:[\\/]|^\\\\/.test(destination);
-            if (!absolute) {
-                throw this.fail(destinationField.value, `destination '${destination}' is not an absolute ${os} path. Give the full path on the instance, e.g. ${os === 'linux' ? '/var/www/app' : 'C:\\inetpub\\app'}.`);
-            }
-            await this.checkInBundle(sourceField.value, source, os, 'source');
-            mappings.push({ source, destination });
-        }
-        return mappings;
+    if (!inside(ctx.realSource, real)) {
+        throw ctx.fail(node, `script '${location}' is a link to ${real}, outside the bundle, so the instance would not have it. Copy the script into ${ctx.label}.`);
     }
-    /** Checks that a files source is a path inside the bundle that exists and is not excluded. */
-    async checkInBundle(node, given, os, what) {
-        const target = bundlePath(given, os === 'windows');
-        if (target.driveLetter) {
-            throw this.fail(node, `${what} '${given}' is a drive path. Give it relative to the bundle root (where appspec.yml is).`);
-        }
-        if (target.escapes) {
-            throw this.fail(node, `${what} '${given}' leaves the bundle with '..'. Use a path inside ${this.label}.`);
-        }
-        if (target.rel === '')
-            return;
-        let info;
-        try {
-            info = await (0,promises_.lstat)(external_node_path_default().join(this.source, target.rel));
-        }
-        catch (error) {
-            if (!isMissing(errnoCode(error)))
-                throw error;
-            throw this.fail(node, `${what} '${given}' does not exist in ${this.label}. Fix the path (it is relative to the bundle root, where appspec.yml is) or add it to the source.`);
-        }
-        if (this.rules.excludes(target.rel, info.isDirectory())) {
-            throw this.fail(node, `${what} '${given}' is ${this.excludedBy(target.rel)}, so it would not be in the bundle. ${this.excludedFix(target.rel)}`);
+    const info = await (0,promises_.stat)(real);
+    if (!info.isFile()) {
+        throw ctx.fail(node, `script '${location}' for ${hook} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}. Point location at the script file.`);
+    }
+    const realRel = toPosix(external_node_path_default().relative(ctx.realSource, real));
+    for (const rel of new Set([target.rel, realRel])) {
+        if (ctx.excludeRules.excludes(rel, false)) {
+            throw ctx.fail(node, `script '${location}' is ${excludedBy(rel)}, so the instance would not have it. ${excludedFix(rel)}`);
         }
     }
-    excludedBy(rel) {
-        return rel.split('/').includes('.git')
-            ? 'inside .git, which is never packaged'
-            : `excluded by ${IGNORE_FILE}`;
+    if (os === 'linux') {
+        if (await hasCrlfShebang(real)) {
+            throw ctx.fail(node, `script '${location}' starts with '#!' but has Windows line endings (CRLF), so Linux cannot find its interpreter ('bad interpreter'). Convert it to LF line endings, e.g. with '*.sh text eol=lf' in .gitattributes.`);
+        }
+        if (process.platform !== 'win32' && (info.mode & 0o111) === 0) {
+            ctx.warnings.push(`${ctx.fileName}: hook script ${location} is not executable here; the bundle marks it executable. To fix it at the source: git update-index --chmod=+x ${realRel}`);
+        }
     }
-    excludedFix(rel) {
-        return rel.split('/').includes('.git')
-            ? 'Move it out of .git.'
-            : `Remove the ${IGNORE_FILE} rule that matches it, or add '!${rel}' after it.`;
+    if (!ctx.hookScripts.includes(realRel))
+        ctx.hookScripts.push(realRel);
+}
+async function hasCrlfShebang(file) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const buffer = Buffer.alloc(512);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const head = buffer.subarray(0, bytesRead).toString('latin1');
+        if (!head.startsWith('#!'))
+            return false;
+        const end = head.indexOf('\n');
+        return end > 0 && head[end - 1] === '\r';
     }
-    checkPermissions(field, os) {
-        if (this.isEmpty(field.value))
-            return [];
-        if (os === 'windows') {
-            throw this.fail(field.key, "'permissions' works on Linux instances only; the agent fails a Windows deployment that has it. Remove it, or set the permissions from a hook script.");
-        }
-        const seq = this.list(field, "of '- object: /path' entries");
-        const permissions = [];
-        for (const raw of seq?.items ?? []) {
-            const item = this.deref(raw);
-            if (!(0,dist/* isMap */.jh)(item)) {
-                throw this.fail(item ?? seq, "each 'permissions' entry must be a mapping starting with '- object: /path/on/the/instance'.");
-            }
-            const fields = this.fields(item, PERMISSION_KEYS, "a 'permissions' entry");
-            this.rejectUnknown(fields, PERMISSION_KEYS, "a 'permissions' entry");
-            const objectField = this.field(fields, 'object');
-            if (!objectField) {
-                throw this.fail(item, "this 'permissions' entry has no 'object'. Add 'object: /path/on/the/instance'.");
-            }
-            const object = this.string(objectField, 'an absolute path on the instance');
-            if (!object.startsWith('/')) {
-                throw this.fail(objectField.value, `object '${object}' is not an absolute path. Give the full path on the instance, e.g. /var/www/app.`);
-            }
-            const permission = { object };
-            for (const f of fields) {
-                switch (f.name) {
-                    case 'pattern':
-                        permission.pattern = this.string(f, "a glob such as '**' or '*.sh'");
-                        break;
-                    case 'except':
-                        permission.except = this.stringList(f);
-                        break;
-                    case 'owner':
-                    case 'group':
-                        permission[f.name] = this.name(f);
-                        break;
-                    case 'mode':
-                        permission.mode = this.mode(f);
-                        break;
-                    case 'acls':
-                        permission.acls = this.stringList(f);
-                        break;
-                    case 'context':
-                        permission.context = this.context(f);
-                        break;
-                    case 'type':
-                        permission.type = this.types(f);
-                        break;
-                }
-            }
-            permissions.push(permission);
-        }
-        return permissions;
+    finally {
+        await handle.close();
     }
-    name(field) {
-        const node = field.value;
-        if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string' || node.value.trim() === '') {
-            throw this.fail(node ?? field.key, `${field.name} must be a ${field.name === 'owner' ? 'user' : 'group'} name (the agent looks it up by name, not by number).`);
-        }
-        return node.value.trim();
-    }
-    mode(field) {
-        const node = field.value;
-        if (!(0,dist/* isScalar */.jn)(node) || (typeof node.value !== 'number' && typeof node.value !== 'string')) {
-            throw this.fail(node ?? field.key, 'mode must be octal digits such as 644 or "0755".');
-        }
-        const plain = node.type === 'PLAIN';
-        const written = plain ? (node.source ?? String(node.value)) : String(node.value);
-        if (plain && /^0[0-9]+$/.test(written)) {
-            throw this.fail(node, `mode ${written} has a leading zero without quotes, so the agent's YAML reads it as an octal number and applies the wrong mode. Write "${written}" in quotes, or ${written.replace(/^0+(?=\d{3})/, '')}.`);
-        }
-        if (!/^[0-7]{3,4}$/.test(written)) {
-            throw this.fail(node, `mode '${written}' is not an octal mode. Use 3 or 4 digits from 0 to 7, e.g. 644 or "0755" (symbols such as u+x are not supported).`);
-        }
-        return written;
-    }
-    context(field) {
-        const node = field.value;
-        if (!(0,dist/* isMap */.jh)(node)) {
-            throw this.fail(node ?? field.key, "context must be a mapping with 'type' (and optionally name and range).");
-        }
-        const fields = this.fields(node, CONTEXT_KEYS, 'context');
-        this.rejectUnknown(fields, CONTEXT_KEYS, 'context');
-        const typeField = this.field(fields, 'type');
-        if (!typeField)
-            throw this.fail(node, "context needs 'type' (an SELinux type such as httpd_sys_content_t).");
-        const context = {
-            type: this.string(typeField, 'an SELinux type')
-        };
-        const user = this.field(fields, 'name') ?? this.field(fields, 'user');
-        if (user)
-            context.user = this.string(user, 'an SELinux user');
-        const range = this.field(fields, 'range');
-        if (range)
-            context.range = this.string(range, 'an SELinux range such as s0');
-        return context;
-    }
-    types(field) {
-        if (!(0,dist/* isSeq */.oP)(field.value)) {
-            throw this.fail(field.value ?? field.key, 'type must be a list: - file, - directory (or [file, directory]).');
-        }
-        return field.value.items.map(raw => {
-            const node = this.deref(raw);
-            const value = this.text(node);
-            if (value !== 'file' && value !== 'directory') {
-                throw this.fail(node ?? field.value, `type '${value ?? ''}' is not known. Use 'file' and/or 'directory'.`);
-            }
-            return value;
-        });
-    }
-    async checkHooks(field, os) {
-        const hooks = {};
-        if (this.isEmpty(field.value))
-            return hooks;
-        if (!(0,dist/* isMap */.jh)(field.value)) {
-            const lambdaStyle = (0,dist/* isSeq */.oP)(field.value)
-                ? ' (a list of hooks is the Lambda/ECS form; this action deploys EC2/on-premises revisions)'
-                : '';
-            throw this.fail(field.value, `'hooks' must map event names to lists of scripts${lambdaStyle}. Write e.g. 'AfterInstall:' with '- location: scripts/install.sh' below it.`);
-        }
-        for (const event of this.fields(field.value, HOOK_NAMES, 'hooks')) {
-            this.checkHookName(event);
-            const name = event.name;
-            hooks[name] = await this.checkScripts(event, name, os);
-        }
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/hooks.ts
+/**
+ * The `hooks` section of a server deployment: each lifecycle event maps to a list of scripts with
+ * an optional timeout and runas. Explains the events CodeDeploy runs itself and the names of the
+ * first agent releases, and keeps the timeouts of one event within what CodeDeploy allows.
+ */
+
+
+
+
+/** Events CodeDeploy runs itself: why no script can go there, and where to put it instead. */
+const RESERVED_HOOKS = {
+    Start: { why: 'CodeDeploy runs it itself to begin the deployment', use: 'ApplicationStop' },
+    DownloadBundle: {
+        why: 'the agent runs it itself to fetch the revision',
+        use: 'BeforeInstall'
+    },
+    Install: {
+        why: "the agent runs it itself to copy the 'files' entries into place",
+        use: 'BeforeInstall or AfterInstall'
+    },
+    BlockTraffic: {
+        why: 'CodeDeploy runs it itself to take the instance out of its load balancer',
+        use: 'BeforeBlockTraffic or AfterBlockTraffic'
+    },
+    AllowTraffic: {
+        why: 'CodeDeploy runs it itself to put the instance back behind its load balancer',
+        use: 'BeforeAllowTraffic or AfterAllowTraffic'
+    },
+    End: { why: 'CodeDeploy runs it itself to finish the deployment', use: 'ValidateService' }
+};
+/** Names from the first agent releases; CodeDeploy no longer sends these events. */
+const RENAMED_HOOKS = {
+    BeforeELBRemove: 'BeforeBlockTraffic',
+    AfterELBRemove: 'AfterBlockTraffic',
+    BeforeELBAdd: 'BeforeAllowTraffic',
+    AfterELBAdd: 'AfterAllowTraffic'
+};
+/** `sudo` is a leftover the agent still reads; accepted, not documented. */
+const SCRIPT_KEYS = ['location', 'timeout', 'runas', 'sudo'];
+async function checkHooks(ctx, field, os) {
+    const hooks = {};
+    if (ctx.isEmpty(field.value))
         return hooks;
+    if (!(0,dist/* isMap */.jh)(field.value)) {
+        const lambdaStyle = (0,dist/* isSeq */.oP)(field.value)
+            ? ' (a list of hooks is the Lambda/ECS form; this action deploys EC2/on-premises revisions)'
+            : '';
+        throw ctx.fail(field.value, `'hooks' must map event names to lists of scripts${lambdaStyle}. Write e.g. 'AfterInstall:' with '- location: scripts/install.sh' below it.`);
     }
-    checkHookName(event) {
+    for (const event of ctx.fields(field.value, HOOK_NAMES, 'hooks')) {
+        checkHookName(ctx, event);
         const name = event.name;
-        if (HOOK_NAMES.includes(name))
-            return;
-        const reserved = RESERVED_HOOKS[name];
-        if (reserved) {
-            throw this.fail(event.key, `hook '${name}' is reserved: ${reserved.why}. Remove it and use ${reserved.use}.`);
-        }
-        const renamed = RENAMED_HOOKS[name];
-        if (renamed) {
-            throw this.fail(event.key, `hook '${name}' is an old name CodeDeploy no longer runs. Rename it to ${renamed}.`);
-        }
-        const close = suggest(name, [...HOOK_NAMES, ...Object.keys(RESERVED_HOOKS)]);
-        if (close && RESERVED_HOOKS[close]) {
-            const r = RESERVED_HOOKS[close];
-            throw this.fail(event.key, `unknown hook '${name}'; '${close}' is reserved: ${r.why}. Remove it and use ${r.use}.`);
-        }
-        throw this.fail(event.key, `unknown hook '${name}'.${close ? ` Did you mean '${close}'?` : ''} Server deployments run: ${HOOK_NAMES.join(', ')}.`);
+        hooks[name] = await checkScripts(ctx, event, name, os);
     }
-    async checkScripts(event, name, os) {
-        if (this.isEmpty(event.value)) {
-            throw this.fail(event.key, `hook '${name}' has no scripts. Add '- location: <script>' below it, or remove the hook.`);
-        }
-        if (!(0,dist/* isSeq */.oP)(event.value)) {
-            throw this.fail(event.value, `hook '${name}' must be a list of scripts: '- location: <script>' (with optional timeout and runas).`);
-        }
-        const scripts = [];
-        let total = 0;
-        for (const raw of event.value.items) {
-            const item = this.deref(raw);
-            if (!(0,dist/* isMap */.jh)(item)) {
-                const written = this.text(item);
-                throw this.fail(item ?? event.value, `each ${name} entry must be a mapping with 'location'.${written ? ` Write '- location: ${written}'.` : " Write '- location: <script>'."}`);
-            }
-            const fields = this.fields(item, SCRIPT_KEYS, `a ${name} entry`);
-            this.rejectUnknown(fields, SCRIPT_KEYS, `a ${name} entry`);
-            const locationField = this.field(fields, 'location');
-            if (!locationField)
-                throw this.fail(item, `this ${name} entry has no 'location'. Add 'location: <script path in the bundle>'.`);
-            const location = this.string(locationField, "the script's path inside the bundle");
-            const script = { location };
-            await this.checkScript(locationField.value, location, name, os);
-            const timeoutField = this.field(fields, 'timeout');
-            if (timeoutField) {
-                script.timeout = this.timeout(timeoutField, location);
-                total += script.timeout;
-            }
-            const runasField = this.field(fields, 'runas');
-            if (runasField) {
-                if (os === 'windows') {
-                    throw this.fail(runasField.key, "'runas' works on Linux only; Windows hooks run as the agent's account. Remove it.");
-                }
-                const runas = this.text(runasField.value)?.trim();
-                if (!runas || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(runas)) {
-                    throw this.fail(runasField.value ?? runasField.key, `runas '${runas ?? ''}' is not a user name. Give the Linux user the script runs as, e.g. runas: root.`);
-                }
-                script.runas = runas;
-            }
-            scripts.push(script);
-        }
-        if (total > MAX_EVENT_SECONDS) {
-            throw this.fail(event.key, `the timeouts of ${name} add up to ${total} seconds, but one lifecycle event may take at most ${MAX_EVENT_SECONDS}. Lower them so their sum is ${MAX_EVENT_SECONDS} or less.`);
-        }
-        return scripts;
-    }
-    timeout(field, location) {
-        const node = field.value;
-        const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
-        // The agent converts with to_i, so a quoted number works too.
-        const seconds = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-        if (typeof seconds !== 'number' ||
-            !Number.isInteger(seconds) ||
-            seconds < 1 ||
-            seconds > MAX_EVENT_SECONDS) {
-            const written = (0,dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
-            throw this.fail(node ?? field.key, `timeout '${written}' for ${location} is not a whole number of seconds from 1 to ${MAX_EVENT_SECONDS}. Set e.g. 'timeout: 300'.`);
-        }
-        return seconds;
-    }
-    async checkScript(node, location, hook, os) {
-        const target = bundlePath(location, os === 'windows');
-        if (target.driveLetter) {
-            throw this.fail(node, `script '${location}' is a drive path. Give it relative to the bundle root (where appspec.yml is).`);
-        }
-        if (target.escapes) {
-            throw this.fail(node, `script '${location}' leaves the bundle with '..'. Keep hook scripts inside ${this.label}.`);
-        }
-        if (target.rel === '')
-            throw this.fail(node, `location '${location}' is the bundle root, not a script. Give the script's path.`);
-        const absolute = external_node_path_default().join(this.source, target.rel);
-        let real;
-        try {
-            real = await (0,promises_.realpath)(absolute);
-        }
-        catch (error) {
-            if (!isMissing(errnoCode(error)))
-                throw error;
-            const dangling = await (0,promises_.lstat)(absolute).then(() => true, () => false);
-            throw this.fail(node, dangling
-                ? `script '${location}' for ${hook} is a link to a file that does not exist. Fix the link or point location at the script itself.`
-                : `script '${location}' for ${hook} does not exist in ${this.label}. Fix the path (relative to the bundle root, where appspec.yml is) or add the script.`);
-        }
-        if (!inside(this.realSource, real)) {
-            throw this.fail(node, `script '${location}' is a link to ${real}, outside the bundle, so the instance would not have it. Copy the script into ${this.label}.`);
-        }
-        const info = await (0,promises_.stat)(real);
-        if (!info.isFile()) {
-            throw this.fail(node, `script '${location}' for ${hook} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}. Point location at the script file.`);
-        }
-        const realRel = toPosix(external_node_path_default().relative(this.realSource, real));
-        for (const rel of new Set([target.rel, realRel])) {
-            if (this.rules.excludes(rel, false)) {
-                throw this.fail(node, `script '${location}' is ${this.excludedBy(rel)}, so the instance would not have it. ${this.excludedFix(rel)}`);
-            }
-        }
-        if (os === 'linux') {
-            if (await this.hasCrlfShebang(real)) {
-                throw this.fail(node, `script '${location}' starts with '#!' but has Windows line endings (CRLF), so Linux cannot find its interpreter ('bad interpreter'). Convert it to LF line endings, e.g. with '*.sh text eol=lf' in .gitattributes.`);
-            }
-            if (process.platform !== 'win32' && (info.mode & 0o111) === 0) {
-                this.warnings.push(`${this.fileName}: hook script ${location} is not executable here; the bundle marks it executable. To fix it at the source: git update-index --chmod=+x ${realRel}`);
-            }
-        }
-        if (!this.hookScripts.includes(realRel))
-            this.hookScripts.push(realRel);
-    }
-    async hasCrlfShebang(file) {
-        const handle = await (0,promises_.open)(file, 'r');
-        try {
-            const buffer = Buffer.alloc(512);
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-            const head = buffer.subarray(0, bytesRead).toString('latin1');
-            if (!head.startsWith('#!'))
-                return false;
-            const end = head.indexOf('\n');
-            return end > 0 && head[end - 1] === '\r';
-        }
-        finally {
-            await handle.close();
-        }
-    }
+    return hooks;
 }
-function syntaxError(error, text, lines, file, fileName) {
-    const { line, col } = lines.linePos(error.pos[0]);
-    let problem;
-    switch (error.code) {
-        case 'DUPLICATE_KEY': {
-            const rest = text.slice(error.pos[0]);
-            const key = /^\s*["']?([^"':\n]+)/.exec(rest)?.[1]?.trim() ?? '';
-            problem = `key '${key}' appears twice in the same mapping. Keep one of them (merge their contents).`;
-            break;
-        }
-        case 'TAB_AS_INDENT':
-            problem = 'a tab is used for indentation, which YAML does not allow. Indent with spaces.';
-            break;
-        case 'MULTIPLE_DOCS':
-            problem = "the file holds more than one YAML document ('---'). Keep a single document.";
-            break;
-        default:
-            problem = `invalid YAML: ${error.message.split('\n')[0] ?? ''}. Fix the syntax here (indent with spaces, quote values that contain ': ' or start with a special character).`;
+function checkHookName(ctx, event) {
+    const name = event.name;
+    if (HOOK_NAMES.includes(name))
+        return;
+    const reserved = RESERVED_HOOKS[name];
+    if (reserved) {
+        throw ctx.fail(event.key, `hook '${name}' is reserved: ${reserved.why}. Remove it and use ${reserved.use}.`);
     }
-    return new AppSpecError(`${fileName}:${line}:${col}: ${problem}`, file, line, col);
+    const renamed = RENAMED_HOOKS[name];
+    if (renamed) {
+        throw ctx.fail(event.key, `hook '${name}' is an old name CodeDeploy no longer runs. Rename it to ${renamed}.`);
+    }
+    const close = suggest(name, [...HOOK_NAMES, ...Object.keys(RESERVED_HOOKS)]);
+    if (close && RESERVED_HOOKS[close]) {
+        const r = RESERVED_HOOKS[close];
+        throw ctx.fail(event.key, `unknown hook '${name}'; '${close}' is reserved: ${r.why}. Remove it and use ${r.use}.`);
+    }
+    throw ctx.fail(event.key, `unknown hook '${name}'.${close ? ` Did you mean '${close}'?` : ''} Server deployments run: ${HOOK_NAMES.join(', ')}.`);
 }
+async function checkScripts(ctx, event, name, os) {
+    if (ctx.isEmpty(event.value)) {
+        throw ctx.fail(event.key, `hook '${name}' has no scripts. Add '- location: <script>' below it, or remove the hook.`);
+    }
+    if (!(0,dist/* isSeq */.oP)(event.value)) {
+        throw ctx.fail(event.value, `hook '${name}' must be a list of scripts: '- location: <script>' (with optional timeout and runas).`);
+    }
+    const scripts = [];
+    let total = 0;
+    for (const raw of event.value.items) {
+        const item = ctx.deref(raw);
+        if (!(0,dist/* isMap */.jh)(item)) {
+            const written = ctx.text(item);
+            throw ctx.fail(item ?? event.value, `each ${name} entry must be a mapping with 'location'.${written ? ` Write '- location: ${written}'.` : " Write '- location: <script>'."}`);
+        }
+        const fields = ctx.fields(item, SCRIPT_KEYS, `a ${name} entry`);
+        ctx.rejectUnknown(fields, SCRIPT_KEYS, `a ${name} entry`);
+        const locationField = ctx.field(fields, 'location');
+        if (!locationField)
+            throw ctx.fail(item, `this ${name} entry has no 'location'. Add 'location: <script path in the bundle>'.`);
+        const location = ctx.string(locationField, "the script's path inside the bundle");
+        const script = { location };
+        await checkScript(ctx, locationField.value, location, name, os);
+        const timeoutField = ctx.field(fields, 'timeout');
+        if (timeoutField) {
+            script.timeout = timeout(ctx, timeoutField, location);
+            total += script.timeout;
+        }
+        const runasField = ctx.field(fields, 'runas');
+        if (runasField) {
+            if (os === 'windows') {
+                throw ctx.fail(runasField.key, "'runas' works on Linux only; Windows hooks run as the agent's account. Remove it.");
+            }
+            const runas = ctx.text(runasField.value)?.trim();
+            if (!runas || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(runas)) {
+                throw ctx.fail(runasField.value ?? runasField.key, `runas '${runas ?? ''}' is not a user name. Give the Linux user the script runs as, e.g. runas: root.`);
+            }
+            script.runas = runas;
+        }
+        scripts.push(script);
+    }
+    if (total > MAX_EVENT_SECONDS) {
+        throw ctx.fail(event.key, `the timeouts of ${name} add up to ${total} seconds, but one lifecycle event may take at most ${MAX_EVENT_SECONDS}. Lower them so their sum is ${MAX_EVENT_SECONDS} or less.`);
+    }
+    return scripts;
+}
+function timeout(ctx, field, location) {
+    const node = field.value;
+    const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
+    // The agent converts with to_i, so a quoted number works too.
+    const seconds = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof seconds !== 'number' ||
+        !Number.isInteger(seconds) ||
+        seconds < 1 ||
+        seconds > MAX_EVENT_SECONDS) {
+        const written = (0,dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
+        throw ctx.fail(node ?? field.key, `timeout '${written}' for ${location} is not a whole number of seconds from 1 to ${MAX_EVENT_SECONDS}. Set e.g. 'timeout: 300'.`);
+    }
+    return seconds;
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/permissions.ts
+/**
+ * The `permissions` section (Linux only): each entry names an absolute `object` on the instance
+ * and the owner, group, mode, ACLs, SELinux context and types the agent applies to it. Catches
+ * the values the agent would read differently from what was meant, such as an unquoted `0644`.
+ */
+
+const PERMISSION_KEYS = [
+    'object',
+    'pattern',
+    'except',
+    'owner',
+    'group',
+    'mode',
+    'acls',
+    'context',
+    'type'
+];
+const CONTEXT_KEYS = ['name', 'user', 'type', 'range'];
+function checkPermissions(ctx, field, os) {
+    if (ctx.isEmpty(field.value))
+        return [];
+    if (os === 'windows') {
+        throw ctx.fail(field.key, "'permissions' works on Linux instances only; the agent fails a Windows deployment that has it. Remove it, or set the permissions from a hook script.");
+    }
+    const seq = ctx.list(field, "of '- object: /path' entries");
+    const permissions = [];
+    for (const raw of seq?.items ?? []) {
+        const item = ctx.deref(raw);
+        if (!(0,dist/* isMap */.jh)(item)) {
+            throw ctx.fail(item ?? seq, "each 'permissions' entry must be a mapping starting with '- object: /path/on/the/instance'.");
+        }
+        const fields = ctx.fields(item, PERMISSION_KEYS, "a 'permissions' entry");
+        ctx.rejectUnknown(fields, PERMISSION_KEYS, "a 'permissions' entry");
+        const objectField = ctx.field(fields, 'object');
+        if (!objectField) {
+            throw ctx.fail(item, "this 'permissions' entry has no 'object'. Add 'object: /path/on/the/instance'.");
+        }
+        const object = ctx.string(objectField, 'an absolute path on the instance');
+        if (!object.startsWith('/')) {
+            throw ctx.fail(objectField.value, `object '${object}' is not an absolute path. Give the full path on the instance, e.g. /var/www/app.`);
+        }
+        const permission = { object };
+        for (const f of fields) {
+            switch (f.name) {
+                case 'pattern':
+                    permission.pattern = ctx.string(f, "a glob such as '**' or '*.sh'");
+                    break;
+                case 'except':
+                    permission.except = ctx.stringList(f);
+                    break;
+                case 'owner':
+                case 'group':
+                    permission[f.name] = userOrGroup(ctx, f);
+                    break;
+                case 'mode':
+                    permission.mode = mode(ctx, f);
+                    break;
+                case 'acls':
+                    permission.acls = ctx.stringList(f);
+                    break;
+                case 'context':
+                    permission.context = selinuxContext(ctx, f);
+                    break;
+                case 'type':
+                    permission.type = types(ctx, f);
+                    break;
+            }
+        }
+        permissions.push(permission);
+    }
+    return permissions;
+}
+function userOrGroup(ctx, field) {
+    const node = field.value;
+    if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string' || node.value.trim() === '') {
+        throw ctx.fail(node ?? field.key, `${field.name} must be a ${field.name === 'owner' ? 'user' : 'group'} name (the agent looks it up by name, not by number).`);
+    }
+    return node.value.trim();
+}
+function mode(ctx, field) {
+    const node = field.value;
+    if (!(0,dist/* isScalar */.jn)(node) || (typeof node.value !== 'number' && typeof node.value !== 'string')) {
+        throw ctx.fail(node ?? field.key, 'mode must be octal digits such as 644 or "0755".');
+    }
+    const plain = node.type === 'PLAIN';
+    const written = plain ? (node.source ?? String(node.value)) : String(node.value);
+    if (plain && /^0[0-9]+$/.test(written)) {
+        throw ctx.fail(node, `mode ${written} has a leading zero without quotes, so the agent's YAML reads it as an octal number and applies the wrong mode. Write "${written}" in quotes, or ${written.replace(/^0+(?=\d{3})/, '')}.`);
+    }
+    if (!/^[0-7]{3,4}$/.test(written)) {
+        throw ctx.fail(node, `mode '${written}' is not an octal mode. Use 3 or 4 digits from 0 to 7, e.g. 644 or "0755" (symbols such as u+x are not supported).`);
+    }
+    return written;
+}
+function selinuxContext(ctx, field) {
+    const node = field.value;
+    if (!(0,dist/* isMap */.jh)(node)) {
+        throw ctx.fail(node ?? field.key, "context must be a mapping with 'type' (and optionally name and range).");
+    }
+    const fields = ctx.fields(node, CONTEXT_KEYS, 'context');
+    ctx.rejectUnknown(fields, CONTEXT_KEYS, 'context');
+    const typeField = ctx.field(fields, 'type');
+    if (!typeField)
+        throw ctx.fail(node, "context needs 'type' (an SELinux type such as httpd_sys_content_t).");
+    const context = {
+        type: ctx.string(typeField, 'an SELinux type')
+    };
+    const user = ctx.field(fields, 'name') ?? ctx.field(fields, 'user');
+    if (user)
+        context.user = ctx.string(user, 'an SELinux user');
+    const range = ctx.field(fields, 'range');
+    if (range)
+        context.range = ctx.string(range, 'an SELinux range such as s0');
+    return context;
+}
+function types(ctx, field) {
+    if (!(0,dist/* isSeq */.oP)(field.value)) {
+        throw ctx.fail(field.value ?? field.key, 'type must be a list: - file, - directory (or [file, directory]).');
+    }
+    return field.value.items.map(raw => {
+        const node = ctx.deref(raw);
+        const value = ctx.text(node);
+        if (value !== 'file' && value !== 'directory') {
+            throw ctx.fail(node ?? field.value, `type '${value ?? ''}' is not known. Use 'file' and/or 'directory'.`);
+        }
+        return value;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/rules/root.ts
+/**
+ * The top level of an EC2/on-premises appspec: it must be a mapping of the known keys, with
+ * `version: 0.0` and an `os` the agent knows. Hands each section to its own rules and puts the
+ * results together.
+ */
+
+
+
+
+
+
+
+const ROOT_KEYS = ['version', 'os', 'files', 'permissions', 'hooks', 'file_exists_behavior'];
+/** Checks the whole document as an EC2/on-premises appspec and returns what it says. */
+async function checkRoot(ctx) {
+    const root = ctx.doc.contents;
+    if (root === null || ctx.isEmpty(root)) {
+        throw new AppSpecError(`${ctx.fileName}:1:1: the file is empty. Start it with 'version: 0.0' and 'os: linux' (or windows), then add files and hooks.`, ctx.file, 1, 1);
+    }
+    if (!(0,dist/* isMap */.jh)(root)) {
+        throw ctx.fail(root, `the top level must be a mapping (version:, os:, files:, hooks:), not ${(0,dist/* isSeq */.oP)(root) ? 'a list' : 'a single value'}. Write one 'key: value' per line.`);
+    }
+    const fields = ctx.fields(root, ROOT_KEYS, 'the top level');
+    for (const field of fields) {
+        if (ROOT_KEYS.includes(field.name))
+            continue;
+        if (field.name === 'Resources') {
+            throw ctx.fail(field.key, "'Resources' belongs to a Lambda or ECS appspec, but this action deploys EC2/on-premises revisions. Use an EC2/on-premises appspec: version, os, files, hooks.");
+        }
+        throw ctx.fail(field.key, `unknown key '${field.name}' at the top level.${didYouMean(field.name, ROOT_KEYS)} An EC2/on-premises appspec has only: ${ROOT_KEYS.join(', ')}.`);
+    }
+    checkVersion(ctx, root, ctx.field(fields, 'version'));
+    const os = checkOs(ctx, root, ctx.field(fields, 'os'));
+    const spec = { version: '0.0', os, files: [], permissions: [], hooks: {} };
+    const behavior = ctx.field(fields, 'file_exists_behavior');
+    if (behavior)
+        spec.fileExistsBehavior = checkFileExistsBehavior(ctx, behavior);
+    const files = ctx.field(fields, 'files');
+    if (files)
+        spec.files = await checkFiles(ctx, files, os);
+    const permissions = ctx.field(fields, 'permissions');
+    if (permissions)
+        spec.permissions = checkPermissions(ctx, permissions, os);
+    const hooks = ctx.field(fields, 'hooks');
+    if (hooks)
+        spec.hooks = await checkHooks(ctx, hooks, os);
+    return spec;
+}
+function checkVersion(ctx, root, field) {
+    if (!field)
+        throw ctx.fail(root, "'version' is missing. Add 'version: 0.0' as the first line.");
+    const node = field.value;
+    if ((0,dist/* isScalar */.jn)(node) && node.value === 0 && node.type === 'PLAIN')
+        return;
+    const written = (0,dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
+    if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value.trim() === '0.0') {
+        throw ctx.fail(node, "version is the string '0.0' (quoted), but the agent compares it with the number 0.0 and fails the deployment. Remove the quotes: version: 0.0");
+    }
+    throw ctx.fail(node ?? field.key, `version is '${written}', but CodeDeploy supports only version 0.0 for EC2/on-premises. Set 'version: 0.0'.`);
+}
+function checkOs(ctx, root, field) {
+    if (!field)
+        throw ctx.fail(root, "'os' is missing. Add 'os: linux' or 'os: windows'.");
+    const value = ctx.text(field.value);
+    if (value === 'linux' || value === 'windows')
+        return value;
+    const hint = value && (value.toLowerCase() === 'linux' || value.toLowerCase() === 'windows')
+        ? ` Write it in lower case: os: ${value.toLowerCase()}.`
+        : " Use 'linux' (Amazon Linux, Ubuntu, RHEL) or 'windows' (Windows Server).";
+    throw ctx.fail(field.value ?? field.key, `os is '${value ?? ''}', which the agent does not know.${hint}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/index.ts
+/**
+ * Checks appspec.yml for an EC2/on-premises deployment before anything is packaged or uploaded,
+ * so a mistake fails in seconds, pointing at its line, instead of minutes later on an instance.
+ *
+ * The rules follow what the CodeDeploy agent accepts. Where the agent reads YAML 1.1 and this
+ * parser YAML 1.2, the check rejects values the two read differently (`mode: 0644`).
+ */
+
+
+
+
+
+
+
+
+
+
 /**
  * Finds and checks the appspec of `sourceDir` for an EC2/on-premises deployment. Throws
  * InputError when the source or the appspec cannot be found, AppSpecError (with line and column
@@ -46245,19 +46373,16 @@ async function checkAppSpec(sourceDir) {
         throw new InputError(`${IGNORE_FILE} excludes ${fileName}, but the bundle must contain it. Remove the rule that matches it, or add '!${fileName}' at the end of ${IGNORE_FILE}.`);
     }
     const text = await (0,promises_.readFile)(file, 'utf8');
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const first = doc.errors[0];
-    if (first)
-        throw syntaxError(first, text, lines, file, fileName);
-    const checker = new Checker(doc, lines, file, fileName, source, sourceDir, rules);
-    const spec = await checker.check();
+    const { doc, lines } = parseYaml(text, file, fileName);
+    const realSource = await (0,promises_.realpath)(source);
+    const ctx = new CheckContext(doc, lines, file, fileName, source, realSource, sourceDir, rules);
+    const spec = await checkRoot(ctx);
     return {
         path: file,
         fileName,
         spec,
-        hookScripts: checker.hookScripts,
-        warnings: checker.warnings
+        hookScripts: ctx.hookScripts,
+        warnings: ctx.warnings
     };
 }
 
@@ -46271,56 +46396,11 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-// EXTERNAL MODULE: ./node_modules/yazl/index.js
-var yazl = __nccwpck_require__(3044);
-;// CONCATENATED MODULE: ./src/engine/bundle.ts
-/**
- * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
- * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
- * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
- * from the bytes on their way to the file, never by reading the file again.
- *
- * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
- * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
- *   (Windows runners). The agent would try `chmod +x` itself, but only for the scripts it runs,
- *   and only when it can.
- * - Symlinks are stored as links, never followed. A link that is absolute or resolves outside
- *   the source is refused: on the instance it would point at something that was never packaged.
- * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
- *   itself left out (it is packaging configuration, not part of the application). Directories,
- *   empty ones included, get their own entries.
- * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
- *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
- *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
- *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
- *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
- *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
- *   `mtime`, which is just as reproducible.
- */
+;// CONCATENATED MODULE: ./src/engine/bundle/entries.ts
 
 
 
 
-
-
-
-
-
-
-
-
-
-/**
- * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
- * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
- * readers refuse them), and plainly artificial when someone sees it on an instance.
- */
-const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 const WINDOWS = process.platform === 'win32';
 function permissions(stats, isDir) {
     // Windows reports no useful permission bits: give the usual ones.
@@ -46328,7 +46408,7 @@ function permissions(stats, isDir) {
         return isDir ? 0o755 : 0o644;
     return stats.mode & 0o7777;
 }
-function bundle_inside(root, candidate) {
+function entries_inside(root, candidate) {
     const rel = external_node_path_default().relative(root, candidate);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel));
 }
@@ -46398,11 +46478,11 @@ async function checkedLink(abs, rel, root, realRoot, label) {
     const refuse = (why) => new InputError(`Link ${rel} -> ${target} ${why}, so on the instance it would point at something the bundle does not carry. Make it a relative link to a path inside ${label}, replace it with a copy of what it points to, or add ${rel} to ${IGNORE_FILE}.`);
     if (external_node_path_default().isAbsolute(target) || /^[a-zA-Z]:/.test(target))
         throw refuse('is absolute');
-    if (!bundle_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
+    if (!entries_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
         throw refuse('leaves the source directory');
     // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
     const real = await (0,promises_.realpath)(abs).catch(() => undefined);
-    if (real !== undefined && !bundle_inside(realRoot, real))
+    if (real !== undefined && !entries_inside(realRoot, real))
         throw refuse(`resolves to ${real}, outside the source directory`);
     return target.replace(/\\/g, '/');
 }
@@ -46432,13 +46512,91 @@ function markExecutables(entries, executables, rules, source) {
             : `Add it to ${source} or fix its location in the appspec.`}`);
     }
 }
-function bundle_open(entry, progress) {
+
+;// CONCATENATED MODULE: ./src/engine/bundle/read.ts
+/**
+ * Reads the files of a bundle into the archive writers, keeping track of the one being read so
+ * that an error can name it and an abort can close it; turns a file that changed mid-read into an
+ * InputError that says so.
+ */
+
+
+function read_open(entry, progress) {
     const stream = (0,external_node_fs_.createReadStream)(entry.abs, { highWaterMark: 1 << 20 });
     progress.rel = entry.rel;
     progress.abs = entry.abs;
     progress.stream = stream;
     return stream;
 }
+function translate(error, progress, source) {
+    const message = error instanceof Error ? error.message : '';
+    const errno = error;
+    const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
+    if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
+        return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
+    }
+    return error;
+}
+
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/engine/bundle/tar.ts
+
+
+function tarArchive(entries, mtime, progress) {
+    const pack = tar_stream.pack();
+    const base = { mtime, uid: 0, gid: 0, uname: '', gname: '' };
+    const add = (header, entry) => new Promise((resolve, reject) => {
+        const done = (error) => (error ? reject(error) : resolve());
+        // An empty file still needs its (empty) body written; directories and links carry none.
+        const sink = header.type === 'file' && !entry
+            ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
+            : pack.entry({ ...base, ...header }, done);
+        // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
+        sink.on('error', reject);
+        if (!entry)
+            return;
+        const input = read_open(entry, progress);
+        input.on('error', error => {
+            sink.destroy(error);
+            reject(error);
+        });
+        input.pipe(sink);
+    });
+    const write = async () => {
+        for (const entry of entries) {
+            if (pack.destroyed)
+                return;
+            if (entry.kind === 'dir') {
+                await add({ name: `${entry.rel}/`, type: 'directory', mode: entry.mode });
+            }
+            else if (entry.kind === 'link') {
+                await add({ name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 });
+            }
+            else {
+                await add({ name: entry.rel, type: 'file', mode: entry.mode, size: entry.size }, entry.size > 0 ? entry : undefined);
+            }
+        }
+        pack.finalize();
+    };
+    write().catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
+    return pack;
+}
+
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(3044);
+;// CONCATENATED MODULE: ./src/engine/bundle/zip.ts
+/**
+ * Writes the entries as a zip stream with Unix modes and links kept, every entry at the same DOS
+ * timestamp, and files that would not shrink stored rather than deflated.
+ */
+
+
+
+
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
 /** yazl writes the DOS date from local time: give it a date whose local fields are `time`'s UTC ones. */
 function dosDate(time) {
     return new Date(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds());
@@ -46512,7 +46670,7 @@ function zipArchive(entries, mtime, progress, stored) {
                 compress: !stored.has(entry.rel)
             };
             zip.addReadStreamLazy(entry.rel, options, done => {
-                const stream = bundle_open(entry, progress);
+                const stream = read_open(entry, progress);
                 stream.on('error', (error) => output.destroy(error));
                 done(null, stream);
             });
@@ -46521,54 +46679,52 @@ function zipArchive(entries, mtime, progress, stored) {
     zip.end();
     return output;
 }
-function tarArchive(entries, mtime, progress) {
-    const pack = tar_stream.pack();
-    const base = { mtime, uid: 0, gid: 0, uname: '', gname: '' };
-    const add = (header, entry) => new Promise((resolve, reject) => {
-        const done = (error) => (error ? reject(error) : resolve());
-        // An empty file still needs its (empty) body written; directories and links carry none.
-        const sink = header.type === 'file' && !entry
-            ? pack.entry({ ...base, ...header }, Buffer.alloc(0), done)
-            : pack.entry({ ...base, ...header }, done);
-        // Destroying the pack (abort, failure) errors the current sink; the callback reports it.
-        sink.on('error', reject);
-        if (!entry)
-            return;
-        const input = bundle_open(entry, progress);
-        input.on('error', error => {
-            sink.destroy(error);
-            reject(error);
-        });
-        input.pipe(sink);
-    });
-    const write = async () => {
-        for (const entry of entries) {
-            if (pack.destroyed)
-                return;
-            if (entry.kind === 'dir') {
-                await add({ name: `${entry.rel}/`, type: 'directory', mode: entry.mode });
-            }
-            else if (entry.kind === 'link') {
-                await add({ name: entry.rel, type: 'symlink', linkname: entry.target, mode: 0o777 });
-            }
-            else {
-                await add({ name: entry.rel, type: 'file', mode: entry.mode, size: entry.size }, entry.size > 0 ? entry : undefined);
-            }
-        }
-        pack.finalize();
-    };
-    write().catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
-    return pack;
-}
-function translate(error, progress, source) {
-    const message = error instanceof Error ? error.message : '';
-    const errno = error;
-    const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
-    if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
-        return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
-    }
-    return error;
-}
+
+;// CONCATENATED MODULE: ./src/engine/bundle/index.ts
+/**
+ * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
+ * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
+ * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
+ * from the bytes on their way to the file, never by reading the file again.
+ *
+ * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
+ * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
+ *   (Windows runners). The agent would try `chmod +x` itself, but only for the scripts it runs,
+ *   and only when it can.
+ * - Symlinks are stored as links, never followed. A link that is absolute or resolves outside
+ *   the source is refused: on the instance it would point at something that was never packaged.
+ * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
+ *   itself left out (it is packaging configuration, not part of the application). Directories,
+ *   empty ones included, get their own entries.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
+ *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
+ *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
+ *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
+ *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
+ *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
+ *   `mtime`, which is just as reproducible.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
+ * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
+ * readers refuse them), and plainly artificial when someone sees it on an instance.
+ */
+const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
 /**
  * Packages `source` into `outFile` as zip, tgz or tar (see the module comment for what goes in and
  * how). Removes the partial file on failure or abort.
@@ -46735,20 +46891,13 @@ var lib_storage_dist_cjs = __nccwpck_require__(2358);
 
 
 
+
 /** Object metadata key holding the bundle's SHA-256 (stored as x-amz-meta-bundle-sha256). */
 const SHA256_METADATA = 'bundle-sha256';
 const PART_SIZE = 8 * 1024 * 1024;
-const BUNDLE_EXTENSIONS = {
-    zip: 'zip',
-    tgz: 'tar.gz',
-    tar: 'tar'
-};
 /** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
 function objectKey(keyPrefix, sha256, bundleType) {
-    return `${keyPrefix}${sha256}.${BUNDLE_EXTENSIONS[bundleType]}`;
-}
-function unquote(eTag) {
-    return (eTag ?? '').replace(/^"|"$/g, '');
+    return `${keyPrefix}${sha256}.${bundleExtension(bundleType)}`;
 }
 /** Fails early, before any write, when the bucket is missing or not ours to use. */
 async function checkBucket(s3, bucket, signal) {
@@ -46756,7 +46905,7 @@ async function checkBucket(s3, bucket, signal) {
         await s3.send(new client_s3_dist_cjs.HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {});
     }
     catch (error) {
-        const status = error.$metadata?.httpStatusCode;
+        const status = httpStatus(error);
         if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket' || status === 404) {
             throw new InputError(`Bucket '${bucket}' does not exist (or is in another account). Create it in the deployment's region, or set 'bucket' to an existing one.`);
         }
@@ -46772,11 +46921,11 @@ async function existing(s3, bucket, key, sha256, signal) {
         if (head.Metadata?.[SHA256_METADATA] !== sha256)
             return undefined;
         return head.VersionId
-            ? { eTag: unquote(head.ETag), versionId: head.VersionId }
-            : { eTag: unquote(head.ETag) };
+            ? { eTag: unquoteETag(head.ETag), versionId: head.VersionId }
+            : { eTag: unquoteETag(head.ETag) };
     }
     catch (error) {
-        const status = error.$metadata?.httpStatusCode;
+        const status = httpStatus(error);
         if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey' || status === 404)
             return undefined;
         throw error;
@@ -46799,11 +46948,7 @@ async function uploadBundle(request) {
             Key: key,
             Body: (0,external_node_fs_.createReadStream)(request.file),
             ContentLength: request.size,
-            ContentType: request.bundleType === 'zip'
-                ? 'application/zip'
-                : request.bundleType === 'tgz'
-                    ? 'application/gzip'
-                    : 'application/x-tar',
+            ContentType: bundleContentType(request.bundleType),
             Metadata: { [SHA256_METADATA]: sha256 },
             ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
             ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
@@ -46822,7 +46967,7 @@ async function uploadBundle(request) {
         const uploaded = {
             bucket,
             key,
-            eTag: unquote(result.ETag),
+            eTag: unquoteETag(result.ETag),
             bytesUploaded: request.size,
             skipped: false
         };

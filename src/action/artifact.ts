@@ -5,7 +5,7 @@
 import { DefaultArtifactClient } from '@actions/artifact'
 import { copyFile, link, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import type { BundleResult } from '../engine/bundle.js'
+import type { BundleResult } from '../engine/bundle/index.js'
 import type { Reporter } from '../engine/reporter.js'
 import type { S3Revision } from '../engine/revision.js'
 

@@ -4,7 +4,7 @@
  */
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { S3Client } from '@aws-sdk/client-s3'
-import type { BundleResult } from './bundle.js'
+import type { BundleResult } from './bundle/index.js'
 import { Cancellation } from './cancellation.js'
 import { defaultDescription, type RunContext } from './description.js'
 import type { RunIdentity } from './marker.js'

@@ -7,11 +7,11 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import type { DeploymentInfo, RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { errorName, httpStatus, isAccessDenied } from './aws-errors.js'
-import type { BundleType } from './bundle-type.js'
 import { InputError } from './errors.js'
 import type { Reporter } from './reporter.js'
 
-export type { BundleType } from './bundle-type.js'
+/** The bundle formats CodeDeploy unpacks. */
+export type BundleType = 'zip' | 'tgz' | 'tar'
 
 /** A bundle in S3, as CodeDeploy addresses it. */
 export interface S3Revision {

@@ -6,20 +6,14 @@
 import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createReadStream } from 'node:fs'
-import type { BundleType } from './bundle-type.js'
-import { errorName, isAccessDenied } from './aws-errors.js'
+import { bundleContentType, bundleExtension, unquoteETag, type BundleType } from './revision.js'
+import { errorName, httpStatus, isAccessDenied } from './aws-errors.js'
 import { InputError } from './errors.js'
 import type { ServerSideEncryption } from './settings.js'
 
 /** Object metadata key holding the bundle's SHA-256 (stored as x-amz-meta-bundle-sha256). */
 export const SHA256_METADATA = 'bundle-sha256'
 export const PART_SIZE = 8 * 1024 * 1024
-
-export const BUNDLE_EXTENSIONS: Record<BundleType, string> = {
-  zip: 'zip',
-  tgz: 'tar.gz',
-  tar: 'tar'
-}
 
 export interface UploadRequest {
   s3: S3Client
@@ -48,11 +42,7 @@ export interface UploadedObject {
 
 /** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
 export function objectKey(keyPrefix: string, sha256: string, bundleType: BundleType): string {
-  return `${keyPrefix}${sha256}.${BUNDLE_EXTENSIONS[bundleType]}`
-}
-
-function unquote(eTag: string | undefined): string {
-  return (eTag ?? '').replace(/^"|"$/g, '')
+  return `${keyPrefix}${sha256}.${bundleExtension(bundleType)}`
 }
 
 /** Fails early, before any write, when the bucket is missing or not ours to use. */
@@ -64,7 +54,7 @@ export async function checkBucket(
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {})
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+    const status = httpStatus(error)
     if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket' || status === 404) {
       throw new InputError(
         `Bucket '${bucket}' does not exist (or is in another account). Create it in the deployment's region, or set 'bucket' to an existing one.`
@@ -93,10 +83,10 @@ async function existing(
     )
     if (head.Metadata?.[SHA256_METADATA] !== sha256) return undefined
     return head.VersionId
-      ? { eTag: unquote(head.ETag), versionId: head.VersionId }
-      : { eTag: unquote(head.ETag) }
+      ? { eTag: unquoteETag(head.ETag), versionId: head.VersionId }
+      : { eTag: unquoteETag(head.ETag) }
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+    const status = httpStatus(error)
     if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey' || status === 404)
       return undefined
     throw error
@@ -120,12 +110,7 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
       Key: key,
       Body: createReadStream(request.file),
       ContentLength: request.size,
-      ContentType:
-        request.bundleType === 'zip'
-          ? 'application/zip'
-          : request.bundleType === 'tgz'
-            ? 'application/gzip'
-            : 'application/x-tar',
+      ContentType: bundleContentType(request.bundleType),
       Metadata: { [SHA256_METADATA]: sha256 },
       ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
       ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
@@ -144,7 +129,7 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
     const uploaded: UploadedObject = {
       bucket,
       key,
-      eTag: unquote(result.ETag),
+      eTag: unquoteETag(result.ETag),
       bytesUploaded: request.size,
       skipped: false
     }

@@ -1,1 +1,0 @@
-export type BundleType = 'zip' | 'tgz' | 'tar'

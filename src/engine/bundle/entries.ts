@@ -1,0 +1,163 @@
+/**
+ * What goes into a bundle: walks the source depth first in name order, leaves out what the ignore
+ * rules exclude, refuses links that leave the source and entries that cannot be packaged, and
+ * marks the hook scripts executable.
+ */
+import type { Stats } from 'node:fs'
+import { lstat, readdir, readlink, realpath } from 'node:fs/promises'
+import path from 'node:path'
+import { InputError } from '../errors.js'
+import { IGNORE_FILE, loadExcludeRules, type ExcludeRules } from '../ignore-rules.js'
+
+export type BundleEntry =
+  | { kind: 'file'; rel: string; abs: string; mode: number; size: number }
+  | { kind: 'dir'; rel: string; mode: number }
+  | { kind: 'link'; rel: string; target: string }
+
+const WINDOWS = process.platform === 'win32'
+
+function permissions(stats: Stats, isDir: boolean): number {
+  // Windows reports no useful permission bits: give the usual ones.
+  if (WINDOWS) return isDir ? 0o755 : 0o644
+  return stats.mode & 0o7777
+}
+
+function inside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** `sub/script.sh`, `./sub/script.sh`, `/sub/script.sh` → `sub/script.sh`. */
+function normalise(rel: string): string {
+  return path.posix.normalize(rel.replace(/\\/g, '/').replace(/^(\.?\/)+/, ''))
+}
+
+export interface ListOptions {
+  /** Left out of the listing (the bundle being written, should it sit inside the source). */
+  skip?: string
+  signal?: AbortSignal
+}
+
+/**
+ * Lists what goes into the bundle, depth first, each directory's entries sorted by name. Throws
+ * InputError for links that leave the source, for entries that cannot be packaged, and when the
+ * ignore rules exclude the appspec.
+ */
+export async function listEntries(
+  source: string,
+  options: ListOptions = {}
+): Promise<{ entries: BundleEntry[]; excluded: number; rules: ExcludeRules }> {
+  const root = path.resolve(source)
+  const realRoot = await realpath(root)
+  const skip = options.skip ? path.resolve(options.skip) : undefined
+  const rules = await loadExcludeRules(root)
+  for (const name of ['appspec.yml', 'appspec.yaml']) {
+    const present = await lstat(path.join(root, name)).then(
+      () => true,
+      () => false
+    )
+    if (present && rules.excludes(name, false)) {
+      throw new InputError(
+        `${IGNORE_FILE} excludes ${name}, but the bundle must contain it. Remove the rule that matches it, or add '!${name}' at the end of ${IGNORE_FILE}.`
+      )
+    }
+  }
+  const entries: BundleEntry[] = []
+  let excluded = 0
+
+  const visit = async (dir: string, relDir: string): Promise<void> => {
+    options.signal?.throwIfAborted()
+    const names = (await readdir(dir)).sort(byName)
+    for (const name of names) {
+      const abs = path.join(dir, name)
+      const rel = relDir ? `${relDir}/${name}` : name
+      if (abs === skip) continue
+      const stats = await lstat(abs)
+      if (rules.excludes(rel, stats.isDirectory())) {
+        excluded++
+        continue
+      }
+      if (stats.isSymbolicLink()) {
+        entries.push({
+          kind: 'link',
+          rel,
+          target: await checkedLink(abs, rel, root, realRoot, source)
+        })
+      } else if (stats.isDirectory()) {
+        entries.push({ kind: 'dir', rel, mode: permissions(stats, true) })
+        await visit(abs, rel)
+      } else if (stats.isFile()) {
+        entries.push({ kind: 'file', rel, abs, mode: permissions(stats, false), size: stats.size })
+      } else {
+        throw new InputError(
+          `${rel} in ${source} is not a regular file, directory or link (a socket, pipe or device) and cannot be packaged. Remove it, or add it to ${IGNORE_FILE}.`
+        )
+      }
+    }
+  }
+  await visit(root, '')
+  return { entries, excluded, rules }
+}
+
+/** The link's target, with `/`, after making sure it stays inside the source. */
+async function checkedLink(
+  abs: string,
+  rel: string,
+  root: string,
+  realRoot: string,
+  label: string
+): Promise<string> {
+  const target = await readlink(abs)
+  const refuse = (why: string): InputError =>
+    new InputError(
+      `Link ${rel} -> ${target} ${why}, so on the instance it would point at something the bundle does not carry. Make it a relative link to a path inside ${label}, replace it with a copy of what it points to, or add ${rel} to ${IGNORE_FILE}.`
+    )
+  if (path.isAbsolute(target) || /^[a-zA-Z]:/.test(target)) throw refuse('is absolute')
+  if (!inside(root, path.resolve(path.dirname(abs), target)))
+    throw refuse('leaves the source directory')
+  // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
+  const real = await realpath(abs).catch(() => undefined)
+  if (real !== undefined && !inside(realRoot, real))
+    throw refuse(`resolves to ${real}, outside the source directory`)
+  return target.replace(/\\/g, '/')
+}
+
+/** Marks the hook scripts executable, following links inside the bundle to the file they name. */
+export function markExecutables(
+  entries: BundleEntry[],
+  executables: string[],
+  rules: ExcludeRules,
+  source: string
+): void {
+  const byRel = new Map(entries.map(e => [e.rel, e]))
+  for (const wanted of executables) {
+    let rel = normalise(wanted)
+    let entry = byRel.get(rel)
+    for (let hops = 0; entry?.kind === 'link' && hops < 40; hops++) {
+      rel = path.posix.normalize(path.posix.join(path.posix.dirname(rel), entry.target))
+      entry = byRel.get(rel)
+    }
+    if (entry?.kind === 'file') {
+      entry.mode |= 0o111
+      continue
+    }
+    const why = rules.excludes(rel, false)
+      ? rel.split('/').includes('.git')
+        ? 'is inside .git, which is never packaged'
+        : `is excluded by ${IGNORE_FILE}`
+      : entry
+        ? 'is not a file'
+        : 'is not in the source'
+    throw new InputError(
+      `Hook script ${wanted} ${why}, so the instance would not be able to run it. ${
+        rules.excludes(rel, false)
+          ? `Remove the ${IGNORE_FILE} rule that matches it.`
+          : `Add it to ${source} or fix its location in the appspec.`
+      }`
+    )
+  }
+}
