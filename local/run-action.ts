@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 export interface ActionRun {
   code: number | null
@@ -21,6 +23,7 @@ export interface RunActionOptions {
   /** Extra environment (AWS endpoints, credentials, GITHUB_*). */
   env?: Record<string, string>
   cwd?: string
+  /** The script to run: dist/index.js by default. A `.ts` entry runs from source through tsx. */
   entry?: string
   /** Each log line as it is printed. */
   onLine?: (line: string) => void
@@ -67,7 +70,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   }
   const entry = options.entry ?? path.resolve('dist/index.js')
   try {
-    const child = spawn(process.execPath, [entry], {
+    // tsx is found from this repository, whatever the child's working directory.
+    const tsx = pathToFileURL(createRequire(path.resolve('package.json')).resolve('tsx')).href
+    const args = entry.endsWith('.ts') ? ['--import', tsx, entry] : [entry]
+    const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? process.cwd(),
       env,
       stdio: ['ignore', 'pipe', 'pipe']

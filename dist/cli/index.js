@@ -45090,8 +45090,13 @@ function rollbackSentence(record) {
         return ` The rollback ${r.id} also ${r.status}${r.message ? `: ${r.message}` : '.'}`;
     return ` Rollback ${r.id} is ${r.status ?? 'running'}; CodeDeploy carries it on.`;
 }
-function firstLine(text) {
-    return text.split('\n')[0] ?? text;
+/** A message on one line: its lines joined, indentation dropped. */
+function oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(Boolean)
+        .join(' ');
 }
 /** One line: how the run ended and what it left behind. */
 function headline(record) {
@@ -45120,8 +45125,8 @@ function headline(record) {
             return cancelledLine(record);
         default:
             if (d && record.error)
-                return `Could not follow ${d.id} (${d.status}): ${firstLine(record.error.message)}${TERMINAL.has(d.status) ? '' : ` It keeps running: ${consoleUrl(record.region, d.id)}`}`;
-            return `Failed while ${STAGE_LABEL[record.stage]}: ${firstLine(record.error?.message ?? 'unknown error')}`;
+                return `Could not follow ${d.id} (${d.status}): ${oneLine(record.error.message)}${TERMINAL.has(d.status) ? '' : ` It keeps running: ${consoleUrl(record.region, d.id)}`}`;
+            return `Failed while ${STAGE_LABEL[record.stage]}: ${oneLine(record.error?.message ?? 'unknown error')}`;
     }
 }
 function cancelledLine(record) {

@@ -1,0 +1,104 @@
+/**
+ * One local stack per test file: S3 and the CodeDeploy emulator started before the file's tests
+ * and closed after them, a workspace directory, the environment a run needs, and small helpers to
+ * write a source tree, read what an instance has installed, and count the emulator's calls.
+ */
+import { afterAll, beforeAll } from '@jest/globals'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startLocalStack, type LocalStack } from '../../local/stack.js'
+import { writeTree, type Tree } from './revisions.js'
+
+export interface TestStackOptions {
+  /** Deployment groups of the application 'shop', by name: how many instances each has. */
+  groups: Record<string, number | { instances: number; deploymentConfig?: string }>
+  /** Pause between the emulator's lifecycle steps (ms). */
+  stepDelayMs?: number
+  /** Extra environment for every run (GITHUB_*, …). */
+  env?: Record<string, string>
+}
+
+export interface TestStack {
+  readonly stack: LocalStack
+  readonly workspace: string
+  /** Endpoints, credentials, region, GITHUB_WORKSPACE and the extra environment. */
+  readonly env: Record<string, string>
+  /** Writes `tree` under the workspace; returns its directory relative to the workspace. */
+  source(tree: Tree): Promise<string>
+  /** What the first instance of `group` has at `file` (relative to its root). */
+  installed(group: string, file: string): Promise<string>
+  /** The emulator's calls of `operation`, optionally only those about deployment `id`. */
+  calls(operation: string, id?: string): { input: Record<string, unknown>; errorType?: string }[]
+}
+
+export const APPLICATION = 'shop'
+export const BUCKET = 'bundles'
+
+/** Starts the stack before the file's tests and closes it after them. */
+export function useTestStack(options: TestStackOptions): TestStack {
+  let stack: LocalStack | undefined
+  let workspace = ''
+  let env: Record<string, string> = {}
+  let counter = 0
+  const started = (): LocalStack => {
+    if (!stack) throw new Error('The local stack is used outside the tests (before beforeAll).')
+    return stack
+  }
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      buckets: [BUCKET],
+      stepDelayMs: options.stepDelayMs ?? 5,
+      config: {
+        applications: [
+          {
+            name: APPLICATION,
+            deploymentGroups: Object.entries(options.groups).map(([name, group]) =>
+              typeof group === 'number' ? { name, instances: group } : { name, ...group }
+            )
+          }
+        ]
+      }
+    })
+    workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
+    env = {
+      ...stack.env,
+      GITHUB_WORKSPACE: workspace,
+      NODE_NO_WARNINGS: '1',
+      ...options.env
+    }
+  })
+
+  afterAll(async () => {
+    await stack?.close()
+    if (workspace) await rm(workspace, { recursive: true, force: true })
+  })
+
+  return {
+    get stack() {
+      return started()
+    },
+    get workspace() {
+      return workspace
+    },
+    get env() {
+      return env
+    },
+    async source(tree) {
+      const name = `src-${++counter}`
+      await writeTree(path.join(workspace, name), tree)
+      return name
+    },
+    installed(group, file) {
+      const instance = started().codedeploy.instances(APPLICATION, group)[0]
+      if (!instance) throw new Error(`Group '${group}' has no instance`)
+      return readFile(path.join(instance.root, file), 'utf8')
+    },
+    calls(operation, id) {
+      return started().codedeploy.calls.filter(
+        c => c.operation === operation && (id === undefined || c.input.deploymentId === id)
+      )
+    }
+  }
+}
