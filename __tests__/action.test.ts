@@ -2,59 +2,24 @@
  * The action end to end: run() (and the built dist/index.js) against the local stack, through the
  * real SDK clients, with hook scripts running on simulated instances.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises'
+import { describe, expect, it } from '@jest/globals'
+import { lstat, readFile, readlink } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runAction } from '../local/run-action.js'
-import { startLocalStack, type LocalStack } from '../local/stack.js'
 import { runInProcess } from './helpers/action.js'
-import { appspec, script, writeTree, type Tree } from './helpers/revisions.js'
+import { appspec, script, type Tree } from './helpers/revisions.js'
+import { APPLICATION, useTestStack } from './helpers/stack.js'
 
-let stack: LocalStack
-let workspace: string
-let env: Record<string, string>
-let counter = 0
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    buckets: ['bundles'],
-    stepDelayMs: 5,
-    config: {
-      applications: [
-        {
-          name: 'shop',
-          deploymentGroups: [
-            { name: 'staging', instances: 2, deploymentConfig: 'CodeDeployDefault.OneAtATime' },
-            { name: 'prod', instances: 3, deploymentConfig: 'CodeDeployDefault.OneAtATime' },
-            { name: 'dist', instances: 1 }
-          ]
-        }
-      ]
-    }
-  })
-  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
-  env = {
-    ...stack.env,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_SHA: 'a'.repeat(40),
-    GITHUB_REF_NAME: 'main',
-    NODE_NO_WARNINGS: '1'
-  }
+const oneAtATime = 'CodeDeployDefault.OneAtATime'
+const t = useTestStack({
+  groups: {
+    staging: { instances: 2, deploymentConfig: oneAtATime },
+    prod: { instances: 3, deploymentConfig: oneAtATime },
+    dist: 1
+  },
+  env: { GITHUB_SHA: 'a'.repeat(40), GITHUB_REF_NAME: 'main' }
 })
-
-afterAll(async () => {
-  await stack.close()
-  await rm(workspace, { recursive: true, force: true })
-})
-
-/** A source tree in the workspace; returns its directory name relative to the workspace. */
-async function source(tree: Tree): Promise<string> {
-  const name = `src-${++counter}`
-  await writeTree(path.join(workspace, name), tree)
-  return name
-}
 
 function release(version: string, validate = 'echo "healthy"'): Tree {
   return {
@@ -69,17 +34,17 @@ function release(version: string, validate = 'echo "healthy"'): Tree {
 }
 
 function roots(group: string): string[] {
-  return stack.codedeploy.instances('shop', group).map(i => i.root)
+  return t.stack.codedeploy.instances(APPLICATION, group).map(i => i.root)
 }
 
 const target = { application: 'shop', bucket: 'bundles', 'key-prefix': 'shop/' }
 
 describe('the action against the local stack', () => {
   it('deploys, sets every output and writes a summary with a row per instance', async () => {
-    const dir = await source(release('1.0.0'))
+    const dir = await t.source(release('1.0.0'))
     const result = await runInProcess(
       { ...target, 'deployment-group': 'staging', source: dir },
-      env
+      t.env
     )
     expect(result.failed).toBe(false)
     expect(result.outputs.status).toBe('Succeeded')
@@ -90,18 +55,16 @@ describe('the action against the local stack', () => {
     for (const root of roots('staging'))
       expect(await readFile(path.join(root, 'srv/app/version.txt'), 'utf8')).toBe('1.0.0')
     expect(result.summary).toMatch(/CodeDeploy d-[A-Z0-9]{9} Succeeded/)
-    for (const instance of stack.codedeploy.instances('shop', 'staging'))
+    for (const instance of t.stack.codedeploy.instances(APPLICATION, 'staging'))
       expect(result.summary).toContain(`| ${instance.instanceId} | ✅ Succeeded |`)
     expect(result.log).toMatch(/::group::Deploying d-/)
-    const registered = stack.codedeploy.calls.filter(
-      c => c.operation === 'RegisterApplicationRevision'
-    )
+    const registered = t.calls('RegisterApplicationRevision')
     expect(registered.at(-1)?.input).toMatchObject({
       revision: {
         s3Location: { key: result.outputs.key, bundleType: 'zip', eTag: result.outputs.etag }
       }
     })
-    const created = stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').at(-1)!
+    const created = t.calls('CreateDeployment').at(-1)!
     expect(created.input).toMatchObject({
       autoRollbackConfiguration: {
         enabled: true,
@@ -112,37 +75,40 @@ describe('the action against the local stack', () => {
   })
 
   it('uploads nothing the second time the same tree is deployed', async () => {
-    const dir = await source(release('1.1.0'))
-    const first = await runInProcess({ ...target, 'deployment-group': 'staging', source: dir }, env)
+    const dir = await t.source(release('1.1.0'))
+    const first = await runInProcess(
+      { ...target, 'deployment-group': 'staging', source: dir },
+      t.env
+    )
     expect(first.failed).toBe(false)
-    const putsBefore = stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
+    const putsBefore = t.stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
     const second = await runInProcess(
       { ...target, 'deployment-group': 'staging', source: dir },
-      env
+      t.env
     )
     expect(second.failed).toBe(false)
     expect(second.outputs.key).toBe(first.outputs.key)
     expect(second.outputs.etag).toBe(first.outputs.etag)
-    const putsAfter = stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
+    const putsAfter = t.stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
     expect(putsAfter.length).toBe(putsBefore.length)
     expect(second.log).toMatch(/already holds this bundle \(same sha256\): nothing uploaded/)
   })
 
   it('fails on a hook error with the log tail in the message, and follows the rollback', async () => {
     const good = await runInProcess(
-      { ...target, 'deployment-group': 'prod', source: await source(release('2.0.0')) },
-      env
+      { ...target, 'deployment-group': 'prod', source: await t.source(release('2.0.0')) },
+      t.env
     )
     expect(good.failed).toBe(false)
     const bad = await runInProcess(
       {
         ...target,
         'deployment-group': 'prod',
-        source: await source(
+        source: await t.source(
           release('2.1.0', 'echo "checking /health"\necho "HTTP 503 from /health" >&2\nexit 3')
         )
       },
-      env
+      t.env
     )
     expect(bad.failed).toBe(true)
     expect(bad.outputs.status).toBe('Failed')
@@ -170,7 +136,7 @@ describe('the action against the local stack', () => {
   })
 
   it('keeps modes and symlinks, and honours .codedeployignore, all the way onto an instance', async () => {
-    const dir = await source({
+    const dir = await t.source({
       ...release('3.0.0'),
       'site/bin/tool': { content: '#!/bin/sh\necho tool\n', mode: 0o750 },
       'site/bin/latest': { link: 'tool' },
@@ -181,7 +147,7 @@ describe('the action against the local stack', () => {
     })
     const result = await runInProcess(
       { ...target, 'deployment-group': 'staging', source: dir },
-      env
+      t.env
     )
     expect(result.failed).toBe(false)
     for (const root of roots('staging')) {
@@ -196,18 +162,16 @@ describe('the action against the local stack', () => {
   it('runs as the built dist/index.js the way the runner does', async () => {
     if (!existsSync('dist/index.js'))
       throw new Error('dist/index.js is missing: run npm run package')
-    const dir = await source(release('4.0.0'))
+    const dir = await t.source(release('4.0.0'))
     const result = await runAction({
       inputs: { ...target, 'deployment-group': 'dist', source: dir },
-      env,
-      cwd: workspace
+      env: t.env,
+      cwd: t.workspace
     })
     expect(result.code).toBe(0)
     expect(result.outputs.status).toBe('Succeeded')
     expect(result.log).toMatch(/d-[A-Z0-9]{9} Succeeded on 1 instance/)
     expect(result.summary).toMatch(/Succeeded/)
-    expect(await readFile(path.join(roots('dist')[0]!, 'srv/app/version.txt'), 'utf8')).toBe(
-      '4.0.0'
-    )
+    expect(await t.installed('dist', 'srv/app/version.txt')).toBe('4.0.0')
   })
 })

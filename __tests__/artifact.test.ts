@@ -2,62 +2,37 @@
  * `artifact-name`: run() against the local stack and a stand-in Actions results service, through
  * the real @actions/artifact client; the artifact must hold the very bundle that went to S3.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { describe, expect, it } from '@jest/globals'
+import { GetObjectCommand } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import yauzl from 'yauzl'
-import { startLocalStack, type LocalStack } from '../local/stack.js'
 import { runInProcess } from './helpers/action.js'
 import { startFakeResultsService, type FakeResultsService } from './helpers/results-service.js'
-import { appspec, s3Client, script, writeTree, type Tree } from './helpers/revisions.js'
+import { appspec, s3Client, script } from './helpers/revisions.js'
+import { useTestStack } from './helpers/stack.js'
 
-let stack: LocalStack
 let results: FakeResultsService
-let s3: S3Client
-let workspace: string
-let env: Record<string, string>
-let counter = 0
+let releases = 0
 
-beforeAll(async () => {
-  stack = await startLocalStack({
-    buckets: ['bundles'],
-    stepDelayMs: 5,
-    config: {
-      applications: [{ name: 'shop', deploymentGroups: [{ name: 'staging', instances: 1 }] }]
+const t = useTestStack({
+  groups: { staging: 1 },
+  env: { GITHUB_SHA: 'c'.repeat(40) },
+  server: async () => {
+    results = await startFakeResultsService()
+    return {
+      env: { ACTIONS_RUNTIME_TOKEN: results.token, ACTIONS_RESULTS_URL: `${results.url}/` },
+      close: () => results.close()
     }
-  })
-  results = await startFakeResultsService()
-  s3 = s3Client(stack.s3.endpoint)
-  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
-  env = {
-    ...stack.env,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_SHA: 'c'.repeat(40),
-    ACTIONS_RUNTIME_TOKEN: results.token,
-    ACTIONS_RESULTS_URL: `${results.url}/`,
-    NODE_NO_WARNINGS: '1'
   }
 })
 
-afterAll(async () => {
-  s3.destroy()
-  await results.close()
-  await stack.close()
-  await rm(workspace, { recursive: true, force: true })
-})
-
-async function source(): Promise<string> {
-  const name = `src-${++counter}`
-  const tree: Tree = {
+function source(): Promise<string> {
+  return t.source({
     'appspec.yml': appspec({ ValidateService: [{ location: 'scripts/validate.sh' }] }),
-    'site/index.html': `release ${counter}\n`.repeat(500),
+    'site/index.html': `release ${++releases}\n`.repeat(500),
     'scripts/validate.sh': script('exit 0')
-  }
-  await writeTree(path.join(workspace, name), tree)
-  return name
+  })
 }
 
 /** The files inside an artifact's zip. */
@@ -90,14 +65,13 @@ const inputs = { application: 'shop', 'deployment-group': 'staging', bucket: 'bu
 
 describe('artifact-name', () => {
   it('keeps the bundle that went to S3 as a workflow artifact, before the deployment starts', async () => {
-    const created = (): number =>
-      stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').length
+    const created = (): number => t.calls('CreateDeployment').length
     const deploymentsBefore = created()
     let deploymentsAtFinalize: number | undefined
     results.onFinalize = () => (deploymentsAtFinalize = created())
     const result = await runInProcess(
       { ...inputs, source: await source(), 'artifact-name': 'shop-bundle' },
-      env
+      t.env
     ).finally(() => (results.onFinalize = undefined))
     expect(result.failed).toBe(false)
     expect(deploymentsAtFinalize).toBe(deploymentsBefore)
@@ -115,8 +89,13 @@ describe('artifact-name', () => {
     expect([...files.keys()]).toEqual([path.posix.basename(key)])
     const kept = files.get(path.posix.basename(key))!
     expect(sha256(kept)).toBe(result.outputs['bundle-sha256'])
-    const stored = await s3.send(new GetObjectCommand({ Bucket: 'bundles', Key: key }))
-    expect(sha256(Buffer.from(await stored.Body!.transformToByteArray()))).toBe(sha256(kept))
+    const s3 = s3Client(t.stack.s3.endpoint)
+    try {
+      const stored = await s3.send(new GetObjectCommand({ Bucket: 'bundles', Key: key }))
+      expect(sha256(Buffer.from(await stored.Body!.transformToByteArray()))).toBe(sha256(kept))
+    } finally {
+      s3.destroy()
+    }
     expect(result.log).toMatch(/::group::Keeping the bundle as workflow artifact 'shop-bundle'/)
   })
 
@@ -124,7 +103,7 @@ describe('artifact-name', () => {
     const before = results.artifacts.length
     const result = await runInProcess(
       { bucket: 'bundles', command: 'package', source: await source(), 'artifact-name': 'pkg' },
-      env
+      t.env
     )
     expect(result.failed).toBe(false)
     expect(results.artifacts).toHaveLength(before + 1)
@@ -147,15 +126,15 @@ describe('artifact-name', () => {
     ]
   ])('refuses %s before any write', async (_what, extra, envChange, message) => {
     const writes = (): number =>
-      stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST').length +
-      stack.codedeploy.calls.filter(c =>
+      t.stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST').length +
+      t.stack.codedeploy.calls.filter(c =>
         ['RegisterApplicationRevision', 'CreateDeployment'].includes(c.operation)
       ).length
     const before = writes()
     const artifacts = results.artifacts.length
     const result = await runInProcess(
       { ...inputs, source: await source(), ...extra },
-      { ...env, ...envChange }
+      { ...t.env, ...envChange }
     )
     expect(result.failed).toBe(true)
     expect(result.log).toMatch(message)

@@ -2,43 +2,12 @@
  * Every bad input fails with a message that names the problem and the fix, and none of them
  * writes anything to AWS (no PutObject, no RegisterApplicationRevision, no CreateDeployment).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { describe, expect, it } from '@jest/globals'
 import { runInProcess } from './helpers/action.js'
-import { script, writeTree, type Tree } from './helpers/revisions.js'
+import { script, type Tree } from './helpers/revisions.js'
+import { useTestStack } from './helpers/stack.js'
 
-let stack: LocalStack
-let workspace: string
-let env: Record<string, string>
-let counter = 0
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    buckets: ['bundles'],
-    stepDelayMs: 0,
-    config: {
-      applications: [
-        {
-          name: 'shop',
-          deploymentGroups: [
-            { name: 'staging', instances: 1 },
-            { name: 'prod', instances: 1 }
-          ]
-        }
-      ]
-    }
-  })
-  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-bad-'))
-  env = { ...stack.env, GITHUB_WORKSPACE: workspace, NODE_NO_WARNINGS: '1' }
-})
-
-afterAll(async () => {
-  await stack.close()
-  await rm(workspace, { recursive: true, force: true })
-})
+const t = useTestStack({ groups: { staging: 1, prod: 1 }, stepDelayMs: 0 })
 
 const GOOD_APPSPEC =
   'version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/app\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 60\n'
@@ -191,10 +160,10 @@ const CASES: Record<string, Case> = {
 }
 
 function writes(): number {
-  const s3Writes = stack.s3.requests.filter(
+  const s3Writes = t.stack.s3.requests.filter(
     r => r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE'
   ).length
-  const cdWrites = stack.codedeploy.calls.filter(c =>
+  const cdWrites = t.stack.codedeploy.calls.filter(c =>
     ['RegisterApplicationRevision', 'CreateDeployment', 'StopDeployment'].includes(c.operation)
   ).length
   return s3Writes + cdWrites
@@ -209,12 +178,9 @@ describe('bad input', () => {
   it.each(names)('%s fails with a fix and writes nothing', async name => {
     const c = CASES[name]!
     const message = c.message
-    const dir = `case-${++counter}`
-    if (c.tree) await writeTree(path.join(workspace, dir), c.tree)
-    else if (c.empty) await mkdir(path.join(workspace, dir))
-    else await writeTree(path.join(workspace, dir), tree(GOOD_APPSPEC))
+    const dir = await t.source(c.empty ? {} : (c.tree ?? tree(GOOD_APPSPEC)))
     const before = writes()
-    const result = await runInProcess({ ...base, source: dir, ...c.inputs }, env)
+    const result = await runInProcess({ ...base, source: dir, ...c.inputs }, t.env)
     expect(result.failed).toBe(true)
     const failure = result.log
       .split('\n')
@@ -226,12 +192,10 @@ describe('bad input', () => {
   })
 
   it('points an appspec error at its file and line as an annotation', async () => {
-    const dir = `case-${++counter}`
-    await writeTree(
-      path.join(workspace, dir),
+    const dir = await t.source(
       tree('version: 0.0\nos: linux\nhooks:\n  DownloadBundle:\n    - location: scripts/check.sh\n')
     )
-    const result = await runInProcess({ ...base, source: dir }, env)
+    const result = await runInProcess({ ...base, source: dir }, t.env)
     const annotations = result.log.split('\n').filter(l => l.startsWith('::error'))
     expect(annotations).toHaveLength(2)
     expect(annotations[0]).toMatch(

@@ -2,59 +2,36 @@
  * `github-deployment`: run() against the local stack and a stand-in GitHub API, checking what the
  * action told GitHub about each outcome.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { describe, expect, it } from '@jest/globals'
 import { runInProcess } from './helpers/action.js'
 import { startFakeGitHubApi, type FakeGitHubApi } from './helpers/github-api.js'
-import { appspec, script, writeTree, type Tree } from './helpers/revisions.js'
+import { appspec, script } from './helpers/revisions.js'
+import { useTestStack } from './helpers/stack.js'
 
 const TOKEN = 'ghs_fakeTokenThatMustNeverBePrinted'
-let stack: LocalStack
 let github: FakeGitHubApi
-let workspace: string
-let env: Record<string, string>
-let counter = 0
+let releases = 0
 
-beforeAll(async () => {
-  stack = await startLocalStack({
-    buckets: ['bundles'],
-    stepDelayMs: 5,
-    config: {
-      applications: [{ name: 'shop', deploymentGroups: [{ name: 'staging', instances: 2 }] }]
-    }
-  })
-  github = await startFakeGitHubApi()
-  workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
-  env = {
-    ...stack.env,
-    GITHUB_WORKSPACE: workspace,
+const t = useTestStack({
+  groups: { staging: 2 },
+  env: {
     GITHUB_SHA: 'b'.repeat(40),
     GITHUB_REPOSITORY: 'octo/shop',
     GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '77',
-    GITHUB_API_URL: github.url,
-    NODE_NO_WARNINGS: '1'
+    GITHUB_RUN_ID: '77'
+  },
+  server: async () => {
+    github = await startFakeGitHubApi()
+    return { env: { GITHUB_API_URL: github.url }, close: () => github.close() }
   }
 })
 
-afterAll(async () => {
-  await github.close()
-  await stack.close()
-  await rm(workspace, { recursive: true, force: true })
-})
-
-async function source(validate: string): Promise<string> {
-  const name = `src-${++counter}`
-  const tree: Tree = {
+function source(validate: string): Promise<string> {
+  return t.source({
     'appspec.yml': appspec({ ValidateService: [{ location: 'scripts/validate.sh' }] }),
-    'site/index.html': `release ${counter}`,
+    'site/index.html': `release ${++releases}`,
     'scripts/validate.sh': script(validate)
-  }
-  await writeTree(path.join(workspace, name), tree)
-  return name
+  })
 }
 
 const inputs = {
@@ -72,7 +49,7 @@ function since(index: number) {
 describe('github-deployment', () => {
   it('creates a deployment for the commit and marks it in progress, then success with the console link', async () => {
     const before = github.requests.length
-    const result = await runInProcess({ ...inputs, source: await source('exit 0') }, env)
+    const result = await runInProcess({ ...inputs, source: await source('exit 0') }, t.env)
     expect(result.failed).toBe(false)
     const [create, ...statuses] = since(before)
     expect(create).toMatchObject({
@@ -103,7 +80,7 @@ describe('github-deployment', () => {
 
   it('marks a failed deployment failure, without making earlier successes inactive', async () => {
     const before = github.requests.length
-    const result = await runInProcess({ ...inputs, source: await source('exit 1') }, env)
+    const result = await runInProcess({ ...inputs, source: await source('exit 1') }, t.env)
     expect(result.failed).toBe(true)
     const last = since(before).at(-1)!
     expect(last.body).toMatchObject({ state: 'failure', auto_inactive: false })
@@ -115,7 +92,7 @@ describe('github-deployment', () => {
     const before = github.requests.length
     const result = await runInProcess(
       { ...inputs, source: await source('exit 0'), 'deployment-config': 'Custom.Nope' },
-      env
+      t.env
     )
     expect(result.failed).toBe(true)
     expect(since(before).map(r => r.body.state ?? 'create')).toEqual([
@@ -128,14 +105,14 @@ describe('github-deployment', () => {
 
   it('stops before any AWS write when GitHub refuses the deployment, and says which permission to grant', async () => {
     const writes = (): number =>
-      stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST').length +
-      stack.codedeploy.calls.filter(c =>
+      t.stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST').length +
+      t.stack.codedeploy.calls.filter(c =>
         ['RegisterApplicationRevision', 'CreateDeployment'].includes(c.operation)
       ).length
     const before = writes()
     github.refuseCreate = 403
     try {
-      const result = await runInProcess({ ...inputs, source: await source('exit 0') }, env)
+      const result = await runInProcess({ ...inputs, source: await source('exit 0') }, t.env)
       expect(result.failed).toBe(true)
       expect(result.log).toMatch(/HTTP 403.*permissions: deployments: write/)
       expect(writes()).toBe(before)
@@ -146,10 +123,10 @@ describe('github-deployment', () => {
 
   it('refuses github-deployment on a step that only packages, and without a token', async () => {
     const dir = await source('exit 0')
-    const packaging = await runInProcess({ ...inputs, source: dir, command: 'package' }, env)
+    const packaging = await runInProcess({ ...inputs, source: dir, command: 'package' }, t.env)
     expect(packaging.failed).toBe(true)
     expect(packaging.log).toMatch(/command 'package' creates none/)
-    const noToken = await runInProcess({ ...inputs, source: dir, 'github-token': '' }, env)
+    const noToken = await runInProcess({ ...inputs, source: dir, 'github-token': '' }, t.env)
     expect(noToken.failed).toBe(true)
     expect(noToken.log).toMatch(/permissions: deployments: write/)
   })

@@ -4,7 +4,7 @@
  * write a source tree, read what an instance has installed, and count the emulator's calls.
  */
 import { afterAll, beforeAll } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startLocalStack, type LocalStack } from '../../local/stack.js'
@@ -17,14 +17,28 @@ export interface TestStackOptions {
   stepDelayMs?: number
   /** Extra environment for every run (GITHUB_*, …). */
   env?: Record<string, string>
+  /**
+   * Another stand-in server the file needs (the GitHub API, the results service, …): started
+   * after the stack, its environment added to every run's, closed before the stack.
+   */
+  server?: () => Promise<StandIn>
+}
+
+export interface StandIn {
+  /** Environment that points a run at it (GITHUB_API_URL, …). */
+  env: Record<string, string>
+  close(): Promise<void>
 }
 
 export interface TestStack {
   readonly stack: LocalStack
   readonly workspace: string
-  /** Endpoints, credentials, region, GITHUB_WORKSPACE and the extra environment. */
+  /** Endpoints, credentials, region, GITHUB_WORKSPACE, the extra and the stand-in's environment. */
   readonly env: Record<string, string>
-  /** Writes `tree` under the workspace; returns its directory relative to the workspace. */
+  /**
+   * Writes `tree` under the workspace (an empty tree makes an empty directory); returns its
+   * directory relative to the workspace.
+   */
   source(tree: Tree): Promise<string>
   /** What the first instance of `group` has at `file` (relative to its root). */
   installed(group: string, file: string): Promise<string>
@@ -38,6 +52,7 @@ export const BUCKET = 'bundles'
 /** Starts the stack before the file's tests and closes it after them. */
 export function useTestStack(options: TestStackOptions): TestStack {
   let stack: LocalStack | undefined
+  let server: StandIn | undefined
   let workspace = ''
   let env: Record<string, string> = {}
   let counter = 0
@@ -61,16 +76,19 @@ export function useTestStack(options: TestStackOptions): TestStack {
         ]
       }
     })
+    server = await options.server?.()
     workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
     env = {
       ...stack.env,
       GITHUB_WORKSPACE: workspace,
       NODE_NO_WARNINGS: '1',
-      ...options.env
+      ...options.env,
+      ...server?.env
     }
   })
 
   afterAll(async () => {
+    await server?.close()
     await stack?.close()
     if (workspace) await rm(workspace, { recursive: true, force: true })
   })
@@ -87,6 +105,7 @@ export function useTestStack(options: TestStackOptions): TestStack {
     },
     async source(tree) {
       const name = `src-${++counter}`
+      await mkdir(path.join(workspace, name))
       await writeTree(path.join(workspace, name), tree)
       return name
     },
