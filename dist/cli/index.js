@@ -43976,7 +43976,8 @@ const STAGE_LABEL = {
     upload: 'uploading the bundle',
     publish: 'keeping the bundle as a workflow artifact',
     register: 'registering the revision',
-    revision: 'choosing the revision',
+    revision: 'checking the revision',
+    choose: 'choosing the revision to roll back to',
     create: 'creating the deployment',
     deploy: 'following the deployment',
     rollback: 'following the rollback'
@@ -45239,11 +45240,14 @@ async function chooseRollbackRevision(codedeploy, application, deploymentGroup, 
 
 const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 1000;
+/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
+const READ_RESERVE_MS = 800;
 function timeLeft(clock, until) {
     return AbortSignal.timeout(Math.max(100, until - clock.now()));
 }
 async function stopWithin(request) {
-    const { codedeploy, reporter, clock, deploymentId: id, until } = request;
+    const { codedeploy, reporter, clock, deploymentId: id } = request;
+    const until = request.until - READ_RESERVE_MS;
     let delay = FIRST_RETRY_MS;
     let accepted = false;
     let why;
@@ -45272,13 +45276,16 @@ async function stopWithin(request) {
             delay = Math.min(LONGEST_RETRY_MS, delay * 2);
         }
     }
-    if (!accepted)
-        return { accepted, why: why ?? 'no answer in time' };
-    const info = await readUntilEnded(codedeploy, id, until, clock);
+    if (!accepted) {
+        // One read, so what is said about the deployment still running is its current state.
+        const info = await readUntilEnded(codedeploy, id, request.until, clock, true);
+        return { accepted, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
+    }
+    const info = await readUntilEnded(codedeploy, id, request.until, clock);
     return info ? { accepted, info } : { accepted };
 }
-/** Reads the deployment until it has ended or `until` passes; the last state read. */
-async function readUntilEnded(codedeploy, id, until, clock) {
+/** Reads the deployment until it has ended (or once) or `until` passes; the last state read. */
+async function readUntilEnded(codedeploy, id, until, clock, once = false) {
     let last;
     while (clock.now() < until) {
         try {
@@ -45286,7 +45293,7 @@ async function readUntilEnded(codedeploy, id, until, clock) {
                 abortSignal: timeLeft(clock, until)
             });
             last = out.deploymentInfo ?? last;
-            if (last?.status && TERMINAL.has(last.status))
+            if (once || (last?.status && TERMINAL.has(last.status)))
                 return last;
         }
         catch {
@@ -45298,6 +45305,13 @@ async function readUntilEnded(codedeploy, id, until, clock) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/follow.ts
+/**
+ * Following the run's deployment to its end, and what each end means: success; a failure, with
+ * its diagnosis and CodeDeploy's rollback followed until `rollback-timeout`; the timeout, which
+ * stops the deployment; and the cancel, which does what `on-cancel` says within the runner's
+ * window and says so when it cannot.
+ */
+
 
 
 
@@ -45429,12 +45443,27 @@ async function followRollback(run, id, until) {
         });
     });
 }
+/** One read of the deployment, bounded by `until`; undefined when it fails. */
+async function readOnce(run, id, until) {
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
+            abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
+        });
+        return out.deploymentInfo;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
 async function cancelled(run, id) {
     const { reporter, record, settings } = run;
     record.outcome = 'cancelled';
     record.cancel = { onCancel: settings.onCancel };
     if (settings.onCancel === 'detach') {
+        const info = await readOnce(run, id, run.cancel.deadline());
+        if (info)
+            run.saw(info);
         reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
         return;
     }
@@ -47026,7 +47055,7 @@ async function checkDeploymentTarget(run) {
 /** Command `rollback`: the group's last good revision, and why it was chosen. */
 async function chooseRevision(run) {
     await checkDeploymentTarget(run);
-    run.enter('revision');
+    run.enter('choose');
     const { revision, choice } = await chooseRollbackRevision(run.codedeploy, run.settings.application, run.settings.deploymentGroup, run.signal);
     run.record.choice = choice;
     run.record.revision = revision;

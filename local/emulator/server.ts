@@ -160,6 +160,13 @@ export function createServer(
       if (urlPath === FAULTS_PATH) return controlFaults(req.method, body, faults, res)
       const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
       calls.push(record)
+      // Known before any fault is decided, so a throttled call still shows what it asked for.
+      try {
+        const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body)
+        if (parsed && typeof parsed === 'object') record.input = parsed as Record<string, unknown>
+      } catch {
+        // Answered below as a malformed request.
+      }
       const finish = (status: number, errorType?: string): void => {
         record.status = status
         if (errorType) record.errorType = errorType

@@ -4,7 +4,7 @@
  * stops the deployment; and the cancel, which does what `on-cancel` says within the runner's
  * window and says so when it cannot.
  */
-import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Run } from './context.js'
 import { diagnose, failureMessage, tailLines } from './diagnose.js'
 import { consoleUrl } from './links.js'
@@ -159,12 +159,26 @@ async function followRollback(run: Run, id: string, until: number): Promise<void
   })
 }
 
+/** One read of the deployment, bounded by `until`; undefined when it fails. */
+async function readOnce(run: Run, id: string, until: number): Promise<DeploymentInfo | undefined> {
+  try {
+    const out = await run.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }), {
+      abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
+    })
+    return out.deploymentInfo
+  } catch {
+    return undefined
+  }
+}
+
 /** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
 export async function cancelled(run: Run, id: string): Promise<void> {
   const { reporter, record, settings } = run
   record.outcome = 'cancelled'
   record.cancel = { onCancel: settings.onCancel }
   if (settings.onCancel === 'detach') {
+    const info = await readOnce(run, id, run.cancel.deadline())
+    if (info) run.saw(info)
     reporter.warning(
       `Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`
     )

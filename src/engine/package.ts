@@ -55,7 +55,7 @@ export async function checkDeploymentTarget(run: Run): Promise<void> {
 /** Command `rollback`: the group's last good revision, and why it was chosen. */
 export async function chooseRevision(run: Run): Promise<S3Revision> {
   await checkDeploymentTarget(run)
-  run.enter('revision')
+  run.enter('choose')
   const { revision, choice } = await chooseRollbackRevision(
     run.codedeploy,
     run.settings.application,

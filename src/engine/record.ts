@@ -20,6 +20,7 @@ export type Stage =
   | 'publish'
   | 'register'
   | 'revision'
+  | 'choose'
   | 'create'
   | 'deploy'
   | 'rollback'
@@ -33,7 +34,8 @@ export const STAGE_LABEL: Record<Stage, string> = {
   upload: 'uploading the bundle',
   publish: 'keeping the bundle as a workflow artifact',
   register: 'registering the revision',
-  revision: 'choosing the revision',
+  revision: 'checking the revision',
+  choose: 'choosing the revision to roll back to',
   create: 'creating the deployment',
   deploy: 'following the deployment',
   rollback: 'following the rollback'

@@ -37,13 +37,16 @@ export interface StopResult {
 
 const FIRST_RETRY_MS = 200
 const LONGEST_RETRY_MS = 1000
+/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
+const READ_RESERVE_MS = 800
 
 function timeLeft(clock: Clock, until: number): AbortSignal {
   return AbortSignal.timeout(Math.max(100, until - clock.now()))
 }
 
 export async function stopWithin(request: StopRequest): Promise<StopResult> {
-  const { codedeploy, reporter, clock, deploymentId: id, until } = request
+  const { codedeploy, reporter, clock, deploymentId: id } = request
+  const until = request.until - READ_RESERVE_MS
   let delay = FIRST_RETRY_MS
   let accepted = false
   let why: string | undefined
@@ -76,17 +79,22 @@ export async function stopWithin(request: StopRequest): Promise<StopResult> {
       delay = Math.min(LONGEST_RETRY_MS, delay * 2)
     }
   }
-  if (!accepted) return { accepted, why: why ?? 'no answer in time' }
-  const info = await readUntilEnded(codedeploy, id, until, clock)
+  if (!accepted) {
+    // One read, so what is said about the deployment still running is its current state.
+    const info = await readUntilEnded(codedeploy, id, request.until, clock, true)
+    return { accepted, why: why ?? 'no answer in time', ...(info ? { info } : {}) }
+  }
+  const info = await readUntilEnded(codedeploy, id, request.until, clock)
   return info ? { accepted, info } : { accepted }
 }
 
-/** Reads the deployment until it has ended or `until` passes; the last state read. */
+/** Reads the deployment until it has ended (or once) or `until` passes; the last state read. */
 async function readUntilEnded(
   codedeploy: CodeDeployClient,
   id: string,
   until: number,
-  clock: Clock
+  clock: Clock,
+  once = false
 ): Promise<DeploymentInfo | undefined> {
   let last: DeploymentInfo | undefined
   while (clock.now() < until) {
@@ -95,7 +103,7 @@ async function readUntilEnded(
         abortSignal: timeLeft(clock, until)
       })
       last = out.deploymentInfo ?? last
-      if (last?.status && TERMINAL.has(last.status)) return last
+      if (once || (last?.status && TERMINAL.has(last.status))) return last
     } catch {
       // Read again while time is left.
     }
