@@ -142,6 +142,8 @@ describe('the summary and the outputs of the same run agree', () => {
     expect(run.summary).toContain('did not finish within the 1m timeout and was stopped (Stopped)')
     expect(run.summary).toContain(`[${run.outputs['rollback-deployment-id']}]`)
     expect(run.outputs['rollback-status']).toBe('Succeeded')
+    expect(world.calls('StopDeployment', id).map(c => c.input.autoRollbackEnabled)).toEqual([true])
+    expect(await world.installed('timeout', 'srv/app/version.txt')).toBe('1')
   })
 
   it('wait: false: the id, the console link and "not waited for"', async () => {
@@ -152,7 +154,9 @@ describe('the summary and the outputs of the same run agree', () => {
     expect(heading(run)).toBe(`🚀 CodeDeploy ${id} created, not waited for`)
     expect(run.summary).toContain(consoleLink(run, id))
     expect(run.summary).toContain('Not waited for (`wait: false`)')
+    expect(world.stack.codedeploy.deployment(id)?.status).not.toBe('Succeeded')
     await world.stack.codedeploy.idle()
+    expect(world.stack.codedeploy.deployment(id)?.status).toBe('Succeeded')
   })
 
   it('command package: headed as a package with its revision, ETag, SHA-256 and size', async () => {
