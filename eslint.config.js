@@ -23,6 +23,30 @@ export default tseslint.config(
     }
   },
   {
+    // A file longer than this wants to be several, each with one job.
+    files: ['src/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }] }
+  },
+  {
+    // The engine runs the same under the action and the CLI: it speaks through its Reporter and
+    // returns its record, and never reaches up into an adapter or into @actions/*.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'The engine does not import @actions/*.' },
+            {
+              group: ['**/action/*', '**/cli/*', '**/main.js', '**/cli.js', '**/aws.js'],
+              message: 'The engine does not import the adapters; they import it.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked
   },

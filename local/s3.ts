@@ -9,8 +9,7 @@
  * plain body to s3rver. A body that does not verify is answered with S3's own error and never
  * reaches the store, so what is stored is always what was sent.
  */
-import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, mkdir, unlink } from 'node:fs/promises'
 import http, {
   type IncomingHttpHeaders,
@@ -20,11 +19,16 @@ import http, {
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PassThrough, Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { PassThrough, type Readable } from 'node:stream'
 import S3rver from 's3rver'
-import { AwsChunkedDecoder } from './aws-chunked.js'
-import { CHECKSUM_ALGORITHMS, type RunningChecksum } from './checksums.js'
+import {
+  BodyRejected,
+  isAwsChunked,
+  listUploads,
+  plainHeaders,
+  sendError,
+  spool
+} from './s3-body.js'
 
 export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const
 
@@ -62,21 +66,6 @@ export interface LocalS3 {
   /** Multipart uploads begun and neither completed nor aborted. */
   openUploads(): OpenUpload[]
   close(): Promise<void>
-}
-
-class BodyRejected extends Error {
-  override name = 'BodyRejected'
-  constructor(
-    readonly code: string,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
-interface SpooledBody {
-  file: string
-  size: number
 }
 
 /** Start s3rver and its verifying front on 127.0.0.1, each on a free port. */
@@ -238,150 +227,4 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       if (ownsDirectory) await rm(directory, { recursive: true, force: true })
     }
   }
-}
-
-function isAwsChunked(headers: IncomingHttpHeaders): boolean {
-  const encoding = headers['content-encoding'] ?? ''
-  const sha = String(headers['x-amz-content-sha256'] ?? '')
-  return encoding.split(',').some(e => e.trim() === 'aws-chunked') || sha.startsWith('STREAMING-')
-}
-
-/** Write the request body to `file`, decoded and verified against every digest the client sent. */
-async function spool(req: IncomingMessage, file: string): Promise<SpooledBody> {
-  const chunked = isAwsChunked(req.headers)
-  const decoder = chunked ? new AwsChunkedDecoder() : undefined
-  const sha256 = createHash('sha256')
-  const md5 = createHash('md5')
-  const checksums = new Map<string, RunningChecksum>()
-  const declared = new Map<string, string>()
-  for (const [name, value] of Object.entries(req.headers)) {
-    const match = /^x-amz-checksum-(.+)$/.exec(name)
-    if (
-      match?.[1] &&
-      match[1] !== 'type' &&
-      match[1] !== 'algorithm' &&
-      typeof value === 'string'
-    ) {
-      declared.set(match[1], value)
-    }
-  }
-  for (const trailer of String(req.headers['x-amz-trailer'] ?? '').split(',')) {
-    const match = /^x-amz-checksum-(.+)$/.exec(trailer.trim().toLowerCase())
-    if (match?.[1]) declared.set(match[1], '')
-  }
-  for (const algorithm of declared.keys()) {
-    const make = CHECKSUM_ALGORITHMS[algorithm]
-    if (!make) {
-      throw new BodyRejected(
-        'InvalidRequest',
-        `This local S3 cannot verify x-amz-checksum-${algorithm}; send CRC32, CRC32C, SHA1 or SHA256.`
-      )
-    }
-    checksums.set(algorithm, make())
-  }
-
-  let size = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length
-      sha256.update(chunk)
-      md5.update(chunk)
-      for (const checksum of checksums.values()) checksum.update(chunk)
-      done(null, chunk)
-    }
-  })
-  const out = createWriteStream(file)
-  try {
-    if (decoder) await pipeline(req, decoder, tap, out)
-    else await pipeline(req, tap, out)
-  } catch (error) {
-    throw new BodyRejected('IncompleteBody', `Request body could not be read: ${String(error)}`)
-  }
-
-  const decodedLength = req.headers['x-amz-decoded-content-length']
-  if (chunked && decodedLength !== undefined && Number(decodedLength) !== size) {
-    throw new BodyRejected(
-      'IncompleteBody',
-      `x-amz-decoded-content-length is ${String(decodedLength)} but the chunks held ${size} bytes`
-    )
-  }
-  if (!chunked && req.headers['content-length'] !== undefined) {
-    if (Number(req.headers['content-length']) !== size) {
-      throw new BodyRejected('IncompleteBody', 'The body is shorter than its Content-Length')
-    }
-  }
-  for (const [algorithm, checksum] of checksums) {
-    const expected = declared.get(algorithm) || decoder?.trailers.get(`x-amz-checksum-${algorithm}`)
-    const actual = checksum.digest()
-    if (!expected) {
-      throw new BodyRejected(
-        'InvalidRequest',
-        `x-amz-checksum-${algorithm} was announced but not sent`
-      )
-    }
-    if (expected !== actual) {
-      throw new BodyRejected(
-        'BadDigest',
-        `The ${algorithm.toUpperCase()} you specified (${expected}) did not match the body (${actual}).`
-      )
-    }
-  }
-  const contentSha = String(req.headers['x-amz-content-sha256'] ?? '')
-  if (/^[0-9a-f]{64}$/i.test(contentSha) && contentSha.toLowerCase() !== sha256.digest('hex')) {
-    throw new BodyRejected(
-      'XAmzContentSHA256Mismatch',
-      'x-amz-content-sha256 does not match the body'
-    )
-  }
-  const contentMd5 = req.headers['content-md5']
-  if (typeof contentMd5 === 'string' && contentMd5 !== md5.digest('base64')) {
-    throw new BodyRejected('BadDigest', 'The Content-MD5 you specified did not match the body.')
-  }
-  return { file, size }
-}
-
-/** Headers for the decoded body: no aws-chunked framing left for s3rver to store. */
-function plainHeaders(headers: IncomingHttpHeaders, size: number): IncomingHttpHeaders {
-  const result: IncomingHttpHeaders = { ...headers }
-  const encodings = (headers['content-encoding'] ?? '')
-    .split(',')
-    .map(e => e.trim())
-    .filter(e => e !== '' && e !== 'aws-chunked')
-  if (encodings.length > 0) result['content-encoding'] = encodings.join(', ')
-  else delete result['content-encoding']
-  delete result['transfer-encoding']
-  delete result['x-amz-decoded-content-length']
-  delete result['x-amz-trailer']
-  if (String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')) {
-    result['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD'
-  }
-  result['content-length'] = String(size)
-  return result
-}
-
-/** ListMultipartUploads, which s3rver does not implement. */
-function listUploads(res: ServerResponse, bucket: string, open: OpenUpload[]): void {
-  const items = open
-    .map(
-      u =>
-        `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.uploadId}</UploadId>` +
-        `<Initiated>${u.initiated.toISOString()}</Initiated></Upload>`
-    )
-    .join('')
-  res.writeHead(200, { 'content-type': 'application/xml' })
-  res.end(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult><Bucket>${escapeXml(bucket)}</Bucket>` +
-      `<IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`
-  )
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&]/g, c => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-error-code': code })
-  res.end(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`
-  )
 }
