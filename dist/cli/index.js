@@ -47681,7 +47681,11 @@ function notes(record) {
 }
 function renderSummary(record) {
     const out = [`## ${title(record).replace(/\s+/g, ' ').trim()}`, ''];
-    out.push(`${passed(record) ? '' : '**'}${headline(record)}${passed(record) ? '' : '**'}`, '');
+    // The heading says it all for a plain success; any other end gets its sentence.
+    if (!passed(record))
+        out.push(`**${headline(record)}**`, '');
+    else if (record.outcome === 'created' || record.outcome === 'skipped')
+        out.push(headline(record), '');
     const table = rows(record);
     if (table.length)
         out.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
