@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runAction } from '../local/run-action.js'
 import { runInProcess } from './helpers/action.js'
-import { appspec, script, type Tree } from './helpers/revisions.js'
+import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
 const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
@@ -16,16 +16,6 @@ const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
 const world = useTestStack({
   groups: { busy: 1, promote: 1, newer: 1, 'on-purpose': 1, workflows: 1 }
 })
-
-function release(version: string, validate = 'true'): Tree {
-  return {
-    'appspec.yml': appspec({
-      ValidateService: [{ location: 'scripts/validate.sh', timeout: 120 }]
-    }),
-    'site/version.txt': version,
-    'scripts/validate.sh': script(validate)
-  }
-}
 
 async function inputs(group: string, tree: Tree): Promise<Record<string, string>> {
   return {

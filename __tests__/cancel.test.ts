@@ -10,7 +10,7 @@ import path from 'node:path'
 import { runAction, type ActionRun } from '../local/run-action.js'
 import { REGION } from '../local/stack.js'
 import { runInProcess } from './helpers/action.js'
-import { appspec, script, type Tree } from './helpers/revisions.js'
+import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
 const world = useTestStack({
@@ -21,16 +21,6 @@ afterEach(() => world.stack.codedeploy.faults.clear())
 
 /** The runner's window: the process must be gone before the kill that follows SIGTERM. */
 const RUNNER_WINDOW_MS = 10_000
-
-function release(version: string, validate = 'true'): Tree {
-  return {
-    'appspec.yml': appspec({
-      ValidateService: [{ location: 'scripts/validate.sh', timeout: 120 }]
-    }),
-    'site/version.txt': version,
-    'scripts/validate.sh': script(validate)
-  }
-}
 
 function inputs(group: string, source: string): Record<string, string> {
   return { application: APPLICATION, 'deployment-group': group, bucket: BUCKET, source }

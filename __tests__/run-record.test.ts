@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Clock } from '../src/engine/watch.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
-import { appspec, script, type Tree } from './helpers/revisions.js'
+import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
 const world = useTestStack({
@@ -22,16 +22,6 @@ const world = useTestStack({
     'cancel-detach': 1
   }
 })
-
-function release(version: string, validate = 'true'): Tree {
-  return {
-    'appspec.yml': appspec({
-      ValidateService: [{ location: 'scripts/validate.sh', timeout: 120 }]
-    }),
-    'site/version.txt': version,
-    'scripts/validate.sh': script(validate)
-  }
-}
 
 async function deploy(
   group: string,

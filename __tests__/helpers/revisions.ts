@@ -66,6 +66,20 @@ export interface PutRevision {
   eTag: string
 }
 
+/**
+ * A release of a small site: `site/version.txt` holds `version`, copied to /srv/app, and a
+ * ValidateService hook runs `validate` (a shell snippet).
+ */
+export function release(version: string, validate = 'true'): Tree {
+  return {
+    'appspec.yml': appspec({
+      ValidateService: [{ location: 'scripts/validate.sh', timeout: 120 }]
+    }),
+    'site/version.txt': version,
+    'scripts/validate.sh': script(validate)
+  }
+}
+
 export function s3Client(endpoint: string): S3Client {
   return new S3Client({
     region: 'us-east-1',

@@ -8,7 +8,7 @@ import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-coded
 import type { Run } from './context.js'
 import { diagnose, failureMessage, tailLines } from './diagnose.js'
 import { consoleUrl } from './links.js'
-import { stillRunning } from './telling.js'
+import { duration, stillRunning } from './telling.js'
 import { findRollbackDeployment } from './rollback.js'
 import { stopWithin } from './stop.js'
 import type { WatchOutcome } from './watch.js'
@@ -74,26 +74,43 @@ async function timedOut(run: Run, id: string): Promise<void> {
   const rollback = run.rollbackExpected()
   const until = run.clock.now() + rollbackMs(run)
   reporter.warning(
-    `${id} did not finish within the ${run.settings.timeoutSeconds}s timeout; stopping it.`
+    `${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`
   )
-  const stop = await stopWithin({
+  const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS)
+  if (!(await stop(run, id, 'timeout', rollback, stopUntil))) return
+  const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
+  absorb(run, settled)
+  if (rollback && !run.cancel.requested) await followRollback(run, id, until)
+}
+
+/**
+ * Stops `id` before `until` and records how it went; when CodeDeploy did not take the stop, says
+ * that the deployment still runs and how to stop it. True when the stop was taken.
+ */
+async function stop(
+  run: Run,
+  id: string,
+  why: 'cancel' | 'timeout',
+  rollback: boolean,
+  until: number
+): Promise<boolean> {
+  const { record, reporter } = run
+  const result = await stopWithin({
     codedeploy: run.codedeploy,
     reporter,
     clock: run.clock,
     deploymentId: id,
     autoRollbackEnabled: rollback,
-    until: Math.min(until, run.clock.now() + SETTLE_MS)
+    until
   })
-  if (stop.info) run.saw(stop.info)
-  record.stop = { why: 'timeout', rollback, accepted: stop.accepted }
-  if (!stop.accepted) {
-    record.stop.failure = stop.why ?? 'no answer in time'
+  if (result.info) run.saw(result.info)
+  record.stop = { why, rollback, accepted: result.accepted }
+  if (!result.accepted) {
+    record.stop.failure = result.why ?? 'no answer in time'
     reporter.error(stillRunning(record, id, rollback, record.stop.failure))
-    return
   }
-  const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
-  absorb(run, settled)
-  if (rollback && !run.cancel.requested) await followRollback(run, id, until)
+  run.changed()
+  return result.accepted
 }
 
 /** Finds and follows CodeDeploy's rollback of `id` until `until`. */
@@ -187,23 +204,7 @@ export async function cancelled(run: Run, id: string): Promise<void> {
   const rollback = settings.onCancel === 'stop-and-rollback'
   const until = run.cancel.deadline()
   reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`)
-  const stop = await stopWithin({
-    codedeploy: run.codedeploy,
-    reporter,
-    clock: run.clock,
-    deploymentId: id,
-    autoRollbackEnabled: rollback,
-    until
-  })
-  if (stop.info) run.saw(stop.info)
-  record.stop = { why: 'cancel', rollback, accepted: stop.accepted }
-  run.changed()
-  if (!stop.accepted) {
-    record.stop.failure = stop.why ?? 'no answer in time'
-    reporter.error(stillRunning(record, id, rollback, record.stop.failure))
-    return
-  }
-  if (!rollback) return
+  if (!(await stop(run, id, 'cancel', rollback, until)) || !rollback) return
   const link = await findRollbackDeployment(run.codedeploy, id, run.clock, until)
   if (link.id) {
     record.rollback = {
