@@ -5660,7 +5660,7 @@ __webpack_unused_export__ = CodeDeployServiceException;
 __webpack_unused_export__ = CodeDeployServiceException$;
 __webpack_unused_export__ = ComputePlatform;
 __webpack_unused_export__ = ContinueDeployment$;
-__webpack_unused_export__ = ContinueDeploymentCommand;
+exports.Md$ = ContinueDeploymentCommand;
 __webpack_unused_export__ = ContinueDeploymentInput$;
 __webpack_unused_export__ = CreateApplication$;
 __webpack_unused_export__ = CreateApplicationCommand;
@@ -43817,7 +43817,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1483);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7927);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -43827,7 +43827,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1483:
+/***/ 7927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43979,6 +43979,7 @@ const STAGE_LABEL = {
     revision: 'checking the revision',
     choose: 'choosing the revision to roll back to',
     create: 'creating the deployment',
+    continue: 'continuing the deployment',
     deploy: 'following the deployment',
     rollback: 'following the rollback'
 };
@@ -43986,7 +43987,9 @@ const PASSING = new Set([
     'succeeded',
     'packaged',
     'created',
-    'skipped'
+    'skipped',
+    'ready',
+    'rerouted'
 ]);
 function newRecord(command, region) {
     return { command, region, stage: 'inputs', notes: [] };
@@ -44009,75 +44012,6 @@ class RunFailedError extends Error {
 }
 function passed(record) {
     return record.outcome !== undefined && PASSING.has(record.outcome);
-}
-
-;// CONCATENATED MODULE: ./src/engine/cancellation.ts
-/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
-const CANCEL_BUDGET_MS = 7000;
-class Cancellation {
-    signal;
-    clock;
-    budgetMs;
-    /** When the cancel came (clock time), once it has. */
-    at;
-    constructor(signal, clock, budgetMs = CANCEL_BUDGET_MS) {
-        this.signal = signal;
-        this.clock = clock;
-        this.budgetMs = budgetMs;
-        if (signal?.aborted)
-            this.at = clock.now();
-        else
-            signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true });
-    }
-    get requested() {
-        return this.signal?.aborted === true;
-    }
-    /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
-    deadline() {
-        if (!this.requested)
-            return Number.POSITIVE_INFINITY;
-        this.at ??= this.clock.now();
-        return this.at + this.budgetMs;
-    }
-    /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
-    onCancel(fn) {
-        if (!this.signal)
-            return () => undefined;
-        if (this.signal.aborted) {
-            fn();
-            return () => undefined;
-        }
-        this.signal.addEventListener('abort', fn, { once: true });
-        return () => this.signal?.removeEventListener('abort', fn);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/description.ts
-/**
- * The deployment's description: what is deployed and from where, cut to the API's limit instead
- * of failing on it.
- */
-/** The API's limit for a deployment description. */
-const DESCRIPTION_LIMIT = 512;
-/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
-function cutDescription(text, reserve = 0) {
-    const limit = DESCRIPTION_LIMIT - reserve;
-    const chars = [...text];
-    if (chars.length <= limit)
-        return text;
-    return `${chars.slice(0, limit - 1).join('')}…`;
-}
-/** Default description: what is deployed and from where. */
-function defaultDescription(context) {
-    const parts = [];
-    if (context.sha)
-        parts.push(`commit ${context.sha.slice(0, 12)}`);
-    if (context.ref)
-        parts.push(context.ref);
-    if (context.actor)
-        parts.push(`by ${context.actor}`);
-    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
-    return context.runUrl ? `${head} (${context.runUrl})` : head;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/aws-errors.ts
@@ -44151,6 +44085,141 @@ function isAccessDenied(error) {
 /** The HTTP status of a failed AWS call, when there was an answer. */
 function httpStatus(error) {
     return shape(error).$metadata?.httpStatusCode;
+}
+
+;// CONCATENATED MODULE: ./src/engine/links.ts
+/**
+ * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
+ * one this run could not stop itself.
+ */
+/** The CodeDeploy console page of a deployment. */
+function consoleUrl(region, deploymentId) {
+    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
+}
+/** The AWS CLI command that stops a deployment (v1 and v2 alike). */
+function stopCommand(region, deploymentId, rollback) {
+    return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/revision.ts
+/**
+ * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
+ * type and its file extension and content type, ETags as S3 sends them, the location handed to
+ * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
+ * really there before a deployment names it.
+ */
+
+
+
+const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
+const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
+const CONTENT_TYPE = {
+    zip: 'application/zip',
+    tgz: 'application/gzip',
+    tar: 'application/x-tar'
+};
+/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
+function bundleExtension(type) {
+    return EXTENSION[type];
+}
+function bundleContentType(type) {
+    return CONTENT_TYPE[type];
+}
+/** The bundle type a key's extension names, or undefined. */
+function bundleTypeOfKey(key) {
+    const lower = key.toLowerCase();
+    if (lower.endsWith('.zip'))
+        return 'zip';
+    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
+        return 'tgz';
+    if (lower.endsWith('.tar'))
+        return 'tar';
+    return undefined;
+}
+/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
+function unquoteETag(eTag) {
+    return (eTag ?? '').trim().replace(/^"|"$/g, '');
+}
+function s3Url(revision) {
+    return `s3://${revision.bucket}/${revision.key}`;
+}
+/** `s3://bucket/key` split, or undefined when the text is not of that form. */
+function parseS3Url(text) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
+    if (!match?.[1] || !match[2])
+        return undefined;
+    return { bucket: match[1], key: match[2] };
+}
+/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
+function revisionLocation(revision) {
+    return {
+        revisionType: 'S3',
+        s3Location: {
+            bucket: revision.bucket,
+            key: revision.key,
+            bundleType: revision.bundleType,
+            ...(revision.eTag ? { eTag: revision.eTag } : {}),
+            ...(revision.version ? { version: revision.version } : {})
+        }
+    };
+}
+/** The S3 revision an earlier deployment deployed, when it was one. */
+function revisionOfDeployment(info) {
+    const location = info.revision?.s3Location;
+    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
+        return undefined;
+    const bundleType = location.bundleType ?? 'zip';
+    const revision = { bucket: location.bucket, key: location.key, bundleType };
+    if (location.eTag)
+        revision.eTag = unquoteETag(location.eTag);
+    if (location.version)
+        revision.version = location.version;
+    return revision;
+}
+/** Same object (bucket, key and version); the ETag follows from those. */
+function sameRevision(a, b) {
+    return (!!a &&
+        !!b &&
+        a.bucket === b.bucket &&
+        a.key === b.key &&
+        (a.version ?? '') === (b.version ?? ''));
+}
+/**
+ * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
+ * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
+ * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
+ */
+async function checkRevision(s3, revision, reporter, signal) {
+    try {
+        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({
+            Bucket: revision.bucket,
+            Key: revision.key,
+            ...(revision.version ? { VersionId: revision.version } : {})
+        }), signal ? { abortSignal: signal } : {});
+        const eTag = unquoteETag(head.ETag);
+        if (revision.eTag && eTag && revision.eTag !== eTag) {
+            throw new InputError(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
+        }
+        const checked = { ...revision };
+        if (eTag)
+            checked.eTag = eTag;
+        if (!checked.version && head.VersionId)
+            checked.version = head.VersionId;
+        return checked;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const status = httpStatus(error);
+        if (status === 404 || errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') {
+            throw new InputError(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
+        }
+        if (isAccessDenied(error) || status === 403) {
+            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
+            return revision;
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/targets.ts
@@ -44258,7 +44327,7 @@ async function waitForDeployment(deploymentId, options) {
                 const code = event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
                     ? ` (${event.diagnostics.errorCode})`
                     : '';
-                reporter.info(`  ${target.targetId}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`);
+                reporter.info(`  ${target.targetId}${target.instanceLabel ? ` (${target.instanceLabel})` : ''}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`);
             }
         }
     };
@@ -44311,6 +44380,9 @@ async function waitForDeployment(deploymentId, options) {
                     reporter.info(line);
                 return { kind: 'finished', deployment: info, targets };
             }
+            const pause = options.pauseWhen?.(info);
+            if (pause)
+                return { kind: 'paused', reason: pause, deployment: info, targets };
         }
         catch (error) {
             if (signal?.aborted)
@@ -44334,6 +44406,200 @@ async function waitForDeployment(deploymentId, options) {
         const remaining = options.deadline - clock.now();
         await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal);
     }
+}
+
+;// CONCATENATED MODULE: ./src/engine/blue-green.ts
+/**
+ * Blue/green deployments on EC2/on-premises: where following one pauses (the replacement fleet
+ * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
+ * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
+ * that the deployment named really waits before it asks CodeDeploy to move it on.
+ */
+
+
+
+
+
+
+function isBlueGreen(info) {
+    return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
+}
+/** Traffic is on the replacement and the originals wait to be terminated. */
+function inTerminationWait(info) {
+    return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true;
+}
+function continued(run, type) {
+    return run.record.blueGreen?.continued.includes(type) === true;
+}
+/** Remembers the termination wait the first time it is seen: how long, and since when. */
+function noteTerminationWait(run, info) {
+    if (!inTerminationWait(info))
+        return;
+    const facts = (run.record.blueGreen ??= { continued: [] });
+    if (facts.terminationWaitSeenAt !== undefined)
+        return;
+    facts.terminationWaitSeenAt = Date.now();
+    const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
+    if (terminate?.action !== 'KEEP_ALIVE')
+        facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
+    run.changed();
+}
+/**
+ * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
+ * or `rerouted`, or undefined to keep following.
+ */
+function pauseAt(run) {
+    return info => {
+        if (!isBlueGreen(info))
+            return undefined;
+        if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
+            return 'ready';
+        if (inTerminationWait(info)) {
+            noteTerminationWait(run, info);
+            if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
+                return 'rerouted';
+        }
+        return undefined;
+    };
+}
+/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
+async function continueDeployment(run, id, type) {
+    const what = type === 'READY_WAIT'
+        ? 'rerouting traffic to the replacement instances'
+        : 'ending the wait before the original instances are terminated';
+    run.reporter.info(`Continuing ${id} (${type}): ${what}.`);
+    try {
+        await run.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: type }), run.signal ? { abortSignal: run.signal } : {});
+    }
+    catch (error) {
+        const name = errorName(error);
+        if (name === 'DeploymentIsNotInReadyStateException' ||
+            name === 'UnsupportedActionForDeploymentTypeException' ||
+            name === 'DeploymentAlreadyCompletedException') {
+            throw new InputError(`CodeDeploy would not continue ${id} with ${type} (${name}: ${errorMessage(error)}). See its state at ${consoleUrl(run.deps.region, id)}`);
+        }
+        throw error;
+    }
+    const facts = (run.record.blueGreen ??= { continued: [] });
+    facts.continued.push(type);
+    run.changed();
+}
+function notWaiting(id, info) {
+    const status = info.status ?? 'unknown';
+    const why = TERMINAL.has(status)
+        ? 'It has already ended.'
+        : status === 'InProgress'
+            ? 'It is still deploying the replacement instances: continue it once it is Ready.'
+            : `Continue it once it is Ready.`;
+    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the replacement instances. ${why}`;
+}
+/**
+ * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
+ * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
+ */
+async function prepareContinue(run, id) {
+    const { record } = run;
+    let info;
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
+        info = out.deploymentInfo;
+    }
+    catch (error) {
+        if (errorName(error) === 'DeploymentDoesNotExistException')
+            throw new InputError(`Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`);
+        throw error;
+    }
+    if (!info)
+        throw new Error(`GetDeployment returned nothing for ${id}`);
+    if (info.applicationName)
+        record.application = info.applicationName;
+    if (info.deploymentGroupName)
+        record.deploymentGroup = info.deploymentGroupName;
+    if (info.deploymentConfigName)
+        record.deploymentConfig = info.deploymentConfigName;
+    const revision = revisionOfDeployment(info);
+    if (revision)
+        record.revision = revision;
+    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
+    run.changed();
+    if (!isBlueGreen(info))
+        throw new InputError(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
+    if (info.status === 'Ready')
+        return 'READY_WAIT';
+    if (inTerminationWait(info)) {
+        noteTerminationWait(run, info);
+        return 'TERMINATION_WAIT';
+    }
+    throw new InputError(notWaiting(id, info));
+}
+
+;// CONCATENATED MODULE: ./src/engine/cancellation.ts
+/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
+const CANCEL_BUDGET_MS = 7000;
+class Cancellation {
+    signal;
+    clock;
+    budgetMs;
+    /** When the cancel came (clock time), once it has. */
+    at;
+    constructor(signal, clock, budgetMs = CANCEL_BUDGET_MS) {
+        this.signal = signal;
+        this.clock = clock;
+        this.budgetMs = budgetMs;
+        if (signal?.aborted)
+            this.at = clock.now();
+        else
+            signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true });
+    }
+    get requested() {
+        return this.signal?.aborted === true;
+    }
+    /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
+    deadline() {
+        if (!this.requested)
+            return Number.POSITIVE_INFINITY;
+        this.at ??= this.clock.now();
+        return this.at + this.budgetMs;
+    }
+    /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
+    onCancel(fn) {
+        if (!this.signal)
+            return () => undefined;
+        if (this.signal.aborted) {
+            fn();
+            return () => undefined;
+        }
+        this.signal.addEventListener('abort', fn, { once: true });
+        return () => this.signal?.removeEventListener('abort', fn);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/description.ts
+/**
+ * The deployment's description: what is deployed and from where, cut to the API's limit instead
+ * of failing on it.
+ */
+/** The API's limit for a deployment description. */
+const DESCRIPTION_LIMIT = 512;
+/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
+function cutDescription(text, reserve = 0) {
+    const limit = DESCRIPTION_LIMIT - reserve;
+    const chars = [...text];
+    if (chars.length <= limit)
+        return text;
+    return `${chars.slice(0, limit - 1).join('')}…`;
+}
+/** Default description: what is deployed and from where. */
+function defaultDescription(context) {
+    const parts = [];
+    if (context.sha)
+        parts.push(`commit ${context.sha.slice(0, 12)}`);
+    if (context.ref)
+        parts.push(context.ref);
+    if (context.actor)
+        parts.push(`by ${context.actor}`);
+    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
+    return context.runUrl ? `${head} (${context.runUrl})` : head;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/context.ts
@@ -44377,6 +44643,9 @@ class Run {
     }
     /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
     rollbackExpected() {
+        // A continued deployment keeps the rollback setting it was created with.
+        if (this.settings.command === 'continue')
+            return this.record.deployment?.info?.autoRollbackConfiguration?.enabled === true;
         if (this.settings.autoRollback === 'on-failure')
             return true;
         if (this.settings.autoRollback === 'off')
@@ -44410,7 +44679,7 @@ class Run {
             this.changed();
     }
     /** Follows a deployment until `deadline` or the cancel, reporting each step. */
-    watch(id, deadline, onUpdate) {
+    watch(id, deadline, onUpdate, pauseWhen) {
         const intervals = this.deps.pollIntervalMs;
         return waitForDeployment(id, {
             codedeploy: this.codedeploy,
@@ -44419,7 +44688,8 @@ class Run {
             deadline,
             ...(this.signal ? { signal: this.signal } : {}),
             ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
-            ...(onUpdate ? { onUpdate } : {})
+            ...(onUpdate ? { onUpdate } : {}),
+            ...(pauseWhen ? { pauseWhen } : {})
         });
     }
 }
@@ -44597,127 +44867,6 @@ function sendOnce(client, command, abortSignal) {
     }
     command.middlewareStack.add(next => args => next(args), NO_RETRY);
     return client.send(command, options);
-}
-
-;// CONCATENATED MODULE: ./src/engine/revision.ts
-/**
- * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
- * type and its file extension and content type, ETags as S3 sends them, the location handed to
- * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
- * really there before a deployment names it.
- */
-
-
-
-const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
-const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
-const CONTENT_TYPE = {
-    zip: 'application/zip',
-    tgz: 'application/gzip',
-    tar: 'application/x-tar'
-};
-/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
-function bundleExtension(type) {
-    return EXTENSION[type];
-}
-function bundleContentType(type) {
-    return CONTENT_TYPE[type];
-}
-/** The bundle type a key's extension names, or undefined. */
-function bundleTypeOfKey(key) {
-    const lower = key.toLowerCase();
-    if (lower.endsWith('.zip'))
-        return 'zip';
-    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
-        return 'tgz';
-    if (lower.endsWith('.tar'))
-        return 'tar';
-    return undefined;
-}
-/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
-function unquoteETag(eTag) {
-    return (eTag ?? '').trim().replace(/^"|"$/g, '');
-}
-function s3Url(revision) {
-    return `s3://${revision.bucket}/${revision.key}`;
-}
-/** `s3://bucket/key` split, or undefined when the text is not of that form. */
-function parseS3Url(text) {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
-    if (!match?.[1] || !match[2])
-        return undefined;
-    return { bucket: match[1], key: match[2] };
-}
-/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
-function revisionLocation(revision) {
-    return {
-        revisionType: 'S3',
-        s3Location: {
-            bucket: revision.bucket,
-            key: revision.key,
-            bundleType: revision.bundleType,
-            ...(revision.eTag ? { eTag: revision.eTag } : {}),
-            ...(revision.version ? { version: revision.version } : {})
-        }
-    };
-}
-/** The S3 revision an earlier deployment deployed, when it was one. */
-function revisionOfDeployment(info) {
-    const location = info.revision?.s3Location;
-    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
-        return undefined;
-    const bundleType = location.bundleType ?? 'zip';
-    const revision = { bucket: location.bucket, key: location.key, bundleType };
-    if (location.eTag)
-        revision.eTag = unquoteETag(location.eTag);
-    if (location.version)
-        revision.version = location.version;
-    return revision;
-}
-/** Same object (bucket, key and version); the ETag follows from those. */
-function sameRevision(a, b) {
-    return (!!a &&
-        !!b &&
-        a.bucket === b.bucket &&
-        a.key === b.key &&
-        (a.version ?? '') === (b.version ?? ''));
-}
-/**
- * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
- * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
- * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
- */
-async function checkRevision(s3, revision, reporter, signal) {
-    try {
-        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({
-            Bucket: revision.bucket,
-            Key: revision.key,
-            ...(revision.version ? { VersionId: revision.version } : {})
-        }), signal ? { abortSignal: signal } : {});
-        const eTag = unquoteETag(head.ETag);
-        if (revision.eTag && eTag && revision.eTag !== eTag) {
-            throw new InputError(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
-        }
-        const checked = { ...revision };
-        if (eTag)
-            checked.eTag = eTag;
-        if (!checked.version && head.VersionId)
-            checked.version = head.VersionId;
-        return checked;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const status = httpStatus(error);
-        if (status === 404 || errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') {
-            throw new InputError(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
-        }
-        if (isAccessDenied(error) || status === 403) {
-            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
-            return revision;
-        }
-        throw error;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/create.ts
@@ -44986,20 +45135,6 @@ function failureMessage(deployment, diagnosis) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/engine/links.ts
-/**
- * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
- * one this run could not stop itself.
- */
-/** The CodeDeploy console page of a deployment. */
-function consoleUrl(region, deploymentId) {
-    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
-}
-/** The AWS CLI command that stops a deployment (v1 and v2 alike). */
-function stopCommand(region, deploymentId, rollback) {
-    return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/telling.ts
 /**
  * What is said about a run at its end, derived from its record alone: the step outputs, the one
@@ -45077,6 +45212,16 @@ function describeTimeout(record) {
 function stillRunning(record, id, rollback, why) {
     return `${id} is still running: the stop was not confirmed${why ? ` (${why})` : ''}. Stop it with \`${stopCommand(record.region, id, rollback)}\` or at ${consoleUrl(record.region, id)}`;
 }
+/** When the original instances of a rerouted blue/green deployment go away, and how to hurry it. */
+function terminationSentence(record) {
+    const id = record.deployment?.id ?? '';
+    const facts = record.blueGreen;
+    if (facts?.terminationWaitMinutes === undefined)
+        return '';
+    const at = new Date((facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000);
+    const clock = `${at.toISOString().slice(11, 16)} UTC`;
+    return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`;
+}
 function rollbackSentence(record) {
     const r = record.rollback;
     if (!r)
@@ -45111,7 +45256,13 @@ function headline(record) {
         case 'packaged':
             return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`;
         case 'created':
+            if (record.command === 'continue')
+                return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`;
             return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`;
+        case 'ready':
+            return `${d?.id ?? ''} is Ready: the replacement instances passed their hooks and traffic still goes to the original instances. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`;
+        case 'rerouted':
+            return `Traffic of ${d?.id ?? ''} is on the replacement instances. ${terminationSentence(record)}`;
         case 'skipped':
             return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`;
         case 'failed':
@@ -45317,6 +45468,7 @@ async function readUntilEnded(codedeploy, id, until, clock, once = false) {
 
 
 
+
 /** After a timeout's stop, how long the deployment is read until it shows Stopped. */
 const SETTLE_MS = 60_000;
 function absorb(run, outcome) {
@@ -45328,15 +45480,45 @@ function absorb(run, outcome) {
     if (outcome.deployment)
         run.saw(outcome.deployment);
 }
-async function follow(run, id) {
+/**
+ * Follows `id` to its end. A blue/green deployment may pause on the way: at Ready (continued,
+ * or the step ends there, per `on-ready`) and once traffic is on the replacement (the step ends,
+ * or the termination wait is ended now, per `on-termination-wait`).
+ */
+async function follow(run, id, title = `Deploying ${id}`) {
     const { reporter, record } = run;
     run.enter('deploy');
-    const outcome = await reporter.group(`Deploying ${id}`, () => run.watch(id, run.deadline, info => run.saw(info)));
+    let readySaid = false;
+    const outcome = await reporter.group(title, () => run.watch(id, run.deadline, info => {
+        run.saw(info);
+        if (info.status === 'Ready' && !readySaid && run.settings.onReady === 'wait') {
+            readySaid = true;
+            reporter.notice(`${id} is Ready: the replacement instances passed their hooks. Traffic moves when the group's timer runs out or someone continues it (command: continue, deployment-id: ${id}).`);
+        }
+    }, pauseAt(run)));
     absorb(run, outcome);
     if (outcome.kind === 'cancelled')
         return cancelled(run, id);
     if (outcome.kind === 'timeout')
         return timedOut(run, id);
+    if (outcome.kind === 'paused') {
+        if (outcome.reason === 'ready' && run.settings.onReady === 'continue') {
+            await continueDeployment(run, id, 'READY_WAIT');
+            return follow(run, id, `Rerouting traffic of ${id}`);
+        }
+        if (outcome.reason === 'ready') {
+            record.outcome = 'ready';
+            reporter.notice(headline(record));
+            return;
+        }
+        if (run.settings.onTerminationWait === 'continue') {
+            await continueDeployment(run, id, 'TERMINATION_WAIT');
+            return follow(run, id, `Terminating the original instances of ${id}`);
+        }
+        record.outcome = 'rerouted';
+        reporter.notice(headline(record));
+        return;
+    }
     const info = outcome.deployment;
     if (info.status === 'Succeeded') {
         const count = outcome.targets.length;
@@ -47201,6 +47383,7 @@ async function packageAndUpload(run) {
 
 
 
+
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
     const run = new Run(settings, deps);
@@ -47217,6 +47400,8 @@ async function runEngine(settings, deps) {
 }
 async function sequence(run) {
     const { settings, reporter, record } = run;
+    if (settings.command === 'continue' && settings.deploymentId)
+        return run_continued(run, settings.deploymentId);
     let revision;
     if (settings.command === 'rollback') {
         revision = await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run));
@@ -47249,6 +47434,24 @@ async function sequence(run) {
     }
     record.waited = true;
     await follow(run, id);
+}
+/** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */
+async function run_continued(run, id) {
+    const { reporter, record, settings } = run;
+    run.enter('continue');
+    const type = await reporter.group(`Checking ${id}`, () => prepareContinue(run, id));
+    await continueDeployment(run, id, type);
+    if (run.cancel.requested)
+        return cancelled(run, id);
+    if (!settings.wait) {
+        record.waited = false;
+        record.outcome = 'created';
+        return;
+    }
+    record.waited = true;
+    await follow(run, id, type === 'READY_WAIT'
+        ? `Rerouting traffic of ${id}`
+        : `Terminating the original instances of ${id}`);
 }
 /** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
 async function create(run, revision) {
@@ -47325,38 +47528,13 @@ function failed(run, error) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/settings.ts
+;// CONCATENATED MODULE: ./src/engine/input-values.ts
 /**
- * The run's settings: every input read once, checked, and turned into a typed object. Both
- * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ * Readers for one input's value: one of a list, a boolean, a duration, a bucket name, an
+ * existing revision. Each pushes a message that shows the expected form onto `problems`, so that
+ * the settings parser reports every bad input at once.
  */
 
-
-
-const Input = {
-    Command: 'command',
-    Application: 'application',
-    DeploymentGroup: 'deployment-group',
-    DeploymentConfig: 'deployment-config',
-    Source: 'source',
-    Bucket: 'bucket',
-    KeyPrefix: 'key-prefix',
-    BundleType: 'bundle-type',
-    Revision: 'revision',
-    RevisionEtag: 'revision-etag',
-    RevisionVersion: 'revision-version',
-    Description: 'description',
-    FileExistsBehavior: 'file-exists-behavior',
-    IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
-    AutoRollback: 'auto-rollback',
-    Wait: 'wait',
-    Timeout: 'timeout',
-    OnCancel: 'on-cancel',
-    Sse: 'sse',
-    SseKmsKeyId: 'sse-kms-key-id',
-    RollbackTimeout: 'rollback-timeout',
-    SkipIfSuperseded: 'skip-if-superseded'
-};
 function oneOf(name, raw, allowed, problems, normalise = v => v) {
     if (raw === '')
         return undefined;
@@ -47430,6 +47608,44 @@ function parseRevision(raw, eTag, version, problems) {
         revision.version = version;
     return revision;
 }
+
+;// CONCATENATED MODULE: ./src/engine/settings.ts
+/**
+ * The run's settings: every input read once, checked, and turned into a typed object. Both
+ * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ */
+
+
+
+
+
+const Input = {
+    Command: 'command',
+    Application: 'application',
+    DeploymentGroup: 'deployment-group',
+    DeploymentConfig: 'deployment-config',
+    Source: 'source',
+    Bucket: 'bucket',
+    KeyPrefix: 'key-prefix',
+    BundleType: 'bundle-type',
+    Revision: 'revision',
+    RevisionEtag: 'revision-etag',
+    RevisionVersion: 'revision-version',
+    Description: 'description',
+    FileExistsBehavior: 'file-exists-behavior',
+    IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
+    AutoRollback: 'auto-rollback',
+    Wait: 'wait',
+    Timeout: 'timeout',
+    OnCancel: 'on-cancel',
+    Sse: 'sse',
+    SseKmsKeyId: 'sse-kms-key-id',
+    RollbackTimeout: 'rollback-timeout',
+    SkipIfSuperseded: 'skip-if-superseded',
+    OnReady: 'on-ready',
+    OnTerminationWait: 'on-termination-wait',
+    DeploymentId: 'deployment-id'
+};
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
  * expected form, so a user fixes them all in one go.
@@ -47437,13 +47653,25 @@ function parseRevision(raw, eTag, version, problems) {
 function parseSettings(get, workspace) {
     const problems = [];
     const read = (name) => get(name).trim();
-    const command = oneOf(Input.Command, read(Input.Command), ['deploy', 'package', 'rollback'], problems, v => v.toLowerCase()) ?? 'deploy';
+    const command = oneOf(Input.Command, read(Input.Command), ['deploy', 'package', 'rollback', 'continue'], problems, v => v.toLowerCase()) ?? 'deploy';
     const application = read(Input.Application);
     const deploymentGroup = read(Input.DeploymentGroup);
     const deploymentConfig = read(Input.DeploymentConfig);
     const revisionRaw = read(Input.Revision);
     const bucket = read(Input.Bucket);
-    if (command !== 'package') {
+    const deploymentId = read(Input.DeploymentId);
+    if (command === 'continue') {
+        if (!deploymentId)
+            problems.push(`Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`);
+        else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
+            problems.push(`Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`);
+        if (revisionRaw || bucket)
+            problems.push(`Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`);
+    }
+    else if (deploymentId) {
+        problems.push(`Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`);
+    }
+    if (command !== 'package' && command !== 'continue') {
         if (!application)
             problems.push(`Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`);
         if (!deploymentGroup)
@@ -47485,6 +47713,8 @@ function parseSettings(get, workspace) {
     const bundleType = oneOf(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = oneOf(Input.AutoRollback, read(Input.AutoRollback), ['on-failure', 'group', 'off'], problems, v => v.toLowerCase()) ?? 'on-failure';
+    const onReady = oneOf(Input.OnReady, read(Input.OnReady), ['continue', 'wait', 'exit'], problems, v => v.toLowerCase()) ?? 'continue';
+    const onTerminationWait = oneOf(Input.OnTerminationWait, read(Input.OnTerminationWait), ['exit', 'wait', 'continue'], problems, v => v.toLowerCase()) ?? 'exit';
     const onCancel = oneOf(Input.OnCancel, read(Input.OnCancel), ['stop-and-rollback', 'stop', 'detach'], problems, v => v.toLowerCase()) ?? 'stop-and-rollback';
     const duration = (name, fallback) => {
         const raw = read(name);
@@ -47518,6 +47748,8 @@ function parseSettings(get, workspace) {
         timeoutSeconds,
         rollbackTimeoutSeconds,
         onCancel,
+        onReady,
+        onTerminationWait,
         skipIfSuperseded: parseBoolean(Input.SkipIfSuperseded, read(Input.SkipIfSuperseded), true, problems)
     };
     if (deploymentConfig)
@@ -47533,6 +47765,8 @@ function parseSettings(get, workspace) {
         settings.fileExistsBehavior = fileExistsBehavior;
     if (sse)
         settings.sse = sse;
+    if (command === 'continue' && deploymentId)
+        settings.deploymentId = deploymentId;
     if (sseKmsKeyId)
         settings.sseKmsKeyId = sseKmsKeyId;
     if (problems.length === 1)
@@ -47592,6 +47826,10 @@ function title(record) {
             return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`;
         case 'skipped':
             return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`;
+        case 'ready':
+            return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`;
+        case 'rerouted':
+            return `✅ ${kind} ${d?.id ?? ''}: traffic on the replacement instances`;
         case 'failed':
             return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`;
         case 'timed-out':
@@ -47656,6 +47894,14 @@ function shownEvents(target, info) {
         .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
         .join(' ');
 }
+/** A blue/green target's side: the replacement (Green) or the original (Blue) fleet. */
+function label(target) {
+    if (target.instanceLabel === 'Green')
+        return ' (replacement)';
+    if (target.instanceLabel === 'Blue')
+        return ' (original)';
+    return '';
+}
 function notes(record) {
     const out = [];
     if (record.outcome === 'created')
@@ -47689,7 +47935,7 @@ function renderSummary(record) {
     if (d && d.targets.length > 0) {
         out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|');
         for (const t of d.targets) {
-            out.push(`| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`);
+            out.push(`| ${cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`);
         }
         out.push('');
     }

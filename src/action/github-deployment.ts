@@ -30,15 +30,18 @@ function status(error: unknown): number | undefined {
 }
 
 /**
- * The GitHub deployment's last state, from the run record: success when CodeDeploy succeeded, in
- * progress when it was not waited for, inactive when a newer run superseded this one, failure
+ * The GitHub deployment's last state, from the run record: success when CodeDeploy succeeded (or
+ * a blue/green deployment's traffic moved), in progress when it was not waited for or waits at
+ * Ready, inactive when a newer run superseded this one, failure
  * when the deployment failed, timed out or was cancelled, error when the run itself failed.
  */
 export function finalState(record: RunRecord): GitHubDeploymentState {
   switch (record.outcome) {
     case 'succeeded':
+    case 'rerouted':
       return 'success'
     case 'created':
+    case 'ready':
       return 'in_progress'
     case 'skipped':
       return 'inactive'

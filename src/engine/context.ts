@@ -83,6 +83,9 @@ export class Run {
 
   /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
   rollbackExpected(): boolean {
+    // A continued deployment keeps the rollback setting it was created with.
+    if (this.settings.command === 'continue')
+      return this.record.deployment?.info?.autoRollbackConfiguration?.enabled === true
     if (this.settings.autoRollback === 'on-failure') return true
     if (this.settings.autoRollback === 'off') return false
     return this.groupRollsBack === true
@@ -120,7 +123,8 @@ export class Run {
   watch(
     id: string,
     deadline: number,
-    onUpdate?: (info: DeploymentInfo) => void
+    onUpdate?: (info: DeploymentInfo) => void,
+    pauseWhen?: (info: DeploymentInfo) => string | undefined
   ): Promise<WatchOutcome> {
     const intervals = this.deps.pollIntervalMs
     return waitForDeployment(id, {
@@ -130,7 +134,8 @@ export class Run {
       deadline,
       ...(this.signal ? { signal: this.signal } : {}),
       ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
-      ...(onUpdate ? { onUpdate } : {})
+      ...(onUpdate ? { onUpdate } : {}),
+      ...(pauseWhen ? { pauseWhen } : {})
     })
   }
 }

@@ -8,7 +8,8 @@ import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-coded
 import type { Run } from './context.js'
 import { diagnose, failureMessage, tailLines } from './diagnose.js'
 import { consoleUrl } from './links.js'
-import { duration, stillRunning } from './telling.js'
+import { continueDeployment, pauseAt } from './blue-green.js'
+import { duration, headline, stillRunning } from './telling.js'
 import { findRollbackDeployment } from './rollback.js'
 import { stopWithin } from './stop.js'
 import type { WatchOutcome } from './watch.js'
@@ -23,15 +24,52 @@ function absorb(run: Run, outcome: WatchOutcome): void {
   if (outcome.deployment) run.saw(outcome.deployment)
 }
 
-export async function follow(run: Run, id: string): Promise<void> {
+/**
+ * Follows `id` to its end. A blue/green deployment may pause on the way: at Ready (continued,
+ * or the step ends there, per `on-ready`) and once traffic is on the replacement (the step ends,
+ * or the termination wait is ended now, per `on-termination-wait`).
+ */
+export async function follow(run: Run, id: string, title = `Deploying ${id}`): Promise<void> {
   const { reporter, record } = run
   run.enter('deploy')
-  const outcome = await reporter.group(`Deploying ${id}`, () =>
-    run.watch(id, run.deadline, info => run.saw(info))
+  let readySaid = false
+  const outcome = await reporter.group(title, () =>
+    run.watch(
+      id,
+      run.deadline,
+      info => {
+        run.saw(info)
+        if (info.status === 'Ready' && !readySaid && run.settings.onReady === 'wait') {
+          readySaid = true
+          reporter.notice(
+            `${id} is Ready: the replacement instances passed their hooks. Traffic moves when the group's timer runs out or someone continues it (command: continue, deployment-id: ${id}).`
+          )
+        }
+      },
+      pauseAt(run)
+    )
   )
   absorb(run, outcome)
   if (outcome.kind === 'cancelled') return cancelled(run, id)
   if (outcome.kind === 'timeout') return timedOut(run, id)
+  if (outcome.kind === 'paused') {
+    if (outcome.reason === 'ready' && run.settings.onReady === 'continue') {
+      await continueDeployment(run, id, 'READY_WAIT')
+      return follow(run, id, `Rerouting traffic of ${id}`)
+    }
+    if (outcome.reason === 'ready') {
+      record.outcome = 'ready'
+      reporter.notice(headline(record))
+      return
+    }
+    if (run.settings.onTerminationWait === 'continue') {
+      await continueDeployment(run, id, 'TERMINATION_WAIT')
+      return follow(run, id, `Terminating the original instances of ${id}`)
+    }
+    record.outcome = 'rerouted'
+    reporter.notice(headline(record))
+    return
+  }
 
   const info = outcome.deployment
   if (info.status === 'Succeeded') {

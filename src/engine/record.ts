@@ -22,6 +22,7 @@ export type Stage =
   | 'revision'
   | 'choose'
   | 'create'
+  | 'continue'
   | 'deploy'
   | 'rollback'
 
@@ -37,6 +38,7 @@ export const STAGE_LABEL: Record<Stage, string> = {
   revision: 'checking the revision',
   choose: 'choosing the revision to roll back to',
   create: 'creating the deployment',
+  continue: 'continuing the deployment',
   deploy: 'following the deployment',
   rollback: 'following the rollback'
 }
@@ -46,13 +48,26 @@ export const STAGE_LABEL: Record<Stage, string> = {
  * step; the others fail it.
  */
 export type Outcome =
-  'succeeded' | 'packaged' | 'created' | 'skipped' | 'failed' | 'timed-out' | 'cancelled' | 'error'
+  | 'succeeded'
+  | 'packaged'
+  | 'created'
+  | 'skipped'
+  /** Blue/green: the replacement instances are up and waiting at Ready (`on-ready: exit`). */
+  | 'ready'
+  /** Blue/green: traffic is on the replacement; the originals wait to be terminated. */
+  | 'rerouted'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'error'
 
 export const PASSING: ReadonlySet<Outcome> = new Set([
   'succeeded',
   'packaged',
   'created',
-  'skipped'
+  'skipped',
+  'ready',
+  'rerouted'
 ])
 
 export interface BundleFacts {
@@ -96,6 +111,16 @@ export interface StopFacts {
   failure?: string
 }
 
+/** A blue/green deployment's traffic steps, as this run saw and drove them. */
+export interface BlueGreenFacts {
+  /** ContinueDeployment calls this run made, in order. */
+  continued: ('READY_WAIT' | 'TERMINATION_WAIT')[]
+  /** The group's wait before the originals are terminated, in minutes (absent: KEEP_ALIVE). */
+  terminationWaitMinutes?: number
+  /** When this run saw the termination wait start (ms since epoch). */
+  terminationWaitSeenAt?: number
+}
+
 /** For command `rollback`: what is redeployed and why it was chosen. */
 export interface RollbackChoice {
   fromDeployment: string
@@ -118,6 +143,7 @@ export interface RunRecord {
   deployment?: DeploymentFacts
   /** False with `wait: false`. */
   waited?: boolean
+  blueGreen?: BlueGreenFacts
   rollback?: RollbackFacts
   timeoutSeconds?: number
   rollbackTimeoutSeconds?: number

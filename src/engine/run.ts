@@ -4,6 +4,7 @@
  * record, which comes back when the run passes and rides on a RunFailedError when it does not.
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
+import { continueDeployment, prepareContinue } from './blue-green.js'
 import { Run, type EngineDeps } from './context.js'
 import { createDeployment } from './create.js'
 import { InputError, errorMessage } from './errors.js'
@@ -33,6 +34,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<R
 
 async function sequence(run: Run): Promise<void> {
   const { settings, reporter, record } = run
+  if (settings.command === 'continue' && settings.deploymentId)
+    return continued(run, settings.deploymentId)
   let revision: S3Revision
   if (settings.command === 'rollback') {
     revision = await reporter.group('Choosing the revision to roll back to', () =>
@@ -65,6 +68,28 @@ async function sequence(run: Run): Promise<void> {
   }
   record.waited = true
   await follow(run, id)
+}
+
+/** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */
+async function continued(run: Run, id: string): Promise<void> {
+  const { reporter, record, settings } = run
+  run.enter('continue')
+  const type = await reporter.group(`Checking ${id}`, () => prepareContinue(run, id))
+  await continueDeployment(run, id, type)
+  if (run.cancel.requested) return cancelled(run, id)
+  if (!settings.wait) {
+    record.waited = false
+    record.outcome = 'created'
+    return
+  }
+  record.waited = true
+  await follow(
+    run,
+    id,
+    type === 'READY_WAIT'
+      ? `Rerouting traffic of ${id}`
+      : `Terminating the original instances of ${id}`
+  )
 }
 
 /** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */

@@ -5,13 +5,15 @@
 import path from 'node:path'
 import { InputError } from './errors.js'
 import {
-  BUNDLE_TYPES,
-  bundleTypeOfKey,
-  parseS3Url,
-  unquoteETag,
-  type BundleType,
-  type S3Revision
-} from './revision.js'
+  bucketNameProblem,
+  oneOf,
+  parseBoolean,
+  parseDuration,
+  parseRevision
+} from './input-values.js'
+import { BUNDLE_TYPES, type BundleType, type S3Revision } from './revision.js'
+
+export { bucketNameProblem, parseDuration } from './input-values.js'
 
 export const Input = {
   Command: 'command',
@@ -35,11 +37,18 @@ export const Input = {
   Sse: 'sse',
   SseKmsKeyId: 'sse-kms-key-id',
   RollbackTimeout: 'rollback-timeout',
-  SkipIfSuperseded: 'skip-if-superseded'
+  SkipIfSuperseded: 'skip-if-superseded',
+  OnReady: 'on-ready',
+  OnTerminationWait: 'on-termination-wait',
+  DeploymentId: 'deployment-id'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
-export type Command = 'deploy' | 'package' | 'rollback'
+export type Command = 'deploy' | 'package' | 'rollback' | 'continue'
+/** A blue/green deployment at Ready: reroute now, leave it to the group's timer or a person, or end the step. */
+export type OnReady = 'continue' | 'wait' | 'exit'
+/** Traffic is on the replacement and the originals wait to be terminated: end the step, follow the wait, or end the wait now. */
+export type OnTerminationWait = 'exit' | 'wait' | 'continue'
 export type AutoRollback = 'on-failure' | 'group' | 'off'
 export type OnCancel = 'stop-and-rollback' | 'stop' | 'detach'
 export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
@@ -76,97 +85,16 @@ export interface Settings {
   onCancel: OnCancel
   /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
   skipIfSuperseded: boolean
+  onReady: OnReady
+  onTerminationWait: OnTerminationWait
+  /** With command `continue`: the blue/green deployment to continue. */
+  deploymentId?: string
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
 }
 
 /** Reads one raw input; an empty string means "not given". */
 export type InputSource = (name: InputName) => string
-
-function oneOf<T extends string>(
-  name: InputName,
-  raw: string,
-  allowed: readonly T[],
-  problems: string[],
-  normalise: (value: string) => string = v => v
-): T | undefined {
-  if (raw === '') return undefined
-  const value = normalise(raw)
-  if ((allowed as readonly string[]).includes(value)) return value as T
-  problems.push(`Invalid ${name} '${raw}'. Expected one of: ${allowed.join(', ')}.`)
-  return undefined
-}
-
-function parseBoolean(
-  name: InputName,
-  raw: string,
-  fallback: boolean,
-  problems: string[]
-): boolean {
-  if (raw === '') return fallback
-  const value = raw.trim().toLowerCase()
-  if (['true', 'yes', 'on', '1'].includes(value)) return true
-  if (['false', 'no', 'off', '0'].includes(value)) return false
-  problems.push(`Invalid ${name} '${raw}'. Expected true or false.`)
-  return fallback
-}
-
-/**
- * A duration: plain seconds (`900`), or a number with a unit (`45m`, `2h`, `90s`, `1h30m`).
- * Returns seconds, or undefined when the text is not a duration.
- */
-export function parseDuration(raw: string): number | undefined {
-  const text = raw.trim().toLowerCase()
-  if (/^\d+$/.test(text)) return Number(text)
-  if (!/^(\d+(\.\d+)?[hms])+$/.test(text)) return undefined
-  let seconds = 0
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)) {
-    const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1
-    seconds += Number(amount) * factor
-  }
-  return Math.round(seconds)
-}
-
-/** S3 bucket naming rules (general purpose buckets). */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long'
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'
-  }
-  if (name.includes('..')) return 'it must not contain two dots in a row'
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address'
-  return undefined
-}
-
-/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
-function parseRevision(
-  raw: string,
-  eTag: string,
-  version: string,
-  problems: string[]
-): S3Revision | undefined {
-  const location = parseS3Url(raw)
-  if (!location) {
-    problems.push(
-      `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`
-    )
-    return undefined
-  }
-  const { bucket, key } = location
-  const bucketProblem = bucketNameProblem(bucket)
-  if (bucketProblem) problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`)
-  const bundleType = bundleTypeOfKey(key)
-  if (!bundleType) {
-    problems.push(
-      `Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`
-    )
-    return undefined
-  }
-  const revision: S3Revision = { bucket, key, bundleType }
-  if (eTag) revision.eTag = unquoteETag(eTag)
-  if (version) revision.version = version
-  return revision
-}
 
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
@@ -180,7 +108,7 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
     oneOf<Command>(
       Input.Command,
       read(Input.Command),
-      ['deploy', 'package', 'rollback'],
+      ['deploy', 'package', 'rollback', 'continue'],
       problems,
       v => v.toLowerCase()
     ) ?? 'deploy'
@@ -190,7 +118,26 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
   const revisionRaw = read(Input.Revision)
   const bucket = read(Input.Bucket)
 
-  if (command !== 'package') {
+  const deploymentId = read(Input.DeploymentId)
+  if (command === 'continue') {
+    if (!deploymentId)
+      problems.push(
+        `Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
+      )
+    else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
+      problems.push(
+        `Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
+      )
+    if (revisionRaw || bucket)
+      problems.push(
+        `Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`
+      )
+  } else if (deploymentId) {
+    problems.push(
+      `Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
+    )
+  }
+  if (command !== 'package' && command !== 'continue') {
     if (!application)
       problems.push(
         `Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`
@@ -267,6 +214,18 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
       problems,
       v => v.toLowerCase()
     ) ?? 'on-failure'
+  const onReady =
+    oneOf<OnReady>(Input.OnReady, read(Input.OnReady), ['continue', 'wait', 'exit'], problems, v =>
+      v.toLowerCase()
+    ) ?? 'continue'
+  const onTerminationWait =
+    oneOf<OnTerminationWait>(
+      Input.OnTerminationWait,
+      read(Input.OnTerminationWait),
+      ['exit', 'wait', 'continue'],
+      problems,
+      v => v.toLowerCase()
+    ) ?? 'exit'
   const onCancel =
     oneOf<OnCancel>(
       Input.OnCancel,
@@ -322,6 +281,8 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
     timeoutSeconds,
     rollbackTimeoutSeconds,
     onCancel,
+    onReady,
+    onTerminationWait,
     skipIfSuperseded: parseBoolean(
       Input.SkipIfSuperseded,
       read(Input.SkipIfSuperseded),
@@ -336,6 +297,7 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
   if (description) settings.description = description
   if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (sse) settings.sse = sse
+  if (command === 'continue' && deploymentId) settings.deploymentId = deploymentId
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
 
   if (problems.length === 1) throw new InputError(problems[0])

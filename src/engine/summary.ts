@@ -55,6 +55,10 @@ function title(record: RunRecord): string {
       return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`
     case 'skipped':
       return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`
+    case 'ready':
+      return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`
+    case 'rerouted':
+      return `✅ ${kind} ${d?.id ?? ''}: traffic on the replacement instances`
     case 'failed':
       return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`
     case 'timed-out':
@@ -116,6 +120,13 @@ function shownEvents(target: InstanceTarget, info: DeploymentInfo | undefined): 
     .join(' ')
 }
 
+/** A blue/green target's side: the replacement (Green) or the original (Blue) fleet. */
+function label(target: InstanceTarget): string {
+  if (target.instanceLabel === 'Green') return ' (replacement)'
+  if (target.instanceLabel === 'Blue') return ' (original)'
+  return ''
+}
+
 function notes(record: RunRecord): string[] {
   const out: string[] = []
   if (record.outcome === 'created')
@@ -151,7 +162,7 @@ export function renderSummary(record: RunRecord): string {
     out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|')
     for (const t of d.targets) {
       out.push(
-        `| ${cell(t.targetId ?? '')} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`
+        `| ${cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`
       )
     }
     out.push('')

@@ -78,6 +78,18 @@ export function stillRunning(
   return `${id} is still running: the stop was not confirmed${why ? ` (${why})` : ''}. Stop it with \`${stopCommand(record.region, id, rollback)}\` or at ${consoleUrl(record.region, id)}`
 }
 
+/** When the original instances of a rerouted blue/green deployment go away, and how to hurry it. */
+function terminationSentence(record: RunRecord): string {
+  const id = record.deployment?.id ?? ''
+  const facts = record.blueGreen
+  if (facts?.terminationWaitMinutes === undefined) return ''
+  const at = new Date(
+    (facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000
+  )
+  const clock = `${at.toISOString().slice(11, 16)} UTC`
+  return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`
+}
+
 function rollbackSentence(record: RunRecord): string {
   const r = record.rollback
   if (!r) return ''
@@ -111,7 +123,13 @@ export function headline(record: RunRecord): string {
     case 'packaged':
       return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`
     case 'created':
+      if (record.command === 'continue')
+        return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`
       return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`
+    case 'ready':
+      return `${d?.id ?? ''} is Ready: the replacement instances passed their hooks and traffic still goes to the original instances. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`
+    case 'rerouted':
+      return `Traffic of ${d?.id ?? ''} is on the replacement instances. ${terminationSentence(record)}`
     case 'skipped':
       return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`
     case 'failed':

@@ -43,6 +43,8 @@ export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped'])
 
 export type WatchOutcome =
   | { kind: 'finished'; deployment: DeploymentInfo; targets: InstanceTarget[] }
+  /** The deployment reached a point the caller asked to stop at (`pauseWhen`). */
+  | { kind: 'paused'; reason: string; deployment: DeploymentInfo; targets: InstanceTarget[] }
   | { kind: 'timeout'; deployment?: DeploymentInfo; targets: InstanceTarget[] }
   | { kind: 'cancelled'; deployment?: DeploymentInfo; targets: InstanceTarget[] }
 
@@ -60,6 +62,11 @@ export interface WatchOptions {
   maxIntervalMs?: number
   /** Called with each deployment state read, e.g. to set outputs. */
   onUpdate?: (deployment: DeploymentInfo) => void
+  /**
+   * Asked with each state read: a reason to stop following here (e.g. a blue/green deployment
+   * waiting at Ready), or undefined to go on.
+   */
+  pauseWhen?: (deployment: DeploymentInfo) => string | undefined
 }
 
 /** Consecutive transient failures after which the user hears about them. */
@@ -115,7 +122,7 @@ export async function waitForDeployment(
             ? ` (${event.diagnostics.errorCode})`
             : ''
         reporter.info(
-          `  ${target.targetId}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`
+          `  ${target.targetId}${target.instanceLabel ? ` (${target.instanceLabel})` : ''}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`
         )
       }
     }
@@ -171,6 +178,8 @@ export async function waitForDeployment(
         for (const line of lines) reporter.info(line)
         return { kind: 'finished', deployment: info, targets }
       }
+      const pause = options.pauseWhen?.(info)
+      if (pause) return { kind: 'paused', reason: pause, deployment: info, targets }
     } catch (error) {
       if (signal?.aborted)
         return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }

@@ -1,0 +1,143 @@
+/**
+ * Blue/green deployments on EC2/on-premises: where following one pauses (the replacement fleet
+ * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
+ * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
+ * that the deployment named really waits before it asks CodeDeploy to move it on.
+ */
+import {
+  ContinueDeploymentCommand,
+  GetDeploymentCommand,
+  type DeploymentInfo,
+  type DeploymentWaitType
+} from '@aws-sdk/client-codedeploy'
+import { errorName } from './aws-errors.js'
+import type { Run } from './context.js'
+import { InputError, errorMessage } from './errors.js'
+import { consoleUrl } from './links.js'
+import { revisionOfDeployment } from './revision.js'
+import { TERMINAL } from './watch.js'
+
+export type WaitType = Extract<DeploymentWaitType, 'READY_WAIT' | 'TERMINATION_WAIT'>
+
+export function isBlueGreen(info: DeploymentInfo | undefined): boolean {
+  return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN'
+}
+
+/** Traffic is on the replacement and the originals wait to be terminated. */
+export function inTerminationWait(info: DeploymentInfo): boolean {
+  return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true
+}
+
+function continued(run: Run, type: WaitType): boolean {
+  return run.record.blueGreen?.continued.includes(type) === true
+}
+
+/** Remembers the termination wait the first time it is seen: how long, and since when. */
+export function noteTerminationWait(run: Run, info: DeploymentInfo): void {
+  if (!inTerminationWait(info)) return
+  const facts = (run.record.blueGreen ??= { continued: [] })
+  if (facts.terminationWaitSeenAt !== undefined) return
+  facts.terminationWaitSeenAt = Date.now()
+  const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
+  if (terminate?.action !== 'KEEP_ALIVE')
+    facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60
+  run.changed()
+}
+
+/**
+ * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
+ * or `rerouted`, or undefined to keep following.
+ */
+export function pauseAt(run: Run): (info: DeploymentInfo) => string | undefined {
+  return info => {
+    if (!isBlueGreen(info)) return undefined
+    if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
+      return 'ready'
+    if (inTerminationWait(info)) {
+      noteTerminationWait(run, info)
+      if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
+        return 'rerouted'
+    }
+    return undefined
+  }
+}
+
+/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
+export async function continueDeployment(run: Run, id: string, type: WaitType): Promise<void> {
+  const what =
+    type === 'READY_WAIT'
+      ? 'rerouting traffic to the replacement instances'
+      : 'ending the wait before the original instances are terminated'
+  run.reporter.info(`Continuing ${id} (${type}): ${what}.`)
+  try {
+    await run.codedeploy.send(
+      new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: type }),
+      run.signal ? { abortSignal: run.signal } : {}
+    )
+  } catch (error) {
+    const name = errorName(error)
+    if (
+      name === 'DeploymentIsNotInReadyStateException' ||
+      name === 'UnsupportedActionForDeploymentTypeException' ||
+      name === 'DeploymentAlreadyCompletedException'
+    ) {
+      throw new InputError(
+        `CodeDeploy would not continue ${id} with ${type} (${name}: ${errorMessage(error)}). See its state at ${consoleUrl(run.deps.region, id)}`
+      )
+    }
+    throw error
+  }
+  const facts = (run.record.blueGreen ??= { continued: [] })
+  facts.continued.push(type)
+  run.changed()
+}
+
+function notWaiting(id: string, info: DeploymentInfo): string {
+  const status = info.status ?? 'unknown'
+  const why = TERMINAL.has(status)
+    ? 'It has already ended.'
+    : status === 'InProgress'
+      ? 'It is still deploying the replacement instances: continue it once it is Ready.'
+      : `Continue it once it is Ready.`
+  return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the replacement instances. ${why}`
+}
+
+/**
+ * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
+ * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
+ */
+export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
+  const { record } = run
+  let info: DeploymentInfo | undefined
+  try {
+    const out = await run.codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: id }),
+      run.signal ? { abortSignal: run.signal } : {}
+    )
+    info = out.deploymentInfo
+  } catch (error) {
+    if (errorName(error) === 'DeploymentDoesNotExistException')
+      throw new InputError(
+        `Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`
+      )
+    throw error
+  }
+  if (!info) throw new Error(`GetDeployment returned nothing for ${id}`)
+  if (info.applicationName) record.application = info.applicationName
+  if (info.deploymentGroupName) record.deploymentGroup = info.deploymentGroupName
+  if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName
+  const revision = revisionOfDeployment(info)
+  if (revision) record.revision = revision
+  record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] }
+  run.changed()
+  if (!isBlueGreen(info))
+    throw new InputError(
+      `${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`
+    )
+  if (info.status === 'Ready') return 'READY_WAIT'
+  if (inTerminationWait(info)) {
+    noteTerminationWait(run, info)
+    return 'TERMINATION_WAIT'
+  }
+  throw new InputError(notWaiting(id, info))
+}
