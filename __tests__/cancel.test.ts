@@ -14,7 +14,15 @@ import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
 const world = useTestStack({
-  groups: { answered: 1, unanswered: 1, lost: 1, throttled: 1, 'throttled-briefly': 1 }
+  groups: {
+    answered: 1,
+    unanswered: 1,
+    'lost-and-cancelled': 1,
+    lost: 1,
+    throttled: 1,
+    'throttled-briefly': 1,
+    ended: 1
+  }
 })
 
 afterEach(() => world.stack.codedeploy.faults.clear())
@@ -111,6 +119,73 @@ describe('a cancel while CreateDeployment is in flight', () => {
     expect(exitMs).toBeLessThan(RUNNER_WINDOW_MS)
     await world.stack.codedeploy.idle()
     expect(world.stack.codedeploy.deployment(id)?.status).toBe('Stopped')
+  })
+})
+
+describe('a cancel while a lost answer is looked for', () => {
+  it('stops looking within the runner window and says the deployment may exist', async () => {
+    // The answer is lost, then the look-up by marker keeps failing, so it could run for 15 s.
+    const faults = world.stack.codedeploy.faults
+    faults.set({ lostAnswerNext: 1, operations: ['CreateDeployment'] })
+    let lookups: number | undefined
+    const { run, exitMs } = await cancelledRun(
+      'lost-and-cancelled',
+      release('1', 'sleep 30'),
+      'SIGINT',
+      () => {
+        const listed = world.calls('ListDeployments').length
+        if (lookups === undefined && world.stack.codedeploy.calls.some(c => c.answerLost)) {
+          faults.set({ throttleRate: 1, operations: ['ListDeployments', 'BatchGetDeployments'] })
+          lookups = listed
+        }
+        return lookups !== undefined && listed > lookups + 1
+      }
+    )
+    expect(run.code).toBe(1)
+    expect(exitMs).toBeLessThan(RUNNER_WINDOW_MS)
+    expect(run.log).toMatch(
+      /::error::Job cancelled while creating the deployment; CreateDeployment did not answer before the cancel, and no deployment marked id=[0-9a-f]{12} had appeared/
+    )
+    expect(run.outputs['deployment-id']).toBeUndefined()
+    world.stack.codedeploy.faults.clear()
+    // It was created; the message told the user to look for it. Stop it for the next tests.
+    const created = deploymentsOf('lost-and-cancelled')
+    expect(created).toHaveLength(1)
+    const client = new CodeDeployClient({
+      region: REGION,
+      endpoint: world.env.AWS_ENDPOINT_URL_CODEDEPLOY!,
+      credentials: {
+        accessKeyId: world.env.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY!
+      }
+    })
+    await client.send(new StopDeploymentCommand({ deploymentId: created[0]!.deploymentId }))
+    client.destroy()
+    await world.stack.codedeploy.idle()
+  })
+})
+
+describe('a cancel that comes after the deployment ended', () => {
+  it('reports the deployment’s own end, not a stop', async () => {
+    // Long pauses between status checks: the deployment ends while the action sleeps.
+    const controller = new AbortController()
+    const poll = setInterval(() => {
+      if (deploymentsOf('ended').some(d => d.status === 'Succeeded')) {
+        clearInterval(poll)
+        controller.abort()
+      }
+    }, 5)
+    const run = await runInProcess(inputs('ended', await world.source(release('1'))), world.env, {
+      pollIntervalMs: { min: 3000, max: 3000 },
+      signal: controller.signal
+    })
+    clearInterval(poll)
+    expect(controller.signal.aborted).toBe(true)
+    const id = run.outputs['deployment-id']!
+    expect(run.outputs.status).toBe('Succeeded')
+    expect(run.failed).toBe(false)
+    expect(run.summary).toMatch(new RegExp(`^## ✅ CodeDeploy ${id} Succeeded`, 'm'))
+    expect(run.summary).toContain(`The job was cancelled after ${id} had ended Succeeded`)
   })
 })
 

@@ -135,8 +135,13 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   // The signal handlers stay until the end: a second signal must not kill the report.
   outputs.write(record)
   await writeSummary(record)
-  await gitHubDeployment?.finish(record, reporter)
+  // The failure line first: after a cancel, the runner's kill may come before GitHub answers.
   exit(record)
+  await gitHubDeployment?.finish(
+    record,
+    reporter,
+    controller.signal.aborted ? AbortSignal.timeout(2000) : undefined
+  )
   process.off('SIGINT', onInt)
   process.off('SIGTERM', onTerm)
 }

@@ -44300,6 +44300,12 @@ function seconds(start, end) {
         return '';
     return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`;
 }
+/** How long one status request may take before it is cut and tried again. */
+const REQUEST_MS = 30_000;
+function requestSignal(signal) {
+    const limit = AbortSignal.timeout(REQUEST_MS);
+    return signal ? AbortSignal.any([signal, limit]) : limit;
+}
 async function waitForDeployment(deploymentId, options) {
     const { codedeploy, reporter, clock, signal } = options;
     const minInterval = options.minIntervalMs ?? 1000;
@@ -44339,7 +44345,9 @@ async function waitForDeployment(deploymentId, options) {
         polls++;
         let changed = false;
         try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), signal ? { abortSignal: signal } : {});
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
+                abortSignal: requestSignal(signal)
+            });
             const info = out.deploymentInfo;
             if (!info)
                 throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
@@ -44372,7 +44380,7 @@ async function waitForDeployment(deploymentId, options) {
                 (changed || terminal || polls % 3 === 0) &&
                 info.status !== 'Created' &&
                 info.status !== 'Queued') {
-                targets = await fetchTargets(codedeploy, deploymentId, signal);
+                targets = await fetchTargets(codedeploy, deploymentId, requestSignal(signal));
                 reportEvents(targets);
             }
             if (terminal) {
@@ -44390,7 +44398,8 @@ async function waitForDeployment(deploymentId, options) {
             if (isAccessDenied(error)) {
                 throw new InputError(`Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`);
             }
-            if (!isTransient(error))
+            // A request cut by its own time limit (a half-open connection) is tried again.
+            if (!isTransient(error) && errorName(error) !== 'AbortError')
                 throw error;
             transientStreak++;
             reporter.debug(`Status check failed (${errorName(error)}); trying again.`);
@@ -44572,6 +44581,37 @@ class Cancellation {
         this.signal.addEventListener('abort', fn, { once: true });
         return () => this.signal?.removeEventListener('abort', fn);
     }
+    /**
+     * A signal that aborts `reserveMs` before the cancel's deadline once the cancel has come (never
+     * before): for calls that must leave time for what follows them.
+     */
+    budgetSignal(reserveMs) {
+        const controller = new AbortController();
+        this.onCancel(() => {
+            const left = this.deadline() - reserveMs - this.clock.now();
+            setTimeout(() => controller.abort(), Math.max(0, left)).unref();
+        });
+        return controller.signal;
+    }
+}
+/**
+ * `promise`, or a rejection as soon as `signal` aborts. For reads whose SDK retries would
+ * otherwise hold on past an abort (the SDK checks the signal per attempt, not while it backs off).
+ */
+function unlessAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/description.ts
@@ -44617,8 +44657,8 @@ class Run {
     startedAt;
     /** When `timeout` passes: the deployment must have ended by then. */
     deadline;
-    /** The group's own auto-rollback setting, once read. */
-    groupRollsBack;
+    /** The events the group's own auto-rollback covers, once read (empty: it is off). */
+    groupRollbackEvents;
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
@@ -44641,16 +44681,22 @@ class Run {
     get description() {
         return this.settings.description ?? defaultDescription(this.deps.context ?? {});
     }
-    /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
-    rollbackExpected() {
+    /**
+     * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`) or when it
+     * is stopped on request (`stop`: a timeout or a cancel).
+     */
+    rollbackExpected(on = 'failure') {
+        const event = on === 'failure' ? 'DEPLOYMENT_FAILURE' : 'DEPLOYMENT_STOP_ON_REQUEST';
         // A continued deployment keeps the rollback setting it was created with.
-        if (this.settings.command === 'continue')
-            return this.record.deployment?.info?.autoRollbackConfiguration?.enabled === true;
+        if (this.settings.command === 'continue') {
+            const config = this.record.deployment?.info?.autoRollbackConfiguration;
+            return config?.enabled === true && (config.events ?? []).includes(event);
+        }
         if (this.settings.autoRollback === 'on-failure')
             return true;
         if (this.settings.autoRollback === 'off')
             return false;
-        return this.groupRollsBack === true;
+        return (this.groupRollbackEvents ?? []).includes(event);
     }
     get codedeploy() {
         return this.deps.codedeploy;
@@ -44886,6 +44932,7 @@ function sendOnce(client, command, abortSignal) {
 
 
 
+
 /** How long CreateDeployment may take before its answer counts as lost. */
 const CREATE_ANSWER_MS = 30_000;
 /** After a cancel, how much longer the answer of a CreateDeployment already sent is awaited. */
@@ -44952,34 +44999,66 @@ function refused(error) {
     const status = httpStatus(error);
     return status !== undefined && status >= 400 && status < 500 && !isThrottling(error);
 }
-async function isOurs(codedeploy, id, marker, signal) {
-    try {
-        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
-        return parseMarker(out.deploymentInfo?.description)?.token === marker.token;
+/**
+ * Whether the group's active deployment is this run's own (an earlier attempt got through): true,
+ * false, or undefined when it could not be read after a few tries.
+ */
+async function isOurs(codedeploy, id, marker, clock, signal) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
+            return parseMarker(out.deploymentInfo?.description)?.token === marker.token;
+        }
+        catch (error) {
+            if (signal?.aborted || !isTransient(error) || attempt >= 4)
+                return undefined;
+            await clock.sleep(500 * attempt, signal);
+        }
     }
-    catch {
-        return false;
+}
+/** The guard, whose failure must not stop a deploy: a missing permission is named, a fault skipped. */
+async function newerRun(request, options) {
+    const group = { application: request.application, deploymentGroup: request.deploymentGroup };
+    try {
+        return await findNewerRun(options.codedeploy, group, request.marker, options.cancel.signal);
+    }
+    catch (error) {
+        if (options.cancel.requested)
+            return undefined;
+        if (isAccessDenied(error))
+            throw new InputError(`Access denied while checking for a newer run (${errorName(error)}). Allow codedeploy:ListDeployments, codedeploy:BatchGetDeployments and codedeploy:GetDeploymentGroup for the role this workflow assumes, or set skip-if-superseded: false.`);
+        options.reporter.warning(`Could not check whether a newer run already deployed (${errorName(error)}: ${errorMessage(error)}); deploying anyway.`);
+        return undefined;
     }
 }
 /**
  * Creates the deployment. A busy group is waited for; a lost answer is looked for by the marker
  * (and the create tried again only once none is found); a newer run's deployment skips this one.
+ * Once an answer was lost and its deployment not found, a cancel says so rather than "none".
  */
 async function createDeployment(request, options) {
     const { codedeploy, reporter, clock, cancel } = options;
     const input = createDeploymentInput(request);
     const group = { application: request.application, deploymentGroup: request.deploymentGroup };
     let attempts = 0;
+    /** When an attempt's answer was lost and its deployment not found: the first such send. */
+    let uncertainSince;
+    const onCancel = async () => {
+        if (uncertainSince === undefined)
+            return { kind: 'cancelled' };
+        const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, 0);
+        return found ? { kind: 'created', id: found } : lostAnswer(request);
+    };
     for (;;) {
         if (cancel.requested)
-            return { kind: 'cancelled' };
+            return onCancel();
         if (request.skipIfSuperseded) {
-            const newer = await findNewerRun(codedeploy, group, request.marker, cancel.signal);
+            const newer = await newerRun(request, options);
             if (newer)
                 return { kind: 'superseded', by: newer };
         }
         if (cancel.requested)
-            return { kind: 'cancelled' };
+            return onCancel();
         attempts++;
         const sentAt = Date.now();
         const sent = await sendCreate(codedeploy, input, cancel);
@@ -44990,9 +45069,15 @@ async function createDeployment(request, options) {
             const active = ACTIVE_ID.exec(errorMessage(error))?.[0];
             if (!active)
                 throw error;
-            if (await isOurs(codedeploy, active, request.marker, cancel.signal)) {
+            const ours = await isOurs(codedeploy, active, request.marker, clock, cancel.signal);
+            if (ours === true) {
                 reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`);
                 return { kind: 'created', id: active };
+            }
+            if (ours === undefined) {
+                if (cancel.requested)
+                    return onCancel();
+                throw new Error(`Deployment group '${request.deploymentGroup}' is busy with ${active}, and CodeDeploy did not say whether it is this run's own deployment; nothing more was created. Look at ${active} before running again.`);
             }
             reporter.info(`Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`);
             const outcome = await waitForDeployment(active, {
@@ -45004,15 +45089,22 @@ async function createDeployment(request, options) {
                 ...(cancel.signal ? { signal: cancel.signal } : {})
             });
             if (outcome.kind === 'cancelled')
-                return { kind: 'cancelled' };
+                return onCancel();
             if (outcome.kind === 'timeout')
                 return { kind: 'timeout', active };
-            reporter.info(`${active} ended ${outcome.deployment.status ?? ''}; creating the deployment now.`);
+            reporter.info(`${active} ended ${outcome.deployment?.status ?? ''}; creating the deployment now.`);
+            continue;
+        }
+        if (errorName(error) === 'DescriptionTooLongException' && !shortened(input)) {
+            input.description = `${cutDescription(request.description, DESCRIPTION_LIMIT - SHORT_DESCRIPTION + formatMarker(request.marker).length + 1)} ${formatMarker(request.marker)}`;
+            reporter.warning('CodeDeploy found the description too long; sending a shorter one.');
             continue;
         }
         if (refused(error))
             throw error;
-        if (isThrottling(error) && !cancel.requested) {
+        if (isThrottling(error)) {
+            if (cancel.requested)
+                return onCancel();
             if (attempts >= MAX_ATTEMPTS)
                 throw error;
             await clock.sleep(1000 * 2 ** attempts, cancel.signal);
@@ -45020,38 +45112,55 @@ async function createDeployment(request, options) {
         }
         // No answer: the deployment may exist. Find out before saying or trying anything else.
         reporter.warning(`CreateDeployment got no answer (${errorName(error)}: ${errorMessage(error)}); looking for the deployment it may have created.`);
-        const until = cancel.requested ? cancel.deadline() - STOP_RESERVE_MS : clock.now() + LOOKUP_MS;
-        const found = await lookFor(codedeploy, group, request.marker, sentAt, until, clock);
+        uncertainSince ??= sentAt;
+        const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, LOOKUP_MS);
         if (found) {
             reporter.info(`Found ${found}: CodeDeploy created it before the answer was lost.`);
             return { kind: 'created', id: found };
         }
-        if (cancel.requested) {
-            return {
-                kind: 'unknown',
-                why: `CreateDeployment did not answer before the cancel, and no deployment marked id=${request.marker.token} had appeared in group '${request.deploymentGroup}' by the time the job had to end.`
-            };
-        }
+        if (cancel.requested)
+            return lostAnswer(request);
         if (attempts >= MAX_ATTEMPTS)
             throw error;
         reporter.info('CodeDeploy created no deployment; trying again.');
     }
 }
-/** Looks for the marked deployment until `until`; transient failures of the look-up are retried. */
-async function lookFor(codedeploy, group, marker, sentAt, until, clock) {
+function lostAnswer(request) {
+    return {
+        kind: 'unknown',
+        why: `CreateDeployment did not answer before the cancel, and no deployment marked id=${request.marker.token} had appeared in group '${request.deploymentGroup}' by the time the job had to end. Look for it in the group's deployments and stop it if it is there.`
+    };
+}
+/** The shorter description sent once CodeDeploy refuses the first as too long. */
+const SHORT_DESCRIPTION = 100;
+function shortened(input) {
+    return [...(input.description ?? '')].length <= SHORT_DESCRIPTION;
+}
+/**
+ * Looks for the marked deployment for up to `forMs` (0: as long as a cancel's budget allows),
+ * never past the cancel's budget less what stopping it needs; transient failures are retried.
+ */
+async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
+    const { clock, cancel } = options;
+    const started = clock.now();
+    const until = () => Math.min(started + (forMs || LOOKUP_MS), cancel.deadline() - STOP_RESERVE_MS);
     for (;;) {
-        const left = until - clock.now();
+        const left = until() - clock.now();
         try {
-            const found = await findByToken(codedeploy, group, marker.token, sentAt, AbortSignal.timeout(Math.max(250, left)));
+            const signal = AbortSignal.any([
+                AbortSignal.timeout(Math.max(250, left)),
+                cancel.budgetSignal(STOP_RESERVE_MS)
+            ]);
+            const found = await unlessAborted(findByToken(codedeploy, group, marker.token, sentAt, signal), signal);
             if (found)
                 return found;
         }
         catch {
             // Looked for again below while time is left.
         }
-        if (clock.now() >= until)
+        if (clock.now() >= until())
             return undefined;
-        await clock.sleep(Math.min(500, Math.max(0, until - clock.now())));
+        await clock.sleep(Math.min(500, Math.max(0, until() - clock.now())));
     }
 }
 
@@ -45269,10 +45378,10 @@ function headline(record) {
             return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`;
         case 'timed-out':
             if (!d)
-                return `Timed out after ${duration(record.timeoutSeconds ?? 0)} while ${STAGE_LABEL[record.stage]}; no deployment was created.`;
+                return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`;
             if (record.stop?.failure)
                 return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
-            return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was stopped (${d.status}).${rollbackSentence(record)}`;
+            return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`;
         case 'cancelled':
             return cancelledLine(record);
         default:
@@ -45290,6 +45399,8 @@ function cancelledLine(record) {
         return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`;
     if (record.stop?.failure)
         return `Job cancelled; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
+    if (!TERMINAL.has(d.status))
+        return `Job cancelled; CodeDeploy took the stop of ${d.id}, which was still ${d.status} when the job ended.${rollbackSentence(record)}`;
     return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`;
 }
 
@@ -45303,12 +45414,17 @@ function cancelledLine(record) {
 
 
 
+/** How long a rollback message without a rollback id is read again before it counts as "none". */
+const MESSAGE_SETTLE_MS = 5000;
 /**
  * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `until` (clock ms).
+ * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
+ * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
+ * it has stood for a few seconds.
  */
 async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
     let message;
+    let messageSince;
     for (;;) {
         try {
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
@@ -45320,10 +45436,12 @@ async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
                     id: info.rollbackDeploymentId,
                     ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
                 };
-            message = info?.rollbackMessage ?? message;
-            // A rollback message without an id means CodeDeploy decided not to roll back.
-            if (message)
-                return { message };
+            if (info?.rollbackMessage) {
+                message = info.rollbackMessage;
+                messageSince ??= clock.now();
+                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
+                    return { message };
+            }
         }
         catch (error) {
             if (errorName(error) === 'DeploymentDoesNotExistException')
@@ -45381,8 +45499,10 @@ async function chooseRollbackRevision(codedeploy, application, deploymentGroup, 
 /**
  * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
  * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
- * faults until the bound, then the deployment is read until it has ended. The caller learns
- * whether the stop was accepted and, when not, why: it then says the deployment still runs.
+ * faults until the bound, then the deployment is read until it has ended and, when a rollback was
+ * asked for, until CodeDeploy has linked it (both come in the same GetDeployment). The caller
+ * learns whether the stop was taken, whether the deployment had ended before it, and the last
+ * state read; when the stop was not taken, why: it then says the deployment still runs.
  */
 
 
@@ -45393,64 +45513,68 @@ const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 1000;
 /** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
 const READ_RESERVE_MS = 800;
-function timeLeft(clock, until) {
-    return AbortSignal.timeout(Math.max(100, until - clock.now()));
-}
 async function stopWithin(request) {
     const { codedeploy, reporter, clock, deploymentId: id } = request;
-    const until = request.until - READ_RESERVE_MS;
+    const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
+    const signal = (reserve = 0) => AbortSignal.timeout(Math.max(100, bound() - reserve - clock.now()));
     let delay = FIRST_RETRY_MS;
-    let accepted = false;
     let why;
     for (;;) {
         try {
             const out = await sendOnce(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
                 deploymentId: id,
                 autoRollbackEnabled: request.autoRollbackEnabled
-            }), timeLeft(clock, until));
+            }), signal(READ_RESERVE_MS));
             reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
-            accepted = true;
-            break;
+            const info = await readUntilSettled(request, bound, signal);
+            return { accepted: true, ...(info ? { info } : {}) };
         }
         catch (error) {
             if (errorName(error) === 'DeploymentAlreadyCompletedException') {
-                reporter.info(`${id} had already finished.`);
-                accepted = true;
-                break;
+                reporter.info(`${id} had already ended.`);
+                const info = await readUntilSettled({ ...request, autoRollbackEnabled: false }, bound, signal);
+                return { accepted: true, alreadyEnded: true, ...(info ? { info } : {}) };
             }
             why = `${errorName(error)}: ${errorMessage(error)}`;
             const transient = isTransient(error) || errorName(error) === 'AbortError';
-            if (!transient || clock.now() + delay >= until)
+            if (!transient || clock.now() + delay >= bound() - READ_RESERVE_MS)
                 break;
             reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
             await clock.sleep(delay);
             delay = Math.min(LONGEST_RETRY_MS, delay * 2);
         }
     }
-    if (!accepted) {
-        // One read, so what is said about the deployment still running is its current state.
-        const info = await readUntilEnded(codedeploy, id, request.until, clock, true);
-        return { accepted, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
-    }
-    const info = await readUntilEnded(codedeploy, id, request.until, clock);
-    return info ? { accepted, info } : { accepted };
+    // One read, so what is said about the deployment still running is its current state.
+    const info = await readOnce(codedeploy, id, signal());
+    return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
 }
-/** Reads the deployment until it has ended (or once) or `until` passes; the last state read. */
-async function readUntilEnded(codedeploy, id, until, clock, once = false) {
+async function readOnce(codedeploy, id, abortSignal) {
+    try {
+        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
+            abortSignal
+        });
+        return out.deploymentInfo;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Reads the deployment until it has ended and, when a rollback was asked for, CodeDeploy has
+ * linked one (or said why not), or until the bound; the last state read.
+ */
+async function readUntilSettled(request, bound, signal) {
+    const { codedeploy, clock, deploymentId: id } = request;
     let last;
-    while (clock.now() < until) {
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-                abortSignal: timeLeft(clock, until)
-            });
-            last = out.deploymentInfo ?? last;
-            if (once || (last?.status && TERMINAL.has(last.status)))
-                return last;
-        }
-        catch {
-            // Read again while time is left.
-        }
-        await clock.sleep(Math.min(300, Math.max(0, until - clock.now())));
+    while (clock.now() < bound()) {
+        last = (await readOnce(codedeploy, id, signal())) ?? last;
+        const ended = last?.status !== undefined && TERMINAL.has(last.status);
+        // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
+        const rollback = last?.rollbackInfo;
+        const linked = rollback?.rollbackDeploymentId !== undefined || !!rollback?.rollbackMessage;
+        if (ended && (!request.autoRollbackEnabled || linked))
+            return last;
+        await clock.sleep(Math.min(300, Math.max(0, bound() - clock.now())));
     }
     return last;
 }
@@ -45552,11 +45676,11 @@ function explainFailure(run, info) {
 async function timedOut(run, id) {
     const { reporter, record } = run;
     record.outcome = 'timed-out';
-    const rollback = run.rollbackExpected();
+    const rollback = run.rollbackExpected('stop');
     const until = run.clock.now() + rollbackMs(run);
     reporter.warning(`${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`);
     const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS);
-    if (!(await stop(run, id, 'timeout', rollback, stopUntil)))
+    if (!(await stop(run, id, 'timeout', rollback, stopUntil)).accepted)
         return;
     const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS));
     absorb(run, settled);
@@ -45564,8 +45688,8 @@ async function timedOut(run, id) {
         await followRollback(run, id, until);
 }
 /**
- * Stops `id` before `until` and records how it went; when CodeDeploy did not take the stop, says
- * that the deployment still runs and how to stop it. True when the stop was taken.
+ * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
+ * not take the stop, says that the deployment still runs and how to stop it.
  */
 async function stop(run, id, why, rollback, until) {
     const { record, reporter } = run;
@@ -45575,7 +45699,8 @@ async function stop(run, id, why, rollback, until) {
         clock: run.clock,
         deploymentId: id,
         autoRollbackEnabled: rollback,
-        until
+        until,
+        cancel: run.cancel
     });
     if (result.info)
         run.saw(result.info);
@@ -45585,7 +45710,7 @@ async function stop(run, id, why, rollback, until) {
         reporter.error(stillRunning(record, id, rollback, record.stop.failure));
     }
     run.changed();
-    return result.accepted;
+    return result;
 }
 /** Finds and follows CodeDeploy's rollback of `id` until `until`. */
 async function followRollback(run, id, until) {
@@ -45637,7 +45762,7 @@ async function followRollback(run, id, until) {
     });
 }
 /** One read of the deployment, bounded by `until`; undefined when it fails. */
-async function readOnce(run, id, until) {
+async function follow_readOnce(run, id, until) {
     try {
         const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
             abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
@@ -45654,30 +45779,43 @@ async function cancelled(run, id) {
     record.outcome = 'cancelled';
     record.cancel = { onCancel: settings.onCancel };
     if (settings.onCancel === 'detach') {
-        const info = await readOnce(run, id, run.cancel.deadline());
+        const info = await follow_readOnce(run, id, run.cancel.deadline());
         if (info)
             run.saw(info);
         reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
         return;
     }
     const rollback = settings.onCancel === 'stop-and-rollback';
-    const until = run.cancel.deadline();
     reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
-    if (!(await stop(run, id, 'cancel', rollback, until)) || !rollback)
+    const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline());
+    const info = result.info;
+    if (result.alreadyEnded && (info?.status === 'Succeeded' || info?.status === 'Failed')) {
+        // The deployment ended before the cancel reached it: its own end is the run's.
+        record.notes.push(`The job was cancelled after ${id} had ended ${info.status}; nothing was stopped.`);
+        record.cancel = undefined;
+        record.stop = undefined;
+        if (info.status === 'Succeeded') {
+            record.outcome = 'succeeded';
+            return;
+        }
+        record.outcome = 'failed';
+        explainFailure(run, info);
+    }
+    if (!result.accepted || !info?.rollbackInfo)
         return;
-    const link = await findRollbackDeployment(run.codedeploy, id, run.clock, until);
-    if (link.id) {
+    const link = info.rollbackInfo;
+    if (link.rollbackDeploymentId) {
         record.rollback = {
-            id: link.id,
+            id: link.rollbackDeploymentId,
             followed: false,
-            ...(link.message ? { message: link.message } : {})
+            ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
         };
-        reporter.info(`Rollback ${link.id} started: ${consoleUrl(run.deps.region, link.id)}`);
-        run.changed();
+        reporter.info(`Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`);
     }
-    else if (link.message) {
-        record.rollback = { message: link.message, followed: false };
+    else if (link.rollbackMessage) {
+        record.rollback = { message: link.rollbackMessage, followed: false };
     }
+    run.changed();
 }
 
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
@@ -47223,8 +47361,9 @@ async function checkDeploymentTarget(run) {
     }, run.deps.region, run.signal);
     if (!settings.deploymentConfig && group?.deploymentConfigName)
         record.deploymentConfig = group.deploymentConfigName;
-    if (group?.autoRollbackConfiguration?.enabled !== undefined)
-        run.groupRollsBack = group.autoRollbackConfiguration.enabled;
+    const rollback = group?.autoRollbackConfiguration;
+    if (rollback)
+        run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
     if (settings.command !== 'package')
         run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
 }

@@ -105,13 +105,14 @@ export class GitHubDeployment {
   }
 
   /** The final status, told from the run record. */
-  finish(record: RunRecord, reporter: Reporter): Promise<void> {
+  finish(record: RunRecord, reporter: Reporter, signal?: AbortSignal): Promise<void> {
     const id = record.deployment?.id
     return this.report(
       finalState(record),
       headline(record),
       reporter,
-      id ? consoleUrl(record.region, id) : undefined
+      id ? consoleUrl(record.region, id) : undefined,
+      signal
     )
   }
 
@@ -120,7 +121,8 @@ export class GitHubDeployment {
     state: GitHubDeploymentState,
     description: string,
     reporter: Reporter,
-    environmentUrl?: string
+    environmentUrl?: string,
+    signal?: AbortSignal
   ): Promise<void> {
     try {
       await this.octokit.rest.repos.createDeploymentStatus({
@@ -131,7 +133,8 @@ export class GitHubDeployment {
         description: cut(description, MAX_STATUS_DESCRIPTION),
         ...(this.settings.runUrl ? { log_url: this.settings.runUrl } : {}),
         ...(environmentUrl ? { environment_url: environmentUrl } : {}),
-        auto_inactive: state === 'success'
+        auto_inactive: state === 'success',
+        ...(signal ? { request: { signal } } : {})
       })
     } catch (error) {
       reporter.warning(

@@ -43,4 +43,39 @@ export class Cancellation {
     this.signal.addEventListener('abort', fn, { once: true })
     return () => this.signal?.removeEventListener('abort', fn)
   }
+
+  /**
+   * A signal that aborts `reserveMs` before the cancel's deadline once the cancel has come (never
+   * before): for calls that must leave time for what follows them.
+   */
+  budgetSignal(reserveMs: number): AbortSignal {
+    const controller = new AbortController()
+    this.onCancel(() => {
+      const left = this.deadline() - reserveMs - this.clock.now()
+      setTimeout(() => controller.abort(), Math.max(0, left)).unref()
+    })
+    return controller.signal
+  }
+}
+
+/**
+ * `promise`, or a rejection as soon as `signal` aborts. For reads whose SDK retries would
+ * otherwise hold on past an abort (the SDK checks the signal per attempt, not while it backs off).
+ */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      }
+    )
+  })
 }

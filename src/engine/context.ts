@@ -56,8 +56,8 @@ export class Run {
   readonly startedAt: number
   /** When `timeout` passes: the deployment must have ended by then. */
   readonly deadline: number
-  /** The group's own auto-rollback setting, once read. */
-  groupRollsBack?: boolean
+  /** The events the group's own auto-rollback covers, once read (empty: it is off). */
+  groupRollbackEvents?: string[]
 
   constructor(
     readonly settings: Settings,
@@ -81,14 +81,20 @@ export class Run {
     return this.settings.description ?? defaultDescription(this.deps.context ?? {})
   }
 
-  /** Whether CodeDeploy will roll back a failed or stopped deployment of this run. */
-  rollbackExpected(): boolean {
+  /**
+   * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`) or when it
+   * is stopped on request (`stop`: a timeout or a cancel).
+   */
+  rollbackExpected(on: 'failure' | 'stop' = 'failure'): boolean {
+    const event = on === 'failure' ? 'DEPLOYMENT_FAILURE' : 'DEPLOYMENT_STOP_ON_REQUEST'
     // A continued deployment keeps the rollback setting it was created with.
-    if (this.settings.command === 'continue')
-      return this.record.deployment?.info?.autoRollbackConfiguration?.enabled === true
+    if (this.settings.command === 'continue') {
+      const config = this.record.deployment?.info?.autoRollbackConfiguration
+      return config?.enabled === true && (config.events ?? []).includes(event)
+    }
     if (this.settings.autoRollback === 'on-failure') return true
     if (this.settings.autoRollback === 'off') return false
-    return this.groupRollsBack === true
+    return (this.groupRollbackEvents ?? []).includes(event)
   }
 
   get codedeploy(): CodeDeployClient {

@@ -11,10 +11,10 @@ import {
   type CodeDeployClient,
   type CreateDeploymentCommandInput
 } from '@aws-sdk/client-codedeploy'
-import { errorName, httpStatus, isThrottling } from './aws-errors.js'
-import type { Cancellation } from './cancellation.js'
-import { cutDescription } from './description.js'
-import { errorMessage } from './errors.js'
+import { errorName, httpStatus, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
+import { unlessAborted, type Cancellation } from './cancellation.js'
+import { DESCRIPTION_LIMIT, cutDescription } from './description.js'
+import { InputError, errorMessage } from './errors.js'
 import { findByToken, findNewerRun, type NewerRun } from './guard.js'
 import { formatMarker, parseMarker, type Marker } from './marker.js'
 import type { Reporter } from './reporter.js'
@@ -128,26 +128,56 @@ function refused(error: unknown): boolean {
   return status !== undefined && status >= 400 && status < 500 && !isThrottling(error)
 }
 
+/**
+ * Whether the group's active deployment is this run's own (an earlier attempt got through): true,
+ * false, or undefined when it could not be read after a few tries.
+ */
 async function isOurs(
   codedeploy: CodeDeployClient,
   id: string,
   marker: Marker,
+  clock: Clock,
   signal?: AbortSignal
-): Promise<boolean> {
+): Promise<boolean | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await codedeploy.send(
+        new GetDeploymentCommand({ deploymentId: id }),
+        signal ? { abortSignal: signal } : {}
+      )
+      return parseMarker(out.deploymentInfo?.description)?.token === marker.token
+    } catch (error) {
+      if (signal?.aborted || !isTransient(error) || attempt >= 4) return undefined
+      await clock.sleep(500 * attempt, signal)
+    }
+  }
+}
+
+/** The guard, whose failure must not stop a deploy: a missing permission is named, a fault skipped. */
+async function newerRun(
+  request: CreateRequest,
+  options: CreateOptions
+): Promise<NewerRun | undefined> {
+  const group = { application: request.application, deploymentGroup: request.deploymentGroup }
   try {
-    const out = await codedeploy.send(
-      new GetDeploymentCommand({ deploymentId: id }),
-      signal ? { abortSignal: signal } : {}
+    return await findNewerRun(options.codedeploy, group, request.marker, options.cancel.signal)
+  } catch (error) {
+    if (options.cancel.requested) return undefined
+    if (isAccessDenied(error))
+      throw new InputError(
+        `Access denied while checking for a newer run (${errorName(error)}). Allow codedeploy:ListDeployments, codedeploy:BatchGetDeployments and codedeploy:GetDeploymentGroup for the role this workflow assumes, or set skip-if-superseded: false.`
+      )
+    options.reporter.warning(
+      `Could not check whether a newer run already deployed (${errorName(error)}: ${errorMessage(error)}); deploying anyway.`
     )
-    return parseMarker(out.deploymentInfo?.description)?.token === marker.token
-  } catch {
-    return false
+    return undefined
   }
 }
 
 /**
  * Creates the deployment. A busy group is waited for; a lost answer is looked for by the marker
  * (and the create tried again only once none is found); a newer run's deployment skips this one.
+ * Once an answer was lost and its deployment not found, a cancel says so rather than "none".
  */
 export async function createDeployment(
   request: CreateRequest,
@@ -157,13 +187,20 @@ export async function createDeployment(
   const input = createDeploymentInput(request)
   const group = { application: request.application, deploymentGroup: request.deploymentGroup }
   let attempts = 0
+  /** When an attempt's answer was lost and its deployment not found: the first such send. */
+  let uncertainSince: number | undefined
+  const onCancel = async (): Promise<CreateResult> => {
+    if (uncertainSince === undefined) return { kind: 'cancelled' }
+    const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, 0)
+    return found ? { kind: 'created', id: found } : lostAnswer(request)
+  }
   for (;;) {
-    if (cancel.requested) return { kind: 'cancelled' }
+    if (cancel.requested) return onCancel()
     if (request.skipIfSuperseded) {
-      const newer = await findNewerRun(codedeploy, group, request.marker, cancel.signal)
+      const newer = await newerRun(request, options)
       if (newer) return { kind: 'superseded', by: newer }
     }
-    if (cancel.requested) return { kind: 'cancelled' }
+    if (cancel.requested) return onCancel()
     attempts++
     const sentAt = Date.now()
     const sent = await sendCreate(codedeploy, input, cancel)
@@ -173,9 +210,16 @@ export async function createDeployment(
     if (errorName(error) === 'DeploymentLimitExceededException') {
       const active = ACTIVE_ID.exec(errorMessage(error))?.[0]
       if (!active) throw error
-      if (await isOurs(codedeploy, active, request.marker, cancel.signal)) {
+      const ours = await isOurs(codedeploy, active, request.marker, clock, cancel.signal)
+      if (ours === true) {
         reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`)
         return { kind: 'created', id: active }
+      }
+      if (ours === undefined) {
+        if (cancel.requested) return onCancel()
+        throw new Error(
+          `Deployment group '${request.deploymentGroup}' is busy with ${active}, and CodeDeploy did not say whether it is this run's own deployment; nothing more was created. Look at ${active} before running again.`
+        )
       }
       reporter.info(
         `Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`
@@ -188,15 +232,21 @@ export async function createDeployment(
         quiet: true,
         ...(cancel.signal ? { signal: cancel.signal } : {})
       })
-      if (outcome.kind === 'cancelled') return { kind: 'cancelled' }
+      if (outcome.kind === 'cancelled') return onCancel()
       if (outcome.kind === 'timeout') return { kind: 'timeout', active }
       reporter.info(
-        `${active} ended ${outcome.deployment.status ?? ''}; creating the deployment now.`
+        `${active} ended ${outcome.deployment?.status ?? ''}; creating the deployment now.`
       )
       continue
     }
+    if (errorName(error) === 'DescriptionTooLongException' && !shortened(input)) {
+      input.description = `${cutDescription(request.description, DESCRIPTION_LIMIT - SHORT_DESCRIPTION + formatMarker(request.marker).length + 1)} ${formatMarker(request.marker)}`
+      reporter.warning('CodeDeploy found the description too long; sending a shorter one.')
+      continue
+    }
     if (refused(error)) throw error
-    if (isThrottling(error) && !cancel.requested) {
+    if (isThrottling(error)) {
+      if (cancel.requested) return onCancel()
       if (attempts >= MAX_ATTEMPTS) throw error
       await clock.sleep(1000 * 2 ** attempts, cancel.signal)
       continue
@@ -206,47 +256,71 @@ export async function createDeployment(
     reporter.warning(
       `CreateDeployment got no answer (${errorName(error)}: ${errorMessage(error)}); looking for the deployment it may have created.`
     )
-    const until = cancel.requested ? cancel.deadline() - STOP_RESERVE_MS : clock.now() + LOOKUP_MS
-    const found = await lookFor(codedeploy, group, request.marker, sentAt, until, clock)
+    uncertainSince ??= sentAt
+    const found = await lookFor(
+      codedeploy,
+      group,
+      request.marker,
+      uncertainSince,
+      options,
+      LOOKUP_MS
+    )
     if (found) {
       reporter.info(`Found ${found}: CodeDeploy created it before the answer was lost.`)
       return { kind: 'created', id: found }
     }
-    if (cancel.requested) {
-      return {
-        kind: 'unknown',
-        why: `CreateDeployment did not answer before the cancel, and no deployment marked id=${request.marker.token} had appeared in group '${request.deploymentGroup}' by the time the job had to end.`
-      }
-    }
+    if (cancel.requested) return lostAnswer(request)
     if (attempts >= MAX_ATTEMPTS) throw error
     reporter.info('CodeDeploy created no deployment; trying again.')
   }
 }
 
-/** Looks for the marked deployment until `until`; transient failures of the look-up are retried. */
+function lostAnswer(request: CreateRequest): CreateResult {
+  return {
+    kind: 'unknown',
+    why: `CreateDeployment did not answer before the cancel, and no deployment marked id=${request.marker.token} had appeared in group '${request.deploymentGroup}' by the time the job had to end. Look for it in the group's deployments and stop it if it is there.`
+  }
+}
+
+/** The shorter description sent once CodeDeploy refuses the first as too long. */
+const SHORT_DESCRIPTION = 100
+
+function shortened(input: CreateDeploymentCommandInput): boolean {
+  return [...(input.description ?? '')].length <= SHORT_DESCRIPTION
+}
+
+/**
+ * Looks for the marked deployment for up to `forMs` (0: as long as a cancel's budget allows),
+ * never past the cancel's budget less what stopping it needs; transient failures are retried.
+ */
 async function lookFor(
   codedeploy: CodeDeployClient,
   group: { application: string; deploymentGroup: string },
   marker: Marker,
   sentAt: number,
-  until: number,
-  clock: Clock
+  options: CreateOptions,
+  forMs: number
 ): Promise<string | undefined> {
+  const { clock, cancel } = options
+  const started = clock.now()
+  const until = (): number =>
+    Math.min(started + (forMs || LOOKUP_MS), cancel.deadline() - STOP_RESERVE_MS)
   for (;;) {
-    const left = until - clock.now()
+    const left = until() - clock.now()
     try {
-      const found = await findByToken(
-        codedeploy,
-        group,
-        marker.token,
-        sentAt,
-        AbortSignal.timeout(Math.max(250, left))
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(Math.max(250, left)),
+        cancel.budgetSignal(STOP_RESERVE_MS)
+      ])
+      const found = await unlessAborted(
+        findByToken(codedeploy, group, marker.token, sentAt, signal),
+        signal
       )
       if (found) return found
     } catch {
       // Looked for again below while time is left.
     }
-    if (clock.now() >= until) return undefined
-    await clock.sleep(Math.min(500, Math.max(0, until - clock.now())))
+    if (clock.now() >= until()) return undefined
+    await clock.sleep(Math.min(500, Math.max(0, until() - clock.now())))
   }
 }

@@ -11,7 +11,7 @@ import { consoleUrl } from './links.js'
 import { continueDeployment, pauseAt } from './blue-green.js'
 import { duration, headline, stillRunning } from './telling.js'
 import { findRollbackDeployment } from './rollback.js'
-import { stopWithin } from './stop.js'
+import { stopWithin, type StopResult } from './stop.js'
 import type { WatchOutcome } from './watch.js'
 
 /** After a timeout's stop, how long the deployment is read until it shows Stopped. */
@@ -109,21 +109,21 @@ function explainFailure(run: Run, info: DeploymentInfo): void {
 async function timedOut(run: Run, id: string): Promise<void> {
   const { reporter, record } = run
   record.outcome = 'timed-out'
-  const rollback = run.rollbackExpected()
+  const rollback = run.rollbackExpected('stop')
   const until = run.clock.now() + rollbackMs(run)
   reporter.warning(
     `${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`
   )
   const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS)
-  if (!(await stop(run, id, 'timeout', rollback, stopUntil))) return
+  if (!(await stop(run, id, 'timeout', rollback, stopUntil)).accepted) return
   const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
   absorb(run, settled)
   if (rollback && !run.cancel.requested) await followRollback(run, id, until)
 }
 
 /**
- * Stops `id` before `until` and records how it went; when CodeDeploy did not take the stop, says
- * that the deployment still runs and how to stop it. True when the stop was taken.
+ * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
+ * not take the stop, says that the deployment still runs and how to stop it.
  */
 async function stop(
   run: Run,
@@ -131,7 +131,7 @@ async function stop(
   why: 'cancel' | 'timeout',
   rollback: boolean,
   until: number
-): Promise<boolean> {
+): Promise<StopResult> {
   const { record, reporter } = run
   const result = await stopWithin({
     codedeploy: run.codedeploy,
@@ -139,7 +139,8 @@ async function stop(
     clock: run.clock,
     deploymentId: id,
     autoRollbackEnabled: rollback,
-    until
+    until,
+    cancel: run.cancel
   })
   if (result.info) run.saw(result.info)
   record.stop = { why, rollback, accepted: result.accepted }
@@ -148,7 +149,7 @@ async function stop(
     reporter.error(stillRunning(record, id, rollback, record.stop.failure))
   }
   run.changed()
-  return result.accepted
+  return result
 }
 
 /** Finds and follows CodeDeploy's rollback of `id` until `until`. */
@@ -240,19 +241,36 @@ export async function cancelled(run: Run, id: string): Promise<void> {
     return
   }
   const rollback = settings.onCancel === 'stop-and-rollback'
-  const until = run.cancel.deadline()
   reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`)
-  if (!(await stop(run, id, 'cancel', rollback, until)) || !rollback) return
-  const link = await findRollbackDeployment(run.codedeploy, id, run.clock, until)
-  if (link.id) {
-    record.rollback = {
-      id: link.id,
-      followed: false,
-      ...(link.message ? { message: link.message } : {})
+  const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline())
+  const info = result.info
+  if (result.alreadyEnded && (info?.status === 'Succeeded' || info?.status === 'Failed')) {
+    // The deployment ended before the cancel reached it: its own end is the run's.
+    record.notes.push(
+      `The job was cancelled after ${id} had ended ${info.status}; nothing was stopped.`
+    )
+    record.cancel = undefined
+    record.stop = undefined
+    if (info.status === 'Succeeded') {
+      record.outcome = 'succeeded'
+      return
     }
-    reporter.info(`Rollback ${link.id} started: ${consoleUrl(run.deps.region, link.id)}`)
-    run.changed()
-  } else if (link.message) {
-    record.rollback = { message: link.message, followed: false }
+    record.outcome = 'failed'
+    explainFailure(run, info)
   }
+  if (!result.accepted || !info?.rollbackInfo) return
+  const link = info.rollbackInfo
+  if (link.rollbackDeploymentId) {
+    record.rollback = {
+      id: link.rollbackDeploymentId,
+      followed: false,
+      ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
+    }
+    reporter.info(
+      `Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`
+    )
+  } else if (link.rollbackMessage) {
+    record.rollback = { message: link.rollbackMessage, followed: false }
+  }
+  run.changed()
 }

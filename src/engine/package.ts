@@ -44,8 +44,8 @@ export async function checkDeploymentTarget(run: Run): Promise<void> {
   )
   if (!settings.deploymentConfig && group?.deploymentConfigName)
     record.deploymentConfig = group.deploymentConfigName
-  if (group?.autoRollbackConfiguration?.enabled !== undefined)
-    run.groupRollsBack = group.autoRollbackConfiguration.enabled
+  const rollback = group?.autoRollbackConfiguration
+  if (rollback) run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : []
   if (settings.command !== 'package')
     run.reporter.info(
       `Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`

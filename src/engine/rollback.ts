@@ -15,9 +15,14 @@ import type { RollbackChoice } from './record.js'
 import { revisionOfDeployment, s3Url, sameRevision, type S3Revision } from './revision.js'
 import type { Clock } from './watch.js'
 
+/** How long a rollback message without a rollback id is read again before it counts as "none". */
+const MESSAGE_SETTLE_MS = 5000
+
 /**
  * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `until` (clock ms).
+ * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
+ * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
+ * it has stood for a few seconds.
  */
 export async function findRollbackDeployment(
   codedeploy: CodeDeployClient,
@@ -26,6 +31,7 @@ export async function findRollbackDeployment(
   until: number
 ): Promise<{ id?: string; message?: string }> {
   let message: string | undefined
+  let messageSince: number | undefined
   for (;;) {
     try {
       const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
@@ -37,9 +43,11 @@ export async function findRollbackDeployment(
           id: info.rollbackDeploymentId,
           ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
         }
-      message = info?.rollbackMessage ?? message
-      // A rollback message without an id means CodeDeploy decided not to roll back.
-      if (message) return { message }
+      if (info?.rollbackMessage) {
+        message = info.rollbackMessage
+        messageSince ??= clock.now()
+        if (clock.now() - messageSince >= MESSAGE_SETTLE_MS) return { message }
+      }
     } catch (error) {
       if (errorName(error) === 'DeploymentDoesNotExistException') return {}
     }

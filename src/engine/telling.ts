@@ -136,10 +136,10 @@ export function headline(record: RunRecord): string {
       return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`
     case 'timed-out':
       if (!d)
-        return `Timed out after ${duration(record.timeoutSeconds ?? 0)} while ${STAGE_LABEL[record.stage]}; no deployment was created.`
+        return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`
       if (record.stop?.failure)
         return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
-      return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was stopped (${d.status}).${rollbackSentence(record)}`
+      return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`
     case 'cancelled':
       return cancelledLine(record)
     default:
@@ -158,5 +158,7 @@ function cancelledLine(record: RunRecord): string {
     return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`
   if (record.stop?.failure)
     return `Job cancelled; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
+  if (!TERMINAL.has(d.status))
+    return `Job cancelled; CodeDeploy took the stop of ${d.id}, which was still ${d.status} when the job ended.${rollbackSentence(record)}`
   return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`
 }

@@ -92,6 +92,14 @@ function seconds(start?: Date, end?: Date): string {
   return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`
 }
 
+/** How long one status request may take before it is cut and tried again. */
+const REQUEST_MS = 30_000
+
+function requestSignal(signal: AbortSignal | undefined): AbortSignal {
+  const limit = AbortSignal.timeout(REQUEST_MS)
+  return signal ? AbortSignal.any([signal, limit]) : limit
+}
+
 export async function waitForDeployment(
   deploymentId: string,
   options: WatchOptions
@@ -136,10 +144,9 @@ export async function waitForDeployment(
     polls++
     let changed = false
     try {
-      const out = await codedeploy.send(
-        new GetDeploymentCommand({ deploymentId }),
-        signal ? { abortSignal: signal } : {}
-      )
+      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
+        abortSignal: requestSignal(signal)
+      })
       const info = out.deploymentInfo
       if (!info) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
       last = info
@@ -171,7 +178,7 @@ export async function waitForDeployment(
         info.status !== 'Created' &&
         info.status !== 'Queued'
       ) {
-        targets = await fetchTargets(codedeploy, deploymentId, signal)
+        targets = await fetchTargets(codedeploy, deploymentId, requestSignal(signal))
         reportEvents(targets)
       }
       if (terminal) {
@@ -188,7 +195,8 @@ export async function waitForDeployment(
           `Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`
         )
       }
-      if (!isTransient(error)) throw error
+      // A request cut by its own time limit (a half-open connection) is tried again.
+      if (!isTransient(error) && errorName(error) !== 'AbortError') throw error
       transientStreak++
       reporter.debug(`Status check failed (${errorName(error)}); trying again.`)
       if (transientStreak === TRANSIENT_WARN_AFTER) {
