@@ -767,7 +767,7 @@ describe('CodeDeploy emulator management calls', () => {
 
     await expect(
       client.send(new ContinueDeploymentCommand({ deploymentId: id }))
-    ).rejects.toMatchObject({ name: 'DeploymentIsNotInReadyStateException' })
+    ).rejects.toMatchObject({ name: 'UnsupportedActionForDeploymentTypeException' })
   })
 })
 

@@ -39,6 +39,24 @@ const TRAFFIC = new Set([
   'AfterAllowTraffic'
 ])
 
+/** Blue/green: the events a replacement runs, and those an original runs when it loses traffic. */
+export const GREEN_EVENTS = EVENTS.filter(e => !e.includes('BlockTraffic'))
+export const BLUE_EVENTS = EVENTS.filter(e => e.includes('BlockTraffic'))
+
+/** Marks an instance the deployment never reached as Skipped, with every event Skipped. */
+export function skipRun(run: InstanceRun, events: readonly string[] = EVENTS): void {
+  run.status = 'Skipped'
+  run.lastUpdatedAt = new Date()
+  run.lifecycleEvents = events.map(name => ({ lifecycleEventName: name, status: 'Skipped' }))
+}
+
+export interface DeployOptions {
+  /** The events to list (default: all of them). */
+  events?: readonly string[]
+  /** Blue/green: leave the traffic events Pending and end in Ready, for a later reroute. */
+  holdTraffic?: boolean
+}
+
 /**
  * Deploys to one instance, updating `run` as each event starts and ends. Returns true when every
  * event succeeded.
@@ -46,9 +64,10 @@ const TRAFFIC = new Set([
 export async function deployToInstance(
   deployment: Deployment,
   run: InstanceRun,
-  context: AgentContext
+  context: AgentContext,
+  options: DeployOptions = {}
 ): Promise<boolean> {
-  const events: LifecycleEvent[] = EVENTS.map(name => ({
+  const events: LifecycleEvent[] = (options.events ?? EVENTS).map(name => ({
     lifecycleEventName: name,
     status: 'Pending'
   }))
@@ -107,6 +126,7 @@ export async function deployToInstance(
 
   for (const event of events) {
     const name = event.lifecycleEventName
+    if (TRAFFIC.has(name) && options.holdTraffic && !context.signal.aborted) continue
     if (TRAFFIC.has(name) || context.signal.aborted) {
       event.status = 'Skipped'
       continue
@@ -146,7 +166,7 @@ export async function deployToInstance(
     run.status = 'Unknown'
     return false
   }
-  run.status = 'Succeeded'
+  run.status = options.holdTraffic ? 'Ready' : 'Succeeded'
   run.lastUpdatedAt = new Date()
   if (appspec)
     context.memory.lastSuccessful = { deploymentId: deployment.deploymentId, bundleDir, appspec }

@@ -11,10 +11,14 @@ import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
 import type {
   AutoRollbackConfiguration,
+  BlueGreenConfiguration,
   Deployment,
+  DeploymentStyle,
   Instance,
+  LoadBalancerInfo,
   MinimumHealthyHosts
 } from './model.js'
+import { readGroupStyle } from './ops/blue-green-config.js'
 import { createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
@@ -32,9 +36,28 @@ export interface EmulatorConfig {
       instances?: number
       deploymentConfig?: string
       autoRollback?: AutoRollbackConfiguration
+      /**
+       * Blue/green, in the API's shapes: `{deploymentType: BLUE_GREEN, deploymentOption:
+       * WITH_TRAFFIC_CONTROL}` with a loadBalancerInfo; omitted options take the service's
+       * defaults. Checked as CreateDeploymentGroup checks them.
+       */
+      deploymentStyle?: DeploymentStyle
+      blueGreenDeploymentConfiguration?: {
+        terminateBlueInstancesOnDeploymentSuccess?: Partial<
+          BlueGreenConfiguration['terminateBlueInstancesOnDeploymentSuccess']
+        >
+        deploymentReadyOption?: Partial<BlueGreenConfiguration['deploymentReadyOption']>
+        greenFleetProvisioningOption?: BlueGreenConfiguration['greenFleetProvisioningOption']
+      }
+      loadBalancerInfo?: LoadBalancerInfo
     }[]
   }[]
   deploymentConfigs?: { name: string; minimumHealthyHosts: MinimumHealthyHosts }[]
+  /**
+   * Factor applied to the blue/green waits (waitTimeInMinutes, terminationWaitTimeInMinutes):
+   * 1 (the default) is real time; 0.001 turns a 60-minute termination wait into 3.6 s.
+   */
+  timeScale?: number
 }
 
 export interface EmulatorOptions {
@@ -72,6 +95,9 @@ export interface CodeDeployEmulator {
 export async function startCodeDeployEmulator(
   options: EmulatorOptions = {}
 ): Promise<CodeDeployEmulator> {
+  const timeScale = options.config?.timeScale ?? 1
+  if (typeof timeScale !== 'number' || !(timeScale > 0))
+    throw new Error(`timeScale must be a number above 0, not ${String(timeScale)}`)
   const ownsDirectory = options.directory === undefined
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'cdb-codedeploy-')))
   let counter = 0
@@ -98,6 +124,7 @@ export async function startCodeDeployEmulator(
     for (const group of appConfig.deploymentGroups ?? []) {
       if (group.deploymentConfig) service.config(group.deploymentConfig)
       await service.addGroup(app, group.name, {
+        ...readGroupStyle(group),
         instances: group.instances ?? 1,
         ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
         ...(group.autoRollback ? { autoRollback: group.autoRollback } : {})
@@ -116,7 +143,8 @@ export async function startCodeDeployEmulator(
     s3,
     stateDir: path.join(directory, 'agent'),
     stepDelayMs: options.stepDelayMs ?? 20,
-    useCli: options.useCli ?? true
+    useCli: options.useCli ?? true,
+    timeScale
   })
   service.lifecycle = lifecycle
   const faults = new Faults()

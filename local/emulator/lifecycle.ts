@@ -6,8 +6,10 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3'
 import path from 'node:path'
-import { deployToInstance, type InstanceMemory } from './agent.js'
-import type { Deployment, DeploymentGroup, MinimumHealthyHosts } from './model.js'
+import { deployToInstance, skipRun, type InstanceMemory } from './agent.js'
+import { runBlueGreen } from './blue-green.js'
+import type { Deployment, DeploymentGroup } from './model.js'
+import { HEALTH_MESSAGE, NO_INSTANCES_MESSAGE, plan } from './plan.js'
 import type { CodeDeployService, Lifecycle } from './service.js'
 
 export interface LifecycleOptions {
@@ -17,21 +19,8 @@ export interface LifecycleOptions {
   /** Pause between steps (ms), so status changes can be observed. */
   stepDelayMs: number
   useCli: boolean
-}
-
-const HEALTH_MESSAGE =
-  'The overall deployment failed because too many individual instances failed deployment, too few healthy instances are available for deployment, or some instances in your deployment group are experiencing problems.'
-
-/** The number of instances that must stay healthy, and how many to deploy to at once. */
-export function plan(
-  hosts: MinimumHealthyHosts,
-  instances: number
-): { minimumHealthy: number; batchSize: number } {
-  const minimumHealthy = Math.min(
-    instances,
-    hosts.type === 'HOST_COUNT' ? hosts.value : Math.ceil((instances * hosts.value) / 100)
-  )
-  return { minimumHealthy, batchSize: Math.max(1, instances - minimumHealthy) }
+  /** Factor applied to the blue/green waits (1 = real minutes; 0.001 turns an hour into 3.6 s). */
+  timeScale: number
 }
 
 export class LifecycleEngine implements Lifecycle {
@@ -40,8 +29,8 @@ export class LifecycleEngine implements Lifecycle {
   private closed = false
 
   constructor(
-    private readonly service: CodeDeployService,
-    private readonly options: LifecycleOptions
+    readonly service: CodeDeployService,
+    readonly options: LifecycleOptions
   ) {}
 
   memory(instanceId: string): InstanceMemory {
@@ -55,7 +44,11 @@ export class LifecycleEngine implements Lifecycle {
 
   start(deployment: Deployment): void {
     const controller = new AbortController()
-    const done = this.run(deployment, controller.signal)
+    const done = (
+      deployment.blueGreen
+        ? runBlueGreen(this, deployment, controller.signal)
+        : this.run(deployment, controller.signal)
+    )
       .catch((error: unknown) => {
         this.finish(deployment, 'Failed', {
           code: 'INTERNAL_ERROR',
@@ -81,7 +74,7 @@ export class LifecycleEngine implements Lifecycle {
     await this.idle()
   }
 
-  private delay(signal?: AbortSignal): Promise<void> {
+  delay(signal?: AbortSignal): Promise<void> {
     if (this.options.stepDelayMs <= 0) return Promise.resolve()
     return new Promise(resolve => {
       const timer = setTimeout(resolve, this.options.stepDelayMs)
@@ -96,7 +89,7 @@ export class LifecycleEngine implements Lifecycle {
     })
   }
 
-  private group(deployment: Deployment): DeploymentGroup {
+  group(deployment: Deployment): DeploymentGroup {
     const group = this.service.applications
       .get(deployment.applicationName)
       ?.groups.get(deployment.deploymentGroupName)
@@ -115,8 +108,7 @@ export class LifecycleEngine implements Lifecycle {
     if (runs.length === 0 && !signal.aborted) {
       this.finish(deployment, 'Failed', {
         code: 'NO_INSTANCES',
-        message:
-          'The deployment failed because no instances were found for your deployment group. Check your deployment group settings to make sure the tags for your EC2 instances or Auto Scaling groups correctly identify the instances you want to deploy to, and then try again.'
+        message: NO_INSTANCES_MESSAGE
       })
       return
     }
@@ -159,12 +151,7 @@ export class LifecycleEngine implements Lifecycle {
         break
       }
     }
-    for (const run of runs) {
-      if (run.status === 'Pending') {
-        run.status = 'Skipped'
-        run.lastUpdatedAt = new Date()
-      }
-    }
+    for (const run of runs) if (run.status === 'Pending') skipRun(run)
     if (signal.aborted && deployment.stop) {
       this.finish(deployment, 'Stopped', undefined)
       if (deployment.stop.autoRollbackEnabled) this.rollback(deployment)
@@ -181,7 +168,7 @@ export class LifecycleEngine implements Lifecycle {
     group.lastSuccessfulDeployment = deployment.deploymentId
   }
 
-  private finish(
+  finish(
     deployment: Deployment,
     status: 'Succeeded' | 'Failed' | 'Stopped',
     error: { code: string; message: string } | undefined
@@ -192,7 +179,7 @@ export class LifecycleEngine implements Lifecycle {
   }
 
   /** Starts the automatic rollback of a failed or stopped deployment, or records why there is none. */
-  private rollback(failed: Deployment): void {
+  rollback(failed: Deployment): void {
     const app = this.service.applications.get(failed.applicationName)
     const group = app?.groups.get(failed.deploymentGroupName)
     const lastGood = group?.lastSuccessfulDeployment
@@ -213,7 +200,16 @@ export class LifecycleEngine implements Lifecycle {
       creator: 'codeDeployRollback',
       description: `Automatic rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
       override: { enabled: false, events: [] },
-      rollbackOf: failed.deploymentId
+      rollbackOf: failed.deploymentId,
+      // A blue/green rollback gives the traffic back to the instances the deployment replaced.
+      ...(failed.blueGreen
+        ? {
+            blueGreenRollback: {
+              original: failed.blueGreen.replacement,
+              replacement: failed.blueGreen.original
+            }
+          }
+        : {})
     })
     failed.rollbackInfo = {
       rollbackDeploymentId: rollback.deploymentId,

@@ -40,6 +40,31 @@ export interface RevisionLocation {
   s3Location: S3Location
 }
 
+export type TargetLabel = 'Blue' | 'Green'
+
+export interface DeploymentStyle {
+  deploymentType: 'IN_PLACE' | 'BLUE_GREEN'
+  deploymentOption: 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL'
+}
+
+/** A group's blue/green options, in the API's shape (BlueGreenDeploymentConfiguration). */
+export interface BlueGreenConfiguration {
+  terminateBlueInstancesOnDeploymentSuccess: {
+    action: 'TERMINATE' | 'KEEP_ALIVE'
+    terminationWaitTimeInMinutes: number
+  }
+  deploymentReadyOption: {
+    actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'
+    waitTimeInMinutes: number
+  }
+  greenFleetProvisioningOption: { action: 'COPY_AUTO_SCALING_GROUP' | 'DISCOVER_EXISTING' }
+}
+
+export interface LoadBalancerInfo {
+  elbInfoList?: { name: string }[]
+  targetGroupInfoList?: { name: string }[]
+}
+
 export interface Instance {
   instanceId: string
   /** The simulated instance's file system root. */
@@ -54,6 +79,9 @@ export interface DeploymentGroup {
   serviceRoleArn: string
   autoRollbackConfiguration: AutoRollbackConfiguration
   instances: Instance[]
+  deploymentStyle?: DeploymentStyle
+  blueGreenDeploymentConfiguration?: BlueGreenConfiguration
+  loadBalancerInfo?: LoadBalancerInfo
   lastSuccessfulDeployment?: string
   lastAttemptedDeployment?: string
 }
@@ -64,16 +92,15 @@ export interface Application {
   createTime: Date
   computePlatform: 'Server'
   groups: Map<string, DeploymentGroup>
-  revisions: Map<
-    string,
-    {
-      revision: RevisionLocation
-      description?: string
-      registerTime: Date
-      firstUsedTime?: Date
-      lastUsedTime?: Date
-    }
-  >
+  revisions: Map<string, RegisteredRevision>
+}
+
+export interface RegisteredRevision {
+  revision: RevisionLocation
+  description?: string
+  registerTime: Date
+  firstUsedTime?: Date
+  lastUsedTime?: Date
 }
 
 export interface Diagnostics {
@@ -102,6 +129,24 @@ export interface InstanceRun {
   status: TargetStatus
   lastUpdatedAt: Date
   lifecycleEvents: LifecycleEvent[]
+  /** Blue/green only: an original (Blue) or a replacement (Green) instance. */
+  instanceLabel?: TargetLabel
+}
+
+/** A blue/green deployment's own state, beside what every deployment has. */
+export interface BlueGreenRun {
+  configuration: BlueGreenConfiguration
+  loadBalancerInfo?: LoadBalancerInfo
+  /** The instances that had the traffic when the deployment began. */
+  original: Instance[]
+  /** The instances that take it over: provisioned by the deployment, or given to a rollback. */
+  replacement: Instance[]
+  /** A rollback reroutes traffic to instances that already run its revision. */
+  isRollback: boolean
+  /** What the deployment is waiting for now; ContinueDeployment ends that wait. */
+  waiting?: 'READY_WAIT' | 'TERMINATION_WAIT'
+  endWait?: () => void
+  instanceTerminationWaitTimeStarted: boolean
 }
 
 export interface Deployment {
@@ -129,6 +174,7 @@ export interface Deployment {
   }
   instances: InstanceRun[]
   stop?: { autoRollbackEnabled: boolean }
+  blueGreen?: BlueGreenRun
 }
 
 export const PREDEFINED_CONFIGS: [string, MinimumHealthyHosts][] = [

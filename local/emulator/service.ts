@@ -18,7 +18,9 @@ import { handlerTable } from './ops/common.js'
 import { addConfig, configOps, findConfig, predefinedConfigs } from './ops/configs.js'
 import { deploymentInfo, deploymentInfoOps } from './ops/deployment-info.js'
 import { deploymentOps, newDeployment, type NewDeployment } from './ops/deployments.js'
+import { groupChangeOps } from './ops/group-changes.js'
 import { addGroup, groupOps, type GroupOptions } from './ops/groups.js'
+import { revisionListOps } from './ops/revision-list.js'
 import { revisionOps } from './ops/revisions.js'
 import { targetOps } from './ops/targets.js'
 import type { Input, Json } from './wire.js'
@@ -44,7 +46,9 @@ const HANDLERS = handlerTable(
   revisionOps,
   deploymentOps,
   deploymentInfoOps,
-  targetOps
+  targetOps,
+  groupChangeOps,
+  revisionListOps
 )
 
 export class CodeDeployService {

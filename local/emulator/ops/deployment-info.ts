@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../errors.js'
 import type { Deployment, DeploymentStatus } from '../model.js'
+import { blueGreenInfo } from '../blue-green-state.js'
 import type { CodeDeployService } from '../service.js'
 import {
   epochSeconds,
@@ -41,7 +42,11 @@ function overview(d: Deployment): Record<string, number> {
     Skipped: 0,
     Ready: 0
   }
-  for (const run of d.instances) if (run.status in counts) counts[run.status]! += 1
+  for (const run of d.instances) {
+    // An instance a stop cut short (Unknown) counts as Failed, so the counts add up to every one.
+    const status = run.status === 'Unknown' ? 'Failed' : run.status
+    if (status in counts) counts[status]! += 1
+  }
   return counts
 }
 
@@ -66,8 +71,7 @@ export function deploymentInfo(service: CodeDeployService, d: Deployment): objec
     autoRollbackConfiguration: d.autoRollbackConfiguration,
     updateOutdatedInstancesOnly: false,
     rollbackInfo: d.rollbackInfo,
-    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
-    instanceTerminationWaitTimeStarted: false,
+    ...blueGreenInfo(d),
     fileExistsBehavior: d.fileExistsBehavior,
     deploymentStatusMessages: [],
     computePlatform: 'Server',

@@ -15,9 +15,11 @@ import {
   type Deployment,
   type DeploymentGroup,
   type FileExistsBehavior,
+  type Instance,
   type InstanceRun,
   type RevisionLocation
 } from '../model.js'
+import { blueGreenTargets, continueWaiting, newBlueGreenRun } from '../blue-green-state.js'
 import type { CodeDeployService } from '../service.js'
 import {
   oneOf,
@@ -45,6 +47,8 @@ export interface NewDeployment {
   description?: string
   override?: AutoRollbackConfiguration
   rollbackOf?: string
+  /** A blue/green rollback: who gets the traffic back (replacement) and who loses it (original). */
+  blueGreenRollback?: { original: Instance[]; replacement: Instance[] }
 }
 
 export function findDeployment(service: CodeDeployService, input: Input): Deployment {
@@ -79,12 +83,15 @@ export function newDeployment(
   let id = deploymentId()
   while (service.deployments.has(id)) id = deploymentId()
   const now = new Date()
-  const instances: InstanceRun[] = group.instances.map(instance => ({
-    instanceId: instance.instanceId,
-    status: 'Pending',
-    lastUpdatedAt: now,
-    lifecycleEvents: []
-  }))
+  const blueGreen = newBlueGreenRun(group, options.blueGreenRollback)
+  const instances: InstanceRun[] = blueGreen
+    ? blueGreenTargets(blueGreen, now)
+    : group.instances.map(instance => ({
+        instanceId: instance.instanceId,
+        status: 'Pending',
+        lastUpdatedAt: now,
+        lifecycleEvents: []
+      }))
   const deployment: Deployment = {
     deploymentId: id,
     applicationName: app.applicationName,
@@ -99,6 +106,7 @@ export function newDeployment(
     autoRollbackConfiguration: options.override ?? group.autoRollbackConfiguration,
     autoRollbackOverride: options.override !== undefined,
     instances,
+    ...(blueGreen ? { blueGreen } : {}),
     ...(options.description ? { description: options.description } : {}),
     ...(options.rollbackOf
       ? {
@@ -112,11 +120,12 @@ export function newDeployment(
   service.deployments.set(id, deployment)
   service.order.push(id)
   group.lastAttemptedDeployment = id
-  const registered = app.revisions.get(revisionKey(options.revision))
-  if (registered) {
-    registered.firstUsedTime ??= now
-    registered.lastUsedTime = now
-  }
+  // Deploying a revision registers it with the application, as the service does.
+  const key = revisionKey(options.revision)
+  const registered = app.revisions.get(key) ?? { revision: options.revision, registerTime: now }
+  registered.firstUsedTime ??= now
+  registered.lastUsedTime = now
+  app.revisions.set(key, registered)
   service.lifecycle?.start(deployment)
   return deployment
 }
@@ -182,13 +191,14 @@ function stopDeployment(service: CodeDeployService, input: Input): Json {
   return { status: 'Pending', statusMessage: 'Stop request has been submitted' }
 }
 
-/** No emulated deployment waits in Ready (blue/green), so there is never one to continue. */
+/** Ends a blue/green deployment's Ready wait or the wait before its originals are terminated. */
 function continueDeployment(service: CodeDeployService, input: Input): Json {
-  findDeployment(service, input)
-  throw new ServiceError(
-    'DeploymentIsNotInReadyStateException',
-    "The deployment does not have a status of Ready and can't continue yet."
+  const d = findDeployment(service, input)
+  continueWaiting(
+    d,
+    optionalString(input, 'deploymentWaitType', 'InvalidDeploymentWaitTypeException')
   )
+  return {}
 }
 
 export const deploymentOps: Handlers = {

@@ -23,7 +23,9 @@ import {
   type Input,
   type Json
 } from '../wire.js'
+import { IN_PLACE_STYLE } from '../blue-green-state.js'
 import { findApplication } from './applications.js'
+import { readGroupStyle, type GroupStyle } from './blue-green-config.js'
 import type { Handlers } from './common.js'
 
 /** Instance-count tag a CreateDeploymentGroup call can carry: ec2TagFilters Key=emulator:instances, Value=N. */
@@ -35,7 +37,7 @@ const ROLLBACK_EVENTS = [
   'DEPLOYMENT_STOP_ON_ALARM'
 ] as const
 
-export interface GroupOptions {
+export interface GroupOptions extends GroupStyle {
   deploymentConfigName?: string
   autoRollback?: AutoRollbackConfiguration
   instances: number
@@ -77,6 +79,19 @@ export function rollbackConfig(input: Input | undefined): AutoRollbackConfigurat
   return { enabled, events }
 }
 
+/** The instance count an `emulator:instances` EC2 tag filter asks for, if there is one. */
+export function instanceCount(input: Input): number | undefined {
+  let count: number | undefined
+  const tags = input.ec2TagFilters
+  if (Array.isArray(tags)) {
+    for (const tag of tags as Input[]) {
+      if (tag.Key === INSTANCES_TAG && typeof tag.Value === 'string' && /^\d+$/.test(tag.Value))
+        count = Number(tag.Value)
+    }
+  }
+  return count
+}
+
 export async function addGroup(
   service: CodeDeployService,
   app: Application,
@@ -91,7 +106,12 @@ export async function addGroup(
     serviceRoleArn:
       options.serviceRoleArn ?? 'arn:aws:iam::000000000000:role/CodeDeployServiceRole',
     autoRollbackConfiguration: options.autoRollback ?? { enabled: false, events: [] },
-    instances: await service.createInstances(app.applicationName, name, options.instances)
+    instances: await service.createInstances(app.applicationName, name, options.instances),
+    ...(options.deploymentStyle ? { deploymentStyle: options.deploymentStyle } : {}),
+    ...(options.blueGreenDeploymentConfiguration
+      ? { blueGreenDeploymentConfiguration: options.blueGreenDeploymentConfiguration }
+      : {}),
+    ...(options.loadBalancerInfo ? { loadBalancerInfo: options.loadBalancerInfo } : {})
   }
   app.groups.set(name, group)
   return group
@@ -113,16 +133,10 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
   )
   const configName = optionalString(input, 'deploymentConfigName')
   if (configName) service.config(configName)
-  let instances = service.defaultInstances
-  const tags = input.ec2TagFilters
-  if (Array.isArray(tags)) {
-    for (const tag of tags as Input[]) {
-      if (tag.Key === INSTANCES_TAG && typeof tag.Value === 'string' && /^\d+$/.test(tag.Value))
-        instances = Number(tag.Value)
-    }
-  }
+  const instances = instanceCount(input) ?? service.defaultInstances
   const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
   const group = await addGroup(service, app, name, {
+    ...readGroupStyle(input),
     instances,
     serviceRoleArn,
     ...(configName ? { deploymentConfigName: configName } : {}),
@@ -143,7 +157,7 @@ function deploymentSummary(service: CodeDeployService, id: string | undefined): 
   }
 }
 
-function groupInfo(service: CodeDeployService, group: DeploymentGroup): object {
+export function groupInfo(service: CodeDeployService, group: DeploymentGroup): object {
   return {
     applicationName: group.applicationName,
     deploymentGroupId: group.deploymentGroupId,
@@ -154,7 +168,9 @@ function groupInfo(service: CodeDeployService, group: DeploymentGroup): object {
     ec2TagFilters: [
       { Key: INSTANCES_TAG, Value: String(group.instances.length), Type: 'KEY_AND_VALUE' }
     ],
-    deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+    deploymentStyle: group.deploymentStyle ?? IN_PLACE_STYLE,
+    blueGreenDeploymentConfiguration: group.blueGreenDeploymentConfiguration,
+    loadBalancerInfo: group.loadBalancerInfo,
     outdatedInstancesStrategy: 'UPDATE',
     computePlatform: 'Server',
     lastSuccessfulDeployment: deploymentSummary(service, group.lastSuccessfulDeployment),

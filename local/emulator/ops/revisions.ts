@@ -4,7 +4,12 @@
  * and when deployments first and last used it.
  */
 import { ServiceError } from '../errors.js'
-import { revisionKey, type RevisionLocation } from '../model.js'
+import {
+  revisionKey,
+  type Application,
+  type RegisteredRevision,
+  type RevisionLocation
+} from '../model.js'
 import type { CodeDeployService } from '../service.js'
 import { oneOf, optionalObject, optionalString, toWire, type Input, type Json } from '../wire.js'
 import { findApplication } from './applications.js'
@@ -77,10 +82,31 @@ function registerRevision(service: CodeDeployService, input: Input): Json {
   return {}
 }
 
+/**
+ * The registered revision a request names: the same bucket, key and bundle type, and the same
+ * version and eTag where the request gives them (the AWS CLI sends neither).
+ */
+function findRevision(
+  app: Application,
+  revision: RevisionLocation
+): RegisteredRevision | undefined {
+  const exact = app.revisions.get(revisionKey(revision))
+  if (exact) return exact
+  const want = revision.s3Location
+  return [...app.revisions.values()].find(({ revision: { s3Location: have } }) => {
+    return (
+      have.bucket === want.bucket &&
+      have.key === want.key &&
+      have.bundleType === want.bundleType &&
+      (want.version === undefined || have.version === want.version) &&
+      (want.eTag === undefined || have.eTag === want.eTag)
+    )
+  })
+}
+
 function getRevision(service: CodeDeployService, input: Input): Json {
   const app = findApplication(service, input)
-  const revision = readRevision(input)
-  const found = app.revisions.get(revisionKey(revision))
+  const found = findRevision(app, readRevision(input))
   if (!found)
     throw new ServiceError(
       'RevisionDoesNotExistException',
@@ -90,7 +116,7 @@ function getRevision(service: CodeDeployService, input: Input): Json {
     .filter(
       d =>
         d.applicationName === app.applicationName &&
-        revisionKey(d.revision) === revisionKey(revision)
+        revisionKey(d.revision) === revisionKey(found.revision)
     )
     .map(d => d.deploymentGroupName)
   return toWire({

@@ -30,7 +30,8 @@ function targetInfo(d: Deployment, run: InstanceRun): object {
       targetArn: `arn:aws:ec2:us-east-1:000000000000:instance/${run.instanceId}`,
       status: run.status,
       lastUpdatedAt: run.lastUpdatedAt,
-      lifecycleEvents: run.lifecycleEvents
+      lifecycleEvents: run.lifecycleEvents,
+      instanceLabel: run.instanceLabel
     }
   }
 }
@@ -42,7 +43,8 @@ function instanceSummary(d: Deployment, run: InstanceRun): object {
     status: run.status,
     lastUpdatedAt: run.lastUpdatedAt,
     lifecycleEvents: run.lifecycleEvents,
-    instanceType: 'Blue'
+    // Blue or Green in a blue/green deployment; an in-place instance has no type.
+    instanceType: run.instanceLabel
   }
 }
 
