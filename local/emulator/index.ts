@@ -7,14 +7,22 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { World, type EcsLambdaConfig } from '../ecs-lambda/world.js'
 import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
 import type {
   AutoRollbackConfiguration,
+  ComputePlatform,
   Deployment,
   Instance,
-  MinimumHealthyHosts
+  MinimumHealthyHosts,
+  TrafficRoutingConfig
 } from './model.js'
+import { readTrafficRoutingConfig } from './platforms/configs.js'
+import { readPlatformGroup } from './platforms/groups.js'
+import { PlatformRouter } from './platforms/router.js'
+import type { PlatformGroup } from './platforms/state.js'
+import { TrafficEngine } from './platforms/traffic.js'
 import { createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
@@ -22,19 +30,37 @@ export { Faults, type FaultSettings } from './faults.js'
 export type { CallRecord } from './server.js'
 export { INSTANCES_TAG } from './service.js'
 
-/** The emulator's starting state. */
-export interface EmulatorConfig {
+/** The emulator's starting state; `ecs`, `lambda` and `hookOutcomes` are the simulated resources. */
+export interface EmulatorConfig extends EcsLambdaConfig {
   applications?: {
     name: string
+    /** Server (default), ECS or Lambda. */
+    computePlatform?: ComputePlatform
     deploymentGroups?: {
       name: string
-      /** How many simulated instances the group has. */
+      /** How many simulated instances the group has (Server groups). */
       instances?: number
       deploymentConfig?: string
       autoRollback?: AutoRollbackConfiguration
+      /** ECS groups: as CreateDeploymentGroup takes them. */
+      ecsServices?: NonNullable<PlatformGroup['ecsServices']>
+      loadBalancerInfo?: PlatformGroup['loadBalancerInfo']
+      blueGreenDeploymentConfiguration?: Partial<PlatformGroup['blueGreenDeploymentConfiguration']>
     }[]
   }[]
-  deploymentConfigs?: { name: string; minimumHealthyHosts: MinimumHealthyHosts }[]
+  deploymentConfigs?: {
+    name: string
+    /** Server configs. */
+    minimumHealthyHosts?: MinimumHealthyHosts
+    /** ECS or Lambda configs take a trafficRoutingConfig (AllAtOnce when absent). */
+    computePlatform?: ComputePlatform
+    trafficRoutingConfig?: TrafficRoutingConfig
+  }[]
+  /**
+   * Divides every wait the service counts in minutes (traffic steps, the ECS termination wait, the
+   * hour a hook has to report): 600 makes a minute 100 ms. Default 1, real time.
+   */
+  timeCompression?: number
 }
 
 export interface EmulatorOptions {
@@ -52,12 +78,16 @@ export interface EmulatorOptions {
   defaultInstances?: number
   /** Page size of the List* operations (default 100). */
   pageSize?: number
+  /** The ECS and Lambda resources, shared with their stand-ins; made from `config` by default. */
+  world?: World
 }
 
 export interface CodeDeployEmulator {
   endpoint: string
   directory: string
   service: CodeDeployService
+  /** The simulated ECS services, task definitions, Lambda functions and hook invocations. */
+  world: World
   faults: Faults
   /** Every request answered, in order. */
   calls: CallRecord[]
@@ -91,14 +121,24 @@ export async function startCodeDeployEmulator(
   }
   const service = new CodeDeployService(createInstances, options.defaultInstances ?? 1)
   if (options.pageSize) service.pageSize = options.pageSize
-  for (const config of options.config?.deploymentConfigs ?? [])
-    service.addConfig(config.name, config.minimumHealthyHosts)
+  const world = options.world ?? new World(options.config)
+  for (const config of options.config?.deploymentConfigs ?? []) {
+    const platform = config.computePlatform ?? 'Server'
+    if (platform === 'Server') service.addConfig(config.name, config.minimumHealthyHosts)
+    else
+      service.addConfig(config.name, undefined, {
+        computePlatform: platform,
+        trafficRoutingConfig: readTrafficRoutingConfig({ ...config })
+      })
+  }
   for (const appConfig of options.config?.applications ?? []) {
-    const app = service.addApplication(appConfig.name)
+    const app = service.addApplication(appConfig.name, appConfig.computePlatform)
     for (const group of appConfig.deploymentGroups ?? []) {
       if (group.deploymentConfig) service.config(group.deploymentConfig)
+      const platform = readPlatformGroup(app, { ...group })
       await service.addGroup(app, group.name, {
         instances: group.instances ?? 1,
+        ...(platform ? { platform } : {}),
         ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
         ...(group.autoRollback ? { autoRollback: group.autoRollback } : {})
       })
@@ -112,12 +152,19 @@ export async function startCodeDeployEmulator(
     credentials: options.s3Credentials ?? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     ...(s3Endpoint ? { endpoint: s3Endpoint } : {})
   })
-  const lifecycle = new LifecycleEngine(service, {
-    s3,
-    stateDir: path.join(directory, 'agent'),
-    stepDelayMs: options.stepDelayMs ?? 20,
-    useCli: options.useCli ?? true
-  })
+  const lifecycle = new PlatformRouter(
+    new LifecycleEngine(service, {
+      s3,
+      stateDir: path.join(directory, 'agent'),
+      stepDelayMs: options.stepDelayMs ?? 20,
+      useCli: options.useCli ?? true
+    }),
+    new TrafficEngine(service, {
+      world,
+      stepDelayMs: options.stepDelayMs ?? 20,
+      timeCompression: options.config?.timeCompression ?? 1
+    })
+  )
   service.lifecycle = lifecycle
   const faults = new Faults()
   const calls: CallRecord[] = []
@@ -129,6 +176,7 @@ export async function startCodeDeployEmulator(
     endpoint: `http://127.0.0.1:${port}`,
     directory,
     service,
+    world,
     faults,
     calls,
     instances: (application, group) =>

@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../errors.js'
 import type { Deployment, DeploymentStatus } from '../model.js'
+import { platformDeploymentInfo } from '../platforms/targets.js'
 import type { CodeDeployService } from '../service.js'
 import {
   epochSeconds,
@@ -71,7 +72,8 @@ export function deploymentInfo(service: CodeDeployService, d: Deployment): objec
     fileExistsBehavior: d.fileExistsBehavior,
     deploymentStatusMessages: [],
     computePlatform: 'Server',
-    deploymentGroupId: group?.deploymentGroupId
+    deploymentGroupId: group?.deploymentGroupId,
+    ...platformDeploymentInfo(d, group)
   }
 }
 

@@ -23,6 +23,9 @@ import {
   type Input,
   type Json
 } from '../wire.js'
+import { checkConfigPlatform, DEFAULT_CONFIG } from '../platforms/configs.js'
+import { checkServiceMapping, platformGroupInfo, readPlatformGroup } from '../platforms/groups.js'
+import type { PlatformGroup } from '../platforms/state.js'
 import { findApplication } from './applications.js'
 import type { Handlers } from './common.js'
 
@@ -40,6 +43,8 @@ export interface GroupOptions {
   autoRollback?: AutoRollbackConfiguration
   instances: number
   serviceRoleArn?: string
+  /** ECS and Lambda groups: their platform members (and no instances). */
+  platform?: PlatformGroup
 }
 
 function groupName(input: Input): string {
@@ -87,11 +92,14 @@ export async function addGroup(
     applicationName: app.applicationName,
     deploymentGroupId: uuid(),
     deploymentGroupName: name,
-    deploymentConfigName: options.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
+    deploymentConfigName: options.deploymentConfigName ?? DEFAULT_CONFIG[app.computePlatform],
     serviceRoleArn:
       options.serviceRoleArn ?? 'arn:aws:iam::000000000000:role/CodeDeployServiceRole',
     autoRollbackConfiguration: options.autoRollback ?? { enabled: false, events: [] },
-    instances: await service.createInstances(app.applicationName, name, options.instances)
+    instances: options.platform
+      ? []
+      : await service.createInstances(app.applicationName, name, options.instances),
+    ...(options.platform ? { platform: options.platform } : {})
   }
   app.groups.set(name, group)
   return group
@@ -112,7 +120,9 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
     'The role ID was not specified.'
   )
   const configName = optionalString(input, 'deploymentConfigName')
-  if (configName) service.config(configName)
+  if (configName) checkConfigPlatform(service.config(configName), app.computePlatform)
+  const platform = readPlatformGroup(app, input)
+  if (platform) checkServiceMapping([...service.applications.values()], platform)
   let instances = service.defaultInstances
   const tags = input.ec2TagFilters
   if (Array.isArray(tags)) {
@@ -125,6 +135,7 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
   const group = await addGroup(service, app, name, {
     instances,
     serviceRoleArn,
+    ...(platform ? { platform } : {}),
     ...(configName ? { deploymentConfigName: configName } : {}),
     ...(autoRollback ? { autoRollback } : {})
   })
@@ -158,7 +169,8 @@ function groupInfo(service: CodeDeployService, group: DeploymentGroup): object {
     outdatedInstancesStrategy: 'UPDATE',
     computePlatform: 'Server',
     lastSuccessfulDeployment: deploymentSummary(service, group.lastSuccessfulDeployment),
-    lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment)
+    lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment),
+    ...platformGroupInfo(group)
   }
 }
 
