@@ -5,7 +5,13 @@
  * downloading the bundle, installing its files and running the hook scripts.
  */
 import path from 'node:path'
-import type { Deployment, Diagnostics, InstanceRun, LifecycleEvent } from './model.js'
+import {
+  s3Location,
+  type Deployment,
+  type Diagnostics,
+  type InstanceRun,
+  type LifecycleEvent
+} from './model.js'
 import type { ParsedAppSpec } from './agent/appspec.js'
 import { downloadBundle } from './agent/bundle.js'
 import { EventFailure, failure, ok, type AgentContext } from './agent/context.js'
@@ -76,7 +82,7 @@ export async function deployToInstance(
   run.lastUpdatedAt = new Date()
   context.touch()
   const bundleDir = path.join(context.workDir, 'deployment-archive')
-  const archive = path.join(context.workDir, `bundle.${deployment.revision.s3Location.bundleType}`)
+  const archive = path.join(context.workDir, `bundle.${s3Location(deployment.revision).bundleType}`)
   const env = {
     LIFECYCLE_EVENT: '',
     DEPLOYMENT_ID: deployment.deploymentId,

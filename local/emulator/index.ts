@@ -7,18 +7,26 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { World, type EcsLambdaConfig } from '../ecs-lambda/world.js'
 import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
 import type {
   AutoRollbackConfiguration,
   BlueGreenConfiguration,
+  ComputePlatform,
   Deployment,
   DeploymentStyle,
   Instance,
   LoadBalancerInfo,
-  MinimumHealthyHosts
+  MinimumHealthyHosts,
+  TrafficRoutingConfig
 } from './model.js'
 import { readGroupStyle } from './ops/blue-green-config.js'
+import { readTrafficRoutingConfig } from './platforms/configs.js'
+import { readPlatformGroup } from './platforms/groups.js'
+import { PlatformRouter } from './platforms/router.js'
+import type { PlatformGroup } from './platforms/state.js'
+import { TrafficEngine } from './platforms/traffic.js'
 import { createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
@@ -26,13 +34,15 @@ export { Faults, type FaultSettings } from './faults.js'
 export type { CallRecord } from './server.js'
 export { INSTANCES_TAG } from './service.js'
 
-/** The emulator's starting state. */
-export interface EmulatorConfig {
+/** The emulator's starting state; `ecs`, `lambda` and `hookOutcomes` are the simulated resources. */
+export interface EmulatorConfig extends EcsLambdaConfig {
   applications?: {
     name: string
+    /** Server (default), ECS or Lambda. */
+    computePlatform?: ComputePlatform
     deploymentGroups?: {
       name: string
-      /** How many simulated instances the group has. */
+      /** How many simulated instances the group has (Server groups). */
       instances?: number
       deploymentConfig?: string
       autoRollback?: AutoRollbackConfiguration
@@ -49,13 +59,24 @@ export interface EmulatorConfig {
         deploymentReadyOption?: Partial<BlueGreenConfiguration['deploymentReadyOption']>
         greenFleetProvisioningOption?: BlueGreenConfiguration['greenFleetProvisioningOption']
       }
-      loadBalancerInfo?: LoadBalancerInfo
+      /** Server groups: a classic ELB or target groups; ECS groups: a target group pair. */
+      loadBalancerInfo?: LoadBalancerInfo | PlatformGroup['loadBalancerInfo']
+      /** ECS groups: as CreateDeploymentGroup takes them. */
+      ecsServices?: NonNullable<PlatformGroup['ecsServices']>
     }[]
   }[]
-  deploymentConfigs?: { name: string; minimumHealthyHosts: MinimumHealthyHosts }[]
+  deploymentConfigs?: {
+    name: string
+    /** Server configs. */
+    minimumHealthyHosts?: MinimumHealthyHosts
+    /** ECS or Lambda configs take a trafficRoutingConfig (AllAtOnce when absent). */
+    computePlatform?: ComputePlatform
+    trafficRoutingConfig?: TrafficRoutingConfig
+  }[]
   /**
-   * Factor applied to the blue/green waits (waitTimeInMinutes, terminationWaitTimeInMinutes):
-   * 1 (the default) is real time; 0.001 turns a 60-minute termination wait into 3.6 s.
+   * Factor applied to every wait the service counts in minutes (the blue/green Ready and
+   * termination waits, ECS and Lambda traffic steps, the hour a hook has to report): 1 (the
+   * default) is real time; 0.001 turns a 60-minute wait into 3.6 s.
    */
   timeScale?: number
 }
@@ -75,12 +96,16 @@ export interface EmulatorOptions {
   defaultInstances?: number
   /** Page size of the List* operations (default 100). */
   pageSize?: number
+  /** The ECS and Lambda resources, shared with their stand-ins; made from `config` by default. */
+  world?: World
 }
 
 export interface CodeDeployEmulator {
   endpoint: string
   directory: string
   service: CodeDeployService
+  /** The simulated ECS services, task definitions, Lambda functions and hook invocations. */
+  world: World
   faults: Faults
   /** Every request answered, in order. */
   calls: CallRecord[]
@@ -117,15 +142,26 @@ export async function startCodeDeployEmulator(
   }
   const service = new CodeDeployService(createInstances, options.defaultInstances ?? 1)
   if (options.pageSize) service.pageSize = options.pageSize
-  for (const config of options.config?.deploymentConfigs ?? [])
-    service.addConfig(config.name, config.minimumHealthyHosts)
+  const world = options.world ?? new World(options.config)
+  for (const config of options.config?.deploymentConfigs ?? []) {
+    const platform = config.computePlatform ?? 'Server'
+    if (platform === 'Server') service.addConfig(config.name, config.minimumHealthyHosts)
+    else
+      service.addConfig(config.name, undefined, {
+        computePlatform: platform,
+        trafficRoutingConfig: readTrafficRoutingConfig({ ...config })
+      })
+  }
   for (const appConfig of options.config?.applications ?? []) {
-    const app = service.addApplication(appConfig.name)
+    const app = service.addApplication(appConfig.name, appConfig.computePlatform)
     for (const group of appConfig.deploymentGroups ?? []) {
       if (group.deploymentConfig) service.config(group.deploymentConfig)
+      const platform = readPlatformGroup(app, { ...group })
       await service.addGroup(app, group.name, {
-        ...readGroupStyle(group),
+        // ECS groups carry their own blue/green style, checked with their platform.
+        ...(platform ? {} : readGroupStyle(group)),
         instances: group.instances ?? 1,
+        ...(platform ? { platform } : {}),
         ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
         ...(group.autoRollback ? { autoRollback: group.autoRollback } : {})
       })
@@ -139,13 +175,20 @@ export async function startCodeDeployEmulator(
     credentials: options.s3Credentials ?? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     ...(s3Endpoint ? { endpoint: s3Endpoint } : {})
   })
-  const lifecycle = new LifecycleEngine(service, {
-    s3,
-    stateDir: path.join(directory, 'agent'),
-    stepDelayMs: options.stepDelayMs ?? 20,
-    useCli: options.useCli ?? true,
-    timeScale
-  })
+  const lifecycle = new PlatformRouter(
+    new LifecycleEngine(service, {
+      s3,
+      stateDir: path.join(directory, 'agent'),
+      stepDelayMs: options.stepDelayMs ?? 20,
+      useCli: options.useCli ?? true,
+      timeScale
+    }),
+    new TrafficEngine(service, {
+      world,
+      stepDelayMs: options.stepDelayMs ?? 20,
+      timeCompression: 1 / timeScale
+    })
+  )
   service.lifecycle = lifecycle
   const faults = new Faults()
   const calls: CallRecord[] = []
@@ -157,6 +200,7 @@ export async function startCodeDeployEmulator(
     endpoint: `http://127.0.0.1:${port}`,
     directory,
     service,
+    world,
     faults,
     calls,
     instances: (application, group) =>

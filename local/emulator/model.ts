@@ -2,6 +2,7 @@
  * The emulator's state: applications, deployment groups, configs, revisions and deployments, in
  * the service's own field names. Times are Date here and epoch seconds on the wire.
  */
+import { contentKey, type PlatformGroup, type TrafficRun } from './platforms/state.js'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready'
@@ -14,12 +15,22 @@ export interface MinimumHealthyHosts {
   value: number
 }
 
+export type ComputePlatform = 'Server' | 'ECS' | 'Lambda'
+
+export interface TrafficRoutingConfig {
+  type: 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear'
+  timeBasedCanary?: { canaryPercentage: number; canaryInterval: number }
+  timeBasedLinear?: { linearPercentage: number; linearInterval: number }
+}
+
 export interface DeploymentConfig {
   deploymentConfigId: string
   deploymentConfigName: string
+  /** Server configs only; ECS and Lambda configs carry a trafficRoutingConfig instead. */
   minimumHealthyHosts: MinimumHealthyHosts
   createTime: Date
-  computePlatform: 'Server'
+  computePlatform: ComputePlatform
+  trafficRoutingConfig?: TrafficRoutingConfig
 }
 
 export interface AutoRollbackConfiguration {
@@ -35,7 +46,7 @@ export interface S3Location {
   version?: string
 }
 
-export interface RevisionLocation {
+export interface S3RevisionLocation {
   revisionType: 'S3'
   s3Location: S3Location
 }
@@ -65,6 +76,15 @@ export interface LoadBalancerInfo {
   targetGroupInfoList?: { name: string }[]
 }
 
+/** An ECS or Lambda appspec sent inline (`String` is the older, Lambda-only form). */
+export interface ContentRevisionLocation {
+  revisionType: 'AppSpecContent' | 'String'
+  appSpecContent?: { content: string; sha256?: string }
+  string?: { content: string; sha256?: string }
+}
+
+export type RevisionLocation = S3RevisionLocation | ContentRevisionLocation
+
 export interface Instance {
   instanceId: string
   /** The simulated instance's file system root. */
@@ -84,13 +104,15 @@ export interface DeploymentGroup {
   loadBalancerInfo?: LoadBalancerInfo
   lastSuccessfulDeployment?: string
   lastAttemptedDeployment?: string
+  /** ECS and Lambda groups: their platform members, as the API names them. */
+  platform?: PlatformGroup
 }
 
 export interface Application {
   applicationId: string
   applicationName: string
   createTime: Date
-  computePlatform: 'Server'
+  computePlatform: ComputePlatform
   groups: Map<string, DeploymentGroup>
   revisions: Map<string, RegisteredRevision>
 }
@@ -175,6 +197,10 @@ export interface Deployment {
   instances: InstanceRun[]
   stop?: { autoRollbackEnabled: boolean }
   blueGreen?: BlueGreenRun
+  /** Absent for Server deployments. */
+  computePlatform?: 'ECS' | 'Lambda'
+  /** ECS and Lambda deployments: their traffic shift, task sets or alias, and hook executions. */
+  traffic?: TrafficRun
 }
 
 export const PREDEFINED_CONFIGS: [string, MinimumHealthyHosts][] = [
@@ -204,7 +230,14 @@ export function uuid(): string {
   return crypto.randomUUID()
 }
 
+/** The S3 location of a revision; only Server deployments, which always have one, ask. */
+export function s3Location(revision: RevisionLocation): S3Location {
+  if (revision.revisionType !== 'S3') throw new Error(`${revision.revisionType} has no S3 bundle`)
+  return revision.s3Location
+}
+
 export function revisionKey(revision: RevisionLocation): string {
+  if (revision.revisionType !== 'S3') return contentKey(revision)
   const s = revision.s3Location
   return `s3://${s.bucket}/${s.key}#${s.version ?? ''}#${s.eTag ?? ''}#${s.bundleType}`
 }

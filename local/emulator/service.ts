@@ -1,5 +1,5 @@
 /**
- * The CodeDeploy service as the emulator answers it for EC2/on-premises (Server) applications:
+ * The CodeDeploy service as the emulator answers it, for Server, ECS and Lambda applications:
  * its state (applications with their groups and revisions, configs, deployments) and `call`, which
  * finds an operation's handler in the table built from ./ops/, one file per resource. Deployments
  * are run by the Lifecycle.
@@ -8,6 +8,7 @@ import { ServiceError } from './errors.js'
 import type {
   Application,
   Deployment,
+  ComputePlatform,
   DeploymentConfig,
   DeploymentGroup,
   Instance,
@@ -22,6 +23,7 @@ import { groupChangeOps } from './ops/group-changes.js'
 import { addGroup, groupOps, type GroupOptions } from './ops/groups.js'
 import { revisionListOps } from './ops/revision-list.js'
 import { revisionOps } from './ops/revisions.js'
+import { hookOps } from './platforms/hooks.js'
 import { targetOps } from './ops/targets.js'
 import type { Input, Json } from './wire.js'
 
@@ -48,7 +50,8 @@ const HANDLERS = handlerTable(
   deploymentInfoOps,
   targetOps,
   groupChangeOps,
-  revisionListOps
+  revisionListOps,
+  hookOps
 )
 
 export class CodeDeployService {
@@ -75,8 +78,8 @@ export class CodeDeployService {
     return handler(this, input)
   }
 
-  addApplication(name: string): Application {
-    return addApplication(this, name)
+  addApplication(name: string, computePlatform?: ComputePlatform): Application {
+    return addApplication(this, name, computePlatform)
   }
 
   addGroup(app: Application, name: string, options: GroupOptions): Promise<DeploymentGroup> {
@@ -87,8 +90,12 @@ export class CodeDeployService {
     return findConfig(this, name)
   }
 
-  addConfig(name: string, minimumHealthyHosts: MinimumHealthyHosts): DeploymentConfig {
-    return addConfig(this, name, minimumHealthyHosts)
+  addConfig(
+    name: string,
+    minimumHealthyHosts: MinimumHealthyHosts | undefined,
+    traffic?: Pick<DeploymentConfig, 'computePlatform' | 'trafficRoutingConfig'>
+  ): DeploymentConfig {
+    return addConfig(this, name, minimumHealthyHosts, traffic)
   }
 
   /** Adds a deployment and hands it to the lifecycle. Also used for rollbacks. */

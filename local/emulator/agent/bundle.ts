@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { Deployment } from '../model.js'
+import { s3Location, type Deployment } from '../model.js'
 import { unpack } from '../unpack.js'
 import { findAppSpec, readAppSpec, type ParsedAppSpec } from './appspec.js'
 import { failure, type AgentContext } from './context.js'
@@ -18,7 +18,7 @@ async function download(
   deployment: Deployment,
   archive: string
 ): Promise<void> {
-  const location = deployment.revision.s3Location
+  const location = s3Location(deployment.revision)
   let response
   try {
     response = await context.s3.send(
@@ -52,7 +52,7 @@ export async function downloadBundle(
   bundleDir: string,
   archive: string
 ): Promise<ParsedAppSpec> {
-  const bundleType = deployment.revision.s3Location.bundleType
+  const bundleType = s3Location(deployment.revision).bundleType
   await rm(context.workDir, { recursive: true, force: true })
   await mkdir(context.workDir, { recursive: true })
   await download(context, deployment, archive)

@@ -1,10 +1,9 @@
 /**
  * Applications: CreateApplication, GetApplication and ListApplications, and the lookup by
- * `applicationName` every other resource starts from. Only the Server compute platform is
- * emulated.
+ * `applicationName` every other resource starts from, on any of the three compute platforms.
  */
 import { ServiceError } from '../errors.js'
-import { uuid, type Application } from '../model.js'
+import { uuid, type Application, type ComputePlatform } from '../model.js'
 import type { CodeDeployService } from '../service.js'
 import { oneOf, optionalString, requiredString, toWire, type Input, type Json } from '../wire.js'
 import type { Handlers } from './common.js'
@@ -40,12 +39,16 @@ function applicationInfo(app: Application): object {
   }
 }
 
-export function addApplication(service: CodeDeployService, name: string): Application {
+export function addApplication(
+  service: CodeDeployService,
+  name: string,
+  computePlatform: ComputePlatform = 'Server'
+): Application {
   const app: Application = {
     applicationId: uuid(),
     applicationName: name,
     createTime: new Date(),
-    computePlatform: 'Server',
+    computePlatform,
     groups: new Map(),
     revisions: new Map()
   }
@@ -66,17 +69,12 @@ function createApplication(service: CodeDeployService, input: Input): Json {
     'InvalidComputePlatformException',
     'Compute platform'
   )
-  if (platform && platform !== 'Server')
-    throw new ServiceError(
-      'InvalidComputePlatformException',
-      `This emulator runs Server deployments only, not ${platform}.`
-    )
   if (service.applications.has(name))
     throw new ServiceError(
       'ApplicationAlreadyExistsException',
       `An application with the name ${name} already exists.`
     )
-  return { applicationId: addApplication(service, name).applicationId }
+  return { applicationId: addApplication(service, name, platform).applicationId }
 }
 
 export const applicationOps: Handlers = {

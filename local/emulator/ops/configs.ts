@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../errors.js'
 import { PREDEFINED_CONFIGS, uuid, type DeploymentConfig } from '../model.js'
+import { readTrafficRoutingConfig, TRAFFIC_CONFIGS } from '../platforms/configs.js'
 import type { CodeDeployService } from '../service.js'
 import {
   oneOf,
@@ -17,16 +18,33 @@ import {
 } from '../wire.js'
 import type { Handlers } from './common.js'
 
+/** What ECS and Lambda configs keep in minimumHealthyHosts, which they do not answer with. */
+const NO_HOSTS: DeploymentConfig['minimumHealthyHosts'] = { type: 'HOST_COUNT', value: 0 }
+
 /** The CodeDeployDefault.* configs, created when the service launched. */
 export function predefinedConfigs(): DeploymentConfig[] {
   const epoch = new Date(Date.UTC(2014, 10, 12))
-  return PREDEFINED_CONFIGS.map(([name, minimumHealthyHosts]) => ({
+  return PREDEFINED_CONFIGS.map(([name, minimumHealthyHosts]): DeploymentConfig => ({
     deploymentConfigId: uuid(),
     deploymentConfigName: name,
     minimumHealthyHosts,
     createTime: epoch,
     computePlatform: 'Server'
-  }))
+  })).concat(
+    TRAFFIC_CONFIGS.map(([name, computePlatform, trafficRoutingConfig]): DeploymentConfig => ({
+      deploymentConfigId: uuid(),
+      deploymentConfigName: name,
+      minimumHealthyHosts: NO_HOSTS,
+      createTime: epoch,
+      computePlatform,
+      trafficRoutingConfig
+    }))
+  )
+}
+
+function configInfo(config: DeploymentConfig): Json {
+  const { minimumHealthyHosts, ...rest } = config
+  return toWire(config.computePlatform === 'Server' ? { ...rest, minimumHealthyHosts } : rest)
 }
 
 function configName(input: Input, invalid?: string): string {
@@ -52,14 +70,16 @@ export function findConfig(service: CodeDeployService, name: string): Deployment
 export function addConfig(
   service: CodeDeployService,
   name: string,
-  minimumHealthyHosts: DeploymentConfig['minimumHealthyHosts']
+  minimumHealthyHosts: DeploymentConfig['minimumHealthyHosts'] | undefined,
+  traffic?: Pick<DeploymentConfig, 'computePlatform' | 'trafficRoutingConfig'>
 ): DeploymentConfig {
   const config: DeploymentConfig = {
     deploymentConfigId: uuid(),
     deploymentConfigName: name,
-    minimumHealthyHosts,
+    minimumHealthyHosts: minimumHealthyHosts ?? NO_HOSTS,
     createTime: new Date(),
-    computePlatform: 'Server'
+    computePlatform: 'Server',
+    ...traffic
   }
   service.configs.set(name, config)
   return config
@@ -77,6 +97,20 @@ function createDeploymentConfig(service: CodeDeployService, input: Input): Json 
       'DeploymentConfigAlreadyExistsException',
       `A deployment configuration with the name ${name} already exists.`
     )
+  const platform = oneOf(
+    optionalString(input, 'computePlatform'),
+    ['Server', 'ECS', 'Lambda'] as const,
+    'InvalidComputePlatformException',
+    'Compute platform'
+  )
+  if (platform === 'ECS' || platform === 'Lambda') {
+    const trafficRoutingConfig = readTrafficRoutingConfig(input)
+    const config = addConfig(service, name, undefined, {
+      computePlatform: platform,
+      trafficRoutingConfig
+    })
+    return { deploymentConfigId: config.deploymentConfigId }
+  }
   const hosts = optionalObject(input, 'minimumHealthyHosts')
   if (!hosts)
     throw new ServiceError(
@@ -108,7 +142,7 @@ function createDeploymentConfig(service: CodeDeployService, input: Input): Json 
 export const configOps: Handlers = {
   CreateDeploymentConfig: createDeploymentConfig,
   GetDeploymentConfig: (service, input) => ({
-    deploymentConfigInfo: toWire(findConfig(service, configName(input)))
+    deploymentConfigInfo: configInfo(findConfig(service, configName(input)))
   }),
   ListDeploymentConfigs: service => ({ deploymentConfigsList: [...service.configs.keys()].sort() })
 }

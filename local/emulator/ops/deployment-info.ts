@@ -6,6 +6,7 @@
 import { ServiceError } from '../errors.js'
 import type { Deployment, DeploymentStatus } from '../model.js'
 import { blueGreenInfo } from '../blue-green-state.js'
+import { platformDeploymentInfo } from '../platforms/targets.js'
 import type { CodeDeployService } from '../service.js'
 import {
   epochSeconds,
@@ -75,7 +76,8 @@ export function deploymentInfo(service: CodeDeployService, d: Deployment): objec
     fileExistsBehavior: d.fileExistsBehavior,
     deploymentStatusMessages: [],
     computePlatform: 'Server',
-    deploymentGroupId: group?.deploymentGroupId
+    deploymentGroupId: group?.deploymentGroupId,
+    ...platformDeploymentInfo(d, group)
   }
 }
 

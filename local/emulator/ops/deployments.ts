@@ -30,6 +30,8 @@ import {
   type Input,
   type Json
 } from '../wire.js'
+import { readContentRevision } from '../platforms/appspec.js'
+import { checkConfigPlatform } from '../platforms/configs.js'
 import { findApplication } from './applications.js'
 import type { Handlers } from './common.js'
 import { findGroup, rollbackConfig } from './groups.js'
@@ -98,6 +100,7 @@ export function newDeployment(
     deploymentGroupName: group.deploymentGroupName,
     deploymentConfigName: options.configName,
     revision: options.revision,
+    ...(app.computePlatform !== 'Server' ? { computePlatform: app.computePlatform } : {}),
     status: 'Created',
     creator: options.creator,
     createTime: now,
@@ -136,8 +139,10 @@ function createDeployment(service: CodeDeployService, input: Input): Json {
   const configName =
     optionalString(input, 'deploymentConfigName', 'InvalidDeploymentConfigNameException') ??
     group.deploymentConfigName
-  service.config(configName)
-  const revision = readRevision(input)
+  checkConfigPlatform(service.config(configName), app.computePlatform)
+  const platform = app.computePlatform
+  const revision =
+    platform === 'Server' ? readRevision(input) : readContentRevision(input, platform)
   const description = readDescription(input)
   const fileExistsBehavior =
     oneOf(

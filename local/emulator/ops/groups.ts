@@ -24,6 +24,9 @@ import {
   type Json
 } from '../wire.js'
 import { IN_PLACE_STYLE } from '../blue-green-state.js'
+import { checkConfigPlatform, DEFAULT_CONFIG } from '../platforms/configs.js'
+import { checkServiceMapping, platformGroupInfo, readPlatformGroup } from '../platforms/groups.js'
+import type { PlatformGroup } from '../platforms/state.js'
 import { findApplication } from './applications.js'
 import { readGroupStyle, type GroupStyle } from './blue-green-config.js'
 import type { Handlers } from './common.js'
@@ -42,6 +45,8 @@ export interface GroupOptions extends GroupStyle {
   autoRollback?: AutoRollbackConfiguration
   instances: number
   serviceRoleArn?: string
+  /** ECS and Lambda groups: their platform members (and no instances). */
+  platform?: PlatformGroup
 }
 
 function groupName(input: Input): string {
@@ -102,11 +107,14 @@ export async function addGroup(
     applicationName: app.applicationName,
     deploymentGroupId: uuid(),
     deploymentGroupName: name,
-    deploymentConfigName: options.deploymentConfigName ?? 'CodeDeployDefault.OneAtATime',
+    deploymentConfigName: options.deploymentConfigName ?? DEFAULT_CONFIG[app.computePlatform],
     serviceRoleArn:
       options.serviceRoleArn ?? 'arn:aws:iam::000000000000:role/CodeDeployServiceRole',
     autoRollbackConfiguration: options.autoRollback ?? { enabled: false, events: [] },
-    instances: await service.createInstances(app.applicationName, name, options.instances),
+    instances: options.platform
+      ? []
+      : await service.createInstances(app.applicationName, name, options.instances),
+    ...(options.platform ? { platform: options.platform } : {}),
     ...(options.deploymentStyle ? { deploymentStyle: options.deploymentStyle } : {}),
     ...(options.blueGreenDeploymentConfiguration
       ? { blueGreenDeploymentConfiguration: options.blueGreenDeploymentConfiguration }
@@ -132,13 +140,17 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
     'The role ID was not specified.'
   )
   const configName = optionalString(input, 'deploymentConfigName')
-  if (configName) service.config(configName)
+  if (configName) checkConfigPlatform(service.config(configName), app.computePlatform)
+  const platform = readPlatformGroup(app, input)
+  if (platform) checkServiceMapping([...service.applications.values()], platform)
   const instances = instanceCount(input) ?? service.defaultInstances
   const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
   const group = await addGroup(service, app, name, {
-    ...readGroupStyle(input),
+    // ECS groups carry their own blue/green style, checked with their platform.
+    ...(platform ? {} : readGroupStyle(input)),
     instances,
     serviceRoleArn,
+    ...(platform ? { platform } : {}),
     ...(configName ? { deploymentConfigName: configName } : {}),
     ...(autoRollback ? { autoRollback } : {})
   })
@@ -174,7 +186,8 @@ export function groupInfo(service: CodeDeployService, group: DeploymentGroup): o
     outdatedInstancesStrategy: 'UPDATE',
     computePlatform: 'Server',
     lastSuccessfulDeployment: deploymentSummary(service, group.lastSuccessfulDeployment),
-    lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment)
+    lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment),
+    ...platformGroupInfo(group)
   }
 }
 

@@ -5,7 +5,7 @@
  * paged.
  */
 import { ServiceError } from '../errors.js'
-import { revisionKey, type RegisteredRevision } from '../model.js'
+import { s3Location, revisionKey, type RegisteredRevision } from '../model.js'
 import type { CodeDeployService } from '../service.js'
 import { oneOf, optionalString, toWire, type Input, type Json } from '../wire.js'
 import { findApplication } from './applications.js'
@@ -50,8 +50,9 @@ function listRevisions(service: CodeDeployService, input: Input): Json {
   )
   const time = (r: RegisteredRevision): number => (sortBy ? (r[sortBy]?.getTime() ?? 0) : 0)
   const revisions = [...app.revisions.entries()]
-    .filter(([, r]) => !bucket || r.revision.s3Location.bucket === bucket)
-    .filter(([, r]) => !prefix || r.revision.s3Location.key.startsWith(prefix))
+    .filter(([, r]) => r.revision.revisionType === 'S3')
+    .filter(([, r]) => !bucket || s3Location(r.revision).bucket === bucket)
+    .filter(([, r]) => !prefix || s3Location(r.revision).key.startsWith(prefix))
     .filter(([key]) => deployed === 'ignore' || targets.has(key) === (deployed === 'include'))
     .map(([, r]) => r)
     .sort((a, b) => (order === 'ascending' ? time(a) - time(b) : time(b) - time(a)))

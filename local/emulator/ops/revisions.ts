@@ -92,8 +92,11 @@ function findRevision(
 ): RegisteredRevision | undefined {
   const exact = app.revisions.get(revisionKey(revision))
   if (exact) return exact
+  if (revision.revisionType !== 'S3') return undefined
   const want = revision.s3Location
-  return [...app.revisions.values()].find(({ revision: { s3Location: have } }) => {
+  return [...app.revisions.values()].find(({ revision: registered }) => {
+    if (registered.revisionType !== 'S3') return false
+    const have = registered.s3Location
     return (
       have.bucket === want.bucket &&
       have.key === want.key &&

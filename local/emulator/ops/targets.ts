@@ -6,6 +6,7 @@
  */
 import { ServiceError } from '../errors.js'
 import type { Deployment, InstanceRun } from '../model.js'
+import { platformTargetInfo } from '../platforms/targets.js'
 import type { CodeDeployService } from '../service.js'
 import { optionalStringList, requiredString, toWire, type Input, type Json } from '../wire.js'
 import { BATCH_LIMIT, page, type Handlers } from './common.js'
@@ -22,6 +23,7 @@ function findRun(d: Deployment, id: string, missing: string): InstanceRun {
 }
 
 function targetInfo(d: Deployment, run: InstanceRun): object {
+  if (d.traffic) return platformTargetInfo(d, run)
   return {
     deploymentTargetType: 'InstanceTarget',
     instanceTarget: {

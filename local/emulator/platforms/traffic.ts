@@ -1,0 +1,247 @@
+/**
+ * Runs ECS and Lambda deployments: Created → InProgress → Succeeded / Failed / Stopped through
+ * the platform's lifecycle events, hooks waiting for their status, traffic shifted by the
+ * config's steps (minutes divided by the time compression), traffic back to the original on
+ * failure or stop, the ECS termination wait, and the automatic rollback as a new deployment of
+ * the group's last successful revision.
+ */
+import type { World } from '../../ecs-lambda/world.js'
+import type { ContentRevisionLocation, Deployment, DeploymentGroup } from '../model.js'
+import type { CodeDeployService, Lifecycle } from '../service.js'
+import { parsePlatformAppSpec, revisionContent } from './appspec.js'
+import { trafficSteps } from './configs.js'
+import { runHook } from './hooks.js'
+import {
+  complete,
+  install,
+  newTraffic,
+  pendingEvents,
+  setUp,
+  setWeight,
+  shiftBack,
+  terminateBlue,
+  type ErrorInfo
+} from './shift.js'
+
+export interface TrafficOptions {
+  world: World
+  /** Pause between lifecycle events (ms). */
+  stepDelayMs: number
+  /** A configured minute lasts 60 000 / timeCompression ms. */
+  timeCompression: number
+}
+
+const HOOK_TIMEOUT_MINUTES = 60
+
+export class TrafficEngine implements Lifecycle {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  private closed = false
+
+  constructor(
+    private readonly service: CodeDeployService,
+    private readonly options: TrafficOptions
+  ) {}
+
+  start(d: Deployment): void {
+    const group = this.group(d)
+    const appspec = parsePlatformAppSpec(
+      revisionContent(d.revision as ContentRevisionLocation),
+      d.computePlatform!
+    )
+    d.traffic = newTraffic(appspec, group, this.options.world)
+    d.instances = [
+      {
+        instanceId: d.traffic.targetId,
+        status: 'Pending',
+        lastUpdatedAt: new Date(),
+        lifecycleEvents: pendingEvents(appspec.platform)
+      }
+    ]
+    const controller = new AbortController()
+    const done = this.run(d, group, controller.signal)
+      .catch((error: unknown) => {
+        shiftBack(d, this.options.world)
+        this.finish(d, 'Failed', {
+          code: 'INTERNAL_ERROR',
+          message: `The emulator failed: ${String(error)}`
+        })
+      })
+      .finally(() => this.running.delete(d.deploymentId))
+    this.running.set(d.deploymentId, { controller, done })
+  }
+
+  stop(d: Deployment): void {
+    this.running.get(d.deploymentId)?.controller.abort()
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map(r => r.done))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const { controller } of this.running.values()) controller.abort()
+    await this.idle()
+  }
+
+  private minutes(minutes: number): number {
+    return (minutes * 60_000) / this.options.timeCompression
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0 || signal.aborted) return Promise.resolve()
+    return new Promise(resolve => {
+      const done = (): void => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  private group(d: Deployment): DeploymentGroup {
+    const group = this.service.applications
+      .get(d.applicationName)
+      ?.groups.get(d.deploymentGroupName)
+    if (!group) throw new Error(`group ${d.deploymentGroupName} vanished`)
+    return group
+  }
+
+  /** One lifecycle event; undefined when it succeeded. */
+  private async step(
+    d: Deployment,
+    group: DeploymentGroup,
+    name: string,
+    signal: AbortSignal
+  ): Promise<ErrorInfo | undefined> {
+    const fn = d.traffic!.appspec.hooks[name]
+    if (fn) {
+      const result = await runHook(
+        {
+          service: this.service,
+          world: this.options.world,
+          reportDelayMs: this.options.stepDelayMs,
+          timeoutMs: this.minutes(HOOK_TIMEOUT_MINUTES)
+        },
+        d,
+        name,
+        fn,
+        signal
+      )
+      if (result === 'Succeeded' || result === 'Aborted') return undefined
+      return {
+        code: 'HOOK_EXECUTION_FAILURE',
+        message:
+          result === 'Failed'
+            ? `The ${name} hook function ${fn} reported Failed.`
+            : `The ${name} hook function ${fn} did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.`
+      }
+    }
+    if (name === 'Install') return install(d, group, this.options.world)
+    if (name === 'AllowTraffic') {
+      const { weights, minutes } = trafficSteps(this.service.config(d.deploymentConfigName))
+      for (const [i, weight] of weights.entries()) {
+        if (signal.aborted) break
+        setWeight(d, this.options.world, weight)
+        if (i < weights.length - 1) await this.sleep(this.minutes(minutes), signal)
+      }
+    }
+    return undefined
+  }
+
+  private async run(d: Deployment, group: DeploymentGroup, signal: AbortSignal): Promise<void> {
+    const world = this.options.world
+    await this.sleep(this.options.stepDelayMs, signal)
+    const run = d.instances[0]!
+    if (!signal.aborted) {
+      d.status = 'InProgress'
+      d.startTime = new Date()
+    }
+    let failure = signal.aborted ? undefined : setUp(d, group, world)
+    if (!failure) run.status = 'InProgress'
+    for (const event of run.lifecycleEvents) {
+      if (failure || signal.aborted) break
+      event.status = 'InProgress'
+      event.startTime = new Date()
+      run.lastUpdatedAt = event.startTime
+      failure = await this.step(d, group, event.lifecycleEventName, signal)
+      event.endTime = new Date()
+      run.lastUpdatedAt = event.endTime
+      event.status = signal.aborted ? 'Unknown' : failure ? 'Failed' : 'Succeeded'
+      if (!failure) await this.sleep(this.options.stepDelayMs, signal)
+    }
+    for (const event of run.lifecycleEvents)
+      if (event.status === 'Pending') event.status = 'Skipped'
+    const termination =
+      group.platform?.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
+    if (!failure && !signal.aborted && d.computePlatform === 'ECS') {
+      complete(d, group, world)
+      if (termination?.action !== 'KEEP_ALIVE') {
+        await this.sleep(this.minutes(termination?.terminationWaitTimeInMinutes ?? 0), signal)
+        if (!signal.aborted) terminateBlue(d)
+      }
+    }
+    if (signal.aborted && d.stop) {
+      shiftBack(d, world)
+      run.status = 'Unknown'
+      this.finish(d, 'Stopped', undefined)
+      if (d.stop.autoRollbackEnabled) this.rollback(d)
+      return
+    }
+    if (this.closed) return
+    if (failure) {
+      shiftBack(d, world)
+      run.status = 'Failed'
+      this.finish(d, 'Failed', failure)
+      const auto = d.autoRollbackConfiguration
+      if (auto.enabled && auto.events.includes('DEPLOYMENT_FAILURE')) this.rollback(d)
+      return
+    }
+    run.status = 'Succeeded'
+    run.lastUpdatedAt = new Date()
+    this.finish(d, 'Succeeded', undefined)
+    group.lastSuccessfulDeployment = d.deploymentId
+  }
+
+  private finish(
+    d: Deployment,
+    status: 'Succeeded' | 'Failed' | 'Stopped',
+    error?: ErrorInfo
+  ): void {
+    d.status = status
+    d.completeTime = new Date()
+    if (error) d.errorInformation = error
+  }
+
+  /** Starts the rollback deployment of a failed or stopped deployment, or says why there is none. */
+  private rollback(failed: Deployment): void {
+    const app = this.service.applications.get(failed.applicationName)
+    const group = app?.groups.get(failed.deploymentGroupName)
+    const lastGood = group?.lastSuccessfulDeployment
+      ? this.service.deployments.get(group.lastSuccessfulDeployment)
+      : undefined
+    if (!app || !group || !lastGood) {
+      failed.rollbackInfo = {
+        rollbackMessage:
+          'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.'
+      }
+      return
+    }
+    const rollback = this.service.newDeployment(app, group, {
+      configName: failed.deploymentConfigName,
+      revision: lastGood.revision,
+      fileExistsBehavior: 'DISALLOW',
+      ignoreApplicationStopFailures: false,
+      creator: 'codeDeployRollback',
+      description: `Automatic rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
+      override: { enabled: false, events: [] },
+      rollbackOf: failed.deploymentId
+    })
+    failed.rollbackInfo = {
+      rollbackDeploymentId: rollback.deploymentId,
+      rollbackMessage: `Deployment ${failed.deploymentId} was rolled back by ${rollback.deploymentId}.`
+    }
+  }
+}
