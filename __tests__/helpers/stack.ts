@@ -7,12 +7,18 @@ import { afterAll, beforeAll } from '@jest/globals'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { EmulatorConfig } from '../../local/emulator/index.js'
 import { startLocalStack, type LocalStack } from '../../local/stack.js'
 import { writeTree, type Tree } from './revisions.js'
 
 export interface TestStackOptions {
-  /** Deployment groups of the application 'shop', by name: how many instances each has. */
-  groups: Record<string, number | { instances: number; deploymentConfig?: string }>
+  /**
+   * Deployment groups of the application 'shop', by name: how many instances each has, or the
+   * group as the emulator's config takes it (blue/green options, …).
+   */
+  groups: Record<string, number | Omit<GroupConfig, 'name'>>
+  /** The emulator's time factor: 0.001 turns an hour's wait into 3.6 s. */
+  timeScale?: number
   /** Pause between the emulator's lifecycle steps (ms). */
   stepDelayMs?: number
   /** Extra environment for every run (GITHUB_*, …). */
@@ -46,6 +52,10 @@ export interface TestStack {
   calls(operation: string, id?: string): { input: Record<string, unknown>; errorType?: string }[]
 }
 
+type GroupConfig = NonNullable<
+  NonNullable<EmulatorConfig['applications']>[number]['deploymentGroups']
+>[number]
+
 export const APPLICATION = 'shop'
 export const BUCKET = 'bundles'
 
@@ -66,6 +76,7 @@ export function useTestStack(options: TestStackOptions): TestStack {
       buckets: [BUCKET],
       stepDelayMs: options.stepDelayMs ?? 5,
       config: {
+        ...(options.timeScale ? { timeScale: options.timeScale } : {}),
         applications: [
           {
             name: APPLICATION,

@@ -44529,17 +44529,19 @@ async function prepareContinue(run, id) {
     const revision = revisionOfDeployment(info);
     if (revision)
         record.revision = revision;
-    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
-    run.changed();
     if (!isBlueGreen(info))
         throw new InputError(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
-    if (info.status === 'Ready')
-        return 'READY_WAIT';
-    if (inTerminationWait(info)) {
-        noteTerminationWait(run, info);
-        return 'TERMINATION_WAIT';
-    }
-    throw new InputError(notWaiting(id, info));
+    const type = info.status === 'Ready'
+        ? 'READY_WAIT'
+        : inTerminationWait(info)
+            ? 'TERMINATION_WAIT'
+            : undefined;
+    if (!type)
+        throw new InputError(notWaiting(id, info));
+    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
+    noteTerminationWait(run, info);
+    run.changed();
+    return type;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/cancellation.ts
@@ -48063,7 +48065,7 @@ function renderSummary(record) {
     // The heading says it all for a plain success; any other end gets its sentence.
     if (!passed(record))
         out.push(`**${headline(record)}**`, '');
-    else if (record.outcome === 'created' || record.outcome === 'skipped')
+    else if (record.outcome !== 'succeeded' && record.outcome !== 'packaged')
         out.push(headline(record), '');
     const table = rows(record);
     if (table.length)

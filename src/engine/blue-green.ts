@@ -128,16 +128,19 @@ export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
   if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName
   const revision = revisionOfDeployment(info)
   if (revision) record.revision = revision
-  record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] }
-  run.changed()
   if (!isBlueGreen(info))
     throw new InputError(
       `${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`
     )
-  if (info.status === 'Ready') return 'READY_WAIT'
-  if (inTerminationWait(info)) {
-    noteTerminationWait(run, info)
-    return 'TERMINATION_WAIT'
-  }
-  throw new InputError(notWaiting(id, info))
+  const type: WaitType | undefined =
+    info.status === 'Ready'
+      ? 'READY_WAIT'
+      : inTerminationWait(info)
+        ? 'TERMINATION_WAIT'
+        : undefined
+  if (!type) throw new InputError(notWaiting(id, info))
+  record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] }
+  noteTerminationWait(run, info)
+  run.changed()
+  return type
 }

@@ -150,7 +150,7 @@ export function renderSummary(record: RunRecord): string {
   const out: string[] = [`## ${title(record).replace(/\s+/g, ' ').trim()}`, '']
   // The heading says it all for a plain success; any other end gets its sentence.
   if (!passed(record)) out.push(`**${headline(record)}**`, '')
-  else if (record.outcome === 'created' || record.outcome === 'skipped')
+  else if (record.outcome !== 'succeeded' && record.outcome !== 'packaged')
     out.push(headline(record), '')
   const table = rows(record)
   if (table.length)
