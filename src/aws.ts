@@ -3,13 +3,15 @@
  * chain: environment (as aws-actions/configure-aws-credentials leaves it), shared config, and
  * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_CODEDEPLOY` for other endpoints. Retries follow the
  * SDK's own settings (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`, or `retry_mode` / `max_attempts` in
- * the profile); only where none is set do the action's defaults apply.
+ * the profile); only where none is set do the action's defaults apply. Proxies come from
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see proxy.ts).
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { S3Client } from '@aws-sdk/client-s3'
 import { loadConfig } from '@smithy/core/config'
 import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
 import { InputError } from './engine/errors.js'
+import { proxyAgents } from './proxy.js'
 
 export const PRODUCT = 'codedeploy-bridge'
 export const VERSION = '0.1.0'
@@ -38,13 +40,15 @@ export interface ClientOptions {
 export async function createClients(options: ClientOptions = {}): Promise<AwsClients> {
   const customUserAgent: [string, string][] = [[PRODUCT, VERSION]]
   if (options.runId) customUserAgent.push(['run', options.runId])
+  const agents = proxyAgents()
   const common = {
     customUserAgent,
     // The SDK's own loaders (environment, then the profile), with the action's defaults last.
     retryMode: loadConfig({ ...NODE_RETRY_MODE_CONFIG_OPTIONS, default: DEFAULT_RETRY_MODE }),
     maxAttempts:
       options.maxAttempts ??
-      loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: DEFAULT_MAX_ATTEMPTS })
+      loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: DEFAULT_MAX_ATTEMPTS }),
+    ...(agents ? { requestHandler: agents } : {})
   }
   const codedeploy = new CodeDeployClient(common)
   const s3 = new S3Client(common)
