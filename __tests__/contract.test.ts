@@ -67,6 +67,8 @@ describe('the public contract', () => {
       }
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
     if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
+    // sse aws:kms with a customer managed key: S3 asks KMS for a data key to write and to read.
+    if (source.includes('SSEKMSKeyId')) needed.add('kms:GenerateDataKey').add('kms:Decrypt')
 
     expect([...needed].filter(a => !granted.has(a))).toEqual([])
     expect([...granted].filter(a => !needed.has(a))).toEqual([])

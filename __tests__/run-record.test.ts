@@ -78,7 +78,7 @@ describe('the summary and the outputs of the same run agree', () => {
     expect(run.summary).toContain(`| Revision | \`${run.outputs.revision}\` |`)
     expect(run.summary).toContain(`| SHA-256 | \`${run.outputs['bundle-sha256']}\` |`)
     // An in-place deployment without a load balancer shows no traffic events.
-    expect(run.summary).toMatch(/✅ ValidateService/)
+    expect(run.summary).toMatch(/\| ✅ all \d+, ApplicationStop to ValidateService \|/)
     expect(run.summary).not.toMatch(/AllowTraffic|BlockTraffic/)
   })
 
@@ -157,7 +157,8 @@ describe('the summary and the outputs of the same run agree', () => {
     expect(run.failed).toBe(false)
     expect(run.outputs['deployment-id']).toBeUndefined()
     expect(run.outputs.status).toBeUndefined()
-    expect(heading(run)).toBe(`📦 Packaged ${run.outputs.revision}`)
+    expect(heading(run)).toBe(`📦 Packaged a bundle into s3://${BUCKET}`)
+    expect(run.summary).toContain(`| Revision | \`${run.outputs.revision}\` |`)
     expect(run.summary).toContain(`| ETag | \`${run.outputs.etag}\` |`)
     expect(run.summary).toContain(`| SHA-256 | \`${run.outputs['bundle-sha256']}\` |`)
     expect(run.summary).toMatch(/\| Bundle \| \d+ B, 3 files \|/)

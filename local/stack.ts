@@ -74,7 +74,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_LAMBDA: ecsLambda.lambdaEndpoint,
       AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
-      AWS_REGION: REGION
+      AWS_REGION: REGION,
+      // The AWS CLI v1 reads only this one.
+      AWS_DEFAULT_REGION: REGION
     },
     async close(): Promise<void> {
       await codedeploy.close()

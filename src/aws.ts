@@ -1,14 +1,27 @@
 /**
  * The AWS clients the engine uses. Credentials, region and endpoints come from the SDK's standard
  * chain: environment (as aws-actions/configure-aws-credentials leaves it), shared config, and
- * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_CODEDEPLOY` for other endpoints.
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_CODEDEPLOY` for other endpoints. Retries follow the
+ * SDK's own settings (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`, or `retry_mode` / `max_attempts` in
+ * the profile); only where none is set do the action's defaults apply. Proxies come from
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see proxy.ts).
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
 import { S3Client } from '@aws-sdk/client-s3'
+import { loadConfig } from '@smithy/core/config'
+import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
 import { InputError } from './engine/errors.js'
+import { proxyAgents } from './proxy.js'
 
 export const PRODUCT = 'codedeploy-bridge'
 export const VERSION = '0.1.0'
+
+/**
+ * The action's retry defaults: the standard mode (which backs off on throttling) with five
+ * attempts, on top of the engine's own handling of throttling and lost answers.
+ */
+export const DEFAULT_RETRY_MODE = 'standard'
+export const DEFAULT_MAX_ATTEMPTS = 5
 
 export interface AwsClients {
   codedeploy: CodeDeployClient
@@ -19,7 +32,7 @@ export interface AwsClients {
 export interface ClientOptions {
   /** Identifies the run in the user agent, e.g. the workflow run id. */
   runId?: string
-  /** Extra SDK retries on top of the engine's own handling of throttling. */
+  /** Attempts per call, over anything the environment says (tests). */
   maxAttempts?: number
 }
 
@@ -27,10 +40,15 @@ export interface ClientOptions {
 export async function createClients(options: ClientOptions = {}): Promise<AwsClients> {
   const customUserAgent: [string, string][] = [[PRODUCT, VERSION]]
   if (options.runId) customUserAgent.push(['run', options.runId])
+  const agents = proxyAgents()
   const common = {
     customUserAgent,
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? 5
+    // The SDK's own loaders (environment, then the profile), with the action's defaults last.
+    retryMode: loadConfig({ ...NODE_RETRY_MODE_CONFIG_OPTIONS, default: DEFAULT_RETRY_MODE }),
+    maxAttempts:
+      options.maxAttempts ??
+      loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: DEFAULT_MAX_ATTEMPTS }),
+    ...(agents ? { requestHandler: agents } : {})
   }
   const codedeploy = new CodeDeployClient(common)
   const s3 = new S3Client(common)

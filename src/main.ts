@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients, type AwsClients } from './aws.js'
+import { describeProxy } from './proxy.js'
 import { uploadBundleArtifact } from './action/artifact.js'
 import { GitHubDeployment } from './action/github-deployment.js'
 import {
@@ -92,6 +93,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
     clients = await createClients(
       process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}
     )
+    const proxy = describeProxy()
+    if (proxy) reporter.info(proxy)
     if (gitHub) gitHubDeployment = await GitHubDeployment.start(gitHub, settings, reporter)
     const { signal: _ignored, ...seams } = overrides
     record = await runEngine(settings, {

@@ -11,6 +11,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients } from '../aws.js'
+import { describeProxy } from '../proxy.js'
 import { TerminalReporter } from './reporter.js'
 import { InputError, errorMessage } from '../engine/errors.js'
 import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/record.js'
@@ -99,6 +100,8 @@ export async function main(
   try {
     const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
     clients = await createClients()
+    const proxy = describeProxy()
+    if (proxy) reporter.info(proxy)
     record = await runEngine(settings, {
       codedeploy: clients.codedeploy,
       s3: clients.s3,

@@ -50,7 +50,8 @@ function title(record: RunRecord): string {
     case 'succeeded':
       return `✅ ${kind} ${d?.id ?? ''} Succeeded`
     case 'packaged':
-      return `📦 Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}`
+      // The whole s3:// URL would wrap the heading; it is the table's first row.
+      return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : ''}`
     case 'created':
       return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`
     case 'skipped':
@@ -113,9 +114,16 @@ function shownEvents(target: InstanceTarget, info: DeploymentInfo | undefined): 
   const inPlaceOnly =
     info?.deploymentStyle?.deploymentOption !== 'WITH_TRAFFIC_CONTROL' &&
     info?.deploymentStyle?.deploymentType !== 'BLUE_GREEN'
-  return (target.lifecycleEvents ?? [])
+  const events = (target.lifecycleEvents ?? [])
     .filter(e => e.status !== 'Skipped')
     .filter(e => !(inPlaceOnly && TRAFFIC_EVENTS.has(e.lifecycleEventName ?? '')))
+  // Every event listed for every instance made the column so wide that instance ids and
+  // statuses wrapped; an instance whose events all succeeded takes one short line.
+  const first = events[0]?.lifecycleEventName
+  const last = events.at(-1)?.lifecycleEventName
+  if (events.length > 2 && events.every(e => e.status === 'Succeeded'))
+    return `✅ all ${events.length}, ${first} to ${last}`
+  return events
     .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
     .join(' ')
 }
@@ -154,7 +162,13 @@ export function renderSummary(record: RunRecord): string {
     out.push(headline(record), '')
   const table = rows(record)
   if (table.length)
-    out.push('| | |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`), '')
+    // A header row of empty cells shows as an empty stripe above the table on GitHub.
+    out.push(
+      '| Field | Value |',
+      '|---|---|',
+      ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`),
+      ''
+    )
   for (const note of notes(record)) out.push(note, '')
 
   const d = record.deployment
