@@ -12,6 +12,7 @@ import {
   type DeploymentStatus
 } from '@aws-sdk/client-codedeploy'
 import { describeRun, isNewerRun, parseMarker, type Marker } from './marker.js'
+import { sendOnce } from './send-once.js'
 
 export interface Group {
   application: string
@@ -38,20 +39,21 @@ async function listIds(
     includeOnlyStatuses?: DeploymentStatus[]
     createTimeRange?: { start: Date; end: Date }
   },
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  once = false
 ): Promise<string[]> {
   const ids: string[] = []
   let nextToken: string | undefined
   do {
-    const page = await codedeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: group.application,
-        deploymentGroupName: group.deploymentGroup,
-        ...filter,
-        ...(nextToken ? { nextToken } : {})
-      }),
-      signal ? { abortSignal: signal } : {}
-    )
+    const command = new ListDeploymentsCommand({
+      applicationName: group.application,
+      deploymentGroupName: group.deploymentGroup,
+      ...filter,
+      ...(nextToken ? { nextToken } : {})
+    })
+    const page = once
+      ? await sendOnce(codedeploy, command, signal)
+      : await codedeploy.send(command, signal ? { abortSignal: signal } : {})
     ids.push(...(page.deployments ?? []))
     nextToken = page.nextToken
   } while (nextToken && ids.length < 1000)
@@ -61,14 +63,15 @@ async function listIds(
 export async function batchGet(
   codedeploy: CodeDeployClient,
   ids: string[],
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  once = false
 ): Promise<DeploymentInfo[]> {
   const infos: DeploymentInfo[] = []
   for (let i = 0; i < ids.length; i += BATCH) {
-    const out = await codedeploy.send(
-      new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + BATCH) }),
-      signal ? { abortSignal: signal } : {}
-    )
+    const command = new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + BATCH) })
+    const out = once
+      ? await sendOnce(codedeploy, command, signal)
+      : await codedeploy.send(command, signal ? { abortSignal: signal } : {})
     infos.push(...(out.deploymentsInfo ?? []))
   }
   return infos
@@ -86,8 +89,9 @@ export async function findByToken(
     start: new Date(sentAt - SKEW_MS),
     end: new Date(Date.now() + SKEW_MS)
   }
-  const ids = await listIds(codedeploy, group, { createTimeRange }, signal)
-  const infos = await batchGet(codedeploy, ids, signal)
+  // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
+  const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true)
+  const infos = await batchGet(codedeploy, ids, signal, true)
   return infos.find(info => parseMarker(info.description)?.token === token)?.deploymentId
 }
 

@@ -1,15 +1,20 @@
 /**
  * One attempt of an AWS call, without the SDK's retries, for calls the engine retries itself:
  * CreateDeployment, which is not idempotent (a retry after a lost answer can start a second
- * deployment), and StopDeployment on a cancel, which must fit the runner's few seconds instead of
- * the SDK's backoff.
+ * deployment); StopDeployment on a cancel, which must fit the runner's few seconds instead of the
+ * SDK's backoff; and the look-ups of a lost deployment, which a cancel cuts short (an SDK retry
+ * left backing off would also keep the process alive past the runner's window).
  */
-import {
+import type {
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentsCommandOutput,
+  CodeDeployClient,
+  CreateDeploymentCommand,
+  CreateDeploymentCommandOutput,
+  ListDeploymentsCommand,
+  ListDeploymentsCommandOutput,
   StopDeploymentCommand,
-  type CodeDeployClient,
-  type CreateDeploymentCommand,
-  type CreateDeploymentCommandOutput,
-  type StopDeploymentCommandOutput
+  StopDeploymentCommandOutput
 } from '@aws-sdk/client-codedeploy'
 
 /** The client's retry step, replaced for one command by a step that passes straight through. */
@@ -19,6 +24,19 @@ const NO_RETRY = {
   priority: 'high' as const,
   override: true,
   tags: ['RETRY']
+}
+
+type OnceCommand =
+  | CreateDeploymentCommand
+  | StopDeploymentCommand
+  | ListDeploymentsCommand
+  | BatchGetDeploymentsCommand
+
+interface Stack {
+  add(
+    middleware: (next: (args: unknown) => unknown) => (args: unknown) => unknown,
+    options: typeof NO_RETRY
+  ): void
 }
 
 export function sendOnce(
@@ -33,14 +51,19 @@ export function sendOnce(
 ): Promise<StopDeploymentCommandOutput>
 export function sendOnce(
   client: CodeDeployClient,
-  command: CreateDeploymentCommand | StopDeploymentCommand,
+  command: ListDeploymentsCommand,
   abortSignal?: AbortSignal
-): Promise<CreateDeploymentCommandOutput | StopDeploymentCommandOutput> {
-  const options = abortSignal ? { abortSignal } : {}
-  if (command instanceof StopDeploymentCommand) {
-    command.middlewareStack.add(next => args => next(args), NO_RETRY)
-    return client.send(command, options)
-  }
-  command.middlewareStack.add(next => args => next(args), NO_RETRY)
-  return client.send(command, options)
+): Promise<ListDeploymentsCommandOutput>
+export function sendOnce(
+  client: CodeDeployClient,
+  command: BatchGetDeploymentsCommand,
+  abortSignal?: AbortSignal
+): Promise<BatchGetDeploymentsCommandOutput>
+export function sendOnce(
+  client: CodeDeployClient,
+  command: OnceCommand,
+  abortSignal?: AbortSignal
+): Promise<unknown> {
+  ;(command.middlewareStack as unknown as Stack).add(next => args => next(args), NO_RETRY)
+  return client.send(command as StopDeploymentCommand, abortSignal ? { abortSignal } : {})
 }
