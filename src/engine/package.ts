@@ -168,9 +168,13 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
           }
         }
       })
+      if (result.replaced)
+        reporter.warning(
+          `s3://${bucket}/${result.key} was already there but is not this bundle (${result.replaced}): uploaded it again. Check who else writes to this bucket and prefix.`
+        )
       reporter.info(
         result.skipped
-          ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
+          ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
           : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`
       )
       return result

@@ -1,0 +1,56 @@
+/**
+ * Bundles you can trust, end to end: what is deployed is what this run packaged, even when
+ * someone who can write to the bucket plants another object at the bundle's key.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { runInProcess } from './helpers/action.js'
+import { createBundle } from '../src/engine/bundle/index.js'
+import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
+import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
+
+const t = useTestStack({
+  groups: { web: 1 },
+  stepDelayMs: 0,
+  env: { SOURCE_DATE_EPOCH: '1700000000' }
+})
+const target = { application: APPLICATION, 'deployment-group': 'web', bucket: BUCKET }
+
+describe('a bundle key someone else wrote to', () => {
+  it('a planted object with matching metadata is replaced, not deployed', async () => {
+    const dir = await t.source(release('honest'))
+    const packaged = await runInProcess({ ...target, command: 'package', source: dir }, t.env)
+    expect(packaged.failed).toBe(false)
+    const { key, 'bundle-sha256': sha256 } = packaged.outputs
+    // What an attacker who can write to the prefix (and read the repository) would put there.
+    const evil = await tempTree({
+      'appspec.yml': appspec({ AfterInstall: [{ location: 'scripts/own.sh' }] }),
+      'site/version.txt': 'planted',
+      'scripts/own.sh': script('echo owned > "$INSTANCE_ROOT/owned"')
+    })
+    const evilZip = `${evil}.zip`
+    await createBundle({ source: evil, type: 'zip', outFile: evilZip })
+    const client = s3Client(t.stack.s3.endpoint)
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key!,
+        Body: await readFile(evilZip),
+        Metadata: { 'bundle-sha256': sha256! }
+      })
+    )
+    client.destroy()
+
+    const result = await runInProcess({ ...target, source: dir }, t.env)
+    expect(result.failed).toBe(false)
+    expect(result.outputs.key).toBe(key)
+    const warnings = result.log.split('\n').filter(l => l.startsWith('::warning'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/is not this bundle \(S3 keeps no SHA-256 checksum for it\)/)
+    expect(await t.installed('web', 'srv/app/version.txt')).toBe('honest')
+    const root = t.stack.codedeploy.instances(APPLICATION, 'web')[0]!.root
+    await expect(readFile(path.join(root, 'owned'), 'utf8')).rejects.toThrow(/ENOENT/)
+  })
+})
