@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { runInProcess } from './helpers/action.js'
 import { createBundle } from '../src/engine/bundle/index.js'
+import { commitAt } from './helpers/git.js'
 import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
@@ -52,5 +53,48 @@ describe('a bundle key someone else wrote to', () => {
     expect(await t.installed('web', 'srv/app/version.txt')).toBe('honest')
     const root = t.stack.codedeploy.instances(APPLICATION, 'web')[0]!.root
     await expect(readFile(path.join(root, 'owned'), 'utf8')).rejects.toThrow(/ENOENT/)
+  })
+})
+
+describe('entry times', () => {
+  const T1 = Date.UTC(2024, 4, 6, 7, 8, 10) / 1000
+  const T2 = Date.UTC(2025, 1, 2, 3, 4, 6) / 1000
+  // No SOURCE_DATE_EPOCH: the commit time of the source's checkout decides.
+  const env = (): Record<string, string> => ({ ...t.env, SOURCE_DATE_EPOCH: '' })
+
+  it('one commit gives the same bundle twice; a commit at another time, another bundle', async () => {
+    const dir = await t.source(release('timed'))
+    commitAt(path.join(t.workspace, dir), T1)
+    const inputs = { ...target, command: 'package', source: dir }
+    const first = await runInProcess(inputs, env())
+    const second = await runInProcess(inputs, env())
+    expect(first.log).toMatch(/Entries dated 2024-05-06T07:08:10.000Z: the commit time of HEAD/)
+    expect(second.outputs['bundle-sha256']).toBe(first.outputs['bundle-sha256'])
+    commitAt(path.join(t.workspace, dir), T2)
+    const third = await runInProcess(inputs, env())
+    expect(third.outputs['bundle-sha256']).not.toBe(first.outputs['bundle-sha256'])
+  })
+
+  it.each(['zip', 'tgz'])('deployed files keep the commit time (%s)', async type => {
+    const dir = await t.source(release(`timed-${type}`))
+    commitAt(path.join(t.workspace, dir), T2)
+    const result = await runInProcess({ ...target, source: dir, 'bundle-type': type }, env())
+    expect(result.failed).toBe(false)
+    const root = t.stack.codedeploy.instances(APPLICATION, 'web')[0]!.root
+    const { mtime } = await stat(path.join(root, 'srv/app/version.txt'))
+    // A zip holds a DOS time without a zone; unzip reads it as local time (UTC on instances).
+    const utc = new Date(T2 * 1000)
+    const expected =
+      type === 'zip'
+        ? new Date(
+            utc.getUTCFullYear(),
+            utc.getUTCMonth(),
+            utc.getUTCDate(),
+            utc.getUTCHours(),
+            utc.getUTCMinutes(),
+            utc.getUTCSeconds()
+          )
+        : utc
+    expect(mtime).toEqual(expected)
   })
 })

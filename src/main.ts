@@ -104,6 +104,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       tempDir,
       signal: controller.signal,
       context: runContext(process.env),
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
       identity: runIdentity(process.env),
       onRecord: current => outputs.write(current),
       ...(artifactName

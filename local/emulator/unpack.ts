@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { chmod, mkdir, symlink } from 'node:fs/promises'
+import { chmod, mkdir, symlink, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -76,6 +76,8 @@ async function unzipJs(archive: string, dest: string): Promise<void> {
         }
         await pipeline(stream, createWriteStream(target))
         await chmod(target, mode & 0o7777 || 0o644)
+        // As unzip does: the DOS time, read as local time.
+        await utimes(target, entry.getLastModDate(), entry.getLastModDate())
       }
       handle().then(() => zip.readEntry(), reject)
     })
@@ -102,6 +104,7 @@ async function untarJs(archive: string, dest: string, gzip: boolean): Promise<vo
       }
       await pipeline(stream, createWriteStream(target))
       await chmod(target, header.mode ?? 0o644)
+      if (header.mtime) await utimes(target, header.mtime, header.mtime)
     }
     handle().then(
       () => next(),

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { checkAppSpec } from './appspec/index.js'
 import { createBundle } from './bundle/index.js'
+import { entryTime } from './bundle/time.js'
 import type { Run } from './context.js'
 import { cutDescription } from './description.js'
 import { AppSpecError, InputError } from './errors.js'
@@ -125,11 +126,19 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
     const bundle = await reporter.group(
       `Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`,
       async () => {
+        const time = await entryTime({
+          source: settings.source,
+          ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
+          ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
+          now: () => run.clock.now()
+        })
+        reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`)
         const result = await createBundle({
           source: settings.source,
           type: settings.bundleType,
           outFile: bundleFile,
           executables: checked.hookScripts,
+          mtime: time.time,
           ...(run.signal ? { signal: run.signal } : {})
         })
         reporter.info(

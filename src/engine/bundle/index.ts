@@ -13,13 +13,12 @@
  * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
  *   itself left out (it is packaging configuration, not part of the application). Directories,
  *   empty ones included, get their own entries.
- * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
- *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
- *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
- *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
- *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
- *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
- *   `mtime`, which is just as reproducible.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp, with
+ *   owner 0 and no user names. A checkout sets every mtime to the time of the checkout, so real
+ *   mtimes would make each run's bundle differ. The agent installs files with their archive mtime,
+ *   and web servers, opcache and make-style tools read it, so the run passes a time that moves with
+ *   the content and stays reproducible (./time.ts: SOURCE_DATE_EPOCH or the commit time);
+ *   `ENTRY_TIME` is only the default for callers that give none.
  */
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
