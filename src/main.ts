@@ -81,7 +81,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   let record: RunRecord
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const settings = readSettings(workspace)
+    const settings = readSettings(workspace, !!process.env.GITHUB_WORKSPACE)
     const artifactName = readArtifactName(settings)
     const gitHub = readGitHubDeployment()
     if (gitHub && settings.command === 'package') {

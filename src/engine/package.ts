@@ -141,6 +141,10 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
           mtime: time.time,
           ...(run.signal ? { signal: run.signal } : {})
         })
+        for (const warning of result.warnings) {
+          const file = relative(run, path.join(settings.source, warning.rel))
+          reporter.warning(warning.message, { file, title: warning.title })
+        }
         reporter.info(
           `${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`
         )

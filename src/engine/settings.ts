@@ -4,14 +4,8 @@
  */
 import path from 'node:path'
 import { InputError } from './errors.js'
-import {
-  BUNDLE_TYPES,
-  bundleTypeOfKey,
-  parseS3Url,
-  unquoteETag,
-  type BundleType,
-  type S3Revision
-} from './revision.js'
+import { bucketNameProblem, keyPrefixProblem, parseRevision, sourceOutside } from './locations.js'
+import { BUNDLE_TYPES, type BundleType, type S3Revision } from './revision.js'
 
 export const Input = {
   Command: 'command',
@@ -55,7 +49,7 @@ export interface Settings {
   /** Directory to package (absolute). */
   source: string
   bucket?: string
-  /** Normalised: empty, or ending in `/`. */
+  /** Normalised: empty, or ending in `/`; no `.`/`..` segment, no control character. */
   keyPrefix: string
   bundleType: BundleType
   /** Deploy this revision instead of packaging. */
@@ -127,52 +121,20 @@ export function parseDuration(raw: string): number | undefined {
   return Math.round(seconds)
 }
 
-/** S3 bucket naming rules (general purpose buckets). */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long'
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'
-  }
-  if (name.includes('..')) return 'it must not contain two dots in a row'
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address'
-  return undefined
-}
-
-/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
-function parseRevision(
-  raw: string,
-  eTag: string,
-  version: string,
-  problems: string[]
-): S3Revision | undefined {
-  const location = parseS3Url(raw)
-  if (!location) {
-    problems.push(
-      `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`
-    )
-    return undefined
-  }
-  const { bucket, key } = location
-  const bucketProblem = bucketNameProblem(bucket)
-  if (bucketProblem) problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`)
-  const bundleType = bundleTypeOfKey(key)
-  if (!bundleType) {
-    problems.push(
-      `Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`
-    )
-    return undefined
-  }
-  const revision: S3Revision = { bucket, key, bundleType }
-  if (eTag) revision.eTag = unquoteETag(eTag)
-  if (version) revision.version = version
-  return revision
+export interface ParseOptions {
+  /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
+  confine?: boolean
 }
 
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
  * expected form, so a user fixes them all in one go.
  */
-export function parseSettings(get: InputSource, workspace: string): Settings {
+export function parseSettings(
+  get: InputSource,
+  workspace: string,
+  options: ParseOptions = {}
+): Settings {
   const problems: string[] = []
   const read = (name: InputName): string => get(name).trim()
 
@@ -242,10 +204,15 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
       )
   }
 
-  const keyPrefixRaw = read(Input.KeyPrefix).replace(/^\/+/, '')
+  const keyPrefixRaw = read(Input.KeyPrefix)
   const keyPrefix =
     keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
-  if (keyPrefix.length > 900) problems.push(`Invalid key-prefix: at most 900 characters.`)
+  const prefixProblem = keyPrefixProblem(keyPrefix)
+  if (prefixProblem) {
+    problems.push(
+      `Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
+    )
+  }
 
   const bundleType =
     oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
@@ -303,6 +270,14 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
   }
 
   const source = path.resolve(workspace, read(Input.Source) || '.')
+  if (options.confine) {
+    const problem = sourceOutside(workspace, source)
+    if (problem) {
+      problems.push(
+        `Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
+      )
+    }
+  }
 
   const settings: Settings = {
     command,

@@ -30,14 +30,14 @@ import { createGzip } from 'node:zlib'
 import type { BundleType } from '../revision.js'
 import { InputError } from '../errors.js'
 import { IGNORE_FILE } from '../ignore-rules.js'
-import { listEntries, markExecutables } from './entries.js'
+import { listEntries, markExecutables, type ListingWarning } from './entries.js'
 import { translate, type Progress } from './read.js'
 import { tarArchive } from './tar.js'
 import { incompressible, zipArchive } from './zip.js'
 
 export type { BundleType } from '../revision.js'
 export { IGNORE_FILE } from '../ignore-rules.js'
-export { listEntries, type BundleEntry, type ListOptions } from './entries.js'
+export { listEntries, type BundleEntry, type ListingWarning, type ListOptions } from './entries.js'
 
 /**
  * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
@@ -75,6 +75,8 @@ export interface BundleResult {
    * directory counts once, whatever it holds.
    */
   excluded: number
+  /** Entries packaged all the same that deserve a look (dangling links, likely secrets). */
+  warnings: ListingWarning[]
 }
 
 /**
@@ -85,7 +87,7 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
   const { source, type, outFile, signal } = options
   signal?.throwIfAborted()
   const listing = await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) })
-  const { entries, excluded, rules } = listing
+  const { entries, excluded, rules, warnings } = listing
   const counts = { files: 0, directories: 0, symlinks: 0 }
   for (const entry of entries) {
     if (entry.kind === 'file') counts.files++
@@ -134,5 +136,13 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
     if (signal?.aborted) throw signal.reason
     throw translate(error, progress, source)
   }
-  return { path: outFile, type, size, sha256: hash.digest('hex'), ...counts, excluded }
+  return {
+    path: outFile,
+    type,
+    size,
+    sha256: hash.digest('hex'),
+    ...counts,
+    excluded,
+    warnings
+  }
 }
