@@ -57,7 +57,9 @@ describe('the public contract', () => {
     const s3: Record<string, string[]> = {
       HeadObject: ['s3:GetObject', 's3:GetObjectVersion'],
       HeadBucket: ['s3:ListBucket'],
-      PutObject: ['s3:PutObject']
+      PutObject: ['s3:PutObject'],
+      ListMultipartUploads: ['s3:ListBucketMultipartUploads'],
+      AbortMultipartUpload: ['s3:AbortMultipartUpload']
     }
     const s3Imports = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-s3'/g
     for (const [, names] of source.matchAll(s3Imports))
@@ -67,6 +69,8 @@ describe('the public contract', () => {
       }
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
     if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
+    // sse: aws:kms: S3 asks KMS for a data key to write, and to decrypt it to join the parts.
+    if (source.includes("'aws:kms'")) needed.add('kms:GenerateDataKey').add('kms:Decrypt')
 
     expect([...needed].filter(a => !granted.has(a))).toEqual([])
     expect([...granted].filter(a => !needed.has(a))).toEqual([])

@@ -3,7 +3,7 @@
  * someone who can write to the bucket plants another object at the bundle's key.
  */
 import { describe, expect, it } from '@jest/globals'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { runInProcess } from './helpers/action.js'
@@ -11,6 +11,7 @@ import { createBundle } from '../src/engine/bundle/index.js'
 import { commitAt } from './helpers/git.js'
 import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
+import { systemClock } from '../src/engine/watch.js'
 
 const t = useTestStack({
   groups: { web: 1 },
@@ -96,5 +97,27 @@ describe('entry times', () => {
           )
         : utc
     expect(mtime).toEqual(expected)
+  })
+})
+
+describe('uploads a killed run left open', () => {
+  it('are aborted, under this prefix only, and counted in the log', async () => {
+    const client = s3Client(t.stack.s3.endpoint)
+    const key = (prefix: string): string => `${prefix}${'cd'.repeat(32)}.zip`
+    for (const prefix of ['left/', 'left/', 'other/'])
+      await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key(prefix) }))
+    client.destroy()
+    const later = { ...systemClock, now: () => Date.now() + 2 * 60 * 60 * 1000 }
+    const dir = await t.source(release('cleanup'))
+    const result = await runInProcess(
+      { ...target, command: 'package', source: dir, 'key-prefix': 'left/' },
+      t.env,
+      { clock: later }
+    )
+    expect(result.failed).toBe(false)
+    expect(result.log).toMatch(
+      /Aborted 2 incomplete uploads under s3:\/\/bundles\/left\/ older than an hour/
+    )
+    expect(t.stack.s3.openUploads().map(u => u.key)).toEqual([key('other/')])
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/engine/errors.js'
 import {
+  abortStaleUploads,
   checkBucket,
   compositeChecksum,
   objectKey,
@@ -185,6 +187,27 @@ describe('uploadBundle against the local S3', () => {
     ).rejects.toMatchObject({
       name: 'NotFound'
     })
+  })
+
+  it("aborts only this prefix's own incomplete uploads, and only those older than an hour", async () => {
+    const begin = async (key: string): Promise<string> =>
+      (await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }))).UploadId!
+    const hash = 'ab'.repeat(32)
+    const ours = [`stale/${hash}.zip`, `stale/${hash}.tar.gz`]
+    const others = [`stale/${hash}.zip.part`, `stale/notes.txt`, `elsewhere/${hash}.zip`]
+    for (const key of [...ours, ...others]) await begin(key)
+    const open = (): string[] =>
+      s3
+        .openUploads()
+        .filter(u => u.key.startsWith('stale/') || u.key.startsWith('elsewhere/'))
+        .map(u => u.key)
+        .sort()
+
+    expect(await abortStaleUploads(client, BUCKET, 'stale/', Date.now())).toBe(0)
+    expect(open()).toHaveLength(5)
+    const anHourLater = Date.now() + 61 * 60 * 1000
+    expect(await abortStaleUploads(client, BUCKET, 'stale/', anHourLater)).toBe(2)
+    expect(open()).toEqual([...others].sort())
   })
 
   it('names a missing bucket and the fix, before any write', async () => {

@@ -195,7 +195,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       listUploads(
         res,
         bucket,
-        [...uploads.values()].filter(u => u.bucket === bucket)
+        [...uploads.values()].filter(
+          u => u.bucket === bucket && u.key.startsWith(url.searchParams.get('prefix') ?? '')
+        )
       )
       return
     }

@@ -22,7 +22,8 @@ import {
   type S3Revision
 } from './revision.js'
 import { checkTarget } from './target.js'
-import { checkBucket, uploadBundle } from './upload.js'
+import { abortStaleUploads, checkBucket, uploadBundle } from './upload.js'
+import { isAccessDenied } from './aws-errors.js'
 
 function relative(run: Run, file: string): string {
   const rel = path.relative(run.deps.workspace, file)
@@ -106,6 +107,23 @@ async function checkAppSpecFile(run: Run): Promise<{ hookScripts: string[] }> {
   }
 }
 
+/** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
+async function abortLeftovers(run: Run, bucket: string): Promise<void> {
+  const prefix = run.settings.keyPrefix
+  try {
+    const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal)
+    if (count > 0)
+      run.reporter.info(
+        `Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`
+      )
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    run.reporter.warning(
+      `Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`
+    )
+  }
+}
+
 /** Packages `source`, uploads it and registers it; the revision it made. */
 export async function packageAndUpload(run: Run): Promise<S3Revision> {
   const { settings, deps, reporter, record } = run
@@ -161,6 +179,7 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
 
     run.enter('upload')
     const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
+      await abortLeftovers(run, bucket)
       let lastShown = 0
       const result = await uploadBundle({
         s3: deps.s3,

@@ -7,7 +7,13 @@
  * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
  * parts are left behind.
  */
-import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import {
+  AbortMultipartUploadCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client
+} from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -145,6 +151,49 @@ async function existing(request: UploadRequest, key: string): Promise<Existing> 
   }
   const eTag = unquoteETag(head.ETag)
   return head.VersionId ? { holds: true, eTag, versionId: head.VersionId } : { holds: true, eTag }
+}
+
+/** Incomplete uploads older than this were left by a run that was killed: nothing will finish them. */
+export const STALE_UPLOAD_MS = 60 * 60 * 1000
+
+/**
+ * Aborts the incomplete multipart uploads of bundles under `keyPrefix` (keys this action names:
+ * `<prefix><sha256>.<ext>`) begun more than an hour before `now`: a killed runner cannot abort its
+ * own, and their parts are billed until someone does. Returns how many it aborted.
+ */
+export async function abortStaleUploads(
+  s3: S3Client,
+  bucket: string,
+  keyPrefix: string,
+  now: number,
+  signal?: AbortSignal
+): Promise<number> {
+  const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`)
+  const options = signal ? { abortSignal: signal } : {}
+  let aborted = 0
+  let markers: { KeyMarker?: string; UploadIdMarker?: string } = {}
+  for (;;) {
+    const page = await s3.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }),
+      options
+    )
+    for (const upload of page.Uploads ?? []) {
+      const { Key, UploadId, Initiated } = upload
+      if (!Key || !UploadId || !Initiated || !ours.test(Key)) continue
+      if (now - Initiated.getTime() < STALE_UPLOAD_MS) continue
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options)
+      aborted++
+    }
+    if (!page.IsTruncated) return aborted
+    markers = {
+      ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
+      ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 export async function uploadBundle(request: UploadRequest): Promise<UploadedObject> {
