@@ -91,7 +91,9 @@ describe('the action against the local stack', () => {
     expect(second.outputs.etag).toBe(first.outputs.etag)
     const putsAfter = t.stack.s3.requests.filter(r => r.method === 'PUT' || r.method === 'POST')
     expect(putsAfter.length).toBe(putsBefore.length)
-    expect(second.log).toMatch(/already holds this bundle \(same sha256\): nothing uploaded/)
+    expect(second.log).toMatch(
+      /already holds this bundle \(S3.s SHA-256 checksum matches\): nothing uploaded/
+    )
   })
 
   it('fails on a hook error with the log tail in the message, and follows the rollback', async () => {

@@ -25,7 +25,9 @@ interface Case {
   tree?: Tree
   /** Create the source as an empty directory. */
   empty?: boolean
+  /** `source: 'LINK'` stands for `<the tree's directory>/elsewhere`. */
   inputs?: Record<string, string>
+  env?: Record<string, string>
   message: RegExp
 }
 
@@ -153,6 +155,53 @@ const CASES: Record<string, Case> = {
     inputs: { revision: 's3://bundles/app/latest' },
     message: /must end in .zip, .tar.gz, .tgz or .tar/
   },
+  'key-prefix climbing out with ..': {
+    inputs: { 'key-prefix': 'a/../../b' },
+    message:
+      /Invalid key-prefix "a\/..\/..\/b": it must not hold a '.' or '..' segment.*e.g. 'my-app\/'/
+  },
+  'key-prefix with a . segment': {
+    inputs: { 'key-prefix': 'app/./v1' },
+    message: /Invalid key-prefix "app\/.\/v1": it must not hold a '.' or '..' segment/
+  },
+  'key-prefix with a leading slash': {
+    inputs: { 'key-prefix': '/releases' },
+    message: /Invalid key-prefix "\/releases": it must not start with \//
+  },
+  'key-prefix with a newline': {
+    inputs: { 'key-prefix': 'app\nv1' },
+    message: /Invalid key-prefix "app\\nv1": it must not hold control characters/
+  },
+  'key-prefix too long for an S3 key': {
+    inputs: { 'key-prefix': 'p'.repeat(1000) },
+    message: /Invalid key-prefix .*1001 bytes long.*S3's 1024 bytes/
+  },
+  'source outside the workspace': {
+    inputs: { source: '../outside/app' },
+    message: /Invalid source '..\/outside\/app': it is .*\/outside\/app, outside the workspace /
+  },
+  'absolute source outside the workspace': {
+    inputs: { source: '/etc' },
+    message: /Invalid source '\/etc': it is \/etc, outside the workspace /
+  },
+  'source that is a link out of the workspace': {
+    tree: tree(GOOD_APPSPEC, { elsewhere: { link: '/etc' } }),
+    inputs: { source: 'LINK' },
+    message:
+      /Invalid source '.*\/elsewhere': it resolves through a link to \/etc, outside the workspace/
+  },
+  'symlink loop': {
+    tree: tree(GOOD_APPSPEC, { 'site/a': { link: 'b' }, 'site/b': { link: 'a' } }),
+    message: /Link site\/a -> b loops/
+  },
+  'file name with a newline': {
+    tree: tree(GOOD_APPSPEC, { 'site/new\nline.html': 'x' }),
+    message: /"site\/new\\nline.html" in .* has a control character/
+  },
+  'invalid SOURCE_DATE_EPOCH': {
+    env: { SOURCE_DATE_EPOCH: 'yesterday' },
+    message: /SOURCE_DATE_EPOCH 'yesterday' is not a whole number of seconds/
+  },
   'revision that does not exist': {
     inputs: { revision: 's3://bundles/app/missing.zip' },
     message: /Revision s3:\/\/bundles\/app\/missing.zip does not exist/
@@ -175,7 +224,9 @@ describe('bad input', () => {
     const message = c.message
     const dir = await t.source(c.empty ? {} : (c.tree ?? tree(GOOD_APPSPEC)))
     const before = writes()
-    const result = await runInProcess({ ...base, source: dir, ...c.inputs }, t.env)
+    const inputs = { ...base, source: dir, ...c.inputs }
+    if (inputs.source === 'LINK') inputs.source = `${dir}/elsewhere`
+    const result = await runInProcess(inputs, { ...t.env, ...c.env })
     expect(result.failed).toBe(true)
     const failure = result.log
       .split('\n')

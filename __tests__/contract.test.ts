@@ -57,7 +57,9 @@ describe('the public contract', () => {
     const s3: Record<string, string[]> = {
       HeadObject: ['s3:GetObject', 's3:GetObjectVersion'],
       HeadBucket: ['s3:ListBucket'],
-      PutObject: ['s3:PutObject']
+      PutObject: ['s3:PutObject'],
+      ListMultipartUploads: ['s3:ListBucketMultipartUploads'],
+      AbortMultipartUpload: ['s3:AbortMultipartUpload']
     }
     const s3Imports = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-s3'/g
     for (const [, names] of source.matchAll(s3Imports))

@@ -44,7 +44,7 @@ describe('parseSettings', () => {
     const s = parse({
       'bundle-type': 'TAR.GZ',
       'file-exists-behavior': 'overwrite',
-      'key-prefix': '/releases',
+      'key-prefix': 'releases',
       source: 'build/../dist',
       timeout: '1h30m',
       wait: 'False'
@@ -55,6 +55,37 @@ describe('parseSettings', () => {
     expect(s.source).toBe('/work/repo/dist')
     expect(s.timeoutSeconds).toBe(5400)
     expect(s.wait).toBe(false)
+  })
+
+  it.each([
+    ['a/../../b', 'a/../../b', /'\.' or '\.\.' segment/],
+    ['./a', './a', /'\.' or '\.\.' segment/],
+    ['/releases', '/releases', /must not start with \//],
+    ['a newline', 'a\nb', /control characters/],
+    ['953 characters', 'x'.repeat(953), /954 bytes long.*at most 953/]
+  ])('refuses key-prefix %s with a valid example', (_label, prefix, why) => {
+    const message = problem({ 'key-prefix': prefix })
+    expect(message).toMatch(why)
+    expect(message).toMatch(/e\.g\. 'my-app\/'/)
+  })
+
+  it('takes a key-prefix that just fits S3 key limit', () => {
+    expect(parse({ 'key-prefix': `${'x'.repeat(952)}/` }).keyPrefix).toHaveLength(953)
+  })
+
+  it('refuses a source outside the workspace when confined, naming both paths', () => {
+    const refuse = (source: string): string => {
+      try {
+        parseSettings(n => ({ ...BASE, source })[n] ?? '', '/work/repo', { confine: true })
+      } catch (error) {
+        return (error as Error).message
+      }
+      throw new Error('not refused')
+    }
+    expect(refuse('../outside/app')).toMatch(
+      /Invalid source '..\/outside\/app': it is \/work\/outside\/app, outside the workspace \/work\/repo/
+    )
+    expect(refuse('/etc')).toMatch(/it is \/etc, outside the workspace/)
   })
 
   it('reads an existing revision with its pins and bundle type', () => {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutObjectCommand,
   S3Client
 } from '@aws-sdk/client-s3'
 import { createHash, randomBytes } from 'node:crypto'
@@ -10,7 +12,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/engine/errors.js'
-import { checkBucket, objectKey, PART_SIZE, uploadBundle } from '../src/engine/upload.js'
+import {
+  abortStaleUploads,
+  checkBucket,
+  compositeChecksum,
+  objectKey,
+  PART_SIZE,
+  uploadBundle
+} from '../src/engine/upload.js'
 import { S3_CREDENTIALS, startS3Server, type LocalS3 } from '../local/s3.js'
 
 const BUCKET = 'bundles'
@@ -62,8 +71,11 @@ describe('uploadBundle against the local S3', () => {
       bytesUploaded: data.length
     })
     expect(first.eTag).toMatch(/^[0-9a-f-]+$/)
-    const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.key }))
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: first.key, ChecksumMode: 'ENABLED' })
+    )
     expect(head.Metadata?.['bundle-sha256']).toBe(sha256)
+    expect(head.ChecksumSHA256).toBe(Buffer.from(sha256, 'hex').toString('base64'))
 
     const putsBefore = s3.requests.filter(r => r.method === 'PUT').length
     const second = await uploadBundle(request)
@@ -96,7 +108,57 @@ describe('uploadBundle against the local S3', () => {
     const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.key }))
     const bytes = Buffer.from(await stored.Body!.transformToByteArray())
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256)
+
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: result.key, ChecksumMode: 'ENABLED' })
+    )
+    expect(head.ChecksumSHA256).toMatch(/-3$/)
+    expect(head.ChecksumSHA256).toBe(await compositeChecksum(file))
+    const again = await uploadBundle({
+      s3: client,
+      file,
+      size: data.length,
+      sha256,
+      bundleType: 'tgz',
+      bucket: BUCKET,
+      keyPrefix: ''
+    })
+    expect(again).toMatchObject({ skipped: true, eTag: result.eTag })
+    expect(again.replaced).toBeUndefined()
   })
+
+  it.each([
+    ['without a checksum', {}],
+    ['with its own valid SHA-256 checksum', { ChecksumAlgorithm: 'SHA256' as const }]
+  ])(
+    'uploads again over a planted object with matching metadata %s, and says why',
+    async (_name, checksum) => {
+      const { file, sha256, data } = await bundleFile(50_000)
+      const key = objectKey('planted/', sha256, 'zip')
+      await client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: key,
+          Body: Buffer.from('a different zip'),
+          Metadata: { 'bundle-sha256': sha256 },
+          ...checksum
+        })
+      )
+      const result = await uploadBundle({
+        s3: client,
+        file,
+        size: data.length,
+        sha256,
+        bundleType: 'zip',
+        bucket: BUCKET,
+        keyPrefix: 'planted/'
+      })
+      expect(result).toMatchObject({ key, skipped: false, bytesUploaded: data.length })
+      expect(result.replaced).toMatch(/SHA-256 checksum/)
+      const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(data)).toBe(true)
+    }
+  )
 
   it('aborts a cancelled multipart upload, leaving no parts behind', async () => {
     const { file, sha256, data } = await bundleFile(3 * PART_SIZE)
@@ -125,6 +187,27 @@ describe('uploadBundle against the local S3', () => {
     ).rejects.toMatchObject({
       name: 'NotFound'
     })
+  })
+
+  it("aborts only this prefix's own incomplete uploads, and only those older than an hour", async () => {
+    const begin = async (key: string): Promise<string> =>
+      (await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }))).UploadId!
+    const hash = 'ab'.repeat(32)
+    const ours = [`stale/${hash}.zip`, `stale/${hash}.tar.gz`]
+    const others = [`stale/${hash}.zip.part`, `stale/notes.txt`, `elsewhere/${hash}.zip`]
+    for (const key of [...ours, ...others]) await begin(key)
+    const open = (): string[] =>
+      s3
+        .openUploads()
+        .filter(u => u.key.startsWith('stale/') || u.key.startsWith('elsewhere/'))
+        .map(u => u.key)
+        .sort()
+
+    expect(await abortStaleUploads(client, BUCKET, 'stale/', Date.now())).toBe(0)
+    expect(open()).toHaveLength(5)
+    const anHourLater = Date.now() + 61 * 60 * 1000
+    expect(await abortStaleUploads(client, BUCKET, 'stale/', anHourLater)).toBe(2)
+    expect(open()).toEqual([...others].sort())
   })
 
   it('names a missing bucket and the fix, before any write', async () => {

@@ -1,9 +1,11 @@
 /**
  * `npm run demo`: starts the local stack and runs the built action (dist/index.js) the way a
  * runner does, twice: v1 of examples/app (succeeds on three instances), then a broken v2 whose
- * ValidateService hook fails, so CodeDeploy rolls the fleet back to v1.
+ * ValidateService hook fails, so CodeDeploy rolls the fleet back to v1. Each version is a commit
+ * of its own, and the fleet printout shows the installed index.html dated with its commit time.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runAction } from './run-action.js'
@@ -17,9 +19,28 @@ async function fleetVersions(stack: Awaited<ReturnType<typeof startLocalStack>>)
     const running = await readFile(path.join(instance.root, 'var/run/demo.running'), 'utf8').catch(
       () => 'not running\n'
     )
-    versions.push(`${instance.instanceId}: ${running.trim()}`)
+    const page = await stat(path.join(instance.root, 'var/www/demo/index.html')).catch(
+      () => undefined
+    )
+    const dated = page ? `, index.html dated ${page.mtime.toISOString()}` : ''
+    versions.push(`${instance.instanceId}: ${running.trim()}${dated}`)
   }
   return versions.join('\n')
+}
+
+/** Commits the demo app as it is, at `iso`: the bundle's entries carry this time. */
+function commit(dir: string, iso: string): void {
+  const env = { ...process.env, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso }
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', iso]
+  ])
+    execFileSync(
+      'git',
+      ['-C', dir, '-c', 'user.name=demo', '-c', 'user.email=demo@example.com', ...args],
+      { env }
+    )
 }
 
 async function main(): Promise<number> {
@@ -31,6 +52,7 @@ async function main(): Promise<number> {
   })
   try {
     await cp('examples/app', path.join(workspace, 'app'), { recursive: true })
+    commit(path.join(workspace, 'app'), '2026-01-05T09:00:00Z')
     const inputs = {
       application: 'demo-app',
       'deployment-group': 'demo-fleet',
@@ -70,6 +92,7 @@ async function main(): Promise<number> {
     const index = await readFile(path.join(app, 'site/index.html'), 'utf8')
     await writeFile(path.join(app, 'site/index.html'), index.replace('1.0.0', '2.0.0'))
     await writeFile(path.join(app, 'site/health.conf'), 'healthy=false\n')
+    commit(app, '2026-01-06T17:30:00Z')
 
     console.log(bold('\n▶ Deploying a broken v2: its ValidateService health check fails\n'))
     const second = await runAction({

@@ -25,6 +25,8 @@ export class BodyRejected extends Error {
 export interface SpooledBody {
   file: string
   size: number
+  /** The checksums the client sent and the body matched, by algorithm (`sha256` → base64). */
+  checksums: Map<string, string>
 }
 
 export function isAwsChunked(headers: IncomingHttpHeaders): boolean {
@@ -97,6 +99,7 @@ export async function spool(req: IncomingMessage, file: string): Promise<Spooled
       throw new BodyRejected('IncompleteBody', 'The body is shorter than its Content-Length')
     }
   }
+  const verified = new Map<string, string>()
   for (const [algorithm, checksum] of checksums) {
     const expected = declared.get(algorithm) || decoder?.trailers.get(`x-amz-checksum-${algorithm}`)
     const actual = checksum.digest()
@@ -112,6 +115,7 @@ export async function spool(req: IncomingMessage, file: string): Promise<Spooled
         `The ${algorithm.toUpperCase()} you specified (${expected}) did not match the body (${actual}).`
       )
     }
+    verified.set(algorithm, actual)
   }
   const contentSha = String(req.headers['x-amz-content-sha256'] ?? '')
   if (/^[0-9a-f]{64}$/i.test(contentSha) && contentSha.toLowerCase() !== sha256.digest('hex')) {
@@ -124,7 +128,7 @@ export async function spool(req: IncomingMessage, file: string): Promise<Spooled
   if (typeof contentMd5 === 'string' && contentMd5 !== md5.digest('base64')) {
     throw new BodyRejected('BadDigest', 'The Content-MD5 you specified did not match the body.')
   }
-  return { file, size }
+  return { file, size, checksums: verified }
 }
 
 /** Headers for the decoded body: no aws-chunked framing left for s3rver to store. */

@@ -7,7 +7,8 @@
  * request body, decodes aws-chunked, checks every digest the client sent (trailer or header
  * checksums, Content-MD5, a hex x-amz-content-sha256, the decoded length) and only then hands a
  * plain body to s3rver. A body that does not verify is answered with S3's own error and never
- * reaches the store, so what is stored is always what was sent.
+ * reaches the store, so what is stored is always what was sent. It also keeps the objects'
+ * SHA-256 checksums and returns them in checksum mode, as S3 does (see ./s3-checksums.ts).
  */
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, mkdir, unlink } from 'node:fs/promises'
@@ -19,8 +20,9 @@ import http, {
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import S3rver from 's3rver'
+import { ChecksumStore } from './s3-checksums.js'
 import {
   BodyRejected,
   isAwsChunked,
@@ -87,6 +89,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
   const requests: S3RequestRecord[] = []
   let spoolCount = 0
   const uploads = new Map<string, OpenUpload>()
+  const checksums = new ChecksumStore()
 
   /** s3rver has no AbortMultipartUpload: drop its parts and forget the upload. */
   const abortUpload = (res: ServerResponse, uploadId: string): number => {
@@ -96,6 +99,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       return 404
     }
     uploads.delete(uploadId)
+    checksums.abort(uploadId)
     void rm(path.join(directory, upload.bucket, '._S3rver_uploads', uploadId), {
       recursive: true,
       force: true
@@ -110,7 +114,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     headers: IncomingHttpHeaders,
     body: Readable,
     record: S3RequestRecord,
-    onSuccess?: (responseBody: string) => void
+    onSuccess?: (responseBody: string) => void,
+    extraHeaders: Record<string, string> = {}
   ): Promise<void> =>
     new Promise(resolve => {
       const upstream = http.request(
@@ -124,12 +129,16 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
         },
         response => {
           record.status = response.statusCode ?? 0
-          res.writeHead(response.statusCode ?? 502, response.headers)
+          const ok = record.status >= 200 && record.status < 300
+          res.writeHead(response.statusCode ?? 502, {
+            ...response.headers,
+            ...(ok ? extraHeaders : {})
+          })
           const seen: Buffer[] = []
           if (onSuccess) response.on('data', (chunk: Buffer) => seen.push(chunk))
           response.pipe(res)
           response.on('end', () => {
-            if (onSuccess && record.status === 200) onSuccess(Buffer.concat(seen).toString())
+            if (onSuccess && ok) onSuccess(Buffer.concat(seen).toString())
             resolve()
           })
           response.on('error', () => resolve())
@@ -143,6 +152,30 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       })
       body.pipe(upstream)
     })
+
+  /** CompleteMultipartUpload: the parts' checksums are checked, then s3rver joins the parts. */
+  const completeUpload = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: S3RequestRecord,
+    bucket: string,
+    key: string,
+    uploadId: string
+  ): Promise<void> => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    const checked = checksums.complete(uploadId, body.toString())
+    if (checked.error) {
+      record.status = 400
+      sendError(res, 400, 'InvalidPart', checked.error)
+      return
+    }
+    await forward(req, res, req.headers, Readable.from([body]), record, () => {
+      uploads.delete(uploadId)
+      checksums.finish(uploadId, bucket, key, checked.composite)
+    })
+  }
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local')
@@ -162,7 +195,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       listUploads(
         res,
         bucket,
-        [...uploads.values()].filter(u => u.bucket === bucket)
+        [...uploads.values()].filter(
+          u => u.bucket === bucket && u.key.startsWith(url.searchParams.get('prefix') ?? '')
+        )
       )
       return
     }
@@ -172,24 +207,43 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       return
     }
     if (req.method === 'POST' && url.searchParams.has('uploads')) {
+      const algorithm = req.headers['x-amz-checksum-algorithm']
       void forward(req, res, req.headers, req, record, body => {
         const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1]
         if (id) uploads.set(id, { bucket, key, uploadId: id, initiated: new Date() })
+        if (id) checksums.created(id, typeof algorithm === 'string' ? algorithm : undefined)
       })
       return
     }
     if (req.method === 'POST' && uploadId !== null) {
-      void forward(req, res, req.headers, req, record, () => uploads.delete(uploadId))
+      void completeUpload(req, res, record, bucket, key, uploadId)
+      return
+    }
+    if ((req.method === 'HEAD' || req.method === 'GET') && key !== '') {
+      const wanted =
+        String(req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED' &&
+        req.headers.range === undefined
+      void forward(req, res, req.headers, req, record, undefined, {
+        ...(wanted ? checksums.headers(bucket, key) : {})
+      })
+      return
+    }
+    if (req.method === 'DELETE' && key !== '') {
+      void forward(req, res, req.headers, req, record, () => checksums.delete(bucket, key))
       return
     }
     const hasBody =
       (req.method === 'PUT' || req.method === 'POST') &&
       (req.headers['transfer-encoding'] !== undefined ||
         Number(req.headers['content-length'] ?? 0) > 0)
+    const partNumber = url.searchParams.get('partNumber')
+    const objectPut = req.method === 'PUT' && key !== '' && partNumber === null
     if (!hasBody) {
       const passthrough = new PassThrough()
       req.pipe(passthrough)
-      void forward(req, res, req.headers, passthrough, record)
+      void forward(req, res, req.headers, passthrough, record, () => {
+        if (objectPut) checksums.put(bucket, key, undefined)
+      })
       return
     }
     if (isAwsChunked(req.headers)) record.encoding = 'aws-chunked'
@@ -198,8 +252,25 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       .then(async body => {
         record.bytes = body.size
         const headers = plainHeaders(req.headers, body.size)
+        const sha256 = body.checksums.get('sha256')
+        let answer: Record<string, string> = {}
+        if (partNumber !== null && uploadId !== null) {
+          const part = checksums.part(uploadId, Number(partNumber), sha256)
+          if (part.error) throw new BodyRejected('InvalidRequest', part.error)
+          if (part.sha256) answer = { 'x-amz-checksum-sha256': part.sha256 }
+        } else if (sha256) answer = { 'x-amz-checksum-sha256': sha256 }
         const stream = createReadStream(body.file)
-        await forward(req, res, headers, stream, record)
+        await forward(
+          req,
+          res,
+          headers,
+          stream,
+          record,
+          () => {
+            if (objectPut) checksums.put(bucket, key, sha256)
+          },
+          answer
+        )
       })
       .catch((error: unknown) => {
         record.status = 400

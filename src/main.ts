@@ -82,7 +82,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   let record: RunRecord
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const settings = readSettings(workspace)
+    const settings = readSettings(workspace, !!process.env.GITHUB_WORKSPACE)
     const artifactName = readArtifactName(settings)
     const gitHub = readGitHubDeployment()
     if (gitHub && settings.command === 'package') {
@@ -107,6 +107,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       tempDir,
       signal: controller.signal,
       context: runContext(process.env),
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
       identity: runIdentity(process.env),
       onRecord: current => outputs.write(current),
       ...(artifactName

@@ -93,6 +93,8 @@ export function useTestStack(options: TestStackOptions): TestStack {
       ...stack.env,
       GITHUB_WORKSPACE: workspace,
       NODE_NO_WARNINGS: '1',
+      // Bundles dated by a fixed time, so that the same tree gives the same bundle in every run.
+      SOURCE_DATE_EPOCH: '1700000000',
       ...options.env,
       ...server?.env
     }

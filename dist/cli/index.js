@@ -45711,7 +45711,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1954);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5364);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -45721,7 +45721,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1954:
+/***/ 5364:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47890,43 +47890,92 @@ async function cancelled(run, id) {
     run.changed();
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 ;// CONCATENATED MODULE: ./src/engine/ignore-rules.ts
 /**
  * What stays out of a bundle: `.git` (a directory, or the file a worktree or submodule leaves) at
- * any depth, the `.codedeployignore` file itself, and whatever `.codedeployignore` at the source
- * root excludes (gitignore syntax). Shared by the appspec check, so a hook script that would be
- * left out is reported at its line, and by the bundle, which applies the rules.
+ * any depth, every `.codedeployignore` file itself, and whatever those files exclude. They work
+ * as `.gitignore` files do: gitignore syntax, each file applying to its own directory and below,
+ * a deeper file's rule (a `!` re-include too) winning over a shallower one, and nothing inside a
+ * directory that is left out coming back. Shared by the appspec check, so a hook script that would
+ * be left out is reported at its line, and by the bundle, which applies the rules.
  */
 
 
 
+
 const IGNORE_FILE = '.codedeployignore';
+/** What is always left out, whatever the ignore files say. */
+const ALWAYS_LEFT_OUT = ['.git', IGNORE_FILE];
 function builtIn(rel) {
-    return rel === IGNORE_FILE || rel.split('/').includes('.git');
+    const parts = rel.split('/');
+    return parts.includes('.git') || parts[parts.length - 1] === IGNORE_FILE;
 }
-/** Reads `.codedeployignore` at the root of `root` (absent is fine). */
+/** Reads the `.codedeployignore` files of `root` and its directories (absent is fine). */
 async function loadExcludeRules(root) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(external_node_path_default().join(root, IGNORE_FILE), 'utf8');
-    }
-    catch (error) {
+    // Read when first asked about, once per directory: a walk asks about every directory anyway.
+    const files = new Map();
+    const absent = (error) => {
         const code = error.code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR')
             throw error;
-    }
-    const rules = text === undefined ? undefined : ignore_default()().add(text);
+        return undefined;
+    };
+    const rulesOf = (dir) => {
+        if (files.has(dir))
+            return files.get(dir);
+        let rules;
+        try {
+            rules = ignore_default()().add((0,external_node_fs_.readFileSync)(external_node_path_default().join(root, dir, IGNORE_FILE), 'utf8'));
+        }
+        catch (error) {
+            rules = absent(error);
+        }
+        files.set(dir, rules);
+        return rules;
+    };
+    const top = await (0,promises_.readFile)(external_node_path_default().join(root, IGNORE_FILE), 'utf8').catch(absent);
+    files.set('', top === undefined ? undefined : ignore_default()().add(top));
+    /** The deepest ignore file with an opinion on `rel` decides. */
+    const decides = (rel, isDirectory) => {
+        const parts = rel.split('/');
+        for (let depth = parts.length - 1; depth >= 0; depth--) {
+            const rules = rulesOf(parts.slice(0, depth).join('/'));
+            if (!rules)
+                continue;
+            const below = parts.slice(depth).join('/');
+            const verdict = rules.test(isDirectory ? `${below}/` : below);
+            if (verdict.ignored)
+                return true;
+            if (verdict.unignored)
+                return false;
+        }
+        return false;
+    };
+    const directories = new Map();
+    const directoryLeftOut = (rel) => {
+        let verdict = directories.get(rel);
+        if (verdict === undefined) {
+            verdict = decides(rel, true);
+            directories.set(rel, verdict);
+        }
+        return verdict;
+    };
+    const hasIgnoreFile = rulesOf('') !== undefined;
     return {
-        hasIgnoreFile: rules !== undefined,
+        hasIgnoreFile,
         excludes(rel, isDirectory) {
             if (builtIn(rel))
                 return true;
-            if (!rules)
-                return false;
-            return rules.ignores(isDirectory ? `${rel}/` : rel);
+            const parts = rel.split('/');
+            for (let depth = 1; depth < parts.length; depth++)
+                if (directoryLeftOut(parts.slice(0, depth).join('/')))
+                    return true;
+            return decides(rel, isDirectory);
         }
     };
 }
@@ -48806,8 +48855,6 @@ async function checkAppSpec(sourceDir) {
     };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -48816,7 +48863,39 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/engine/bundle/secrets.ts
+/**
+ * Files that look like secrets: packaged, they reach every instance and anyone who can read the
+ * bucket. They are still packaged (an application may need its key), with a warning that names
+ * the file and the `.codedeployignore` line that leaves it out.
+ */
+
+const SECRETS = [
+    {
+        test: name => name === '.env' || (/^\.env\./.test(name) && !/\.(example|sample|template|dist)$/.test(name)),
+        what: 'an environment file'
+    },
+    {
+        test: name => /\.(pem|key|p12|pfx|jks|keystore)$/i.test(name),
+        what: 'a key or certificate store'
+    },
+    { test: name => /^id_(rsa|dsa|ecdsa|ed25519)$/.test(name), what: 'an SSH private key' },
+    {
+        test: name => ['.netrc', '.npmrc', '.pypirc', 'credentials.json'].includes(name),
+        what: 'a credentials file'
+    }
+];
+/** The warning for `rel` (posix, relative to the source) when its name looks like a secret. */
+function secretWarning(rel) {
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    const secret = SECRETS.find(s => s.test(name));
+    if (!secret)
+        return undefined;
+    return `${rel} looks like ${secret.what} and is about to be packaged: every instance, and anyone who can read the bucket, gets it. If it should not be deployed, add the line '/${rel}' to ${IGNORE_FILE} at the source's root.`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/bundle/entries.ts
+
 
 
 
@@ -48856,10 +48935,14 @@ async function listEntries(source, options = {}) {
         }
     }
     const entries = [];
+    const warnings = [];
     let excluded = 0;
+    const links = { root, realRoot, label: source, rules, warnings };
     const visit = async (dir, relDir) => {
         options.signal?.throwIfAborted();
-        const names = (await (0,promises_.readdir)(dir)).sort(byName);
+        const names = (await (0,promises_.readdir)(dir).catch((error) => {
+            throw unreadable(error, relDir || '.', source);
+        })).sort(byName);
         for (const name of names) {
             const abs = external_node_path_default().join(dir, name);
             const rel = relDir ? `${relDir}/${name}` : name;
@@ -48870,12 +48953,12 @@ async function listEntries(source, options = {}) {
                 excluded++;
                 continue;
             }
+            // eslint-disable-next-line no-control-regex
+            if (/[\u0000-\u001f\u007f]/.test(name)) {
+                throw new InputError(`${JSON.stringify(rel)} in ${source} has a control character (a newline, a tab, …) in its name, which the agent, scripts and logs would mangle. Rename it, or leave out its directory in ${IGNORE_FILE}.`);
+            }
             if (stats.isSymbolicLink()) {
-                entries.push({
-                    kind: 'link',
-                    rel,
-                    target: await checkedLink(abs, rel, root, realRoot, source)
-                });
+                entries.push({ kind: 'link', rel, target: await checkedLink(abs, rel, links) });
             }
             else if (stats.isDirectory()) {
                 entries.push({ kind: 'dir', rel, mode: permissions(stats, true) });
@@ -48883,6 +48966,9 @@ async function listEntries(source, options = {}) {
             }
             else if (stats.isFile()) {
                 entries.push({ kind: 'file', rel, abs, mode: permissions(stats, false), size: stats.size });
+                const secret = secretWarning(rel);
+                if (secret)
+                    warnings.push({ rel, title: 'Looks like a secret', message: secret });
             }
             else {
                 throw new InputError(`${rel} in ${source} is not a regular file, directory or link (a socket, pipe or device) and cannot be packaged. Remove it, or add it to ${IGNORE_FILE}.`);
@@ -48890,20 +48976,54 @@ async function listEntries(source, options = {}) {
         }
     };
     await visit(root, '');
-    return { entries, excluded, rules };
+    return { entries, excluded, rules, warnings };
 }
-/** The link's target, with `/`, after making sure it stays inside the source. */
-async function checkedLink(abs, rel, root, realRoot, label) {
+/** A directory the walk cannot read, named, with the fix. */
+function unreadable(error, rel, source) {
+    if (error.code !== 'EACCES' && error.code !== 'EPERM')
+        return error;
+    return new InputError(`Cannot read the directory ${rel} in ${source} (permission denied). Make it readable by the runner's user, or add it to ${IGNORE_FILE}.`);
+}
+/**
+ * The link's target, with `/`, after making sure it stays inside the source and does not loop.
+ * A link that dangles, or points at something left out of the bundle, is kept with a warning:
+ * on the instance it will dangle.
+ */
+async function checkedLink(abs, rel, context) {
+    const { root, realRoot, label, rules, warnings } = context;
     const target = await (0,promises_.readlink)(abs);
     const refuse = (why) => new InputError(`Link ${rel} -> ${target} ${why}, so on the instance it would point at something the bundle does not carry. Make it a relative link to a path inside ${label}, replace it with a copy of what it points to, or add ${rel} to ${IGNORE_FILE}.`);
     if (external_node_path_default().isAbsolute(target) || /^[a-zA-Z]:/.test(target))
         throw refuse('is absolute');
     if (!entries_inside(root, external_node_path_default().resolve(external_node_path_default().dirname(abs), target)))
         throw refuse('leaves the source directory');
-    // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
-    const real = await (0,promises_.realpath)(abs).catch(() => undefined);
+    let real;
+    try {
+        real = await (0,promises_.realpath)(abs);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP') {
+            throw new InputError(`Link ${rel} -> ${target} loops: following it leads back to itself through other links, so nothing can read it. Point it at a file or directory, or remove it.`);
+        }
+        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+            throw error;
+    }
+    // Through other links the real target may still be elsewhere.
     if (real !== undefined && !entries_inside(realRoot, real))
         throw refuse(`resolves to ${real}, outside the source directory`);
+    const warn = (message) => {
+        warnings.push({ rel, title: 'Link will dangle', message });
+    };
+    if (real === undefined) {
+        warn(`Link ${rel} -> ${target} points at nothing; it is packaged as it is and will dangle on the instance too. Fix its target, or add ${rel} to ${IGNORE_FILE}.`);
+    }
+    else {
+        const realRel = external_node_path_default().relative(realRoot, real).split((external_node_path_default()).sep).join('/');
+        if (realRel !== '' && rules.excludes(realRel, false)) {
+            warn(`Link ${rel} -> ${target} points at ${realRel}, which is left out of the bundle (.git or ${IGNORE_FILE}), so it will dangle on the instance. Package what it points at, or add ${rel} to ${IGNORE_FILE}.`);
+        }
+    }
     return target.replace(/\\/g, '/');
 }
 /** Marks the hook scripts executable, following links inside the bundle to the file they name. */
@@ -48941,6 +49061,7 @@ function markExecutables(entries, executables, rules, source) {
  */
 
 
+
 function read_open(entry, progress) {
     const stream = (0,external_node_fs_.createReadStream)(entry.abs, { highWaterMark: 1 << 20 });
     progress.rel = entry.rel;
@@ -48951,6 +49072,10 @@ function read_open(entry, progress) {
 function translate(error, progress, source) {
     const message = error instanceof Error ? error.message : '';
     const errno = error;
+    const denied = (errno?.code === 'EACCES' || errno?.code === 'EPERM') && errno.path === progress.abs;
+    if (progress.rel && denied) {
+        return new InputError(`Cannot read ${progress.rel} in ${source} (permission denied). Make it readable by the runner's user, or, if it should not be deployed, add it to ${IGNORE_FILE}.`);
+    }
     const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs;
     if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
         return new InputError(`${progress.rel} in ${source} changed while it was being packaged. Make sure no other step writes to the source while the bundle is made, then run again.`);
@@ -49116,13 +49241,12 @@ function zipArchive(entries, mtime, progress, stored) {
  * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
  *   itself left out (it is packaging configuration, not part of the application). Directories,
  *   empty ones included, get their own entries.
- * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
- *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
- *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
- *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
- *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
- *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
- *   `mtime`, which is just as reproducible.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp, with
+ *   owner 0 and no user names. A checkout sets every mtime to the time of the checkout, so real
+ *   mtimes would make each run's bundle differ. The agent installs files with their archive mtime,
+ *   and web servers, opcache and make-style tools read it, so the run passes a time that moves with
+ *   the content and stays reproducible (./time.ts: SOURCE_DATE_EPOCH or the commit time);
+ *   `ENTRY_TIME` is only the default for callers that give none.
  */
 
 
@@ -49153,7 +49277,7 @@ async function createBundle(options) {
     const { source, type, outFile, signal } = options;
     signal?.throwIfAborted();
     const listing = await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) });
-    const { entries, excluded, rules } = listing;
+    const { entries, excluded, rules, warnings } = listing;
     const counts = { files: 0, directories: 0, symlinks: 0 };
     for (const entry of entries) {
         if (entry.kind === 'file')
@@ -49202,7 +49326,66 @@ async function createBundle(options) {
             throw signal.reason;
         throw translate(error, progress, source);
     }
-    return { path: outFile, type, size, sha256: hash.digest('hex'), ...counts, excluded };
+    return {
+        path: outFile,
+        type,
+        size,
+        sha256: hash.digest('hex'),
+        ...counts,
+        excluded,
+        warnings
+    };
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./src/engine/bundle/time.ts
+/**
+ * The time every bundle entry carries. The agent keeps archive timestamps when it installs files,
+ * and web servers, PHP's opcache and make-style tools decide from them whether a file changed, so
+ * the time must move with the content; and the same commit must still give the same bytes. In
+ * order: `SOURCE_DATE_EPOCH` (the reproducible-builds convention), the commit time of the source's
+ * checkout (HEAD, else `GITHUB_SHA`), else the current time (then bundles are not reproducible).
+ */
+
+
+/** Zip cannot store dates before 1980, and its readers misread them: a floor for every format. */
+const EARLIEST = Date.UTC(1980, 0, 1, 0, 0, 2);
+/** Zip's DOS date ends with 2107. */
+const LATEST = Date.UTC(2107, 11, 31, 23, 59, 58);
+function clamp(seconds) {
+    return new Date(Math.min(Math.max(seconds * 1000, EARLIEST), LATEST));
+}
+/** The commit time of `revision` in the git checkout holding `dir`, or undefined. */
+function commitTime(dir, revision) {
+    return new Promise(resolve => {
+        (0,external_node_child_process_.execFile)('git', ['-C', dir, 'log', '-1', '--format=%ct', revision, '--'], { timeout: 10_000, windowsHide: true }, (error, stdout) => {
+            const text = String(stdout).trim();
+            resolve(!error && /^\d+$/.test(text) ? Number(text) : undefined);
+        });
+    });
+}
+/** The time every entry of this run's bundle gets, and where it came from. */
+async function entryTime(sources) {
+    const epoch = sources.sourceDateEpoch?.trim();
+    if (epoch) {
+        if (!/^\d+$/.test(epoch)) {
+            throw new InputError(`SOURCE_DATE_EPOCH '${epoch}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one, e.g. $(git log -1 --format=%ct), or unset it to use the commit time.`);
+        }
+        return { time: clamp(Number(epoch)), from: 'SOURCE_DATE_EPOCH' };
+    }
+    const sha = sources.sha && /^[0-9a-f]{7,64}$/i.test(sources.sha) ? [sources.sha] : [];
+    for (const revision of ['HEAD', ...sha]) {
+        const seconds = await commitTime(sources.source, revision);
+        if (seconds !== undefined) {
+            return {
+                time: clamp(seconds),
+                from: revision === 'HEAD' ? 'the commit time of HEAD' : `the commit time of ${revision}`
+            };
+        }
+    }
+    const now = Math.floor((sources.now ?? Date.now)() / 1000);
+    return { time: clamp(now), from: 'the current time (no SOURCE_DATE_EPOCH and no git commit)' };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/target.ts
@@ -49302,10 +49485,15 @@ async function checkTarget(codedeploy, target, region, signal) {
 var lib_storage_dist_cjs = __nccwpck_require__(2358);
 ;// CONCATENATED MODULE: ./src/engine/upload.ts
 /**
- * Puts a bundle in S3 under a key that carries its content hash, skipping the upload entirely when
- * that object is already there with the same hash. Large bundles go up in parts; a failed or
- * cancelled multipart upload is aborted so no parts are left behind.
+ * Puts a bundle in S3 under a key that carries its content hash, with a SHA-256 checksum that S3
+ * checks against the bytes and keeps. The upload is skipped only when S3's own checksum of the
+ * object there proves it holds exactly these bytes: the key and the metadata can be written by
+ * anyone who may write to the bucket, a checksum S3 computed cannot be forged. Large bundles go up
+ * in parts of PART_SIZE, so their composite checksum (the SHA-256 of the parts' SHA-256s, then
+ * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
+ * parts are left behind.
  */
+
 
 
 
@@ -49335,28 +49523,113 @@ async function checkBucket(s3, bucket, signal) {
         throw error;
     }
 }
-async function existing(s3, bucket, key, sha256, signal) {
+/** Whether a bundle of `size` bytes goes up in parts (lib-storage: more than one part's worth). */
+function multipart(size) {
+    return size > PART_SIZE;
+}
+/** The SHA-256 S3 keeps for a single PUT of the bundle: the file's own, in base64. */
+function fullChecksum(sha256) {
+    return Buffer.from(sha256, 'hex').toString('base64');
+}
+/** The composite SHA-256 S3 keeps for the bundle uploaded in parts of PART_SIZE. */
+async function compositeChecksum(file, signal) {
+    const digests = [];
+    let part = (0,external_node_crypto_.createHash)('sha256');
+    let inPart = 0;
+    const bytes = (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 });
+    for await (const chunk of bytes) {
+        signal?.throwIfAborted();
+        for (let offset = 0; offset < chunk.length;) {
+            const take = Math.min(PART_SIZE - inPart, chunk.length - offset);
+            part.update(chunk.subarray(offset, offset + take));
+            inPart += take;
+            offset += take;
+            if (inPart === PART_SIZE) {
+                digests.push(part.digest());
+                part = (0,external_node_crypto_.createHash)('sha256');
+                inPart = 0;
+            }
+        }
+    }
+    if (inPart > 0 || digests.length === 0)
+        digests.push(part.digest());
+    const joined = (0,external_node_crypto_.createHash)('sha256').update(Buffer.concat(digests)).digest('base64');
+    return `${joined}-${digests.length}`;
+}
+/**
+ * What sits at the key: nothing, this very bundle (S3's SHA-256 checksum of it matches ours), or
+ * something else, with the reason it is not taken. Metadata alone never decides.
+ */
+async function existing(request, key) {
+    const { s3, bucket, signal } = request;
+    let head;
     try {
-        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
-        if (head.Metadata?.[SHA256_METADATA] !== sha256)
-            return undefined;
-        return head.VersionId
-            ? { eTag: unquoteETag(head.ETag), versionId: head.VersionId }
-            : { eTag: unquoteETag(head.ETag) };
+        head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), signal ? { abortSignal: signal } : {});
     }
     catch (error) {
         const status = httpStatus(error);
         if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey' || status === 404)
-            return undefined;
+            return { holds: false };
         throw error;
     }
+    const stored = head.ChecksumSHA256;
+    if (!stored)
+        return { holds: false, why: 'S3 keeps no SHA-256 checksum for it' };
+    // The form S3 keeps for this bundle as this action uploads it: whole, or in parts.
+    const ours = multipart(request.size)
+        ? await compositeChecksum(request.file, signal)
+        : fullChecksum(request.sha256);
+    if (stored !== ours) {
+        return {
+            holds: false,
+            why: `S3's SHA-256 checksum of it is ${stored}, this bundle's is ${ours}`
+        };
+    }
+    const eTag = unquoteETag(head.ETag);
+    return head.VersionId ? { holds: true, eTag, versionId: head.VersionId } : { holds: true, eTag };
+}
+/** Incomplete uploads older than this were left by a run that was killed: nothing will finish them. */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+/**
+ * Aborts the incomplete multipart uploads of bundles under `keyPrefix` (keys this action names:
+ * `<prefix><sha256>.<ext>`) begun more than an hour before `now`: a killed runner cannot abort its
+ * own, and their parts are billed until someone does. Returns how many it aborted.
+ */
+async function abortStaleUploads(s3, bucket, keyPrefix, now, signal) {
+    const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`);
+    const options = signal ? { abortSignal: signal } : {};
+    let aborted = 0;
+    let markers = {};
+    for (;;) {
+        const page = await s3.send(new client_s3_dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }), options);
+        for (const upload of page.Uploads ?? []) {
+            const { Key, UploadId, Initiated } = upload;
+            if (!Key || !UploadId || !Initiated || !ours.test(Key))
+                continue;
+            if (now - Initiated.getTime() < STALE_UPLOAD_MS)
+                continue;
+            await s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options);
+            aborted++;
+        }
+        if (!page.IsTruncated)
+            return aborted;
+        markers = {
+            ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
+            ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
+        };
+    }
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 async function uploadBundle(request) {
     const { s3, bucket, sha256, signal } = request;
     const key = objectKey(request.keyPrefix, sha256, request.bundleType);
-    const found = await existing(s3, bucket, key, sha256, signal);
-    if (found)
-        return { bucket, key, ...found, bytesUploaded: 0, skipped: true };
+    const found = await existing(request, key);
+    if (found.holds) {
+        const { holds: _holds, ...object } = found;
+        return { bucket, key, ...object, bytesUploaded: 0, skipped: true };
+    }
     signal?.throwIfAborted();
     const upload = new lib_storage_dist_cjs/* Upload */._({
         client: s3,
@@ -49370,6 +49643,9 @@ async function uploadBundle(request) {
             ContentLength: request.size,
             ContentType: bundleContentType(request.bundleType),
             Metadata: { [SHA256_METADATA]: sha256 },
+            // S3 checks the bytes against it and keeps it: the proof a later run skips on.
+            ChecksumAlgorithm: 'SHA256',
+            ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
             ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
             ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
         }
@@ -49393,6 +49669,8 @@ async function uploadBundle(request) {
         };
         if (versionId)
             uploaded.versionId = versionId;
+        if (found.why)
+            uploaded.replaced = found.why;
         return uploaded;
     }
     finally {
@@ -49407,6 +49685,8 @@ async function uploadBundle(request) {
  * the application. Or, instead of packaging, check the revision given, or choose the one the
  * `rollback` command redeploys.
  */
+
+
 
 
 
@@ -49481,6 +49761,20 @@ async function checkAppSpecFile(run) {
         throw error;
     }
 }
+/** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
+async function abortLeftovers(run, bucket) {
+    const prefix = run.settings.keyPrefix;
+    try {
+        const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal);
+        if (count > 0)
+            run.reporter.info(`Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`);
+    }
+    catch (error) {
+        if (!isAccessDenied(error))
+            throw error;
+        run.reporter.warning(`Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`);
+    }
+}
 /** Packages `source`, uploads it and registers it; the revision it made. */
 async function packageAndUpload(run) {
     const { settings, deps, reporter, record } = run;
@@ -49500,13 +49794,25 @@ async function packageAndUpload(run) {
     try {
         run.enter('package');
         const bundle = await reporter.group(`Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`, async () => {
+            const time = await entryTime({
+                source: settings.source,
+                ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
+                ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
+                now: () => run.clock.now()
+            });
+            reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`);
             const result = await createBundle({
                 source: settings.source,
                 type: settings.bundleType,
                 outFile: bundleFile,
                 executables: checked.hookScripts,
+                mtime: time.time,
                 ...(run.signal ? { signal: run.signal } : {})
             });
+            for (const warning of result.warnings) {
+                const file = relative(run, external_node_path_default().join(settings.source, warning.rel));
+                reporter.warning(warning.message, { file, title: warning.title });
+            }
             reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
             return result;
         });
@@ -49519,6 +49825,7 @@ async function packageAndUpload(run) {
         run.changed();
         run.enter('upload');
         const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
+            await abortLeftovers(run, bucket);
             let lastShown = 0;
             const result = await uploadBundle({
                 s3: deps.s3,
@@ -49539,8 +49846,10 @@ async function packageAndUpload(run) {
                     }
                 }
             });
+            if (result.replaced)
+                reporter.warning(`s3://${bucket}/${result.key} was already there but is not this bundle (${result.replaced}): uploaded it again. Check who else writes to this bucket and prefix.`);
             reporter.info(result.skipped
-                ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
+                ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
                 : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`);
             return result;
         });
@@ -49740,12 +50049,6 @@ function failed(run, error) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/input-values.ts
-/**
- * Readers for one input's value: one of a list, a boolean, a duration, a bucket name, an
- * existing revision. Each pushes a message that shows the expected form onto `problems`, so that
- * the settings parser reports every bad input at once.
- */
-
 function oneOf(name, raw, allowed, problems, normalise = v => v) {
     if (raw === '')
         return undefined;
@@ -49783,6 +50086,17 @@ function parseDuration(raw) {
     }
     return Math.round(seconds);
 }
+
+;// CONCATENATED MODULE: ./src/engine/locations.ts
+/**
+ * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
+ * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
+ * that breaks a log line or an output), and the source directory (inside the workspace, links
+ * followed).
+ */
+
+
+
 /** S3 bucket naming rules (general purpose buckets). */
 function bucketNameProblem(name) {
     if (name.length < 3 || name.length > 63)
@@ -49794,6 +50108,52 @@ function bucketNameProblem(name) {
         return 'it must not contain two dots in a row';
     if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
         return 'it must not look like an IP address';
+    return undefined;
+}
+/** The longest object key S3 takes, in UTF-8 bytes. */
+const KEY_LIMIT = 1024;
+/** What the bundle adds after the prefix: `<sha256>.tar.gz` at the longest. */
+const KEY_SUFFIX = 64 + '.tar.gz'.length;
+/**
+ * Why a key prefix (normalised, ending in `/`) cannot be used: S3 keeps `.` and `..` segments
+ * as they are while other tools resolve them, so the outputs would name another object than the
+ * one written; control characters end up in outputs and logs.
+ */
+function keyPrefixProblem(prefix) {
+    if (prefix.startsWith('/'))
+        return 'it must not start with /';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix))
+        return 'it must not hold control characters (newlines, tabs, …)';
+    const segments = prefix.split('/').slice(0, -1);
+    if (segments.some(s => s === '.' || s === '..'))
+        return "it must not hold a '.' or '..' segment";
+    const bytes = Buffer.byteLength(prefix);
+    if (bytes + KEY_SUFFIX > KEY_LIMIT) {
+        return `it is ${bytes} bytes long, and with the bundle's name the key must fit S3's ${KEY_LIMIT} bytes (at most ${KEY_LIMIT - KEY_SUFFIX})`;
+    }
+    return undefined;
+}
+/** Why `source` (absolute) is not inside `workspace`, following links; undefined when it is. */
+function sourceOutside(workspace, source) {
+    const within = (root, candidate) => {
+        const rel = external_node_path_default().relative(root, candidate);
+        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
+    };
+    if (!within(workspace, source))
+        return `it is ${source}`;
+    const real = (p) => {
+        try {
+            return (0,external_node_fs_.realpathSync)(p);
+        }
+        catch {
+            return undefined; // a missing source is reported by the appspec check, with its fix
+        }
+    };
+    const realSource = real(source);
+    const realWorkspace = real(workspace) ?? workspace;
+    if (realSource && !within(realWorkspace, realSource))
+        return `it resolves through a link to ${realSource}`;
     return undefined;
 }
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
@@ -49830,6 +50190,8 @@ function parseRevision(raw, eTag, version, problems) {
 
 
 
+
+
 const Input = {
     Command: 'command',
     Application: 'application',
@@ -49861,7 +50223,7 @@ const Input = {
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
  * expected form, so a user fixes them all in one go.
  */
-function parseSettings(get, workspace) {
+function parseSettings(get, workspace, options = {}) {
     const problems = [];
     const read = (name) => get(name).trim();
     const command = oneOf(Input.Command, read(Input.Command), ['deploy', 'package', 'rollback', 'continue'], problems, v => v.toLowerCase()) ?? 'deploy';
@@ -49917,10 +50279,12 @@ function parseSettings(get, workspace) {
         if (problem)
             problems.push(`Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`);
     }
-    const keyPrefixRaw = read(Input.KeyPrefix).replace(/^\/+/, '');
+    const keyPrefixRaw = read(Input.KeyPrefix);
     const keyPrefix = keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`;
-    if (keyPrefix.length > 900)
-        problems.push(`Invalid key-prefix: at most 900 characters.`);
+    const prefixProblem = keyPrefixProblem(keyPrefix);
+    if (prefixProblem) {
+        problems.push(`Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
+    }
     const bundleType = oneOf(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = oneOf(Input.AutoRollback, read(Input.AutoRollback), ['on-failure', 'group', 'off'], problems, v => v.toLowerCase()) ?? 'on-failure';
@@ -49946,6 +50310,12 @@ function parseSettings(get, workspace) {
         problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`);
     }
     const source = external_node_path_default().resolve(workspace, read(Input.Source) || '.');
+    if (options.confine) {
+        const problem = sourceOutside(workspace, source);
+        if (problem) {
+            problems.push(`Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`);
+        }
+    }
     const settings = {
         command,
         application,
@@ -50286,7 +50656,8 @@ async function main(argv, write = line => console.log(line)) {
             reporter,
             workspace: process.cwd(),
             tempDir,
-            signal: controller.signal
+            signal: controller.signal,
+            sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? ''
         });
     }
     catch (error) {

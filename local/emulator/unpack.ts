@@ -1,10 +1,13 @@
 /**
  * Unpacks a bundle the way the CodeDeploy agent does: with Info-ZIP `unzip` or `tar` when the
- * machine has them, otherwise in JavaScript, keeping Unix modes and symlinks either way.
+ * machine has them, otherwise in JavaScript, keeping Unix modes, symlinks and times either way.
+ * The JavaScript unpackers refuse, naming the entry, anything that would land outside the bundle
+ * directory: a name with `..` or a leading `/`, and an entry written through (or over) a link the
+ * archive made earlier, such as `lnk -> /outside` followed by `lnk/file`.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { chmod, mkdir, symlink } from 'node:fs/promises'
+import { chmod, lstat, mkdir, symlink, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -37,12 +40,36 @@ function run(command: string, args: string[]): Promise<void> {
   })
 }
 
-/** `dest/name`, refusing names that would land outside `dest`. */
-function inside(dest: string, name: string): string {
+/**
+ * `dest/name`, refusing names that would land outside `dest`, and paths that pass through a link
+ * (or end on one): `dest` is fresh, so any link on the way was made by this archive.
+ */
+async function inside(dest: string, name: string): Promise<string> {
   const target = path.resolve(dest, name)
   if (target !== dest && !target.startsWith(dest + path.sep))
     throw new Error(`archive entry '${name}' escapes the bundle directory`)
+  const parts = path.relative(dest, target).split(path.sep)
+  for (let i = 1; i <= parts.length; i++) {
+    const step = path.join(dest, ...parts.slice(0, i))
+    const info = await lstat(step).catch(() => undefined)
+    if (!info) break
+    if (info.isSymbolicLink()) {
+      throw new Error(
+        `archive entry '${name}' would be written ${i === parts.length ? 'over' : 'through'} the link '${parts.slice(0, i).join('/')}' an earlier entry made`
+      )
+    }
+  }
   return target
+}
+
+/** Runs one entry's step; a failure names the entry. */
+async function entryStep(name: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step()
+  } catch (error) {
+    const message = (error as Error).message
+    throw new Error(message.includes(`'${name}'`) ? message : `archive entry '${name}': ${message}`)
+  }
 }
 
 async function unzipJs(archive: string, dest: string): Promise<void> {
@@ -56,7 +83,7 @@ async function unzipJs(archive: string, dest: string): Promise<void> {
     zip.on('end', resolve)
     zip.on('entry', (entry: yauzl.Entry) => {
       const handle = async (): Promise<void> => {
-        const target = inside(dest, entry.fileName)
+        const target = await inside(dest, entry.fileName)
         const mode = (entry.externalFileAttributes >>> 16) & 0xffff
         const type = mode & 0o170000
         if (entry.fileName.endsWith('/') || type === 0o040000) {
@@ -76,8 +103,10 @@ async function unzipJs(archive: string, dest: string): Promise<void> {
         }
         await pipeline(stream, createWriteStream(target))
         await chmod(target, mode & 0o7777 || 0o644)
+        // As unzip does: the DOS time, read as local time.
+        await utimes(target, entry.getLastModDate(), entry.getLastModDate())
       }
-      handle().then(() => zip.readEntry(), reject)
+      entryStep(entry.fileName, handle).then(() => zip.readEntry(), reject)
     })
     zip.readEntry()
   })
@@ -87,7 +116,7 @@ async function untarJs(archive: string, dest: string, gzip: boolean): Promise<vo
   const extract = tar.extract()
   extract.on('entry', (header, stream, next) => {
     const handle = async (): Promise<void> => {
-      const target = inside(dest, header.name)
+      const target = await inside(dest, header.name)
       if (header.type === 'directory') {
         await mkdir(target, { recursive: true })
         await chmod(target, header.mode ?? 0o755)
@@ -102,8 +131,9 @@ async function untarJs(archive: string, dest: string, gzip: boolean): Promise<vo
       }
       await pipeline(stream, createWriteStream(target))
       await chmod(target, header.mode ?? 0o644)
+      if (header.mtime) await utimes(target, header.mtime, header.mtime)
     }
-    handle().then(
+    entryStep(header.name, handle).then(
       () => next(),
       (error: unknown) => extract.destroy(error as Error)
     )

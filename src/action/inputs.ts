@@ -28,8 +28,9 @@ export interface GitHubDeploymentSettings {
   runUrl?: string
 }
 
-export function readSettings(workspace: string): Settings {
-  return parseSettings(name => core.getInput(name), workspace)
+/** The settings; `source` must be inside the workspace when the runner names one. */
+export function readSettings(workspace: string, confine: boolean): Settings {
+  return parseSettings(name => core.getInput(name), workspace, { confine })
 }
 
 /** The `github-deployment` request, or undefined when it is off. Needs a runner's environment. */

@@ -109,7 +109,8 @@ export async function main(
       reporter,
       workspace: process.cwd(),
       tempDir,
-      signal: controller.signal
+      signal: controller.signal,
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? ''
     })
   } catch (error) {
     record =

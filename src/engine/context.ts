@@ -29,6 +29,8 @@ export interface EngineDeps {
   /** Time the AWS calls of a cancel may take (default: what the runner's window leaves). */
   cancelBudgetMs?: number
   context?: RunContext
+  /** `SOURCE_DATE_EPOCH` from the environment: the time bundle entries carry, when set. */
+  sourceDateEpoch?: string
   /** The workflow run, for the run marker that keeps an older run from deploying over a newer. */
   identity?: RunIdentity
   /** Pause between status checks; grows from min to max while nothing changes. */

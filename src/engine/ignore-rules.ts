@@ -1,14 +1,20 @@
 /**
  * What stays out of a bundle: `.git` (a directory, or the file a worktree or submodule leaves) at
- * any depth, the `.codedeployignore` file itself, and whatever `.codedeployignore` at the source
- * root excludes (gitignore syntax). Shared by the appspec check, so a hook script that would be
- * left out is reported at its line, and by the bundle, which applies the rules.
+ * any depth, every `.codedeployignore` file itself, and whatever those files exclude. They work
+ * as `.gitignore` files do: gitignore syntax, each file applying to its own directory and below,
+ * a deeper file's rule (a `!` re-include too) winning over a shallower one, and nothing inside a
+ * directory that is left out coming back. Shared by the appspec check, so a hook script that would
+ * be left out is reported at its line, and by the bundle, which applies the rules.
  */
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import ignore, { type Ignore } from 'ignore'
 
 export const IGNORE_FILE = '.codedeployignore'
+
+/** What is always left out, whatever the ignore files say. */
+export const ALWAYS_LEFT_OUT = ['.git', IGNORE_FILE] as const
 
 export interface ExcludeRules {
   /**
@@ -16,30 +22,68 @@ export interface ExcludeRules {
    * because a directory above it is.
    */
   excludes(rel: string, isDirectory: boolean): boolean
-  /** Whether the source has a `.codedeployignore`. */
+  /** Whether the source has a `.codedeployignore` at its root. */
   readonly hasIgnoreFile: boolean
 }
 
 function builtIn(rel: string): boolean {
-  return rel === IGNORE_FILE || rel.split('/').includes('.git')
+  const parts = rel.split('/')
+  return parts.includes('.git') || parts[parts.length - 1] === IGNORE_FILE
 }
 
-/** Reads `.codedeployignore` at the root of `root` (absent is fine). */
+/** Reads the `.codedeployignore` files of `root` and its directories (absent is fine). */
 export async function loadExcludeRules(root: string): Promise<ExcludeRules> {
-  let text: string | undefined
-  try {
-    text = await readFile(path.join(root, IGNORE_FILE), 'utf8')
-  } catch (error) {
+  // Read when first asked about, once per directory: a walk asks about every directory anyway.
+  const files = new Map<string, Ignore | undefined>()
+  const absent = (error: unknown): undefined => {
     const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR') throw error
+    return undefined
   }
-  const rules: Ignore | undefined = text === undefined ? undefined : ignore().add(text)
+  const rulesOf = (dir: string): Ignore | undefined => {
+    if (files.has(dir)) return files.get(dir)
+    let rules: Ignore | undefined
+    try {
+      rules = ignore().add(readFileSync(path.join(root, dir, IGNORE_FILE), 'utf8'))
+    } catch (error) {
+      rules = absent(error)
+    }
+    files.set(dir, rules)
+    return rules
+  }
+  const top = await readFile(path.join(root, IGNORE_FILE), 'utf8').catch(absent)
+  files.set('', top === undefined ? undefined : ignore().add(top))
+  /** The deepest ignore file with an opinion on `rel` decides. */
+  const decides = (rel: string, isDirectory: boolean): boolean => {
+    const parts = rel.split('/')
+    for (let depth = parts.length - 1; depth >= 0; depth--) {
+      const rules = rulesOf(parts.slice(0, depth).join('/'))
+      if (!rules) continue
+      const below = parts.slice(depth).join('/')
+      const verdict = rules.test(isDirectory ? `${below}/` : below)
+      if (verdict.ignored) return true
+      if (verdict.unignored) return false
+    }
+    return false
+  }
+  const directories = new Map<string, boolean>()
+  const directoryLeftOut = (rel: string): boolean => {
+    let verdict = directories.get(rel)
+    if (verdict === undefined) {
+      verdict = decides(rel, true)
+      directories.set(rel, verdict)
+    }
+    return verdict
+  }
+  const hasIgnoreFile = rulesOf('') !== undefined
   return {
-    hasIgnoreFile: rules !== undefined,
+    hasIgnoreFile,
     excludes(rel: string, isDirectory: boolean): boolean {
       if (builtIn(rel)) return true
-      if (!rules) return false
-      return rules.ignores(isDirectory ? `${rel}/` : rel)
+      const parts = rel.split('/')
+      for (let depth = 1; depth < parts.length; depth++)
+        if (directoryLeftOut(parts.slice(0, depth).join('/'))) return true
+      return decides(rel, isDirectory)
     }
   }
 }

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { checkAppSpec } from './appspec/index.js'
 import { createBundle } from './bundle/index.js'
+import { entryTime } from './bundle/time.js'
 import type { Run } from './context.js'
 import { cutDescription } from './description.js'
 import { AppSpecError, InputError } from './errors.js'
@@ -21,7 +22,8 @@ import {
   type S3Revision
 } from './revision.js'
 import { checkTarget } from './target.js'
-import { checkBucket, uploadBundle } from './upload.js'
+import { abortStaleUploads, checkBucket, uploadBundle } from './upload.js'
+import { isAccessDenied } from './aws-errors.js'
 
 function relative(run: Run, file: string): string {
   const rel = path.relative(run.deps.workspace, file)
@@ -105,6 +107,23 @@ async function checkAppSpecFile(run: Run): Promise<{ hookScripts: string[] }> {
   }
 }
 
+/** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
+async function abortLeftovers(run: Run, bucket: string): Promise<void> {
+  const prefix = run.settings.keyPrefix
+  try {
+    const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal)
+    if (count > 0)
+      run.reporter.info(
+        `Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`
+      )
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    run.reporter.warning(
+      `Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`
+    )
+  }
+}
+
 /** Packages `source`, uploads it and registers it; the revision it made. */
 export async function packageAndUpload(run: Run): Promise<S3Revision> {
   const { settings, deps, reporter, record } = run
@@ -125,13 +144,25 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
     const bundle = await reporter.group(
       `Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`,
       async () => {
+        const time = await entryTime({
+          source: settings.source,
+          ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
+          ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
+          now: () => run.clock.now()
+        })
+        reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`)
         const result = await createBundle({
           source: settings.source,
           type: settings.bundleType,
           outFile: bundleFile,
           executables: checked.hookScripts,
+          mtime: time.time,
           ...(run.signal ? { signal: run.signal } : {})
         })
+        for (const warning of result.warnings) {
+          const file = relative(run, path.join(settings.source, warning.rel))
+          reporter.warning(warning.message, { file, title: warning.title })
+        }
         reporter.info(
           `${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`
         )
@@ -148,6 +179,7 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
 
     run.enter('upload')
     const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
+      await abortLeftovers(run, bucket)
       let lastShown = 0
       const result = await uploadBundle({
         s3: deps.s3,
@@ -168,9 +200,13 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
           }
         }
       })
+      if (result.replaced)
+        reporter.warning(
+          `s3://${bucket}/${result.key} was already there but is not this bundle (${result.replaced}): uploaded it again. Check who else writes to this bucket and prefix.`
+        )
       reporter.info(
         result.skipped
-          ? `s3://${bucket}/${result.key} already holds this bundle (same sha256): nothing uploaded.`
+          ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
           : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`
       )
       return result

@@ -4,16 +4,12 @@
  */
 import path from 'node:path'
 import { InputError } from './errors.js'
-import {
-  bucketNameProblem,
-  oneOf,
-  parseBoolean,
-  parseDuration,
-  parseRevision
-} from './input-values.js'
+import { oneOf, parseBoolean, parseDuration } from './input-values.js'
+import { bucketNameProblem, keyPrefixProblem, parseRevision, sourceOutside } from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './revision.js'
 
-export { bucketNameProblem, parseDuration } from './input-values.js'
+export { parseDuration } from './input-values.js'
+export { bucketNameProblem } from './locations.js'
 
 export const Input = {
   Command: 'command',
@@ -64,7 +60,7 @@ export interface Settings {
   /** Directory to package (absolute). */
   source: string
   bucket?: string
-  /** Normalised: empty, or ending in `/`. */
+  /** Normalised: empty, or ending in `/`; no `.`/`..` segment, no control character. */
   keyPrefix: string
   bundleType: BundleType
   /** Deploy this revision instead of packaging. */
@@ -96,11 +92,20 @@ export interface Settings {
 /** Reads one raw input; an empty string means "not given". */
 export type InputSource = (name: InputName) => string
 
+export interface ParseOptions {
+  /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
+  confine?: boolean
+}
+
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
  * expected form, so a user fixes them all in one go.
  */
-export function parseSettings(get: InputSource, workspace: string): Settings {
+export function parseSettings(
+  get: InputSource,
+  workspace: string,
+  options: ParseOptions = {}
+): Settings {
   const problems: string[] = []
   const read = (name: InputName): string => get(name).trim()
 
@@ -189,10 +194,15 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
       )
   }
 
-  const keyPrefixRaw = read(Input.KeyPrefix).replace(/^\/+/, '')
+  const keyPrefixRaw = read(Input.KeyPrefix)
   const keyPrefix =
     keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
-  if (keyPrefix.length > 900) problems.push(`Invalid key-prefix: at most 900 characters.`)
+  const prefixProblem = keyPrefixProblem(keyPrefix)
+  if (prefixProblem) {
+    problems.push(
+      `Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
+    )
+  }
 
   const bundleType =
     oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
@@ -262,6 +272,14 @@ export function parseSettings(get: InputSource, workspace: string): Settings {
   }
 
   const source = path.resolve(workspace, read(Input.Source) || '.')
+  if (options.confine) {
+    const problem = sourceOutside(workspace, source)
+    if (problem) {
+      problems.push(
+        `Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
+      )
+    }
+  }
 
   const settings: Settings = {
     command,

@@ -1,10 +1,21 @@
 /**
- * Puts a bundle in S3 under a key that carries its content hash, skipping the upload entirely when
- * that object is already there with the same hash. Large bundles go up in parts; a failed or
- * cancelled multipart upload is aborted so no parts are left behind.
+ * Puts a bundle in S3 under a key that carries its content hash, with a SHA-256 checksum that S3
+ * checks against the bytes and keeps. The upload is skipped only when S3's own checksum of the
+ * object there proves it holds exactly these bytes: the key and the metadata can be written by
+ * anyone who may write to the bucket, a checksum S3 computed cannot be forged. Large bundles go up
+ * in parts of PART_SIZE, so their composite checksum (the SHA-256 of the parts' SHA-256s, then
+ * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
+ * parts are left behind.
  */
-import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import {
+  AbortMultipartUploadCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client
+} from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { bundleContentType, bundleExtension, unquoteETag, type BundleType } from './revision.js'
 import { errorName, httpStatus, isAccessDenied } from './aws-errors.js'
@@ -38,6 +49,8 @@ export interface UploadedObject {
   /** Bytes sent in this run: 0 when the object was already there. */
   bytesUploaded: number
   skipped: boolean
+  /** Why an object already at the key was not taken for this bundle, when one was there. */
+  replaced?: string
 }
 
 /** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
@@ -69,35 +82,128 @@ export async function checkBucket(
   }
 }
 
-async function existing(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  sha256: string,
-  signal?: AbortSignal
-): Promise<{ eTag: string; versionId?: string } | undefined> {
+/** Whether a bundle of `size` bytes goes up in parts (lib-storage: more than one part's worth). */
+function multipart(size: number): boolean {
+  return size > PART_SIZE
+}
+
+/** The SHA-256 S3 keeps for a single PUT of the bundle: the file's own, in base64. */
+function fullChecksum(sha256: string): string {
+  return Buffer.from(sha256, 'hex').toString('base64')
+}
+
+/** The composite SHA-256 S3 keeps for the bundle uploaded in parts of PART_SIZE. */
+export async function compositeChecksum(file: string, signal?: AbortSignal): Promise<string> {
+  const digests: Buffer[] = []
+  let part = createHash('sha256')
+  let inPart = 0
+  const bytes = createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>
+  for await (const chunk of bytes) {
+    signal?.throwIfAborted()
+    for (let offset = 0; offset < chunk.length;) {
+      const take = Math.min(PART_SIZE - inPart, chunk.length - offset)
+      part.update(chunk.subarray(offset, offset + take))
+      inPart += take
+      offset += take
+      if (inPart === PART_SIZE) {
+        digests.push(part.digest())
+        part = createHash('sha256')
+        inPart = 0
+      }
+    }
+  }
+  if (inPart > 0 || digests.length === 0) digests.push(part.digest())
+  const joined = createHash('sha256').update(Buffer.concat(digests)).digest('base64')
+  return `${joined}-${digests.length}`
+}
+
+type Existing = { holds: true; eTag: string; versionId?: string } | { holds: false; why?: string }
+
+/**
+ * What sits at the key: nothing, this very bundle (S3's SHA-256 checksum of it matches ours), or
+ * something else, with the reason it is not taken. Metadata alone never decides.
+ */
+async function existing(request: UploadRequest, key: string): Promise<Existing> {
+  const { s3, bucket, signal } = request
+  let head
   try {
-    const head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: key }),
+    head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
       signal ? { abortSignal: signal } : {}
     )
-    if (head.Metadata?.[SHA256_METADATA] !== sha256) return undefined
-    return head.VersionId
-      ? { eTag: unquoteETag(head.ETag), versionId: head.VersionId }
-      : { eTag: unquoteETag(head.ETag) }
   } catch (error) {
     const status = httpStatus(error)
     if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey' || status === 404)
-      return undefined
+      return { holds: false }
     throw error
   }
+  const stored = head.ChecksumSHA256
+  if (!stored) return { holds: false, why: 'S3 keeps no SHA-256 checksum for it' }
+  // The form S3 keeps for this bundle as this action uploads it: whole, or in parts.
+  const ours = multipart(request.size)
+    ? await compositeChecksum(request.file, signal)
+    : fullChecksum(request.sha256)
+  if (stored !== ours) {
+    return {
+      holds: false,
+      why: `S3's SHA-256 checksum of it is ${stored}, this bundle's is ${ours}`
+    }
+  }
+  const eTag = unquoteETag(head.ETag)
+  return head.VersionId ? { holds: true, eTag, versionId: head.VersionId } : { holds: true, eTag }
+}
+
+/** Incomplete uploads older than this were left by a run that was killed: nothing will finish them. */
+export const STALE_UPLOAD_MS = 60 * 60 * 1000
+
+/**
+ * Aborts the incomplete multipart uploads of bundles under `keyPrefix` (keys this action names:
+ * `<prefix><sha256>.<ext>`) begun more than an hour before `now`: a killed runner cannot abort its
+ * own, and their parts are billed until someone does. Returns how many it aborted.
+ */
+export async function abortStaleUploads(
+  s3: S3Client,
+  bucket: string,
+  keyPrefix: string,
+  now: number,
+  signal?: AbortSignal
+): Promise<number> {
+  const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`)
+  const options = signal ? { abortSignal: signal } : {}
+  let aborted = 0
+  let markers: { KeyMarker?: string; UploadIdMarker?: string } = {}
+  for (;;) {
+    const page = await s3.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }),
+      options
+    )
+    for (const upload of page.Uploads ?? []) {
+      const { Key, UploadId, Initiated } = upload
+      if (!Key || !UploadId || !Initiated || !ours.test(Key)) continue
+      if (now - Initiated.getTime() < STALE_UPLOAD_MS) continue
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options)
+      aborted++
+    }
+    if (!page.IsTruncated) return aborted
+    markers = {
+      ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
+      ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 export async function uploadBundle(request: UploadRequest): Promise<UploadedObject> {
   const { s3, bucket, sha256, signal } = request
   const key = objectKey(request.keyPrefix, sha256, request.bundleType)
-  const found = await existing(s3, bucket, key, sha256, signal)
-  if (found) return { bucket, key, ...found, bytesUploaded: 0, skipped: true }
+  const found = await existing(request, key)
+  if (found.holds) {
+    const { holds: _holds, ...object } = found
+    return { bucket, key, ...object, bytesUploaded: 0, skipped: true }
+  }
 
   signal?.throwIfAborted()
   const upload = new Upload({
@@ -112,6 +218,9 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
       ContentLength: request.size,
       ContentType: bundleContentType(request.bundleType),
       Metadata: { [SHA256_METADATA]: sha256 },
+      // S3 checks the bytes against it and keeps it: the proof a later run skips on.
+      ChecksumAlgorithm: 'SHA256',
+      ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
       ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
       ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
     }
@@ -134,6 +243,7 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
       skipped: false
     }
     if (versionId) uploaded.versionId = versionId
+    if (found.why) uploaded.replaced = found.why
     return uploaded
   } finally {
     signal?.removeEventListener('abort', onAbort)

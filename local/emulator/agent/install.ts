@@ -16,7 +16,8 @@ import {
   rm,
   rmdir,
   symlink,
-  unlink
+  unlink,
+  utimes
 } from 'node:fs/promises'
 import path from 'node:path'
 import type { Deployment } from '../model.js'
@@ -97,6 +98,8 @@ export async function install(
     else {
       await copyFile(from, onInstance(to))
       await chmod(onInstance(to), fromInfo.mode & 0o7777)
+      // The agent copies with `preserve`: the file keeps the time the bundle gave it.
+      await utimes(onInstance(to), fromInfo.atime, fromInfo.mtime)
     }
     copied.add(to)
     installed.push(onInstance(to))

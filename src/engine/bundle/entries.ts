@@ -1,13 +1,15 @@
 /**
  * What goes into a bundle: walks the source depth first in name order, leaves out what the ignore
- * rules exclude, refuses links that leave the source and entries that cannot be packaged, and
- * marks the hook scripts executable.
+ * rules exclude, refuses links that leave the source or loop, names with control characters and
+ * entries that cannot be packaged, warns about links that will dangle and files that look like
+ * secrets, and marks the hook scripts executable.
  */
 import type { Stats } from 'node:fs'
 import { lstat, readdir, readlink, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../errors.js'
 import { IGNORE_FILE, loadExcludeRules, type ExcludeRules } from '../ignore-rules.js'
+import { secretWarning } from './secrets.js'
 
 export type BundleEntry =
   | { kind: 'file'; rel: string; abs: string; mode: number; size: number }
@@ -36,6 +38,14 @@ function normalise(rel: string): string {
   return path.posix.normalize(rel.replace(/\\/g, '/').replace(/^(\.?\/)+/, ''))
 }
 
+/** Something worth a warning about an entry that is packaged all the same. */
+export interface ListingWarning {
+  /** The entry, posix, relative to the source. */
+  rel: string
+  title: string
+  message: string
+}
+
 export interface ListOptions {
   /** Left out of the listing (the bundle being written, should it sit inside the source). */
   skip?: string
@@ -50,7 +60,12 @@ export interface ListOptions {
 export async function listEntries(
   source: string,
   options: ListOptions = {}
-): Promise<{ entries: BundleEntry[]; excluded: number; rules: ExcludeRules }> {
+): Promise<{
+  entries: BundleEntry[]
+  excluded: number
+  rules: ExcludeRules
+  warnings: ListingWarning[]
+}> {
   const root = path.resolve(source)
   const realRoot = await realpath(root)
   const skip = options.skip ? path.resolve(options.skip) : undefined
@@ -67,11 +82,17 @@ export async function listEntries(
     }
   }
   const entries: BundleEntry[] = []
+  const warnings: ListingWarning[] = []
   let excluded = 0
+  const links = { root, realRoot, label: source, rules, warnings }
 
   const visit = async (dir: string, relDir: string): Promise<void> => {
     options.signal?.throwIfAborted()
-    const names = (await readdir(dir)).sort(byName)
+    const names = (
+      await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+        throw unreadable(error, relDir || '.', source)
+      })
+    ).sort(byName)
     for (const name of names) {
       const abs = path.join(dir, name)
       const rel = relDir ? `${relDir}/${name}` : name
@@ -81,17 +102,21 @@ export async function listEntries(
         excluded++
         continue
       }
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(name)) {
+        throw new InputError(
+          `${JSON.stringify(rel)} in ${source} has a control character (a newline, a tab, …) in its name, which the agent, scripts and logs would mangle. Rename it, or leave out its directory in ${IGNORE_FILE}.`
+        )
+      }
       if (stats.isSymbolicLink()) {
-        entries.push({
-          kind: 'link',
-          rel,
-          target: await checkedLink(abs, rel, root, realRoot, source)
-        })
+        entries.push({ kind: 'link', rel, target: await checkedLink(abs, rel, links) })
       } else if (stats.isDirectory()) {
         entries.push({ kind: 'dir', rel, mode: permissions(stats, true) })
         await visit(abs, rel)
       } else if (stats.isFile()) {
         entries.push({ kind: 'file', rel, abs, mode: permissions(stats, false), size: stats.size })
+        const secret = secretWarning(rel)
+        if (secret) warnings.push({ rel, title: 'Looks like a secret', message: secret })
       } else {
         throw new InputError(
           `${rel} in ${source} is not a regular file, directory or link (a socket, pipe or device) and cannot be packaged. Remove it, or add it to ${IGNORE_FILE}.`
@@ -100,17 +125,32 @@ export async function listEntries(
     }
   }
   await visit(root, '')
-  return { entries, excluded, rules }
+  return { entries, excluded, rules, warnings }
 }
 
-/** The link's target, with `/`, after making sure it stays inside the source. */
-async function checkedLink(
-  abs: string,
-  rel: string,
-  root: string,
-  realRoot: string,
+/** A directory the walk cannot read, named, with the fix. */
+function unreadable(error: NodeJS.ErrnoException, rel: string, source: string): unknown {
+  if (error.code !== 'EACCES' && error.code !== 'EPERM') return error
+  return new InputError(
+    `Cannot read the directory ${rel} in ${source} (permission denied). Make it readable by the runner's user, or add it to ${IGNORE_FILE}.`
+  )
+}
+
+interface LinkContext {
+  root: string
+  realRoot: string
   label: string
-): Promise<string> {
+  rules: ExcludeRules
+  warnings: ListingWarning[]
+}
+
+/**
+ * The link's target, with `/`, after making sure it stays inside the source and does not loop.
+ * A link that dangles, or points at something left out of the bundle, is kept with a warning:
+ * on the instance it will dangle.
+ */
+async function checkedLink(abs: string, rel: string, context: LinkContext): Promise<string> {
+  const { root, realRoot, label, rules, warnings } = context
   const target = await readlink(abs)
   const refuse = (why: string): InputError =>
     new InputError(
@@ -119,10 +159,36 @@ async function checkedLink(
   if (path.isAbsolute(target) || /^[a-zA-Z]:/.test(target)) throw refuse('is absolute')
   if (!inside(root, path.resolve(path.dirname(abs), target)))
     throw refuse('leaves the source directory')
-  // Through other links the real target may still be elsewhere; a dangling link is kept as it is.
-  const real = await realpath(abs).catch(() => undefined)
+  let real: string | undefined
+  try {
+    real = await realpath(abs)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') {
+      throw new InputError(
+        `Link ${rel} -> ${target} loops: following it leads back to itself through other links, so nothing can read it. Point it at a file or directory, or remove it.`
+      )
+    }
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error
+  }
+  // Through other links the real target may still be elsewhere.
   if (real !== undefined && !inside(realRoot, real))
     throw refuse(`resolves to ${real}, outside the source directory`)
+  const warn = (message: string): void => {
+    warnings.push({ rel, title: 'Link will dangle', message })
+  }
+  if (real === undefined) {
+    warn(
+      `Link ${rel} -> ${target} points at nothing; it is packaged as it is and will dangle on the instance too. Fix its target, or add ${rel} to ${IGNORE_FILE}.`
+    )
+  } else {
+    const realRel = path.relative(realRoot, real).split(path.sep).join('/')
+    if (realRel !== '' && rules.excludes(realRel, false)) {
+      warn(
+        `Link ${rel} -> ${target} points at ${realRel}, which is left out of the bundle (.git or ${IGNORE_FILE}), so it will dangle on the instance. Package what it points at, or add ${rel} to ${IGNORE_FILE}.`
+      )
+    }
+  }
   return target.replace(/\\/g, '/')
 }
 

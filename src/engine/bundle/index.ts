@@ -13,13 +13,12 @@
  * - `.git` is left out, `.codedeployignore` (gitignore syntax, at the source root) is honoured and
  *   itself left out (it is packaging configuration, not part of the application). Directories,
  *   empty ones included, get their own entries.
- * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp
- *   (`ENTRY_TIME` unless `mtime` is given), with owner 0 and no user names. A checkout sets every
- *   mtime to the time of the checkout, so real mtimes would make each run's bundle differ, and the
- *   upload, which skips a bundle whose hash is already in S3, could never skip. The agent copies
- *   files with their archive mtime (`cp --preserve`): callers who want deployed files to carry a
- *   meaningful time (web servers derive Last-Modified and ETag from it) pass the commit time as
- *   `mtime`, which is just as reproducible.
+ * - Same tree, same bytes: entries are sorted, and every entry gets the same timestamp, with
+ *   owner 0 and no user names. A checkout sets every mtime to the time of the checkout, so real
+ *   mtimes would make each run's bundle differ. The agent installs files with their archive mtime,
+ *   and web servers, opcache and make-style tools read it, so the run passes a time that moves with
+ *   the content and stays reproducible (./time.ts: SOURCE_DATE_EPOCH or the commit time);
+ *   `ENTRY_TIME` is only the default for callers that give none.
  */
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
@@ -31,14 +30,14 @@ import { createGzip } from 'node:zlib'
 import type { BundleType } from '../revision.js'
 import { InputError } from '../errors.js'
 import { IGNORE_FILE } from '../ignore-rules.js'
-import { listEntries, markExecutables } from './entries.js'
+import { listEntries, markExecutables, type ListingWarning } from './entries.js'
 import { translate, type Progress } from './read.js'
 import { tarArchive } from './tar.js'
 import { incompressible, zipArchive } from './zip.js'
 
 export type { BundleType } from '../revision.js'
 export { IGNORE_FILE } from '../ignore-rules.js'
-export { listEntries, type BundleEntry, type ListOptions } from './entries.js'
+export { listEntries, type BundleEntry, type ListingWarning, type ListOptions } from './entries.js'
 
 /**
  * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
@@ -76,6 +75,8 @@ export interface BundleResult {
    * directory counts once, whatever it holds.
    */
   excluded: number
+  /** Entries packaged all the same that deserve a look (dangling links, likely secrets). */
+  warnings: ListingWarning[]
 }
 
 /**
@@ -86,7 +87,7 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
   const { source, type, outFile, signal } = options
   signal?.throwIfAborted()
   const listing = await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) })
-  const { entries, excluded, rules } = listing
+  const { entries, excluded, rules, warnings } = listing
   const counts = { files: 0, directories: 0, symlinks: 0 }
   for (const entry of entries) {
     if (entry.kind === 'file') counts.files++
@@ -135,5 +136,13 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
     if (signal?.aborted) throw signal.reason
     throw translate(error, progress, source)
   }
-  return { path: outFile, type, size, sha256: hash.digest('hex'), ...counts, excluded }
+  return {
+    path: outFile,
+    type,
+    size,
+    sha256: hash.digest('hex'),
+    ...counts,
+    excluded,
+    warnings
+  }
 }

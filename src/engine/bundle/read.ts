@@ -5,6 +5,7 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs'
 import { InputError } from '../errors.js'
+import { IGNORE_FILE } from '../ignore-rules.js'
 import type { BundleEntry } from './entries.js'
 
 /** What is being read right now, to name it in an error and to close it on abort. */
@@ -28,6 +29,13 @@ export function open(
 export function translate(error: unknown, progress: Progress, source: string): unknown {
   const message = error instanceof Error ? error.message : ''
   const errno = error as NodeJS.ErrnoException | undefined
+  const denied =
+    (errno?.code === 'EACCES' || errno?.code === 'EPERM') && errno.path === progress.abs
+  if (progress.rel && denied) {
+    return new InputError(
+      `Cannot read ${progress.rel} in ${source} (permission denied). Make it readable by the runner's user, or, if it should not be deployed, add it to ${IGNORE_FILE}.`
+    )
+  }
   const vanished = errno?.code === 'ENOENT' && errno.path === progress.abs
   if (progress.rel && (vanished || /unexpected number of bytes|size mismatch/i.test(message))) {
     return new InputError(
