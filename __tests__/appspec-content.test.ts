@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { checkContentAppSpec, type ContentPlatform } from '../src/engine/appspec/index.js'
+import {
+  checkContentAppSpec,
+  contentSha256,
+  parseContentAppSpec,
+  withLambdaVersions,
+  withTaskDefinition,
+  type ContentPlatform
+} from '../src/engine/appspec/index.js'
 import { AppSpecError, InputError } from '../src/engine/errors.js'
 
 let dir: string
@@ -751,5 +759,213 @@ describe('accepting a Lambda AppSpec', () => {
       { event: 'BeforeAllowTraffic', functionName: 'pre' },
       { event: 'AfterAllowTraffic', functionName: 'post' }
     ])
+  })
+})
+
+const ARN = 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:7'
+
+async function checked(name: string, text: string, platform: ContentPlatform) {
+  return checkContentAppSpec(await write(name, text), platform)
+}
+
+describe('replacing the TaskDefinition', () => {
+  it('changes only the value in YAML, keeping comments and layout', async () => {
+    const text = `# Release appspec
+version: 0.0
+Resources:
+  - TargetService:   # the one service
+      Type: AWS::ECS::Service
+      Properties:
+        TaskDefinition: <TASK_DEFINITION>  # filled in by the action
+        LoadBalancerInfo: { ContainerName: web, ContainerPort: 80 }
+`
+    const spec = await checked('appspec.yaml', text, 'ECS')
+    expect(withTaskDefinition(spec, ARN)).toBe(text.replace('<TASK_DEFINITION>', ARN))
+  })
+
+  it('keeps the quotes the value was written with', async () => {
+    const double = await checked('a.yaml', ecs('<TASK_DEFINITION>', '"<TD>"'), 'ECS')
+    expect(withTaskDefinition(double, ARN)).toBe(ecs('<TASK_DEFINITION>', `"${ARN}"`))
+    const single = await checked('b.yaml', ecs('<TASK_DEFINITION>', "'<TD>'"), 'ECS')
+    expect(withTaskDefinition(single, ARN)).toBe(ecs('<TASK_DEFINITION>', `'${ARN}'`))
+  })
+
+  it('quotes a value YAML would read differently when written bare', async () => {
+    const spec = await checked('appspec.yaml', ECS, 'ECS')
+    const odd = '@web:7'
+    const text = withTaskDefinition(spec, odd)
+    expect(text).toBe(ecs('<TASK_DEFINITION>', '"@web:7"'))
+    expect(parseContentAppSpec(text, spec.path, 'ECS').ecs?.taskDefinition).toBe(odd)
+  })
+
+  it('keeps JSON valid and changes nothing else', async () => {
+    const json = `{
+  "version": 0.0,
+  "Resources": [
+    {
+      "TargetService": {
+        "Type": "AWS::ECS::Service",
+        "Properties": {
+          "TaskDefinition": "<TASK_DEFINITION>",
+          "LoadBalancerInfo": { "ContainerName": "web", "ContainerPort": 80 }
+        }
+      }
+    }
+  ]
+}
+`
+    const spec = await checked('appspec.json', json, 'ECS')
+    const text = withTaskDefinition(spec, ARN)
+    expect(text).toBe(json.replace('<TASK_DEFINITION>', ARN))
+    const parsed = JSON.parse(text) as {
+      Resources: { TargetService: { Properties: { TaskDefinition: string } } }[]
+    }
+    expect(parsed.Resources[0]?.TargetService.Properties.TaskDefinition).toBe(ARN)
+  })
+
+  it('refuses a Lambda AppSpec', async () => {
+    const spec = await checked('appspec.yaml', LAMBDA, 'Lambda')
+    expect(() => withTaskDefinition(spec, ARN)).toThrow(
+      /Lambda AppSpec; only an ECS AppSpec has a TaskDefinition/
+    )
+  })
+})
+
+describe('setting the Lambda versions', () => {
+  const versions = { currentVersion: '3', targetVersion: '4' }
+
+  it('replaces versions in YAML the way they were written', async () => {
+    const text = lambda('TargetVersion: 2', "TargetVersion: '2' # next")
+    const spec = await checked('appspec.yaml', text, 'Lambda')
+    expect(withLambdaVersions(spec, versions)).toBe(
+      lambda('CurrentVersion: 1', 'CurrentVersion: 3').replace(
+        'TargetVersion: 2',
+        "TargetVersion: '4' # next"
+      )
+    )
+  })
+
+  it('adds missing versions in YAML after the last property, indented alike', async () => {
+    const text = lambda('        CurrentVersion: 1\n        TargetVersion: 2\n', '').replace(
+      'Alias: live',
+      'Alias: live   # production traffic'
+    )
+    const spec = await checked('appspec.yaml', text, 'Lambda')
+    const result = withLambdaVersions(spec, versions)
+    expect(result).toBe(
+      text.replace(
+        'Alias: live   # production traffic\n',
+        'Alias: live   # production traffic\n        CurrentVersion: "3"\n        TargetVersion: "4"\n'
+      )
+    )
+    expect(parseContentAppSpec(result, spec.path, 'Lambda').lambda).toEqual({
+      name: 'my-fn',
+      alias: 'live',
+      ...versions
+    })
+  })
+
+  it('adds a version at the end of a file without a final newline, keeping CRLF', async () => {
+    const text =
+      'version: 0.0\r\nResources:\r\n  - fn:\r\n      Type: AWS::Lambda::Function\r\n      Properties:\r\n        Name: f\r\n        Alias: live\r\n        CurrentVersion: 1'
+    const spec = await checked('appspec.yml', text, 'Lambda')
+    expect(withLambdaVersions(spec, versions)).toBe(
+      text.replace('CurrentVersion: 1', 'CurrentVersion: 3\r\n        TargetVersion: "4"')
+    )
+  })
+
+  it('adds missing versions to a one-line JSON mapping', async () => {
+    const spec = await checked('appspec.json', LAMBDA_JSON, 'Lambda')
+    const text = withLambdaVersions(spec, versions)
+    expect(text).toBe(
+      LAMBDA_JSON.replace(
+        '"Alias": "live" }',
+        '"Alias": "live", "CurrentVersion": "3", "TargetVersion": "4" }'
+      )
+    )
+    expect(JSON.parse(text)).toBeTruthy()
+  })
+
+  it('sets one and adds the other in multi-line JSON, indented alike', async () => {
+    const json = JSON.stringify(
+      {
+        version: 0.0,
+        Resources: [
+          {
+            fn: {
+              Type: 'AWS::Lambda::Function',
+              Properties: { Name: 'f', Alias: 'live', CurrentVersion: '1' }
+            }
+          }
+        ]
+      },
+      null,
+      2
+    )
+    const spec = await checked('appspec.json', json, 'Lambda')
+    const text = withLambdaVersions(spec, versions)
+    expect(text).toBe(
+      json.replace(
+        '"CurrentVersion": "1"',
+        '"CurrentVersion": "3",\n          "TargetVersion": "4"'
+      )
+    )
+    expect(JSON.parse(text)).toEqual({
+      version: 0,
+      Resources: [
+        {
+          fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { Name: 'f', Alias: 'live', CurrentVersion: '3', TargetVersion: '4' }
+          }
+        }
+      ]
+    })
+  })
+
+  it('refuses a version that is not published', async () => {
+    const spec = await checked('appspec.yaml', LAMBDA, 'Lambda')
+    expect(() =>
+      withLambdaVersions(spec, { currentVersion: '$LATEST', targetVersion: '4' })
+    ).toThrow(InputError)
+    expect(() =>
+      withLambdaVersions(spec, { currentVersion: '$LATEST', targetVersion: '4' })
+    ).toThrow(/currentVersion '\$LATEST' is not a published version number/)
+  })
+
+  it('refuses the same version twice: nothing to shift', async () => {
+    const spec = await checked('appspec.yaml', LAMBDA, 'Lambda')
+    expect(() => withLambdaVersions(spec, { currentVersion: '4', targetVersion: '4' })).toThrow(
+      /both 4, so there is no traffic to shift/
+    )
+  })
+
+  it('refuses an ECS AppSpec', async () => {
+    const spec = await checked('appspec.yaml', ECS, 'ECS')
+    expect(() => withLambdaVersions(spec, versions)).toThrow(/only a Lambda AppSpec has versions/)
+  })
+})
+
+describe('the sha256 sent with the content', () => {
+  it('is the SHA-256 of the UTF-8 text, in hex', () => {
+    expect(contentSha256('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    )
+  })
+
+  it('matches the bytes of the file exactly as read, line endings and all', async () => {
+    const text = LAMBDA.replace('my-fn', 'fünf').replace(/\n/g, '\r\n')
+    const file = await write('appspec.yaml', text)
+    const spec = await checkContentAppSpec(file, 'Lambda')
+    expect(spec.content).toBe(text)
+    const bytes = await readFile(file)
+    expect(contentSha256(spec.content)).toBe(createHash('sha256').update(bytes).digest('hex'))
+  })
+
+  it('changes with the edited content', async () => {
+    const spec = await checked('appspec.yaml', ECS, 'ECS')
+    const edited = withTaskDefinition(spec, ARN)
+    expect(contentSha256(edited)).not.toBe(contentSha256(spec.content))
+    expect(contentSha256(edited)).toBe(createHash('sha256').update(edited).digest('hex'))
   })
 })

@@ -21,6 +21,8 @@ export {
   checkContentAppSpec,
   contentSha256,
   parseContentAppSpec,
+  withLambdaVersions,
+  withTaskDefinition,
   type ContentAppSpec,
   type ContentPlatform
 } from './content/index.js'

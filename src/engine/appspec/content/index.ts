@@ -1,6 +1,7 @@
 /**
  * Checks the AppSpec of an ECS or Lambda deployment, which CodeDeploy takes inline as an
- * `AppSpecContent` revision (the text and its sha256) rather than inside a bundle.
+ * `AppSpecContent` revision (the text and its sha256) rather than inside a bundle, and edits the
+ * values the action fills in (the registered task definition, the Lambda versions) in place.
  */
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -10,6 +11,7 @@ import { parseContentAppSpec } from './check.js'
 import type { ContentAppSpec, ContentPlatform } from './types.js'
 
 export { contentSha256, parseContentAppSpec } from './check.js'
+export { withLambdaVersions, withTaskDefinition } from './edit.js'
 export {
   ECS_HOOK_EVENTS,
   LAMBDA_HOOK_EVENTS,
