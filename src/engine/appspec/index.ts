@@ -4,6 +4,8 @@
  *
  * The rules follow what the CodeDeploy agent accepts. Where the agent reads YAML 1.1 and this
  * parser YAML 1.2, the check rejects values the two read differently (`mode: 0644`).
+ *
+ * ECS and Lambda AppSpecs, sent inline rather than in a bundle, are checked by ./content.
  */
 import { readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
@@ -15,6 +17,15 @@ import { checkRoot } from './rules/root.js'
 import type { CheckedAppSpec } from './types.js'
 import { parseYaml } from './yaml.js'
 
+export {
+  checkContentAppSpec,
+  contentSha256,
+  parseContentAppSpec,
+  withLambdaVersions,
+  withTaskDefinition,
+  type ContentAppSpec,
+  type ContentPlatform
+} from './content/index.js'
 export { suggest } from './suggest.js'
 export {
   HOOK_NAMES,

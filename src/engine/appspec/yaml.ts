@@ -16,7 +16,6 @@ import {
 } from 'yaml'
 import { AppSpecError } from '../errors.js'
 import { didYouMean } from './suggest.js'
-import type { AppSpecFileName } from './types.js'
 
 /** One `key: value` of a mapping, with both nodes for their positions. */
 export interface Field {
@@ -30,7 +29,7 @@ function syntaxError(
   text: string,
   lines: LineCounter,
   file: string,
-  fileName: AppSpecFileName
+  fileName: string
 ): AppSpecError {
   const { line, col } = lines.linePos(error.pos[0])
   let problem: string
@@ -53,11 +52,14 @@ function syntaxError(
   return new AppSpecError(`${fileName}:${line}:${col}: ${problem}`, file, line, col)
 }
 
-/** Parses the appspec text; throws an AppSpecError at the first syntax error. */
+/**
+ * Parses the appspec text (YAML, or JSON, which YAML 1.2 reads too); throws an AppSpecError at the
+ * first syntax error. `fileName` is the name messages start with.
+ */
 export function parseYaml(
   text: string,
   file: string,
-  fileName: AppSpecFileName
+  fileName: string
 ): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
@@ -72,7 +74,8 @@ export class YamlReader {
     readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     readonly file: string,
-    readonly fileName: AppSpecFileName
+    /** The name messages start with: appspec.yml, or an ECS/Lambda AppSpec's path as given. */
+    readonly fileName: string
   ) {}
 
   fail(node: ParsedNode | null | undefined, message: string): AppSpecError {
