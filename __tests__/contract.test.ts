@@ -67,6 +67,16 @@ describe('the public contract', () => {
         expect(s3).toHaveProperty(op!)
         for (const action of s3[op!]!) needed.add(action)
       }
+    // ECS and Lambda calls map one to one; a registered task definition passes its roles.
+    for (const [client, prefix] of [
+      ['client-ecs', 'ecs'],
+      ['client-lambda', 'lambda']
+    ] as const) {
+      const imports = new RegExp(`import\\s*{([^}]*)}\\s*from '@aws-sdk\\/${client}'`, 'g')
+      for (const [, names] of source.matchAll(imports))
+        for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) needed.add(`${prefix}:${op}`)
+    }
+    if (needed.has('ecs:RegisterTaskDefinition')) needed.add('iam:PassRole')
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
     if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
     // sse aws:kms with a customer managed key: S3 asks KMS for a data key to write and to read.

@@ -14,6 +14,7 @@ import {
 import { DESCRIPTION_LIMIT } from '../src/engine/description.js'
 import { formatMarker, newMarker, parseMarker } from '../src/engine/marker.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
+import { revisionLocation } from '../src/engine/revision.js'
 import type { Clock } from '../src/engine/watch.js'
 
 const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
@@ -33,7 +34,7 @@ function request(marker = newMarker({ workflowRef: WORKFLOW, runNumber: 20 })): 
   return {
     application: 'shop',
     deploymentGroup: 'prod',
-    revision: { bucket: 'b', key: 'k.zip', bundleType: 'zip' },
+    location: revisionLocation({ bucket: 'b', key: 'k.zip', bundleType: 'zip' }),
     description: 'Deployed commit abc',
     marker,
     autoRollback: 'on-failure',

@@ -7,6 +7,8 @@
  * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see proxy.ts).
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import { ECSClient } from '@aws-sdk/client-ecs'
+import { LambdaClient } from '@aws-sdk/client-lambda'
 import { S3Client } from '@aws-sdk/client-s3'
 import { loadConfig } from '@smithy/core/config'
 import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
@@ -26,7 +28,19 @@ export const DEFAULT_MAX_ATTEMPTS = 5
 export interface AwsClients {
   codedeploy: CodeDeployClient
   s3: S3Client
+  /** ECS deployments: registering the task definition. */
+  ecs: ECSClient
+  /** Lambda deployments: reading the alias, publishing the version. */
+  lambda: LambdaClient
   region: string
+}
+
+/** Closes every client's connections. */
+export function destroyClients(clients: AwsClients | undefined): void {
+  clients?.codedeploy.destroy()
+  clients?.s3.destroy()
+  clients?.ecs.destroy()
+  clients?.lambda.destroy()
 }
 
 export interface ClientOptions {
@@ -52,15 +66,16 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
   }
   const codedeploy = new CodeDeployClient(common)
   const s3 = new S3Client(common)
+  const ecs = new ECSClient(common)
+  const lambda = new LambdaClient(common)
   let region: string
   try {
     region = await codedeploy.config.region()
   } catch {
-    codedeploy.destroy()
-    s3.destroy()
+    destroyClients({ codedeploy, s3, ecs, lambda, region: '' })
     throw new InputError(
       'No AWS region is configured. Set AWS_REGION, or run aws-actions/configure-aws-credentials with aws-region before this step.'
     )
   }
-  return { codedeploy, s3, region }
+  return { codedeploy, s3, ecs, lambda, region }
 }

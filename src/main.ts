@@ -8,7 +8,7 @@ import * as core from '@actions/core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createClients, type AwsClients } from './aws.js'
+import { createClients, destroyClients, type AwsClients } from './aws.js'
 import { describeProxy } from './proxy.js'
 import { uploadBundleArtifact } from './action/artifact.js'
 import { GitHubDeployment } from './action/github-deployment.js'
@@ -101,6 +101,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       ...seams,
       codedeploy: clients.codedeploy,
       s3: clients.s3,
+      ecs: clients.ecs,
+      lambda: clients.lambda,
       region: clients.region,
       reporter,
       workspace,
@@ -132,8 +134,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
             error instanceof InputError
           )
   } finally {
-    clients?.codedeploy.destroy()
-    clients?.s3.destroy()
+    destroyClients(clients)
     await rm(tempDir, { recursive: true, force: true })
   }
   // The signal handlers stay until the end: a second signal must not kill the report.

@@ -19,6 +19,8 @@ export interface TestStackOptions {
   groups: Record<string, number | Omit<GroupConfig, 'name'>>
   /** The emulator's time factor: 0.001 turns an hour's wait into 3.6 s. */
   timeScale?: number
+  /** More of the emulator's config: other applications (ECS, Lambda), ECS and Lambda resources. */
+  config?: Omit<EmulatorConfig, 'timeScale'>
   /** Pause between the emulator's lifecycle steps (ms). */
   stepDelayMs?: number
   /** Extra environment for every run (GITHUB_*, …). */
@@ -76,8 +78,10 @@ export function useTestStack(options: TestStackOptions): TestStack {
       buckets: [BUCKET],
       stepDelayMs: options.stepDelayMs ?? 5,
       config: {
+        ...options.config,
         ...(options.timeScale ? { timeScale: options.timeScale } : {}),
         applications: [
+          ...(options.config?.applications ?? []),
           {
             name: APPLICATION,
             deploymentGroups: Object.entries(options.groups).map(([name, group]) =>

@@ -6101,6 +6101,12964 @@ __webpack_unused_export__ = waitUntilDeploymentSuccessful;
 
 /***/ }),
 
+/***/ 212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultECSHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "ecs",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultECSHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "ecs",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1163.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://ecs-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://ecs-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://ecs.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://ecs.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 12, 3,
+    1, 4, r + 11,
+    2, 5, r + 11,
+    3, 8, 6,
+    4, 7, r + 10,
+    5, r + 8, r + 9,
+    4, 10, 9,
+    6, r + 6, r + 7,
+    5, 11, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 13,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ECSServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.ecs#ECSServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ECSServiceException.prototype);
+    }
+}
+
+class AccessDeniedException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#AccessDeniedException";
+    name = "AccessDeniedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AccessDeniedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccessDeniedException.prototype);
+    }
+}
+class ClientException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClientException";
+    name = "ClientException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClientException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClientException.prototype);
+    }
+}
+class ClusterNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClusterNotFoundException";
+    name = "ClusterNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClusterNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClusterNotFoundException.prototype);
+    }
+}
+class InvalidParameterException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#InvalidParameterException";
+    name = "InvalidParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+    }
+}
+class LimitExceededException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class ServerException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ServerException";
+    name = "ServerException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServerException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServerException.prototype);
+    }
+}
+class UnsupportedFeatureException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#UnsupportedFeatureException";
+    name = "UnsupportedFeatureException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedFeatureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedFeatureException.prototype);
+    }
+}
+class UpdateInProgressException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#UpdateInProgressException";
+    name = "UpdateInProgressException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UpdateInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UpdateInProgressException.prototype);
+    }
+}
+class NamespaceNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#NamespaceNotFoundException";
+    name = "NamespaceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NamespaceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NamespaceNotFoundException.prototype);
+    }
+}
+class ClusterContainsCapacityProviderException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClusterContainsCapacityProviderException";
+    name = "ClusterContainsCapacityProviderException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClusterContainsCapacityProviderException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClusterContainsCapacityProviderException.prototype);
+    }
+}
+class ClusterContainsContainerInstancesException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClusterContainsContainerInstancesException";
+    name = "ClusterContainsContainerInstancesException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClusterContainsContainerInstancesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClusterContainsContainerInstancesException.prototype);
+    }
+}
+class ClusterContainsServicesException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClusterContainsServicesException";
+    name = "ClusterContainsServicesException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClusterContainsServicesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClusterContainsServicesException.prototype);
+    }
+}
+class ClusterContainsTasksException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ClusterContainsTasksException";
+    name = "ClusterContainsTasksException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ClusterContainsTasksException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ClusterContainsTasksException.prototype);
+    }
+}
+class TargetNotConnectedException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#TargetNotConnectedException";
+    name = "TargetNotConnectedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TargetNotConnectedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetNotConnectedException.prototype);
+    }
+}
+class ResourceInUseException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ResourceInUseException";
+    name = "ResourceInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceInUseException.prototype);
+    }
+}
+class TargetNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#TargetNotFoundException";
+    name = "TargetNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TargetNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetNotFoundException.prototype);
+    }
+}
+class ServiceNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ServiceNotFoundException";
+    name = "ServiceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ServiceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceNotFoundException.prototype);
+    }
+}
+class AttributeLimitExceededException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#AttributeLimitExceededException";
+    name = "AttributeLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AttributeLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AttributeLimitExceededException.prototype);
+    }
+}
+class MissingVersionException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#MissingVersionException";
+    name = "MissingVersionException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MissingVersionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MissingVersionException.prototype);
+    }
+}
+class NoUpdateAvailableException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#NoUpdateAvailableException";
+    name = "NoUpdateAvailableException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NoUpdateAvailableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NoUpdateAvailableException.prototype);
+    }
+}
+class ServiceDeploymentNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ServiceDeploymentNotFoundException";
+    name = "ServiceDeploymentNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ServiceDeploymentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceDeploymentNotFoundException.prototype);
+    }
+}
+class PlatformUnknownException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#PlatformUnknownException";
+    name = "PlatformUnknownException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PlatformUnknownException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PlatformUnknownException.prototype);
+    }
+}
+class DaemonNotActiveException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#DaemonNotActiveException";
+    name = "DaemonNotActiveException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DaemonNotActiveException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DaemonNotActiveException.prototype);
+    }
+}
+class DaemonNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#DaemonNotFoundException";
+    name = "DaemonNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DaemonNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DaemonNotFoundException.prototype);
+    }
+}
+class GatewayNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#GatewayNotFoundException";
+    name = "GatewayNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "GatewayNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, GatewayNotFoundException.prototype);
+    }
+}
+class ResourceNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ResourceNotFoundException";
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+    }
+}
+class PlatformTaskDefinitionIncompatibilityException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#PlatformTaskDefinitionIncompatibilityException";
+    name = "PlatformTaskDefinitionIncompatibilityException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PlatformTaskDefinitionIncompatibilityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PlatformTaskDefinitionIncompatibilityException.prototype);
+    }
+}
+class ServiceNotActiveException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ServiceNotActiveException";
+    name = "ServiceNotActiveException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ServiceNotActiveException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceNotActiveException.prototype);
+    }
+}
+class ConflictException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#ConflictException";
+    name = "ConflictException";
+    $fault = "client";
+    resourceIds;
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+        this.resourceIds = opts.resourceIds;
+    }
+}
+class TaskSetNotFoundException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#TaskSetNotFoundException";
+    name = "TaskSetNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TaskSetNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TaskSetNotFoundException.prototype);
+    }
+}
+class BlockedException extends ECSServiceException {
+    static shapeId = "com.amazonaws.ecs#BlockedException";
+    name = "BlockedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "BlockedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, BlockedException.prototype);
+    }
+}
+
+const _A = "Attachment";
+const _AC = "AdvancedConfiguration";
+const _ACR = "AcceleratorCountRequest";
+const _AD = "AttachmentDetails";
+const _ADE = "AccessDeniedException";
+const _AGWC = "AssociateGatewayWithCluster";
+const _AGWCR = "AssociateGatewayWithClusterRequest";
+const _AGWCRs = "AssociateGatewayWithClusterResponse";
+const _AIT = "AllowedInstanceType";
+const _AITS = "AllowedInstanceTypeSet";
+const _ALEE = "AttributeLimitExceededException";
+const _AM = "AcceleratorManufacturer";
+const _AMS = "AcceleratorManufacturerSet";
+const _AN = "AcceleratorName";
+const _ANS = "AcceleratorNameSet";
+const _ARC = "AutoRepairConfiguration";
+const _ASC = "AttachmentStateChange";
+const _ASCt = "AttachmentStateChanges";
+const _ASGP = "AutoScalingGroupProvider";
+const _ASGPU = "AutoScalingGroupProviderUpdate";
+const _AT = "AcceleratorType";
+const _ATMMBR = "AcceleratorTotalMemoryMiBRequest";
+const _ATS = "AcceleratorTypeSet";
+const _AVC = "AwsVpcConfiguration";
+const _At = "Attribute";
+const _Att = "Attachments";
+const _Attr = "Attributes";
+const _BE = "BlockedException";
+const _BEBMR = "BaselineEbsBandwidthMbpsRequest";
+const _C = "Cluster";
+const _CA = "CreatedAt";
+const _CC = "CanaryConfiguration";
+const _CCCIE = "ClusterContainsContainerInstancesException";
+const _CCCPE = "ClusterContainsCapacityProviderException";
+const _CCP = "CreateCapacityProvider";
+const _CCPR = "CreateCapacityProviderRequest";
+const _CCPRr = "CreateCapacityProviderResponse";
+const _CCR = "CreateClusterRequest";
+const _CCRr = "CreateClusterResponse";
+const _CCSE = "ClusterContainsServicesException";
+const _CCTE = "ClusterContainsTasksException";
+const _CCl = "ClusterConfiguration";
+const _CCr = "CreateCluster";
+const _CD = "ContainerDefinition";
+const _CDR = "CreateDaemonRequest";
+const _CDRr = "CreateDaemonResponse";
+const _CDo = "ContainerDependency";
+const _CDon = "ContainerDefinitions";
+const _CDont = "ContainerDependencies";
+const _CDr = "CreateDaemon";
+const _CE = "ClientException";
+const _CEGS = "CreateExpressGatewayService";
+const _CEGSR = "CreateExpressGatewayServiceRequest";
+const _CEGSRr = "CreateExpressGatewayServiceResponse";
+const _CEo = "ConflictException";
+const _CG = "CreateGateway";
+const _CGR = "CreateGatewayRequest";
+const _CGRr = "CreateGatewayResponse";
+const _CI = "ContainerImage";
+const _CIHS = "ContainerInstanceHealthStatus";
+const _CIo = "ContainerInstance";
+const _CIon = "ContainerImages";
+const _CIont = "ContainerInstances";
+const _CM = "CpuManufacturer";
+const _CMIPC = "CreateManagedInstancesProviderConfiguration";
+const _CMS = "CpuManufacturerSet";
+const _CNFE = "ClusterNotFoundException";
+const _CO = "ContainerOverride";
+const _COo = "ContainerOverrides";
+const _CP = "CapacityProvider";
+const _CPS = "CapacityProviderStrategy";
+const _CPSI = "CapacityProviderStrategyItem";
+const _CPa = "CapacityProviders";
+const _CRP = "ContainerRestartPolicy";
+const _CRR = "CapacityReservationRequest";
+const _CS = "ClusterSetting";
+const _CSC = "ContainerStateChange";
+const _CSCD = "ClusterServiceConnectDefaults";
+const _CSCDR = "ClusterServiceConnectDefaultsRequest";
+const _CSCo = "ContainerStateChanges";
+const _CSD = "ContinueServiceDeployment";
+const _CSDR = "ContinueServiceDeploymentRequest";
+const _CSDRo = "ContinueServiceDeploymentResponse";
+const _CSR = "CreateServiceRequest";
+const _CSRr = "CreateServiceResponse";
+const _CSl = "ClusterSettings";
+const _CSr = "CreateService";
+const _CTS = "CreateTaskSet";
+const _CTSR = "CreateTaskSetRequest";
+const _CTSRr = "CreateTaskSetResponse";
+const _Cl = "Clusters";
+const _Co = "Container";
+const _Con = "Containers";
+const _D = "Deployment";
+const _DA = "DeploymentAlarms";
+const _DAC = "DaemonAlarmConfiguration";
+const _DAR = "DeleteAttributesRequest";
+const _DARe = "DeleteAttributesResponse";
+const _DAS = "DeleteAccountSetting";
+const _DASR = "DeleteAccountSettingRequest";
+const _DASRe = "DeleteAccountSettingResponse";
+const _DAe = "DeleteAttributes";
+const _DC = "DeploymentConfiguration";
+const _DCB = "DaemonCircuitBreaker";
+const _DCBe = "DeploymentCircuitBreaker";
+const _DCD = "DaemonContainerDefinition";
+const _DCDL = "DaemonContainerDefinitionList";
+const _DCI = "DaemonContainerImage";
+const _DCIR = "DeregisterContainerInstanceRequest";
+const _DCIRe = "DeregisterContainerInstanceResponse";
+const _DCIRes = "DescribeContainerInstancesRequest";
+const _DCIResc = "DescribeContainerInstancesResponse";
+const _DCIa = "DaemonContainerImages";
+const _DCIe = "DeregisterContainerInstance";
+const _DCIes = "DescribeContainerInstances";
+const _DCP = "DaemonCapacityProvider";
+const _DCPL = "DaemonCapacityProviderList";
+const _DCPR = "DeleteCapacityProviderRequest";
+const _DCPRe = "DeleteCapacityProviderResponse";
+const _DCPRes = "DescribeCapacityProvidersRequest";
+const _DCPResc = "DescribeCapacityProvidersResponse";
+const _DCPe = "DeleteCapacityProvider";
+const _DCPes = "DescribeCapacityProviders";
+const _DCR = "DeleteClusterRequest";
+const _DCRe = "DeleteClusterResponse";
+const _DCRes = "DescribeClustersRequest";
+const _DCResc = "DescribeClustersResponse";
+const _DCe = "DeploymentController";
+const _DCel = "DeleteCluster";
+const _DCes = "DescribeClusters";
+const _DD = "DaemonDeployment";
+const _DDA = "DaemonDeploymentAlarms";
+const _DDC = "DaemonDeploymentConfiguration";
+const _DDCP = "DaemonDeploymentCapacityProvider";
+const _DDCPL = "DaemonDeploymentCapacityProviderList";
+const _DDD = "DescribeDaemonDeployments";
+const _DDDR = "DescribeDaemonDeploymentsRequest";
+const _DDDRe = "DescribeDaemonDeploymentsResponse";
+const _DDL = "DaemonDeploymentList";
+const _DDR = "DeleteDaemonRequest";
+const _DDRD = "DaemonDeploymentRevisionDetail";
+const _DDRDL = "DaemonDeploymentRevisionDetailList";
+const _DDRR = "DescribeDaemonRevisionsRequest";
+const _DDRRe = "DescribeDaemonRevisionsResponse";
+const _DDRe = "DeleteDaemonResponse";
+const _DDRes = "DescribeDaemonRequest";
+const _DDResc = "DescribeDaemonResponse";
+const _DDRescr = "DescribeDaemonRevisions";
+const _DDS = "DaemonDeploymentSummary";
+const _DDSL = "DaemonDeploymentSummaryList";
+const _DDTD = "DeleteDaemonTaskDefinition";
+const _DDTDR = "DeleteDaemonTaskDefinitionRequest";
+const _DDTDRe = "DeleteDaemonTaskDefinitionResponse";
+const _DDTDRes = "DescribeDaemonTaskDefinitionRequest";
+const _DDTDResc = "DescribeDaemonTaskDefinitionResponse";
+const _DDTDe = "DescribeDaemonTaskDefinition";
+const _DDa = "DaemonDetail";
+const _DDe = "DeleteDaemon";
+const _DDes = "DescribeDaemon";
+const _DEGS = "DeleteExpressGatewayService";
+const _DEGSR = "DeleteExpressGatewayServiceRequest";
+const _DEGSRe = "DeleteExpressGatewayServiceResponse";
+const _DEGSRes = "DescribeExpressGatewayServiceRequest";
+const _DEGSResc = "DescribeExpressGatewayServiceResponse";
+const _DEGSe = "DescribeExpressGatewayService";
+const _DES = "DeploymentEphemeralStorage";
+const _DESC = "DeploymentEarlySuccessCriteria";
+const _DG = "DeleteGateway";
+const _DGAC = "DescribeGatewayAlbConfiguration";
+const _DGC = "DescribeGatewayConfiguration";
+const _DGFC = "DisassociateGatewayFromCluster";
+const _DGFCR = "DisassociateGatewayFromClusterRequest";
+const _DGFCRi = "DisassociateGatewayFromClusterResponse";
+const _DGR = "DeleteGatewayRequest";
+const _DGRR = "DescribeGatewayResourcesRequest";
+const _DGRRe = "DescribeGatewayResourcesResponse";
+const _DGRRes = "DescribeGatewayRouteRequest";
+const _DGRResc = "DescribeGatewayRouteResponse";
+const _DGRe = "DeleteGatewayResponse";
+const _DGRes = "DescribeGatewayRequest";
+const _DGResc = "DescribeGatewayResponse";
+const _DGRescr = "DescribeGatewayResources";
+const _DGRescri = "DescribeGatewayRoute";
+const _DGe = "DescribeGateway";
+const _DL = "DevicesList";
+const _DLH = "DeploymentLifecycleHook";
+const _DLHD = "DeploymentLifecycleHookDetail";
+const _DLHDL = "DeploymentLifecycleHookDetailList";
+const _DLHL = "DeploymentLifecycleHookList";
+const _DLHTC = "DeploymentLifecycleHookTimeoutConfiguration";
+const _DLP = "DaemonLinuxParameters";
+const _DNAE = "DaemonNotActiveException";
+const _DNFE = "DaemonNotFoundException";
+const _DPE = "DiscoverPollEndpoint";
+const _DPER = "DiscoverPollEndpointRequest";
+const _DPERi = "DiscoverPollEndpointResponse";
+const _DR = "DaemonRevision";
+const _DRD = "DaemonRevisionDetail";
+const _DRDL = "DaemonRevisionDetailList";
+const _DRa = "DaemonRollback";
+const _DRae = "DaemonRevisions";
+const _DS = "DaemonSummary";
+const _DSD = "DescribeServiceDeployments";
+const _DSDR = "DescribeServiceDeploymentsRequest";
+const _DSDRe = "DescribeServiceDeploymentsResponse";
+const _DSL = "DaemonSummariesList";
+const _DSR = "DeleteServiceRequest";
+const _DSRR = "DescribeServiceRevisionsRequest";
+const _DSRRe = "DescribeServiceRevisionsResponse";
+const _DSRe = "DeleteServiceResponse";
+const _DSRes = "DescribeServicesRequest";
+const _DSResc = "DescribeServicesResponse";
+const _DSRescr = "DescribeServiceRevisions";
+const _DSe = "DeleteService";
+const _DSes = "DescribeServices";
+const _DT = "DescribeTasks";
+const _DTD = "DaemonTaskDefinition";
+const _DTDR = "DeleteTaskDefinitionsRequest";
+const _DTDRe = "DeleteTaskDefinitionsResponse";
+const _DTDRer = "DeregisterTaskDefinitionRequest";
+const _DTDRere = "DeregisterTaskDefinitionResponse";
+const _DTDRes = "DescribeTaskDefinitionRequest";
+const _DTDResc = "DescribeTaskDefinitionResponse";
+const _DTDS = "DaemonTaskDefinitionSummary";
+const _DTDSa = "DaemonTaskDefinitionSummaries";
+const _DTDe = "DeleteTaskDefinitions";
+const _DTDer = "DeregisterTaskDefinition";
+const _DTDes = "DescribeTaskDefinition";
+const _DTR = "DescribeTasksRequest";
+const _DTRe = "DescribeTasksResponse";
+const _DTS = "DeleteTaskSet";
+const _DTSR = "DeleteTaskSetRequest";
+const _DTSRe = "DeleteTaskSetResponse";
+const _DTSRes = "DescribeTaskSetsRequest";
+const _DTSResc = "DescribeTaskSetsResponse";
+const _DTSe = "DescribeTaskSets";
+const _DV = "DaemonVolume";
+const _DVC = "DockerVolumeConfiguration";
+const _DVL = "DaemonVolumeList";
+const _De = "Device";
+const _Dep = "Deployments";
+const _EBSTS = "EBSTagSpecification";
+const _EBSTSa = "EBSTagSpecifications";
+const _EC = "ExecuteCommand";
+const _ECC = "ExecuteCommandConfiguration";
+const _ECLC = "ExecuteCommandLogConfiguration";
+const _ECR = "ExecuteCommandRequest";
+const _ECRx = "ExecuteCommandResponse";
+const _ECSEGS = "ECSExpressGatewayService";
+const _ECSMR = "ECSManagedResources";
+const _EF = "EnvironmentFile";
+const _EFSAC = "EFSAuthorizationConfig";
+const _EFSVC = "EFSVolumeConfiguration";
+const _EFn = "EnvironmentFiles";
+const _EGC = "ExpressGatewayContainer";
+const _EGR = "ElbGatewayResources";
+const _EGRC = "ExpressGatewayRepositoryCredentials";
+const _EGRL = "ElbGatewayResourcesList";
+const _EGSALC = "ExpressGatewayServiceAwsLogsConfiguration";
+const _EGSC = "ExpressGatewayServiceConfiguration";
+const _EGSCx = "ExpressGatewayServiceConfigurations";
+const _EGSNC = "ExpressGatewayServiceNetworkConfiguration";
+const _EGSS = "ExpressGatewayServiceStatus";
+const _EGST = "ExpressGatewayScalingTarget";
+const _EIT = "ExcludedInstanceType";
+const _EITS = "ExcludedInstanceTypeSet";
+const _ES = "EphemeralStorage";
+const _EV = "EnvironmentVariables";
+const _F = "Failure";
+const _FC = "FirelensConfiguration";
+const _FSWFSAC = "FSxWindowsFileServerAuthorizationConfig";
+const _FSWFSVC = "FSxWindowsFileServerVolumeConfiguration";
+const _Fa = "Failures";
+const _G = "Gateway";
+const _GATTR = "GatewayAlbTestTrafficRules";
+const _GC = "GatewayConnection";
+const _GCAR = "GatewayConnectionAlbResources";
+const _GCARL = "GatewayConnectionAlbResourcesList";
+const _GCAS = "GatewayClusterAssociationSummary";
+const _GCASL = "GatewayClusterAssociationSummaryList";
+const _GCF = "GatewayConnectorFilters";
+const _GCHC = "GatewayConnectorHealthCheck";
+const _GCHCM = "GatewayConnectorHealthCheckMatcher";
+const _GCL = "GatewayConnectionList";
+const _GCLa = "GatewayConnectorList";
+const _GCR = "GatewayConnectionResources";
+const _GCa = "GatewayConnector";
+const _GCat = "GatewayConfiguration";
+const _GD = "GpuDevice";
+const _GDp = "GpuDevices";
+const _GEALC = "GatewayElbAccessLogConfiguration";
+const _GEALD = "GatewayElbAccessLogDestination";
+const _GEALSD = "GatewayElbAccessLogS3Destination";
+const _GENC = "GatewayElbNetworkConfiguration";
+const _GIR = "GatewayInfrastructureResources";
+const _GNFE = "GatewayNotFoundException";
+const _GOE = "GatewayOperationError";
+const _GOEL = "GatewayOperationErrorList";
+const _GR = "GatewayResources";
+const _GRAR = "GatewayRouteAlbResources";
+const _GRARL = "GatewayRouteAlbResourcesList";
+const _GRF = "GatewayResourceFailure";
+const _GRFL = "GatewayResourceFailureList";
+const _GRLBSG = "GatewayRouteLoadBalancerSecurityGroup";
+const _GRLBSGL = "GatewayRouteLoadBalancerSecurityGroupList";
+const _GRR = "GatewayRouteResources";
+const _GRS = "GatewayRouteSummary";
+const _GRSL = "GatewayRouteSummaryList";
+const _GRa = "GatewayRoute";
+const _GS = "GatewaySummary";
+const _GSL = "GatewaySummaryList";
+const _GTP = "GetTaskProtection";
+const _GTPR = "GetTaskProtectionRequest";
+const _GTPRe = "GetTaskProtectionResponse";
+const _GTTH = "GatewayTestTrafficHeader";
+const _HC = "HealthCheck";
+const _HE = "HostEntry";
+const _HEL = "HostEntryList";
+const _HSAC = "HostSharedAlbConfiguration";
+const _HVP = "HostVolumeProperties";
+const _IA = "InferenceAccelerator";
+const _IAO = "InferenceAcceleratorOverride";
+const _IAOn = "InferenceAcceleratorOverrides";
+const _IAn = "InferenceAccelerators";
+const _IG = "InstanceGeneration";
+const _IGS = "InstanceGenerationSet";
+const _IHCR = "InstanceHealthCheckResult";
+const _IHCRL = "InstanceHealthCheckResultList";
+const _ILT = "InstanceLaunchTemplate";
+const _ILTU = "InstanceLaunchTemplateUpdate";
+const _IO = "InfrastructureOptimization";
+const _IPE = "InvalidParameterException";
+const _IPS = "IngressPathSummary";
+const _IPSn = "IngressPathSummaries";
+const _IRR = "InstanceRequirementsRequest";
+const _KC = "KernelCapabilities";
+const _KVP = "KeyValuePair";
+const _LA = "ListAttributes";
+const _LAR = "ListAttributesRequest";
+const _LARi = "ListAttributesResponse";
+const _LAS = "ListAccountSettings";
+const _LASR = "ListAccountSettingsRequest";
+const _LASRi = "ListAccountSettingsResponse";
+const _LB = "LoadBalancer";
+const _LBo = "LoadBalancers";
+const _LC = "LinearConfiguration";
+const _LCI = "ListContainerInstances";
+const _LCIR = "ListContainerInstancesRequest";
+const _LCIRi = "ListContainerInstancesResponse";
+const _LCR = "ListClustersRequest";
+const _LCRi = "ListClustersResponse";
+const _LCi = "ListClusters";
+const _LCo = "LogConfiguration";
+const _LD = "ListDaemons";
+const _LDD = "ListDaemonDeployments";
+const _LDDR = "ListDaemonDeploymentsRequest";
+const _LDDRi = "ListDaemonDeploymentsResponse";
+const _LDR = "ListDaemonsRequest";
+const _LDRi = "ListDaemonsResponse";
+const _LDTD = "ListDaemonTaskDefinitions";
+const _LDTDR = "ListDaemonTaskDefinitionsRequest";
+const _LDTDRi = "ListDaemonTaskDefinitionsResponse";
+const _LDVC = "LogDriverVolumeConfiguration";
+const _LEE = "LimitExceededException";
+const _LG = "ListGateways";
+const _LGCA = "ListGatewayClusterAssociations";
+const _LGCAR = "ListGatewayClusterAssociationsRequest";
+const _LGCARi = "ListGatewayClusterAssociationsResponse";
+const _LGR = "ListGatewaysRequest";
+const _LGRR = "ListGatewayRoutesRequest";
+const _LGRRi = "ListGatewayRoutesResponse";
+const _LGRi = "ListGatewaysResponse";
+const _LGRis = "ListGatewayRoutes";
+const _LP = "LinuxParameters";
+const _LS = "ListServices";
+const _LSBN = "ListServicesByNamespace";
+const _LSBNR = "ListServicesByNamespaceRequest";
+const _LSBNRi = "ListServicesByNamespaceResponse";
+const _LSD = "ListServiceDeployments";
+const _LSDR = "ListServiceDeploymentsRequest";
+const _LSDRi = "ListServiceDeploymentsResponse";
+const _LSR = "ListServicesRequest";
+const _LSRi = "ListServicesResponse";
+const _LST = "LocalStorageType";
+const _LSTS = "LocalStorageTypeSet";
+const _LT = "ListTasks";
+const _LTD = "ListTaskDefinitions";
+const _LTDF = "ListTaskDefinitionFamilies";
+const _LTDFR = "ListTaskDefinitionFamiliesRequest";
+const _LTDFRi = "ListTaskDefinitionFamiliesResponse";
+const _LTDR = "ListTaskDefinitionsRequest";
+const _LTDRi = "ListTaskDefinitionsResponse";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _LTR = "ListTasksRequest";
+const _LTRi = "ListTasksResponse";
+const _MA = "ManagedAgent";
+const _MAASP = "ManagedApplicationAutoScalingPolicy";
+const _MAASPa = "ManagedApplicationAutoScalingPolicies";
+const _MAS = "ManagedAutoScaling";
+const _MASC = "ManagedAgentStateChange";
+const _MASCa = "ManagedAgentStateChanges";
+const _MAa = "ManagedAgents";
+const _MC = "ManagedCertificate";
+const _MCL = "MetricConfigurationList";
+const _MCe = "MetricConfiguration";
+const _MCo = "MonitoringConfiguration";
+const _MGBPVCR = "MemoryGiBPerVCpuRequest";
+const _MILSC = "ManagedInstancesLocalStorageConfiguration";
+const _MINC = "ManagedInstancesNetworkConfiguration";
+const _MIP = "ManagedIngressPath";
+const _MIPa = "ManagedInstancesProvider";
+const _MIPan = "ManagedIngressPaths";
+const _MISC = "ManagedInstancesStorageConfiguration";
+const _ML = "ManagedListener";
+const _MLB = "ManagedLoadBalancer";
+const _MLG = "ManagedLogGroup";
+const _MLGa = "ManagedLogGroups";
+const _MLR = "ManagedListenerRule";
+const _MMA = "ManagedMetricAlarm";
+const _MMAa = "ManagedMetricAlarms";
+const _MMBR = "MemoryMiBRequest";
+const _MP = "MountPoint";
+const _MPL = "MountPointList";
+const _MS = "ManagedScaling";
+const _MSC = "ManagedStorageConfiguration";
+const _MSG = "ManagedSecurityGroup";
+const _MSGa = "ManagedSecurityGroups";
+const _MST = "ManagedScalableTarget";
+const _MTG = "ManagedTargetGroup";
+const _MTGa = "ManagedTargetGroups";
+const _MVE = "MissingVersionException";
+const _NB = "NetworkBinding";
+const _NBGR = "NetworkBandwidthGbpsRequest";
+const _NBe = "NetworkBindings";
+const _NC = "NetworkConfiguration";
+const _NI = "NetworkInterface";
+const _NICR = "NetworkInterfaceCountRequest";
+const _NIe = "NetworkInterfaces";
+const _NMA = "NvidiaMpsAllocation";
+const _NNFE = "NamespaceNotFoundException";
+const _NUAE = "NoUpdateAvailableException";
+const _PA = "PutAttributes";
+const _PAR = "PutAttributesRequest";
+const _PARu = "PutAttributesResponse";
+const _PAS = "PutAccountSetting";
+const _PASD = "PutAccountSettingDefault";
+const _PASDR = "PutAccountSettingDefaultRequest";
+const _PASDRu = "PutAccountSettingDefaultResponse";
+const _PASR = "PutAccountSettingRequest";
+const _PASRu = "PutAccountSettingResponse";
+const _PC = "PlacementConstraint";
+const _PCCP = "PutClusterCapacityProviders";
+const _PCCPR = "PutClusterCapacityProvidersRequest";
+const _PCCPRu = "PutClusterCapacityProvidersResponse";
+const _PCP = "ProxyConfigurationProperties";
+const _PCl = "PlacementConstraints";
+const _PCr = "ProxyConfiguration";
+const _PD = "PlatformDevice";
+const _PDl = "PlatformDevices";
+const _PM = "PortMapping";
+const _PML = "PortMappingList";
+const _PS = "PlacementStrategy";
+const _PSl = "PlacementStrategies";
+const _PT = "ProtectedTask";
+const _PTDIE = "PlatformTaskDefinitionIncompatibilityException";
+const _PTr = "ProtectedTasks";
+const _PUE = "PlatformUnknownException";
+const _R = "Resource";
+const _RA = "RequiresAttributes";
+const _RC = "RepositoryCredentials";
+const _RCI = "RegisterContainerInstance";
+const _RCIR = "RegisterContainerInstanceRequest";
+const _RCIRe = "RegisterContainerInstanceResponse";
+const _RCe = "ResolvedConfiguration";
+const _RDTD = "RegisterDaemonTaskDefinition";
+const _RDTDR = "RegisterDaemonTaskDefinitionRequest";
+const _RDTDRe = "RegisterDaemonTaskDefinitionResponse";
+const _RIUE = "ResourceInUseException";
+const _RNFE = "ResourceNotFoundException";
+const _RP = "RuntimePlatform";
+const _RPO = "RuntimePlatformOverride";
+const _RR = "ResourceRequirement";
+const _RRe = "ResourceRequirements";
+const _RT = "RunTask";
+const _RTD = "RegisterTaskDefinition";
+const _RTDR = "RegisterTaskDefinitionRequest";
+const _RTDRe = "RegisterTaskDefinitionResponse";
+const _RTR = "RunTaskRequest";
+const _RTRu = "RunTaskResponse";
+const _Re = "Resources";
+const _Ro = "Rollback";
+const _S = "Scale";
+const _SASC = "SubmitAttachmentStateChanges";
+const _SASCR = "SubmitAttachmentStateChangesRequest";
+const _SASCRu = "SubmitAttachmentStateChangesResponse";
+const _SC = "SystemControl";
+const _SCALC = "ServiceConnectAccessLogConfiguration";
+const _SCC = "ServiceConnectConfiguration";
+const _SCCA = "ServiceConnectClientAlias";
+const _SCCAL = "ServiceConnectClientAliasList";
+const _SCCC = "ServiceConnectContainerConfigurations";
+const _SCCCe = "ServiceConnectContainerConfiguration";
+const _SCRS = "ServiceCurrentRevisionSummary";
+const _SCRSL = "ServiceCurrentRevisionSummaryList";
+const _SCS = "ServiceConnectService";
+const _SCSC = "SubmitContainerStateChange";
+const _SCSCR = "SubmitContainerStateChangeRequest";
+const _SCSCRu = "SubmitContainerStateChangeResponse";
+const _SCSL = "ServiceConnectServiceList";
+const _SCSR = "ServiceConnectServiceResource";
+const _SCSRL = "ServiceConnectServiceResourceList";
+const _SCTC = "ServiceConnectTlsConfiguration";
+const _SCTCA = "ServiceConnectTlsCertificateAuthority";
+const _SCTTHMR = "ServiceConnectTestTrafficHeaderMatchRules";
+const _SCTTHR = "ServiceConnectTestTrafficHeaderRules";
+const _SCTTR = "ServiceConnectTestTrafficRules";
+const _SCy = "SystemControls";
+const _SD = "ServiceDeployment";
+const _SDA = "ServiceDeploymentAlarms";
+const _SDB = "ServiceDeploymentBrief";
+const _SDBe = "ServiceDeploymentsBrief";
+const _SDCB = "ServiceDeploymentCircuitBreaker";
+const _SDNFE = "ServiceDeploymentNotFoundException";
+const _SDe = "ServiceDeployments";
+const _SE = "ServerException";
+const _SEe = "ServiceEvent";
+const _SEer = "ServiceEvents";
+const _SFVC = "S3FilesVolumeConfiguration";
+const _SL = "SecretList";
+const _SMEBSVC = "ServiceManagedEBSVolumeConfiguration";
+const _SNAE = "ServiceNotActiveException";
+const _SNFE = "ServiceNotFoundException";
+const _SR = "ServiceRegistry";
+const _SRLB = "ServiceRevisionLoadBalancer";
+const _SRLBe = "ServiceRevisionLoadBalancers";
+const _SRO = "ServiceRevisionOverrides";
+const _SRS = "ServiceRevisionSummary";
+const _SRSL = "ServiceRevisionsSummaryList";
+const _SRVLC = "ServiceRevisionVpcLatticeConfiguration";
+const _SRVLCe = "ServiceRevisionVpcLatticeConfigurations";
+const _SRe = "ServiceRevision";
+const _SRer = "ServiceRegistries";
+const _SRerv = "ServiceRevisions";
+const _SS = "SensitiveString";
+const _SSD = "StopServiceDeployment";
+const _SSDR = "StopServiceDeploymentRequest";
+const _SSDRt = "StopServiceDeploymentResponse";
+const _SSh = "SharingStrategy";
+const _ST = "StartTask";
+const _STR = "StartTaskRequest";
+const _STRt = "StartTaskResponse";
+const _STRto = "StopTaskRequest";
+const _STRtop = "StopTaskResponse";
+const _STSC = "SubmitTaskStateChange";
+const _STSCR = "SubmitTaskStateChangeRequest";
+const _STSCRu = "SubmitTaskStateChangeResponse";
+const _STt = "StopTask";
+const _SVC = "ServiceVolumeConfiguration";
+const _SVCe = "ServiceVolumeConfigurations";
+const _Se = "Secret";
+const _Ser = "Service";
+const _Serv = "Services";
+const _Ses = "Session";
+const _Set = "Setting";
+const _Sett = "Settings";
+const _St = "Statistics";
+const _T = "Tag";
+const _TC = "ThresholdConfiguration";
+const _TCi = "TimeoutConfiguration";
+const _TD = "TaskDefinition";
+const _TDL = "TaskDefinitionList";
+const _TDPC = "TaskDefinitionPlacementConstraint";
+const _TDPCa = "TaskDefinitionPlacementConstraints";
+const _TES = "TaskEphemeralStorage";
+const _TL = "TmpfsList";
+const _TLSGBR = "TotalLocalStorageGBRequest";
+const _TMEBSVC = "TaskManagedEBSVolumeConfiguration";
+const _TMEBSVTP = "TaskManagedEBSVolumeTerminationPolicy";
+const _TNCE = "TargetNotConnectedException";
+const _TNFE = "TargetNotFoundException";
+const _TO = "TaskOverride";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRRa = "TagResourceResponse";
+const _TS = "TaskSet";
+const _TSNFE = "TaskSetNotFoundException";
+const _TSa = "TaskSets";
+const _TVC = "TaskVolumeConfiguration";
+const _TVCa = "TaskVolumeConfigurations";
+const _Ta = "Task";
+const _Tag = "Tags";
+const _Tas = "Tasks";
+const _Tm = "Tmpfs";
+const _U = "Ulimit";
+const _UC = "UpdateCluster";
+const _UCA = "UpdateContainerAgent";
+const _UCAR = "UpdateContainerAgentRequest";
+const _UCARp = "UpdateContainerAgentResponse";
+const _UCIS = "UpdateContainerInstancesState";
+const _UCISR = "UpdateContainerInstancesStateRequest";
+const _UCISRp = "UpdateContainerInstancesStateResponse";
+const _UCP = "UpdateCapacityProvider";
+const _UCPR = "UpdateCapacityProviderRequest";
+const _UCPRp = "UpdateCapacityProviderResponse";
+const _UCR = "UpdateClusterRequest";
+const _UCRp = "UpdateClusterResponse";
+const _UCS = "UpdateClusterSettings";
+const _UCSR = "UpdateClusterSettingsRequest";
+const _UCSRp = "UpdateClusterSettingsResponse";
+const _UD = "UpdateDaemon";
+const _UDR = "UpdateDaemonRequest";
+const _UDRp = "UpdateDaemonResponse";
+const _UEGS = "UpdatedExpressGatewayService";
+const _UEGSR = "UpdateExpressGatewayServiceRequest";
+const _UEGSRp = "UpdateExpressGatewayServiceResponse";
+const _UEGSp = "UpdateExpressGatewayService";
+const _UFE = "UnsupportedFeatureException";
+const _UG = "UpdateGateway";
+const _UGAC = "UpdateGatewayAlbConfiguration";
+const _UGC = "UpdateGatewayConfiguration";
+const _UGNC = "UpdateGatewayNetworkConfiguration";
+const _UGR = "UpdateGatewayRequest";
+const _UGRp = "UpdateGatewayResponse";
+const _UIPE = "UpdateInProgressException";
+const _UL = "UlimitList";
+const _UMIPC = "UpdateManagedInstancesProviderConfiguration";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _URRn = "UntagResourceResponse";
+const _US = "UpdateService";
+const _USPTS = "UpdateServicePrimaryTaskSet";
+const _USPTSR = "UpdateServicePrimaryTaskSetRequest";
+const _USPTSRp = "UpdateServicePrimaryTaskSetResponse";
+const _USR = "UpdateServiceRequest";
+const _USRp = "UpdateServiceResponse";
+const _UTP = "UpdateTaskProtection";
+const _UTPR = "UpdateTaskProtectionRequest";
+const _UTPRp = "UpdateTaskProtectionResponse";
+const _UTS = "UpdateTaskSet";
+const _UTSR = "UpdateTaskSetRequest";
+const _UTSRp = "UpdateTaskSetResponse";
+const _V = "Volume";
+const _VCCRR = "VCpuCountRangeRequest";
+const _VF = "VolumeFrom";
+const _VFL = "VolumeFromList";
+const _VI = "VersionInfo";
+const _VL = "VolumeList";
+const _VLAC = "VpcLatticeAdvancedConfiguration";
+const _VLC = "VpcLatticeConfiguration";
+const _VLCp = "VpcLatticeConfigurations";
+const _a = "attachments";
+const _aA = "attachmentArn";
+const _aASP = "applicationAutoScalingPolicies";
+const _aC = "agentConnected";
+const _aCA = "acmCertificateArn";
+const _aCc = "activeConfigurations";
+const _aCcc = "acceleratorCount";
+const _aCd = "advancedConfiguration";
+const _aCu = "authorizationConfig";
+const _aCw = "awsvpcConfiguration";
+const _aH = "agentHash";
+const _aI = "attachmentId";
+const _aIT = "allowedInstanceTypes";
+const _aL = "accessLogs";
+const _aLC = "awsLogsConfiguration";
+const _aLCc = "accessLogConfiguration";
+const _aM = "acceleratorManufacturers";
+const _aN = "alarmNames";
+const _aNc = "acceleratorNames";
+const _aNt = "attributeName";
+const _aP = "appProtocol";
+const _aPA = "accessPointArn";
+const _aPAA = "awsPcaAuthorityArn";
+const _aPI = "assignPublicIp";
+const _aPIc = "accessPointId";
+const _aRC = "autoRepairConfiguration";
+const _aS = "actionsStatus";
+const _aSC = "activeServicesCount";
+const _aSGA = "autoScalingGroupArn";
+const _aSGP = "autoScalingGroupProvider";
+const _aSM = "autoScalingMetric";
+const _aSTV = "autoScalingTargetValue";
+const _aSt = "attachmentsStatus";
+const _aSu = "autoScaling";
+const _aT = "accessType";
+const _aTGA = "alternateTargetGroupArn";
+const _aTMMB = "acceleratorTotalMemoryMiB";
+const _aTc = "accessTypes";
+const _aTcc = "acceleratorTypes";
+const _aUS = "agentUpdateStatus";
+const _aV = "attributeValue";
+const _aVg = "agentVersion";
+const _aZ = "availabilityZone";
+const _aZR = "availabilityZoneRebalancing";
+const _ac = "action";
+const _ack = "acknowledgment";
+const _ad = "add";
+const _af = "after";
+const _al = "alarms";
+const _ar = "arn";
+const _at = "attributes";
+const _au = "autoprovision";
+const _b = "base";
+const _bEBM = "baselineEbsBandwidthMbps";
+const _bIP = "bindIP";
+const _bM = "bareMetal";
+const _bP = "burstablePerformance";
+const _bTIM = "bakeTimeInMinutes";
+const _be = "before";
+const _bu = "bucket";
+const _c = "client";
+const _cA = "clusterArn";
+const _cAC = "currentAlbCount";
+const _cAL = "configuredAtLaunch";
+const _cAl = "clusterArns";
+const _cAli = "clientAliases";
+const _cAo = "containerArn";
+const _cAon = "connectivityAt";
+const _cAp = "cpuArchitecture";
+const _cAr = "createdAt";
+const _cB = "circuitBreaker";
+const _cBTIM = "canaryBakeTimeInMinutes";
+const _cBr = "createdBy";
+const _cC = "canaryConfiguration";
+const _cCo = "containerCount";
+const _cCon = "containerConfigurations";
+const _cD = "containerDefinitions";
+const _cDC = "computedDesiredCount";
+const _cDu = "currentDeployment";
+const _cI = "containerImages";
+const _cIA = "containerInstanceArn";
+const _cIAo = "containerInstanceArns";
+const _cIo = "containerInstance";
+const _cIon = "containerInstances";
+const _cM = "cpuManufacturers";
+const _cN = "clusterName";
+const _cNo = "containerName";
+const _cO = "containerOverrides";
+const _cOT = "capacityOptionType";
+const _cP = "canaryPercent";
+const _cPA = "capacityProviderArn";
+const _cPAa = "capacityProviderArns";
+const _cPN = "capacityProviderName";
+const _cPR = "containerPortRange";
+const _cPS = "capacityProviderStrategy";
+const _cPa = "capacityProvider";
+const _cPap = "capacityProviders";
+const _cPo = "containerPath";
+const _cPon = "containerPort";
+const _cPr = "credentialsParameter";
+const _cR = "currentRevisions";
+const _cRa = "capacityReservations";
+const _cS = "credentialSpecs";
+const _cSD = "currentServiceDeployment";
+const _cSR = "currentServiceRevisions";
+const _cT = "clientToken";
+const _cWEE = "cloudWatchEncryptionEnabled";
+const _cWLGN = "cloudWatchLogGroupName";
+const _ca = "capabilities";
+const _ce = "certificate";
+const _cl = "cluster";
+const _clu = "clusters";
+const _co = "configuration";
+const _cod = "code";
+const _com = "command";
+const _comp = "compatibilities";
+const _con = "condition";
+const _conn = "connectivity";
+const _cont = "container";
+const _conta = "containers";
+const _cou = "count";
+const _cp = "cpu";
+const _cr = "critical";
+const _d = "details";
+const _dA = "daemonArn";
+const _dAe = "deploymentArn";
+const _dAer = "deregisteredAt";
+const _dAi = "discoveryArn";
+const _dC = "deploymentConfiguration";
+const _dCB = "deploymentCircuitBreaker";
+const _dCPS = "defaultCapacityProviderStrategy";
+const _dCe = "desiredCount";
+const _dCep = "deploymentController";
+const _dD = "daemonDeployments";
+const _dDA = "daemonDeploymentArn";
+const _dDAa = "daemonDeploymentArns";
+const _dIC = "drainingInstanceCount";
+const _dL = "dockerLabels";
+const _dN = "disableNetworking";
+const _dNa = "daemonName";
+const _dNe = "deviceName";
+const _dNi = "discoveryName";
+const _dNn = "dnsName";
+const _dNo = "domainName";
+const _dO = "dependsOn";
+const _dOT = "deleteOnTermination";
+const _dOr = "driverOpts";
+const _dP = "deletionProtection";
+const _dPr = "drainPercent";
+const _dR = "daemonRevisions";
+const _dRA = "daemonRevisionArn";
+const _dRAa = "daemonRevisionArns";
+const _dRAe = "deleteRequestedAt";
+const _dS = "dnsServers";
+const _dSD = "dnsSearchDomains";
+const _dSL = "daemonSummariesList";
+const _dSO = "dockerSecurityOptions";
+const _dSe = "desiredStatus";
+const _dT = "deviceType";
+const _dTD = "daemonTaskDefinition";
+const _dTDA = "daemonTaskDefinitionArn";
+const _dTDa = "daemonTaskDefinitions";
+const _dV = "doubleValue";
+const _dVC = "dockerVolumeConfiguration";
+const _dVo = "dockerVersion";
+const _da = "daemon";
+const _de = "devices";
+const _dep = "deployments";
+const _des = "destination";
+const _det = "detail";
+const _do = "domain";
+const _dr = "driver";
+const _dro = "drop";
+const _e = "error";
+const _eA = "expiresAt";
+const _eC = "exitCode";
+const _eCC = "executeCommandConfiguration";
+const _eD = "expirationDate";
+const _eEC = "enableExecuteCommand";
+const _eECSMT = "enableECSManagedTags";
+const _eF = "environmentFiles";
+const _eFI = "enableFaultInjection";
+const _eH = "extraHosts";
+const _eI = "externalId";
+const _eII = "ec2InstanceId";
+const _eIM = "expiresInMinutes";
+const _eIPA = "ec2InstanceProfileArn";
+const _eIT = "excludedInstanceTypes";
+const _eMR = "ecsManagedResources";
+const _eP = "entryPoint";
+const _eRA = "executionRoleArn";
+const _eS = "effectiveSettings";
+const _eSA = "executionStoppedAt";
+const _eSC = "earlySuccessCriteria";
+const _eSp = "ephemeralStorage";
+const _eVC = "efsVolumeConfiguration";
+const _en = "environment";
+const _ena = "enabled";
+const _enab = "enable";
+const _enc = "encrypted";
+const _end = "endpoint";
+const _er = "errors";
+const _es = "essential";
+const _ev = "events";
+const _ex = "expression";
+const _exa = "exact";
+const _f = "family";
+const _fA = "finishedAt";
+const _fC = "firelensConfiguration";
+const _fCa = "failureCount";
+const _fE = "fipsEnabled";
+const _fES = "fargateEphemeralStorage";
+const _fESKKI = "fargateEphemeralStorageKmsKeyId";
+const _fND = "forceNewDeployment";
+const _fP = "familyPrefix";
+const _fSA = "fileSystemArn";
+const _fSI = "fileSystemId";
+const _fT = "failedTasks";
+const _fTi = "filesystemType";
+const _fWFSVC = "fsxWindowsFileServerVolumeConfiguration";
+const _fa = "failures";
+const _fam = "families";
+const _fi = "filters";
+const _fie = "field";
+const _fil = "filter";
+const _fo = "force";
+const _for = "format";
+const _g = "gateway";
+const _gA = "gatewayArn";
+const _gC = "gatewayConnectors";
+const _gCA = "gatewayClusterAssociations";
+const _gCa = "gatewayConnections";
+const _gCr = "grpcCode";
+const _gD = "gpuDevices";
+const _gDE = "guardDutyEnabled";
+const _gI = "gpuIds";
+const _gIp = "gpuId";
+const _gR = "gatewayResources";
+const _gRA = "gatewayRouteArn";
+const _gRAa = "gatewayRouteArns";
+const _gRa = "gatewayRoute";
+const _gRat = "gatewayRoutes";
+const _gSS = "gpuSharingStrategy";
+const _ga = "gateways";
+const _gr = "group";
+const _h = "hostname";
+const _hC = "healthCheck";
+const _hCGPS = "healthCheckGracePeriodSeconds";
+const _hCIS = "healthCheckIntervalSeconds";
+const _hCP = "healthCheckPath";
+const _hCPe = "healthCheckProtocol";
+const _hCPea = "healthCheckPort";
+const _hCTS = "healthCheckTimeoutSeconds";
+const _hCt = "httpCode";
+const _hD = "hookDetails";
+const _hDt = "httpDesync";
+const _hE = "httpError";
+const _hI = "hookId";
+const _hL = "hardLimit";
+const _hP = "healthyPercent";
+const _hPR = "hostPortRange";
+const _hPo = "hostPath";
+const _hPos = "hostPort";
+const _hS = "healthStatus";
+const _hSA = "hostSharedAlb";
+const _hTA = "hookTargetArn";
+const _hTC = "healthyThresholdCount";
+const _he = "header";
+const _ho = "host";
+const _i = "id";
+const _iA = "ipAddress";
+const _iAO = "inferenceAcceleratorOverrides";
+const _iAT = "ipAddressType";
+const _iAn = "inferenceAccelerators";
+const _iAp = "ipv6Address";
+const _iCA = "issuerCertificateAuthority";
+const _iD = "imageDigest";
+const _iEC = "ignoredExitCodes";
+const _iG = "instanceGenerations";
+const _iID = "instanceIdentityDocument";
+const _iIDS = "instanceIdentityDocumentSignature";
+const _iLT = "instanceLaunchTemplate";
+const _iM = "ipcMode";
+const _iMTP = "instanceMetadataTagsPropagation";
+const _iO = "infrastructureOptimization";
+const _iP = "ingressPaths";
+const _iPE = "initProcessEnabled";
+const _iPO = "ingressPortOverride";
+const _iQP = "includeQueryParameters";
+const _iR = "instanceRequirements";
+const _iRA = "infrastructureRoleArn";
+const _iSG = "inboundSecurityGroup";
+const _iTS = "idleTimeoutSeconds";
+const _iV = "integerValue";
+const _iWP = "instanceWarmupPeriod";
+const _ia = "iam";
+const _im = "image";
+const _in = "interactive";
+const _inc = "include";
+const _int = "interval";
+const _io = "iops";
+const _it = "item";
+const _k = "key";
+const _kK = "kmsKey";
+const _kKI = "kmsKeyId";
+const _l = "links";
+const _lA = "listenerArn";
+const _lB = "loadBalancers";
+const _lBA = "loadBalancerArn";
+const _lBN = "loadBalancerName";
+const _lBSG = "loadBalancerSecurityGroups";
+const _lBSGA = "loadBalancerSecurityGroupArns";
+const _lBo = "loadBalancer";
+const _lC = "logConfiguration";
+const _lCi = "linearConfiguration";
+const _lD = "logDriver";
+const _lDVC = "logDriverVolumeConfiguration";
+const _lG = "logGroups";
+const _lGN = "logGroupName";
+const _lGo = "logGroup";
+const _lH = "lifecycleHooks";
+const _lHD = "lifecycleHookDetails";
+const _lL = "logLevel";
+const _lP = "linuxParameters";
+const _lRA = "listenerRuleArn";
+const _lS = "lastStatus";
+const _lSA = "lastStartedAt";
+const _lSC = "lastStatusChange";
+const _lSCo = "localStorageConfiguration";
+const _lSP = "logStreamPrefix";
+const _lST = "localStorageTypes";
+const _lSi = "lifecycleStages";
+const _lSif = "lifecycleStage";
+const _lSo = "localStorage";
+const _lT = "launchType";
+const _lU = "lastUpdated";
+const _lV = "longValue";
+const _la = "labels";
+const _li = "listener";
+const _lo = "logging";
+const _m = "message";
+const _mA = "managedAgents";
+const _mAC = "maxAlbCount";
+const _mAN = "managedAgentName";
+const _mAe = "metricAlarms";
+const _mC = "minCapacity";
+const _mCP = "maxComputePercent";
+const _mCa = "maxCapacity";
+const _mCe = "metricConfigurations";
+const _mD = "managedDraining";
+const _mEBSV = "managedEBSVolume";
+const _mGBPVC = "memoryGiBPerVCpu";
+const _mHP = "minimumHealthyPercent";
+const _mIP = "managedInstancesProvider";
+const _mMB = "memoryMiB";
+const _mN = "metricNames";
+const _mO = "mountOptions";
+const _mP = "mountPoints";
+const _mPa = "maximumPercent";
+const _mR = "memoryReservation";
+const _mRa = "maxResults";
+const _mS = "managedScaling";
+const _mSC = "managedStorageConfiguration";
+const _mSPAPOOODP = "maxSpotPriceAsPercentageOfOptimalOnDemandPrice";
+const _mSSS = "minimumScalingStepSize";
+const _mSSSa = "maximumScalingStepSize";
+const _mSa = "maxSwap";
+const _mTC = "minTaskCount";
+const _mTCa = "maxTaskCount";
+const _mTP = "managedTerminationProtection";
+const _ma = "max";
+const _mat = "matcher";
+const _me = "memory";
+const _met = "metric";
+const _mi = "min";
+const _mo = "monitoring";
+const _n = "name";
+const _nB = "networkBindings";
+const _nBG = "networkBandwidthGbps";
+const _nC = "networkConfiguration";
+const _nDI = "neuronDeviceIds";
+const _nI = "networkInterfaces";
+const _nIC = "networkInterfaceCount";
+const _nM = "networkMode";
+const _nMv = "nvidiaMps";
+const _nT = "nextToken";
+const _na = "namespace";
+const _nam = "names";
+const _o = "options";
+const _oDMPPOLP = "onDemandMaxPricePercentageOverLowestPrice";
+const _oS = "overallStatus";
+const _oSF = "operatingSystemFamily";
+const _op = "operation";
+const _ov = "overrides";
+const _p = "privileged";
+const _pA = "principalArn";
+const _pC = "primaryContainer";
+const _pCe = "pendingCount";
+const _pCl = "placementConstraints";
+const _pCr = "proxyConfiguration";
+const _pD = "platformDevices";
+const _pE = "protectionEnabled";
+const _pF = "platformFamily";
+const _pIA = "privateIpv4Address";
+const _pLR = "productionListenerRule";
+const _pM = "portMappings";
+const _pMi = "pidMode";
+const _pN = "portName";
+const _pRTS = "perRequestTimeoutSeconds";
+const _pS = "placementStrategy";
+const _pSA = "pullStartedAt";
+const _pSAu = "pullStoppedAt";
+const _pT = "pseudoTerminal";
+const _pTC = "pendingTasksCount";
+const _pTCe = "pendingTaskCount";
+const _pTS = "primaryTaskSet";
+const _pTo = "policyType";
+const _pTr = "propagateTags";
+const _pTro = "protectedTasks";
+const _pV = "platformVersion";
+const _pe = "permissions";
+const _po = "port";
+const _pr = "protocol";
+const _pre = "prefix";
+const _pro = "properties";
+const _r = "reason";
+const _rA = "roleArn";
+const _rAP = "restartAttemptPeriod";
+const _rAe = "registeredAt";
+const _rAeg = "registryArn";
+const _rAeq = "requiresAttributes";
+const _rAes = "resourceArn";
+const _rAu = "ruleArns";
+const _rB = "registeredBy";
+const _rC = "repositoryCredentials";
+const _rCIC = "registeredContainerInstancesCount";
+const _rCP = "rollbackCapacityProviders";
+const _rCe = "requiresCompatibilities";
+const _rCes = "resolvedConfiguration";
+const _rCu = "runningCount";
+const _rD = "rootDirectory";
+const _rGA = "reservationGroupArn";
+const _rHS = "requireHibernateSupport";
+const _rI = "resourceIds";
+const _rIC = "runningInstanceCount";
+const _rIe = "referenceId";
+const _rIu = "runtimeId";
+const _rMIMB = "remainingMemoryInMiB";
+const _rMT = "resourceManagementType";
+const _rO = "readOnly";
+const _rOHT = "resetOnHealthyTask";
+const _rP = "reservationPreference";
+const _rPTW = "requestedProductionTrafficWeight";
+const _rPe = "restartPolicy";
+const _rPu = "runtimePlatform";
+const _rR = "resourceRequirements";
+const _rRF = "readonlyRootFilesystem";
+const _rRe = "remainingResources";
+const _rReg = "registeredResources";
+const _rS = "rolloutState";
+const _rSR = "rolloutStateReason";
+const _rSe = "resolutionSeconds";
+const _rT = "resourceType";
+const _rTC = "runningTasksCount";
+const _rTCe = "requestedTaskCount";
+const _rTCu = "runningTaskCount";
+const _rTDRA = "rollbackTargetDaemonRevisionArn";
+const _rTTW = "requestedTestTrafficWeight";
+const _re = "revision";
+const _res = "resources";
+const _ret = "retries";
+const _ro = "role";
+const _rol = "rollback";
+const _ru = "rule";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.ecs";
+const _sA = "startedAt";
+const _sAe = "serviceArn";
+const _sAer = "serviceArns";
+const _sAt = "stoppedAt";
+const _sAto = "stoppingAt";
+const _sB = "startedBy";
+const _sBN = "s3BucketName";
+const _sBTIM = "stepBakeTimeInMinutes";
+const _sC = "systemControls";
+const _sCC = "serviceConnectConfiguration";
+const _sCD = "serviceConnectDefaults";
+const _sCE = "serviceConnectEndpoint";
+const _sCPN = "serviceContainerPortName";
+const _sCR = "serviceConnectResources";
+const _sCo = "sourceContainer";
+const _sCt = "statusCode";
+const _sCto = "storageConfiguration";
+const _sCtop = "stopCode";
+const _sD = "serviceDeployments";
+const _sDA = "serviceDeploymentArn";
+const _sDAe = "serviceDeploymentArns";
+const _sDR = "sourceDaemonRevisions";
+const _sEE = "s3EncryptionEnabled";
+const _sG = "securityGroups";
+const _sGI = "securityGroupIds";
+const _sGe = "securityGroup";
+const _sI = "subnetIds";
+const _sIA = "scaleInAfter";
+const _sIGB = "sizeInGiB";
+const _sIe = "sessionId";
+const _sIn = "snapshotId";
+const _sKP = "s3KeyPrefix";
+const _sL = "softLimit";
+const _sM = "sharingMode";
+const _sMPPOLP = "spotMaxPricePercentageOverLowestPrice";
+const _sMS = "sharedMemorySize";
+const _sN = "serviceName";
+const _sO = "secretOptions";
+const _sP = "startPeriod";
+const _sPo = "sourcePath";
+const _sPt = "stepPercent";
+const _sR = "statusReason";
+const _sRA = "serviceRevisionArns";
+const _sRAe = "serviceRevisionArn";
+const _sRe = "serviceRegistries";
+const _sRer = "serviceRevisions";
+const _sRt = "stoppedReason";
+const _sS = "schedulingStrategy";
+const _sSA = "stabilityStatusAt";
+const _sSG = "serviceSecurityGroups";
+const _sSGA = "serviceSecurityGroupArn";
+const _sSGB = "storageSizeGiB";
+const _sSR = "sourceServiceRevisions";
+const _sSRC = "sourceServiceRevisionCleanup";
+const _sSV = "stringSetValue";
+const _sSh = "sharingStrategy";
+const _sSt = "stabilityStatus";
+const _sT = "startTimeout";
+const _sTc = "scalingTarget";
+const _sTca = "scalableTarget";
+const _sTt = "stopTimeout";
+const _sTto = "stopType";
+const _sU = "serviceUrl";
+const _sUt = "streamUrl";
+const _sV = "sourceVolume";
+const _sVC = "s3filesVolumeConfiguration";
+const _s_ = "s3";
+const _sc = "scale";
+const _sch = "scheme";
+const _sco = "scope";
+const _se = "server";
+const _sec = "secrets";
+const _ser = "service";
+const _serv = "services";
+const _ses = "session";
+const _set = "settings";
+const _sett = "setting";
+const _si = "size";
+const _so = "sort";
+const _st = "status";
+const _sta = "statistics";
+const _str = "strategy";
+const _su = "subnets";
+const _sw = "swappiness";
+const _t = "type";
+const _tA = "taskArn";
+const _tAN = "triggeredAlarmNames";
+const _tAa = "targetArn";
+const _tAas = "taskArns";
+const _tAi = "timeoutAction";
+const _tC = "thresholdConfiguration";
+const _tCa = "targetCapacity";
+const _tCar = "targetConfiguration";
+const _tCi = "timeoutConfiguration";
+const _tD = "taskDefinition";
+const _tDA = "taskDefinitionArn";
+const _tDAa = "taskDefinitionArns";
+const _tDIC = "totalDrainingInstanceCount";
+const _tDR = "targetDaemonRevision";
+const _tDRA = "targetDaemonRevisionArn";
+const _tDa = "taskDefinitions";
+const _tE = "telemetryEndpoint";
+const _tEP = "transitEncryptionPort";
+const _tEr = "transitEncryption";
+const _tG = "targetGroups";
+const _tGA = "targetGroupArn";
+const _tI = "targetId";
+const _tIM = "timeoutInMinutes";
+const _tK = "tagKeys";
+const _tLR = "testListenerRule";
+const _tLRA = "testListenerRuleArn";
+const _tLRAe = "testListenerRuleArns";
+const _tLSGB = "totalLocalStorageGB";
+const _tMIMB = "totalMemoryInMiB";
+const _tP = "terminationPolicy";
+const _tR = "totalResources";
+const _tRA = "taskRoleArn";
+const _tRC = "totalRunningCount";
+const _tRIC = "totalRunningInstanceCount";
+const _tS = "taskSet";
+const _tSA = "taskSetArn";
+const _tSR = "targetServiceRevision";
+const _tSRA = "targetServiceRevisionArn";
+const _tSa = "taskSets";
+const _tSag = "tagSpecifications";
+const _tT = "targetType";
+const _tTR = "testTrafficRules";
+const _tV = "targetValue";
+const _tVo = "tokenValue";
+const _tWDC = "totalWithoutDaemonCount";
+const _tWDIC = "totalWithoutDaemonInstanceCount";
+const _ta = "tags";
+const _tas = "tasks";
+const _task = "task";
+const _th = "threshold";
+const _thr = "throughput";
+const _ti = "timeout";
+const _tl = "tls";
+const _tm = "tmpfs";
+const _u = "user";
+const _uA = "updatedAt";
+const _uLS = "useLocalStorage";
+const _uS = "updateStatus";
+const _uSR = "updateStatusReason";
+const _uTC = "unhealthyThresholdCount";
+const _ul = "ulimits";
+const _un = "unit";
+const _v = "value";
+const _vC = "versionConsistency";
+const _vCC = "vCpuCount";
+const _vCo = "volumeConfigurations";
+const _vF = "volumesFrom";
+const _vFa = "valueFrom";
+const _vI = "versionInfo";
+const _vIR = "volumeInitializationRate";
+const _vLC = "vpcLatticeConfigurations";
+const _vT = "volumeType";
+const _va = "values";
+const _ve = "version";
+const _vo = "volumes";
+const _w = "weight";
+const _wACLA = "webACLArn";
+const _wD = "workingDirectory";
+const _wDC = "withoutDaemonCount";
+const _wDIC = "withoutDaemonInstanceCount";
+const _xN = "xmlName";
+const n0 = "com.amazonaws.ecs";
+const _s_registry = new TypeRegistry(_s);
+var ECSServiceException$ = [-3, _s, "ECSServiceException", 0, [], []];
+_s_registry.registerError(ECSServiceException$, ECSServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AccessDeniedException$ = [-3, n0, _ADE,
+    { [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AccessDeniedException$, AccessDeniedException);
+var AttributeLimitExceededException$ = [-3, n0, _ALEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AttributeLimitExceededException$, AttributeLimitExceededException);
+var BlockedException$ = [-3, n0, _BE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(BlockedException$, BlockedException);
+var ClientException$ = [-3, n0, _CE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClientException$, ClientException);
+var ClusterContainsCapacityProviderException$ = [-3, n0, _CCCPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClusterContainsCapacityProviderException$, ClusterContainsCapacityProviderException);
+var ClusterContainsContainerInstancesException$ = [-3, n0, _CCCIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClusterContainsContainerInstancesException$, ClusterContainsContainerInstancesException);
+var ClusterContainsServicesException$ = [-3, n0, _CCSE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClusterContainsServicesException$, ClusterContainsServicesException);
+var ClusterContainsTasksException$ = [-3, n0, _CCTE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClusterContainsTasksException$, ClusterContainsTasksException);
+var ClusterNotFoundException$ = [-3, n0, _CNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ClusterNotFoundException$, ClusterNotFoundException);
+var ConflictException$ = [-3, n0, _CEo,
+    { [_e]: _c },
+    [_rI, _m],
+    [64 | 0, 0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var DaemonNotActiveException$ = [-3, n0, _DNAE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DaemonNotActiveException$, DaemonNotActiveException);
+var DaemonNotFoundException$ = [-3, n0, _DNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DaemonNotFoundException$, DaemonNotFoundException);
+var GatewayNotFoundException$ = [-3, n0, _GNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(GatewayNotFoundException$, GatewayNotFoundException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var MissingVersionException$ = [-3, n0, _MVE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MissingVersionException$, MissingVersionException);
+var NamespaceNotFoundException$ = [-3, n0, _NNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NamespaceNotFoundException$, NamespaceNotFoundException);
+var NoUpdateAvailableException$ = [-3, n0, _NUAE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NoUpdateAvailableException$, NoUpdateAvailableException);
+var PlatformTaskDefinitionIncompatibilityException$ = [-3, n0, _PTDIE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PlatformTaskDefinitionIncompatibilityException$, PlatformTaskDefinitionIncompatibilityException);
+var PlatformUnknownException$ = [-3, n0, _PUE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PlatformUnknownException$, PlatformUnknownException);
+var ResourceInUseException$ = [-3, n0, _RIUE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceInUseException$, ResourceInUseException);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+var ServerException$ = [-3, n0, _SE,
+    { [_e]: _se },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServerException$, ServerException);
+var ServiceDeploymentNotFoundException$ = [-3, n0, _SDNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceDeploymentNotFoundException$, ServiceDeploymentNotFoundException);
+var ServiceNotActiveException$ = [-3, n0, _SNAE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceNotActiveException$, ServiceNotActiveException);
+var ServiceNotFoundException$ = [-3, n0, _SNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceNotFoundException$, ServiceNotFoundException);
+var TargetNotConnectedException$ = [-3, n0, _TNCE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TargetNotConnectedException$, TargetNotConnectedException);
+var TargetNotFoundException$ = [-3, n0, _TNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TargetNotFoundException$, TargetNotFoundException);
+var TaskSetNotFoundException$ = [-3, n0, _TSNFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TaskSetNotFoundException$, TaskSetNotFoundException);
+var UnsupportedFeatureException$ = [-3, n0, _UFE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedFeatureException$, UnsupportedFeatureException);
+var UpdateInProgressException$ = [-3, n0, _UIPE,
+    { [_e]: _c },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UpdateInProgressException$, UpdateInProgressException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var SensitiveString = [0, n0, _SS, 8, 0];
+var AcceleratorCountRequest$ = [3, n0, _ACR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var AcceleratorTotalMemoryMiBRequest$ = [3, n0, _ATMMBR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var AdvancedConfiguration$ = [3, n0, _AC,
+    0,
+    [_aTGA, _pLR, _tLR, _rA],
+    [0, 0, 0, 0]
+];
+var AssociateGatewayWithClusterRequest$ = [3, n0, _AGWCR,
+    0,
+    [_g, _cl],
+    [0, 0], 2
+];
+var AssociateGatewayWithClusterResponse$ = [3, n0, _AGWCRs,
+    0,
+    [_gA, _cA, _st],
+    [0, 0, 0]
+];
+var Attachment$ = [3, n0, _A,
+    0,
+    [_i, _t, _st, _d],
+    [0, 0, 0, () => AttachmentDetails]
+];
+var AttachmentStateChange$ = [3, n0, _ASC,
+    0,
+    [_aA, _st],
+    [0, 0], 2
+];
+var Attribute$ = [3, n0, _At,
+    0,
+    [_n, _v, _tT, _tI],
+    [0, 0, 0, 0], 1
+];
+var AutoRepairConfiguration$ = [3, n0, _ARC,
+    0,
+    [_aS],
+    [0]
+];
+var AutoScalingGroupProvider$ = [3, n0, _ASGP,
+    0,
+    [_aSGA, _mS, _mTP, _mD],
+    [0, () => ManagedScaling$, 0, 0], 1
+];
+var AutoScalingGroupProviderUpdate$ = [3, n0, _ASGPU,
+    0,
+    [_mS, _mTP, _mD],
+    [() => ManagedScaling$, 0, 0]
+];
+var AwsVpcConfiguration$ = [3, n0, _AVC,
+    0,
+    [_su, _sG, _aPI],
+    [64 | 0, 64 | 0, 0], 1
+];
+var BaselineEbsBandwidthMbpsRequest$ = [3, n0, _BEBMR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var CanaryConfiguration$ = [3, n0, _CC,
+    0,
+    [_cP, _cBTIM],
+    [1, 1]
+];
+var CapacityProvider$ = [3, n0, _CP,
+    0,
+    [_cPA, _n, _cl, _st, _aSGP, _mIP, _uS, _uSR, _ta, _t],
+    [0, 0, 0, 0, () => AutoScalingGroupProvider$, [() => ManagedInstancesProvider$, 0], 0, 0, () => Tags, 0]
+];
+var CapacityProviderStrategyItem$ = [3, n0, _CPSI,
+    0,
+    [_cPa, _w, _b],
+    [0, 1, 1], 1
+];
+var CapacityReservationRequest$ = [3, n0, _CRR,
+    0,
+    [_rGA, _rP],
+    [0, 0]
+];
+var Cluster$ = [3, n0, _C,
+    0,
+    [_cA, _cN, _co, _st, _rCIC, _rTC, _pTC, _aSC, _sta, _ta, _set, _cPap, _dCPS, _a, _aSt, _sCD],
+    [0, 0, () => ClusterConfiguration$, 0, 1, 1, 1, 1, () => Statistics, () => Tags, () => ClusterSettings, 64 | 0, () => CapacityProviderStrategy, () => Attachments, 0, () => ClusterServiceConnectDefaults$]
+];
+var ClusterConfiguration$ = [3, n0, _CCl,
+    0,
+    [_eCC, _mSC],
+    [() => ExecuteCommandConfiguration$, () => ManagedStorageConfiguration$]
+];
+var ClusterServiceConnectDefaults$ = [3, n0, _CSCD,
+    0,
+    [_na],
+    [0]
+];
+var ClusterServiceConnectDefaultsRequest$ = [3, n0, _CSCDR,
+    0,
+    [_na],
+    [0], 1
+];
+var ClusterSetting$ = [3, n0, _CS,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var Container$ = [3, n0, _Co,
+    0,
+    [_cAo, _tA, _n, _im, _iD, _rIu, _lS, _eC, _r, _nB, _nI, _hS, _mA, _cp, _me, _mR, _gI, _nDI, _gSS],
+    [0, 0, 0, 0, 0, 0, 0, 1, 0, () => NetworkBindings, () => NetworkInterfaces, 0, () => ManagedAgents, 0, 0, 0, 64 | 0, 64 | 0, () => SharingStrategy$]
+];
+var ContainerDefinition$ = [3, n0, _CD,
+    0,
+    [_n, _im, _rC, _cp, _me, _mR, _l, _pM, _es, _rPe, _eP, _com, _en, _eF, _mP, _vF, _lP, _sec, _dO, _sT, _sTt, _vC, _h, _u, _wD, _dN, _p, _rRF, _dS, _dSD, _eH, _dSO, _in, _pT, _dL, _ul, _lC, _hC, _sC, _rR, _fC, _cS],
+    [0, 0, [() => RepositoryCredentials$, 0], 1, 1, 1, 64 | 0, () => PortMappingList, 2, () => ContainerRestartPolicy$, 64 | 0, 64 | 0, [() => EnvironmentVariables, 0], () => EnvironmentFiles, () => MountPointList, () => VolumeFromList, () => LinuxParameters$, () => SecretList, () => ContainerDependencies, 1, 1, 0, 0, 0, 0, 2, 2, 2, 64 | 0, 64 | 0, () => HostEntryList, 64 | 0, 2, 2, 128 | 0, () => UlimitList, () => LogConfiguration$, () => HealthCheck$, () => SystemControls, () => ResourceRequirements, () => FirelensConfiguration$, 64 | 0]
+];
+var ContainerDependency$ = [3, n0, _CDo,
+    0,
+    [_cNo, _con],
+    [0, 0], 2
+];
+var ContainerImage$ = [3, n0, _CI,
+    0,
+    [_cNo, _iD, _im],
+    [0, 0, 0]
+];
+var ContainerInstance$ = [3, n0, _CIo,
+    0,
+    [_cIA, _eII, _cPN, _ve, _vI, _rRe, _rReg, _st, _sR, _aC, _rTC, _pTC, _aUS, _at, _rAe, _a, _ta, _hS, _gD],
+    [0, 0, 0, 1, () => VersionInfo$, () => Resources, () => Resources, 0, 0, 2, 1, 1, 0, () => Attributes, 4, () => Attachments, () => Tags, () => ContainerInstanceHealthStatus$, () => GpuDevices]
+];
+var ContainerInstanceHealthStatus$ = [3, n0, _CIHS,
+    0,
+    [_oS, _d],
+    [0, () => InstanceHealthCheckResultList]
+];
+var ContainerOverride$ = [3, n0, _CO,
+    0,
+    [_n, _com, _en, _eF, _cp, _me, _mR, _rR],
+    [0, 64 | 0, [() => EnvironmentVariables, 0], () => EnvironmentFiles, 1, 1, 1, () => ResourceRequirements]
+];
+var ContainerRestartPolicy$ = [3, n0, _CRP,
+    0,
+    [_ena, _iEC, _rAP],
+    [2, 64 | 1, 1], 1
+];
+var ContainerStateChange$ = [3, n0, _CSC,
+    0,
+    [_cNo, _iD, _rIu, _eC, _nB, _r, _st],
+    [0, 0, 0, 1, () => NetworkBindings, 0, 0]
+];
+var ContinueServiceDeploymentRequest$ = [3, n0, _CSDR,
+    0,
+    [_sDA, _hI, _ac],
+    [0, 0, 0], 2
+];
+var ContinueServiceDeploymentResponse$ = [3, n0, _CSDRo,
+    0,
+    [_sDA],
+    [0]
+];
+var CreateCapacityProviderRequest$ = [3, n0, _CCPR,
+    0,
+    [_n, _cl, _aSGP, _mIP, _ta],
+    [0, 0, () => AutoScalingGroupProvider$, [() => CreateManagedInstancesProviderConfiguration$, 0], () => Tags], 1
+];
+var CreateCapacityProviderResponse$ = [3, n0, _CCPRr,
+    0,
+    [_cPa],
+    [[() => CapacityProvider$, 0]]
+];
+var CreateClusterRequest$ = [3, n0, _CCR,
+    0,
+    [_cN, _ta, _set, _co, _cPap, _dCPS, _sCD],
+    [0, () => Tags, () => ClusterSettings, () => ClusterConfiguration$, 64 | 0, () => CapacityProviderStrategy, () => ClusterServiceConnectDefaultsRequest$]
+];
+var CreateClusterResponse$ = [3, n0, _CCRr,
+    0,
+    [_cl],
+    [() => Cluster$]
+];
+var CreateDaemonRequest$ = [3, n0, _CDR,
+    0,
+    [_dNa, _dTDA, _cPAa, _cA, _dC, _ta, _pTr, _eECSMT, _eEC, _cT, _cr],
+    [0, 0, 64 | 0, 0, () => DaemonDeploymentConfiguration$, () => Tags, 0, 2, 2, 0, 2], 3
+];
+var CreateDaemonResponse$ = [3, n0, _CDRr,
+    0,
+    [_dA, _st, _cAr, _dAe],
+    [0, 0, 4, 0]
+];
+var CreatedAt$ = [3, n0, _CA,
+    0,
+    [_be, _af],
+    [4, 4]
+];
+var CreateExpressGatewayServiceRequest$ = [3, n0, _CEGSR,
+    0,
+    [_iRA, _eRA, _sN, _cl, _hCP, _pC, _tRA, _nC, _cp, _me, _cAp, _sTc, _ta, _tDA],
+    [0, 0, 0, 0, 0, [() => ExpressGatewayContainer$, 0], 0, () => ExpressGatewayServiceNetworkConfiguration$, 0, 0, 0, () => ExpressGatewayScalingTarget$, () => Tags, 0], 1
+];
+var CreateExpressGatewayServiceResponse$ = [3, n0, _CEGSRr,
+    0,
+    [_ser],
+    [[() => ECSExpressGatewayService$, 0]]
+];
+var CreateGatewayRequest$ = [3, n0, _CGR,
+    0,
+    [_n, _iRA, _co, _cT, _dP, _ta, _pTr],
+    [0, 0, () => GatewayConfiguration$, [0, 4], 2, () => Tags, 0], 3
+];
+var CreateGatewayResponse$ = [3, n0, _CGRr,
+    0,
+    [_gA, _n, _st],
+    [0, 0, 0]
+];
+var CreateManagedInstancesProviderConfiguration$ = [3, n0, _CMIPC,
+    0,
+    [_iRA, _iLT, _pTr, _iO, _aRC],
+    [0, [() => InstanceLaunchTemplate$, 0], 0, () => InfrastructureOptimization$, () => AutoRepairConfiguration$], 2
+];
+var CreateServiceRequest$ = [3, n0, _CSR,
+    0,
+    [_sN, _cl, _tD, _aZR, _lB, _sRe, _dCe, _cT, _lT, _cPS, _pV, _ro, _dC, _pCl, _pS, _nC, _hCGPS, _sS, _dCep, _ta, _eECSMT, _pTr, _eEC, _sCC, _vCo, _vLC, _gC, _mo],
+    [0, 0, 0, 0, () => LoadBalancers, () => ServiceRegistries, 1, 0, 0, () => CapacityProviderStrategy, 0, 0, () => DeploymentConfiguration$, () => PlacementConstraints, () => PlacementStrategies, () => NetworkConfiguration$, 1, 0, () => DeploymentController$, () => Tags, 2, 0, 2, () => ServiceConnectConfiguration$, () => ServiceVolumeConfigurations, () => VpcLatticeConfigurations, () => GatewayConnectorList, () => MonitoringConfiguration$], 1
+];
+var CreateServiceResponse$ = [3, n0, _CSRr,
+    0,
+    [_ser],
+    [() => Service$]
+];
+var CreateTaskSetRequest$ = [3, n0, _CTSR,
+    0,
+    [_ser, _cl, _tD, _eI, _nC, _lB, _sRe, _lT, _cPS, _pV, _sc, _cT, _ta],
+    [0, 0, 0, 0, () => NetworkConfiguration$, () => LoadBalancers, () => ServiceRegistries, 0, () => CapacityProviderStrategy, 0, () => Scale$, 0, () => Tags], 3
+];
+var CreateTaskSetResponse$ = [3, n0, _CTSRr,
+    0,
+    [_tS],
+    [() => TaskSet$]
+];
+var DaemonAlarmConfiguration$ = [3, n0, _DAC,
+    0,
+    [_aN, _enab],
+    [64 | 0, 2]
+];
+var DaemonCapacityProvider$ = [3, n0, _DCP,
+    0,
+    [_ar, _rCu, _wDC],
+    [0, 1, 1]
+];
+var DaemonCircuitBreaker$ = [3, n0, _DCB,
+    0,
+    [_fCa, _st, _th],
+    [1, 0, 1]
+];
+var DaemonContainerDefinition$ = [3, n0, _DCD,
+    0,
+    [_im, _n, _me, _mR, _rC, _hC, _cp, _es, _eP, _com, _wD, _eF, _en, _sec, _rRF, _mP, _lC, _fC, _p, _u, _ul, _lP, _dO, _sT, _sTt, _sC, _in, _pT, _rPe],
+    [0, 0, 1, 1, [() => RepositoryCredentials$, 0], () => HealthCheck$, 1, 2, 64 | 0, 64 | 0, 0, () => EnvironmentFiles, [() => EnvironmentVariables, 0], () => SecretList, 2, () => MountPointList, () => LogConfiguration$, () => FirelensConfiguration$, 2, 0, () => UlimitList, () => DaemonLinuxParameters$, () => ContainerDependencies, 1, 1, () => SystemControls, 2, 2, () => ContainerRestartPolicy$], 1
+];
+var DaemonContainerImage$ = [3, n0, _DCI,
+    0,
+    [_cNo, _iD, _im],
+    [0, 0, 0]
+];
+var DaemonDeployment$ = [3, n0, _DD,
+    0,
+    [_dDA, _cA, _st, _sR, _tDR, _sDR, _cB, _al, _rol, _dC, _cAr, _sA, _sAt, _fA],
+    [0, 0, 0, 0, () => DaemonDeploymentRevisionDetail$, () => DaemonDeploymentRevisionDetailList, () => DaemonCircuitBreaker$, () => DaemonDeploymentAlarms$, () => DaemonRollback$, () => DaemonDeploymentConfiguration$, 4, 4, 4, 4]
+];
+var DaemonDeploymentAlarms$ = [3, n0, _DDA,
+    0,
+    [_st, _aN, _tAN],
+    [0, 64 | 0, 64 | 0]
+];
+var DaemonDeploymentCapacityProvider$ = [3, n0, _DDCP,
+    0,
+    [_ar, _rIC, _wDIC, _dIC],
+    [0, 1, 1, 1]
+];
+var DaemonDeploymentConfiguration$ = [3, n0, _DDC,
+    0,
+    [_dPr, _al, _bTIM],
+    [1, () => DaemonAlarmConfiguration$, 1]
+];
+var DaemonDeploymentRevisionDetail$ = [3, n0, _DDRD,
+    0,
+    [_ar, _cPap, _tRIC, _tWDIC, _tDIC],
+    [0, () => DaemonDeploymentCapacityProviderList, 1, 1, 1]
+];
+var DaemonDeploymentSummary$ = [3, n0, _DDS,
+    0,
+    [_dDA, _dA, _cA, _st, _sR, _tDRA, _cAr, _sA, _sAt, _fA],
+    [0, 0, 0, 0, 0, 0, 4, 4, 4, 4]
+];
+var DaemonDetail$ = [3, n0, _DDa,
+    0,
+    [_dA, _cA, _st, _cR, _dAe, _cAr, _uA],
+    [0, 0, 0, () => DaemonRevisionDetailList, 0, 4, 4]
+];
+var DaemonLinuxParameters$ = [3, n0, _DLP,
+    0,
+    [_ca, _de, _iPE, _tm],
+    [() => KernelCapabilities$, () => DevicesList, 2, () => TmpfsList]
+];
+var DaemonRevision$ = [3, n0, _DR,
+    0,
+    [_dRA, _cA, _dA, _dTDA, _cAr, _cI, _pTr, _eECSMT, _eEC, _cr],
+    [0, 0, 0, 0, 4, () => DaemonContainerImages, 0, 2, 2, 2]
+];
+var DaemonRevisionDetail$ = [3, n0, _DRD,
+    0,
+    [_ar, _cPap, _tRC, _tWDC],
+    [0, () => DaemonCapacityProviderList, 1, 1]
+];
+var DaemonRollback$ = [3, n0, _DRa,
+    0,
+    [_r, _sA, _rTDRA, _rCP],
+    [0, 4, 0, 64 | 0]
+];
+var DaemonSummary$ = [3, n0, _DS,
+    0,
+    [_dA, _st, _cAr, _uA],
+    [0, 0, 4, 4]
+];
+var DaemonTaskDefinition$ = [3, n0, _DTD,
+    0,
+    [_dTDA, _f, _re, _tRA, _eRA, _cD, _vo, _cp, _me, _st, _rAe, _dRAe, _rB, _pMi, _iM],
+    [0, 0, 1, 0, 0, [() => DaemonContainerDefinitionList, 0], () => DaemonVolumeList, 0, 0, 0, 4, 4, 0, 0, 0]
+];
+var DaemonTaskDefinitionSummary$ = [3, n0, _DTDS,
+    0,
+    [_ar, _rAe, _rB, _dRAe, _st],
+    [0, 4, 0, 4, 0]
+];
+var DaemonVolume$ = [3, n0, _DV,
+    0,
+    [_n, _ho, _lDVC],
+    [0, () => HostVolumeProperties$, () => LogDriverVolumeConfiguration$]
+];
+var DeleteAccountSettingRequest$ = [3, n0, _DASR,
+    0,
+    [_n, _pA],
+    [0, 0], 1
+];
+var DeleteAccountSettingResponse$ = [3, n0, _DASRe,
+    0,
+    [_sett],
+    [() => Setting$]
+];
+var DeleteAttributesRequest$ = [3, n0, _DAR,
+    0,
+    [_at, _cl],
+    [() => Attributes, 0], 1
+];
+var DeleteAttributesResponse$ = [3, n0, _DARe,
+    0,
+    [_at],
+    [() => Attributes]
+];
+var DeleteCapacityProviderRequest$ = [3, n0, _DCPR,
+    0,
+    [_cPa, _cl],
+    [0, 0], 1
+];
+var DeleteCapacityProviderResponse$ = [3, n0, _DCPRe,
+    0,
+    [_cPa],
+    [[() => CapacityProvider$, 0]]
+];
+var DeleteClusterRequest$ = [3, n0, _DCR,
+    0,
+    [_cl],
+    [0], 1
+];
+var DeleteClusterResponse$ = [3, n0, _DCRe,
+    0,
+    [_cl],
+    [() => Cluster$]
+];
+var DeleteDaemonRequest$ = [3, n0, _DDR,
+    0,
+    [_dA],
+    [0], 1
+];
+var DeleteDaemonResponse$ = [3, n0, _DDRe,
+    0,
+    [_dA, _st, _cAr, _uA, _dAe],
+    [0, 0, 4, 4, 0]
+];
+var DeleteDaemonTaskDefinitionRequest$ = [3, n0, _DDTDR,
+    0,
+    [_dTD],
+    [0], 1
+];
+var DeleteDaemonTaskDefinitionResponse$ = [3, n0, _DDTDRe,
+    0,
+    [_dTDA],
+    [0]
+];
+var DeleteExpressGatewayServiceRequest$ = [3, n0, _DEGSR,
+    0,
+    [_sAe],
+    [0], 1
+];
+var DeleteExpressGatewayServiceResponse$ = [3, n0, _DEGSRe,
+    0,
+    [_ser],
+    [[() => ECSExpressGatewayService$, 0]]
+];
+var DeleteGatewayRequest$ = [3, n0, _DGR,
+    0,
+    [_g],
+    [0], 1
+];
+var DeleteGatewayResponse$ = [3, n0, _DGRe,
+    0,
+    [_gA, _n, _st],
+    [0, 0, 0]
+];
+var DeleteServiceRequest$ = [3, n0, _DSR,
+    0,
+    [_ser, _cl, _fo],
+    [0, 0, 2], 1
+];
+var DeleteServiceResponse$ = [3, n0, _DSRe,
+    0,
+    [_ser],
+    [() => Service$]
+];
+var DeleteTaskDefinitionsRequest$ = [3, n0, _DTDR,
+    0,
+    [_tDa],
+    [64 | 0], 1
+];
+var DeleteTaskDefinitionsResponse$ = [3, n0, _DTDRe,
+    0,
+    [_tDa, _fa],
+    [[() => TaskDefinitionList, 0], () => Failures]
+];
+var DeleteTaskSetRequest$ = [3, n0, _DTSR,
+    0,
+    [_cl, _ser, _tS, _fo],
+    [0, 0, 0, 2], 3
+];
+var DeleteTaskSetResponse$ = [3, n0, _DTSRe,
+    0,
+    [_tS],
+    [() => TaskSet$]
+];
+var Deployment$ = [3, n0, _D,
+    0,
+    [_i, _st, _tD, _dCe, _pCe, _rCu, _fT, _cAr, _uA, _cPS, _lT, _pV, _pF, _nC, _rS, _rSR, _sCC, _sCR, _vCo, _fES, _vLC],
+    [0, 0, 0, 1, 1, 1, 1, 4, 4, () => CapacityProviderStrategy, 0, 0, 0, () => NetworkConfiguration$, 0, 0, () => ServiceConnectConfiguration$, () => ServiceConnectServiceResourceList, () => ServiceVolumeConfigurations, () => DeploymentEphemeralStorage$, () => VpcLatticeConfigurations]
+];
+var DeploymentAlarms$ = [3, n0, _DA,
+    0,
+    [_aN, _rol, _enab],
+    [64 | 0, 2, 2], 3
+];
+var DeploymentCircuitBreaker$ = [3, n0, _DCBe,
+    0,
+    [_enab, _rol, _rOHT, _tC],
+    [2, 2, 2, () => ThresholdConfiguration$], 2
+];
+var DeploymentConfiguration$ = [3, n0, _DC,
+    0,
+    [_dCB, _mPa, _mHP, _al, _str, _bTIM, _lH, _lCi, _cC, _eSC],
+    [() => DeploymentCircuitBreaker$, 1, 1, () => DeploymentAlarms$, 0, 1, () => DeploymentLifecycleHookList, () => LinearConfiguration$, () => CanaryConfiguration$, () => DeploymentEarlySuccessCriteria$]
+];
+var DeploymentController$ = [3, n0, _DCe,
+    0,
+    [_t],
+    [0], 1
+];
+var DeploymentEarlySuccessCriteria$ = [3, n0, _DESC,
+    0,
+    [_enab, _hP, _sSRC],
+    [2, 1, 0], 1
+];
+var DeploymentEphemeralStorage$ = [3, n0, _DES,
+    0,
+    [_kKI],
+    [0]
+];
+var DeploymentLifecycleHook$ = [3, n0, _DLH,
+    0,
+    [_tT, _hTA, _rA, _lSi, _hD, _tCi],
+    [0, 0, 0, 64 | 0, 15, () => DeploymentLifecycleHookTimeoutConfiguration$]
+];
+var DeploymentLifecycleHookDetail$ = [3, n0, _DLHD,
+    0,
+    [_hI, _tT, _tAa, _st, _eA, _tAi],
+    [0, 0, 0, 0, 4, 0]
+];
+var DeploymentLifecycleHookTimeoutConfiguration$ = [3, n0, _DLHTC,
+    0,
+    [_tIM, _ac],
+    [1, 0]
+];
+var DeregisterContainerInstanceRequest$ = [3, n0, _DCIR,
+    0,
+    [_cIo, _cl, _fo],
+    [0, 0, 2], 1
+];
+var DeregisterContainerInstanceResponse$ = [3, n0, _DCIRe,
+    0,
+    [_cIo],
+    [() => ContainerInstance$]
+];
+var DeregisterTaskDefinitionRequest$ = [3, n0, _DTDRer,
+    0,
+    [_tD],
+    [0], 1
+];
+var DeregisterTaskDefinitionResponse$ = [3, n0, _DTDRere,
+    0,
+    [_tD],
+    [[() => TaskDefinition$, 0]]
+];
+var DescribeCapacityProvidersRequest$ = [3, n0, _DCPRes,
+    0,
+    [_cPap, _cl, _inc, _mRa, _nT],
+    [64 | 0, 0, 64 | 0, 1, 0]
+];
+var DescribeCapacityProvidersResponse$ = [3, n0, _DCPResc,
+    0,
+    [_cPap, _fa, _nT],
+    [[() => CapacityProviders, 0], () => Failures, 0]
+];
+var DescribeClustersRequest$ = [3, n0, _DCRes,
+    0,
+    [_clu, _inc],
+    [64 | 0, 64 | 0]
+];
+var DescribeClustersResponse$ = [3, n0, _DCResc,
+    0,
+    [_clu, _fa],
+    [() => Clusters, () => Failures]
+];
+var DescribeContainerInstancesRequest$ = [3, n0, _DCIRes,
+    0,
+    [_cIon, _cl, _inc],
+    [64 | 0, 0, 64 | 0], 1
+];
+var DescribeContainerInstancesResponse$ = [3, n0, _DCIResc,
+    0,
+    [_cIon, _fa],
+    [() => ContainerInstances, () => Failures]
+];
+var DescribeDaemonDeploymentsRequest$ = [3, n0, _DDDR,
+    0,
+    [_dDAa],
+    [64 | 0], 1
+];
+var DescribeDaemonDeploymentsResponse$ = [3, n0, _DDDRe,
+    0,
+    [_fa, _dD],
+    [() => Failures, () => DaemonDeploymentList]
+];
+var DescribeDaemonRequest$ = [3, n0, _DDRes,
+    0,
+    [_dA],
+    [0], 1
+];
+var DescribeDaemonResponse$ = [3, n0, _DDResc,
+    0,
+    [_da],
+    [() => DaemonDetail$]
+];
+var DescribeDaemonRevisionsRequest$ = [3, n0, _DDRR,
+    0,
+    [_dRAa],
+    [64 | 0], 1
+];
+var DescribeDaemonRevisionsResponse$ = [3, n0, _DDRRe,
+    0,
+    [_dR, _fa],
+    [() => DaemonRevisions, () => Failures]
+];
+var DescribeDaemonTaskDefinitionRequest$ = [3, n0, _DDTDRes,
+    0,
+    [_dTD],
+    [0], 1
+];
+var DescribeDaemonTaskDefinitionResponse$ = [3, n0, _DDTDResc,
+    0,
+    [_dTD],
+    [[() => DaemonTaskDefinition$, 0]]
+];
+var DescribeExpressGatewayServiceRequest$ = [3, n0, _DEGSRes,
+    0,
+    [_sAe, _inc],
+    [0, 64 | 0], 1
+];
+var DescribeExpressGatewayServiceResponse$ = [3, n0, _DEGSResc,
+    0,
+    [_ser],
+    [[() => ECSExpressGatewayService$, 0]]
+];
+var DescribeGatewayAlbConfiguration$ = [3, n0, _DGAC,
+    0,
+    [_nC, _sch, _aL, _wACLA, _po, _pr, _mAC, _cAC, _hDt, _tTR],
+    [() => GatewayElbNetworkConfiguration$, 0, () => GatewayElbAccessLogConfiguration$, 0, 1, 0, 1, 1, 0, () => GatewayAlbTestTrafficRules$]
+];
+var DescribeGatewayRequest$ = [3, n0, _DGRes,
+    0,
+    [_g],
+    [0], 1
+];
+var DescribeGatewayResourcesRequest$ = [3, n0, _DGRR,
+    0,
+    [_g, _mRa, _nT],
+    [0, 1, 0], 1
+];
+var DescribeGatewayResourcesResponse$ = [3, n0, _DGRRe,
+    0,
+    [_gR, _nT],
+    [() => GatewayResources$, 0]
+];
+var DescribeGatewayResponse$ = [3, n0, _DGResc,
+    0,
+    [_g],
+    [() => Gateway$]
+];
+var DescribeGatewayRouteRequest$ = [3, n0, _DGRRes,
+    0,
+    [_gRA],
+    [0], 1
+];
+var DescribeGatewayRouteResponse$ = [3, n0, _DGRResc,
+    0,
+    [_gRa],
+    [() => GatewayRoute$]
+];
+var DescribeServiceDeploymentsRequest$ = [3, n0, _DSDR,
+    0,
+    [_sDAe],
+    [64 | 0], 1
+];
+var DescribeServiceDeploymentsResponse$ = [3, n0, _DSDRe,
+    0,
+    [_sD, _fa],
+    [() => ServiceDeployments, () => Failures]
+];
+var DescribeServiceRevisionsRequest$ = [3, n0, _DSRR,
+    0,
+    [_sRA],
+    [64 | 0], 1
+];
+var DescribeServiceRevisionsResponse$ = [3, n0, _DSRRe,
+    0,
+    [_sRer, _fa],
+    [() => ServiceRevisions, () => Failures]
+];
+var DescribeServicesRequest$ = [3, n0, _DSRes,
+    0,
+    [_serv, _cl, _inc],
+    [64 | 0, 0, 64 | 0], 1
+];
+var DescribeServicesResponse$ = [3, n0, _DSResc,
+    0,
+    [_serv, _fa],
+    [() => Services, () => Failures]
+];
+var DescribeTaskDefinitionRequest$ = [3, n0, _DTDRes,
+    0,
+    [_tD, _inc],
+    [0, 64 | 0], 1
+];
+var DescribeTaskDefinitionResponse$ = [3, n0, _DTDResc,
+    0,
+    [_tD, _ta],
+    [[() => TaskDefinition$, 0], () => Tags]
+];
+var DescribeTaskSetsRequest$ = [3, n0, _DTSRes,
+    0,
+    [_cl, _ser, _tSa, _inc],
+    [0, 0, 64 | 0, 64 | 0], 2
+];
+var DescribeTaskSetsResponse$ = [3, n0, _DTSResc,
+    0,
+    [_tSa, _fa],
+    [() => TaskSets, () => Failures]
+];
+var DescribeTasksRequest$ = [3, n0, _DTR,
+    0,
+    [_tas, _cl, _inc],
+    [64 | 0, 0, 64 | 0], 1
+];
+var DescribeTasksResponse$ = [3, n0, _DTRe,
+    0,
+    [_tas, _fa],
+    [[() => Tasks, 0], () => Failures]
+];
+var Device$ = [3, n0, _De,
+    0,
+    [_hPo, _cPo, _pe],
+    [0, 0, 64 | 0], 1
+];
+var DisassociateGatewayFromClusterRequest$ = [3, n0, _DGFCR,
+    0,
+    [_g, _cl],
+    [0, 0], 2
+];
+var DisassociateGatewayFromClusterResponse$ = [3, n0, _DGFCRi,
+    0,
+    [_gA, _cA, _st],
+    [0, 0, 0]
+];
+var DiscoverPollEndpointRequest$ = [3, n0, _DPER,
+    0,
+    [_cIo, _cl],
+    [0, 0]
+];
+var DiscoverPollEndpointResponse$ = [3, n0, _DPERi,
+    0,
+    [_end, _tE, _sCE],
+    [0, 0, 0]
+];
+var DockerVolumeConfiguration$ = [3, n0, _DVC,
+    0,
+    [_sco, _au, _dr, _dOr, _la],
+    [0, 2, 0, 128 | 0, 128 | 0]
+];
+var EBSTagSpecification$ = [3, n0, _EBSTS,
+    0,
+    [_rT, _ta, _pTr],
+    [0, () => Tags, 0], 1
+];
+var ECSExpressGatewayService$ = [3, n0, _ECSEGS,
+    0,
+    [_cl, _sN, _sAe, _iRA, _st, _cDu, _aCc, _ta, _cAr, _uA],
+    [0, 0, 0, 0, () => ExpressGatewayServiceStatus$, 0, [() => ExpressGatewayServiceConfigurations, 0], () => Tags, 4, 4]
+];
+var ECSManagedResources$ = [3, n0, _ECSMR,
+    0,
+    [_iP, _aSu, _mAe, _sSG, _lG, _gCa],
+    [() => ManagedIngressPaths, () => ManagedAutoScaling$, () => ManagedMetricAlarms, () => ManagedSecurityGroups, () => ManagedLogGroups, () => GatewayConnectionList]
+];
+var EFSAuthorizationConfig$ = [3, n0, _EFSAC,
+    0,
+    [_aPIc, _ia],
+    [0, 0]
+];
+var EFSVolumeConfiguration$ = [3, n0, _EFSVC,
+    0,
+    [_fSI, _rD, _tEr, _tEP, _aCu],
+    [0, 0, 0, 1, () => EFSAuthorizationConfig$], 1
+];
+var ElbGatewayResources$ = [3, n0, _EGR,
+    0,
+    [_lBA, _lA, _sGe, _gRAa],
+    [0, 0, 0, 64 | 0]
+];
+var EnvironmentFile$ = [3, n0, _EF,
+    0,
+    [_v, _t],
+    [0, 0], 2
+];
+var EphemeralStorage$ = [3, n0, _ES,
+    0,
+    [_sIGB],
+    [1], 1
+];
+var ExecuteCommandConfiguration$ = [3, n0, _ECC,
+    0,
+    [_kKI, _lo, _lC],
+    [0, 0, () => ExecuteCommandLogConfiguration$]
+];
+var ExecuteCommandLogConfiguration$ = [3, n0, _ECLC,
+    0,
+    [_cWLGN, _cWEE, _sBN, _sEE, _sKP],
+    [0, 2, 0, 2, 0]
+];
+var ExecuteCommandRequest$ = [3, n0, _ECR,
+    0,
+    [_com, _in, _task, _cl, _cont],
+    [0, 2, 0, 0, 0], 3
+];
+var ExecuteCommandResponse$ = [3, n0, _ECRx,
+    0,
+    [_cA, _cAo, _cNo, _in, _ses, _tA],
+    [0, 0, 0, 2, [() => Session$, 0], 0]
+];
+var ExpressGatewayContainer$ = [3, n0, _EGC,
+    0,
+    [_im, _cPon, _aLC, _rC, _com, _en, _sec],
+    [0, 1, () => ExpressGatewayServiceAwsLogsConfiguration$, () => ExpressGatewayRepositoryCredentials$, 64 | 0, [() => EnvironmentVariables, 0], () => SecretList], 1
+];
+var ExpressGatewayRepositoryCredentials$ = [3, n0, _EGRC,
+    0,
+    [_cPr],
+    [0]
+];
+var ExpressGatewayScalingTarget$ = [3, n0, _EGST,
+    0,
+    [_mTC, _mTCa, _aSM, _aSTV],
+    [1, 1, 0, 1]
+];
+var ExpressGatewayServiceAwsLogsConfiguration$ = [3, n0, _EGSALC,
+    0,
+    [_lGo, _lSP],
+    [0, 0], 2
+];
+var ExpressGatewayServiceConfiguration$ = [3, n0, _EGSC,
+    0,
+    [_sRAe, _eRA, _tRA, _tDA, _cp, _me, _cAp, _nC, _hCP, _pC, _sTc, _iP, _cAr],
+    [0, 0, 0, 0, 0, 0, 0, () => ExpressGatewayServiceNetworkConfiguration$, 0, [() => ExpressGatewayContainer$, 0], () => ExpressGatewayScalingTarget$, () => IngressPathSummaries, 4]
+];
+var ExpressGatewayServiceNetworkConfiguration$ = [3, n0, _EGSNC,
+    0,
+    [_sG, _su],
+    [64 | 0, 64 | 0]
+];
+var ExpressGatewayServiceStatus$ = [3, n0, _EGSS,
+    0,
+    [_sCt, _sR],
+    [0, 0]
+];
+var Failure$ = [3, n0, _F,
+    0,
+    [_ar, _r, _det],
+    [0, 0, 0]
+];
+var FirelensConfiguration$ = [3, n0, _FC,
+    0,
+    [_t, _o],
+    [0, 128 | 0], 1
+];
+var FSxWindowsFileServerAuthorizationConfig$ = [3, n0, _FSWFSAC,
+    0,
+    [_cPr, _do],
+    [0, 0], 2
+];
+var FSxWindowsFileServerVolumeConfiguration$ = [3, n0, _FSWFSVC,
+    0,
+    [_fSI, _rD, _aCu],
+    [0, 0, () => FSxWindowsFileServerAuthorizationConfig$], 3
+];
+var Gateway$ = [3, n0, _G,
+    0,
+    [_gA, _n, _st, _sR, _fa, _iRA, _dP, _co, _aT, _pTr, _ta, _cAr, _uA],
+    [0, 0, 0, 0, () => GatewayResourceFailureList, 0, 2, () => DescribeGatewayConfiguration$, 0, 0, () => Tags, 4, 4]
+];
+var GatewayAlbTestTrafficRules$ = [3, n0, _GATTR,
+    0,
+    [_he],
+    [() => GatewayTestTrafficHeader$]
+];
+var GatewayClusterAssociationSummary$ = [3, n0, _GCAS,
+    0,
+    [_gA, _cA, _st],
+    [0, 0, 0]
+];
+var GatewayConnection$ = [3, n0, _GC,
+    0,
+    [_gA, _gRA, _pN, _sU, _aT, _st, _res],
+    [0, 0, 0, 0, 0, 0, () => GatewayConnectionResources$]
+];
+var GatewayConnectionAlbResources$ = [3, n0, _GCAR,
+    0,
+    [_aCA, _lBA, _lBSGA, _lA, _lRA, _tLRA, _tGA, _aTGA],
+    [0, 0, 64 | 0, 0, 0, 0, 0, 0]
+];
+var GatewayConnector$ = [3, n0, _GCa,
+    0,
+    [_pN, _hC, _fi],
+    [0, () => GatewayConnectorHealthCheck$, () => GatewayConnectorFilters$], 1
+];
+var GatewayConnectorFilters$ = [3, n0, _GCF,
+    0,
+    [_aTc],
+    [64 | 0]
+];
+var GatewayConnectorHealthCheck$ = [3, n0, _GCHC,
+    0,
+    [_hCPe, _hCPea, _hCP, _hCTS, _hCIS, _hTC, _uTC, _mat],
+    [0, 1, 0, 1, 1, 1, 1, () => GatewayConnectorHealthCheckMatcher$]
+];
+var GatewayConnectorHealthCheckMatcher$ = [3, n0, _GCHCM,
+    0,
+    [_hCt, _gCr],
+    [0, 0]
+];
+var GatewayElbAccessLogConfiguration$ = [3, n0, _GEALC,
+    0,
+    [_des],
+    [() => GatewayElbAccessLogDestination$]
+];
+var GatewayElbAccessLogS3Destination$ = [3, n0, _GEALSD,
+    0,
+    [_bu, _pre],
+    [0, 0], 1
+];
+var GatewayElbNetworkConfiguration$ = [3, n0, _GENC,
+    0,
+    [_iSG, _su, _iAT],
+    [0, 64 | 0, 0]
+];
+var GatewayOperationError$ = [3, n0, _GOE,
+    0,
+    [_op, _cod, _m],
+    [0, 0, 0]
+];
+var GatewayResourceFailure$ = [3, n0, _GRF,
+    0,
+    [_ar, _er],
+    [0, () => GatewayOperationErrorList]
+];
+var GatewayResources$ = [3, n0, _GR,
+    0,
+    [_gA, _res],
+    [0, () => GatewayInfrastructureResources$]
+];
+var GatewayRoute$ = [3, n0, _GRa,
+    0,
+    [_gRA, _sAe, _sCPN, _st, _sU, _res],
+    [0, 0, 0, 0, 0, () => GatewayRouteResources$]
+];
+var GatewayRouteAlbResources$ = [3, n0, _GRAR,
+    0,
+    [_aCA, _lBA, _lA, _lRA, _tLRAe, _lBSG, _sSGA],
+    [0, 0, 0, 0, 64 | 0, () => GatewayRouteLoadBalancerSecurityGroupList, 0]
+];
+var GatewayRouteLoadBalancerSecurityGroup$ = [3, n0, _GRLBSG,
+    0,
+    [_ar, _rAu],
+    [0, 64 | 0]
+];
+var GatewayRouteSummary$ = [3, n0, _GRS,
+    0,
+    [_gRA, _gA, _cA, _sAe, _sCPN, _st],
+    [0, 0, 0, 0, 0, 0]
+];
+var GatewaySummary$ = [3, n0, _GS,
+    0,
+    [_gA, _n, _st, _cAr],
+    [0, 0, 0, 4]
+];
+var GatewayTestTrafficHeader$ = [3, n0, _GTTH,
+    0,
+    [_n, _va],
+    [0, 64 | 0], 2
+];
+var GetTaskProtectionRequest$ = [3, n0, _GTPR,
+    0,
+    [_cl, _tas],
+    [0, 64 | 0], 1
+];
+var GetTaskProtectionResponse$ = [3, n0, _GTPRe,
+    0,
+    [_pTro, _fa],
+    [() => ProtectedTasks, () => Failures]
+];
+var GpuDevice$ = [3, n0, _GD,
+    0,
+    [_gIp, _sM, _tMIMB, _rMIMB, _cCo],
+    [0, 0, 1, 1, 1]
+];
+var HealthCheck$ = [3, n0, _HC,
+    0,
+    [_com, _int, _ti, _ret, _sP],
+    [64 | 0, 1, 1, 1, 1], 1
+];
+var HostEntry$ = [3, n0, _HE,
+    0,
+    [_h, _iA],
+    [0, 0], 2
+];
+var HostSharedAlbConfiguration$ = [3, n0, _HSAC,
+    0,
+    [_nC, _sch, _wACLA, _aL, _po, _pr, _mAC, _hDt, _tTR],
+    [() => GatewayElbNetworkConfiguration$, 0, 0, () => GatewayElbAccessLogConfiguration$, 1, 0, 1, 0, () => GatewayAlbTestTrafficRules$]
+];
+var HostVolumeProperties$ = [3, n0, _HVP,
+    0,
+    [_sPo],
+    [0]
+];
+var InferenceAccelerator$ = [3, n0, _IA,
+    0,
+    [_dNe, _dT],
+    [0, 0], 2
+];
+var InferenceAcceleratorOverride$ = [3, n0, _IAO,
+    0,
+    [_dNe, _dT],
+    [0, 0]
+];
+var InfrastructureOptimization$ = [3, n0, _IO,
+    0,
+    [_sIA],
+    [1]
+];
+var IngressPathSummary$ = [3, n0, _IPS,
+    0,
+    [_aT, _end],
+    [0, 0], 2
+];
+var InstanceHealthCheckResult$ = [3, n0, _IHCR,
+    0,
+    [_t, _st, _sR, _lU, _lSC],
+    [0, 0, 0, 4, 4]
+];
+var InstanceLaunchTemplate$ = [3, n0, _ILT,
+    0,
+    [_eIPA, _nC, _sCto, _lSCo, _mo, _cOT, _iMTP, _iR, _fE, _cRa],
+    [0, () => ManagedInstancesNetworkConfiguration$, () => ManagedInstancesStorageConfiguration$, () => ManagedInstancesLocalStorageConfiguration$, 0, 0, 2, [() => InstanceRequirementsRequest$, 0], 2, () => CapacityReservationRequest$], 2
+];
+var InstanceLaunchTemplateUpdate$ = [3, n0, _ILTU,
+    0,
+    [_eIPA, _nC, _sCto, _iMTP, _lSCo, _mo, _iR, _cRa],
+    [0, () => ManagedInstancesNetworkConfiguration$, () => ManagedInstancesStorageConfiguration$, 2, () => ManagedInstancesLocalStorageConfiguration$, 0, [() => InstanceRequirementsRequest$, 0], () => CapacityReservationRequest$]
+];
+var InstanceRequirementsRequest$ = [3, n0, _IRR,
+    0,
+    [_vCC, _mMB, _cM, _mGBPVC, _eIT, _iG, _sMPPOLP, _oDMPPOLP, _bM, _bP, _rHS, _nIC, _lSo, _lST, _tLSGB, _bEBM, _aTcc, _aCcc, _aM, _aNc, _aTMMB, _nBG, _aIT, _mSPAPOOODP],
+    [() => VCpuCountRangeRequest$, () => MemoryMiBRequest$, [() => CpuManufacturerSet, { [_xN]: _CM }], () => MemoryGiBPerVCpuRequest$, [() => ExcludedInstanceTypeSet, { [_xN]: _EIT }], [() => InstanceGenerationSet, { [_xN]: _IG }], 1, 1, 0, 0, 2, () => NetworkInterfaceCountRequest$, 0, [() => LocalStorageTypeSet, { [_xN]: _LST }], () => TotalLocalStorageGBRequest$, () => BaselineEbsBandwidthMbpsRequest$, [() => AcceleratorTypeSet, { [_xN]: _AT }], () => AcceleratorCountRequest$, [() => AcceleratorManufacturerSet, { [_xN]: _AM }], [() => AcceleratorNameSet, { [_xN]: _AN }], () => AcceleratorTotalMemoryMiBRequest$, () => NetworkBandwidthGbpsRequest$, [() => AllowedInstanceTypeSet, { [_xN]: _AIT }], 1], 2
+];
+var KernelCapabilities$ = [3, n0, _KC,
+    0,
+    [_ad, _dro],
+    [64 | 0, 64 | 0]
+];
+var KeyValuePair$ = [3, n0, _KVP,
+    0,
+    [_n, _v],
+    [0, 0]
+];
+var LinearConfiguration$ = [3, n0, _LC,
+    0,
+    [_sPt, _sBTIM],
+    [1, 1]
+];
+var LinuxParameters$ = [3, n0, _LP,
+    0,
+    [_ca, _de, _iPE, _sMS, _tm, _mSa, _sw],
+    [() => KernelCapabilities$, () => DevicesList, 2, 1, () => TmpfsList, 1, 1]
+];
+var ListAccountSettingsRequest$ = [3, n0, _LASR,
+    0,
+    [_n, _v, _pA, _eS, _nT, _mRa],
+    [0, 0, 0, 2, 0, 1]
+];
+var ListAccountSettingsResponse$ = [3, n0, _LASRi,
+    0,
+    [_set, _nT],
+    [() => Settings, 0]
+];
+var ListAttributesRequest$ = [3, n0, _LAR,
+    0,
+    [_tT, _cl, _aNt, _aV, _nT, _mRa],
+    [0, 0, 0, 0, 0, 1], 1
+];
+var ListAttributesResponse$ = [3, n0, _LARi,
+    0,
+    [_at, _nT],
+    [() => Attributes, 0]
+];
+var ListClustersRequest$ = [3, n0, _LCR,
+    0,
+    [_nT, _mRa],
+    [0, 1]
+];
+var ListClustersResponse$ = [3, n0, _LCRi,
+    0,
+    [_cAl, _nT],
+    [64 | 0, 0]
+];
+var ListContainerInstancesRequest$ = [3, n0, _LCIR,
+    0,
+    [_cl, _fil, _nT, _mRa, _st],
+    [0, 0, 0, 1, 0]
+];
+var ListContainerInstancesResponse$ = [3, n0, _LCIRi,
+    0,
+    [_cIAo, _nT],
+    [64 | 0, 0]
+];
+var ListDaemonDeploymentsRequest$ = [3, n0, _LDDR,
+    0,
+    [_dA, _st, _cAr, _mRa, _nT],
+    [0, 64 | 0, () => CreatedAt$, 1, 0], 1
+];
+var ListDaemonDeploymentsResponse$ = [3, n0, _LDDRi,
+    0,
+    [_nT, _dD],
+    [0, () => DaemonDeploymentSummaryList]
+];
+var ListDaemonsRequest$ = [3, n0, _LDR,
+    0,
+    [_cA, _cPAa, _mRa, _nT],
+    [0, 64 | 0, 1, 0]
+];
+var ListDaemonsResponse$ = [3, n0, _LDRi,
+    0,
+    [_dSL, _nT],
+    [() => DaemonSummariesList, 0]
+];
+var ListDaemonTaskDefinitionsRequest$ = [3, n0, _LDTDR,
+    0,
+    [_fP, _f, _re, _st, _so, _nT, _mRa],
+    [0, 0, 0, 0, 0, 0, 1]
+];
+var ListDaemonTaskDefinitionsResponse$ = [3, n0, _LDTDRi,
+    0,
+    [_dTDa, _nT],
+    [() => DaemonTaskDefinitionSummaries, 0]
+];
+var ListGatewayClusterAssociationsRequest$ = [3, n0, _LGCAR,
+    0,
+    [_g, _cl, _st, _mRa, _nT],
+    [0, 0, 64 | 0, 1, 0]
+];
+var ListGatewayClusterAssociationsResponse$ = [3, n0, _LGCARi,
+    0,
+    [_gCA, _nT],
+    [() => GatewayClusterAssociationSummaryList, 0]
+];
+var ListGatewayRoutesRequest$ = [3, n0, _LGRR,
+    0,
+    [_g, _cl, _ser, _sCPN, _st, _mRa, _nT],
+    [0, 0, 0, 0, 64 | 0, 1, 0]
+];
+var ListGatewayRoutesResponse$ = [3, n0, _LGRRi,
+    0,
+    [_gRat, _nT],
+    [() => GatewayRouteSummaryList, 0]
+];
+var ListGatewaysRequest$ = [3, n0, _LGR,
+    0,
+    [_nam, _st, _mRa, _nT],
+    [64 | 0, 64 | 0, 1, 0]
+];
+var ListGatewaysResponse$ = [3, n0, _LGRi,
+    0,
+    [_ga, _nT],
+    [() => GatewaySummaryList, 0]
+];
+var ListServiceDeploymentsRequest$ = [3, n0, _LSDR,
+    0,
+    [_ser, _cl, _st, _cAr, _nT, _mRa],
+    [0, 0, 64 | 0, () => CreatedAt$, 0, 1], 1
+];
+var ListServiceDeploymentsResponse$ = [3, n0, _LSDRi,
+    0,
+    [_sD, _nT],
+    [() => ServiceDeploymentsBrief, 0]
+];
+var ListServicesByNamespaceRequest$ = [3, n0, _LSBNR,
+    0,
+    [_na, _nT, _mRa],
+    [0, 0, 1], 1
+];
+var ListServicesByNamespaceResponse$ = [3, n0, _LSBNRi,
+    0,
+    [_sAer, _nT],
+    [64 | 0, 0]
+];
+var ListServicesRequest$ = [3, n0, _LSR,
+    0,
+    [_cl, _nT, _mRa, _lT, _sS, _rMT],
+    [0, 0, 1, 0, 0, 0]
+];
+var ListServicesResponse$ = [3, n0, _LSRi,
+    0,
+    [_sAer, _nT],
+    [64 | 0, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_rAes],
+    [0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_ta],
+    [() => Tags]
+];
+var ListTaskDefinitionFamiliesRequest$ = [3, n0, _LTDFR,
+    0,
+    [_fP, _st, _nT, _mRa],
+    [0, 0, 0, 1]
+];
+var ListTaskDefinitionFamiliesResponse$ = [3, n0, _LTDFRi,
+    0,
+    [_fam, _nT],
+    [64 | 0, 0]
+];
+var ListTaskDefinitionsRequest$ = [3, n0, _LTDR,
+    0,
+    [_fP, _st, _so, _nT, _mRa],
+    [0, 0, 0, 0, 1]
+];
+var ListTaskDefinitionsResponse$ = [3, n0, _LTDRi,
+    0,
+    [_tDAa, _nT],
+    [64 | 0, 0]
+];
+var ListTasksRequest$ = [3, n0, _LTR,
+    0,
+    [_cl, _cIo, _f, _nT, _mRa, _sB, _sN, _dSe, _lT, _dNa],
+    [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+];
+var ListTasksResponse$ = [3, n0, _LTRi,
+    0,
+    [_tAas, _nT],
+    [64 | 0, 0]
+];
+var LoadBalancer$ = [3, n0, _LB,
+    0,
+    [_tGA, _lBN, _cNo, _cPon, _aCd],
+    [0, 0, 0, 1, () => AdvancedConfiguration$]
+];
+var LogConfiguration$ = [3, n0, _LCo,
+    0,
+    [_lD, _o, _sO],
+    [0, 128 | 0, () => SecretList], 1
+];
+var LogDriverVolumeConfiguration$ = [3, n0, _LDVC,
+    0,
+    [_dr],
+    [0], 1
+];
+var ManagedAgent$ = [3, n0, _MA,
+    0,
+    [_lSA, _n, _r, _lS],
+    [4, 0, 0, 0]
+];
+var ManagedAgentStateChange$ = [3, n0, _MASC,
+    0,
+    [_cNo, _mAN, _st, _r],
+    [0, 0, 0, 0], 3
+];
+var ManagedApplicationAutoScalingPolicy$ = [3, n0, _MAASP,
+    0,
+    [_st, _uA, _pTo, _tV, _met, _ar, _sR],
+    [0, 4, 0, 1, 0, 0, 0], 5
+];
+var ManagedAutoScaling$ = [3, n0, _MAS,
+    0,
+    [_sTca, _aASP],
+    [() => ManagedScalableTarget$, () => ManagedApplicationAutoScalingPolicies]
+];
+var ManagedCertificate$ = [3, n0, _MC,
+    0,
+    [_st, _uA, _dNo, _ar, _sR],
+    [0, 4, 0, 0, 0], 3
+];
+var ManagedIngressPath$ = [3, n0, _MIP,
+    0,
+    [_aT, _end, _lBo, _lBSG, _ce, _li, _ru, _tG],
+    [0, 0, () => ManagedLoadBalancer$, () => ManagedSecurityGroups, () => ManagedCertificate$, () => ManagedListener$, () => ManagedListenerRule$, () => ManagedTargetGroups], 2
+];
+var ManagedInstancesLocalStorageConfiguration$ = [3, n0, _MILSC,
+    0,
+    [_uLS],
+    [2]
+];
+var ManagedInstancesNetworkConfiguration$ = [3, n0, _MINC,
+    0,
+    [_su, _sG],
+    [64 | 0, 64 | 0]
+];
+var ManagedInstancesProvider$ = [3, n0, _MIPa,
+    0,
+    [_iRA, _iLT, _pTr, _iO, _aRC],
+    [0, [() => InstanceLaunchTemplate$, 0], 0, () => InfrastructureOptimization$, () => AutoRepairConfiguration$]
+];
+var ManagedInstancesStorageConfiguration$ = [3, n0, _MISC,
+    0,
+    [_sSGB],
+    [1]
+];
+var ManagedListener$ = [3, n0, _ML,
+    0,
+    [_st, _uA, _ar, _sR],
+    [0, 4, 0, 0], 2
+];
+var ManagedListenerRule$ = [3, n0, _MLR,
+    0,
+    [_st, _uA, _ar, _sR],
+    [0, 4, 0, 0], 2
+];
+var ManagedLoadBalancer$ = [3, n0, _MLB,
+    0,
+    [_st, _uA, _sch, _ar, _sR, _sI, _sGI],
+    [0, 4, 0, 0, 0, 64 | 0, 64 | 0], 3
+];
+var ManagedLogGroup$ = [3, n0, _MLG,
+    0,
+    [_st, _uA, _lGN, _ar, _sR],
+    [0, 4, 0, 0, 0], 3
+];
+var ManagedMetricAlarm$ = [3, n0, _MMA,
+    0,
+    [_st, _uA, _ar, _sR],
+    [0, 4, 0, 0], 2
+];
+var ManagedScalableTarget$ = [3, n0, _MST,
+    0,
+    [_st, _uA, _mC, _mCa, _ar, _sR],
+    [0, 4, 1, 1, 0, 0], 4
+];
+var ManagedScaling$ = [3, n0, _MS,
+    0,
+    [_st, _tCa, _mSSS, _mSSSa, _iWP],
+    [0, 1, 1, 1, 1]
+];
+var ManagedSecurityGroup$ = [3, n0, _MSG,
+    0,
+    [_st, _uA, _ar, _sR],
+    [0, 4, 0, 0], 2
+];
+var ManagedStorageConfiguration$ = [3, n0, _MSC,
+    0,
+    [_kKI, _fESKKI],
+    [0, 0]
+];
+var ManagedTargetGroup$ = [3, n0, _MTG,
+    0,
+    [_st, _uA, _hCP, _hCPea, _po, _ar, _sR],
+    [0, 4, 0, 1, 1, 0, 0], 5
+];
+var MemoryGiBPerVCpuRequest$ = [3, n0, _MGBPVCR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var MemoryMiBRequest$ = [3, n0, _MMBR,
+    0,
+    [_mi, _ma],
+    [1, 1], 1
+];
+var MetricConfiguration$ = [3, n0, _MCe,
+    0,
+    [_mN, _rSe],
+    [64 | 0, 1], 2
+];
+var MonitoringConfiguration$ = [3, n0, _MCo,
+    0,
+    [_mCe],
+    [() => MetricConfigurationList]
+];
+var MountPoint$ = [3, n0, _MP,
+    0,
+    [_sV, _cPo, _rO],
+    [0, 0, 2]
+];
+var NetworkBandwidthGbpsRequest$ = [3, n0, _NBGR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var NetworkBinding$ = [3, n0, _NB,
+    0,
+    [_bIP, _cPon, _hPos, _pr, _cPR, _hPR],
+    [0, 1, 1, 0, 0, 0]
+];
+var NetworkConfiguration$ = [3, n0, _NC,
+    0,
+    [_aCw],
+    [() => AwsVpcConfiguration$]
+];
+var NetworkInterface$ = [3, n0, _NI,
+    0,
+    [_aI, _pIA, _iAp],
+    [0, 0, 0]
+];
+var NetworkInterfaceCountRequest$ = [3, n0, _NICR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var NvidiaMpsAllocation$ = [3, n0, _NMA,
+    0,
+    [_me, _mCP],
+    [1, 1], 1
+];
+var PlacementConstraint$ = [3, n0, _PC,
+    0,
+    [_t, _ex],
+    [0, 0]
+];
+var PlacementStrategy$ = [3, n0, _PS,
+    0,
+    [_t, _fie],
+    [0, 0]
+];
+var PlatformDevice$ = [3, n0, _PD,
+    0,
+    [_i, _t],
+    [0, 0], 2
+];
+var PortMapping$ = [3, n0, _PM,
+    0,
+    [_cPon, _hPos, _pr, _n, _aP, _cPR],
+    [1, 1, 0, 0, 0, 0]
+];
+var ProtectedTask$ = [3, n0, _PT,
+    0,
+    [_tA, _pE, _eD],
+    [0, 2, 4]
+];
+var ProxyConfiguration$ = [3, n0, _PCr,
+    0,
+    [_cNo, _t, _pro],
+    [0, 0, () => ProxyConfigurationProperties], 1
+];
+var PutAccountSettingDefaultRequest$ = [3, n0, _PASDR,
+    0,
+    [_n, _v],
+    [0, 0], 2
+];
+var PutAccountSettingDefaultResponse$ = [3, n0, _PASDRu,
+    0,
+    [_sett],
+    [() => Setting$]
+];
+var PutAccountSettingRequest$ = [3, n0, _PASR,
+    0,
+    [_n, _v, _pA],
+    [0, 0, 0], 2
+];
+var PutAccountSettingResponse$ = [3, n0, _PASRu,
+    0,
+    [_sett],
+    [() => Setting$]
+];
+var PutAttributesRequest$ = [3, n0, _PAR,
+    0,
+    [_at, _cl],
+    [() => Attributes, 0], 1
+];
+var PutAttributesResponse$ = [3, n0, _PARu,
+    0,
+    [_at],
+    [() => Attributes]
+];
+var PutClusterCapacityProvidersRequest$ = [3, n0, _PCCPR,
+    0,
+    [_cl, _cPap, _dCPS],
+    [0, 64 | 0, () => CapacityProviderStrategy], 3
+];
+var PutClusterCapacityProvidersResponse$ = [3, n0, _PCCPRu,
+    0,
+    [_cl],
+    [() => Cluster$]
+];
+var RegisterContainerInstanceRequest$ = [3, n0, _RCIR,
+    0,
+    [_cl, _iID, _iIDS, _tR, _vI, _cIA, _at, _pD, _ta],
+    [0, 0, 0, () => Resources, () => VersionInfo$, 0, () => Attributes, () => PlatformDevices, () => Tags]
+];
+var RegisterContainerInstanceResponse$ = [3, n0, _RCIRe,
+    0,
+    [_cIo],
+    [() => ContainerInstance$]
+];
+var RegisterDaemonTaskDefinitionRequest$ = [3, n0, _RDTDR,
+    0,
+    [_f, _cD, _tRA, _eRA, _cp, _me, _vo, _ta, _pMi, _iM],
+    [0, [() => DaemonContainerDefinitionList, 0], 0, 0, 0, 0, () => DaemonVolumeList, () => Tags, 0, 0], 2
+];
+var RegisterDaemonTaskDefinitionResponse$ = [3, n0, _RDTDRe,
+    0,
+    [_dTDA],
+    [0]
+];
+var RegisterTaskDefinitionRequest$ = [3, n0, _RTDR,
+    0,
+    [_f, _cD, _tRA, _eRA, _nM, _vo, _pCl, _rCe, _cp, _me, _ta, _pMi, _iM, _pCr, _iAn, _eSp, _rPu, _eFI],
+    [0, [() => ContainerDefinitions, 0], 0, 0, 0, () => VolumeList, () => TaskDefinitionPlacementConstraints, 64 | 0, 0, 0, () => Tags, 0, 0, () => ProxyConfiguration$, () => InferenceAccelerators, () => EphemeralStorage$, () => RuntimePlatform$, 2], 2
+];
+var RegisterTaskDefinitionResponse$ = [3, n0, _RTDRe,
+    0,
+    [_tD, _ta],
+    [[() => TaskDefinition$, 0], () => Tags]
+];
+var RepositoryCredentials$ = [3, n0, _RC,
+    8,
+    [_cPr],
+    [0], 1
+];
+var ResolvedConfiguration$ = [3, n0, _RCe,
+    0,
+    [_lB, _vLC],
+    [() => ServiceRevisionLoadBalancers, () => ServiceRevisionVpcLatticeConfigurations]
+];
+var Resource$ = [3, n0, _R,
+    0,
+    [_n, _t, _dV, _lV, _iV, _sSV],
+    [0, 0, 1, 1, 1, 64 | 0]
+];
+var ResourceRequirement$ = [3, n0, _RR,
+    0,
+    [_t, _v, _sSh],
+    [0, 0, () => SharingStrategy$], 1
+];
+var Rollback$ = [3, n0, _Ro,
+    0,
+    [_r, _sA, _sRAe],
+    [0, 4, 0]
+];
+var RunTaskRequest$ = [3, n0, _RTR,
+    0,
+    [_tD, _cPS, _cl, _cou, _eECSMT, _eEC, _gr, _lT, _nC, _ov, _pCl, _pS, _pV, _pTr, _rIe, _sB, _ta, _cT, _vCo],
+    [0, () => CapacityProviderStrategy, 0, 1, 2, 2, 0, 0, () => NetworkConfiguration$, [() => TaskOverride$, 0], () => PlacementConstraints, () => PlacementStrategies, 0, 0, 0, 0, () => Tags, [0, 4], () => TaskVolumeConfigurations], 1
+];
+var RunTaskResponse$ = [3, n0, _RTRu,
+    0,
+    [_tas, _fa],
+    [[() => Tasks, 0], () => Failures]
+];
+var RuntimePlatform$ = [3, n0, _RP,
+    0,
+    [_cAp, _oSF],
+    [0, 0]
+];
+var RuntimePlatformOverride$ = [3, n0, _RPO,
+    0,
+    [_cAp],
+    [0]
+];
+var S3FilesVolumeConfiguration$ = [3, n0, _SFVC,
+    0,
+    [_fSA, _rD, _tEP, _aPA],
+    [0, 0, 1, 0], 1
+];
+var Scale$ = [3, n0, _S,
+    0,
+    [_v, _un],
+    [1, 0]
+];
+var Secret$ = [3, n0, _Se,
+    0,
+    [_n, _vFa],
+    [0, 0], 2
+];
+var Service$ = [3, n0, _Ser,
+    0,
+    [_sAe, _sN, _cA, _lB, _sRe, _st, _dCe, _rCu, _pCe, _lT, _cPS, _pV, _pF, _tD, _dC, _tSa, _dep, _rA, _ev, _cAr, _cSD, _cSR, _pCl, _pS, _nC, _hCGPS, _sS, _dCep, _ta, _cBr, _eECSMT, _pTr, _eEC, _aZR, _rMT],
+    [0, 0, 0, () => LoadBalancers, () => ServiceRegistries, 0, 1, 1, 1, 0, () => CapacityProviderStrategy, 0, 0, 0, () => DeploymentConfiguration$, () => TaskSets, () => Deployments, 0, () => ServiceEvents, 4, 0, () => ServiceCurrentRevisionSummaryList, () => PlacementConstraints, () => PlacementStrategies, () => NetworkConfiguration$, 1, 0, () => DeploymentController$, () => Tags, 0, 2, 0, 2, 0, 0]
+];
+var ServiceConnectAccessLogConfiguration$ = [3, n0, _SCALC,
+    0,
+    [_for, _iQP],
+    [0, 0], 1
+];
+var ServiceConnectClientAlias$ = [3, n0, _SCCA,
+    0,
+    [_po, _dNn, _tTR],
+    [1, 0, () => ServiceConnectTestTrafficRules$], 1
+];
+var ServiceConnectConfiguration$ = [3, n0, _SCC,
+    0,
+    [_ena, _na, _serv, _lC, _aLCc, _cCon],
+    [2, 0, () => ServiceConnectServiceList, () => LogConfiguration$, () => ServiceConnectAccessLogConfiguration$, () => ServiceConnectContainerConfigurations], 1
+];
+var ServiceConnectService$ = [3, n0, _SCS,
+    0,
+    [_pN, _dNi, _cAli, _iPO, _ti, _tl],
+    [0, 0, () => ServiceConnectClientAliasList, 1, () => TimeoutConfiguration$, () => ServiceConnectTlsConfiguration$], 1
+];
+var ServiceConnectServiceResource$ = [3, n0, _SCSR,
+    0,
+    [_dNi, _dAi],
+    [0, 0]
+];
+var ServiceConnectTestTrafficHeaderMatchRules$ = [3, n0, _SCTTHMR,
+    0,
+    [_exa],
+    [0], 1
+];
+var ServiceConnectTestTrafficHeaderRules$ = [3, n0, _SCTTHR,
+    0,
+    [_n, _v],
+    [0, () => ServiceConnectTestTrafficHeaderMatchRules$], 1
+];
+var ServiceConnectTestTrafficRules$ = [3, n0, _SCTTR,
+    0,
+    [_he],
+    [() => ServiceConnectTestTrafficHeaderRules$], 1
+];
+var ServiceConnectTlsCertificateAuthority$ = [3, n0, _SCTCA,
+    0,
+    [_aPAA],
+    [0]
+];
+var ServiceConnectTlsConfiguration$ = [3, n0, _SCTC,
+    0,
+    [_iCA, _kK, _rA],
+    [() => ServiceConnectTlsCertificateAuthority$, 0, 0], 1
+];
+var ServiceCurrentRevisionSummary$ = [3, n0, _SCRS,
+    0,
+    [_ar, _rTCe, _rTCu, _pTCe],
+    [0, 1, 1, 1]
+];
+var ServiceDeployment$ = [3, n0, _SD,
+    0,
+    [_sDA, _sAe, _cA, _cAr, _sA, _fA, _sAt, _uA, _sSR, _tSR, _st, _sR, _lSif, _lHD, _dC, _rol, _dCB, _al],
+    [0, 0, 0, 4, 4, 4, 4, 4, () => ServiceRevisionsSummaryList, () => ServiceRevisionSummary$, 0, 0, 0, () => DeploymentLifecycleHookDetailList, () => DeploymentConfiguration$, () => Rollback$, () => ServiceDeploymentCircuitBreaker$, () => ServiceDeploymentAlarms$]
+];
+var ServiceDeploymentAlarms$ = [3, n0, _SDA,
+    0,
+    [_st, _aN, _tAN],
+    [0, 64 | 0, 64 | 0]
+];
+var ServiceDeploymentBrief$ = [3, n0, _SDB,
+    0,
+    [_sDA, _sAe, _cA, _sA, _cAr, _fA, _tSRA, _st, _sR],
+    [0, 0, 0, 4, 4, 4, 0, 0, 0]
+];
+var ServiceDeploymentCircuitBreaker$ = [3, n0, _SDCB,
+    0,
+    [_st, _fCa, _th],
+    [0, 1, 1]
+];
+var ServiceEvent$ = [3, n0, _SEe,
+    0,
+    [_i, _cAr, _m],
+    [0, 4, 0]
+];
+var ServiceManagedEBSVolumeConfiguration$ = [3, n0, _SMEBSVC,
+    0,
+    [_rA, _enc, _kKI, _vT, _sIGB, _sIn, _vIR, _io, _thr, _tSag, _fTi],
+    [0, 2, 0, 0, 1, 0, 1, 1, 1, () => EBSTagSpecifications, 0], 1
+];
+var ServiceRegistry$ = [3, n0, _SR,
+    0,
+    [_rAeg, _po, _cNo, _cPon],
+    [0, 1, 0, 1]
+];
+var ServiceRevision$ = [3, n0, _SRe,
+    0,
+    [_sRAe, _sAe, _cA, _tD, _cPS, _lT, _pV, _pF, _lB, _sRe, _nC, _cI, _gDE, _sCC, _vCo, _fES, _cAr, _vLC, _rCes, _eMR, _ov, _gC, _mo],
+    [0, 0, 0, 0, () => CapacityProviderStrategy, 0, 0, 0, () => LoadBalancers, () => ServiceRegistries, () => NetworkConfiguration$, () => ContainerImages, 2, () => ServiceConnectConfiguration$, () => ServiceVolumeConfigurations, () => DeploymentEphemeralStorage$, 4, () => VpcLatticeConfigurations, () => ResolvedConfiguration$, () => ECSManagedResources$, () => ServiceRevisionOverrides$, () => GatewayConnectorList, () => MonitoringConfiguration$]
+];
+var ServiceRevisionLoadBalancer$ = [3, n0, _SRLB,
+    0,
+    [_tGA, _pLR],
+    [0, 0]
+];
+var ServiceRevisionOverrides$ = [3, n0, _SRO,
+    0,
+    [_rPu],
+    [() => RuntimePlatformOverride$]
+];
+var ServiceRevisionSummary$ = [3, n0, _SRS,
+    0,
+    [_ar, _rTCe, _rTCu, _pTCe, _rTTW, _rPTW],
+    [0, 1, 1, 1, 1, 1]
+];
+var ServiceRevisionVpcLatticeConfiguration$ = [3, n0, _SRVLC,
+    0,
+    [_tGA, _pLR],
+    [0, 0]
+];
+var ServiceVolumeConfiguration$ = [3, n0, _SVC,
+    0,
+    [_n, _mEBSV],
+    [0, () => ServiceManagedEBSVolumeConfiguration$], 1
+];
+var Session$ = [3, n0, _Ses,
+    0,
+    [_sIe, _sUt, _tVo],
+    [0, 0, [() => SensitiveString, 0]]
+];
+var Setting$ = [3, n0, _Set,
+    0,
+    [_n, _v, _pA, _t],
+    [0, 0, 0, 0]
+];
+var StartTaskRequest$ = [3, n0, _STR,
+    0,
+    [_cIon, _tD, _cl, _eECSMT, _eEC, _gr, _nC, _ov, _pTr, _rIe, _sB, _ta, _vCo],
+    [64 | 0, 0, 0, 2, 2, 0, () => NetworkConfiguration$, [() => TaskOverride$, 0], 0, 0, 0, () => Tags, () => TaskVolumeConfigurations], 2
+];
+var StartTaskResponse$ = [3, n0, _STRt,
+    0,
+    [_tas, _fa],
+    [[() => Tasks, 0], () => Failures]
+];
+var StopServiceDeploymentRequest$ = [3, n0, _SSDR,
+    0,
+    [_sDA, _sTto],
+    [0, 0], 1
+];
+var StopServiceDeploymentResponse$ = [3, n0, _SSDRt,
+    0,
+    [_sDA],
+    [0]
+];
+var StopTaskRequest$ = [3, n0, _STRto,
+    0,
+    [_task, _cl, _r],
+    [0, 0, 0], 1
+];
+var StopTaskResponse$ = [3, n0, _STRtop,
+    0,
+    [_task],
+    [[() => Task$, 0]]
+];
+var SubmitAttachmentStateChangesRequest$ = [3, n0, _SASCR,
+    0,
+    [_a, _cl],
+    [() => AttachmentStateChanges, 0], 1
+];
+var SubmitAttachmentStateChangesResponse$ = [3, n0, _SASCRu,
+    0,
+    [_ack],
+    [0]
+];
+var SubmitContainerStateChangeRequest$ = [3, n0, _SCSCR,
+    0,
+    [_cl, _task, _cNo, _rIu, _st, _eC, _r, _nB],
+    [0, 0, 0, 0, 0, 1, 0, () => NetworkBindings]
+];
+var SubmitContainerStateChangeResponse$ = [3, n0, _SCSCRu,
+    0,
+    [_ack],
+    [0]
+];
+var SubmitTaskStateChangeRequest$ = [3, n0, _STSCR,
+    0,
+    [_cl, _task, _st, _r, _conta, _a, _mA, _pSA, _pSAu, _eSA],
+    [0, 0, 0, 0, () => ContainerStateChanges, () => AttachmentStateChanges, () => ManagedAgentStateChanges, 4, 4, 4]
+];
+var SubmitTaskStateChangeResponse$ = [3, n0, _STSCRu,
+    0,
+    [_ack],
+    [0]
+];
+var SystemControl$ = [3, n0, _SC,
+    0,
+    [_na, _v],
+    [0, 0]
+];
+var Tag$ = [3, n0, _T,
+    0,
+    [_k, _v],
+    [0, 0]
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_rAes, _ta],
+    [0, () => Tags], 2
+];
+var TagResourceResponse$ = [3, n0, _TRRa,
+    0,
+    [],
+    []
+];
+var Task$ = [3, n0, _Ta,
+    0,
+    [_a, _at, _aZ, _cPN, _cA, _conn, _cAon, _cIA, _conta, _cp, _cAr, _dSe, _eEC, _eSA, _gr, _hS, _iAn, _lS, _lT, _me, _ov, _pV, _pF, _pSA, _pSAu, _sA, _sB, _sCtop, _sAt, _sRt, _sAto, _ta, _tA, _tDA, _ve, _eSp, _fES],
+    [() => Attachments, () => Attributes, 0, 0, 0, 0, 4, 0, () => Containers, 0, 4, 0, 2, 4, 0, 0, () => InferenceAccelerators, 0, 0, 0, [() => TaskOverride$, 0], 0, 0, 4, 4, 4, 0, 0, 4, 0, 4, () => Tags, 0, 0, 1, () => EphemeralStorage$, () => TaskEphemeralStorage$]
+];
+var TaskDefinition$ = [3, n0, _TD,
+    0,
+    [_tDA, _cD, _f, _tRA, _eRA, _nM, _re, _vo, _st, _rAeq, _pCl, _comp, _rPu, _rCe, _cp, _me, _iAn, _pMi, _iM, _pCr, _rAe, _dAer, _dRAe, _rB, _eSp, _eFI],
+    [0, [() => ContainerDefinitions, 0], 0, 0, 0, 0, 1, () => VolumeList, 0, () => RequiresAttributes, () => TaskDefinitionPlacementConstraints, 64 | 0, () => RuntimePlatform$, 64 | 0, 0, 0, () => InferenceAccelerators, 0, 0, () => ProxyConfiguration$, 4, 4, 4, 0, () => EphemeralStorage$, 2]
+];
+var TaskDefinitionPlacementConstraint$ = [3, n0, _TDPC,
+    0,
+    [_t, _ex],
+    [0, 0]
+];
+var TaskEphemeralStorage$ = [3, n0, _TES,
+    0,
+    [_sIGB, _kKI],
+    [1, 0]
+];
+var TaskManagedEBSVolumeConfiguration$ = [3, n0, _TMEBSVC,
+    0,
+    [_rA, _enc, _kKI, _vT, _sIGB, _sIn, _vIR, _io, _thr, _tSag, _tP, _fTi],
+    [0, 2, 0, 0, 1, 0, 1, 1, 1, () => EBSTagSpecifications, () => TaskManagedEBSVolumeTerminationPolicy$, 0], 1
+];
+var TaskManagedEBSVolumeTerminationPolicy$ = [3, n0, _TMEBSVTP,
+    0,
+    [_dOT],
+    [2], 1
+];
+var TaskOverride$ = [3, n0, _TO,
+    0,
+    [_cO, _cp, _iAO, _eRA, _me, _tRA, _eSp],
+    [[() => ContainerOverrides, 0], 0, () => InferenceAcceleratorOverrides, 0, 0, 0, () => EphemeralStorage$]
+];
+var TaskSet$ = [3, n0, _TS,
+    0,
+    [_i, _tSA, _sAe, _cA, _sB, _eI, _st, _tD, _cDC, _pCe, _rCu, _cAr, _uA, _lT, _cPS, _pV, _pF, _nC, _lB, _sRe, _sc, _sSt, _sSA, _ta, _fES],
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 4, 4, 0, () => CapacityProviderStrategy, 0, 0, () => NetworkConfiguration$, () => LoadBalancers, () => ServiceRegistries, () => Scale$, 0, 4, () => Tags, () => DeploymentEphemeralStorage$]
+];
+var TaskVolumeConfiguration$ = [3, n0, _TVC,
+    0,
+    [_n, _mEBSV],
+    [0, () => TaskManagedEBSVolumeConfiguration$], 1
+];
+var ThresholdConfiguration$ = [3, n0, _TC,
+    0,
+    [_t, _v],
+    [0, 1], 2
+];
+var TimeoutConfiguration$ = [3, n0, _TCi,
+    0,
+    [_iTS, _pRTS],
+    [1, 1]
+];
+var Tmpfs$ = [3, n0, _Tm,
+    0,
+    [_cPo, _si, _mO],
+    [0, 1, 64 | 0], 2
+];
+var TotalLocalStorageGBRequest$ = [3, n0, _TLSGBR,
+    0,
+    [_mi, _ma],
+    [1, 1]
+];
+var Ulimit$ = [3, n0, _U,
+    0,
+    [_n, _sL, _hL],
+    [0, 1, 1], 3
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_rAes, _tK],
+    [0, 64 | 0], 2
+];
+var UntagResourceResponse$ = [3, n0, _URRn,
+    0,
+    [],
+    []
+];
+var UpdateCapacityProviderRequest$ = [3, n0, _UCPR,
+    0,
+    [_n, _cl, _aSGP, _mIP],
+    [0, 0, () => AutoScalingGroupProviderUpdate$, [() => UpdateManagedInstancesProviderConfiguration$, 0]], 1
+];
+var UpdateCapacityProviderResponse$ = [3, n0, _UCPRp,
+    0,
+    [_cPa],
+    [[() => CapacityProvider$, 0]]
+];
+var UpdateClusterRequest$ = [3, n0, _UCR,
+    0,
+    [_cl, _set, _co, _sCD],
+    [0, () => ClusterSettings, () => ClusterConfiguration$, () => ClusterServiceConnectDefaultsRequest$], 1
+];
+var UpdateClusterResponse$ = [3, n0, _UCRp,
+    0,
+    [_cl],
+    [() => Cluster$]
+];
+var UpdateClusterSettingsRequest$ = [3, n0, _UCSR,
+    0,
+    [_cl, _set],
+    [0, () => ClusterSettings], 2
+];
+var UpdateClusterSettingsResponse$ = [3, n0, _UCSRp,
+    0,
+    [_cl],
+    [() => Cluster$]
+];
+var UpdateContainerAgentRequest$ = [3, n0, _UCAR,
+    0,
+    [_cIo, _cl],
+    [0, 0], 1
+];
+var UpdateContainerAgentResponse$ = [3, n0, _UCARp,
+    0,
+    [_cIo],
+    [() => ContainerInstance$]
+];
+var UpdateContainerInstancesStateRequest$ = [3, n0, _UCISR,
+    0,
+    [_cIon, _st, _cl],
+    [64 | 0, 0, 0], 2
+];
+var UpdateContainerInstancesStateResponse$ = [3, n0, _UCISRp,
+    0,
+    [_cIon, _fa],
+    [() => ContainerInstances, () => Failures]
+];
+var UpdateDaemonRequest$ = [3, n0, _UDR,
+    0,
+    [_dA, _dTDA, _cPAa, _dC, _pTr, _eECSMT, _eEC, _cr],
+    [0, 0, 64 | 0, () => DaemonDeploymentConfiguration$, 0, 2, 2, 2], 3
+];
+var UpdateDaemonResponse$ = [3, n0, _UDRp,
+    0,
+    [_dA, _st, _cAr, _uA, _dAe],
+    [0, 0, 4, 4, 0]
+];
+var UpdatedExpressGatewayService$ = [3, n0, _UEGS,
+    0,
+    [_sAe, _cl, _sN, _st, _tCar, _cAr, _uA],
+    [0, 0, 0, () => ExpressGatewayServiceStatus$, [() => ExpressGatewayServiceConfiguration$, 0], 4, 4]
+];
+var UpdateExpressGatewayServiceRequest$ = [3, n0, _UEGSR,
+    0,
+    [_sAe, _eRA, _hCP, _pC, _tRA, _nC, _cp, _me, _cAp, _sTc, _tDA],
+    [0, 0, 0, [() => ExpressGatewayContainer$, 0], 0, () => ExpressGatewayServiceNetworkConfiguration$, 0, 0, 0, () => ExpressGatewayScalingTarget$, 0], 1
+];
+var UpdateExpressGatewayServiceResponse$ = [3, n0, _UEGSRp,
+    0,
+    [_ser],
+    [[() => UpdatedExpressGatewayService$, 0]]
+];
+var UpdateGatewayAlbConfiguration$ = [3, n0, _UGAC,
+    0,
+    [_nC, _mAC, _wACLA, _aL, _hDt, _tTR],
+    [() => UpdateGatewayNetworkConfiguration$, 1, 0, () => GatewayElbAccessLogConfiguration$, 0, () => GatewayAlbTestTrafficRules$]
+];
+var UpdateGatewayNetworkConfiguration$ = [3, n0, _UGNC,
+    0,
+    [_iSG],
+    [0]
+];
+var UpdateGatewayRequest$ = [3, n0, _UGR,
+    0,
+    [_g, _iRA, _dP, _co, _pTr],
+    [0, 0, 2, () => UpdateGatewayConfiguration$, 0], 1
+];
+var UpdateGatewayResponse$ = [3, n0, _UGRp,
+    0,
+    [_gA, _n, _st],
+    [0, 0, 0]
+];
+var UpdateManagedInstancesProviderConfiguration$ = [3, n0, _UMIPC,
+    0,
+    [_iRA, _iLT, _pTr, _iO, _aRC],
+    [0, [() => InstanceLaunchTemplateUpdate$, 0], 0, () => InfrastructureOptimization$, () => AutoRepairConfiguration$], 2
+];
+var UpdateServicePrimaryTaskSetRequest$ = [3, n0, _USPTSR,
+    0,
+    [_cl, _ser, _pTS],
+    [0, 0, 0], 3
+];
+var UpdateServicePrimaryTaskSetResponse$ = [3, n0, _USPTSRp,
+    0,
+    [_tS],
+    [() => TaskSet$]
+];
+var UpdateServiceRequest$ = [3, n0, _USR,
+    0,
+    [_ser, _cl, _dCe, _tD, _cPS, _dC, _aZR, _nC, _pCl, _pS, _pV, _fND, _hCGPS, _dCep, _eEC, _eECSMT, _lB, _pTr, _sRe, _sCC, _vCo, _vLC, _gC, _mo],
+    [0, 0, 1, 0, () => CapacityProviderStrategy, () => DeploymentConfiguration$, 0, () => NetworkConfiguration$, () => PlacementConstraints, () => PlacementStrategies, 0, 2, 1, () => DeploymentController$, 2, 2, () => LoadBalancers, 0, () => ServiceRegistries, () => ServiceConnectConfiguration$, () => ServiceVolumeConfigurations, () => VpcLatticeConfigurations, () => GatewayConnectorList, () => MonitoringConfiguration$], 1
+];
+var UpdateServiceResponse$ = [3, n0, _USRp,
+    0,
+    [_ser],
+    [() => Service$]
+];
+var UpdateTaskProtectionRequest$ = [3, n0, _UTPR,
+    0,
+    [_cl, _tas, _pE, _eIM],
+    [0, 64 | 0, 2, 1], 3
+];
+var UpdateTaskProtectionResponse$ = [3, n0, _UTPRp,
+    0,
+    [_pTro, _fa],
+    [() => ProtectedTasks, () => Failures]
+];
+var UpdateTaskSetRequest$ = [3, n0, _UTSR,
+    0,
+    [_cl, _ser, _tS, _sc],
+    [0, 0, 0, () => Scale$], 4
+];
+var UpdateTaskSetResponse$ = [3, n0, _UTSRp,
+    0,
+    [_tS],
+    [() => TaskSet$]
+];
+var VCpuCountRangeRequest$ = [3, n0, _VCCRR,
+    0,
+    [_mi, _ma],
+    [1, 1], 1
+];
+var VersionInfo$ = [3, n0, _VI,
+    0,
+    [_aVg, _aH, _dVo],
+    [0, 0, 0]
+];
+var Volume$ = [3, n0, _V,
+    0,
+    [_n, _ho, _dVC, _eVC, _sVC, _fWFSVC, _cAL],
+    [0, () => HostVolumeProperties$, () => DockerVolumeConfiguration$, () => EFSVolumeConfiguration$, () => S3FilesVolumeConfiguration$, () => FSxWindowsFileServerVolumeConfiguration$, 2]
+];
+var VolumeFrom$ = [3, n0, _VF,
+    0,
+    [_sCo, _rO],
+    [0, 2]
+];
+var VpcLatticeAdvancedConfiguration$ = [3, n0, _VLAC,
+    0,
+    [_aTGA, _pLR, _tLR],
+    [0, 0, 0]
+];
+var VpcLatticeConfiguration$ = [3, n0, _VLC,
+    0,
+    [_rA, _tGA, _pN, _aCd],
+    [0, 0, 0, () => VpcLatticeAdvancedConfiguration$], 3
+];
+var AcceleratorManufacturerSet = [1, n0, _AMS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var AcceleratorNameSet = [1, n0, _ANS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var AcceleratorTypeSet = [1, n0, _ATS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var AllowedInstanceTypeSet = [1, n0, _AITS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var AttachmentDetails = [1, n0, _AD,
+    0, () => KeyValuePair$
+];
+var Attachments = [1, n0, _Att,
+    0, () => Attachment$
+];
+var AttachmentStateChanges = [1, n0, _ASCt,
+    0, () => AttachmentStateChange$
+];
+var Attributes = [1, n0, _Attr,
+    0, () => Attribute$
+];
+var CapacityProviders = [1, n0, _CPa,
+    0, [() => CapacityProvider$,
+        0]
+];
+var CapacityProviderStrategy = [1, n0, _CPS,
+    0, () => CapacityProviderStrategyItem$
+];
+var Clusters = [1, n0, _Cl,
+    0, () => Cluster$
+];
+var ClusterSettings = [1, n0, _CSl,
+    0, () => ClusterSetting$
+];
+var ContainerDefinitions = [1, n0, _CDon,
+    0, [() => ContainerDefinition$,
+        0]
+];
+var ContainerDependencies = [1, n0, _CDont,
+    0, () => ContainerDependency$
+];
+var ContainerImages = [1, n0, _CIon,
+    0, () => ContainerImage$
+];
+var ContainerInstances = [1, n0, _CIont,
+    0, () => ContainerInstance$
+];
+var ContainerOverrides = [1, n0, _COo,
+    0, [() => ContainerOverride$,
+        0]
+];
+var Containers = [1, n0, _Con,
+    0, () => Container$
+];
+var ContainerStateChanges = [1, n0, _CSCo,
+    0, () => ContainerStateChange$
+];
+var CpuManufacturerSet = [1, n0, _CMS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var DaemonCapacityProviderList = [1, n0, _DCPL,
+    0, () => DaemonCapacityProvider$
+];
+var DaemonContainerDefinitionList = [1, n0, _DCDL,
+    0, [() => DaemonContainerDefinition$,
+        0]
+];
+var DaemonContainerImages = [1, n0, _DCIa,
+    0, () => DaemonContainerImage$
+];
+var DaemonDeploymentCapacityProviderList = [1, n0, _DDCPL,
+    0, () => DaemonDeploymentCapacityProvider$
+];
+var DaemonDeploymentList = [1, n0, _DDL,
+    0, () => DaemonDeployment$
+];
+var DaemonDeploymentRevisionDetailList = [1, n0, _DDRDL,
+    0, () => DaemonDeploymentRevisionDetail$
+];
+var DaemonDeploymentSummaryList = [1, n0, _DDSL,
+    0, () => DaemonDeploymentSummary$
+];
+var DaemonRevisionDetailList = [1, n0, _DRDL,
+    0, () => DaemonRevisionDetail$
+];
+var DaemonRevisions = [1, n0, _DRae,
+    0, () => DaemonRevision$
+];
+var DaemonSummariesList = [1, n0, _DSL,
+    0, () => DaemonSummary$
+];
+var DaemonTaskDefinitionSummaries = [1, n0, _DTDSa,
+    0, () => DaemonTaskDefinitionSummary$
+];
+var DaemonVolumeList = [1, n0, _DVL,
+    0, () => DaemonVolume$
+];
+var DeploymentLifecycleHookDetailList = [1, n0, _DLHDL,
+    0, () => DeploymentLifecycleHookDetail$
+];
+var DeploymentLifecycleHookList = [1, n0, _DLHL,
+    0, () => DeploymentLifecycleHook$
+];
+var Deployments = [1, n0, _Dep,
+    0, () => Deployment$
+];
+var DevicesList = [1, n0, _DL,
+    0, () => Device$
+];
+var EBSTagSpecifications = [1, n0, _EBSTSa,
+    0, () => EBSTagSpecification$
+];
+var ElbGatewayResourcesList = [1, n0, _EGRL,
+    0, () => ElbGatewayResources$
+];
+var EnvironmentFiles = [1, n0, _EFn,
+    0, () => EnvironmentFile$
+];
+var EnvironmentVariables = [1, n0, _EV,
+    8, () => KeyValuePair$
+];
+var ExcludedInstanceTypeSet = [1, n0, _EITS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var ExpressGatewayServiceConfigurations = [1, n0, _EGSCx,
+    0, [() => ExpressGatewayServiceConfiguration$,
+        0]
+];
+var Failures = [1, n0, _Fa,
+    0, () => Failure$
+];
+var GatewayClusterAssociationSummaryList = [1, n0, _GCASL,
+    0, () => GatewayClusterAssociationSummary$
+];
+var GatewayConnectionAlbResourcesList = [1, n0, _GCARL,
+    0, () => GatewayConnectionAlbResources$
+];
+var GatewayConnectionList = [1, n0, _GCL,
+    0, () => GatewayConnection$
+];
+var GatewayConnectorList = [1, n0, _GCLa,
+    0, () => GatewayConnector$
+];
+var GatewayOperationErrorList = [1, n0, _GOEL,
+    0, () => GatewayOperationError$
+];
+var GatewayResourceFailureList = [1, n0, _GRFL,
+    0, () => GatewayResourceFailure$
+];
+var GatewayRouteAlbResourcesList = [1, n0, _GRARL,
+    0, () => GatewayRouteAlbResources$
+];
+var GatewayRouteLoadBalancerSecurityGroupList = [1, n0, _GRLBSGL,
+    0, () => GatewayRouteLoadBalancerSecurityGroup$
+];
+var GatewayRouteSummaryList = [1, n0, _GRSL,
+    0, () => GatewayRouteSummary$
+];
+var GatewaySummaryList = [1, n0, _GSL,
+    0, () => GatewaySummary$
+];
+var GpuDevices = [1, n0, _GDp,
+    0, () => GpuDevice$
+];
+var HostEntryList = [1, n0, _HEL,
+    0, () => HostEntry$
+];
+var InferenceAcceleratorOverrides = [1, n0, _IAOn,
+    0, () => InferenceAcceleratorOverride$
+];
+var InferenceAccelerators = [1, n0, _IAn,
+    0, () => InferenceAccelerator$
+];
+var IngressPathSummaries = [1, n0, _IPSn,
+    0, () => IngressPathSummary$
+];
+var InstanceGenerationSet = [1, n0, _IGS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var InstanceHealthCheckResultList = [1, n0, _IHCRL,
+    0, () => InstanceHealthCheckResult$
+];
+var LoadBalancers = [1, n0, _LBo,
+    0, () => LoadBalancer$
+];
+var LocalStorageTypeSet = [1, n0, _LSTS,
+    0, [0,
+        { [_xN]: _it }]
+];
+var ManagedAgents = [1, n0, _MAa,
+    0, () => ManagedAgent$
+];
+var ManagedAgentStateChanges = [1, n0, _MASCa,
+    0, () => ManagedAgentStateChange$
+];
+var ManagedApplicationAutoScalingPolicies = [1, n0, _MAASPa,
+    0, () => ManagedApplicationAutoScalingPolicy$
+];
+var ManagedIngressPaths = [1, n0, _MIPan,
+    0, () => ManagedIngressPath$
+];
+var ManagedLogGroups = [1, n0, _MLGa,
+    0, () => ManagedLogGroup$
+];
+var ManagedMetricAlarms = [1, n0, _MMAa,
+    0, () => ManagedMetricAlarm$
+];
+var ManagedSecurityGroups = [1, n0, _MSGa,
+    0, () => ManagedSecurityGroup$
+];
+var ManagedTargetGroups = [1, n0, _MTGa,
+    0, () => ManagedTargetGroup$
+];
+var MetricConfigurationList = [1, n0, _MCL,
+    0, () => MetricConfiguration$
+];
+var MountPointList = [1, n0, _MPL,
+    0, () => MountPoint$
+];
+var NetworkBindings = [1, n0, _NBe,
+    0, () => NetworkBinding$
+];
+var NetworkInterfaces = [1, n0, _NIe,
+    0, () => NetworkInterface$
+];
+var PlacementConstraints = [1, n0, _PCl,
+    0, () => PlacementConstraint$
+];
+var PlacementStrategies = [1, n0, _PSl,
+    0, () => PlacementStrategy$
+];
+var PlatformDevices = [1, n0, _PDl,
+    0, () => PlatformDevice$
+];
+var PortMappingList = [1, n0, _PML,
+    0, () => PortMapping$
+];
+var ProtectedTasks = [1, n0, _PTr,
+    0, () => ProtectedTask$
+];
+var ProxyConfigurationProperties = [1, n0, _PCP,
+    0, () => KeyValuePair$
+];
+var RequiresAttributes = [1, n0, _RA,
+    0, () => Attribute$
+];
+var ResourceRequirements = [1, n0, _RRe,
+    0, () => ResourceRequirement$
+];
+var Resources = [1, n0, _Re,
+    0, () => Resource$
+];
+var SecretList = [1, n0, _SL,
+    0, () => Secret$
+];
+var ServiceConnectClientAliasList = [1, n0, _SCCAL,
+    0, () => ServiceConnectClientAlias$
+];
+var ServiceConnectContainerConfigurations = [1, n0, _SCCC,
+    0, () => ServiceConnectContainerConfiguration$
+];
+var ServiceConnectServiceList = [1, n0, _SCSL,
+    0, () => ServiceConnectService$
+];
+var ServiceConnectServiceResourceList = [1, n0, _SCSRL,
+    0, () => ServiceConnectServiceResource$
+];
+var ServiceCurrentRevisionSummaryList = [1, n0, _SCRSL,
+    0, () => ServiceCurrentRevisionSummary$
+];
+var ServiceDeployments = [1, n0, _SDe,
+    0, () => ServiceDeployment$
+];
+var ServiceDeploymentsBrief = [1, n0, _SDBe,
+    0, () => ServiceDeploymentBrief$
+];
+var ServiceEvents = [1, n0, _SEer,
+    0, () => ServiceEvent$
+];
+var ServiceRegistries = [1, n0, _SRer,
+    0, () => ServiceRegistry$
+];
+var ServiceRevisionLoadBalancers = [1, n0, _SRLBe,
+    0, () => ServiceRevisionLoadBalancer$
+];
+var ServiceRevisions = [1, n0, _SRerv,
+    0, () => ServiceRevision$
+];
+var ServiceRevisionsSummaryList = [1, n0, _SRSL,
+    0, () => ServiceRevisionSummary$
+];
+var ServiceRevisionVpcLatticeConfigurations = [1, n0, _SRVLCe,
+    0, () => ServiceRevisionVpcLatticeConfiguration$
+];
+var Services = [1, n0, _Serv,
+    0, () => Service$
+];
+var ServiceVolumeConfigurations = [1, n0, _SVCe,
+    0, () => ServiceVolumeConfiguration$
+];
+var Settings = [1, n0, _Sett,
+    0, () => Setting$
+];
+var Statistics = [1, n0, _St,
+    0, () => KeyValuePair$
+];
+var SystemControls = [1, n0, _SCy,
+    0, () => SystemControl$
+];
+var Tags = [1, n0, _Tag,
+    0, () => Tag$
+];
+var TaskDefinitionList = [1, n0, _TDL,
+    0, [() => TaskDefinition$,
+        0]
+];
+var TaskDefinitionPlacementConstraints = [1, n0, _TDPCa,
+    0, () => TaskDefinitionPlacementConstraint$
+];
+var Tasks = [1, n0, _Tas,
+    0, [() => Task$,
+        0]
+];
+var TaskSets = [1, n0, _TSa,
+    0, () => TaskSet$
+];
+var TaskVolumeConfigurations = [1, n0, _TVCa,
+    0, () => TaskVolumeConfiguration$
+];
+var TmpfsList = [1, n0, _TL,
+    0, () => Tmpfs$
+];
+var UlimitList = [1, n0, _UL,
+    0, () => Ulimit$
+];
+var VolumeFromList = [1, n0, _VFL,
+    0, () => VolumeFrom$
+];
+var VolumeList = [1, n0, _VL,
+    0, () => Volume$
+];
+var VpcLatticeConfigurations = [1, n0, _VLCp,
+    0, () => VpcLatticeConfiguration$
+];
+var DescribeGatewayConfiguration$ = [4, n0, _DGC,
+    0,
+    [_hSA],
+    [() => DescribeGatewayAlbConfiguration$]
+];
+var GatewayConfiguration$ = [4, n0, _GCat,
+    0,
+    [_hSA],
+    [() => HostSharedAlbConfiguration$]
+];
+var GatewayConnectionResources$ = [4, n0, _GCR,
+    0,
+    [_hSA],
+    [() => GatewayConnectionAlbResourcesList]
+];
+var GatewayElbAccessLogDestination$ = [4, n0, _GEALD,
+    0,
+    [_s_],
+    [() => GatewayElbAccessLogS3Destination$]
+];
+var GatewayInfrastructureResources$ = [4, n0, _GIR,
+    0,
+    [_hSA],
+    [() => ElbGatewayResourcesList]
+];
+var GatewayRouteResources$ = [4, n0, _GRR,
+    0,
+    [_hSA],
+    [() => GatewayRouteAlbResourcesList]
+];
+var ServiceConnectContainerConfiguration$ = [4, n0, _SCCCe,
+    0,
+    [_lL],
+    [0]
+];
+var SharingStrategy$ = [4, n0, _SSh,
+    0,
+    [_nMv],
+    [() => NvidiaMpsAllocation$]
+];
+var UpdateGatewayConfiguration$ = [4, n0, _UGC,
+    0,
+    [_hSA],
+    [() => UpdateGatewayAlbConfiguration$]
+];
+var AssociateGatewayWithCluster$ = [9, n0, _AGWC,
+    0, () => AssociateGatewayWithClusterRequest$, () => AssociateGatewayWithClusterResponse$
+];
+var ContinueServiceDeployment$ = [9, n0, _CSD,
+    0, () => ContinueServiceDeploymentRequest$, () => ContinueServiceDeploymentResponse$
+];
+var CreateCapacityProvider$ = [9, n0, _CCP,
+    2, () => CreateCapacityProviderRequest$, () => CreateCapacityProviderResponse$
+];
+var CreateCluster$ = [9, n0, _CCr,
+    0, () => CreateClusterRequest$, () => CreateClusterResponse$
+];
+var CreateDaemon$ = [9, n0, _CDr,
+    0, () => CreateDaemonRequest$, () => CreateDaemonResponse$
+];
+var CreateExpressGatewayService$ = [9, n0, _CEGS,
+    0, () => CreateExpressGatewayServiceRequest$, () => CreateExpressGatewayServiceResponse$
+];
+var CreateGateway$ = [9, n0, _CG,
+    0, () => CreateGatewayRequest$, () => CreateGatewayResponse$
+];
+var CreateService$ = [9, n0, _CSr,
+    0, () => CreateServiceRequest$, () => CreateServiceResponse$
+];
+var CreateTaskSet$ = [9, n0, _CTS,
+    0, () => CreateTaskSetRequest$, () => CreateTaskSetResponse$
+];
+var DeleteAccountSetting$ = [9, n0, _DAS,
+    0, () => DeleteAccountSettingRequest$, () => DeleteAccountSettingResponse$
+];
+var DeleteAttributes$ = [9, n0, _DAe,
+    0, () => DeleteAttributesRequest$, () => DeleteAttributesResponse$
+];
+var DeleteCapacityProvider$ = [9, n0, _DCPe,
+    2, () => DeleteCapacityProviderRequest$, () => DeleteCapacityProviderResponse$
+];
+var DeleteCluster$ = [9, n0, _DCel,
+    2, () => DeleteClusterRequest$, () => DeleteClusterResponse$
+];
+var DeleteDaemon$ = [9, n0, _DDe,
+    2, () => DeleteDaemonRequest$, () => DeleteDaemonResponse$
+];
+var DeleteDaemonTaskDefinition$ = [9, n0, _DDTD,
+    0, () => DeleteDaemonTaskDefinitionRequest$, () => DeleteDaemonTaskDefinitionResponse$
+];
+var DeleteExpressGatewayService$ = [9, n0, _DEGS,
+    0, () => DeleteExpressGatewayServiceRequest$, () => DeleteExpressGatewayServiceResponse$
+];
+var DeleteGateway$ = [9, n0, _DG,
+    0, () => DeleteGatewayRequest$, () => DeleteGatewayResponse$
+];
+var DeleteService$ = [9, n0, _DSe,
+    2, () => DeleteServiceRequest$, () => DeleteServiceResponse$
+];
+var DeleteTaskDefinitions$ = [9, n0, _DTDe,
+    0, () => DeleteTaskDefinitionsRequest$, () => DeleteTaskDefinitionsResponse$
+];
+var DeleteTaskSet$ = [9, n0, _DTS,
+    2, () => DeleteTaskSetRequest$, () => DeleteTaskSetResponse$
+];
+var DeregisterContainerInstance$ = [9, n0, _DCIe,
+    0, () => DeregisterContainerInstanceRequest$, () => DeregisterContainerInstanceResponse$
+];
+var DeregisterTaskDefinition$ = [9, n0, _DTDer,
+    0, () => DeregisterTaskDefinitionRequest$, () => DeregisterTaskDefinitionResponse$
+];
+var DescribeCapacityProviders$ = [9, n0, _DCPes,
+    0, () => DescribeCapacityProvidersRequest$, () => DescribeCapacityProvidersResponse$
+];
+var DescribeClusters$ = [9, n0, _DCes,
+    0, () => DescribeClustersRequest$, () => DescribeClustersResponse$
+];
+var DescribeContainerInstances$ = [9, n0, _DCIes,
+    0, () => DescribeContainerInstancesRequest$, () => DescribeContainerInstancesResponse$
+];
+var DescribeDaemon$ = [9, n0, _DDes,
+    0, () => DescribeDaemonRequest$, () => DescribeDaemonResponse$
+];
+var DescribeDaemonDeployments$ = [9, n0, _DDD,
+    0, () => DescribeDaemonDeploymentsRequest$, () => DescribeDaemonDeploymentsResponse$
+];
+var DescribeDaemonRevisions$ = [9, n0, _DDRescr,
+    0, () => DescribeDaemonRevisionsRequest$, () => DescribeDaemonRevisionsResponse$
+];
+var DescribeDaemonTaskDefinition$ = [9, n0, _DDTDe,
+    0, () => DescribeDaemonTaskDefinitionRequest$, () => DescribeDaemonTaskDefinitionResponse$
+];
+var DescribeExpressGatewayService$ = [9, n0, _DEGSe,
+    0, () => DescribeExpressGatewayServiceRequest$, () => DescribeExpressGatewayServiceResponse$
+];
+var DescribeGateway$ = [9, n0, _DGe,
+    0, () => DescribeGatewayRequest$, () => DescribeGatewayResponse$
+];
+var DescribeGatewayResources$ = [9, n0, _DGRescr,
+    0, () => DescribeGatewayResourcesRequest$, () => DescribeGatewayResourcesResponse$
+];
+var DescribeGatewayRoute$ = [9, n0, _DGRescri,
+    0, () => DescribeGatewayRouteRequest$, () => DescribeGatewayRouteResponse$
+];
+var DescribeServiceDeployments$ = [9, n0, _DSD,
+    0, () => DescribeServiceDeploymentsRequest$, () => DescribeServiceDeploymentsResponse$
+];
+var DescribeServiceRevisions$ = [9, n0, _DSRescr,
+    0, () => DescribeServiceRevisionsRequest$, () => DescribeServiceRevisionsResponse$
+];
+var DescribeServices$ = [9, n0, _DSes,
+    0, () => DescribeServicesRequest$, () => DescribeServicesResponse$
+];
+var DescribeTaskDefinition$ = [9, n0, _DTDes,
+    0, () => DescribeTaskDefinitionRequest$, () => DescribeTaskDefinitionResponse$
+];
+var DescribeTasks$ = [9, n0, _DT,
+    0, () => DescribeTasksRequest$, () => DescribeTasksResponse$
+];
+var DescribeTaskSets$ = [9, n0, _DTSe,
+    0, () => DescribeTaskSetsRequest$, () => DescribeTaskSetsResponse$
+];
+var DisassociateGatewayFromCluster$ = [9, n0, _DGFC,
+    0, () => DisassociateGatewayFromClusterRequest$, () => DisassociateGatewayFromClusterResponse$
+];
+var DiscoverPollEndpoint$ = [9, n0, _DPE,
+    0, () => DiscoverPollEndpointRequest$, () => DiscoverPollEndpointResponse$
+];
+var ExecuteCommand$ = [9, n0, _EC,
+    0, () => ExecuteCommandRequest$, () => ExecuteCommandResponse$
+];
+var GetTaskProtection$ = [9, n0, _GTP,
+    0, () => GetTaskProtectionRequest$, () => GetTaskProtectionResponse$
+];
+var ListAccountSettings$ = [9, n0, _LAS,
+    0, () => ListAccountSettingsRequest$, () => ListAccountSettingsResponse$
+];
+var ListAttributes$ = [9, n0, _LA,
+    0, () => ListAttributesRequest$, () => ListAttributesResponse$
+];
+var ListClusters$ = [9, n0, _LCi,
+    0, () => ListClustersRequest$, () => ListClustersResponse$
+];
+var ListContainerInstances$ = [9, n0, _LCI,
+    0, () => ListContainerInstancesRequest$, () => ListContainerInstancesResponse$
+];
+var ListDaemonDeployments$ = [9, n0, _LDD,
+    0, () => ListDaemonDeploymentsRequest$, () => ListDaemonDeploymentsResponse$
+];
+var ListDaemons$ = [9, n0, _LD,
+    0, () => ListDaemonsRequest$, () => ListDaemonsResponse$
+];
+var ListDaemonTaskDefinitions$ = [9, n0, _LDTD,
+    0, () => ListDaemonTaskDefinitionsRequest$, () => ListDaemonTaskDefinitionsResponse$
+];
+var ListGatewayClusterAssociations$ = [9, n0, _LGCA,
+    0, () => ListGatewayClusterAssociationsRequest$, () => ListGatewayClusterAssociationsResponse$
+];
+var ListGatewayRoutes$ = [9, n0, _LGRis,
+    0, () => ListGatewayRoutesRequest$, () => ListGatewayRoutesResponse$
+];
+var ListGateways$ = [9, n0, _LG,
+    0, () => ListGatewaysRequest$, () => ListGatewaysResponse$
+];
+var ListServiceDeployments$ = [9, n0, _LSD,
+    0, () => ListServiceDeploymentsRequest$, () => ListServiceDeploymentsResponse$
+];
+var ListServices$ = [9, n0, _LS,
+    0, () => ListServicesRequest$, () => ListServicesResponse$
+];
+var ListServicesByNamespace$ = [9, n0, _LSBN,
+    0, () => ListServicesByNamespaceRequest$, () => ListServicesByNamespaceResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var ListTaskDefinitionFamilies$ = [9, n0, _LTDF,
+    0, () => ListTaskDefinitionFamiliesRequest$, () => ListTaskDefinitionFamiliesResponse$
+];
+var ListTaskDefinitions$ = [9, n0, _LTD,
+    0, () => ListTaskDefinitionsRequest$, () => ListTaskDefinitionsResponse$
+];
+var ListTasks$ = [9, n0, _LT,
+    0, () => ListTasksRequest$, () => ListTasksResponse$
+];
+var PutAccountSetting$ = [9, n0, _PAS,
+    0, () => PutAccountSettingRequest$, () => PutAccountSettingResponse$
+];
+var PutAccountSettingDefault$ = [9, n0, _PASD,
+    0, () => PutAccountSettingDefaultRequest$, () => PutAccountSettingDefaultResponse$
+];
+var PutAttributes$ = [9, n0, _PA,
+    0, () => PutAttributesRequest$, () => PutAttributesResponse$
+];
+var PutClusterCapacityProviders$ = [9, n0, _PCCP,
+    0, () => PutClusterCapacityProvidersRequest$, () => PutClusterCapacityProvidersResponse$
+];
+var RegisterContainerInstance$ = [9, n0, _RCI,
+    0, () => RegisterContainerInstanceRequest$, () => RegisterContainerInstanceResponse$
+];
+var RegisterDaemonTaskDefinition$ = [9, n0, _RDTD,
+    0, () => RegisterDaemonTaskDefinitionRequest$, () => RegisterDaemonTaskDefinitionResponse$
+];
+var RegisterTaskDefinition$ = [9, n0, _RTD,
+    0, () => RegisterTaskDefinitionRequest$, () => RegisterTaskDefinitionResponse$
+];
+var RunTask$ = [9, n0, _RT,
+    0, () => RunTaskRequest$, () => RunTaskResponse$
+];
+var StartTask$ = [9, n0, _ST,
+    0, () => StartTaskRequest$, () => StartTaskResponse$
+];
+var StopServiceDeployment$ = [9, n0, _SSD,
+    0, () => StopServiceDeploymentRequest$, () => StopServiceDeploymentResponse$
+];
+var StopTask$ = [9, n0, _STt,
+    0, () => StopTaskRequest$, () => StopTaskResponse$
+];
+var SubmitAttachmentStateChanges$ = [9, n0, _SASC,
+    0, () => SubmitAttachmentStateChangesRequest$, () => SubmitAttachmentStateChangesResponse$
+];
+var SubmitContainerStateChange$ = [9, n0, _SCSC,
+    0, () => SubmitContainerStateChangeRequest$, () => SubmitContainerStateChangeResponse$
+];
+var SubmitTaskStateChange$ = [9, n0, _STSC,
+    0, () => SubmitTaskStateChangeRequest$, () => SubmitTaskStateChangeResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => TagResourceResponse$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => UntagResourceResponse$
+];
+var UpdateCapacityProvider$ = [9, n0, _UCP,
+    0, () => UpdateCapacityProviderRequest$, () => UpdateCapacityProviderResponse$
+];
+var UpdateCluster$ = [9, n0, _UC,
+    0, () => UpdateClusterRequest$, () => UpdateClusterResponse$
+];
+var UpdateClusterSettings$ = [9, n0, _UCS,
+    0, () => UpdateClusterSettingsRequest$, () => UpdateClusterSettingsResponse$
+];
+var UpdateContainerAgent$ = [9, n0, _UCA,
+    0, () => UpdateContainerAgentRequest$, () => UpdateContainerAgentResponse$
+];
+var UpdateContainerInstancesState$ = [9, n0, _UCIS,
+    0, () => UpdateContainerInstancesStateRequest$, () => UpdateContainerInstancesStateResponse$
+];
+var UpdateDaemon$ = [9, n0, _UD,
+    0, () => UpdateDaemonRequest$, () => UpdateDaemonResponse$
+];
+var UpdateExpressGatewayService$ = [9, n0, _UEGSp,
+    0, () => UpdateExpressGatewayServiceRequest$, () => UpdateExpressGatewayServiceResponse$
+];
+var UpdateGateway$ = [9, n0, _UG,
+    0, () => UpdateGatewayRequest$, () => UpdateGatewayResponse$
+];
+var UpdateService$ = [9, n0, _US,
+    0, () => UpdateServiceRequest$, () => UpdateServiceResponse$
+];
+var UpdateServicePrimaryTaskSet$ = [9, n0, _USPTS,
+    0, () => UpdateServicePrimaryTaskSetRequest$, () => UpdateServicePrimaryTaskSetResponse$
+];
+var UpdateTaskProtection$ = [9, n0, _UTP,
+    0, () => UpdateTaskProtectionRequest$, () => UpdateTaskProtectionResponse$
+];
+var UpdateTaskSet$ = [9, n0, _UTS,
+    0, () => UpdateTaskSetRequest$, () => UpdateTaskSetResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2014-11-13",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultECSHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.ecs",
+            errorTypeRegistries,
+            xmlNamespace: "http://ecs.amazonaws.com/doc/2014-11-13/",
+            version: "2014-11-13",
+            serviceTarget: "AmazonEC2ContainerServiceV20141113",
+        },
+        serviceId: config?.serviceId ?? "ECS",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class ECSClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultECSHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AmazonEC2ContainerServiceV20141113", "ECSClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AssociateGatewayWithClusterCommand extends command(_ep0, _mw0, "AssociateGatewayWithCluster", AssociateGatewayWithCluster$) {
+}
+
+class ContinueServiceDeploymentCommand extends command(_ep0, _mw0, "ContinueServiceDeployment", ContinueServiceDeployment$) {
+}
+
+class CreateCapacityProviderCommand extends command(_ep0, _mw0, "CreateCapacityProvider", CreateCapacityProvider$) {
+}
+
+class CreateClusterCommand extends command(_ep0, _mw0, "CreateCluster", CreateCluster$) {
+}
+
+class CreateDaemonCommand extends command(_ep0, _mw0, "CreateDaemon", CreateDaemon$) {
+}
+
+class CreateExpressGatewayServiceCommand extends command(_ep0, _mw0, "CreateExpressGatewayService", CreateExpressGatewayService$) {
+}
+
+class CreateGatewayCommand extends command(_ep0, _mw0, "CreateGateway", CreateGateway$) {
+}
+
+class CreateServiceCommand extends command(_ep0, _mw0, "CreateService", CreateService$) {
+}
+
+class CreateTaskSetCommand extends command(_ep0, _mw0, "CreateTaskSet", CreateTaskSet$) {
+}
+
+class DeleteAccountSettingCommand extends command(_ep0, _mw0, "DeleteAccountSetting", DeleteAccountSetting$) {
+}
+
+class DeleteAttributesCommand extends command(_ep0, _mw0, "DeleteAttributes", DeleteAttributes$) {
+}
+
+class DeleteCapacityProviderCommand extends command(_ep0, _mw0, "DeleteCapacityProvider", DeleteCapacityProvider$) {
+}
+
+class DeleteClusterCommand extends command(_ep0, _mw0, "DeleteCluster", DeleteCluster$) {
+}
+
+class DeleteDaemonCommand extends command(_ep0, _mw0, "DeleteDaemon", DeleteDaemon$) {
+}
+
+class DeleteDaemonTaskDefinitionCommand extends command(_ep0, _mw0, "DeleteDaemonTaskDefinition", DeleteDaemonTaskDefinition$) {
+}
+
+class DeleteExpressGatewayServiceCommand extends command(_ep0, _mw0, "DeleteExpressGatewayService", DeleteExpressGatewayService$) {
+}
+
+class DeleteGatewayCommand extends command(_ep0, _mw0, "DeleteGateway", DeleteGateway$) {
+}
+
+class DeleteServiceCommand extends command(_ep0, _mw0, "DeleteService", DeleteService$) {
+}
+
+class DeleteTaskDefinitionsCommand extends command(_ep0, _mw0, "DeleteTaskDefinitions", DeleteTaskDefinitions$) {
+}
+
+class DeleteTaskSetCommand extends command(_ep0, _mw0, "DeleteTaskSet", DeleteTaskSet$) {
+}
+
+class DeregisterContainerInstanceCommand extends command(_ep0, _mw0, "DeregisterContainerInstance", DeregisterContainerInstance$) {
+}
+
+class DeregisterTaskDefinitionCommand extends command(_ep0, _mw0, "DeregisterTaskDefinition", DeregisterTaskDefinition$) {
+}
+
+class DescribeCapacityProvidersCommand extends command(_ep0, _mw0, "DescribeCapacityProviders", DescribeCapacityProviders$) {
+}
+
+class DescribeClustersCommand extends command(_ep0, _mw0, "DescribeClusters", DescribeClusters$) {
+}
+
+class DescribeContainerInstancesCommand extends command(_ep0, _mw0, "DescribeContainerInstances", DescribeContainerInstances$) {
+}
+
+class DescribeDaemonCommand extends command(_ep0, _mw0, "DescribeDaemon", DescribeDaemon$) {
+}
+
+class DescribeDaemonDeploymentsCommand extends command(_ep0, _mw0, "DescribeDaemonDeployments", DescribeDaemonDeployments$) {
+}
+
+class DescribeDaemonRevisionsCommand extends command(_ep0, _mw0, "DescribeDaemonRevisions", DescribeDaemonRevisions$) {
+}
+
+class DescribeDaemonTaskDefinitionCommand extends command(_ep0, _mw0, "DescribeDaemonTaskDefinition", DescribeDaemonTaskDefinition$) {
+}
+
+class DescribeExpressGatewayServiceCommand extends command(_ep0, _mw0, "DescribeExpressGatewayService", DescribeExpressGatewayService$) {
+}
+
+class DescribeGatewayCommand extends command(_ep0, _mw0, "DescribeGateway", DescribeGateway$) {
+}
+
+class DescribeGatewayResourcesCommand extends command(_ep0, _mw0, "DescribeGatewayResources", DescribeGatewayResources$) {
+}
+
+class DescribeGatewayRouteCommand extends command(_ep0, _mw0, "DescribeGatewayRoute", DescribeGatewayRoute$) {
+}
+
+class DescribeServiceDeploymentsCommand extends command(_ep0, _mw0, "DescribeServiceDeployments", DescribeServiceDeployments$) {
+}
+
+class DescribeServiceRevisionsCommand extends command(_ep0, _mw0, "DescribeServiceRevisions", DescribeServiceRevisions$) {
+}
+
+class DescribeServicesCommand extends command(_ep0, _mw0, "DescribeServices", DescribeServices$) {
+}
+
+class DescribeTaskDefinitionCommand extends command(_ep0, _mw0, "DescribeTaskDefinition", DescribeTaskDefinition$) {
+}
+
+class DescribeTasksCommand extends command(_ep0, _mw0, "DescribeTasks", DescribeTasks$) {
+}
+
+class DescribeTaskSetsCommand extends command(_ep0, _mw0, "DescribeTaskSets", DescribeTaskSets$) {
+}
+
+class DisassociateGatewayFromClusterCommand extends command(_ep0, _mw0, "DisassociateGatewayFromCluster", DisassociateGatewayFromCluster$) {
+}
+
+class DiscoverPollEndpointCommand extends command(_ep0, _mw0, "DiscoverPollEndpoint", DiscoverPollEndpoint$) {
+}
+
+class ExecuteCommandCommand extends command(_ep0, _mw0, "ExecuteCommand", ExecuteCommand$) {
+}
+
+class GetTaskProtectionCommand extends command(_ep0, _mw0, "GetTaskProtection", GetTaskProtection$) {
+}
+
+class ListAccountSettingsCommand extends command(_ep0, _mw0, "ListAccountSettings", ListAccountSettings$) {
+}
+
+class ListAttributesCommand extends command(_ep0, _mw0, "ListAttributes", ListAttributes$) {
+}
+
+class ListClustersCommand extends command(_ep0, _mw0, "ListClusters", ListClusters$) {
+}
+
+class ListContainerInstancesCommand extends command(_ep0, _mw0, "ListContainerInstances", ListContainerInstances$) {
+}
+
+class ListDaemonDeploymentsCommand extends command(_ep0, _mw0, "ListDaemonDeployments", ListDaemonDeployments$) {
+}
+
+class ListDaemonsCommand extends command(_ep0, _mw0, "ListDaemons", ListDaemons$) {
+}
+
+class ListDaemonTaskDefinitionsCommand extends command(_ep0, _mw0, "ListDaemonTaskDefinitions", ListDaemonTaskDefinitions$) {
+}
+
+class ListGatewayClusterAssociationsCommand extends command(_ep0, _mw0, "ListGatewayClusterAssociations", ListGatewayClusterAssociations$) {
+}
+
+class ListGatewayRoutesCommand extends command(_ep0, _mw0, "ListGatewayRoutes", ListGatewayRoutes$) {
+}
+
+class ListGatewaysCommand extends command(_ep0, _mw0, "ListGateways", ListGateways$) {
+}
+
+class ListServiceDeploymentsCommand extends command(_ep0, _mw0, "ListServiceDeployments", ListServiceDeployments$) {
+}
+
+class ListServicesByNamespaceCommand extends command(_ep0, _mw0, "ListServicesByNamespace", ListServicesByNamespace$) {
+}
+
+class ListServicesCommand extends command(_ep0, _mw0, "ListServices", ListServices$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class ListTaskDefinitionFamiliesCommand extends command(_ep0, _mw0, "ListTaskDefinitionFamilies", ListTaskDefinitionFamilies$) {
+}
+
+class ListTaskDefinitionsCommand extends command(_ep0, _mw0, "ListTaskDefinitions", ListTaskDefinitions$) {
+}
+
+class ListTasksCommand extends command(_ep0, _mw0, "ListTasks", ListTasks$) {
+}
+
+class PutAccountSettingCommand extends command(_ep0, _mw0, "PutAccountSetting", PutAccountSetting$) {
+}
+
+class PutAccountSettingDefaultCommand extends command(_ep0, _mw0, "PutAccountSettingDefault", PutAccountSettingDefault$) {
+}
+
+class PutAttributesCommand extends command(_ep0, _mw0, "PutAttributes", PutAttributes$) {
+}
+
+class PutClusterCapacityProvidersCommand extends command(_ep0, _mw0, "PutClusterCapacityProviders", PutClusterCapacityProviders$) {
+}
+
+class RegisterContainerInstanceCommand extends command(_ep0, _mw0, "RegisterContainerInstance", RegisterContainerInstance$) {
+}
+
+class RegisterDaemonTaskDefinitionCommand extends command(_ep0, _mw0, "RegisterDaemonTaskDefinition", RegisterDaemonTaskDefinition$) {
+}
+
+class RegisterTaskDefinitionCommand extends command(_ep0, _mw0, "RegisterTaskDefinition", RegisterTaskDefinition$) {
+}
+
+class RunTaskCommand extends command(_ep0, _mw0, "RunTask", RunTask$) {
+}
+
+class StartTaskCommand extends command(_ep0, _mw0, "StartTask", StartTask$) {
+}
+
+class StopServiceDeploymentCommand extends command(_ep0, _mw0, "StopServiceDeployment", StopServiceDeployment$) {
+}
+
+class StopTaskCommand extends command(_ep0, _mw0, "StopTask", StopTask$) {
+}
+
+class SubmitAttachmentStateChangesCommand extends command(_ep0, _mw0, "SubmitAttachmentStateChanges", SubmitAttachmentStateChanges$) {
+}
+
+class SubmitContainerStateChangeCommand extends command(_ep0, _mw0, "SubmitContainerStateChange", SubmitContainerStateChange$) {
+}
+
+class SubmitTaskStateChangeCommand extends command(_ep0, _mw0, "SubmitTaskStateChange", SubmitTaskStateChange$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateCapacityProviderCommand extends command(_ep0, _mw0, "UpdateCapacityProvider", UpdateCapacityProvider$) {
+}
+
+class UpdateClusterCommand extends command(_ep0, _mw0, "UpdateCluster", UpdateCluster$) {
+}
+
+class UpdateClusterSettingsCommand extends command(_ep0, _mw0, "UpdateClusterSettings", UpdateClusterSettings$) {
+}
+
+class UpdateContainerAgentCommand extends command(_ep0, _mw0, "UpdateContainerAgent", UpdateContainerAgent$) {
+}
+
+class UpdateContainerInstancesStateCommand extends command(_ep0, _mw0, "UpdateContainerInstancesState", UpdateContainerInstancesState$) {
+}
+
+class UpdateDaemonCommand extends command(_ep0, _mw0, "UpdateDaemon", UpdateDaemon$) {
+}
+
+class UpdateExpressGatewayServiceCommand extends command(_ep0, _mw0, "UpdateExpressGatewayService", UpdateExpressGatewayService$) {
+}
+
+class UpdateGatewayCommand extends command(_ep0, _mw0, "UpdateGateway", UpdateGateway$) {
+}
+
+class UpdateServiceCommand extends command(_ep0, _mw0, "UpdateService", UpdateService$) {
+}
+
+class UpdateServicePrimaryTaskSetCommand extends command(_ep0, _mw0, "UpdateServicePrimaryTaskSet", UpdateServicePrimaryTaskSet$) {
+}
+
+class UpdateTaskProtectionCommand extends command(_ep0, _mw0, "UpdateTaskProtection", UpdateTaskProtection$) {
+}
+
+class UpdateTaskSetCommand extends command(_ep0, _mw0, "UpdateTaskSet", UpdateTaskSet$) {
+}
+
+const paginateListAccountSettings = createPaginator(ECSClient, ListAccountSettingsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListAttributes = createPaginator(ECSClient, ListAttributesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListClusters = createPaginator(ECSClient, ListClustersCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListContainerInstances = createPaginator(ECSClient, ListContainerInstancesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListGatewayClusterAssociations = createPaginator(ECSClient, ListGatewayClusterAssociationsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListGatewayRoutes = createPaginator(ECSClient, ListGatewayRoutesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListGateways = createPaginator(ECSClient, ListGatewaysCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListServicesByNamespace = createPaginator(ECSClient, ListServicesByNamespaceCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListServices = createPaginator(ECSClient, ListServicesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListTaskDefinitionFamilies = createPaginator(ECSClient, ListTaskDefinitionFamiliesCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListTaskDefinitions = createPaginator(ECSClient, ListTaskDefinitionsCommand, "nextToken", "nextToken", "maxResults");
+
+const paginateListTasks = createPaginator(ECSClient, ListTasksCommand, "nextToken", "nextToken", "maxResults");
+
+const checkState$8 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeDaemonCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.daemon.status;
+            };
+            if (returnComparator() === "ACTIVE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.daemon.status;
+            };
+            if (returnComparator() === "DELETE_IN_PROGRESS") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForDaemonActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$8);
+};
+const waitUntilDaemonActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$8);
+    return checkExceptions(result);
+};
+
+const checkState$7 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeDaemonDeploymentsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.daemonDeployments);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            let allStringEq_5 = (returnComparator().length > 0);
+            for (let element_4 of returnComparator()) {
+                allStringEq_5 = allStringEq_5 && (element_4 == "STOPPED");
+            }
+            if (allStringEq_5) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.failures);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.reason;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "MISSING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForDaemonDeploymentStopped = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$7);
+};
+const waitUntilDaemonDeploymentStopped = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$7);
+    return checkExceptions(result);
+};
+
+const checkState$6 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeDaemonDeploymentsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.daemonDeployments);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            let allStringEq_5 = (returnComparator().length > 0);
+            for (let element_4 of returnComparator()) {
+                allStringEq_5 = allStringEq_5 && (element_4 == "SUCCESSFUL");
+            }
+            if (allStringEq_5) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.daemonDeployments);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "STOPPED") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.daemonDeployments);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "ROLLBACK_FAILED") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.daemonDeployments);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "ROLLBACK_SUCCESSFUL") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.failures);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.reason;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "MISSING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForDaemonDeploymentSuccessful = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$6);
+};
+const waitUntilDaemonDeploymentSuccessful = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$6);
+    return checkExceptions(result);
+};
+
+const checkState$5 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeDaemonTaskDefinitionCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.daemonTaskDefinition.status;
+            };
+            if (returnComparator() === "ACTIVE") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.daemonTaskDefinition.status;
+            };
+            if (returnComparator() === "DELETE_IN_PROGRESS") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.daemonTaskDefinition.status;
+            };
+            if (returnComparator() === "DELETED") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForDaemonTaskDefinitionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
+};
+const waitUntilDaemonTaskDefinitionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
+    return checkExceptions(result);
+};
+
+const checkState$4 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeDaemonTaskDefinitionCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.daemonTaskDefinition.status;
+            };
+            if (returnComparator() === "DELETED") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForDaemonTaskDefinitionDeleted = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
+};
+const waitUntilDaemonTaskDefinitionDeleted = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
+    return checkExceptions(result);
+};
+
+const checkState$3 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeServicesCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.failures);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.reason;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "MISSING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.services);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "INACTIVE") {
+                    return { state: WaiterState.SUCCESS, reason };
+                }
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForServicesInactive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 600 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+};
+const waitUntilServicesInactive = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 600 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+    return checkExceptions(result);
+};
+
+const checkState$2 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeServicesCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.failures);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.reason;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "MISSING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.services);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "DRAINING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.services);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.status;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "INACTIVE") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let filterRes_2 = result.services.filter((element_1) => {
+                    return (!((element_1.deployments.length == 1) && (element_1.runningCount == element_1.desiredCount)));
+                });
+                return (filterRes_2.length == 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForServicesStable = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 600 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+};
+const waitUntilServicesStable = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 600 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+    return checkExceptions(result);
+};
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeTasksCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.tasks);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.lastStatus;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "STOPPED") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.failures);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.reason;
+                });
+                return projection_3;
+            };
+            for (let anyStringEq_4 of returnComparator()) {
+                if (anyStringEq_4 == "MISSING") {
+                    return { state: WaiterState.FAILURE, reason };
+                }
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.tasks);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.lastStatus;
+                });
+                return projection_3;
+            };
+            let allStringEq_5 = (returnComparator().length > 0);
+            for (let element_4 of returnComparator()) {
+                allStringEq_5 = allStringEq_5 && (element_4 == "RUNNING");
+            }
+            if (allStringEq_5) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForTasksRunning = async (params, input) => {
+    const serviceDefaults = { minDelay: 6, maxDelay: 600 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilTasksRunning = async (params, input) => {
+    const serviceDefaults = { minDelay: 6, maxDelay: 600 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeTasksCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.tasks);
+                let projection_3 = flat_1.map((element_2) => {
+                    return element_2.lastStatus;
+                });
+                return projection_3;
+            };
+            let allStringEq_5 = (returnComparator().length > 0);
+            for (let element_4 of returnComparator()) {
+                allStringEq_5 = allStringEq_5 && (element_4 == "STOPPED");
+            }
+            if (allStringEq_5) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForTasksStopped = async (params, input) => {
+    const serviceDefaults = { minDelay: 6, maxDelay: 600 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilTasksStopped = async (params, input) => {
+    const serviceDefaults = { minDelay: 6, maxDelay: 600 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    AssociateGatewayWithClusterCommand,
+    ContinueServiceDeploymentCommand,
+    CreateCapacityProviderCommand,
+    CreateClusterCommand,
+    CreateDaemonCommand,
+    CreateExpressGatewayServiceCommand,
+    CreateGatewayCommand,
+    CreateServiceCommand,
+    CreateTaskSetCommand,
+    DeleteAccountSettingCommand,
+    DeleteAttributesCommand,
+    DeleteCapacityProviderCommand,
+    DeleteClusterCommand,
+    DeleteDaemonCommand,
+    DeleteDaemonTaskDefinitionCommand,
+    DeleteExpressGatewayServiceCommand,
+    DeleteGatewayCommand,
+    DeleteServiceCommand,
+    DeleteTaskDefinitionsCommand,
+    DeleteTaskSetCommand,
+    DeregisterContainerInstanceCommand,
+    DeregisterTaskDefinitionCommand,
+    DescribeCapacityProvidersCommand,
+    DescribeClustersCommand,
+    DescribeContainerInstancesCommand,
+    DescribeDaemonCommand,
+    DescribeDaemonDeploymentsCommand,
+    DescribeDaemonRevisionsCommand,
+    DescribeDaemonTaskDefinitionCommand,
+    DescribeExpressGatewayServiceCommand,
+    DescribeGatewayCommand,
+    DescribeGatewayResourcesCommand,
+    DescribeGatewayRouteCommand,
+    DescribeServiceDeploymentsCommand,
+    DescribeServiceRevisionsCommand,
+    DescribeServicesCommand,
+    DescribeTaskDefinitionCommand,
+    DescribeTasksCommand,
+    DescribeTaskSetsCommand,
+    DisassociateGatewayFromClusterCommand,
+    DiscoverPollEndpointCommand,
+    ExecuteCommandCommand,
+    GetTaskProtectionCommand,
+    ListAccountSettingsCommand,
+    ListAttributesCommand,
+    ListClustersCommand,
+    ListContainerInstancesCommand,
+    ListDaemonDeploymentsCommand,
+    ListDaemonsCommand,
+    ListDaemonTaskDefinitionsCommand,
+    ListGatewayClusterAssociationsCommand,
+    ListGatewayRoutesCommand,
+    ListGatewaysCommand,
+    ListServiceDeploymentsCommand,
+    ListServicesCommand,
+    ListServicesByNamespaceCommand,
+    ListTagsForResourceCommand,
+    ListTaskDefinitionFamiliesCommand,
+    ListTaskDefinitionsCommand,
+    ListTasksCommand,
+    PutAccountSettingCommand,
+    PutAccountSettingDefaultCommand,
+    PutAttributesCommand,
+    PutClusterCapacityProvidersCommand,
+    RegisterContainerInstanceCommand,
+    RegisterDaemonTaskDefinitionCommand,
+    RegisterTaskDefinitionCommand,
+    RunTaskCommand,
+    StartTaskCommand,
+    StopServiceDeploymentCommand,
+    StopTaskCommand,
+    SubmitAttachmentStateChangesCommand,
+    SubmitContainerStateChangeCommand,
+    SubmitTaskStateChangeCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateCapacityProviderCommand,
+    UpdateClusterCommand,
+    UpdateClusterSettingsCommand,
+    UpdateContainerAgentCommand,
+    UpdateContainerInstancesStateCommand,
+    UpdateDaemonCommand,
+    UpdateExpressGatewayServiceCommand,
+    UpdateGatewayCommand,
+    UpdateServiceCommand,
+    UpdateServicePrimaryTaskSetCommand,
+    UpdateTaskProtectionCommand,
+    UpdateTaskSetCommand,
+};
+const paginators = {
+    paginateListAccountSettings,
+    paginateListAttributes,
+    paginateListClusters,
+    paginateListContainerInstances,
+    paginateListGatewayClusterAssociations,
+    paginateListGatewayRoutes,
+    paginateListGateways,
+    paginateListServices,
+    paginateListServicesByNamespace,
+    paginateListTaskDefinitionFamilies,
+    paginateListTaskDefinitions,
+    paginateListTasks,
+};
+const waiters = {
+    waitUntilDaemonActive,
+    waitUntilDaemonDeploymentSuccessful,
+    waitUntilDaemonDeploymentStopped,
+    waitUntilDaemonTaskDefinitionActive,
+    waitUntilDaemonTaskDefinitionDeleted,
+    waitUntilServicesInactive,
+    waitUntilServicesStable,
+    waitUntilTasksRunning,
+    waitUntilTasksStopped,
+};
+class ECS extends ECSClient {
+}
+createAggregatedClient(commands, ECS, { paginators, waiters });
+
+const AcceleratorManufacturer = {
+    AMAZON_WEB_SERVICES: "amazon-web-services",
+    AMD: "amd",
+    HABANA: "habana",
+    NVIDIA: "nvidia",
+    XILINX: "xilinx",
+};
+const AcceleratorName = {
+    A100: "a100",
+    A10G: "a10g",
+    H100: "h100",
+    INFERENTIA: "inferentia",
+    K520: "k520",
+    K80: "k80",
+    M60: "m60",
+    RADEON_PRO_V520: "radeon-pro-v520",
+    T4: "t4",
+    T4G: "t4g",
+    V100: "v100",
+    VU9P: "vu9p",
+};
+const AcceleratorType = {
+    FPGA: "fpga",
+    GPU: "gpu",
+    INFERENCE: "inference",
+};
+const AccessType = {
+    PRIVATE: "PRIVATE",
+    PUBLIC: "PUBLIC",
+};
+const AgentUpdateStatus = {
+    FAILED: "FAILED",
+    PENDING: "PENDING",
+    STAGED: "STAGED",
+    STAGING: "STAGING",
+    UPDATED: "UPDATED",
+    UPDATING: "UPDATING",
+};
+const ManagedDraining = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const ManagedScalingStatus = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const ManagedTerminationProtection = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const AutoRepairActionsStatus = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const CapacityOptionType = {
+    ON_DEMAND: "ON_DEMAND",
+    RESERVED: "RESERVED",
+    SPOT: "SPOT",
+};
+const CapacityReservationPreference = {
+    RESERVATIONS_EXCLUDED: "RESERVATIONS_EXCLUDED",
+    RESERVATIONS_FIRST: "RESERVATIONS_FIRST",
+    RESERVATIONS_ONLY: "RESERVATIONS_ONLY",
+};
+const BareMetal = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const BurstablePerformance = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const CpuManufacturer = {
+    AMAZON_WEB_SERVICES: "amazon-web-services",
+    AMD: "amd",
+    INTEL: "intel",
+};
+const InstanceGeneration = {
+    CURRENT: "current",
+    PREVIOUS: "previous",
+};
+const LocalStorage = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const LocalStorageType = {
+    HDD: "hdd",
+    SSD: "ssd",
+};
+const ManagedInstancesMonitoringOptions = {
+    BASIC: "BASIC",
+    DETAILED: "DETAILED",
+};
+const PropagateMITags = {
+    CAPACITY_PROVIDER: "CAPACITY_PROVIDER",
+    NONE: "NONE",
+};
+const CapacityProviderStatus = {
+    ACTIVE: "ACTIVE",
+    DEPROVISIONING: "DEPROVISIONING",
+    INACTIVE: "INACTIVE",
+    PROVISIONING: "PROVISIONING",
+};
+const CapacityProviderType = {
+    EC2_AUTOSCALING: "EC2_AUTOSCALING",
+    FARGATE: "FARGATE",
+    FARGATE_SPOT: "FARGATE_SPOT",
+    MANAGED_INSTANCES: "MANAGED_INSTANCES",
+};
+const CapacityProviderUpdateStatus = {
+    CREATE_COMPLETE: "CREATE_COMPLETE",
+    CREATE_FAILED: "CREATE_FAILED",
+    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
+    DELETE_COMPLETE: "DELETE_COMPLETE",
+    DELETE_FAILED: "DELETE_FAILED",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+    UPDATE_COMPLETE: "UPDATE_COMPLETE",
+    UPDATE_FAILED: "UPDATE_FAILED",
+    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
+};
+const CapacityProviderField = {
+    TAGS: "TAGS",
+};
+const ExecuteCommandLogging = {
+    DEFAULT: "DEFAULT",
+    NONE: "NONE",
+    OVERRIDE: "OVERRIDE",
+};
+const ClusterSettingName = {
+    CONTAINER_INSIGHTS: "containerInsights",
+};
+const TargetType = {
+    CONTAINER_INSTANCE: "container-instance",
+};
+const GpuSharingMode = {
+    DEDICATED: "DEDICATED",
+    IDLE: "IDLE",
+    NVIDIA_MPS: "NVIDIA_MPS",
+};
+const InstanceHealthCheckState = {
+    IMPAIRED: "IMPAIRED",
+    INITIALIZING: "INITIALIZING",
+    INSUFFICIENT_DATA: "INSUFFICIENT_DATA",
+    OK: "OK",
+};
+const InstanceHealthCheckType = {
+    ACCELERATED_COMPUTE: "ACCELERATED_COMPUTE",
+    AGENT_CONNECTIVITY: "AGENT_CONNECTIVITY",
+    CONTAINER_RUNTIME: "CONTAINER_RUNTIME",
+    DAEMON: "DAEMON",
+};
+const ClusterField = {
+    ATTACHMENTS: "ATTACHMENTS",
+    CONFIGURATIONS: "CONFIGURATIONS",
+    SETTINGS: "SETTINGS",
+    STATISTICS: "STATISTICS",
+    TAGS: "TAGS",
+};
+const ContainerInstanceStatus = {
+    ACTIVE: "ACTIVE",
+    DEREGISTERING: "DEREGISTERING",
+    DRAINING: "DRAINING",
+    REGISTERING: "REGISTERING",
+    REGISTRATION_FAILED: "REGISTRATION_FAILED",
+};
+const TransportProtocol = {
+    TCP: "tcp",
+    UDP: "udp",
+};
+const ManagedAgentName = {
+    ExecuteCommandAgent: "ExecuteCommandAgent",
+};
+const ContainerInstanceField = {
+    CONTAINER_INSTANCE_HEALTH: "CONTAINER_INSTANCE_HEALTH",
+    TAGS: "TAGS",
+};
+const DesiredStatus = {
+    PENDING: "PENDING",
+    RUNNING: "RUNNING",
+    STOPPED: "STOPPED",
+};
+const LaunchType = {
+    EC2: "EC2",
+    EXTERNAL: "EXTERNAL",
+    FARGATE: "FARGATE",
+    MANAGED_INSTANCES: "MANAGED_INSTANCES",
+};
+const PlatformDeviceType = {
+    GPU: "GPU",
+    NEURON_DEVICE: "NEURON_DEVICE",
+};
+const DeploymentLifecycleHookAction = {
+    CONTINUE: "CONTINUE",
+    ROLLBACK: "ROLLBACK",
+};
+const DaemonDeploymentRollbackMonitorsStatus = {
+    DISABLED: "DISABLED",
+    MONITORING: "MONITORING",
+    MONITORING_COMPLETE: "MONITORING_COMPLETE",
+    TRIGGERED: "TRIGGERED",
+};
+const DaemonDeploymentStatus = {
+    IN_PROGRESS: "IN_PROGRESS",
+    PENDING: "PENDING",
+    ROLLBACK_FAILED: "ROLLBACK_FAILED",
+    ROLLBACK_IN_PROGRESS: "ROLLBACK_IN_PROGRESS",
+    ROLLBACK_SUCCESSFUL: "ROLLBACK_SUCCESSFUL",
+    STOPPED: "STOPPED",
+    STOP_REQUESTED: "STOP_REQUESTED",
+    SUCCESSFUL: "SUCCESSFUL",
+};
+const DaemonPropagateTags = {
+    DAEMON: "DAEMON",
+    NONE: "NONE",
+};
+const DaemonStatus = {
+    ACTIVE: "ACTIVE",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+};
+const ContainerCondition = {
+    COMPLETE: "COMPLETE",
+    HEALTHY: "HEALTHY",
+    START: "START",
+    SUCCESS: "SUCCESS",
+};
+const EnvironmentFileType = {
+    S3: "s3",
+};
+const FirelensConfigurationType = {
+    FLUENTBIT: "fluentbit",
+    FLUENTD: "fluentd",
+};
+const DeviceCgroupPermission = {
+    MKNOD: "mknod",
+    READ: "read",
+    WRITE: "write",
+};
+const LogDriver = {
+    AWSFIRELENS: "awsfirelens",
+    AWSLOGS: "awslogs",
+    FLUENTD: "fluentd",
+    GELF: "gelf",
+    JOURNALD: "journald",
+    JSON_FILE: "json-file",
+    SPLUNK: "splunk",
+    SYSLOG: "syslog",
+};
+const UlimitName = {
+    CORE: "core",
+    CPU: "cpu",
+    DATA: "data",
+    FSIZE: "fsize",
+    LOCKS: "locks",
+    MEMLOCK: "memlock",
+    MSGQUEUE: "msgqueue",
+    NICE: "nice",
+    NOFILE: "nofile",
+    NPROC: "nproc",
+    RSS: "rss",
+    RTPRIO: "rtprio",
+    RTTIME: "rttime",
+    SIGPENDING: "sigpending",
+    STACK: "stack",
+};
+const DaemonIpcMode = {
+    NONE: "none",
+    SHARED: "shared",
+};
+const DaemonPidMode = {
+    NONE: "none",
+    SHARED: "shared",
+};
+const DaemonTaskDefinitionStatus = {
+    ACTIVE: "ACTIVE",
+    DELETED: "DELETED",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+};
+const DaemonTaskDefinitionRevisionFilter = {
+    LAST_REGISTERED: "LAST_REGISTERED",
+};
+const SortOrder = {
+    ASC: "ASC",
+    DESC: "DESC",
+};
+const DaemonTaskDefinitionStatusFilter = {
+    ACTIVE: "ACTIVE",
+    ALL: "ALL",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+};
+const SettingName = {
+    AWSVPC_TRUNKING: "awsvpcTrunking",
+    CONTAINER_INSIGHTS: "containerInsights",
+    CONTAINER_INSTANCE_LONG_ARN_FORMAT: "containerInstanceLongArnFormat",
+    DEFAULT_LOG_DRIVER_MODE: "defaultLogDriverMode",
+    FARGATE_EVENT_WINDOWS: "fargateEventWindows",
+    FARGATE_FIPS_MODE: "fargateFIPSMode",
+    FARGATE_TASK_RETIREMENT_WAIT_PERIOD: "fargateTaskRetirementWaitPeriod",
+    GUARD_DUTY_ACTIVATE: "guardDutyActivate",
+    SERVICE_LONG_ARN_FORMAT: "serviceLongArnFormat",
+    TAG_RESOURCE_AUTHORIZATION: "tagResourceAuthorization",
+    TASK_LONG_ARN_FORMAT: "taskLongArnFormat",
+};
+const SettingType = {
+    AWS_MANAGED: "aws_managed",
+    USER: "user",
+};
+const Compatibility = {
+    EC2: "EC2",
+    EXTERNAL: "EXTERNAL",
+    FARGATE: "FARGATE",
+    MANAGED_INSTANCES: "MANAGED_INSTANCES",
+};
+const ApplicationProtocol = {
+    GRPC: "grpc",
+    HTTP: "http",
+    HTTP2: "http2",
+};
+const ResourceType = {
+    GPU: "GPU",
+    INFERENCE_ACCELERATOR: "InferenceAccelerator",
+    NEURON_DEVICE: "NeuronDevice",
+};
+const VersionConsistency = {
+    DISABLED: "disabled",
+    ENABLED: "enabled",
+};
+const IpcMode = {
+    HOST: "host",
+    NONE: "none",
+    TASK: "task",
+};
+const NetworkMode = {
+    AWSVPC: "awsvpc",
+    BRIDGE: "bridge",
+    HOST: "host",
+    NONE: "none",
+};
+const PidMode = {
+    HOST: "host",
+    TASK: "task",
+};
+const TaskDefinitionPlacementConstraintType = {
+    MEMBER_OF: "memberOf",
+};
+const ProxyConfigurationType = {
+    APPMESH: "APPMESH",
+};
+const CPUArchitecture = {
+    ARM64: "ARM64",
+    X86_64: "X86_64",
+};
+const OSFamily = {
+    LINUX: "LINUX",
+    WINDOWS_SERVER_2004_CORE: "WINDOWS_SERVER_2004_CORE",
+    WINDOWS_SERVER_2016_FULL: "WINDOWS_SERVER_2016_FULL",
+    WINDOWS_SERVER_2019_CORE: "WINDOWS_SERVER_2019_CORE",
+    WINDOWS_SERVER_2019_FULL: "WINDOWS_SERVER_2019_FULL",
+    WINDOWS_SERVER_2022_CORE: "WINDOWS_SERVER_2022_CORE",
+    WINDOWS_SERVER_2022_FULL: "WINDOWS_SERVER_2022_FULL",
+    WINDOWS_SERVER_2025_CORE: "WINDOWS_SERVER_2025_CORE",
+    WINDOWS_SERVER_2025_FULL: "WINDOWS_SERVER_2025_FULL",
+    WINDOWS_SERVER_20H2_CORE: "WINDOWS_SERVER_20H2_CORE",
+};
+const TaskDefinitionStatus = {
+    ACTIVE: "ACTIVE",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+    INACTIVE: "INACTIVE",
+};
+const Scope = {
+    SHARED: "shared",
+    TASK: "task",
+};
+const EFSAuthorizationConfigIAM = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const EFSTransitEncryption = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const TaskDefinitionField = {
+    TAGS: "TAGS",
+};
+const GatewayClusterAssociationStatus = {
+    ACTIVE: "ACTIVE",
+    DISASSOCIATING: "DISASSOCIATING",
+    INACTIVE: "INACTIVE",
+};
+const GatewayAlbDesyncMitigationMode = {
+    DEFENSIVE: "defensive",
+    MONITOR: "monitor",
+    STRICTEST: "strictest",
+};
+const GatewayElbIpAddressType = {
+    DUALSTACK: "dualstack",
+    DUALSTACK_WITHOUT_PUBLIC_IPV4: "dualstack-without-public-ipv4",
+    IPV4: "ipv4",
+};
+const GatewayAlbProtocol = {
+    HTTP: "HTTP",
+    HTTPS: "HTTPS",
+};
+const GatewayElbScheme = {
+    INTERNAL: "internal",
+    INTERNET_FACING: "internet-facing",
+};
+const PropagateGatewayTags = {
+    GATEWAY: "GATEWAY",
+    NONE: "NONE",
+};
+const GatewayStatus = {
+    ACTIVE: "ACTIVE",
+    DELETED: "DELETED",
+    UPDATE_COMPLETE: "UPDATE_COMPLETE",
+    UPDATE_FAILED: "UPDATE_FAILED",
+    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
+};
+const GatewayRouteStatus = {
+    ACTIVE: "ACTIVE",
+    CREATE_FAILED: "CREATE_FAILED",
+    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
+    DELETE_FAILED: "DELETE_FAILED",
+    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
+    UPDATE_FAILED: "UPDATE_FAILED",
+    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
+};
+const TaskDefinitionFamilyStatus = {
+    ACTIVE: "ACTIVE",
+    ALL: "ALL",
+    INACTIVE: "INACTIVE",
+};
+const ServiceDeploymentRollbackMonitorsStatus = {
+    DISABLED: "DISABLED",
+    MONITORING: "MONITORING",
+    MONITORING_COMPLETE: "MONITORING_COMPLETE",
+    TRIGGERED: "TRIGGERED",
+};
+const ThresholdType = {
+    BOUNDED_PERCENT: "BOUNDED_PERCENT",
+    COUNT: "COUNT",
+    UNBOUNDED_PERCENT: "UNBOUNDED_PERCENT",
+};
+const ServiceRevisionCleanup = {
+    BLOCKING: "BLOCKING",
+    DEFERRED: "DEFERRED",
+};
+const DeploymentLifecycleHookStage = {
+    POST_PRODUCTION_TRAFFIC_SHIFT: "POST_PRODUCTION_TRAFFIC_SHIFT",
+    POST_SCALE_UP: "POST_SCALE_UP",
+    POST_TEST_TRAFFIC_SHIFT: "POST_TEST_TRAFFIC_SHIFT",
+    PRE_PRODUCTION_TRAFFIC_SHIFT: "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    PRE_SCALE_UP: "PRE_SCALE_UP",
+    PRODUCTION_TRAFFIC_SHIFT: "PRODUCTION_TRAFFIC_SHIFT",
+    RECONCILE_SERVICE: "RECONCILE_SERVICE",
+    TEST_TRAFFIC_SHIFT: "TEST_TRAFFIC_SHIFT",
+};
+const DeploymentLifecycleHookTargetType = {
+    AWS_LAMBDA: "AWS_LAMBDA",
+    PAUSE: "PAUSE",
+};
+const DeploymentStrategy = {
+    BLUE_GREEN: "BLUE_GREEN",
+    CANARY: "CANARY",
+    LINEAR: "LINEAR",
+    ROLLING: "ROLLING",
+};
+const DeploymentLifecycleHookStatus = {
+    AWAITING_ACTION: "AWAITING_ACTION",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    SUCCEEDED: "SUCCEEDED",
+    TIMED_OUT: "TIMED_OUT",
+};
+const ServiceDeploymentLifecycleStage = {
+    BAKE_TIME: "BAKE_TIME",
+    CLEAN_UP: "CLEAN_UP",
+    POST_PRODUCTION_TRAFFIC_SHIFT: "POST_PRODUCTION_TRAFFIC_SHIFT",
+    POST_SCALE_UP: "POST_SCALE_UP",
+    POST_TEST_TRAFFIC_SHIFT: "POST_TEST_TRAFFIC_SHIFT",
+    PRE_SCALE_UP: "PRE_SCALE_UP",
+    PRODUCTION_TRAFFIC_SHIFT: "PRODUCTION_TRAFFIC_SHIFT",
+    RECONCILE_SERVICE: "RECONCILE_SERVICE",
+    SCALE_UP: "SCALE_UP",
+    TEST_TRAFFIC_SHIFT: "TEST_TRAFFIC_SHIFT",
+};
+const ServiceDeploymentStatus = {
+    IN_PROGRESS: "IN_PROGRESS",
+    PENDING: "PENDING",
+    ROLLBACK_FAILED: "ROLLBACK_FAILED",
+    ROLLBACK_IN_PROGRESS: "ROLLBACK_IN_PROGRESS",
+    ROLLBACK_REQUESTED: "ROLLBACK_REQUESTED",
+    ROLLBACK_SUCCESSFUL: "ROLLBACK_SUCCESSFUL",
+    STOPPED: "STOPPED",
+    STOP_REQUESTED: "STOP_REQUESTED",
+    SUCCESSFUL: "SUCCESSFUL",
+};
+const ExpressCpuArchitecture = {
+    ARM64: "ARM64",
+    X86_64: "X86_64",
+};
+const ExpressGatewayServiceScalingMetric = {
+    AverageCPUUtilization: "AVERAGE_CPU",
+    AverageMemoryUtilization: "AVERAGE_MEMORY",
+    RequestCountPerTarget: "REQUEST_COUNT_PER_TARGET",
+};
+const ExpressGatewayServiceStatusCode = {
+    ACTIVE: "ACTIVE",
+    DRAINING: "DRAINING",
+    INACTIVE: "INACTIVE",
+};
+const AvailabilityZoneRebalancing = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const DeploymentControllerType = {
+    CODE_DEPLOY: "CODE_DEPLOY",
+    ECS: "ECS",
+    EXTERNAL: "EXTERNAL",
+};
+const GatewayConnectorHealthCheckProtocol = {
+    HTTP: "HTTP",
+    HTTPS: "HTTPS",
+};
+const AssignPublicIp = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const PlacementConstraintType = {
+    DISTINCT_INSTANCE: "distinctInstance",
+    MEMBER_OF: "memberOf",
+};
+const PlacementStrategyType = {
+    BINPACK: "binpack",
+    RANDOM: "random",
+    SPREAD: "spread",
+};
+const PropagateTags = {
+    NONE: "NONE",
+    SERVICE: "SERVICE",
+    TASK_DEFINITION: "TASK_DEFINITION",
+};
+const SchedulingStrategy = {
+    DAEMON: "DAEMON",
+    REPLICA: "REPLICA",
+};
+const ServiceConnectAccessLoggingFormat = {
+    JSON: "JSON",
+    TEXT: "TEXT",
+};
+const ServiceConnectIncludeQueryParameters = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const ServiceConnectContainerLogLevel = {
+    DEBUG: "debug",
+    INFO: "info",
+};
+const TaskFilesystemType = {
+    EXT3: "ext3",
+    EXT4: "ext4",
+    NTFS: "ntfs",
+    XFS: "xfs",
+};
+const EBSResourceType = {
+    VOLUME: "volume",
+};
+const DeploymentRolloutState = {
+    COMPLETED: "COMPLETED",
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+};
+const ResourceManagementType = {
+    CUSTOMER: "CUSTOMER",
+    ECS: "ECS",
+};
+const ScaleUnit = {
+    PERCENT: "PERCENT",
+};
+const StabilityStatus = {
+    STABILIZING: "STABILIZING",
+    STEADY_STATE: "STEADY_STATE",
+};
+const ExpressGatewayServiceInclude = {
+    TAGS: "TAGS",
+};
+const ServiceField = {
+    TAGS: "TAGS",
+};
+const StopServiceDeploymentStopType = {
+    ABORT: "ABORT",
+    ROLLBACK: "ROLLBACK",
+};
+const ManagedResourceStatus = {
+    ACTIVE: "ACTIVE",
+    DELETED: "DELETED",
+    DEPROVISIONING: "DEPROVISIONING",
+    FAILED: "FAILED",
+    PROVISIONING: "PROVISIONING",
+};
+const TaskField = {
+    TAGS: "TAGS",
+};
+const Connectivity = {
+    CONNECTED: "CONNECTED",
+    DISCONNECTED: "DISCONNECTED",
+};
+const HealthStatus = {
+    HEALTHY: "HEALTHY",
+    UNHEALTHY: "UNHEALTHY",
+    UNKNOWN: "UNKNOWN",
+};
+const TaskStopCode = {
+    ESSENTIAL_CONTAINER_EXITED: "EssentialContainerExited",
+    INFRASTRUCTURE_HEALTH: "InfrastructureHealth",
+    SERVICE_SCHEDULER_INITIATED: "ServiceSchedulerInitiated",
+    SPOT_INTERRUPTION: "SpotInterruption",
+    TASK_FAILED_TO_START: "TaskFailedToStart",
+    TERMINATION_NOTICE: "TerminationNotice",
+    USER_INITIATED: "UserInitiated",
+};
+const TaskSetField = {
+    TAGS: "TAGS",
+};
+
+__webpack_unused_export__ = AcceleratorCountRequest$;
+__webpack_unused_export__ = AcceleratorManufacturer;
+__webpack_unused_export__ = AcceleratorName;
+__webpack_unused_export__ = AcceleratorTotalMemoryMiBRequest$;
+__webpack_unused_export__ = AcceleratorType;
+__webpack_unused_export__ = AccessDeniedException;
+__webpack_unused_export__ = AccessDeniedException$;
+__webpack_unused_export__ = AccessType;
+__webpack_unused_export__ = AdvancedConfiguration$;
+__webpack_unused_export__ = AgentUpdateStatus;
+__webpack_unused_export__ = ApplicationProtocol;
+__webpack_unused_export__ = AssignPublicIp;
+__webpack_unused_export__ = AssociateGatewayWithCluster$;
+__webpack_unused_export__ = AssociateGatewayWithClusterCommand;
+__webpack_unused_export__ = AssociateGatewayWithClusterRequest$;
+__webpack_unused_export__ = AssociateGatewayWithClusterResponse$;
+__webpack_unused_export__ = Attachment$;
+__webpack_unused_export__ = AttachmentStateChange$;
+__webpack_unused_export__ = Attribute$;
+__webpack_unused_export__ = AttributeLimitExceededException;
+__webpack_unused_export__ = AttributeLimitExceededException$;
+__webpack_unused_export__ = AutoRepairActionsStatus;
+__webpack_unused_export__ = AutoRepairConfiguration$;
+__webpack_unused_export__ = AutoScalingGroupProvider$;
+__webpack_unused_export__ = AutoScalingGroupProviderUpdate$;
+__webpack_unused_export__ = AvailabilityZoneRebalancing;
+__webpack_unused_export__ = AwsVpcConfiguration$;
+__webpack_unused_export__ = BareMetal;
+__webpack_unused_export__ = BaselineEbsBandwidthMbpsRequest$;
+__webpack_unused_export__ = BlockedException;
+__webpack_unused_export__ = BlockedException$;
+__webpack_unused_export__ = BurstablePerformance;
+__webpack_unused_export__ = CPUArchitecture;
+__webpack_unused_export__ = CanaryConfiguration$;
+__webpack_unused_export__ = CapacityOptionType;
+__webpack_unused_export__ = CapacityProvider$;
+__webpack_unused_export__ = CapacityProviderField;
+__webpack_unused_export__ = CapacityProviderStatus;
+__webpack_unused_export__ = CapacityProviderStrategyItem$;
+__webpack_unused_export__ = CapacityProviderType;
+__webpack_unused_export__ = CapacityProviderUpdateStatus;
+__webpack_unused_export__ = CapacityReservationPreference;
+__webpack_unused_export__ = CapacityReservationRequest$;
+__webpack_unused_export__ = ClientException;
+__webpack_unused_export__ = ClientException$;
+__webpack_unused_export__ = Cluster$;
+__webpack_unused_export__ = ClusterConfiguration$;
+__webpack_unused_export__ = ClusterContainsCapacityProviderException;
+__webpack_unused_export__ = ClusterContainsCapacityProviderException$;
+__webpack_unused_export__ = ClusterContainsContainerInstancesException;
+__webpack_unused_export__ = ClusterContainsContainerInstancesException$;
+__webpack_unused_export__ = ClusterContainsServicesException;
+__webpack_unused_export__ = ClusterContainsServicesException$;
+__webpack_unused_export__ = ClusterContainsTasksException;
+__webpack_unused_export__ = ClusterContainsTasksException$;
+__webpack_unused_export__ = ClusterField;
+__webpack_unused_export__ = ClusterNotFoundException;
+__webpack_unused_export__ = ClusterNotFoundException$;
+__webpack_unused_export__ = ClusterServiceConnectDefaults$;
+__webpack_unused_export__ = ClusterServiceConnectDefaultsRequest$;
+__webpack_unused_export__ = ClusterSetting$;
+__webpack_unused_export__ = ClusterSettingName;
+__webpack_unused_export__ = Compatibility;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = Connectivity;
+__webpack_unused_export__ = Container$;
+__webpack_unused_export__ = ContainerCondition;
+__webpack_unused_export__ = ContainerDefinition$;
+__webpack_unused_export__ = ContainerDependency$;
+__webpack_unused_export__ = ContainerImage$;
+__webpack_unused_export__ = ContainerInstance$;
+__webpack_unused_export__ = ContainerInstanceField;
+__webpack_unused_export__ = ContainerInstanceHealthStatus$;
+__webpack_unused_export__ = ContainerInstanceStatus;
+__webpack_unused_export__ = ContainerOverride$;
+__webpack_unused_export__ = ContainerRestartPolicy$;
+__webpack_unused_export__ = ContainerStateChange$;
+__webpack_unused_export__ = ContinueServiceDeployment$;
+__webpack_unused_export__ = ContinueServiceDeploymentCommand;
+__webpack_unused_export__ = ContinueServiceDeploymentRequest$;
+__webpack_unused_export__ = ContinueServiceDeploymentResponse$;
+__webpack_unused_export__ = CpuManufacturer;
+__webpack_unused_export__ = CreateCapacityProvider$;
+__webpack_unused_export__ = CreateCapacityProviderCommand;
+__webpack_unused_export__ = CreateCapacityProviderRequest$;
+__webpack_unused_export__ = CreateCapacityProviderResponse$;
+__webpack_unused_export__ = CreateCluster$;
+__webpack_unused_export__ = CreateClusterCommand;
+__webpack_unused_export__ = CreateClusterRequest$;
+__webpack_unused_export__ = CreateClusterResponse$;
+__webpack_unused_export__ = CreateDaemon$;
+__webpack_unused_export__ = CreateDaemonCommand;
+__webpack_unused_export__ = CreateDaemonRequest$;
+__webpack_unused_export__ = CreateDaemonResponse$;
+__webpack_unused_export__ = CreateExpressGatewayService$;
+__webpack_unused_export__ = CreateExpressGatewayServiceCommand;
+__webpack_unused_export__ = CreateExpressGatewayServiceRequest$;
+__webpack_unused_export__ = CreateExpressGatewayServiceResponse$;
+__webpack_unused_export__ = CreateGateway$;
+__webpack_unused_export__ = CreateGatewayCommand;
+__webpack_unused_export__ = CreateGatewayRequest$;
+__webpack_unused_export__ = CreateGatewayResponse$;
+__webpack_unused_export__ = CreateManagedInstancesProviderConfiguration$;
+__webpack_unused_export__ = CreateService$;
+__webpack_unused_export__ = CreateServiceCommand;
+__webpack_unused_export__ = CreateServiceRequest$;
+__webpack_unused_export__ = CreateServiceResponse$;
+__webpack_unused_export__ = CreateTaskSet$;
+__webpack_unused_export__ = CreateTaskSetCommand;
+__webpack_unused_export__ = CreateTaskSetRequest$;
+__webpack_unused_export__ = CreateTaskSetResponse$;
+__webpack_unused_export__ = CreatedAt$;
+__webpack_unused_export__ = DaemonAlarmConfiguration$;
+__webpack_unused_export__ = DaemonCapacityProvider$;
+__webpack_unused_export__ = DaemonCircuitBreaker$;
+__webpack_unused_export__ = DaemonContainerDefinition$;
+__webpack_unused_export__ = DaemonContainerImage$;
+__webpack_unused_export__ = DaemonDeployment$;
+__webpack_unused_export__ = DaemonDeploymentAlarms$;
+__webpack_unused_export__ = DaemonDeploymentCapacityProvider$;
+__webpack_unused_export__ = DaemonDeploymentConfiguration$;
+__webpack_unused_export__ = DaemonDeploymentRevisionDetail$;
+__webpack_unused_export__ = DaemonDeploymentRollbackMonitorsStatus;
+__webpack_unused_export__ = DaemonDeploymentStatus;
+__webpack_unused_export__ = DaemonDeploymentSummary$;
+__webpack_unused_export__ = DaemonDetail$;
+__webpack_unused_export__ = DaemonIpcMode;
+__webpack_unused_export__ = DaemonLinuxParameters$;
+__webpack_unused_export__ = DaemonNotActiveException;
+__webpack_unused_export__ = DaemonNotActiveException$;
+__webpack_unused_export__ = DaemonNotFoundException;
+__webpack_unused_export__ = DaemonNotFoundException$;
+__webpack_unused_export__ = DaemonPidMode;
+__webpack_unused_export__ = DaemonPropagateTags;
+__webpack_unused_export__ = DaemonRevision$;
+__webpack_unused_export__ = DaemonRevisionDetail$;
+__webpack_unused_export__ = DaemonRollback$;
+__webpack_unused_export__ = DaemonStatus;
+__webpack_unused_export__ = DaemonSummary$;
+__webpack_unused_export__ = DaemonTaskDefinition$;
+__webpack_unused_export__ = DaemonTaskDefinitionRevisionFilter;
+__webpack_unused_export__ = DaemonTaskDefinitionStatus;
+__webpack_unused_export__ = DaemonTaskDefinitionStatusFilter;
+__webpack_unused_export__ = DaemonTaskDefinitionSummary$;
+__webpack_unused_export__ = DaemonVolume$;
+__webpack_unused_export__ = DeleteAccountSetting$;
+__webpack_unused_export__ = DeleteAccountSettingCommand;
+__webpack_unused_export__ = DeleteAccountSettingRequest$;
+__webpack_unused_export__ = DeleteAccountSettingResponse$;
+__webpack_unused_export__ = DeleteAttributes$;
+__webpack_unused_export__ = DeleteAttributesCommand;
+__webpack_unused_export__ = DeleteAttributesRequest$;
+__webpack_unused_export__ = DeleteAttributesResponse$;
+__webpack_unused_export__ = DeleteCapacityProvider$;
+__webpack_unused_export__ = DeleteCapacityProviderCommand;
+__webpack_unused_export__ = DeleteCapacityProviderRequest$;
+__webpack_unused_export__ = DeleteCapacityProviderResponse$;
+__webpack_unused_export__ = DeleteCluster$;
+__webpack_unused_export__ = DeleteClusterCommand;
+__webpack_unused_export__ = DeleteClusterRequest$;
+__webpack_unused_export__ = DeleteClusterResponse$;
+__webpack_unused_export__ = DeleteDaemon$;
+__webpack_unused_export__ = DeleteDaemonCommand;
+__webpack_unused_export__ = DeleteDaemonRequest$;
+__webpack_unused_export__ = DeleteDaemonResponse$;
+__webpack_unused_export__ = DeleteDaemonTaskDefinition$;
+__webpack_unused_export__ = DeleteDaemonTaskDefinitionCommand;
+__webpack_unused_export__ = DeleteDaemonTaskDefinitionRequest$;
+__webpack_unused_export__ = DeleteDaemonTaskDefinitionResponse$;
+__webpack_unused_export__ = DeleteExpressGatewayService$;
+__webpack_unused_export__ = DeleteExpressGatewayServiceCommand;
+__webpack_unused_export__ = DeleteExpressGatewayServiceRequest$;
+__webpack_unused_export__ = DeleteExpressGatewayServiceResponse$;
+__webpack_unused_export__ = DeleteGateway$;
+__webpack_unused_export__ = DeleteGatewayCommand;
+__webpack_unused_export__ = DeleteGatewayRequest$;
+__webpack_unused_export__ = DeleteGatewayResponse$;
+__webpack_unused_export__ = DeleteService$;
+__webpack_unused_export__ = DeleteServiceCommand;
+__webpack_unused_export__ = DeleteServiceRequest$;
+__webpack_unused_export__ = DeleteServiceResponse$;
+__webpack_unused_export__ = DeleteTaskDefinitions$;
+__webpack_unused_export__ = DeleteTaskDefinitionsCommand;
+__webpack_unused_export__ = DeleteTaskDefinitionsRequest$;
+__webpack_unused_export__ = DeleteTaskDefinitionsResponse$;
+__webpack_unused_export__ = DeleteTaskSet$;
+__webpack_unused_export__ = DeleteTaskSetCommand;
+__webpack_unused_export__ = DeleteTaskSetRequest$;
+__webpack_unused_export__ = DeleteTaskSetResponse$;
+__webpack_unused_export__ = Deployment$;
+__webpack_unused_export__ = DeploymentAlarms$;
+__webpack_unused_export__ = DeploymentCircuitBreaker$;
+__webpack_unused_export__ = DeploymentConfiguration$;
+__webpack_unused_export__ = DeploymentController$;
+__webpack_unused_export__ = DeploymentControllerType;
+__webpack_unused_export__ = DeploymentEarlySuccessCriteria$;
+__webpack_unused_export__ = DeploymentEphemeralStorage$;
+__webpack_unused_export__ = DeploymentLifecycleHook$;
+__webpack_unused_export__ = DeploymentLifecycleHookAction;
+__webpack_unused_export__ = DeploymentLifecycleHookDetail$;
+__webpack_unused_export__ = DeploymentLifecycleHookStage;
+__webpack_unused_export__ = DeploymentLifecycleHookStatus;
+__webpack_unused_export__ = DeploymentLifecycleHookTargetType;
+__webpack_unused_export__ = DeploymentLifecycleHookTimeoutConfiguration$;
+__webpack_unused_export__ = DeploymentRolloutState;
+__webpack_unused_export__ = DeploymentStrategy;
+__webpack_unused_export__ = DeregisterContainerInstance$;
+__webpack_unused_export__ = DeregisterContainerInstanceCommand;
+__webpack_unused_export__ = DeregisterContainerInstanceRequest$;
+__webpack_unused_export__ = DeregisterContainerInstanceResponse$;
+__webpack_unused_export__ = DeregisterTaskDefinition$;
+__webpack_unused_export__ = DeregisterTaskDefinitionCommand;
+__webpack_unused_export__ = DeregisterTaskDefinitionRequest$;
+__webpack_unused_export__ = DeregisterTaskDefinitionResponse$;
+__webpack_unused_export__ = DescribeCapacityProviders$;
+__webpack_unused_export__ = DescribeCapacityProvidersCommand;
+__webpack_unused_export__ = DescribeCapacityProvidersRequest$;
+__webpack_unused_export__ = DescribeCapacityProvidersResponse$;
+__webpack_unused_export__ = DescribeClusters$;
+__webpack_unused_export__ = DescribeClustersCommand;
+__webpack_unused_export__ = DescribeClustersRequest$;
+__webpack_unused_export__ = DescribeClustersResponse$;
+__webpack_unused_export__ = DescribeContainerInstances$;
+__webpack_unused_export__ = DescribeContainerInstancesCommand;
+__webpack_unused_export__ = DescribeContainerInstancesRequest$;
+__webpack_unused_export__ = DescribeContainerInstancesResponse$;
+__webpack_unused_export__ = DescribeDaemon$;
+__webpack_unused_export__ = DescribeDaemonCommand;
+__webpack_unused_export__ = DescribeDaemonDeployments$;
+__webpack_unused_export__ = DescribeDaemonDeploymentsCommand;
+__webpack_unused_export__ = DescribeDaemonDeploymentsRequest$;
+__webpack_unused_export__ = DescribeDaemonDeploymentsResponse$;
+__webpack_unused_export__ = DescribeDaemonRequest$;
+__webpack_unused_export__ = DescribeDaemonResponse$;
+__webpack_unused_export__ = DescribeDaemonRevisions$;
+__webpack_unused_export__ = DescribeDaemonRevisionsCommand;
+__webpack_unused_export__ = DescribeDaemonRevisionsRequest$;
+__webpack_unused_export__ = DescribeDaemonRevisionsResponse$;
+__webpack_unused_export__ = DescribeDaemonTaskDefinition$;
+__webpack_unused_export__ = DescribeDaemonTaskDefinitionCommand;
+__webpack_unused_export__ = DescribeDaemonTaskDefinitionRequest$;
+__webpack_unused_export__ = DescribeDaemonTaskDefinitionResponse$;
+__webpack_unused_export__ = DescribeExpressGatewayService$;
+__webpack_unused_export__ = DescribeExpressGatewayServiceCommand;
+__webpack_unused_export__ = DescribeExpressGatewayServiceRequest$;
+__webpack_unused_export__ = DescribeExpressGatewayServiceResponse$;
+__webpack_unused_export__ = DescribeGateway$;
+__webpack_unused_export__ = DescribeGatewayAlbConfiguration$;
+__webpack_unused_export__ = DescribeGatewayCommand;
+__webpack_unused_export__ = DescribeGatewayConfiguration$;
+__webpack_unused_export__ = DescribeGatewayRequest$;
+__webpack_unused_export__ = DescribeGatewayResources$;
+__webpack_unused_export__ = DescribeGatewayResourcesCommand;
+__webpack_unused_export__ = DescribeGatewayResourcesRequest$;
+__webpack_unused_export__ = DescribeGatewayResourcesResponse$;
+__webpack_unused_export__ = DescribeGatewayResponse$;
+__webpack_unused_export__ = DescribeGatewayRoute$;
+__webpack_unused_export__ = DescribeGatewayRouteCommand;
+__webpack_unused_export__ = DescribeGatewayRouteRequest$;
+__webpack_unused_export__ = DescribeGatewayRouteResponse$;
+__webpack_unused_export__ = DescribeServiceDeployments$;
+__webpack_unused_export__ = DescribeServiceDeploymentsCommand;
+__webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
+__webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
+__webpack_unused_export__ = DescribeServiceRevisions$;
+__webpack_unused_export__ = DescribeServiceRevisionsCommand;
+__webpack_unused_export__ = DescribeServiceRevisionsRequest$;
+__webpack_unused_export__ = DescribeServiceRevisionsResponse$;
+__webpack_unused_export__ = DescribeServices$;
+__webpack_unused_export__ = DescribeServicesCommand;
+__webpack_unused_export__ = DescribeServicesRequest$;
+__webpack_unused_export__ = DescribeServicesResponse$;
+__webpack_unused_export__ = DescribeTaskDefinition$;
+__webpack_unused_export__ = DescribeTaskDefinitionCommand;
+__webpack_unused_export__ = DescribeTaskDefinitionRequest$;
+__webpack_unused_export__ = DescribeTaskDefinitionResponse$;
+__webpack_unused_export__ = DescribeTaskSets$;
+__webpack_unused_export__ = DescribeTaskSetsCommand;
+__webpack_unused_export__ = DescribeTaskSetsRequest$;
+__webpack_unused_export__ = DescribeTaskSetsResponse$;
+__webpack_unused_export__ = DescribeTasks$;
+__webpack_unused_export__ = DescribeTasksCommand;
+__webpack_unused_export__ = DescribeTasksRequest$;
+__webpack_unused_export__ = DescribeTasksResponse$;
+__webpack_unused_export__ = DesiredStatus;
+__webpack_unused_export__ = Device$;
+__webpack_unused_export__ = DeviceCgroupPermission;
+__webpack_unused_export__ = DisassociateGatewayFromCluster$;
+__webpack_unused_export__ = DisassociateGatewayFromClusterCommand;
+__webpack_unused_export__ = DisassociateGatewayFromClusterRequest$;
+__webpack_unused_export__ = DisassociateGatewayFromClusterResponse$;
+__webpack_unused_export__ = DiscoverPollEndpoint$;
+__webpack_unused_export__ = DiscoverPollEndpointCommand;
+__webpack_unused_export__ = DiscoverPollEndpointRequest$;
+__webpack_unused_export__ = DiscoverPollEndpointResponse$;
+__webpack_unused_export__ = DockerVolumeConfiguration$;
+__webpack_unused_export__ = EBSResourceType;
+__webpack_unused_export__ = EBSTagSpecification$;
+__webpack_unused_export__ = ECS;
+exports.Zgc = ECSClient;
+__webpack_unused_export__ = ECSExpressGatewayService$;
+__webpack_unused_export__ = ECSManagedResources$;
+__webpack_unused_export__ = ECSServiceException;
+__webpack_unused_export__ = ECSServiceException$;
+__webpack_unused_export__ = EFSAuthorizationConfig$;
+__webpack_unused_export__ = EFSAuthorizationConfigIAM;
+__webpack_unused_export__ = EFSTransitEncryption;
+__webpack_unused_export__ = EFSVolumeConfiguration$;
+__webpack_unused_export__ = ElbGatewayResources$;
+__webpack_unused_export__ = EnvironmentFile$;
+__webpack_unused_export__ = EnvironmentFileType;
+__webpack_unused_export__ = EphemeralStorage$;
+__webpack_unused_export__ = ExecuteCommand$;
+__webpack_unused_export__ = ExecuteCommandCommand;
+__webpack_unused_export__ = ExecuteCommandConfiguration$;
+__webpack_unused_export__ = ExecuteCommandLogConfiguration$;
+__webpack_unused_export__ = ExecuteCommandLogging;
+__webpack_unused_export__ = ExecuteCommandRequest$;
+__webpack_unused_export__ = ExecuteCommandResponse$;
+__webpack_unused_export__ = ExpressCpuArchitecture;
+__webpack_unused_export__ = ExpressGatewayContainer$;
+__webpack_unused_export__ = ExpressGatewayRepositoryCredentials$;
+__webpack_unused_export__ = ExpressGatewayScalingTarget$;
+__webpack_unused_export__ = ExpressGatewayServiceAwsLogsConfiguration$;
+__webpack_unused_export__ = ExpressGatewayServiceConfiguration$;
+__webpack_unused_export__ = ExpressGatewayServiceInclude;
+__webpack_unused_export__ = ExpressGatewayServiceNetworkConfiguration$;
+__webpack_unused_export__ = ExpressGatewayServiceScalingMetric;
+__webpack_unused_export__ = ExpressGatewayServiceStatus$;
+__webpack_unused_export__ = ExpressGatewayServiceStatusCode;
+__webpack_unused_export__ = FSxWindowsFileServerAuthorizationConfig$;
+__webpack_unused_export__ = FSxWindowsFileServerVolumeConfiguration$;
+__webpack_unused_export__ = Failure$;
+__webpack_unused_export__ = FirelensConfiguration$;
+__webpack_unused_export__ = FirelensConfigurationType;
+__webpack_unused_export__ = Gateway$;
+__webpack_unused_export__ = GatewayAlbDesyncMitigationMode;
+__webpack_unused_export__ = GatewayAlbProtocol;
+__webpack_unused_export__ = GatewayAlbTestTrafficRules$;
+__webpack_unused_export__ = GatewayClusterAssociationStatus;
+__webpack_unused_export__ = GatewayClusterAssociationSummary$;
+__webpack_unused_export__ = GatewayConfiguration$;
+__webpack_unused_export__ = GatewayConnection$;
+__webpack_unused_export__ = GatewayConnectionAlbResources$;
+__webpack_unused_export__ = GatewayConnectionResources$;
+__webpack_unused_export__ = GatewayConnector$;
+__webpack_unused_export__ = GatewayConnectorFilters$;
+__webpack_unused_export__ = GatewayConnectorHealthCheck$;
+__webpack_unused_export__ = GatewayConnectorHealthCheckMatcher$;
+__webpack_unused_export__ = GatewayConnectorHealthCheckProtocol;
+__webpack_unused_export__ = GatewayElbAccessLogConfiguration$;
+__webpack_unused_export__ = GatewayElbAccessLogDestination$;
+__webpack_unused_export__ = GatewayElbAccessLogS3Destination$;
+__webpack_unused_export__ = GatewayElbIpAddressType;
+__webpack_unused_export__ = GatewayElbNetworkConfiguration$;
+__webpack_unused_export__ = GatewayElbScheme;
+__webpack_unused_export__ = GatewayInfrastructureResources$;
+__webpack_unused_export__ = GatewayNotFoundException;
+__webpack_unused_export__ = GatewayNotFoundException$;
+__webpack_unused_export__ = GatewayOperationError$;
+__webpack_unused_export__ = GatewayResourceFailure$;
+__webpack_unused_export__ = GatewayResources$;
+__webpack_unused_export__ = GatewayRoute$;
+__webpack_unused_export__ = GatewayRouteAlbResources$;
+__webpack_unused_export__ = GatewayRouteLoadBalancerSecurityGroup$;
+__webpack_unused_export__ = GatewayRouteResources$;
+__webpack_unused_export__ = GatewayRouteStatus;
+__webpack_unused_export__ = GatewayRouteSummary$;
+__webpack_unused_export__ = GatewayStatus;
+__webpack_unused_export__ = GatewaySummary$;
+__webpack_unused_export__ = GatewayTestTrafficHeader$;
+__webpack_unused_export__ = GetTaskProtection$;
+__webpack_unused_export__ = GetTaskProtectionCommand;
+__webpack_unused_export__ = GetTaskProtectionRequest$;
+__webpack_unused_export__ = GetTaskProtectionResponse$;
+__webpack_unused_export__ = GpuDevice$;
+__webpack_unused_export__ = GpuSharingMode;
+__webpack_unused_export__ = HealthCheck$;
+__webpack_unused_export__ = HealthStatus;
+__webpack_unused_export__ = HostEntry$;
+__webpack_unused_export__ = HostSharedAlbConfiguration$;
+__webpack_unused_export__ = HostVolumeProperties$;
+__webpack_unused_export__ = InferenceAccelerator$;
+__webpack_unused_export__ = InferenceAcceleratorOverride$;
+__webpack_unused_export__ = InfrastructureOptimization$;
+__webpack_unused_export__ = IngressPathSummary$;
+__webpack_unused_export__ = InstanceGeneration;
+__webpack_unused_export__ = InstanceHealthCheckResult$;
+__webpack_unused_export__ = InstanceHealthCheckState;
+__webpack_unused_export__ = InstanceHealthCheckType;
+__webpack_unused_export__ = InstanceLaunchTemplate$;
+__webpack_unused_export__ = InstanceLaunchTemplateUpdate$;
+__webpack_unused_export__ = InstanceRequirementsRequest$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = IpcMode;
+__webpack_unused_export__ = KernelCapabilities$;
+__webpack_unused_export__ = KeyValuePair$;
+__webpack_unused_export__ = LaunchType;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = LinearConfiguration$;
+__webpack_unused_export__ = LinuxParameters$;
+__webpack_unused_export__ = ListAccountSettings$;
+__webpack_unused_export__ = ListAccountSettingsCommand;
+__webpack_unused_export__ = ListAccountSettingsRequest$;
+__webpack_unused_export__ = ListAccountSettingsResponse$;
+__webpack_unused_export__ = ListAttributes$;
+__webpack_unused_export__ = ListAttributesCommand;
+__webpack_unused_export__ = ListAttributesRequest$;
+__webpack_unused_export__ = ListAttributesResponse$;
+__webpack_unused_export__ = ListClusters$;
+__webpack_unused_export__ = ListClustersCommand;
+__webpack_unused_export__ = ListClustersRequest$;
+__webpack_unused_export__ = ListClustersResponse$;
+__webpack_unused_export__ = ListContainerInstances$;
+__webpack_unused_export__ = ListContainerInstancesCommand;
+__webpack_unused_export__ = ListContainerInstancesRequest$;
+__webpack_unused_export__ = ListContainerInstancesResponse$;
+__webpack_unused_export__ = ListDaemonDeployments$;
+__webpack_unused_export__ = ListDaemonDeploymentsCommand;
+__webpack_unused_export__ = ListDaemonDeploymentsRequest$;
+__webpack_unused_export__ = ListDaemonDeploymentsResponse$;
+__webpack_unused_export__ = ListDaemonTaskDefinitions$;
+__webpack_unused_export__ = ListDaemonTaskDefinitionsCommand;
+__webpack_unused_export__ = ListDaemonTaskDefinitionsRequest$;
+__webpack_unused_export__ = ListDaemonTaskDefinitionsResponse$;
+__webpack_unused_export__ = ListDaemons$;
+__webpack_unused_export__ = ListDaemonsCommand;
+__webpack_unused_export__ = ListDaemonsRequest$;
+__webpack_unused_export__ = ListDaemonsResponse$;
+__webpack_unused_export__ = ListGatewayClusterAssociations$;
+__webpack_unused_export__ = ListGatewayClusterAssociationsCommand;
+__webpack_unused_export__ = ListGatewayClusterAssociationsRequest$;
+__webpack_unused_export__ = ListGatewayClusterAssociationsResponse$;
+__webpack_unused_export__ = ListGatewayRoutes$;
+__webpack_unused_export__ = ListGatewayRoutesCommand;
+__webpack_unused_export__ = ListGatewayRoutesRequest$;
+__webpack_unused_export__ = ListGatewayRoutesResponse$;
+__webpack_unused_export__ = ListGateways$;
+__webpack_unused_export__ = ListGatewaysCommand;
+__webpack_unused_export__ = ListGatewaysRequest$;
+__webpack_unused_export__ = ListGatewaysResponse$;
+__webpack_unused_export__ = ListServiceDeployments$;
+__webpack_unused_export__ = ListServiceDeploymentsCommand;
+__webpack_unused_export__ = ListServiceDeploymentsRequest$;
+__webpack_unused_export__ = ListServiceDeploymentsResponse$;
+__webpack_unused_export__ = ListServices$;
+__webpack_unused_export__ = ListServicesByNamespace$;
+__webpack_unused_export__ = ListServicesByNamespaceCommand;
+__webpack_unused_export__ = ListServicesByNamespaceRequest$;
+__webpack_unused_export__ = ListServicesByNamespaceResponse$;
+__webpack_unused_export__ = ListServicesCommand;
+__webpack_unused_export__ = ListServicesRequest$;
+__webpack_unused_export__ = ListServicesResponse$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceRequest$;
+__webpack_unused_export__ = ListTagsForResourceResponse$;
+__webpack_unused_export__ = ListTaskDefinitionFamilies$;
+__webpack_unused_export__ = ListTaskDefinitionFamiliesCommand;
+__webpack_unused_export__ = ListTaskDefinitionFamiliesRequest$;
+__webpack_unused_export__ = ListTaskDefinitionFamiliesResponse$;
+__webpack_unused_export__ = ListTaskDefinitions$;
+__webpack_unused_export__ = ListTaskDefinitionsCommand;
+__webpack_unused_export__ = ListTaskDefinitionsRequest$;
+__webpack_unused_export__ = ListTaskDefinitionsResponse$;
+__webpack_unused_export__ = ListTasks$;
+__webpack_unused_export__ = ListTasksCommand;
+__webpack_unused_export__ = ListTasksRequest$;
+__webpack_unused_export__ = ListTasksResponse$;
+__webpack_unused_export__ = LoadBalancer$;
+__webpack_unused_export__ = LocalStorage;
+__webpack_unused_export__ = LocalStorageType;
+__webpack_unused_export__ = LogConfiguration$;
+__webpack_unused_export__ = LogDriver;
+__webpack_unused_export__ = LogDriverVolumeConfiguration$;
+__webpack_unused_export__ = ManagedAgent$;
+__webpack_unused_export__ = ManagedAgentName;
+__webpack_unused_export__ = ManagedAgentStateChange$;
+__webpack_unused_export__ = ManagedApplicationAutoScalingPolicy$;
+__webpack_unused_export__ = ManagedAutoScaling$;
+__webpack_unused_export__ = ManagedCertificate$;
+__webpack_unused_export__ = ManagedDraining;
+__webpack_unused_export__ = ManagedIngressPath$;
+__webpack_unused_export__ = ManagedInstancesLocalStorageConfiguration$;
+__webpack_unused_export__ = ManagedInstancesMonitoringOptions;
+__webpack_unused_export__ = ManagedInstancesNetworkConfiguration$;
+__webpack_unused_export__ = ManagedInstancesProvider$;
+__webpack_unused_export__ = ManagedInstancesStorageConfiguration$;
+__webpack_unused_export__ = ManagedListener$;
+__webpack_unused_export__ = ManagedListenerRule$;
+__webpack_unused_export__ = ManagedLoadBalancer$;
+__webpack_unused_export__ = ManagedLogGroup$;
+__webpack_unused_export__ = ManagedMetricAlarm$;
+__webpack_unused_export__ = ManagedResourceStatus;
+__webpack_unused_export__ = ManagedScalableTarget$;
+__webpack_unused_export__ = ManagedScaling$;
+__webpack_unused_export__ = ManagedScalingStatus;
+__webpack_unused_export__ = ManagedSecurityGroup$;
+__webpack_unused_export__ = ManagedStorageConfiguration$;
+__webpack_unused_export__ = ManagedTargetGroup$;
+__webpack_unused_export__ = ManagedTerminationProtection;
+__webpack_unused_export__ = MemoryGiBPerVCpuRequest$;
+__webpack_unused_export__ = MemoryMiBRequest$;
+__webpack_unused_export__ = MetricConfiguration$;
+__webpack_unused_export__ = MissingVersionException;
+__webpack_unused_export__ = MissingVersionException$;
+__webpack_unused_export__ = MonitoringConfiguration$;
+__webpack_unused_export__ = MountPoint$;
+__webpack_unused_export__ = NamespaceNotFoundException;
+__webpack_unused_export__ = NamespaceNotFoundException$;
+__webpack_unused_export__ = NetworkBandwidthGbpsRequest$;
+__webpack_unused_export__ = NetworkBinding$;
+__webpack_unused_export__ = NetworkConfiguration$;
+__webpack_unused_export__ = NetworkInterface$;
+__webpack_unused_export__ = NetworkInterfaceCountRequest$;
+__webpack_unused_export__ = NetworkMode;
+__webpack_unused_export__ = NoUpdateAvailableException;
+__webpack_unused_export__ = NoUpdateAvailableException$;
+__webpack_unused_export__ = NvidiaMpsAllocation$;
+__webpack_unused_export__ = OSFamily;
+__webpack_unused_export__ = PidMode;
+__webpack_unused_export__ = PlacementConstraint$;
+__webpack_unused_export__ = PlacementConstraintType;
+__webpack_unused_export__ = PlacementStrategy$;
+__webpack_unused_export__ = PlacementStrategyType;
+__webpack_unused_export__ = PlatformDevice$;
+__webpack_unused_export__ = PlatformDeviceType;
+__webpack_unused_export__ = PlatformTaskDefinitionIncompatibilityException;
+__webpack_unused_export__ = PlatformTaskDefinitionIncompatibilityException$;
+__webpack_unused_export__ = PlatformUnknownException;
+__webpack_unused_export__ = PlatformUnknownException$;
+__webpack_unused_export__ = PortMapping$;
+__webpack_unused_export__ = PropagateGatewayTags;
+__webpack_unused_export__ = PropagateMITags;
+__webpack_unused_export__ = PropagateTags;
+__webpack_unused_export__ = ProtectedTask$;
+__webpack_unused_export__ = ProxyConfiguration$;
+__webpack_unused_export__ = ProxyConfigurationType;
+__webpack_unused_export__ = PutAccountSetting$;
+__webpack_unused_export__ = PutAccountSettingCommand;
+__webpack_unused_export__ = PutAccountSettingDefault$;
+__webpack_unused_export__ = PutAccountSettingDefaultCommand;
+__webpack_unused_export__ = PutAccountSettingDefaultRequest$;
+__webpack_unused_export__ = PutAccountSettingDefaultResponse$;
+__webpack_unused_export__ = PutAccountSettingRequest$;
+__webpack_unused_export__ = PutAccountSettingResponse$;
+__webpack_unused_export__ = PutAttributes$;
+__webpack_unused_export__ = PutAttributesCommand;
+__webpack_unused_export__ = PutAttributesRequest$;
+__webpack_unused_export__ = PutAttributesResponse$;
+__webpack_unused_export__ = PutClusterCapacityProviders$;
+__webpack_unused_export__ = PutClusterCapacityProvidersCommand;
+__webpack_unused_export__ = PutClusterCapacityProvidersRequest$;
+__webpack_unused_export__ = PutClusterCapacityProvidersResponse$;
+__webpack_unused_export__ = RegisterContainerInstance$;
+__webpack_unused_export__ = RegisterContainerInstanceCommand;
+__webpack_unused_export__ = RegisterContainerInstanceRequest$;
+__webpack_unused_export__ = RegisterContainerInstanceResponse$;
+__webpack_unused_export__ = RegisterDaemonTaskDefinition$;
+__webpack_unused_export__ = RegisterDaemonTaskDefinitionCommand;
+__webpack_unused_export__ = RegisterDaemonTaskDefinitionRequest$;
+__webpack_unused_export__ = RegisterDaemonTaskDefinitionResponse$;
+__webpack_unused_export__ = RegisterTaskDefinition$;
+exports.$Hl = RegisterTaskDefinitionCommand;
+__webpack_unused_export__ = RegisterTaskDefinitionRequest$;
+__webpack_unused_export__ = RegisterTaskDefinitionResponse$;
+__webpack_unused_export__ = RepositoryCredentials$;
+__webpack_unused_export__ = ResolvedConfiguration$;
+__webpack_unused_export__ = Resource$;
+__webpack_unused_export__ = ResourceInUseException;
+__webpack_unused_export__ = ResourceInUseException$;
+__webpack_unused_export__ = ResourceManagementType;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = ResourceRequirement$;
+__webpack_unused_export__ = ResourceType;
+__webpack_unused_export__ = Rollback$;
+__webpack_unused_export__ = RunTask$;
+__webpack_unused_export__ = RunTaskCommand;
+__webpack_unused_export__ = RunTaskRequest$;
+__webpack_unused_export__ = RunTaskResponse$;
+__webpack_unused_export__ = RuntimePlatform$;
+__webpack_unused_export__ = RuntimePlatformOverride$;
+__webpack_unused_export__ = S3FilesVolumeConfiguration$;
+__webpack_unused_export__ = Scale$;
+__webpack_unused_export__ = ScaleUnit;
+__webpack_unused_export__ = SchedulingStrategy;
+__webpack_unused_export__ = Scope;
+__webpack_unused_export__ = Secret$;
+__webpack_unused_export__ = ServerException;
+__webpack_unused_export__ = ServerException$;
+__webpack_unused_export__ = Service$;
+__webpack_unused_export__ = ServiceConnectAccessLogConfiguration$;
+__webpack_unused_export__ = ServiceConnectAccessLoggingFormat;
+__webpack_unused_export__ = ServiceConnectClientAlias$;
+__webpack_unused_export__ = ServiceConnectConfiguration$;
+__webpack_unused_export__ = ServiceConnectContainerConfiguration$;
+__webpack_unused_export__ = ServiceConnectContainerLogLevel;
+__webpack_unused_export__ = ServiceConnectIncludeQueryParameters;
+__webpack_unused_export__ = ServiceConnectService$;
+__webpack_unused_export__ = ServiceConnectServiceResource$;
+__webpack_unused_export__ = ServiceConnectTestTrafficHeaderMatchRules$;
+__webpack_unused_export__ = ServiceConnectTestTrafficHeaderRules$;
+__webpack_unused_export__ = ServiceConnectTestTrafficRules$;
+__webpack_unused_export__ = ServiceConnectTlsCertificateAuthority$;
+__webpack_unused_export__ = ServiceConnectTlsConfiguration$;
+__webpack_unused_export__ = ServiceCurrentRevisionSummary$;
+__webpack_unused_export__ = ServiceDeployment$;
+__webpack_unused_export__ = ServiceDeploymentAlarms$;
+__webpack_unused_export__ = ServiceDeploymentBrief$;
+__webpack_unused_export__ = ServiceDeploymentCircuitBreaker$;
+__webpack_unused_export__ = ServiceDeploymentLifecycleStage;
+__webpack_unused_export__ = ServiceDeploymentNotFoundException;
+__webpack_unused_export__ = ServiceDeploymentNotFoundException$;
+__webpack_unused_export__ = ServiceDeploymentRollbackMonitorsStatus;
+__webpack_unused_export__ = ServiceDeploymentStatus;
+__webpack_unused_export__ = ServiceEvent$;
+__webpack_unused_export__ = ServiceField;
+__webpack_unused_export__ = ServiceManagedEBSVolumeConfiguration$;
+__webpack_unused_export__ = ServiceNotActiveException;
+__webpack_unused_export__ = ServiceNotActiveException$;
+__webpack_unused_export__ = ServiceNotFoundException;
+__webpack_unused_export__ = ServiceNotFoundException$;
+__webpack_unused_export__ = ServiceRegistry$;
+__webpack_unused_export__ = ServiceRevision$;
+__webpack_unused_export__ = ServiceRevisionCleanup;
+__webpack_unused_export__ = ServiceRevisionLoadBalancer$;
+__webpack_unused_export__ = ServiceRevisionOverrides$;
+__webpack_unused_export__ = ServiceRevisionSummary$;
+__webpack_unused_export__ = ServiceRevisionVpcLatticeConfiguration$;
+__webpack_unused_export__ = ServiceVolumeConfiguration$;
+__webpack_unused_export__ = Session$;
+__webpack_unused_export__ = Setting$;
+__webpack_unused_export__ = SettingName;
+__webpack_unused_export__ = SettingType;
+__webpack_unused_export__ = SharingStrategy$;
+__webpack_unused_export__ = SortOrder;
+__webpack_unused_export__ = StabilityStatus;
+__webpack_unused_export__ = StartTask$;
+__webpack_unused_export__ = StartTaskCommand;
+__webpack_unused_export__ = StartTaskRequest$;
+__webpack_unused_export__ = StartTaskResponse$;
+__webpack_unused_export__ = StopServiceDeployment$;
+__webpack_unused_export__ = StopServiceDeploymentCommand;
+__webpack_unused_export__ = StopServiceDeploymentRequest$;
+__webpack_unused_export__ = StopServiceDeploymentResponse$;
+__webpack_unused_export__ = StopServiceDeploymentStopType;
+__webpack_unused_export__ = StopTask$;
+__webpack_unused_export__ = StopTaskCommand;
+__webpack_unused_export__ = StopTaskRequest$;
+__webpack_unused_export__ = StopTaskResponse$;
+__webpack_unused_export__ = SubmitAttachmentStateChanges$;
+__webpack_unused_export__ = SubmitAttachmentStateChangesCommand;
+__webpack_unused_export__ = SubmitAttachmentStateChangesRequest$;
+__webpack_unused_export__ = SubmitAttachmentStateChangesResponse$;
+__webpack_unused_export__ = SubmitContainerStateChange$;
+__webpack_unused_export__ = SubmitContainerStateChangeCommand;
+__webpack_unused_export__ = SubmitContainerStateChangeRequest$;
+__webpack_unused_export__ = SubmitContainerStateChangeResponse$;
+__webpack_unused_export__ = SubmitTaskStateChange$;
+__webpack_unused_export__ = SubmitTaskStateChangeCommand;
+__webpack_unused_export__ = SubmitTaskStateChangeRequest$;
+__webpack_unused_export__ = SubmitTaskStateChangeResponse$;
+__webpack_unused_export__ = SystemControl$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TagResourceResponse$;
+__webpack_unused_export__ = TargetNotConnectedException;
+__webpack_unused_export__ = TargetNotConnectedException$;
+__webpack_unused_export__ = TargetNotFoundException;
+__webpack_unused_export__ = TargetNotFoundException$;
+__webpack_unused_export__ = TargetType;
+__webpack_unused_export__ = Task$;
+__webpack_unused_export__ = TaskDefinition$;
+__webpack_unused_export__ = TaskDefinitionFamilyStatus;
+__webpack_unused_export__ = TaskDefinitionField;
+__webpack_unused_export__ = TaskDefinitionPlacementConstraint$;
+__webpack_unused_export__ = TaskDefinitionPlacementConstraintType;
+__webpack_unused_export__ = TaskDefinitionStatus;
+__webpack_unused_export__ = TaskEphemeralStorage$;
+__webpack_unused_export__ = TaskField;
+__webpack_unused_export__ = TaskFilesystemType;
+__webpack_unused_export__ = TaskManagedEBSVolumeConfiguration$;
+__webpack_unused_export__ = TaskManagedEBSVolumeTerminationPolicy$;
+__webpack_unused_export__ = TaskOverride$;
+__webpack_unused_export__ = TaskSet$;
+__webpack_unused_export__ = TaskSetField;
+__webpack_unused_export__ = TaskSetNotFoundException;
+__webpack_unused_export__ = TaskSetNotFoundException$;
+__webpack_unused_export__ = TaskStopCode;
+__webpack_unused_export__ = TaskVolumeConfiguration$;
+__webpack_unused_export__ = ThresholdConfiguration$;
+__webpack_unused_export__ = ThresholdType;
+__webpack_unused_export__ = TimeoutConfiguration$;
+__webpack_unused_export__ = Tmpfs$;
+__webpack_unused_export__ = TotalLocalStorageGBRequest$;
+__webpack_unused_export__ = TransportProtocol;
+__webpack_unused_export__ = Ulimit$;
+__webpack_unused_export__ = UlimitName;
+__webpack_unused_export__ = UnsupportedFeatureException;
+__webpack_unused_export__ = UnsupportedFeatureException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UntagResourceResponse$;
+__webpack_unused_export__ = UpdateCapacityProvider$;
+__webpack_unused_export__ = UpdateCapacityProviderCommand;
+__webpack_unused_export__ = UpdateCapacityProviderRequest$;
+__webpack_unused_export__ = UpdateCapacityProviderResponse$;
+__webpack_unused_export__ = UpdateCluster$;
+__webpack_unused_export__ = UpdateClusterCommand;
+__webpack_unused_export__ = UpdateClusterRequest$;
+__webpack_unused_export__ = UpdateClusterResponse$;
+__webpack_unused_export__ = UpdateClusterSettings$;
+__webpack_unused_export__ = UpdateClusterSettingsCommand;
+__webpack_unused_export__ = UpdateClusterSettingsRequest$;
+__webpack_unused_export__ = UpdateClusterSettingsResponse$;
+__webpack_unused_export__ = UpdateContainerAgent$;
+__webpack_unused_export__ = UpdateContainerAgentCommand;
+__webpack_unused_export__ = UpdateContainerAgentRequest$;
+__webpack_unused_export__ = UpdateContainerAgentResponse$;
+__webpack_unused_export__ = UpdateContainerInstancesState$;
+__webpack_unused_export__ = UpdateContainerInstancesStateCommand;
+__webpack_unused_export__ = UpdateContainerInstancesStateRequest$;
+__webpack_unused_export__ = UpdateContainerInstancesStateResponse$;
+__webpack_unused_export__ = UpdateDaemon$;
+__webpack_unused_export__ = UpdateDaemonCommand;
+__webpack_unused_export__ = UpdateDaemonRequest$;
+__webpack_unused_export__ = UpdateDaemonResponse$;
+__webpack_unused_export__ = UpdateExpressGatewayService$;
+__webpack_unused_export__ = UpdateExpressGatewayServiceCommand;
+__webpack_unused_export__ = UpdateExpressGatewayServiceRequest$;
+__webpack_unused_export__ = UpdateExpressGatewayServiceResponse$;
+__webpack_unused_export__ = UpdateGateway$;
+__webpack_unused_export__ = UpdateGatewayAlbConfiguration$;
+__webpack_unused_export__ = UpdateGatewayCommand;
+__webpack_unused_export__ = UpdateGatewayConfiguration$;
+__webpack_unused_export__ = UpdateGatewayNetworkConfiguration$;
+__webpack_unused_export__ = UpdateGatewayRequest$;
+__webpack_unused_export__ = UpdateGatewayResponse$;
+__webpack_unused_export__ = UpdateInProgressException;
+__webpack_unused_export__ = UpdateInProgressException$;
+__webpack_unused_export__ = UpdateManagedInstancesProviderConfiguration$;
+__webpack_unused_export__ = UpdateService$;
+__webpack_unused_export__ = UpdateServiceCommand;
+__webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
+__webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
+__webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
+__webpack_unused_export__ = UpdateServicePrimaryTaskSetResponse$;
+__webpack_unused_export__ = UpdateServiceRequest$;
+__webpack_unused_export__ = UpdateServiceResponse$;
+__webpack_unused_export__ = UpdateTaskProtection$;
+__webpack_unused_export__ = UpdateTaskProtectionCommand;
+__webpack_unused_export__ = UpdateTaskProtectionRequest$;
+__webpack_unused_export__ = UpdateTaskProtectionResponse$;
+__webpack_unused_export__ = UpdateTaskSet$;
+__webpack_unused_export__ = UpdateTaskSetCommand;
+__webpack_unused_export__ = UpdateTaskSetRequest$;
+__webpack_unused_export__ = UpdateTaskSetResponse$;
+__webpack_unused_export__ = UpdatedExpressGatewayService$;
+__webpack_unused_export__ = VCpuCountRangeRequest$;
+__webpack_unused_export__ = VersionConsistency;
+__webpack_unused_export__ = VersionInfo$;
+__webpack_unused_export__ = Volume$;
+__webpack_unused_export__ = VolumeFrom$;
+__webpack_unused_export__ = VpcLatticeAdvancedConfiguration$;
+__webpack_unused_export__ = VpcLatticeConfiguration$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateListAccountSettings;
+__webpack_unused_export__ = paginateListAttributes;
+__webpack_unused_export__ = paginateListClusters;
+__webpack_unused_export__ = paginateListContainerInstances;
+__webpack_unused_export__ = paginateListGatewayClusterAssociations;
+__webpack_unused_export__ = paginateListGatewayRoutes;
+__webpack_unused_export__ = paginateListGateways;
+__webpack_unused_export__ = paginateListServices;
+__webpack_unused_export__ = paginateListServicesByNamespace;
+__webpack_unused_export__ = paginateListTaskDefinitionFamilies;
+__webpack_unused_export__ = paginateListTaskDefinitions;
+__webpack_unused_export__ = paginateListTasks;
+__webpack_unused_export__ = waitForDaemonActive;
+__webpack_unused_export__ = waitForDaemonDeploymentStopped;
+__webpack_unused_export__ = waitForDaemonDeploymentSuccessful;
+__webpack_unused_export__ = waitForDaemonTaskDefinitionActive;
+__webpack_unused_export__ = waitForDaemonTaskDefinitionDeleted;
+__webpack_unused_export__ = waitForServicesInactive;
+__webpack_unused_export__ = waitForServicesStable;
+__webpack_unused_export__ = waitForTasksRunning;
+__webpack_unused_export__ = waitForTasksStopped;
+__webpack_unused_export__ = waitUntilDaemonActive;
+__webpack_unused_export__ = waitUntilDaemonDeploymentStopped;
+__webpack_unused_export__ = waitUntilDaemonDeploymentSuccessful;
+__webpack_unused_export__ = waitUntilDaemonTaskDefinitionActive;
+__webpack_unused_export__ = waitUntilDaemonTaskDefinitionDeleted;
+__webpack_unused_export__ = waitUntilServicesInactive;
+__webpack_unused_export__ = waitUntilServicesStable;
+__webpack_unused_export__ = waitUntilTasksRunning;
+__webpack_unused_export__ = waitUntilTasksStopped;
+
+
+/***/ }),
+
+/***/ 1696:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(6579);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultLambdaHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "lambda",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultLambdaHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "lambda",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1163.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://lambda-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://lambda-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://lambda.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://lambda.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 12, 3,
+    1, 4, r + 11,
+    2, 5, r + 11,
+    3, 8, 6,
+    4, 7, r + 10,
+    5, r + 8, r + 9,
+    4, 10, 9,
+    6, r + 6, r + 7,
+    5, 11, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 13,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class LambdaServiceException extends ServiceException$1 {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.lambda#LambdaServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, LambdaServiceException.prototype);
+    }
+}
+
+class InvalidParameterValueException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidParameterValueException";
+    name = "InvalidParameterValueException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "InvalidParameterValueException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterValueException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class PolicyLengthExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#PolicyLengthExceededException";
+    name = "PolicyLengthExceededException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "PolicyLengthExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyLengthExceededException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class PreconditionFailedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#PreconditionFailedException";
+    name = "PreconditionFailedException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "PreconditionFailedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PreconditionFailedException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class ResourceConflictException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ResourceConflictException";
+    name = "ResourceConflictException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "ResourceConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceConflictException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class ResourceNotFoundException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ResourceNotFoundException";
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class ServiceException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ServiceException";
+    name = "ServiceException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ServiceException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class TooManyRequestsException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#TooManyRequestsException";
+    name = "TooManyRequestsException";
+    $fault = "client";
+    retryAfterSeconds;
+    Type;
+    Reason;
+    constructor(opts) {
+        super({
+            name: "TooManyRequestsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRequestsException.prototype);
+        this.retryAfterSeconds = opts.retryAfterSeconds;
+        this.Type = opts.Type;
+        this.Reason = opts.Reason;
+    }
+}
+class PublicPolicyException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#PublicPolicyException";
+    name = "PublicPolicyException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "PublicPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PublicPolicyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class AliasLimitExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#AliasLimitExceededException";
+    name = "AliasLimitExceededException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "AliasLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AliasLimitExceededException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class CapacityProviderLimitExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CapacityProviderLimitExceededException";
+    name = "CapacityProviderLimitExceededException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "CapacityProviderLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityProviderLimitExceededException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class KMSAccessDeniedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#KMSAccessDeniedException";
+    name = "KMSAccessDeniedException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "KMSAccessDeniedException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSAccessDeniedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class KMSDisabledException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#KMSDisabledException";
+    name = "KMSDisabledException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "KMSDisabledException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSDisabledException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class KMSInvalidStateException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#KMSInvalidStateException";
+    name = "KMSInvalidStateException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "KMSInvalidStateException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidStateException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class KMSNotFoundException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#KMSNotFoundException";
+    name = "KMSNotFoundException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "KMSNotFoundException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class ResourceInUseException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ResourceInUseException";
+    name = "ResourceInUseException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceInUseException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class CodeSigningConfigNotFoundException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeSigningConfigNotFoundException";
+    name = "CodeSigningConfigNotFoundException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "CodeSigningConfigNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeSigningConfigNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class CodeStorageExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeStorageExceededException";
+    name = "CodeStorageExceededException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "CodeStorageExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeStorageExceededException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class CodeVerificationFailedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeVerificationFailedException";
+    name = "CodeVerificationFailedException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "CodeVerificationFailedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeVerificationFailedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class FunctionVersionsPerCapacityProviderLimitExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#FunctionVersionsPerCapacityProviderLimitExceededException";
+    name = "FunctionVersionsPerCapacityProviderLimitExceededException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "FunctionVersionsPerCapacityProviderLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, FunctionVersionsPerCapacityProviderLimitExceededException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class InvalidCodeSignatureException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidCodeSignatureException";
+    name = "InvalidCodeSignatureException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidCodeSignatureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCodeSignatureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class CodeArtifactUserDeletedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeArtifactUserDeletedException";
+    name = "CodeArtifactUserDeletedException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "CodeArtifactUserDeletedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeArtifactUserDeletedException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class CodeArtifactUserFailedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeArtifactUserFailedException";
+    name = "CodeArtifactUserFailedException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "CodeArtifactUserFailedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeArtifactUserFailedException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class CodeArtifactUserPendingException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CodeArtifactUserPendingException";
+    name = "CodeArtifactUserPendingException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "CodeArtifactUserPendingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CodeArtifactUserPendingException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class DurableExecutionAlreadyStartedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#DurableExecutionAlreadyStartedException";
+    name = "DurableExecutionAlreadyStartedException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "DurableExecutionAlreadyStartedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DurableExecutionAlreadyStartedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EC2AccessDeniedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EC2AccessDeniedException";
+    name = "EC2AccessDeniedException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EC2AccessDeniedException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EC2AccessDeniedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EC2ThrottledException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EC2ThrottledException";
+    name = "EC2ThrottledException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EC2ThrottledException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EC2ThrottledException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EC2UnexpectedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EC2UnexpectedException";
+    name = "EC2UnexpectedException";
+    $fault = "server";
+    Type;
+    Message;
+    EC2ErrorCode;
+    constructor(opts) {
+        super({
+            name: "EC2UnexpectedException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EC2UnexpectedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+        this.EC2ErrorCode = opts.EC2ErrorCode;
+    }
+}
+class EFSIOException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EFSIOException";
+    name = "EFSIOException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EFSIOException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EFSIOException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EFSMountConnectivityException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EFSMountConnectivityException";
+    name = "EFSMountConnectivityException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EFSMountConnectivityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EFSMountConnectivityException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EFSMountFailureException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EFSMountFailureException";
+    name = "EFSMountFailureException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EFSMountFailureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EFSMountFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class EFSMountTimeoutException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#EFSMountTimeoutException";
+    name = "EFSMountTimeoutException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "EFSMountTimeoutException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EFSMountTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class ENILimitReachedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ENILimitReachedException";
+    name = "ENILimitReachedException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ENILimitReachedException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ENILimitReachedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class ENINotReadyException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ENINotReadyException";
+    name = "ENINotReadyException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ENINotReadyException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ENINotReadyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class InvalidRequestContentException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidRequestContentException";
+    name = "InvalidRequestContentException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "InvalidRequestContentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidRequestContentException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class InvalidRuntimeException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidRuntimeException";
+    name = "InvalidRuntimeException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidRuntimeException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidRuntimeException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class InvalidSecurityGroupIDException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidSecurityGroupIDException";
+    name = "InvalidSecurityGroupIDException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSecurityGroupIDException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSecurityGroupIDException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class InvalidSubnetIDException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidSubnetIDException";
+    name = "InvalidSubnetIDException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSubnetIDException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSubnetIDException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class InvalidZipFileException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#InvalidZipFileException";
+    name = "InvalidZipFileException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidZipFileException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidZipFileException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class ModeNotSupportedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ModeNotSupportedException";
+    name = "ModeNotSupportedException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "ModeNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ModeNotSupportedException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class NoPublishedVersionException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#NoPublishedVersionException";
+    name = "NoPublishedVersionException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "NoPublishedVersionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NoPublishedVersionException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class RecursiveInvocationException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#RecursiveInvocationException";
+    name = "RecursiveInvocationException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "RecursiveInvocationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RecursiveInvocationException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class RequestTooLargeException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#RequestTooLargeException";
+    name = "RequestTooLargeException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "RequestTooLargeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RequestTooLargeException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class ResourceNotReadyException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ResourceNotReadyException";
+    name = "ResourceNotReadyException";
+    $fault = "server";
+    Type;
+    constructor(opts) {
+        super({
+            name: "ResourceNotReadyException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotReadyException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class S3FilesMountConnectivityException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#S3FilesMountConnectivityException";
+    name = "S3FilesMountConnectivityException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "S3FilesMountConnectivityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, S3FilesMountConnectivityException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class S3FilesMountFailureException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#S3FilesMountFailureException";
+    name = "S3FilesMountFailureException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "S3FilesMountFailureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, S3FilesMountFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class S3FilesMountTimeoutException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#S3FilesMountTimeoutException";
+    name = "S3FilesMountTimeoutException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "S3FilesMountTimeoutException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, S3FilesMountTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SerializedRequestEntityTooLargeException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SerializedRequestEntityTooLargeException";
+    name = "SerializedRequestEntityTooLargeException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "SerializedRequestEntityTooLargeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SerializedRequestEntityTooLargeException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class ServiceQuotaExceededException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ServiceQuotaExceededException";
+    name = "ServiceQuotaExceededException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ServiceQuotaExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceQuotaExceededException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SnapStartException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SnapStartException";
+    name = "SnapStartException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "SnapStartException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SnapStartException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SnapStartNotReadyException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SnapStartNotReadyException";
+    name = "SnapStartNotReadyException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "SnapStartNotReadyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SnapStartNotReadyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SnapStartRegenerationFailureException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SnapStartRegenerationFailureException";
+    name = "SnapStartRegenerationFailureException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "SnapStartRegenerationFailureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SnapStartRegenerationFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SnapStartTimeoutException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SnapStartTimeoutException";
+    name = "SnapStartTimeoutException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "SnapStartTimeoutException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SnapStartTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class SubnetIPAddressLimitReachedException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#SubnetIPAddressLimitReachedException";
+    name = "SubnetIPAddressLimitReachedException";
+    $fault = "server";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "SubnetIPAddressLimitReachedException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SubnetIPAddressLimitReachedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class UnsupportedMediaTypeException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#UnsupportedMediaTypeException";
+    name = "UnsupportedMediaTypeException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "UnsupportedMediaTypeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedMediaTypeException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class ProvisionedConcurrencyConfigNotFoundException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#ProvisionedConcurrencyConfigNotFoundException";
+    name = "ProvisionedConcurrencyConfigNotFoundException";
+    $fault = "client";
+    Type;
+    constructor(opts) {
+        super({
+            name: "ProvisionedConcurrencyConfigNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ProvisionedConcurrencyConfigNotFoundException.prototype);
+        this.Type = opts.Type;
+    }
+}
+class CallbackTimeoutException extends LambdaServiceException {
+    static shapeId = "com.amazonaws.lambda#CallbackTimeoutException";
+    name = "CallbackTimeoutException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "CallbackTimeoutException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CallbackTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+
+const _A = "Action";
+const _AA = "AliasArn";
+const _AC = "AliasConfiguration";
+const _ACc = "AccessConfigs";
+const _ACl = "AllowCredentials";
+const _AFSC = "AppliedFunctionScalingConfig";
+const _AH = "AllowHeaders";
+const _AIT = "AllowedInstanceTypes";
+const _AL = "AccountLimit";
+const _ALEE = "AliasLimitExceededException";
+const _ALL = "ApplicationLogLevel";
+const _ALVP = "AddLayerVersionPermission";
+const _ALVPR = "AddLayerVersionPermissionRequest";
+const _ALVPRd = "AddLayerVersionPermissionResponse";
+const _ALl = "AliasList";
+const _AM = "AllowMethods";
+const _AMKESC = "AmazonManagedKafkaEventSourceConfig";
+const _AO = "AllowOrigins";
+const _AOp = "ApplyOn";
+const _AP = "AllowedPublishers";
+const _APCE = "AvailableProvisionedConcurrentExecutions";
+const _APCEl = "AllocatedProvisionedConcurrentExecutions";
+const _APR = "AddPermissionRequest";
+const _APRd = "AddPermissionResponse";
+const _APd = "AddPermission";
+const _ARC = "AliasRoutingConfiguration";
+const _AT = "AuthType";
+const _AU = "AccountUsage";
+const _AVW = "AdditionalVersionWeights";
+const _Al = "Aliases";
+const _Ar = "Architectures";
+const _Arn = "Arn";
+const _At = "Attribute";
+const _Att = "Attempt";
+const _B = "Blob";
+const _BBOFE = "BisectBatchOnFunctionError";
+const _BOP = "BinaryOperationPayload";
+const _BS = "BlobStream";
+const _BSa = "BatchSize";
+const _C = "Concurrency";
+const _CA = "CompatibleArchitectures";
+const _CAR = "CreateAliasRequest";
+const _CAUDE = "CodeArtifactUserDeletedException";
+const _CAUFE = "CodeArtifactUserFailedException";
+const _CAUPE = "CodeArtifactUserPendingException";
+const _CAo = "CompatibleArchitecture";
+const _CAr = "CreateAlias";
+const _CAu = "CurrentAttempt";
+const _CC = "ClientContext";
+const _CCP = "CreateCapacityProvider";
+const _CCPR = "CreateCapacityProviderRequest";
+const _CCPRr = "CreateCapacityProviderResponse";
+const _CCSC = "CreateCodeSigningConfig";
+const _CCSCR = "CreateCodeSigningConfigRequest";
+const _CCSCRr = "CreateCodeSigningConfigResponse";
+const _CD = "CallbackDetails";
+const _CDE = "CheckpointDurableExecution";
+const _CDER = "CheckpointDurableExecutionRequest";
+const _CDERh = "CheckpointDurableExecutionResponse";
+const _CDo = "ContextDetails";
+const _CDr = "CreatedDate";
+const _CE = "ConcurrentExecutions";
+const _CESM = "CreateEventSourceMapping";
+const _CESMR = "CreateEventSourceMappingRequest";
+const _CF = "CreateFunction";
+const _CFD = "CallbackFailedDetails";
+const _CFDo = "ContextFailedDetails";
+const _CFR = "CreateFunctionRequest";
+const _CFUC = "CreateFunctionUrlConfig";
+const _CFUCR = "CreateFunctionUrlConfigRequest";
+const _CFUCRr = "CreateFunctionUrlConfigResponse";
+const _CGI = "ConsumerGroupId";
+const _CI = "CallbackId";
+const _CID = "ChainedInvokeDetails";
+const _CIFD = "ChainedInvokeFailedDetails";
+const _CIO = "ChainedInvokeOptions";
+const _CISD = "ChainedInvokeStartedDetails";
+const _CISDh = "ChainedInvokeStoppedDetails";
+const _CISDha = "ChainedInvokeSucceededDetails";
+const _CITOD = "ChainedInvokeTimedOutDetails";
+const _CM = "ConsumptionMode";
+const _CN = "CollectionName";
+const _CO = "CallbackOptions";
+const _COo = "ContextOptions";
+const _CP = "CapacityProvider";
+const _CPA = "CapacityProviderArn";
+const _CPC = "CapacityProviderConfig";
+const _CPL = "CapacityProvidersList";
+const _CPLC = "CapacityProviderLoggingConfig";
+const _CPLEE = "CapacityProviderLimitExceededException";
+const _CPN = "CapacityProviderName";
+const _CPORA = "CapacityProviderOperatorRoleArn";
+const _CPPC = "CapacityProviderPermissionsConfig";
+const _CPSC = "CapacityProviderScalingConfig";
+const _CPSPL = "CapacityProviderScalingPoliciesList";
+const _CPTC = "CapacityProviderTelemetryConfig";
+const _CPVC = "CapacityProviderVpcConfig";
+const _CPa = "CapacityProviders";
+const _CR = "CompatibleRuntimes";
+const _CRo = "CompatibleRuntime";
+const _CS = "CodeSize";
+const _CSC = "CodeSigningConfig";
+const _CSCA = "CodeSigningConfigArn";
+const _CSCI = "CodeSigningConfigId";
+const _CSCL = "CodeSigningConfigList";
+const _CSCNFE = "CodeSigningConfigNotFoundException";
+const _CSCo = "CodeSigningConfigs";
+const _CSD = "CallbackStartedDetails";
+const _CSDa = "CallbackSucceededDetails";
+const _CSDo = "ContextStartedDetails";
+const _CSDon = "ContextSucceededDetails";
+const _CSEE = "CodeStorageExceededException";
+const _CSP = "CodeSigningPolicies";
+const _CSU = "CodeSizeUnzipped";
+const _CSZ = "CodeSizeZipped";
+const _CSo = "CodeSha256";
+const _CSon = "ConfigSha256";
+const _CT = "CheckpointToken";
+const _CTE = "CallbackTimeoutException";
+const _CTOD = "CallbackTimedOutDetails";
+const _CT_ = "Content-Type";
+const _CTl = "ClientToken";
+const _CTr = "CreationTime";
+const _CUES = "CheckpointUpdatedExecutionState";
+const _CVFE = "CodeVerificationFailedException";
+const _Co = "Cors";
+const _Cod = "Code";
+const _Com = "Command";
+const _Con = "Configuration";
+const _Cont = "Content";
+const _D = "Description";
+const _DA = "DeleteAlias";
+const _DAR = "DeleteAliasRequest";
+const _DC = "DestinationConfig";
+const _DCP = "DeleteCapacityProvider";
+const _DCPR = "DeleteCapacityProviderRequest";
+const _DCPRe = "DeleteCapacityProviderResponse";
+const _DCSC = "DeleteCodeSigningConfig";
+const _DCSCR = "DeleteCodeSigningConfigRequest";
+const _DCSCRe = "DeleteCodeSigningConfigResponse";
+const _DCu = "DurableConfig";
+const _DDBESC = "DocumentDBEventSourceConfig";
+const _DE = "DurableExecutions";
+const _DEA = "DurableExecutionArn";
+const _DEASE = "DurableExecutionAlreadyStartedException";
+const _DEN = "DurableExecutionName";
+const _DESM = "DeleteEventSourceMapping";
+const _DESMR = "DeleteEventSourceMappingRequest";
+const _DF = "DeleteFunction";
+const _DFC = "DeleteFunctionConcurrency";
+const _DFCR = "DeleteFunctionConcurrencyRequest";
+const _DFCSC = "DeleteFunctionCodeSigningConfig";
+const _DFCSCR = "DeleteFunctionCodeSigningConfigRequest";
+const _DFEIC = "DeleteFunctionEventInvokeConfig";
+const _DFEICR = "DeleteFunctionEventInvokeConfigRequest";
+const _DFR = "DeleteFunctionRequest";
+const _DFRe = "DeleteFunctionResponse";
+const _DFUC = "DeleteFunctionUrlConfig";
+const _DFUCR = "DeleteFunctionUrlConfigRequest";
+const _DLC = "DeadLetterConfig";
+const _DLV = "DeleteLayerVersion";
+const _DLVR = "DeleteLayerVersionRequest";
+const _DN = "DatabaseName";
+const _DPCC = "DeleteProvisionedConcurrencyConfig";
+const _DPCCR = "DeleteProvisionedConcurrencyConfigRequest";
+const _DR = "DryRun";
+const _DRP = "DeleteResourcePolicy";
+const _DRPR = "DeleteResourcePolicyRequest";
+const _DSR = "DirectS3Read";
+const _De = "Destination";
+const _Du = "Duration";
+const _E = "Error";
+const _EC = "ErrorCode";
+const _ECADE = "EC2AccessDeniedException";
+const _ECEC = "EC2ErrorCode";
+const _ECTE = "EC2ThrottledException";
+const _ECUE = "EC2UnexpectedException";
+const _ED = "ErrorData";
+const _EDI = "ExecutionDataIncluded";
+const _EDr = "ErrorDetails";
+const _EDx = "ExecutionDetails";
+const _EE = "EnvironmentError";
+const _EEMGBPVC = "ExecutionEnvironmentMemoryGiBPerVCpu";
+const _EEv = "EventError";
+const _EFD = "ExecutionFailedDetails";
+const _EFSIOE = "EFSIOException";
+const _EFSMCE = "EFSMountConnectivityException";
+const _EFSMFE = "EFSMountFailureException";
+const _EFSMTE = "EFSMountTimeoutException";
+const _EH = "ExposeHeaders";
+const _EI = "EventId";
+const _EIT = "ExcludedInstanceTypes";
+const _EIv = "EventInput";
+const _EM = "ErrorMessage";
+const _ENILRE = "ENILimitReachedException";
+const _ENINRE = "ENINotReadyException";
+const _EO = "ErrorObject";
+const _EP = "EntryPoint";
+const _ER = "EnvironmentResponse";
+const _ERF = "EventRecordFormat";
+const _ERv = "EventResult";
+const _ES = "EphemeralStorage";
+const _ESA = "EventSourceArn";
+const _ESD = "ExecutionStartedDetails";
+const _ESDx = "ExecutionSucceededDetails";
+const _ESDxe = "ExecutionStoppedDetails";
+const _ESM = "EventSourceMappings";
+const _ESMA = "EventSourceMappingArn";
+const _ESMC = "EventSourceMappingConfiguration";
+const _ESML = "EventSourceMappingsList";
+const _ESMLC = "EventSourceMappingLoggingConfig";
+const _ESMMC = "EventSourceMappingMetricsConfig";
+const _EST = "EventSourceToken";
+const _ESv = "EventStream";
+const _ET = "ErrorType";
+const _ETOD = "ExecutionTimedOutDetails";
+const _ETn = "EndTimestamp";
+const _ETv = "EventType";
+const _ETve = "EventTimestamp";
+const _ETx = "ExecutionTimeout";
+const _ETxp = "ExplicitTags";
+const _EV = "ExecutedVersion";
+const _EVN = "EnvironmentVariableName";
+const _EVV = "EnvironmentVariableValue";
+const _EVn = "EnvironmentVariables";
+const _En = "Enabled";
+const _End = "Endpoints";
+const _Env = "Environment";
+const _Ev = "Event";
+const _Eve = "Events";
+const _Ex = "Execution";
+const _F = "Filter";
+const _FA = "FunctionArn";
+const _FAu = "FunctionArns";
+const _FC = "FunctionCount";
+const _FCE = "FilterCriteriaError";
+const _FCL = "FunctionCodeLocation";
+const _FCLE = "FunctionCodeLocationError";
+const _FCi = "FilterCriteria";
+const _FCu = "FunctionCode";
+const _FCun = "FunctionConfiguration";
+const _FD = "FullDocument";
+const _FE = "FunctionError";
+const _FEIC = "FunctionEventInvokeConfig";
+const _FEICL = "FunctionEventInvokeConfigList";
+const _FEICu = "FunctionEventInvokeConfigs";
+const _FL = "FilterList";
+const _FLu = "FunctionList";
+const _FN = "FunctionName";
+const _FRT = "FunctionResponseTypes";
+const _FS = "FunctionState";
+const _FSC = "FileSystemConfigs";
+const _FSCL = "FileSystemConfigList";
+const _FSCi = "FileSystemConfig";
+const _FSCu = "FunctionScalingConfig";
+const _FU = "FunctionUrl";
+const _FUAT = "FunctionUrlAuthType";
+const _FUC = "FunctionUrlConfig";
+const _FUCL = "FunctionUrlConfigList";
+const _FUCu = "FunctionUrlConfigs";
+const _FV = "FunctionVersion";
+const _FVBCPL = "FunctionVersionsByCapacityProviderList";
+const _FVBCPLI = "FunctionVersionsByCapacityProviderListItem";
+const _FVPCPLEE = "FunctionVersionsPerCapacityProviderLimitExceededException";
+const _FVu = "FunctionVersions";
+const _Fi = "Filters";
+const _Fu = "Functions";
+const _GA = "GetAlias";
+const _GAR = "GetAliasRequest";
+const _GAS = "GetAccountSettings";
+const _GASR = "GetAccountSettingsRequest";
+const _GASRe = "GetAccountSettingsResponse";
+const _GCP = "GetCapacityProvider";
+const _GCPR = "GetCapacityProviderRequest";
+const _GCPRe = "GetCapacityProviderResponse";
+const _GCSC = "GetCodeSigningConfig";
+const _GCSCR = "GetCodeSigningConfigRequest";
+const _GCSCRe = "GetCodeSigningConfigResponse";
+const _GDE = "GetDurableExecution";
+const _GDEH = "GetDurableExecutionHistory";
+const _GDEHR = "GetDurableExecutionHistoryRequest";
+const _GDEHRe = "GetDurableExecutionHistoryResponse";
+const _GDER = "GetDurableExecutionRequest";
+const _GDERe = "GetDurableExecutionResponse";
+const _GDES = "GetDurableExecutionState";
+const _GDESR = "GetDurableExecutionStateRequest";
+const _GDESRe = "GetDurableExecutionStateResponse";
+const _GESM = "GetEventSourceMapping";
+const _GESMR = "GetEventSourceMappingRequest";
+const _GF = "GetFunction";
+const _GFC = "GetFunctionConcurrency";
+const _GFCR = "GetFunctionConcurrencyRequest";
+const _GFCRe = "GetFunctionConcurrencyResponse";
+const _GFCRet = "GetFunctionConfigurationRequest";
+const _GFCSC = "GetFunctionCodeSigningConfig";
+const _GFCSCR = "GetFunctionCodeSigningConfigRequest";
+const _GFCSCRe = "GetFunctionCodeSigningConfigResponse";
+const _GFCe = "GetFunctionConfiguration";
+const _GFEIC = "GetFunctionEventInvokeConfig";
+const _GFEICR = "GetFunctionEventInvokeConfigRequest";
+const _GFR = "GetFunctionRequest";
+const _GFRC = "GetFunctionRecursionConfig";
+const _GFRCR = "GetFunctionRecursionConfigRequest";
+const _GFRCRe = "GetFunctionRecursionConfigResponse";
+const _GFRe = "GetFunctionResponse";
+const _GFSC = "GetFunctionScalingConfig";
+const _GFSCR = "GetFunctionScalingConfigRequest";
+const _GFSCRe = "GetFunctionScalingConfigResponse";
+const _GFUC = "GetFunctionUrlConfig";
+const _GFUCR = "GetFunctionUrlConfigRequest";
+const _GFUCRe = "GetFunctionUrlConfigResponse";
+const _GLV = "GetLayerVersion";
+const _GLVBA = "GetLayerVersionByArn";
+const _GLVBAR = "GetLayerVersionByArnRequest";
+const _GLVP = "GetLayerVersionPolicy";
+const _GLVPR = "GetLayerVersionPolicyRequest";
+const _GLVPRe = "GetLayerVersionPolicyResponse";
+const _GLVR = "GetLayerVersionRequest";
+const _GLVRe = "GetLayerVersionResponse";
+const _GP = "GetPolicy";
+const _GPCC = "GetProvisionedConcurrencyConfig";
+const _GPCCR = "GetProvisionedConcurrencyConfigRequest";
+const _GPCCRe = "GetProvisionedConcurrencyConfigResponse";
+const _GPR = "GetPolicyRequest";
+const _GPRe = "GetPolicyResponse";
+const _GRMC = "GetRuntimeManagementConfig";
+const _GRMCR = "GetRuntimeManagementConfigRequest";
+const _GRMCRe = "GetRuntimeManagementConfigResponse";
+const _GRP = "GetResourcePolicy";
+const _GRPR = "GetResourcePolicyRequest";
+const _GRPRe = "GetResourcePolicyResponse";
+const _H = "Handler";
+const _HT = "HeartbeatTimeout";
+const _HTS = "HeartbeatTimeoutSeconds";
+const _I = "Input";
+const _IA = "InvokeArgs";
+const _IAFDS = "Ipv6AllowedForDualStack";
+const _IAR = "InvokeAsyncRequest";
+const _IARn = "InvokeAsyncResponse";
+const _IAn = "InvokeAsync";
+const _IC = "ImageConfig";
+const _ICD = "InvocationCompletedDetails";
+const _ICE = "ImageConfigError";
+const _ICR = "ImageConfigResponse";
+const _ICSE = "InvalidCodeSignatureException";
+const _ICn = "InvokeComplete";
+const _IED = "IncludeExecutionData";
+const _IM = "InvokeMode";
+const _IP = "InputPayload";
+const _IPVE = "InvalidParameterValueException";
+const _IR = "InstanceRequirements";
+const _IRCE = "InvalidRequestContentException";
+const _IRE = "InvalidRuntimeException";
+const _IRSU = "InvokeResponseStreamUpdate";
+const _IRn = "InvocationRequest";
+const _IRnv = "InvocationResponse";
+const _ISGIDE = "InvalidSecurityGroupIDException";
+const _ISIDE = "InvalidSubnetIDException";
+const _IT = "InvocationType";
+const _IU = "ImageUri";
+const _IVFU = "InvokedViaFunctionUrl";
+const _IWRS = "InvokeWithResponseStream";
+const _IWRSCE = "InvokeWithResponseStreamCompleteEvent";
+const _IWRSR = "InvokeWithResponseStreamRequest";
+const _IWRSRE = "InvokeWithResponseStreamResponseEvent";
+const _IWRSRn = "InvokeWithResponseStreamResponse";
+const _IZFE = "InvalidZipFileException";
+const _Id = "Id";
+const _In = "Invoke";
+const _K = "Key";
+const _KKA = "KmsKeyArn";
+const _KMSADE = "KMSAccessDeniedException";
+const _KMSDE = "KMSDisabledException";
+const _KMSISE = "KMSInvalidStateException";
+const _KMSKA = "KMSKeyArn";
+const _KMSNFE = "KMSNotFoundException";
+const _KSRAC = "KafkaSchemaRegistryAccessConfig";
+const _KSRACL = "KafkaSchemaRegistryAccessConfigList";
+const _KSRC = "KafkaSchemaRegistryConfig";
+const _KSVC = "KafkaSchemaValidationConfig";
+const _KSVCL = "KafkaSchemaValidationConfigList";
+const _L = "Layers";
+const _LA = "LayerArn";
+const _LAR = "ListAliasesRequest";
+const _LARi = "ListAliasesResponse";
+const _LAi = "ListAliases";
+const _LC = "LoggingConfig";
+const _LCP = "ListCapacityProviders";
+const _LCPR = "ListCapacityProvidersRequest";
+const _LCPRi = "ListCapacityProvidersResponse";
+const _LCSC = "ListCodeSigningConfigs";
+const _LCSCR = "ListCodeSigningConfigsRequest";
+const _LCSCRi = "ListCodeSigningConfigsResponse";
+const _LDEBF = "ListDurableExecutionsByFunction";
+const _LDEBFR = "ListDurableExecutionsByFunctionRequest";
+const _LDEBFRi = "ListDurableExecutionsByFunctionResponse";
+const _LESM = "ListEventSourceMappings";
+const _LESMR = "ListEventSourceMappingsRequest";
+const _LESMRi = "ListEventSourceMappingsResponse";
+const _LF = "LogFormat";
+const _LFBCSC = "ListFunctionsByCodeSigningConfig";
+const _LFBCSCR = "ListFunctionsByCodeSigningConfigRequest";
+const _LFBCSCRi = "ListFunctionsByCodeSigningConfigResponse";
+const _LFEIC = "ListFunctionEventInvokeConfigs";
+const _LFEICR = "ListFunctionEventInvokeConfigsRequest";
+const _LFEICRi = "ListFunctionEventInvokeConfigsResponse";
+const _LFR = "ListFunctionsRequest";
+const _LFRi = "ListFunctionsResponse";
+const _LFUC = "ListFunctionUrlConfigs";
+const _LFUCR = "ListFunctionUrlConfigsRequest";
+const _LFUCRi = "ListFunctionUrlConfigsResponse";
+const _LFVBCP = "ListFunctionVersionsByCapacityProvider";
+const _LFVBCPR = "ListFunctionVersionsByCapacityProviderRequest";
+const _LFVBCPRi = "ListFunctionVersionsByCapacityProviderResponse";
+const _LFi = "ListFunctions";
+const _LG = "LogGroup";
+const _LI = "LicenseInfo";
+const _LL = "LayersList";
+const _LLI = "LayersListItem";
+const _LLR = "ListLayersRequest";
+const _LLRi = "ListLayersResponse";
+const _LLV = "ListLayerVersions";
+const _LLVR = "ListLayerVersionsRequest";
+const _LLVRi = "ListLayerVersionsResponse";
+const _LLi = "ListLayers";
+const _LM = "LastModified";
+const _LMICPC = "LambdaManagedInstancesCapacityProviderConfig";
+const _LMP = "LocalMountPath";
+const _LMT = "LastModifiedTime";
+const _LMV = "LatestMatchingVersion";
+const _LN = "LayerName";
+const _LPCC = "ListProvisionedConcurrencyConfigs";
+const _LPCCR = "ListProvisionedConcurrencyConfigsRequest";
+const _LPCCRi = "ListProvisionedConcurrencyConfigsResponse";
+const _LPR = "LastProcessingResult";
+const _LR = "LogResult";
+const _LRL = "LayersReferenceList";
+const _LT = "LogType";
+const _LTR = "ListTagsRequest";
+const _LTRi = "ListTagsResponse";
+const _LTi = "ListTags";
+const _LUS = "LastUpdateStatus";
+const _LUSR = "LastUpdateStatusReason";
+const _LUSRC = "LastUpdateStatusReasonCode";
+const _LV = "LayerVersions";
+const _LVA = "LayerVersionArn";
+const _LVBF = "ListVersionsByFunction";
+const _LVBFR = "ListVersionsByFunctionRequest";
+const _LVBFRi = "ListVersionsByFunctionResponse";
+const _LVCI = "LayerVersionContentInput";
+const _LVCO = "LayerVersionContentOutput";
+const _LVL = "LayerVersionsList";
+const _LVLI = "LayerVersionsListItem";
+const _La = "Layer";
+const _Lo = "Location";
+const _M = "Message";
+const _MA = "MaxAge";
+const _MAa = "MasterArn";
+const _MBWIS = "MaximumBatchingWindowInSeconds";
+const _MC = "MetricsConfig";
+const _MCa = "MaximumConcurrency";
+const _MEAIS = "MaximumEventAgeInSeconds";
+const _MEE = "MinExecutionEnvironments";
+const _MEEa = "MaxExecutionEnvironments";
+const _MI = "MaxItems";
+const _MNSE = "ModeNotSupportedException";
+const _MP = "MinimumPollers";
+const _MPa = "MaximumPollers";
+const _MR = "MasterRegion";
+const _MRA = "MaximumRetryAttempts";
+const _MRAIS = "MaximumRecordAgeInSeconds";
+const _MS = "MemorySize";
+const _MVCC = "MaxVCpuCount";
+const _Ma = "Marker";
+const _Me = "Metrics";
+const _Mo = "Mode";
+const _N = "Name";
+const _NADS = "NextAttemptDelaySeconds";
+const _NAT = "NextAttemptTimestamp";
+const _NES = "NewExecutionState";
+const _NM = "NextMarker";
+const _NPVE = "NoPublishedVersionException";
+const _O = "Operations";
+const _OF = "OnFailure";
+const _OI = "OrganizationId";
+const _OP = "OperationPayload";
+const _OPu = "OutputPayload";
+const _OS = "OnSuccess";
+const _OSp = "OptimizationStatus";
+const _OU = "OperationUpdate";
+const _OUp = "OperationUpdates";
+const _Op = "Operation";
+const _P = "Principal";
+const _PC = "PermissionsConfig";
+const _PCC = "ProvisionedConcurrencyConfigs";
+const _PCCL = "ProvisionedConcurrencyConfigList";
+const _PCCLI = "ProvisionedConcurrencyConfigListItem";
+const _PCCNFE = "ProvisionedConcurrencyConfigNotFoundException";
+const _PCE = "ProvisionedConcurrentExecutions";
+const _PCa = "PayloadChunk";
+const _PEEMC = "PerExecutionEnvironmentMaxConcurrency";
+const _PF = "ParallelizationFactor";
+const _PFC = "PutFunctionConcurrency";
+const _PFCR = "PutFunctionConcurrencyRequest";
+const _PFCSC = "PutFunctionCodeSigningConfig";
+const _PFCSCR = "PutFunctionCodeSigningConfigRequest";
+const _PFCSCRu = "PutFunctionCodeSigningConfigResponse";
+const _PFE = "PreconditionFailedException";
+const _PFEIC = "PutFunctionEventInvokeConfig";
+const _PFEICR = "PutFunctionEventInvokeConfigRequest";
+const _PFRC = "PutFunctionRecursionConfig";
+const _PFRCR = "PutFunctionRecursionConfigRequest";
+const _PFRCRu = "PutFunctionRecursionConfigResponse";
+const _PFSC = "PutFunctionScalingConfig";
+const _PFSCR = "PutFunctionScalingConfigRequest";
+const _PFSCRu = "PutFunctionScalingConfigResponse";
+const _PGN = "PollerGroupName";
+const _PI = "ParentId";
+const _PLEE = "PolicyLengthExceededException";
+const _PLV = "PublishLayerVersion";
+const _PLVR = "PublishLayerVersionRequest";
+const _PLVRu = "PublishLayerVersionResponse";
+const _PMT = "PredefinedMetricType";
+const _POID = "PrincipalOrgID";
+const _PPC = "ProvisionedPollerConfig";
+const _PPCC = "PutProvisionedConcurrencyConfig";
+const _PPCCR = "PutProvisionedConcurrencyConfigRequest";
+const _PPCCRu = "PutProvisionedConcurrencyConfigResponse";
+const _PPE = "PublicPolicyException";
+const _PRMC = "PutRuntimeManagementConfig";
+const _PRMCR = "PutRuntimeManagementConfigRequest";
+const _PRMCRu = "PutRuntimeManagementConfigResponse";
+const _PRP = "PutResourcePolicy";
+const _PRPR = "PutResourcePolicyRequest";
+const _PRPRu = "PutResourcePolicyResponse";
+const _PT = "PropagateTags";
+const _PTa = "PackageType";
+const _PTu = "PublishTo";
+const _PV = "PublishVersion";
+const _PVR = "PublishVersionRequest";
+const _Pa = "Payload";
+const _Pat = "Pattern";
+const _Po = "Policy";
+const _Pu = "Publish";
+const _Q = "Qualifier";
+const _Qu = "Queues";
+const _R = "Reason";
+const _RA = "Retry-After";
+const _RAe = "ResourceArn";
+const _RC = "RoutingConfig";
+const _RCE = "ResourceConflictException";
+const _RCEe = "ReservedConcurrentExecutions";
+const _RCe = "ReplayChildren";
+const _RD = "RetryDetails";
+const _RFSC = "RequestedFunctionScalingConfig";
+const _RI = "RevisionId";
+const _RIE = "RecursiveInvocationException";
+const _RIU = "ResolvedImageUri";
+const _RIUE = "ResourceInUseException";
+const _RIe = "RequestId";
+const _RL = "RecursiveLoop";
+const _RLVP = "RemoveLayerVersionPermission";
+const _RLVPR = "RemoveLayerVersionPermissionRequest";
+const _RNFE = "ResourceNotFoundException";
+const _RNRE = "ResourceNotReadyException";
+const _RO = "ReverseOrder";
+const _RP = "RemovePermission";
+const _RPCE = "RequestedProvisionedConcurrentExecutions";
+const _RPID = "RetentionPeriodInDays";
+const _RPR = "RemovePermissionRequest";
+const _RSCT = "ResponseStreamContentType";
+const _RSO = "ResolvedS3Object";
+const _RT = "RepositoryType";
+const _RTLE = "RequestTooLargeException";
+const _RVA = "RuntimeVersionArn";
+const _RVC = "RuntimeVersionConfig";
+const _RVE = "RuntimeVersionError";
+const _Re = "Result";
+const _Res = "Resource";
+const _Ro = "Role";
+const _Ru = "Runtime";
+const _S = "Statement";
+const _SA = "SourceArn";
+const _SAC = "SourceAccessConfigurations";
+const _SACo = "SourceAccessConfiguration";
+const _SAo = "SourceAccount";
+const _SAt = "StartedAfter";
+const _SB = "S3Bucket";
+const _SBt = "StartedBefore";
+const _SC = "ScalingConfig";
+const _SCt = "StatusCode";
+const _SD = "StepDetails";
+const _SDE = "StopDurableExecution";
+const _SDECF = "SendDurableExecutionCallbackFailure";
+const _SDECFR = "SendDurableExecutionCallbackFailureRequest";
+const _SDECFRe = "SendDurableExecutionCallbackFailureResponse";
+const _SDECH = "SendDurableExecutionCallbackHeartbeat";
+const _SDECHR = "SendDurableExecutionCallbackHeartbeatRequest";
+const _SDECHRe = "SendDurableExecutionCallbackHeartbeatResponse";
+const _SDECS = "SendDurableExecutionCallbackSuccess";
+const _SDECSR = "SendDurableExecutionCallbackSuccessRequest";
+const _SDECSRe = "SendDurableExecutionCallbackSuccessResponse";
+const _SDER = "StopDurableExecutionRequest";
+const _SDERt = "StopDurableExecutionResponse";
+const _SE = "ServiceException";
+const _SET = "ScheduledEndTimestamp";
+const _SFC = "S3FilesConfig";
+const _SFD = "StepFailedDetails";
+const _SFMCE = "S3FilesMountConnectivityException";
+const _SFMFE = "S3FilesMountFailureException";
+const _SFMTE = "S3FilesMountTimeoutException";
+const _SGI = "SecurityGroupIds";
+const _SI = "StatementId";
+const _SIPALRE = "SubnetIPAddressLimitReachedException";
+const _SIu = "SubnetIds";
+const _SJA = "SigningJobArn";
+const _SK = "S3Key";
+const _SKMSKA = "SourceKMSKeyArn";
+const _SLL = "SystemLogLevel";
+const _SM = "ScalingMode";
+const _SMES = "SelfManagedEventSource";
+const _SMKESC = "SelfManagedKafkaEventSourceConfig";
+const _SO = "StepOptions";
+const _SOSM = "S3ObjectStorageMode";
+const _SOV = "S3ObjectVersion";
+const _SP = "ScalingPolicies";
+const _SPT = "StartingPositionTimestamp";
+const _SPVA = "SigningProfileVersionArns";
+const _SPVAi = "SigningProfileVersionArn";
+const _SPt = "StartingPosition";
+const _SQEE = "ServiceQuotaExceededException";
+const _SR = "StateReason";
+const _SRC = "SchemaRegistryConfig";
+const _SRCt = "StateReasonCode";
+const _SRETLE = "SerializedRequestEntityTooLargeException";
+const _SRURI = "SchemaRegistryURI";
+const _SRt = "StatusReason";
+const _SS = "SensitiveString";
+const _SSD = "StepStartedDetails";
+const _SSDt = "StepSucceededDetails";
+const _SSE = "SnapStartException";
+const _SSNRE = "SnapStartNotReadyException";
+const _SSR = "SnapStartResponse";
+const _SSRFE = "SnapStartRegenerationFailureException";
+const _SSTE = "SnapStartTimeoutException";
+const _SSn = "SnapStart";
+const _ST = "StackTrace";
+const _STE = "StackTraceEntry";
+const _STEt = "StackTraceEntries";
+const _STR = "StateTransitionReason";
+const _STt = "StartTimestamp";
+const _STto = "StopTimestamp";
+const _STu = "SubType";
+const _SVC = "SchemaValidationConfigs";
+const _Si = "Size";
+const _St = "State";
+const _Sta = "Status";
+const _Stat = "Statuses";
+const _T = "Type";
+const _TA = "TargetArn";
+const _TC = "TelemetryConfig";
+const _TCR = "TracingConfigResponse";
+const _TCS = "TotalCodeSize";
+const _TCe = "TenancyConfig";
+const _TCr = "TracingConfig";
+const _TE = "TagsError";
+const _TH = "TraceHeader";
+const _TI = "TenantId";
+const _TIM = "TenantIsolationMode";
+const _TK = "TagKeys";
+const _TKL = "TagKeyList";
+const _TMRE = "TooManyRequestsException";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TS = "TimeoutSeconds";
+const _TTSP = "TargetTrackingScalingPolicy";
+const _TV = "TargetValue";
+const _TWIS = "TumblingWindowInSeconds";
+const _Ta = "Tags";
+const _Ti = "Timeout";
+const _To = "Topics";
+const _Tr = "Truncated";
+const _U = "Updates";
+const _UA = "UpdateAlias";
+const _UAOD = "UntrustedArtifactOnDeployment";
+const _UAR = "UpdateAliasRequest";
+const _UCE = "UnreservedConcurrentExecutions";
+const _UCP = "UpdateCapacityProvider";
+const _UCPR = "UpdateCapacityProviderRequest";
+const _UCPRp = "UpdateCapacityProviderResponse";
+const _UCSC = "UpdateCodeSigningConfig";
+const _UCSCR = "UpdateCodeSigningConfigRequest";
+const _UCSCRp = "UpdateCodeSigningConfigResponse";
+const _UESM = "UpdateEventSourceMapping";
+const _UESMR = "UpdateEventSourceMappingRequest";
+const _UFC = "UpdateFunctionCode";
+const _UFCR = "UpdateFunctionCodeRequest";
+const _UFCRp = "UpdateFunctionConfigurationRequest";
+const _UFCp = "UpdateFunctionConfiguration";
+const _UFEIC = "UpdateFunctionEventInvokeConfig";
+const _UFEICR = "UpdateFunctionEventInvokeConfigRequest";
+const _UFUC = "UpdateFunctionUrlConfig";
+const _UFUCR = "UpdateFunctionUrlConfigRequest";
+const _UFUCRp = "UpdateFunctionUrlConfigResponse";
+const _UMTE = "UnsupportedMediaTypeException";
+const _UR = "UntagResource";
+const _URI = "URI";
+const _URO = "UpdateRuntimeOn";
+const _URR = "UntagResourceRequest";
+const _UUID = "UUID";
+const _V = "Variables";
+const _VC = "VpcConfig";
+const _VCR = "VpcConfigResponse";
+const _VI = "VpcId";
+const _VN = "VersionNumber";
+const _Ve = "Version";
+const _Ver = "Versions";
+const _WCD = "WaitCancelledDetails";
+const _WD = "WorkingDirectory";
+const _WDa = "WaitDetails";
+const _WO = "WaitOptions";
+const _WS = "WaitSeconds";
+const _WSD = "WaitStartedDetails";
+const _WSDa = "WaitSucceededDetails";
+const _XACC = "X-Amz-Client-Context";
+const _XADEA = "X-Amz-Durable-Execution-Arn";
+const _XADEN = "X-Amz-Durable-Execution-Name";
+const _XAEV = "X-Amz-Executed-Version";
+const _XAFE = "X-Amz-Function-Error";
+const _XAIT = "X-Amz-Invocation-Type";
+const _XALR = "X-Amz-Log-Result";
+const _XALT = "X-Amz-Log-Type";
+const _XATI = "XAmznTraceId";
+const _XATI_ = "X-Amz-Tenant-Id";
+const _ZF = "ZipFile";
+const _c = "client";
+const _e = "error";
+const _eP = "eventPayload";
+const _h = "http";
+const _hE = "httpError";
+const _hH = "httpHeader";
+const _hQ = "httpQuery";
+const _m = "message";
+const _rAS = "retryAfterSeconds";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.lambda";
+const _se = "server";
+const _st = "streaming";
+const _tK = "tagKeys";
+const _xN = "xmlName";
+const n0 = "com.amazonaws.lambda";
+const _s_registry = new TypeRegistry(_s);
+var LambdaServiceException$ = [-3, _s, "LambdaServiceException", 0, [], []];
+_s_registry.registerError(LambdaServiceException$, LambdaServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AliasLimitExceededException$ = [-3, n0, _ALEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(AliasLimitExceededException$, AliasLimitExceededException);
+var CallbackTimeoutException$ = [-3, n0, _CTE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(CallbackTimeoutException$, CallbackTimeoutException);
+var CapacityProviderLimitExceededException$ = [-3, n0, _CPLEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(CapacityProviderLimitExceededException$, CapacityProviderLimitExceededException);
+var CodeArtifactUserDeletedException$ = [-3, n0, _CAUDE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(CodeArtifactUserDeletedException$, CodeArtifactUserDeletedException);
+var CodeArtifactUserFailedException$ = [-3, n0, _CAUFE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(CodeArtifactUserFailedException$, CodeArtifactUserFailedException);
+var CodeArtifactUserPendingException$ = [-3, n0, _CAUPE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(CodeArtifactUserPendingException$, CodeArtifactUserPendingException);
+var CodeSigningConfigNotFoundException$ = [-3, n0, _CSCNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(CodeSigningConfigNotFoundException$, CodeSigningConfigNotFoundException);
+var CodeStorageExceededException$ = [-3, n0, _CSEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(CodeStorageExceededException$, CodeStorageExceededException);
+var CodeVerificationFailedException$ = [-3, n0, _CVFE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(CodeVerificationFailedException$, CodeVerificationFailedException);
+var DurableExecutionAlreadyStartedException$ = [-3, n0, _DEASE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(DurableExecutionAlreadyStartedException$, DurableExecutionAlreadyStartedException);
+var EC2AccessDeniedException$ = [-3, n0, _ECADE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EC2AccessDeniedException$, EC2AccessDeniedException);
+var EC2ThrottledException$ = [-3, n0, _ECTE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EC2ThrottledException$, EC2ThrottledException);
+var EC2UnexpectedException$ = [-3, n0, _ECUE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M, _ECEC],
+    [0, 0, 0]
+];
+n0_registry.registerError(EC2UnexpectedException$, EC2UnexpectedException);
+var EFSIOException$ = [-3, n0, _EFSIOE,
+    { [_e]: _c, [_hE]: 410 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EFSIOException$, EFSIOException);
+var EFSMountConnectivityException$ = [-3, n0, _EFSMCE,
+    { [_e]: _c, [_hE]: 408 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EFSMountConnectivityException$, EFSMountConnectivityException);
+var EFSMountFailureException$ = [-3, n0, _EFSMFE,
+    { [_e]: _c, [_hE]: 403 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EFSMountFailureException$, EFSMountFailureException);
+var EFSMountTimeoutException$ = [-3, n0, _EFSMTE,
+    { [_e]: _c, [_hE]: 408 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(EFSMountTimeoutException$, EFSMountTimeoutException);
+var ENILimitReachedException$ = [-3, n0, _ENILRE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ENILimitReachedException$, ENILimitReachedException);
+var ENINotReadyException$ = [-3, n0, _ENINRE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ENINotReadyException$, ENINotReadyException);
+var FunctionVersionsPerCapacityProviderLimitExceededException$ = [-3, n0, _FVPCPLEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(FunctionVersionsPerCapacityProviderLimitExceededException$, FunctionVersionsPerCapacityProviderLimitExceededException);
+var InvalidCodeSignatureException$ = [-3, n0, _ICSE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(InvalidCodeSignatureException$, InvalidCodeSignatureException);
+var InvalidParameterValueException$ = [-3, n0, _IPVE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(InvalidParameterValueException$, InvalidParameterValueException);
+var InvalidRequestContentException$ = [-3, n0, _IRCE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(InvalidRequestContentException$, InvalidRequestContentException);
+var InvalidRuntimeException$ = [-3, n0, _IRE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(InvalidRuntimeException$, InvalidRuntimeException);
+var InvalidSecurityGroupIDException$ = [-3, n0, _ISGIDE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(InvalidSecurityGroupIDException$, InvalidSecurityGroupIDException);
+var InvalidSubnetIDException$ = [-3, n0, _ISIDE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(InvalidSubnetIDException$, InvalidSubnetIDException);
+var InvalidZipFileException$ = [-3, n0, _IZFE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(InvalidZipFileException$, InvalidZipFileException);
+var KMSAccessDeniedException$ = [-3, n0, _KMSADE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(KMSAccessDeniedException$, KMSAccessDeniedException);
+var KMSDisabledException$ = [-3, n0, _KMSDE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(KMSDisabledException$, KMSDisabledException);
+var KMSInvalidStateException$ = [-3, n0, _KMSISE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(KMSInvalidStateException$, KMSInvalidStateException);
+var KMSNotFoundException$ = [-3, n0, _KMSNFE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(KMSNotFoundException$, KMSNotFoundException);
+var ModeNotSupportedException$ = [-3, n0, _MNSE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(ModeNotSupportedException$, ModeNotSupportedException);
+var NoPublishedVersionException$ = [-3, n0, _NPVE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(NoPublishedVersionException$, NoPublishedVersionException);
+var PolicyLengthExceededException$ = [-3, n0, _PLEE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(PolicyLengthExceededException$, PolicyLengthExceededException);
+var PreconditionFailedException$ = [-3, n0, _PFE,
+    { [_e]: _c, [_hE]: 412 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(PreconditionFailedException$, PreconditionFailedException);
+var ProvisionedConcurrencyConfigNotFoundException$ = [-3, n0, _PCCNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(ProvisionedConcurrencyConfigNotFoundException$, ProvisionedConcurrencyConfigNotFoundException);
+var PublicPolicyException$ = [-3, n0, _PPE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(PublicPolicyException$, PublicPolicyException);
+var RecursiveInvocationException$ = [-3, n0, _RIE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(RecursiveInvocationException$, RecursiveInvocationException);
+var RequestTooLargeException$ = [-3, n0, _RTLE,
+    { [_e]: _c, [_hE]: 413 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(RequestTooLargeException$, RequestTooLargeException);
+var ResourceConflictException$ = [-3, n0, _RCE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(ResourceConflictException$, ResourceConflictException);
+var ResourceInUseException$ = [-3, n0, _RIUE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ResourceInUseException$, ResourceInUseException);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+var ResourceNotReadyException$ = [-3, n0, _RNRE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(ResourceNotReadyException$, ResourceNotReadyException);
+var S3FilesMountConnectivityException$ = [-3, n0, _SFMCE,
+    { [_e]: _c, [_hE]: 408 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(S3FilesMountConnectivityException$, S3FilesMountConnectivityException);
+var S3FilesMountFailureException$ = [-3, n0, _SFMFE,
+    { [_e]: _c, [_hE]: 403 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(S3FilesMountFailureException$, S3FilesMountFailureException);
+var S3FilesMountTimeoutException$ = [-3, n0, _SFMTE,
+    { [_e]: _c, [_hE]: 408 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(S3FilesMountTimeoutException$, S3FilesMountTimeoutException);
+var SerializedRequestEntityTooLargeException$ = [-3, n0, _SRETLE,
+    { [_e]: _c, [_hE]: 413 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(SerializedRequestEntityTooLargeException$, SerializedRequestEntityTooLargeException);
+var ServiceException$ = [-3, n0, _SE,
+    { [_e]: _se, [_hE]: 500 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ServiceException$, ServiceException);
+var ServiceQuotaExceededException$ = [-3, n0, _SQEE,
+    { [_e]: _c, [_hE]: 402 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(ServiceQuotaExceededException$, ServiceQuotaExceededException);
+var SnapStartException$ = [-3, n0, _SSE,
+    { [_e]: _c, [_hE]: 400 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(SnapStartException$, SnapStartException);
+var SnapStartNotReadyException$ = [-3, n0, _SSNRE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(SnapStartNotReadyException$, SnapStartNotReadyException);
+var SnapStartRegenerationFailureException$ = [-3, n0, _SSRFE,
+    { [_e]: _c, [_hE]: 409 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(SnapStartRegenerationFailureException$, SnapStartRegenerationFailureException);
+var SnapStartTimeoutException$ = [-3, n0, _SSTE,
+    { [_e]: _c, [_hE]: 408 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(SnapStartTimeoutException$, SnapStartTimeoutException);
+var SubnetIPAddressLimitReachedException$ = [-3, n0, _SIPALRE,
+    { [_e]: _se, [_hE]: 502 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(SubnetIPAddressLimitReachedException$, SubnetIPAddressLimitReachedException);
+var TooManyRequestsException$ = [-3, n0, _TMRE,
+    { [_e]: _c, [_hE]: 429 },
+    [_rAS, _T, _m, _R],
+    [[0, { [_hH]: _RA }], 0, 0, 0]
+];
+n0_registry.registerError(TooManyRequestsException$, TooManyRequestsException);
+var UnsupportedMediaTypeException$ = [-3, n0, _UMTE,
+    { [_e]: _c, [_hE]: 415 },
+    [_T, _m],
+    [0, 0]
+];
+n0_registry.registerError(UnsupportedMediaTypeException$, UnsupportedMediaTypeException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var BinaryOperationPayload = [0, n0, _BOP, 8, 21];
+var _Blob = [0, n0, _B, 8, 21];
+var BlobStream = [0, n0, _BS, { [_st]: 1 }, 42];
+var EnvironmentVariableName = [0, n0, _EVN, 8, 0];
+var EnvironmentVariableValue = [0, n0, _EVV, 8, 0];
+var ErrorData = [0, n0, _ED, 8, 0];
+var ErrorMessage = [0, n0, _EM, 8, 0];
+var ErrorType = [0, n0, _ET, 8, 0];
+var InputPayload = [0, n0, _IP, 8, 0];
+var OperationPayload = [0, n0, _OP, 8, 0];
+var OutputPayload = [0, n0, _OPu, 8, 0];
+var SensitiveString = [0, n0, _SS, 8, 0];
+var StackTraceEntry = [0, n0, _STE, 8, 0];
+var AccountLimit$ = [3, n0, _AL,
+    0,
+    [_TCS, _CSU, _CSZ, _CE, _UCE],
+    [1, 1, 1, 1, 1]
+];
+var AccountUsage$ = [3, n0, _AU,
+    0,
+    [_TCS, _FC],
+    [1, 1]
+];
+var AddLayerVersionPermissionRequest$ = [3, n0, _ALVPR,
+    0,
+    [_LN, _VN, _SI, _A, _P, _OI, _RI],
+    [[0, 1], [1, 1], 0, 0, 0, 0, [0, { [_hQ]: _RI }]], 5
+];
+var AddLayerVersionPermissionResponse$ = [3, n0, _ALVPRd,
+    0,
+    [_S, _RI],
+    [0, 0]
+];
+var AddPermissionRequest$ = [3, n0, _APR,
+    0,
+    [_FN, _SI, _A, _P, _SA, _FUAT, _IVFU, _SAo, _EST, _Q, _RI, _POID],
+    [[0, 1], 0, 0, 0, 0, 0, 2, 0, 0, [0, { [_hQ]: _Q }], 0, 0], 4
+];
+var AddPermissionResponse$ = [3, n0, _APRd,
+    0,
+    [_S],
+    [0]
+];
+var AliasConfiguration$ = [3, n0, _AC,
+    0,
+    [_AA, _N, _FV, _D, _RC, _RI],
+    [0, 0, 0, 0, () => AliasRoutingConfiguration$, 0]
+];
+var AliasRoutingConfiguration$ = [3, n0, _ARC,
+    0,
+    [_AVW],
+    [128 | 1]
+];
+var AllowedPublishers$ = [3, n0, _AP,
+    0,
+    [_SPVA],
+    [64 | 0], 1
+];
+var AmazonManagedKafkaEventSourceConfig$ = [3, n0, _AMKESC,
+    0,
+    [_CGI, _SRC],
+    [0, () => KafkaSchemaRegistryConfig$]
+];
+var CallbackDetails$ = [3, n0, _CD,
+    0,
+    [_CI, _Re, _E],
+    [0, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+];
+var CallbackFailedDetails$ = [3, n0, _CFD,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var CallbackOptions$ = [3, n0, _CO,
+    0,
+    [_TS, _HTS],
+    [1, 1]
+];
+var CallbackStartedDetails$ = [3, n0, _CSD,
+    0,
+    [_CI, _HT, _Ti],
+    [0, 1, 1], 1
+];
+var CallbackSucceededDetails$ = [3, n0, _CSDa,
+    0,
+    [_Re],
+    [[() => EventResult$, 0]], 1
+];
+var CallbackTimedOutDetails$ = [3, n0, _CTOD,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var CapacityProvider$ = [3, n0, _CP,
+    0,
+    [_CPA, _St, _VC, _PC, _IR, _CPSC, _KKA, _LM, _PT, _TC],
+    [0, 0, () => CapacityProviderVpcConfig$, () => CapacityProviderPermissionsConfig$, () => InstanceRequirements$, () => CapacityProviderScalingConfig$, 0, 0, () => PropagateTags$, () => CapacityProviderTelemetryConfig$], 4
+];
+var CapacityProviderConfig$ = [3, n0, _CPC,
+    0,
+    [_LMICPC],
+    [() => LambdaManagedInstancesCapacityProviderConfig$], 1
+];
+var CapacityProviderLoggingConfig$ = [3, n0, _CPLC,
+    0,
+    [_SLL, _LG],
+    [0, 0]
+];
+var CapacityProviderPermissionsConfig$ = [3, n0, _CPPC,
+    0,
+    [_CPORA],
+    [0], 1
+];
+var CapacityProviderScalingConfig$ = [3, n0, _CPSC,
+    0,
+    [_MVCC, _SM, _SP],
+    [1, 0, () => CapacityProviderScalingPoliciesList]
+];
+var CapacityProviderTelemetryConfig$ = [3, n0, _CPTC,
+    0,
+    [_LC],
+    [() => CapacityProviderLoggingConfig$]
+];
+var CapacityProviderVpcConfig$ = [3, n0, _CPVC,
+    0,
+    [_SIu, _SGI],
+    [64 | 0, 64 | 0], 2
+];
+var ChainedInvokeDetails$ = [3, n0, _CID,
+    0,
+    [_Re, _E],
+    [[() => OperationPayload, 0], [() => ErrorObject$, 0]]
+];
+var ChainedInvokeFailedDetails$ = [3, n0, _CIFD,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var ChainedInvokeOptions$ = [3, n0, _CIO,
+    0,
+    [_FN, _TI, _XATI],
+    [0, 0, 0], 1
+];
+var ChainedInvokeStartedDetails$ = [3, n0, _CISD,
+    0,
+    [_FN, _TI, _I, _EV, _DEA],
+    [0, 0, [() => EventInput$, 0], 0, 0], 1
+];
+var ChainedInvokeStoppedDetails$ = [3, n0, _CISDh,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var ChainedInvokeSucceededDetails$ = [3, n0, _CISDha,
+    0,
+    [_Re],
+    [[() => EventResult$, 0]], 1
+];
+var ChainedInvokeTimedOutDetails$ = [3, n0, _CITOD,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var CheckpointDurableExecutionRequest$ = [3, n0, _CDER,
+    0,
+    [_DEA, _CT, _U, _CTl],
+    [[0, 1], 0, [() => OperationUpdates, 0], [0, 4]], 2
+];
+var CheckpointDurableExecutionResponse$ = [3, n0, _CDERh,
+    0,
+    [_NES, _CT],
+    [[() => CheckpointUpdatedExecutionState$, 0], 0], 1
+];
+var CheckpointUpdatedExecutionState$ = [3, n0, _CUES,
+    0,
+    [_O, _NM],
+    [[() => Operations, 0], 0]
+];
+var CodeSigningConfig$ = [3, n0, _CSC,
+    0,
+    [_CSCI, _CSCA, _AP, _CSP, _LM, _D],
+    [0, 0, () => AllowedPublishers$, () => CodeSigningPolicies$, 0, 0], 5
+];
+var CodeSigningPolicies$ = [3, n0, _CSP,
+    0,
+    [_UAOD],
+    [0]
+];
+var Concurrency$ = [3, n0, _C,
+    0,
+    [_RCEe],
+    [1]
+];
+var ContextDetails$ = [3, n0, _CDo,
+    0,
+    [_RCe, _Re, _E],
+    [2, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+];
+var ContextFailedDetails$ = [3, n0, _CFDo,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var ContextOptions$ = [3, n0, _COo,
+    0,
+    [_RCe],
+    [2]
+];
+var ContextStartedDetails$ = [3, n0, _CSDo,
+    0,
+    [],
+    []
+];
+var ContextSucceededDetails$ = [3, n0, _CSDon,
+    0,
+    [_Re],
+    [[() => EventResult$, 0]], 1
+];
+var Cors$ = [3, n0, _Co,
+    0,
+    [_ACl, _AH, _AM, _AO, _EH, _MA],
+    [2, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 1]
+];
+var CreateAliasRequest$ = [3, n0, _CAR,
+    0,
+    [_FN, _N, _FV, _D, _RC],
+    [[0, 1], 0, 0, 0, () => AliasRoutingConfiguration$], 3
+];
+var CreateCapacityProviderRequest$ = [3, n0, _CCPR,
+    0,
+    [_CPN, _VC, _PC, _IR, _CPSC, _KKA, _Ta, _PT, _TC],
+    [0, () => CapacityProviderVpcConfig$, () => CapacityProviderPermissionsConfig$, () => InstanceRequirements$, () => CapacityProviderScalingConfig$, 0, 128 | 0, () => PropagateTags$, () => CapacityProviderTelemetryConfig$], 3
+];
+var CreateCapacityProviderResponse$ = [3, n0, _CCPRr,
+    0,
+    [_CP],
+    [() => CapacityProvider$], 1
+];
+var CreateCodeSigningConfigRequest$ = [3, n0, _CCSCR,
+    0,
+    [_AP, _D, _CSP, _Ta],
+    [() => AllowedPublishers$, 0, () => CodeSigningPolicies$, 128 | 0], 1
+];
+var CreateCodeSigningConfigResponse$ = [3, n0, _CCSCRr,
+    0,
+    [_CSC],
+    [() => CodeSigningConfig$], 1
+];
+var CreateEventSourceMappingRequest$ = [3, n0, _CESMR,
+    0,
+    [_FN, _ESA, _En, _BSa, _FCi, _KMSKA, _MC, _LC, _SC, _MBWIS, _PF, _SPt, _SPT, _DC, _MRAIS, _BBOFE, _MRA, _Ta, _TWIS, _To, _Qu, _SAC, _SMES, _FRT, _AMKESC, _SMKESC, _DDBESC, _PPC],
+    [0, 0, 2, 1, () => FilterCriteria$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 1, 1, 0, 4, () => DestinationConfig$, 1, 2, 1, 128 | 0, 1, 64 | 0, 64 | 0, () => SourceAccessConfigurations, () => SelfManagedEventSource$, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, () => ProvisionedPollerConfig$], 1
+];
+var CreateFunctionRequest$ = [3, n0, _CFR,
+    0,
+    [_FN, _Ro, _Cod, _Ru, _H, _D, _Ti, _MS, _Pu, _PTu, _VC, _PTa, _DLC, _Env, _KMSKA, _TCr, _Ta, _L, _FSC, _CSCA, _IC, _Ar, _ES, _SSn, _LC, _TCe, _CPC, _DCu],
+    [0, 0, [() => FunctionCode$, 0], 0, 0, 0, 1, 1, 2, 0, () => VpcConfig$, 0, () => DeadLetterConfig$, [() => Environment$, 0], 0, () => TracingConfig$, 128 | 0, 64 | 0, () => FileSystemConfigList, 0, () => ImageConfig$, 64 | 0, () => EphemeralStorage$, () => SnapStart$, () => LoggingConfig$, () => TenancyConfig$, () => CapacityProviderConfig$, () => DurableConfig$], 3
+];
+var CreateFunctionUrlConfigRequest$ = [3, n0, _CFUCR,
+    0,
+    [_FN, _AT, _Q, _Co, _IM],
+    [[0, 1], 0, [0, { [_hQ]: _Q }], () => Cors$, 0], 2
+];
+var CreateFunctionUrlConfigResponse$ = [3, n0, _CFUCRr,
+    0,
+    [_FU, _FA, _AT, _CTr, _Co, _IM],
+    [0, 0, 0, 0, () => Cors$, 0], 4
+];
+var DeadLetterConfig$ = [3, n0, _DLC,
+    0,
+    [_TA],
+    [0]
+];
+var DeleteAliasRequest$ = [3, n0, _DAR,
+    0,
+    [_FN, _N],
+    [[0, 1], [0, 1]], 2
+];
+var DeleteCapacityProviderRequest$ = [3, n0, _DCPR,
+    0,
+    [_CPN],
+    [[0, 1]], 1
+];
+var DeleteCapacityProviderResponse$ = [3, n0, _DCPRe,
+    0,
+    [_CP],
+    [() => CapacityProvider$], 1
+];
+var DeleteCodeSigningConfigRequest$ = [3, n0, _DCSCR,
+    0,
+    [_CSCA],
+    [[0, 1]], 1
+];
+var DeleteCodeSigningConfigResponse$ = [3, n0, _DCSCRe,
+    0,
+    [],
+    []
+];
+var DeleteEventSourceMappingRequest$ = [3, n0, _DESMR,
+    0,
+    [_UUID],
+    [[0, 1]], 1
+];
+var DeleteFunctionCodeSigningConfigRequest$ = [3, n0, _DFCSCR,
+    0,
+    [_FN],
+    [[0, 1]], 1
+];
+var DeleteFunctionConcurrencyRequest$ = [3, n0, _DFCR,
+    0,
+    [_FN],
+    [[0, 1]], 1
+];
+var DeleteFunctionEventInvokeConfigRequest$ = [3, n0, _DFEICR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var DeleteFunctionRequest$ = [3, n0, _DFR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var DeleteFunctionResponse$ = [3, n0, _DFRe,
+    0,
+    [_SCt],
+    [[1, 32]]
+];
+var DeleteFunctionUrlConfigRequest$ = [3, n0, _DFUCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var DeleteLayerVersionRequest$ = [3, n0, _DLVR,
+    0,
+    [_LN, _VN],
+    [[0, 1], [1, 1]], 2
+];
+var DeleteProvisionedConcurrencyConfigRequest$ = [3, n0, _DPCCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 2
+];
+var DeleteResourcePolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [_RAe, _RI],
+    [[0, 1], [0, { [_hQ]: _RI }]], 1
+];
+var DestinationConfig$ = [3, n0, _DC,
+    0,
+    [_OS, _OF],
+    [() => OnSuccess$, () => OnFailure$]
+];
+var DocumentDBEventSourceConfig$ = [3, n0, _DDBESC,
+    0,
+    [_DN, _CN, _FD],
+    [0, 0, 0]
+];
+var DurableConfig$ = [3, n0, _DCu,
+    0,
+    [_KMSKA, _RPID, _ETx],
+    [0, 1, 1]
+];
+var Environment$ = [3, n0, _Env,
+    0,
+    [_V],
+    [[() => EnvironmentVariables, 0]]
+];
+var EnvironmentError$ = [3, n0, _EE,
+    0,
+    [_EC, _M],
+    [0, [() => SensitiveString, 0]]
+];
+var EnvironmentResponse$ = [3, n0, _ER,
+    0,
+    [_V, _E],
+    [[() => EnvironmentVariables, 0], [() => EnvironmentError$, 0]]
+];
+var EphemeralStorage$ = [3, n0, _ES,
+    0,
+    [_Si],
+    [1], 1
+];
+var ErrorObject$ = [3, n0, _EO,
+    0,
+    [_EM, _ET, _ED, _ST],
+    [[() => ErrorMessage, 0], [() => ErrorType, 0], [() => ErrorData, 0], [() => StackTraceEntries, 0]]
+];
+var Event$ = [3, n0, _Ev,
+    0,
+    [_ETv, _STu, _EI, _Id, _N, _ETve, _PI, _ESD, _ESDx, _EFD, _ETOD, _ESDxe, _CSDo, _CSDon, _CFDo, _WSD, _WSDa, _WCD, _SSD, _SSDt, _SFD, _CISD, _CISDha, _CIFD, _CITOD, _CISDh, _CSD, _CSDa, _CFD, _CTOD, _ICD],
+    [0, 0, 1, 0, 0, 4, 0, [() => ExecutionStartedDetails$, 0], [() => ExecutionSucceededDetails$, 0], [() => ExecutionFailedDetails$, 0], [() => ExecutionTimedOutDetails$, 0], [() => ExecutionStoppedDetails$, 0], () => ContextStartedDetails$, [() => ContextSucceededDetails$, 0], [() => ContextFailedDetails$, 0], () => WaitStartedDetails$, () => WaitSucceededDetails$, [() => WaitCancelledDetails$, 0], () => StepStartedDetails$, [() => StepSucceededDetails$, 0], [() => StepFailedDetails$, 0], [() => ChainedInvokeStartedDetails$, 0], [() => ChainedInvokeSucceededDetails$, 0], [() => ChainedInvokeFailedDetails$, 0], [() => ChainedInvokeTimedOutDetails$, 0], [() => ChainedInvokeStoppedDetails$, 0], () => CallbackStartedDetails$, [() => CallbackSucceededDetails$, 0], [() => CallbackFailedDetails$, 0], [() => CallbackTimedOutDetails$, 0], [() => InvocationCompletedDetails$, 0]]
+];
+var EventError$ = [3, n0, _EEv,
+    0,
+    [_Pa, _Tr],
+    [[() => ErrorObject$, 0], 2]
+];
+var EventInput$ = [3, n0, _EIv,
+    0,
+    [_Pa, _Tr],
+    [[() => InputPayload, 0], 2]
+];
+var EventResult$ = [3, n0, _ERv,
+    0,
+    [_Pa, _Tr],
+    [[() => OperationPayload, 0], 2]
+];
+var EventSourceMappingConfiguration$ = [3, n0, _ESMC,
+    0,
+    [_UUID, _SPt, _SPT, _BSa, _MBWIS, _PF, _ESA, _FCi, _FCE, _KMSKA, _MC, _LC, _SC, _FA, _LM, _LPR, _St, _STR, _DC, _To, _Qu, _SAC, _SMES, _MRAIS, _BBOFE, _MRA, _TWIS, _FRT, _AMKESC, _SMKESC, _DDBESC, _ESMA, _PPC],
+    [0, 0, 4, 1, 1, 1, 0, () => FilterCriteria$, () => FilterCriteriaError$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 0, 4, 0, 0, 0, () => DestinationConfig$, 64 | 0, 64 | 0, () => SourceAccessConfigurations, () => SelfManagedEventSource$, 1, 2, 1, 1, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, 0, () => ProvisionedPollerConfig$]
+];
+var EventSourceMappingLoggingConfig$ = [3, n0, _ESMLC,
+    0,
+    [_SLL],
+    [0]
+];
+var EventSourceMappingMetricsConfig$ = [3, n0, _ESMMC,
+    0,
+    [_Me],
+    [64 | 0]
+];
+var Execution$ = [3, n0, _Ex,
+    0,
+    [_DEA, _DEN, _FA, _Sta, _STt, _ETn, _KMSKA],
+    [0, 0, 0, 0, 4, 4, 0], 5
+];
+var ExecutionDetails$ = [3, n0, _EDx,
+    0,
+    [_IP],
+    [[() => InputPayload, 0]]
+];
+var ExecutionFailedDetails$ = [3, n0, _EFD,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var ExecutionStartedDetails$ = [3, n0, _ESD,
+    0,
+    [_I, _ETx],
+    [[() => EventInput$, 0], 1], 2
+];
+var ExecutionStoppedDetails$ = [3, n0, _ESDxe,
+    0,
+    [_E],
+    [[() => EventError$, 0]], 1
+];
+var ExecutionSucceededDetails$ = [3, n0, _ESDx,
+    0,
+    [_Re],
+    [[() => EventResult$, 0]], 1
+];
+var ExecutionTimedOutDetails$ = [3, n0, _ETOD,
+    0,
+    [_E],
+    [[() => EventError$, 0]]
+];
+var FileSystemConfig$ = [3, n0, _FSCi,
+    0,
+    [_Arn, _LMP, _SFC],
+    [0, 0, () => S3FilesConfig$], 2
+];
+var Filter$ = [3, n0, _F,
+    0,
+    [_Pat],
+    [0]
+];
+var FilterCriteria$ = [3, n0, _FCi,
+    0,
+    [_Fi],
+    [() => FilterList]
+];
+var FilterCriteriaError$ = [3, n0, _FCE,
+    0,
+    [_EC, _M],
+    [0, 0]
+];
+var FunctionCode$ = [3, n0, _FCu,
+    0,
+    [_ZF, _SB, _SK, _SOV, _SOSM, _IU, _SKMSKA],
+    [[() => _Blob, 0], 0, 0, 0, 0, 0, 0]
+];
+var FunctionCodeLocation$ = [3, n0, _FCL,
+    0,
+    [_RT, _Lo, _IU, _RIU, _RSO, _SKMSKA, _E],
+    [0, 0, 0, 0, () => ResolvedS3Object$, 0, [() => FunctionCodeLocationError$, 0]]
+];
+var FunctionCodeLocationError$ = [3, n0, _FCLE,
+    0,
+    [_EC, _M],
+    [0, [() => SensitiveString, 0]]
+];
+var FunctionConfiguration$ = [3, n0, _FCun,
+    0,
+    [_FN, _FA, _Ru, _Ro, _H, _CS, _D, _Ti, _MS, _LM, _CSo, _Ve, _VC, _DLC, _Env, _KMSKA, _TCr, _MAa, _RI, _L, _St, _SR, _SRCt, _LUS, _LUSR, _LUSRC, _FSC, _SPVAi, _SJA, _PTa, _ICR, _Ar, _ES, _SSn, _RVC, _LC, _TCe, _CPC, _CSon, _DCu],
+    [0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, () => VpcConfigResponse$, () => DeadLetterConfig$, [() => EnvironmentResponse$, 0], 0, () => TracingConfigResponse$, 0, 0, () => LayersReferenceList, 0, 0, 0, 0, 0, 0, () => FileSystemConfigList, 0, 0, 0, [() => ImageConfigResponse$, 0], 64 | 0, () => EphemeralStorage$, () => SnapStartResponse$, [() => RuntimeVersionConfig$, 0], () => LoggingConfig$, () => TenancyConfig$, () => CapacityProviderConfig$, 0, () => DurableConfig$]
+];
+var FunctionEventInvokeConfig$ = [3, n0, _FEIC,
+    0,
+    [_LM, _FA, _MRA, _MEAIS, _DC],
+    [4, 0, 1, 1, () => DestinationConfig$]
+];
+var FunctionScalingConfig$ = [3, n0, _FSCu,
+    0,
+    [_MEE, _MEEa],
+    [1, 1]
+];
+var FunctionUrlConfig$ = [3, n0, _FUC,
+    0,
+    [_FU, _FA, _CTr, _LMT, _AT, _Co, _IM],
+    [0, 0, 0, 0, 0, () => Cors$, 0], 5
+];
+var FunctionVersionsByCapacityProviderListItem$ = [3, n0, _FVBCPLI,
+    0,
+    [_FA, _St],
+    [0, 0], 2
+];
+var GetAccountSettingsRequest$ = [3, n0, _GASR,
+    0,
+    [],
+    []
+];
+var GetAccountSettingsResponse$ = [3, n0, _GASRe,
+    0,
+    [_AL, _AU],
+    [() => AccountLimit$, () => AccountUsage$]
+];
+var GetAliasRequest$ = [3, n0, _GAR,
+    0,
+    [_FN, _N],
+    [[0, 1], [0, 1]], 2
+];
+var GetCapacityProviderRequest$ = [3, n0, _GCPR,
+    0,
+    [_CPN],
+    [[0, 1]], 1
+];
+var GetCapacityProviderResponse$ = [3, n0, _GCPRe,
+    0,
+    [_CP],
+    [() => CapacityProvider$], 1
+];
+var GetCodeSigningConfigRequest$ = [3, n0, _GCSCR,
+    0,
+    [_CSCA],
+    [[0, 1]], 1
+];
+var GetCodeSigningConfigResponse$ = [3, n0, _GCSCRe,
+    0,
+    [_CSC],
+    [() => CodeSigningConfig$], 1
+];
+var GetDurableExecutionHistoryRequest$ = [3, n0, _GDEHR,
+    0,
+    [_DEA, _IED, _MI, _Ma, _RO],
+    [[0, 1], [2, { [_hQ]: _IED }], [1, { [_hQ]: _MI }], [0, { [_hQ]: _Ma }], [2, { [_hQ]: _RO }]], 1
+];
+var GetDurableExecutionHistoryResponse$ = [3, n0, _GDEHRe,
+    0,
+    [_Eve, _NM],
+    [[() => Events, 0], 0], 1
+];
+var GetDurableExecutionRequest$ = [3, n0, _GDER,
+    0,
+    [_DEA, _IED],
+    [[0, 1], [2, { [_hQ]: _IED }]], 1
+];
+var GetDurableExecutionResponse$ = [3, n0, _GDERe,
+    0,
+    [_DEA, _DEN, _FA, _STt, _Sta, _IP, _Re, _E, _ETn, _Ve, _TH, _EDI, _DCu],
+    [0, 0, 0, 4, 0, [() => InputPayload, 0], [() => OutputPayload, 0], [() => ErrorObject$, 0], 4, 0, () => TraceHeader$, 2, () => DurableConfig$], 5
+];
+var GetDurableExecutionStateRequest$ = [3, n0, _GDESR,
+    0,
+    [_DEA, _CT, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _CT }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 2
+];
+var GetDurableExecutionStateResponse$ = [3, n0, _GDESRe,
+    0,
+    [_O, _NM],
+    [[() => Operations, 0], 0], 1
+];
+var GetEventSourceMappingRequest$ = [3, n0, _GESMR,
+    0,
+    [_UUID],
+    [[0, 1]], 1
+];
+var GetFunctionCodeSigningConfigRequest$ = [3, n0, _GFCSCR,
+    0,
+    [_FN],
+    [[0, 1]], 1
+];
+var GetFunctionCodeSigningConfigResponse$ = [3, n0, _GFCSCRe,
+    0,
+    [_CSCA, _FN],
+    [0, 0], 2
+];
+var GetFunctionConcurrencyRequest$ = [3, n0, _GFCR,
+    0,
+    [_FN],
+    [[0, 1]], 1
+];
+var GetFunctionConcurrencyResponse$ = [3, n0, _GFCRe,
+    0,
+    [_RCEe],
+    [1]
+];
+var GetFunctionConfigurationRequest$ = [3, n0, _GFCRet,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetFunctionEventInvokeConfigRequest$ = [3, n0, _GFEICR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetFunctionRecursionConfigRequest$ = [3, n0, _GFRCR,
+    0,
+    [_FN],
+    [[0, 1]], 1
+];
+var GetFunctionRecursionConfigResponse$ = [3, n0, _GFRCRe,
+    0,
+    [_RL],
+    [0]
+];
+var GetFunctionRequest$ = [3, n0, _GFR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetFunctionResponse$ = [3, n0, _GFRe,
+    0,
+    [_Con, _Cod, _Ta, _TE, _C],
+    [[() => FunctionConfiguration$, 0], [() => FunctionCodeLocation$, 0], 128 | 0, () => TagsError$, () => Concurrency$]
+];
+var GetFunctionScalingConfigRequest$ = [3, n0, _GFSCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 2
+];
+var GetFunctionScalingConfigResponse$ = [3, n0, _GFSCRe,
+    0,
+    [_FA, _AFSC, _RFSC],
+    [0, () => FunctionScalingConfig$, () => FunctionScalingConfig$]
+];
+var GetFunctionUrlConfigRequest$ = [3, n0, _GFUCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetFunctionUrlConfigResponse$ = [3, n0, _GFUCRe,
+    0,
+    [_FU, _FA, _AT, _CTr, _LMT, _Co, _IM],
+    [0, 0, 0, 0, 0, () => Cors$, 0], 5
+];
+var GetLayerVersionByArnRequest$ = [3, n0, _GLVBAR,
+    0,
+    [_Arn],
+    [[0, { [_hQ]: _Arn }]], 1
+];
+var GetLayerVersionPolicyRequest$ = [3, n0, _GLVPR,
+    0,
+    [_LN, _VN],
+    [[0, 1], [1, 1]], 2
+];
+var GetLayerVersionPolicyResponse$ = [3, n0, _GLVPRe,
+    0,
+    [_Po, _RI],
+    [0, 0]
+];
+var GetLayerVersionRequest$ = [3, n0, _GLVR,
+    0,
+    [_LN, _VN],
+    [[0, 1], [1, 1]], 2
+];
+var GetLayerVersionResponse$ = [3, n0, _GLVRe,
+    0,
+    [_Cont, _LA, _LVA, _D, _CDr, _Ve, _CA, _CR, _LI],
+    [() => LayerVersionContentOutput$, 0, 0, 0, 0, 1, 64 | 0, 64 | 0, 0]
+];
+var GetPolicyRequest$ = [3, n0, _GPR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetPolicyResponse$ = [3, n0, _GPRe,
+    0,
+    [_Po, _RI],
+    [0, 0]
+];
+var GetProvisionedConcurrencyConfigRequest$ = [3, n0, _GPCCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 2
+];
+var GetProvisionedConcurrencyConfigResponse$ = [3, n0, _GPCCRe,
+    0,
+    [_RPCE, _APCE, _APCEl, _Sta, _SRt, _LM],
+    [1, 1, 1, 0, 0, 0]
+];
+var GetResourcePolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [_RAe],
+    [[0, 1]], 1
+];
+var GetResourcePolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_Po, _RI],
+    [0, 0]
+];
+var GetRuntimeManagementConfigRequest$ = [3, n0, _GRMCR,
+    0,
+    [_FN, _Q],
+    [[0, 1], [0, { [_hQ]: _Q }]], 1
+];
+var GetRuntimeManagementConfigResponse$ = [3, n0, _GRMCRe,
+    0,
+    [_URO, _FA, _RVA],
+    [0, 0, 0]
+];
+var ImageConfig$ = [3, n0, _IC,
+    0,
+    [_EP, _Com, _WD],
+    [64 | 0, 64 | 0, 0]
+];
+var ImageConfigError$ = [3, n0, _ICE,
+    0,
+    [_EC, _M],
+    [0, [() => SensitiveString, 0]]
+];
+var ImageConfigResponse$ = [3, n0, _ICR,
+    0,
+    [_IC, _E],
+    [() => ImageConfig$, [() => ImageConfigError$, 0]]
+];
+var InstanceRequirements$ = [3, n0, _IR,
+    0,
+    [_Ar, _AIT, _EIT],
+    [64 | 0, 64 | 0, 64 | 0]
+];
+var InvocationCompletedDetails$ = [3, n0, _ICD,
+    0,
+    [_STt, _ETn, _RIe, _E],
+    [4, 4, 0, [() => EventError$, 0]], 3
+];
+var InvocationRequest$ = [3, n0, _IRn,
+    0,
+    [_FN, _IT, _LT, _CC, _DEN, _Pa, _Q, _TI],
+    [[0, 1], [0, { [_hH]: _XAIT }], [0, { [_hH]: _XALT }], [0, { [_hH]: _XACC }], [0, { [_hH]: _XADEN }], [() => _Blob, 16], [0, { [_hQ]: _Q }], [0, { [_hH]: _XATI_ }]], 1
+];
+var InvocationResponse$ = [3, n0, _IRnv,
+    0,
+    [_SCt, _FE, _LR, _Pa, _EV, _DEA],
+    [[1, 32], [0, { [_hH]: _XAFE }], [0, { [_hH]: _XALR }], [() => _Blob, 16], [0, { [_hH]: _XAEV }], [0, { [_hH]: _XADEA }]]
+];
+var InvokeAsyncRequest$ = [3, n0, _IAR,
+    0,
+    [_FN, _IA],
+    [[0, 1], [() => BlobStream, 16]], 2
+];
+var InvokeAsyncResponse$ = [3, n0, _IARn,
+    0,
+    [_Sta],
+    [[1, 32]]
+];
+var InvokeResponseStreamUpdate$ = [3, n0, _IRSU,
+    0,
+    [_Pa],
+    [[() => _Blob, { [_eP]: 1 }]]
+];
+var InvokeWithResponseStreamCompleteEvent$ = [3, n0, _IWRSCE,
+    0,
+    [_EC, _EDr, _LR],
+    [0, 0, 0]
+];
+var InvokeWithResponseStreamRequest$ = [3, n0, _IWRSR,
+    0,
+    [_FN, _LT, _CC, _Q, _Pa, _TI, _IT],
+    [[0, 1], [0, { [_hH]: _XALT }], [0, { [_hH]: _XACC }], [0, { [_hQ]: _Q }], [() => _Blob, 16], [0, { [_hH]: _XATI_ }], [0, { [_hH]: _XAIT }]], 1
+];
+var InvokeWithResponseStreamResponse$ = [3, n0, _IWRSRn,
+    0,
+    [_SCt, _EV, _ESv, _RSCT],
+    [[1, 32], [0, { [_hH]: _XAEV }], [() => InvokeWithResponseStreamResponseEvent$, 16], [0, { [_hH]: _CT_ }]]
+];
+var KafkaSchemaRegistryAccessConfig$ = [3, n0, _KSRAC,
+    0,
+    [_T, _URI],
+    [0, 0]
+];
+var KafkaSchemaRegistryConfig$ = [3, n0, _KSRC,
+    0,
+    [_SRURI, _ERF, _ACc, _SVC],
+    [0, 0, () => KafkaSchemaRegistryAccessConfigList, () => KafkaSchemaValidationConfigList]
+];
+var KafkaSchemaValidationConfig$ = [3, n0, _KSVC,
+    0,
+    [_At],
+    [0]
+];
+var LambdaManagedInstancesCapacityProviderConfig$ = [3, n0, _LMICPC,
+    0,
+    [_CPA, _PEEMC, _EEMGBPVC],
+    [0, 1, 1], 1
+];
+var Layer$ = [3, n0, _La,
+    0,
+    [_Arn, _CS, _SPVAi, _SJA],
+    [0, 1, 0, 0]
+];
+var LayersListItem$ = [3, n0, _LLI,
+    0,
+    [_LN, _LA, _LMV],
+    [0, 0, () => LayerVersionsListItem$]
+];
+var LayerVersionContentInput$ = [3, n0, _LVCI,
+    0,
+    [_SB, _SK, _SOV, _SOSM, _ZF],
+    [0, 0, 0, 0, [() => _Blob, 0]]
+];
+var LayerVersionContentOutput$ = [3, n0, _LVCO,
+    0,
+    [_Lo, _CSo, _CS, _SPVAi, _SJA, _RSO],
+    [0, 0, 1, 0, 0, () => ResolvedS3Object$]
+];
+var LayerVersionsListItem$ = [3, n0, _LVLI,
+    0,
+    [_LVA, _Ve, _D, _CDr, _CA, _CR, _LI],
+    [0, 1, 0, 0, 64 | 0, 64 | 0, 0]
+];
+var ListAliasesRequest$ = [3, n0, _LAR,
+    0,
+    [_FN, _FV, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _FV }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListAliasesResponse$ = [3, n0, _LARi,
+    0,
+    [_NM, _Al],
+    [0, () => AliasList]
+];
+var ListCapacityProvidersRequest$ = [3, n0, _LCPR,
+    0,
+    [_St, _Ma, _MI],
+    [[0, { [_hQ]: _St }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]]
+];
+var ListCapacityProvidersResponse$ = [3, n0, _LCPRi,
+    0,
+    [_CPa, _NM],
+    [() => CapacityProvidersList, 0], 1
+];
+var ListCodeSigningConfigsRequest$ = [3, n0, _LCSCR,
+    0,
+    [_Ma, _MI],
+    [[0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]]
+];
+var ListCodeSigningConfigsResponse$ = [3, n0, _LCSCRi,
+    0,
+    [_NM, _CSCo],
+    [0, () => CodeSigningConfigList]
+];
+var ListDurableExecutionsByFunctionRequest$ = [3, n0, _LDEBFR,
+    0,
+    [_FN, _Q, _DEN, _Stat, _SAt, _SBt, _RO, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Q }], [0, { [_hQ]: _DEN }], [64 | 0, { [_hQ]: _Stat }], [4, { [_hQ]: _SAt }], [4, { [_hQ]: _SBt }], [2, { [_hQ]: _RO }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListDurableExecutionsByFunctionResponse$ = [3, n0, _LDEBFRi,
+    0,
+    [_DE, _NM],
+    [() => DurableExecutions, 0]
+];
+var ListEventSourceMappingsRequest$ = [3, n0, _LESMR,
+    0,
+    [_ESA, _FN, _Ma, _MI],
+    [[0, { [_hQ]: _ESA }], [0, { [_hQ]: _FN }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]]
+];
+var ListEventSourceMappingsResponse$ = [3, n0, _LESMRi,
+    0,
+    [_NM, _ESM],
+    [0, () => EventSourceMappingsList]
+];
+var ListFunctionEventInvokeConfigsRequest$ = [3, n0, _LFEICR,
+    0,
+    [_FN, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListFunctionEventInvokeConfigsResponse$ = [3, n0, _LFEICRi,
+    0,
+    [_FEICu, _NM],
+    [() => FunctionEventInvokeConfigList, 0]
+];
+var ListFunctionsByCodeSigningConfigRequest$ = [3, n0, _LFBCSCR,
+    0,
+    [_CSCA, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListFunctionsByCodeSigningConfigResponse$ = [3, n0, _LFBCSCRi,
+    0,
+    [_NM, _FAu],
+    [0, 64 | 0]
+];
+var ListFunctionsRequest$ = [3, n0, _LFR,
+    0,
+    [_MR, _FV, _Ma, _MI],
+    [[0, { [_hQ]: _MR }], [0, { [_hQ]: _FV }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]]
+];
+var ListFunctionsResponse$ = [3, n0, _LFRi,
+    0,
+    [_NM, _Fu],
+    [0, [() => FunctionList, 0]]
+];
+var ListFunctionUrlConfigsRequest$ = [3, n0, _LFUCR,
+    0,
+    [_FN, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListFunctionUrlConfigsResponse$ = [3, n0, _LFUCRi,
+    0,
+    [_FUCu, _NM],
+    [() => FunctionUrlConfigList, 0], 1
+];
+var ListFunctionVersionsByCapacityProviderRequest$ = [3, n0, _LFVBCPR,
+    0,
+    [_CPN, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListFunctionVersionsByCapacityProviderResponse$ = [3, n0, _LFVBCPRi,
+    0,
+    [_CPA, _FVu, _NM],
+    [0, () => FunctionVersionsByCapacityProviderList, 0], 2
+];
+var ListLayersRequest$ = [3, n0, _LLR,
+    0,
+    [_CAo, _CRo, _Ma, _MI],
+    [[0, { [_hQ]: _CAo }], [0, { [_hQ]: _CRo }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]]
+];
+var ListLayersResponse$ = [3, n0, _LLRi,
+    0,
+    [_NM, _L],
+    [0, () => LayersList]
+];
+var ListLayerVersionsRequest$ = [3, n0, _LLVR,
+    0,
+    [_LN, _CAo, _CRo, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _CAo }], [0, { [_hQ]: _CRo }], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListLayerVersionsResponse$ = [3, n0, _LLVRi,
+    0,
+    [_NM, _LV],
+    [0, () => LayerVersionsList]
+];
+var ListProvisionedConcurrencyConfigsRequest$ = [3, n0, _LPCCR,
+    0,
+    [_FN, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListProvisionedConcurrencyConfigsResponse$ = [3, n0, _LPCCRi,
+    0,
+    [_PCC, _NM],
+    [() => ProvisionedConcurrencyConfigList, 0]
+];
+var ListTagsRequest$ = [3, n0, _LTR,
+    0,
+    [_Res],
+    [[0, 1]], 1
+];
+var ListTagsResponse$ = [3, n0, _LTRi,
+    0,
+    [_Ta],
+    [128 | 0]
+];
+var ListVersionsByFunctionRequest$ = [3, n0, _LVBFR,
+    0,
+    [_FN, _Ma, _MI],
+    [[0, 1], [0, { [_hQ]: _Ma }], [1, { [_hQ]: _MI }]], 1
+];
+var ListVersionsByFunctionResponse$ = [3, n0, _LVBFRi,
+    0,
+    [_NM, _Ver],
+    [0, [() => FunctionList, 0]]
+];
+var LoggingConfig$ = [3, n0, _LC,
+    0,
+    [_LF, _ALL, _SLL, _LG],
+    [0, 0, 0, 0]
+];
+var OnFailure$ = [3, n0, _OF,
+    0,
+    [_De],
+    [0]
+];
+var OnSuccess$ = [3, n0, _OS,
+    0,
+    [_De],
+    [0]
+];
+var Operation$ = [3, n0, _Op,
+    0,
+    [_Id, _T, _STt, _Sta, _PI, _N, _STu, _ETn, _EDx, _CDo, _SD, _WDa, _CD, _CID],
+    [0, 0, 4, 0, 0, 0, 0, 4, [() => ExecutionDetails$, 0], [() => ContextDetails$, 0], [() => StepDetails$, 0], () => WaitDetails$, [() => CallbackDetails$, 0], [() => ChainedInvokeDetails$, 0]], 4
+];
+var OperationUpdate$ = [3, n0, _OU,
+    0,
+    [_Id, _T, _A, _PI, _N, _STu, _Pa, _E, _COo, _SO, _WO, _CO, _CIO],
+    [0, 0, 0, 0, 0, 0, [() => OperationPayload, 0], [() => ErrorObject$, 0], () => ContextOptions$, () => StepOptions$, () => WaitOptions$, () => CallbackOptions$, () => ChainedInvokeOptions$], 3
+];
+var PropagateTags$ = [3, n0, _PT,
+    0,
+    [_Mo, _ETxp],
+    [0, 128 | 0]
+];
+var ProvisionedConcurrencyConfigListItem$ = [3, n0, _PCCLI,
+    0,
+    [_FA, _RPCE, _APCE, _APCEl, _Sta, _SRt, _LM],
+    [0, 1, 1, 1, 0, 0, 0]
+];
+var ProvisionedPollerConfig$ = [3, n0, _PPC,
+    0,
+    [_MP, _MPa, _PGN],
+    [1, 1, 0]
+];
+var PublishLayerVersionRequest$ = [3, n0, _PLVR,
+    0,
+    [_LN, _Cont, _D, _CA, _CR, _LI],
+    [[0, 1], [() => LayerVersionContentInput$, 0], 0, 64 | 0, 64 | 0, 0], 2
+];
+var PublishLayerVersionResponse$ = [3, n0, _PLVRu,
+    0,
+    [_Cont, _LA, _LVA, _D, _CDr, _Ve, _CA, _CR, _LI],
+    [() => LayerVersionContentOutput$, 0, 0, 0, 0, 1, 64 | 0, 64 | 0, 0]
+];
+var PublishVersionRequest$ = [3, n0, _PVR,
+    0,
+    [_FN, _CSo, _D, _RI, _PTu],
+    [[0, 1], 0, 0, 0, 0], 1
+];
+var PutFunctionCodeSigningConfigRequest$ = [3, n0, _PFCSCR,
+    0,
+    [_CSCA, _FN],
+    [0, [0, 1]], 2
+];
+var PutFunctionCodeSigningConfigResponse$ = [3, n0, _PFCSCRu,
+    0,
+    [_CSCA, _FN],
+    [0, 0], 2
+];
+var PutFunctionConcurrencyRequest$ = [3, n0, _PFCR,
+    0,
+    [_FN, _RCEe],
+    [[0, 1], 1], 2
+];
+var PutFunctionEventInvokeConfigRequest$ = [3, n0, _PFEICR,
+    0,
+    [_FN, _Q, _MRA, _MEAIS, _DC],
+    [[0, 1], [0, { [_hQ]: _Q }], 1, 1, () => DestinationConfig$], 1
+];
+var PutFunctionRecursionConfigRequest$ = [3, n0, _PFRCR,
+    0,
+    [_FN, _RL],
+    [[0, 1], 0], 2
+];
+var PutFunctionRecursionConfigResponse$ = [3, n0, _PFRCRu,
+    0,
+    [_RL],
+    [0]
+];
+var PutFunctionScalingConfigRequest$ = [3, n0, _PFSCR,
+    0,
+    [_FN, _Q, _FSCu],
+    [[0, 1], [0, { [_hQ]: _Q }], () => FunctionScalingConfig$], 2
+];
+var PutFunctionScalingConfigResponse$ = [3, n0, _PFSCRu,
+    0,
+    [_FS],
+    [0]
+];
+var PutProvisionedConcurrencyConfigRequest$ = [3, n0, _PPCCR,
+    0,
+    [_FN, _Q, _PCE],
+    [[0, 1], [0, { [_hQ]: _Q }], 1], 3
+];
+var PutProvisionedConcurrencyConfigResponse$ = [3, n0, _PPCCRu,
+    0,
+    [_RPCE, _APCEl, _APCE, _Sta, _SRt, _LM],
+    [1, 1, 1, 0, 0, 0]
+];
+var PutResourcePolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_RAe, _Po, _RI],
+    [[0, 1], 0, 0], 2
+];
+var PutResourcePolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_Po, _RI],
+    [0, 0]
+];
+var PutRuntimeManagementConfigRequest$ = [3, n0, _PRMCR,
+    0,
+    [_FN, _URO, _Q, _RVA],
+    [[0, 1], 0, [0, { [_hQ]: _Q }], 0], 2
+];
+var PutRuntimeManagementConfigResponse$ = [3, n0, _PRMCRu,
+    0,
+    [_URO, _FA, _RVA],
+    [0, 0, 0], 2
+];
+var RemoveLayerVersionPermissionRequest$ = [3, n0, _RLVPR,
+    0,
+    [_LN, _VN, _SI, _RI],
+    [[0, 1], [1, 1], [0, 1], [0, { [_hQ]: _RI }]], 3
+];
+var RemovePermissionRequest$ = [3, n0, _RPR,
+    0,
+    [_FN, _SI, _Q, _RI],
+    [[0, 1], [0, 1], [0, { [_hQ]: _Q }], [0, { [_hQ]: _RI }]], 2
+];
+var ResolvedS3Object$ = [3, n0, _RSO,
+    0,
+    [_SB, _SK, _SOV],
+    [0, 0, 0]
+];
+var RetryDetails$ = [3, n0, _RD,
+    0,
+    [_CAu, _NADS],
+    [1, 1]
+];
+var RuntimeVersionConfig$ = [3, n0, _RVC,
+    0,
+    [_RVA, _E],
+    [0, [() => RuntimeVersionError$, 0]]
+];
+var RuntimeVersionError$ = [3, n0, _RVE,
+    0,
+    [_EC, _M],
+    [0, [() => SensitiveString, 0]]
+];
+var S3FilesConfig$ = [3, n0, _SFC,
+    0,
+    [_DSR],
+    [0]
+];
+var ScalingConfig$ = [3, n0, _SC,
+    0,
+    [_MCa],
+    [1]
+];
+var SelfManagedEventSource$ = [3, n0, _SMES,
+    0,
+    [_End],
+    [[2, n0, _End, 0, 0, 64 | 0]]
+];
+var SelfManagedKafkaEventSourceConfig$ = [3, n0, _SMKESC,
+    0,
+    [_CGI, _SRC, _CM],
+    [0, () => KafkaSchemaRegistryConfig$, 0]
+];
+var SendDurableExecutionCallbackFailureRequest$ = [3, n0, _SDECFR,
+    0,
+    [_CI, _E],
+    [[0, 1], [() => ErrorObject$, 16]], 1
+];
+var SendDurableExecutionCallbackFailureResponse$ = [3, n0, _SDECFRe,
+    0,
+    [],
+    []
+];
+var SendDurableExecutionCallbackHeartbeatRequest$ = [3, n0, _SDECHR,
+    0,
+    [_CI],
+    [[0, 1]], 1
+];
+var SendDurableExecutionCallbackHeartbeatResponse$ = [3, n0, _SDECHRe,
+    0,
+    [],
+    []
+];
+var SendDurableExecutionCallbackSuccessRequest$ = [3, n0, _SDECSR,
+    0,
+    [_CI, _Re],
+    [[0, 1], [() => BinaryOperationPayload, 16]], 1
+];
+var SendDurableExecutionCallbackSuccessResponse$ = [3, n0, _SDECSRe,
+    0,
+    [],
+    []
+];
+var SnapStart$ = [3, n0, _SSn,
+    0,
+    [_AOp],
+    [0]
+];
+var SnapStartResponse$ = [3, n0, _SSR,
+    0,
+    [_AOp, _OSp],
+    [0, 0]
+];
+var SourceAccessConfiguration$ = [3, n0, _SACo,
+    0,
+    [_T, _URI],
+    [0, 0]
+];
+var StepDetails$ = [3, n0, _SD,
+    0,
+    [_Att, _NAT, _Re, _E],
+    [1, 4, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+];
+var StepFailedDetails$ = [3, n0, _SFD,
+    0,
+    [_E, _RD],
+    [[() => EventError$, 0], () => RetryDetails$], 2
+];
+var StepOptions$ = [3, n0, _SO,
+    0,
+    [_NADS],
+    [1]
+];
+var StepStartedDetails$ = [3, n0, _SSD,
+    0,
+    [],
+    []
+];
+var StepSucceededDetails$ = [3, n0, _SSDt,
+    0,
+    [_Re, _RD],
+    [[() => EventResult$, 0], () => RetryDetails$], 2
+];
+var StopDurableExecutionRequest$ = [3, n0, _SDER,
+    0,
+    [_DEA, _E],
+    [[0, 1], [() => ErrorObject$, 16]], 1
+];
+var StopDurableExecutionResponse$ = [3, n0, _SDERt,
+    0,
+    [_STto],
+    [4], 1
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_Res, _Ta],
+    [[0, 1], 128 | 0], 2
+];
+var TagsError$ = [3, n0, _TE,
+    0,
+    [_EC, _M],
+    [0, 0], 2
+];
+var TargetTrackingScalingPolicy$ = [3, n0, _TTSP,
+    0,
+    [_PMT, _TV],
+    [0, 1], 2
+];
+var TenancyConfig$ = [3, n0, _TCe,
+    0,
+    [_TIM],
+    [0], 1
+];
+var TraceHeader$ = [3, n0, _TH,
+    0,
+    [_XATI],
+    [0]
+];
+var TracingConfig$ = [3, n0, _TCr,
+    0,
+    [_Mo],
+    [0]
+];
+var TracingConfigResponse$ = [3, n0, _TCR,
+    0,
+    [_Mo],
+    [0]
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_Res, _TK],
+    [[0, 1], [() => TagKeyList, { [_hQ]: _tK }]], 2
+];
+var UpdateAliasRequest$ = [3, n0, _UAR,
+    0,
+    [_FN, _N, _FV, _D, _RC, _RI],
+    [[0, 1], [0, 1], 0, 0, () => AliasRoutingConfiguration$, 0], 2
+];
+var UpdateCapacityProviderRequest$ = [3, n0, _UCPR,
+    0,
+    [_CPN, _CPSC, _PT, _TC],
+    [[0, 1], () => CapacityProviderScalingConfig$, () => PropagateTags$, () => CapacityProviderTelemetryConfig$], 1
+];
+var UpdateCapacityProviderResponse$ = [3, n0, _UCPRp,
+    0,
+    [_CP],
+    [() => CapacityProvider$], 1
+];
+var UpdateCodeSigningConfigRequest$ = [3, n0, _UCSCR,
+    0,
+    [_CSCA, _D, _AP, _CSP],
+    [[0, 1], 0, () => AllowedPublishers$, () => CodeSigningPolicies$], 1
+];
+var UpdateCodeSigningConfigResponse$ = [3, n0, _UCSCRp,
+    0,
+    [_CSC],
+    [() => CodeSigningConfig$], 1
+];
+var UpdateEventSourceMappingRequest$ = [3, n0, _UESMR,
+    0,
+    [_UUID, _FN, _En, _BSa, _FCi, _KMSKA, _MC, _LC, _SC, _MBWIS, _PF, _DC, _MRAIS, _BBOFE, _MRA, _TWIS, _SAC, _FRT, _AMKESC, _SMKESC, _DDBESC, _PPC],
+    [[0, 1], 0, 2, 1, () => FilterCriteria$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 1, 1, () => DestinationConfig$, 1, 2, 1, 1, () => SourceAccessConfigurations, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, () => ProvisionedPollerConfig$], 1
+];
+var UpdateFunctionCodeRequest$ = [3, n0, _UFCR,
+    0,
+    [_FN, _ZF, _SB, _SK, _SOV, _SOSM, _IU, _Ar, _Pu, _PTu, _DR, _RI, _SKMSKA],
+    [[0, 1], [() => _Blob, 0], 0, 0, 0, 0, 0, 64 | 0, 2, 0, 2, 0, 0], 1
+];
+var UpdateFunctionConfigurationRequest$ = [3, n0, _UFCRp,
+    0,
+    [_FN, _Ro, _H, _D, _Ti, _MS, _VC, _Env, _Ru, _DLC, _KMSKA, _TCr, _RI, _L, _FSC, _IC, _ES, _SSn, _LC, _CPC, _DCu],
+    [[0, 1], 0, 0, 0, 1, 1, () => VpcConfig$, [() => Environment$, 0], 0, () => DeadLetterConfig$, 0, () => TracingConfig$, 0, 64 | 0, () => FileSystemConfigList, () => ImageConfig$, () => EphemeralStorage$, () => SnapStart$, () => LoggingConfig$, () => CapacityProviderConfig$, () => DurableConfig$], 1
+];
+var UpdateFunctionEventInvokeConfigRequest$ = [3, n0, _UFEICR,
+    0,
+    [_FN, _Q, _MRA, _MEAIS, _DC],
+    [[0, 1], [0, { [_hQ]: _Q }], 1, 1, () => DestinationConfig$], 1
+];
+var UpdateFunctionUrlConfigRequest$ = [3, n0, _UFUCR,
+    0,
+    [_FN, _Q, _AT, _Co, _IM],
+    [[0, 1], [0, { [_hQ]: _Q }], 0, () => Cors$, 0], 1
+];
+var UpdateFunctionUrlConfigResponse$ = [3, n0, _UFUCRp,
+    0,
+    [_FU, _FA, _AT, _CTr, _LMT, _Co, _IM],
+    [0, 0, 0, 0, 0, () => Cors$, 0], 5
+];
+var VpcConfig$ = [3, n0, _VC,
+    0,
+    [_SIu, _SGI, _IAFDS],
+    [64 | 0, 64 | 0, 2]
+];
+var VpcConfigResponse$ = [3, n0, _VCR,
+    0,
+    [_SIu, _SGI, _VI, _IAFDS],
+    [64 | 0, 64 | 0, 0, 2]
+];
+var WaitCancelledDetails$ = [3, n0, _WCD,
+    0,
+    [_E],
+    [[() => EventError$, 0]]
+];
+var WaitDetails$ = [3, n0, _WDa,
+    0,
+    [_SET],
+    [4]
+];
+var WaitOptions$ = [3, n0, _WO,
+    0,
+    [_WS],
+    [1]
+];
+var WaitStartedDetails$ = [3, n0, _WSD,
+    0,
+    [_Du, _SET],
+    [1, 4], 2
+];
+var WaitSucceededDetails$ = [3, n0, _WSDa,
+    0,
+    [_Du],
+    [1]
+];
+var __Unit = "unit";
+var AliasList = [1, n0, _ALl,
+    0, () => AliasConfiguration$
+];
+var CapacityProviderScalingPoliciesList = [1, n0, _CPSPL,
+    0, () => TargetTrackingScalingPolicy$
+];
+var CapacityProvidersList = [1, n0, _CPL,
+    0, () => CapacityProvider$
+];
+var CodeSigningConfigList = [1, n0, _CSCL,
+    0, () => CodeSigningConfig$
+];
+var DurableExecutions = [1, n0, _DE,
+    0, () => Execution$
+];
+var Events = [1, n0, _Eve,
+    0, [() => Event$,
+        0]
+];
+var EventSourceMappingsList = [1, n0, _ESML,
+    0, () => EventSourceMappingConfiguration$
+];
+var FileSystemConfigList = [1, n0, _FSCL,
+    0, () => FileSystemConfig$
+];
+var FilterList = [1, n0, _FL,
+    0, () => Filter$
+];
+var FunctionEventInvokeConfigList = [1, n0, _FEICL,
+    0, () => FunctionEventInvokeConfig$
+];
+var FunctionList = [1, n0, _FLu,
+    0, [() => FunctionConfiguration$,
+        0]
+];
+var FunctionUrlConfigList = [1, n0, _FUCL,
+    0, () => FunctionUrlConfig$
+];
+var FunctionVersionsByCapacityProviderList = [1, n0, _FVBCPL,
+    0, () => FunctionVersionsByCapacityProviderListItem$
+];
+var KafkaSchemaRegistryAccessConfigList = [1, n0, _KSRACL,
+    0, () => KafkaSchemaRegistryAccessConfig$
+];
+var KafkaSchemaValidationConfigList = [1, n0, _KSVCL,
+    0, () => KafkaSchemaValidationConfig$
+];
+var LayersList = [1, n0, _LL,
+    0, () => LayersListItem$
+];
+var LayersReferenceList = [1, n0, _LRL,
+    0, () => Layer$
+];
+var LayerVersionsList = [1, n0, _LVL,
+    0, () => LayerVersionsListItem$
+];
+var Operations = [1, n0, _O,
+    0, [() => Operation$,
+        0]
+];
+var OperationUpdates = [1, n0, _OUp,
+    0, [() => OperationUpdate$,
+        0]
+];
+var ProvisionedConcurrencyConfigList = [1, n0, _PCCL,
+    0, () => ProvisionedConcurrencyConfigListItem$
+];
+var SourceAccessConfigurations = [1, n0, _SAC,
+    0, () => SourceAccessConfiguration$
+];
+var StackTraceEntries = [1, n0, _STEt,
+    0, [() => StackTraceEntry,
+        0]
+];
+var TagKeyList = [1, n0, _TKL,
+    0, [0,
+        { [_xN]: _K }]
+];
+var EnvironmentVariables = [2, n0, _EVn,
+    8, [() => EnvironmentVariableName,
+        0],
+    [() => EnvironmentVariableValue,
+        0]
+];
+var InvokeWithResponseStreamResponseEvent$ = [4, n0, _IWRSRE,
+    { [_st]: 1 },
+    [_PCa, _ICn],
+    [[() => InvokeResponseStreamUpdate$, 0], () => InvokeWithResponseStreamCompleteEvent$]
+];
+var AddLayerVersionPermission$ = [9, n0, _ALVP,
+    { [_h]: ["POST", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 201] }, () => AddLayerVersionPermissionRequest$, () => AddLayerVersionPermissionResponse$
+];
+var AddPermission$ = [9, n0, _APd,
+    { [_h]: ["POST", "/2015-03-31/functions/{FunctionName}/policy", 201] }, () => AddPermissionRequest$, () => AddPermissionResponse$
+];
+var CheckpointDurableExecution$ = [9, n0, _CDE,
+    { [_h]: ["POST", "/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint", 200] }, () => CheckpointDurableExecutionRequest$, () => CheckpointDurableExecutionResponse$
+];
+var CreateAlias$ = [9, n0, _CAr,
+    { [_h]: ["POST", "/2015-03-31/functions/{FunctionName}/aliases", 201] }, () => CreateAliasRequest$, () => AliasConfiguration$
+];
+var CreateCapacityProvider$ = [9, n0, _CCP,
+    { [_h]: ["POST", "/2025-11-30/capacity-providers", 202] }, () => CreateCapacityProviderRequest$, () => CreateCapacityProviderResponse$
+];
+var CreateCodeSigningConfig$ = [9, n0, _CCSC,
+    { [_h]: ["POST", "/2020-04-22/code-signing-configs", 201] }, () => CreateCodeSigningConfigRequest$, () => CreateCodeSigningConfigResponse$
+];
+var CreateEventSourceMapping$ = [9, n0, _CESM,
+    { [_h]: ["POST", "/2015-03-31/event-source-mappings", 202] }, () => CreateEventSourceMappingRequest$, () => EventSourceMappingConfiguration$
+];
+var CreateFunction$ = [9, n0, _CF,
+    { [_h]: ["POST", "/2015-03-31/functions", 201] }, () => CreateFunctionRequest$, () => FunctionConfiguration$
+];
+var CreateFunctionUrlConfig$ = [9, n0, _CFUC,
+    { [_h]: ["POST", "/2021-10-31/functions/{FunctionName}/url", 201] }, () => CreateFunctionUrlConfigRequest$, () => CreateFunctionUrlConfigResponse$
+];
+var DeleteAlias$ = [9, n0, _DA,
+    { [_h]: ["DELETE", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 204] }, () => DeleteAliasRequest$, () => __Unit
+];
+var DeleteCapacityProvider$ = [9, n0, _DCP,
+    { [_h]: ["DELETE", "/2025-11-30/capacity-providers/{CapacityProviderName}", 202] }, () => DeleteCapacityProviderRequest$, () => DeleteCapacityProviderResponse$
+];
+var DeleteCodeSigningConfig$ = [9, n0, _DCSC,
+    { [_h]: ["DELETE", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 204] }, () => DeleteCodeSigningConfigRequest$, () => DeleteCodeSigningConfigResponse$
+];
+var DeleteEventSourceMapping$ = [9, n0, _DESM,
+    { [_h]: ["DELETE", "/2015-03-31/event-source-mappings/{UUID}", 202] }, () => DeleteEventSourceMappingRequest$, () => EventSourceMappingConfiguration$
+];
+var DeleteFunction$ = [9, n0, _DF,
+    { [_h]: ["DELETE", "/2015-03-31/functions/{FunctionName}", 200] }, () => DeleteFunctionRequest$, () => DeleteFunctionResponse$
+];
+var DeleteFunctionCodeSigningConfig$ = [9, n0, _DFCSC,
+    { [_h]: ["DELETE", "/2020-06-30/functions/{FunctionName}/code-signing-config", 204] }, () => DeleteFunctionCodeSigningConfigRequest$, () => __Unit
+];
+var DeleteFunctionConcurrency$ = [9, n0, _DFC,
+    { [_h]: ["DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", 204] }, () => DeleteFunctionConcurrencyRequest$, () => __Unit
+];
+var DeleteFunctionEventInvokeConfig$ = [9, n0, _DFEIC,
+    { [_h]: ["DELETE", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 204] }, () => DeleteFunctionEventInvokeConfigRequest$, () => __Unit
+];
+var DeleteFunctionUrlConfig$ = [9, n0, _DFUC,
+    { [_h]: ["DELETE", "/2021-10-31/functions/{FunctionName}/url", 204] }, () => DeleteFunctionUrlConfigRequest$, () => __Unit
+];
+var DeleteLayerVersion$ = [9, n0, _DLV,
+    { [_h]: ["DELETE", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 204] }, () => DeleteLayerVersionRequest$, () => __Unit
+];
+var DeleteProvisionedConcurrencyConfig$ = [9, n0, _DPCC,
+    { [_h]: ["DELETE", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 204] }, () => DeleteProvisionedConcurrencyConfigRequest$, () => __Unit
+];
+var DeleteResourcePolicy$ = [9, n0, _DRP,
+    { [_h]: ["DELETE", "/2026-07-09/resource-policy/{ResourceArn}", 204] }, () => DeleteResourcePolicyRequest$, () => __Unit
+];
+var GetAccountSettings$ = [9, n0, _GAS,
+    { [_h]: ["GET", "/2016-08-19/account-settings", 200] }, () => GetAccountSettingsRequest$, () => GetAccountSettingsResponse$
+];
+var GetAlias$ = [9, n0, _GA,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 200] }, () => GetAliasRequest$, () => AliasConfiguration$
+];
+var GetCapacityProvider$ = [9, n0, _GCP,
+    { [_h]: ["GET", "/2025-11-30/capacity-providers/{CapacityProviderName}", 200] }, () => GetCapacityProviderRequest$, () => GetCapacityProviderResponse$
+];
+var GetCodeSigningConfig$ = [9, n0, _GCSC,
+    { [_h]: ["GET", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 200] }, () => GetCodeSigningConfigRequest$, () => GetCodeSigningConfigResponse$
+];
+var GetDurableExecution$ = [9, n0, _GDE,
+    { [_h]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}", 200] }, () => GetDurableExecutionRequest$, () => GetDurableExecutionResponse$
+];
+var GetDurableExecutionHistory$ = [9, n0, _GDEH,
+    { [_h]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}/history", 200] }, () => GetDurableExecutionHistoryRequest$, () => GetDurableExecutionHistoryResponse$
+];
+var GetDurableExecutionState$ = [9, n0, _GDES,
+    { [_h]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}/state", 200] }, () => GetDurableExecutionStateRequest$, () => GetDurableExecutionStateResponse$
+];
+var GetEventSourceMapping$ = [9, n0, _GESM,
+    { [_h]: ["GET", "/2015-03-31/event-source-mappings/{UUID}", 200] }, () => GetEventSourceMappingRequest$, () => EventSourceMappingConfiguration$
+];
+var GetFunction$ = [9, n0, _GF,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}", 200] }, () => GetFunctionRequest$, () => GetFunctionResponse$
+];
+var GetFunctionCodeSigningConfig$ = [9, n0, _GFCSC,
+    { [_h]: ["GET", "/2020-06-30/functions/{FunctionName}/code-signing-config", 200] }, () => GetFunctionCodeSigningConfigRequest$, () => GetFunctionCodeSigningConfigResponse$
+];
+var GetFunctionConcurrency$ = [9, n0, _GFC,
+    { [_h]: ["GET", "/2019-09-30/functions/{FunctionName}/concurrency", 200] }, () => GetFunctionConcurrencyRequest$, () => GetFunctionConcurrencyResponse$
+];
+var GetFunctionConfiguration$ = [9, n0, _GFCe,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}/configuration", 200] }, () => GetFunctionConfigurationRequest$, () => FunctionConfiguration$
+];
+var GetFunctionEventInvokeConfig$ = [9, n0, _GFEIC,
+    { [_h]: ["GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] }, () => GetFunctionEventInvokeConfigRequest$, () => FunctionEventInvokeConfig$
+];
+var GetFunctionRecursionConfig$ = [9, n0, _GFRC,
+    { [_h]: ["GET", "/2024-08-31/functions/{FunctionName}/recursion-config", 200] }, () => GetFunctionRecursionConfigRequest$, () => GetFunctionRecursionConfigResponse$
+];
+var GetFunctionScalingConfig$ = [9, n0, _GFSC,
+    { [_h]: ["GET", "/2025-11-30/functions/{FunctionName}/function-scaling-config", 200] }, () => GetFunctionScalingConfigRequest$, () => GetFunctionScalingConfigResponse$
+];
+var GetFunctionUrlConfig$ = [9, n0, _GFUC,
+    { [_h]: ["GET", "/2021-10-31/functions/{FunctionName}/url", 200] }, () => GetFunctionUrlConfigRequest$, () => GetFunctionUrlConfigResponse$
+];
+var GetLayerVersion$ = [9, n0, _GLV,
+    { [_h]: ["GET", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 200] }, () => GetLayerVersionRequest$, () => GetLayerVersionResponse$
+];
+var GetLayerVersionByArn$ = [9, n0, _GLVBA,
+    { [_h]: ["GET", "/2018-10-31/layers?find=LayerVersion", 200] }, () => GetLayerVersionByArnRequest$, () => GetLayerVersionResponse$
+];
+var GetLayerVersionPolicy$ = [9, n0, _GLVP,
+    { [_h]: ["GET", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 200] }, () => GetLayerVersionPolicyRequest$, () => GetLayerVersionPolicyResponse$
+];
+var GetPolicy$ = [9, n0, _GP,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}/policy", 200] }, () => GetPolicyRequest$, () => GetPolicyResponse$
+];
+var GetProvisionedConcurrencyConfig$ = [9, n0, _GPCC,
+    { [_h]: ["GET", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 200] }, () => GetProvisionedConcurrencyConfigRequest$, () => GetProvisionedConcurrencyConfigResponse$
+];
+var GetResourcePolicy$ = [9, n0, _GRP,
+    { [_h]: ["GET", "/2026-07-09/resource-policy/{ResourceArn}", 200] }, () => GetResourcePolicyRequest$, () => GetResourcePolicyResponse$
+];
+var GetRuntimeManagementConfig$ = [9, n0, _GRMC,
+    { [_h]: ["GET", "/2021-07-20/functions/{FunctionName}/runtime-management-config", 200] }, () => GetRuntimeManagementConfigRequest$, () => GetRuntimeManagementConfigResponse$
+];
+var Invoke$ = [9, n0, _In,
+    { [_h]: ["POST", "/2015-03-31/functions/{FunctionName}/invocations", 200] }, () => InvocationRequest$, () => InvocationResponse$
+];
+var InvokeAsync$ = [9, n0, _IAn,
+    { [_h]: ["POST", "/2014-11-13/functions/{FunctionName}/invoke-async", 202] }, () => InvokeAsyncRequest$, () => InvokeAsyncResponse$
+];
+var InvokeWithResponseStream$ = [9, n0, _IWRS,
+    { [_h]: ["POST", "/2021-11-15/functions/{FunctionName}/response-streaming-invocations", 200] }, () => InvokeWithResponseStreamRequest$, () => InvokeWithResponseStreamResponse$
+];
+var ListAliases$ = [9, n0, _LAi,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}/aliases", 200] }, () => ListAliasesRequest$, () => ListAliasesResponse$
+];
+var ListCapacityProviders$ = [9, n0, _LCP,
+    { [_h]: ["GET", "/2025-11-30/capacity-providers", 200] }, () => ListCapacityProvidersRequest$, () => ListCapacityProvidersResponse$
+];
+var ListCodeSigningConfigs$ = [9, n0, _LCSC,
+    { [_h]: ["GET", "/2020-04-22/code-signing-configs", 200] }, () => ListCodeSigningConfigsRequest$, () => ListCodeSigningConfigsResponse$
+];
+var ListDurableExecutionsByFunction$ = [9, n0, _LDEBF,
+    { [_h]: ["GET", "/2025-12-01/functions/{FunctionName}/durable-executions", 200] }, () => ListDurableExecutionsByFunctionRequest$, () => ListDurableExecutionsByFunctionResponse$
+];
+var ListEventSourceMappings$ = [9, n0, _LESM,
+    { [_h]: ["GET", "/2015-03-31/event-source-mappings", 200] }, () => ListEventSourceMappingsRequest$, () => ListEventSourceMappingsResponse$
+];
+var ListFunctionEventInvokeConfigs$ = [9, n0, _LFEIC,
+    { [_h]: ["GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config/list", 200] }, () => ListFunctionEventInvokeConfigsRequest$, () => ListFunctionEventInvokeConfigsResponse$
+];
+var ListFunctions$ = [9, n0, _LFi,
+    { [_h]: ["GET", "/2015-03-31/functions", 200] }, () => ListFunctionsRequest$, () => ListFunctionsResponse$
+];
+var ListFunctionsByCodeSigningConfig$ = [9, n0, _LFBCSC,
+    { [_h]: ["GET", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}/functions", 200] }, () => ListFunctionsByCodeSigningConfigRequest$, () => ListFunctionsByCodeSigningConfigResponse$
+];
+var ListFunctionUrlConfigs$ = [9, n0, _LFUC,
+    { [_h]: ["GET", "/2021-10-31/functions/{FunctionName}/urls", 200] }, () => ListFunctionUrlConfigsRequest$, () => ListFunctionUrlConfigsResponse$
+];
+var ListFunctionVersionsByCapacityProvider$ = [9, n0, _LFVBCP,
+    { [_h]: ["GET", "/2025-11-30/capacity-providers/{CapacityProviderName}/function-versions", 200] }, () => ListFunctionVersionsByCapacityProviderRequest$, () => ListFunctionVersionsByCapacityProviderResponse$
+];
+var ListLayers$ = [9, n0, _LLi,
+    { [_h]: ["GET", "/2018-10-31/layers", 200] }, () => ListLayersRequest$, () => ListLayersResponse$
+];
+var ListLayerVersions$ = [9, n0, _LLV,
+    { [_h]: ["GET", "/2018-10-31/layers/{LayerName}/versions", 200] }, () => ListLayerVersionsRequest$, () => ListLayerVersionsResponse$
+];
+var ListProvisionedConcurrencyConfigs$ = [9, n0, _LPCC,
+    { [_h]: ["GET", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 200] }, () => ListProvisionedConcurrencyConfigsRequest$, () => ListProvisionedConcurrencyConfigsResponse$
+];
+var ListTags$ = [9, n0, _LTi,
+    { [_h]: ["GET", "/2017-03-31/tags/{Resource}", 200] }, () => ListTagsRequest$, () => ListTagsResponse$
+];
+var ListVersionsByFunction$ = [9, n0, _LVBF,
+    { [_h]: ["GET", "/2015-03-31/functions/{FunctionName}/versions", 200] }, () => ListVersionsByFunctionRequest$, () => ListVersionsByFunctionResponse$
+];
+var PublishLayerVersion$ = [9, n0, _PLV,
+    { [_h]: ["POST", "/2018-10-31/layers/{LayerName}/versions", 201] }, () => PublishLayerVersionRequest$, () => PublishLayerVersionResponse$
+];
+var PublishVersion$ = [9, n0, _PV,
+    { [_h]: ["POST", "/2015-03-31/functions/{FunctionName}/versions", 201] }, () => PublishVersionRequest$, () => FunctionConfiguration$
+];
+var PutFunctionCodeSigningConfig$ = [9, n0, _PFCSC,
+    { [_h]: ["PUT", "/2020-06-30/functions/{FunctionName}/code-signing-config", 200] }, () => PutFunctionCodeSigningConfigRequest$, () => PutFunctionCodeSigningConfigResponse$
+];
+var PutFunctionConcurrency$ = [9, n0, _PFC,
+    { [_h]: ["PUT", "/2017-10-31/functions/{FunctionName}/concurrency", 200] }, () => PutFunctionConcurrencyRequest$, () => Concurrency$
+];
+var PutFunctionEventInvokeConfig$ = [9, n0, _PFEIC,
+    { [_h]: ["PUT", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] }, () => PutFunctionEventInvokeConfigRequest$, () => FunctionEventInvokeConfig$
+];
+var PutFunctionRecursionConfig$ = [9, n0, _PFRC,
+    { [_h]: ["PUT", "/2024-08-31/functions/{FunctionName}/recursion-config", 200] }, () => PutFunctionRecursionConfigRequest$, () => PutFunctionRecursionConfigResponse$
+];
+var PutFunctionScalingConfig$ = [9, n0, _PFSC,
+    { [_h]: ["PUT", "/2025-11-30/functions/{FunctionName}/function-scaling-config", 202] }, () => PutFunctionScalingConfigRequest$, () => PutFunctionScalingConfigResponse$
+];
+var PutProvisionedConcurrencyConfig$ = [9, n0, _PPCC,
+    { [_h]: ["PUT", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 202] }, () => PutProvisionedConcurrencyConfigRequest$, () => PutProvisionedConcurrencyConfigResponse$
+];
+var PutResourcePolicy$ = [9, n0, _PRP,
+    { [_h]: ["PUT", "/2026-07-09/resource-policy/{ResourceArn}", 200] }, () => PutResourcePolicyRequest$, () => PutResourcePolicyResponse$
+];
+var PutRuntimeManagementConfig$ = [9, n0, _PRMC,
+    { [_h]: ["PUT", "/2021-07-20/functions/{FunctionName}/runtime-management-config", 200] }, () => PutRuntimeManagementConfigRequest$, () => PutRuntimeManagementConfigResponse$
+];
+var RemoveLayerVersionPermission$ = [9, n0, _RLVP,
+    { [_h]: ["DELETE", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", 204] }, () => RemoveLayerVersionPermissionRequest$, () => __Unit
+];
+var RemovePermission$ = [9, n0, _RP,
+    { [_h]: ["DELETE", "/2015-03-31/functions/{FunctionName}/policy/{StatementId}", 204] }, () => RemovePermissionRequest$, () => __Unit
+];
+var SendDurableExecutionCallbackFailure$ = [9, n0, _SDECF,
+    { [_h]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/fail", 200] }, () => SendDurableExecutionCallbackFailureRequest$, () => SendDurableExecutionCallbackFailureResponse$
+];
+var SendDurableExecutionCallbackHeartbeat$ = [9, n0, _SDECH,
+    { [_h]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/heartbeat", 200] }, () => SendDurableExecutionCallbackHeartbeatRequest$, () => SendDurableExecutionCallbackHeartbeatResponse$
+];
+var SendDurableExecutionCallbackSuccess$ = [9, n0, _SDECS,
+    { [_h]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/succeed", 200] }, () => SendDurableExecutionCallbackSuccessRequest$, () => SendDurableExecutionCallbackSuccessResponse$
+];
+var StopDurableExecution$ = [9, n0, _SDE,
+    { [_h]: ["POST", "/2025-12-01/durable-executions/{DurableExecutionArn}/stop", 200] }, () => StopDurableExecutionRequest$, () => StopDurableExecutionResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    { [_h]: ["POST", "/2017-03-31/tags/{Resource}", 204] }, () => TagResourceRequest$, () => __Unit
+];
+var UntagResource$ = [9, n0, _UR,
+    { [_h]: ["DELETE", "/2017-03-31/tags/{Resource}", 204] }, () => UntagResourceRequest$, () => __Unit
+];
+var UpdateAlias$ = [9, n0, _UA,
+    { [_h]: ["PUT", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 200] }, () => UpdateAliasRequest$, () => AliasConfiguration$
+];
+var UpdateCapacityProvider$ = [9, n0, _UCP,
+    { [_h]: ["PUT", "/2025-11-30/capacity-providers/{CapacityProviderName}", 202] }, () => UpdateCapacityProviderRequest$, () => UpdateCapacityProviderResponse$
+];
+var UpdateCodeSigningConfig$ = [9, n0, _UCSC,
+    { [_h]: ["PUT", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 200] }, () => UpdateCodeSigningConfigRequest$, () => UpdateCodeSigningConfigResponse$
+];
+var UpdateEventSourceMapping$ = [9, n0, _UESM,
+    { [_h]: ["PUT", "/2015-03-31/event-source-mappings/{UUID}", 202] }, () => UpdateEventSourceMappingRequest$, () => EventSourceMappingConfiguration$
+];
+var UpdateFunctionCode$ = [9, n0, _UFC,
+    { [_h]: ["PUT", "/2015-03-31/functions/{FunctionName}/code", 200] }, () => UpdateFunctionCodeRequest$, () => FunctionConfiguration$
+];
+var UpdateFunctionConfiguration$ = [9, n0, _UFCp,
+    { [_h]: ["PUT", "/2015-03-31/functions/{FunctionName}/configuration", 200] }, () => UpdateFunctionConfigurationRequest$, () => FunctionConfiguration$
+];
+var UpdateFunctionEventInvokeConfig$ = [9, n0, _UFEIC,
+    { [_h]: ["POST", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] }, () => UpdateFunctionEventInvokeConfigRequest$, () => FunctionEventInvokeConfig$
+];
+var UpdateFunctionUrlConfig$ = [9, n0, _UFUC,
+    { [_h]: ["PUT", "/2021-10-31/functions/{FunctionName}/url", 200] }, () => UpdateFunctionUrlConfigRequest$, () => UpdateFunctionUrlConfigResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2015-03-31",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultLambdaHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsRestJsonProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.lambda",
+            errorTypeRegistries,
+            version: "2015-03-31",
+            serviceTarget: "AWSGirApiService",
+        },
+        serviceId: config?.serviceId ?? "Lambda",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        eventStreamSerdeProvider: config?.eventStreamSerdeProvider ?? eventStreamSerdeProvider,
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class LambdaClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveEventStreamSerdeConfig(_config_6);
+        const _config_8 = resolveHttpAuthSchemeConfig(_config_7);
+        const _config_9 = resolveRuntimeExtensions(_config_8, configuration?.extensions || []);
+        this.config = _config_9;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultLambdaHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AWSGirApiService", "LambdaClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AddLayerVersionPermissionCommand extends command(_ep0, _mw0, "AddLayerVersionPermission", AddLayerVersionPermission$) {
+}
+
+class AddPermissionCommand extends command(_ep0, _mw0, "AddPermission", AddPermission$) {
+}
+
+class CheckpointDurableExecutionCommand extends command(_ep0, _mw0, "CheckpointDurableExecution", CheckpointDurableExecution$) {
+}
+
+class CreateAliasCommand extends command(_ep0, _mw0, "CreateAlias", CreateAlias$) {
+}
+
+class CreateCapacityProviderCommand extends command(_ep0, _mw0, "CreateCapacityProvider", CreateCapacityProvider$) {
+}
+
+class CreateCodeSigningConfigCommand extends command(_ep0, _mw0, "CreateCodeSigningConfig", CreateCodeSigningConfig$) {
+}
+
+class CreateEventSourceMappingCommand extends command(_ep0, _mw0, "CreateEventSourceMapping", CreateEventSourceMapping$) {
+}
+
+class CreateFunctionCommand extends command(_ep0, _mw0, "CreateFunction", CreateFunction$) {
+}
+
+class CreateFunctionUrlConfigCommand extends command(_ep0, _mw0, "CreateFunctionUrlConfig", CreateFunctionUrlConfig$) {
+}
+
+class DeleteAliasCommand extends command(_ep0, _mw0, "DeleteAlias", DeleteAlias$) {
+}
+
+class DeleteCapacityProviderCommand extends command(_ep0, _mw0, "DeleteCapacityProvider", DeleteCapacityProvider$) {
+}
+
+class DeleteCodeSigningConfigCommand extends command(_ep0, _mw0, "DeleteCodeSigningConfig", DeleteCodeSigningConfig$) {
+}
+
+class DeleteEventSourceMappingCommand extends command(_ep0, _mw0, "DeleteEventSourceMapping", DeleteEventSourceMapping$) {
+}
+
+class DeleteFunctionCodeSigningConfigCommand extends command(_ep0, _mw0, "DeleteFunctionCodeSigningConfig", DeleteFunctionCodeSigningConfig$) {
+}
+
+class DeleteFunctionCommand extends command(_ep0, _mw0, "DeleteFunction", DeleteFunction$) {
+}
+
+class DeleteFunctionConcurrencyCommand extends command(_ep0, _mw0, "DeleteFunctionConcurrency", DeleteFunctionConcurrency$) {
+}
+
+class DeleteFunctionEventInvokeConfigCommand extends command(_ep0, _mw0, "DeleteFunctionEventInvokeConfig", DeleteFunctionEventInvokeConfig$) {
+}
+
+class DeleteFunctionUrlConfigCommand extends command(_ep0, _mw0, "DeleteFunctionUrlConfig", DeleteFunctionUrlConfig$) {
+}
+
+class DeleteLayerVersionCommand extends command(_ep0, _mw0, "DeleteLayerVersion", DeleteLayerVersion$) {
+}
+
+class DeleteProvisionedConcurrencyConfigCommand extends command(_ep0, _mw0, "DeleteProvisionedConcurrencyConfig", DeleteProvisionedConcurrencyConfig$) {
+}
+
+class DeleteResourcePolicyCommand extends command(_ep0, _mw0, "DeleteResourcePolicy", DeleteResourcePolicy$) {
+}
+
+class GetAccountSettingsCommand extends command(_ep0, _mw0, "GetAccountSettings", GetAccountSettings$) {
+}
+
+class GetAliasCommand extends command(_ep0, _mw0, "GetAlias", GetAlias$) {
+}
+
+class GetCapacityProviderCommand extends command(_ep0, _mw0, "GetCapacityProvider", GetCapacityProvider$) {
+}
+
+class GetCodeSigningConfigCommand extends command(_ep0, _mw0, "GetCodeSigningConfig", GetCodeSigningConfig$) {
+}
+
+class GetDurableExecutionCommand extends command(_ep0, _mw0, "GetDurableExecution", GetDurableExecution$) {
+}
+
+class GetDurableExecutionHistoryCommand extends command(_ep0, _mw0, "GetDurableExecutionHistory", GetDurableExecutionHistory$) {
+}
+
+class GetDurableExecutionStateCommand extends command(_ep0, _mw0, "GetDurableExecutionState", GetDurableExecutionState$) {
+}
+
+class GetEventSourceMappingCommand extends command(_ep0, _mw0, "GetEventSourceMapping", GetEventSourceMapping$) {
+}
+
+class GetFunctionCodeSigningConfigCommand extends command(_ep0, _mw0, "GetFunctionCodeSigningConfig", GetFunctionCodeSigningConfig$) {
+}
+
+class GetFunctionCommand extends command(_ep0, _mw0, "GetFunction", GetFunction$) {
+}
+
+class GetFunctionConcurrencyCommand extends command(_ep0, _mw0, "GetFunctionConcurrency", GetFunctionConcurrency$) {
+}
+
+class GetFunctionConfigurationCommand extends command(_ep0, _mw0, "GetFunctionConfiguration", GetFunctionConfiguration$) {
+}
+
+class GetFunctionEventInvokeConfigCommand extends command(_ep0, _mw0, "GetFunctionEventInvokeConfig", GetFunctionEventInvokeConfig$) {
+}
+
+class GetFunctionRecursionConfigCommand extends command(_ep0, _mw0, "GetFunctionRecursionConfig", GetFunctionRecursionConfig$) {
+}
+
+class GetFunctionScalingConfigCommand extends command(_ep0, _mw0, "GetFunctionScalingConfig", GetFunctionScalingConfig$) {
+}
+
+class GetFunctionUrlConfigCommand extends command(_ep0, _mw0, "GetFunctionUrlConfig", GetFunctionUrlConfig$) {
+}
+
+class GetLayerVersionByArnCommand extends command(_ep0, _mw0, "GetLayerVersionByArn", GetLayerVersionByArn$) {
+}
+
+class GetLayerVersionCommand extends command(_ep0, _mw0, "GetLayerVersion", GetLayerVersion$) {
+}
+
+class GetLayerVersionPolicyCommand extends command(_ep0, _mw0, "GetLayerVersionPolicy", GetLayerVersionPolicy$) {
+}
+
+class GetPolicyCommand extends command(_ep0, _mw0, "GetPolicy", GetPolicy$) {
+}
+
+class GetProvisionedConcurrencyConfigCommand extends command(_ep0, _mw0, "GetProvisionedConcurrencyConfig", GetProvisionedConcurrencyConfig$) {
+}
+
+class GetResourcePolicyCommand extends command(_ep0, _mw0, "GetResourcePolicy", GetResourcePolicy$) {
+}
+
+class GetRuntimeManagementConfigCommand extends command(_ep0, _mw0, "GetRuntimeManagementConfig", GetRuntimeManagementConfig$) {
+}
+
+class InvokeAsyncCommand extends command(_ep0, _mw0, "InvokeAsync", InvokeAsync$) {
+}
+
+class InvokeCommand extends command(_ep0, _mw0, "Invoke", Invoke$) {
+}
+
+class InvokeWithResponseStreamCommand extends command(_ep0, _mw0, "InvokeWithResponseStream", InvokeWithResponseStream$) {
+}
+
+class ListAliasesCommand extends command(_ep0, _mw0, "ListAliases", ListAliases$) {
+}
+
+class ListCapacityProvidersCommand extends command(_ep0, _mw0, "ListCapacityProviders", ListCapacityProviders$) {
+}
+
+class ListCodeSigningConfigsCommand extends command(_ep0, _mw0, "ListCodeSigningConfigs", ListCodeSigningConfigs$) {
+}
+
+class ListDurableExecutionsByFunctionCommand extends command(_ep0, _mw0, "ListDurableExecutionsByFunction", ListDurableExecutionsByFunction$) {
+}
+
+class ListEventSourceMappingsCommand extends command(_ep0, _mw0, "ListEventSourceMappings", ListEventSourceMappings$) {
+}
+
+class ListFunctionEventInvokeConfigsCommand extends command(_ep0, _mw0, "ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs$) {
+}
+
+class ListFunctionsByCodeSigningConfigCommand extends command(_ep0, _mw0, "ListFunctionsByCodeSigningConfig", ListFunctionsByCodeSigningConfig$) {
+}
+
+class ListFunctionsCommand extends command(_ep0, _mw0, "ListFunctions", ListFunctions$) {
+}
+
+class ListFunctionUrlConfigsCommand extends command(_ep0, _mw0, "ListFunctionUrlConfigs", ListFunctionUrlConfigs$) {
+}
+
+class ListFunctionVersionsByCapacityProviderCommand extends command(_ep0, _mw0, "ListFunctionVersionsByCapacityProvider", ListFunctionVersionsByCapacityProvider$) {
+}
+
+class ListLayersCommand extends command(_ep0, _mw0, "ListLayers", ListLayers$) {
+}
+
+class ListLayerVersionsCommand extends command(_ep0, _mw0, "ListLayerVersions", ListLayerVersions$) {
+}
+
+class ListProvisionedConcurrencyConfigsCommand extends command(_ep0, _mw0, "ListProvisionedConcurrencyConfigs", ListProvisionedConcurrencyConfigs$) {
+}
+
+class ListTagsCommand extends command(_ep0, _mw0, "ListTags", ListTags$) {
+}
+
+class ListVersionsByFunctionCommand extends command(_ep0, _mw0, "ListVersionsByFunction", ListVersionsByFunction$) {
+}
+
+class PublishLayerVersionCommand extends command(_ep0, _mw0, "PublishLayerVersion", PublishLayerVersion$) {
+}
+
+class PublishVersionCommand extends command(_ep0, _mw0, "PublishVersion", PublishVersion$) {
+}
+
+class PutFunctionCodeSigningConfigCommand extends command(_ep0, _mw0, "PutFunctionCodeSigningConfig", PutFunctionCodeSigningConfig$) {
+}
+
+class PutFunctionConcurrencyCommand extends command(_ep0, _mw0, "PutFunctionConcurrency", PutFunctionConcurrency$) {
+}
+
+class PutFunctionEventInvokeConfigCommand extends command(_ep0, _mw0, "PutFunctionEventInvokeConfig", PutFunctionEventInvokeConfig$) {
+}
+
+class PutFunctionRecursionConfigCommand extends command(_ep0, _mw0, "PutFunctionRecursionConfig", PutFunctionRecursionConfig$) {
+}
+
+class PutFunctionScalingConfigCommand extends command(_ep0, _mw0, "PutFunctionScalingConfig", PutFunctionScalingConfig$) {
+}
+
+class PutProvisionedConcurrencyConfigCommand extends command(_ep0, _mw0, "PutProvisionedConcurrencyConfig", PutProvisionedConcurrencyConfig$) {
+}
+
+class PutResourcePolicyCommand extends command(_ep0, _mw0, "PutResourcePolicy", PutResourcePolicy$) {
+}
+
+class PutRuntimeManagementConfigCommand extends command(_ep0, _mw0, "PutRuntimeManagementConfig", PutRuntimeManagementConfig$) {
+}
+
+class RemoveLayerVersionPermissionCommand extends command(_ep0, _mw0, "RemoveLayerVersionPermission", RemoveLayerVersionPermission$) {
+}
+
+class RemovePermissionCommand extends command(_ep0, _mw0, "RemovePermission", RemovePermission$) {
+}
+
+class SendDurableExecutionCallbackFailureCommand extends command(_ep0, _mw0, "SendDurableExecutionCallbackFailure", SendDurableExecutionCallbackFailure$) {
+}
+
+class SendDurableExecutionCallbackHeartbeatCommand extends command(_ep0, _mw0, "SendDurableExecutionCallbackHeartbeat", SendDurableExecutionCallbackHeartbeat$) {
+}
+
+class SendDurableExecutionCallbackSuccessCommand extends command(_ep0, _mw0, "SendDurableExecutionCallbackSuccess", SendDurableExecutionCallbackSuccess$) {
+}
+
+class StopDurableExecutionCommand extends command(_ep0, _mw0, "StopDurableExecution", StopDurableExecution$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateAliasCommand extends command(_ep0, _mw0, "UpdateAlias", UpdateAlias$) {
+}
+
+class UpdateCapacityProviderCommand extends command(_ep0, _mw0, "UpdateCapacityProvider", UpdateCapacityProvider$) {
+}
+
+class UpdateCodeSigningConfigCommand extends command(_ep0, _mw0, "UpdateCodeSigningConfig", UpdateCodeSigningConfig$) {
+}
+
+class UpdateEventSourceMappingCommand extends command(_ep0, _mw0, "UpdateEventSourceMapping", UpdateEventSourceMapping$) {
+}
+
+class UpdateFunctionCodeCommand extends command(_ep0, _mw0, "UpdateFunctionCode", UpdateFunctionCode$) {
+}
+
+class UpdateFunctionConfigurationCommand extends command(_ep0, _mw0, "UpdateFunctionConfiguration", UpdateFunctionConfiguration$) {
+}
+
+class UpdateFunctionEventInvokeConfigCommand extends command(_ep0, _mw0, "UpdateFunctionEventInvokeConfig", UpdateFunctionEventInvokeConfig$) {
+}
+
+class UpdateFunctionUrlConfigCommand extends command(_ep0, _mw0, "UpdateFunctionUrlConfig", UpdateFunctionUrlConfig$) {
+}
+
+const paginateGetDurableExecutionHistory = createPaginator(LambdaClient, GetDurableExecutionHistoryCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateGetDurableExecutionState = createPaginator(LambdaClient, GetDurableExecutionStateCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListAliases = createPaginator(LambdaClient, ListAliasesCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListCapacityProviders = createPaginator(LambdaClient, ListCapacityProvidersCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListCodeSigningConfigs = createPaginator(LambdaClient, ListCodeSigningConfigsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListDurableExecutionsByFunction = createPaginator(LambdaClient, ListDurableExecutionsByFunctionCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListEventSourceMappings = createPaginator(LambdaClient, ListEventSourceMappingsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListFunctionEventInvokeConfigs = createPaginator(LambdaClient, ListFunctionEventInvokeConfigsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListFunctionsByCodeSigningConfig = createPaginator(LambdaClient, ListFunctionsByCodeSigningConfigCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListFunctions = createPaginator(LambdaClient, ListFunctionsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListFunctionUrlConfigs = createPaginator(LambdaClient, ListFunctionUrlConfigsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListFunctionVersionsByCapacityProvider = createPaginator(LambdaClient, ListFunctionVersionsByCapacityProviderCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListLayers = createPaginator(LambdaClient, ListLayersCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListLayerVersions = createPaginator(LambdaClient, ListLayerVersionsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListProvisionedConcurrencyConfigs = createPaginator(LambdaClient, ListProvisionedConcurrencyConfigsCommand, "Marker", "NextMarker", "MaxItems");
+
+const paginateListVersionsByFunction = createPaginator(LambdaClient, ListVersionsByFunctionCommand, "Marker", "NextMarker", "MaxItems");
+
+const checkState$5 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Active") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Failed") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Pending") {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForFunctionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
+};
+const waitUntilFunctionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
+    return checkExceptions(result);
+};
+
+const checkState$4 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.Configuration.State;
+            };
+            if (returnComparator() === "Active") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.Configuration.State;
+            };
+            if (returnComparator() === "Failed") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.Configuration.State;
+            };
+            if (returnComparator() === "Pending") {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForFunctionActiveV2 = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
+};
+const waitUntilFunctionActiveV2 = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
+    return checkExceptions(result);
+};
+
+const checkState$3 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "ResourceNotFoundException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForFunctionExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 20 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+};
+const waitUntilFunctionExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 20 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+    return checkExceptions(result);
+};
+
+const checkState$2 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.LastUpdateStatus;
+            };
+            if (returnComparator() === "Successful") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.LastUpdateStatus;
+            };
+            if (returnComparator() === "Failed") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.LastUpdateStatus;
+            };
+            if (returnComparator() === "InProgress") {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForFunctionUpdated = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+};
+const waitUntilFunctionUpdated = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+    return checkExceptions(result);
+};
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.Configuration.LastUpdateStatus;
+            };
+            if (returnComparator() === "Successful") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.Configuration.LastUpdateStatus;
+            };
+            if (returnComparator() === "Failed") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.Configuration.LastUpdateStatus;
+            };
+            if (returnComparator() === "InProgress") {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForFunctionUpdatedV2 = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilFunctionUpdatedV2 = async (params, input) => {
+    const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Active") {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Failed") {
+                return { state: WaiterState.FAILURE, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return result.State;
+            };
+            if (returnComparator() === "Pending") {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForPublishedVersionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 1560 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilPublishedVersionActive = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 1560 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    AddLayerVersionPermissionCommand,
+    AddPermissionCommand,
+    CheckpointDurableExecutionCommand,
+    CreateAliasCommand,
+    CreateCapacityProviderCommand,
+    CreateCodeSigningConfigCommand,
+    CreateEventSourceMappingCommand,
+    CreateFunctionCommand,
+    CreateFunctionUrlConfigCommand,
+    DeleteAliasCommand,
+    DeleteCapacityProviderCommand,
+    DeleteCodeSigningConfigCommand,
+    DeleteEventSourceMappingCommand,
+    DeleteFunctionCommand,
+    DeleteFunctionCodeSigningConfigCommand,
+    DeleteFunctionConcurrencyCommand,
+    DeleteFunctionEventInvokeConfigCommand,
+    DeleteFunctionUrlConfigCommand,
+    DeleteLayerVersionCommand,
+    DeleteProvisionedConcurrencyConfigCommand,
+    DeleteResourcePolicyCommand,
+    GetAccountSettingsCommand,
+    GetAliasCommand,
+    GetCapacityProviderCommand,
+    GetCodeSigningConfigCommand,
+    GetDurableExecutionCommand,
+    GetDurableExecutionHistoryCommand,
+    GetDurableExecutionStateCommand,
+    GetEventSourceMappingCommand,
+    GetFunctionCommand,
+    GetFunctionCodeSigningConfigCommand,
+    GetFunctionConcurrencyCommand,
+    GetFunctionConfigurationCommand,
+    GetFunctionEventInvokeConfigCommand,
+    GetFunctionRecursionConfigCommand,
+    GetFunctionScalingConfigCommand,
+    GetFunctionUrlConfigCommand,
+    GetLayerVersionCommand,
+    GetLayerVersionByArnCommand,
+    GetLayerVersionPolicyCommand,
+    GetPolicyCommand,
+    GetProvisionedConcurrencyConfigCommand,
+    GetResourcePolicyCommand,
+    GetRuntimeManagementConfigCommand,
+    InvokeCommand,
+    InvokeAsyncCommand,
+    InvokeWithResponseStreamCommand,
+    ListAliasesCommand,
+    ListCapacityProvidersCommand,
+    ListCodeSigningConfigsCommand,
+    ListDurableExecutionsByFunctionCommand,
+    ListEventSourceMappingsCommand,
+    ListFunctionEventInvokeConfigsCommand,
+    ListFunctionsCommand,
+    ListFunctionsByCodeSigningConfigCommand,
+    ListFunctionUrlConfigsCommand,
+    ListFunctionVersionsByCapacityProviderCommand,
+    ListLayersCommand,
+    ListLayerVersionsCommand,
+    ListProvisionedConcurrencyConfigsCommand,
+    ListTagsCommand,
+    ListVersionsByFunctionCommand,
+    PublishLayerVersionCommand,
+    PublishVersionCommand,
+    PutFunctionCodeSigningConfigCommand,
+    PutFunctionConcurrencyCommand,
+    PutFunctionEventInvokeConfigCommand,
+    PutFunctionRecursionConfigCommand,
+    PutFunctionScalingConfigCommand,
+    PutProvisionedConcurrencyConfigCommand,
+    PutResourcePolicyCommand,
+    PutRuntimeManagementConfigCommand,
+    RemoveLayerVersionPermissionCommand,
+    RemovePermissionCommand,
+    SendDurableExecutionCallbackFailureCommand,
+    SendDurableExecutionCallbackHeartbeatCommand,
+    SendDurableExecutionCallbackSuccessCommand,
+    StopDurableExecutionCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateAliasCommand,
+    UpdateCapacityProviderCommand,
+    UpdateCodeSigningConfigCommand,
+    UpdateEventSourceMappingCommand,
+    UpdateFunctionCodeCommand,
+    UpdateFunctionConfigurationCommand,
+    UpdateFunctionEventInvokeConfigCommand,
+    UpdateFunctionUrlConfigCommand,
+};
+const paginators = {
+    paginateGetDurableExecutionHistory,
+    paginateGetDurableExecutionState,
+    paginateListAliases,
+    paginateListCapacityProviders,
+    paginateListCodeSigningConfigs,
+    paginateListDurableExecutionsByFunction,
+    paginateListEventSourceMappings,
+    paginateListFunctionEventInvokeConfigs,
+    paginateListFunctions,
+    paginateListFunctionsByCodeSigningConfig,
+    paginateListFunctionUrlConfigs,
+    paginateListFunctionVersionsByCapacityProvider,
+    paginateListLayers,
+    paginateListLayerVersions,
+    paginateListProvisionedConcurrencyConfigs,
+    paginateListVersionsByFunction,
+};
+const waiters = {
+    waitUntilFunctionActiveV2,
+    waitUntilFunctionExists,
+    waitUntilFunctionUpdatedV2,
+    waitUntilFunctionActive,
+    waitUntilFunctionUpdated,
+    waitUntilPublishedVersionActive,
+};
+class Lambda extends LambdaClient {
+}
+createAggregatedClient(commands, Lambda, { paginators, waiters });
+
+const ThrottleReason = {
+    CallerRateLimitExceeded: "CallerRateLimitExceeded",
+    ConcurrentInvocationLimitExceeded: "ConcurrentInvocationLimitExceeded",
+    ConcurrentSnapshotCreateLimitExceeded: "ConcurrentSnapshotCreateLimitExceeded",
+    FunctionInvocationRateLimitExceeded: "FunctionInvocationRateLimitExceeded",
+    ReservedFunctionConcurrentInvocationLimitExceeded: "ReservedFunctionConcurrentInvocationLimitExceeded",
+    ReservedFunctionInvocationRateLimitExceeded: "ReservedFunctionInvocationRateLimitExceeded",
+};
+const FunctionUrlAuthType = {
+    AWS_IAM: "AWS_IAM",
+    NONE: "NONE",
+};
+const KafkaSchemaRegistryAuthType = {
+    BASIC_AUTH: "BASIC_AUTH",
+    CLIENT_CERTIFICATE_TLS_AUTH: "CLIENT_CERTIFICATE_TLS_AUTH",
+    OAUTHBEARER_AUTH: "OAUTHBEARER_AUTH",
+    SERVER_ROOT_CA_CERTIFICATE: "SERVER_ROOT_CA_CERTIFICATE",
+};
+const SchemaRegistryEventRecordFormat = {
+    JSON: "JSON",
+    SOURCE: "SOURCE",
+};
+const KafkaSchemaValidationAttribute = {
+    KEY: "KEY",
+    VALUE: "VALUE",
+};
+const ApplicationLogLevel = {
+    Debug: "DEBUG",
+    Error: "ERROR",
+    Fatal: "FATAL",
+    Info: "INFO",
+    Trace: "TRACE",
+    Warn: "WARN",
+};
+const Architecture = {
+    arm64: "arm64",
+    x86_64: "x86_64",
+};
+const CapacityProviderScalingMode = {
+    Auto: "Auto",
+    Manual: "Manual",
+};
+const CapacityProviderPredefinedMetricType = {
+    LambdaCapacityProviderAverageCPUUtilization: "LambdaCapacityProviderAverageCPUUtilization",
+};
+const PropagateTagsMode = {
+    Explicit: "Explicit",
+    None: "None",
+};
+const SystemLogLevel = {
+    Debug: "DEBUG",
+    Info: "INFO",
+    Warn: "WARN",
+};
+const CapacityProviderState = {
+    Active: "Active",
+    Deleting: "Deleting",
+    Failed: "Failed",
+    Pending: "Pending",
+};
+const State = {
+    Active: "Active",
+    ActiveNonInvocable: "ActiveNonInvocable",
+    Deactivated: "Deactivated",
+    Deactivating: "Deactivating",
+    Deleting: "Deleting",
+    Failed: "Failed",
+    Inactive: "Inactive",
+    Pending: "Pending",
+};
+const CodeSigningPolicy = {
+    Enforce: "Enforce",
+    Warn: "Warn",
+};
+const OperationAction = {
+    CANCEL: "CANCEL",
+    FAIL: "FAIL",
+    RETRY: "RETRY",
+    START: "START",
+    SUCCEED: "SUCCEED",
+};
+const OperationType = {
+    CALLBACK: "CALLBACK",
+    CHAINED_INVOKE: "CHAINED_INVOKE",
+    CONTEXT: "CONTEXT",
+    EXECUTION: "EXECUTION",
+    STEP: "STEP",
+    WAIT: "WAIT",
+};
+const OperationStatus = {
+    CANCELLED: "CANCELLED",
+    FAILED: "FAILED",
+    PENDING: "PENDING",
+    READY: "READY",
+    STARTED: "STARTED",
+    STOPPED: "STOPPED",
+    SUCCEEDED: "SUCCEEDED",
+    TIMED_OUT: "TIMED_OUT",
+};
+const ExecutionStatus = {
+    FAILED: "FAILED",
+    RUNNING: "RUNNING",
+    STOPPED: "STOPPED",
+    SUCCEEDED: "SUCCEEDED",
+    TIMED_OUT: "TIMED_OUT",
+};
+const EventType = {
+    CallbackFailed: "CallbackFailed",
+    CallbackStarted: "CallbackStarted",
+    CallbackSucceeded: "CallbackSucceeded",
+    CallbackTimedOut: "CallbackTimedOut",
+    ChainedInvokeFailed: "ChainedInvokeFailed",
+    ChainedInvokeStarted: "ChainedInvokeStarted",
+    ChainedInvokeStopped: "ChainedInvokeStopped",
+    ChainedInvokeSucceeded: "ChainedInvokeSucceeded",
+    ChainedInvokeTimedOut: "ChainedInvokeTimedOut",
+    ContextFailed: "ContextFailed",
+    ContextStarted: "ContextStarted",
+    ContextSucceeded: "ContextSucceeded",
+    ExecutionFailed: "ExecutionFailed",
+    ExecutionStarted: "ExecutionStarted",
+    ExecutionStopped: "ExecutionStopped",
+    ExecutionSucceeded: "ExecutionSucceeded",
+    ExecutionTimedOut: "ExecutionTimedOut",
+    InvocationCompleted: "InvocationCompleted",
+    StepFailed: "StepFailed",
+    StepStarted: "StepStarted",
+    StepSucceeded: "StepSucceeded",
+    WaitCancelled: "WaitCancelled",
+    WaitStarted: "WaitStarted",
+    WaitSucceeded: "WaitSucceeded",
+};
+const FullDocument = {
+    Default: "Default",
+    UpdateLookup: "UpdateLookup",
+};
+const FunctionResponseType = {
+    ReportBatchItemFailures: "ReportBatchItemFailures",
+};
+const EventSourceMappingSystemLogLevel = {
+    Debug: "DEBUG",
+    Info: "INFO",
+    Warn: "WARN",
+};
+const EventSourceMappingMetric = {
+    ErrorCount: "ErrorCount",
+    EventCount: "EventCount",
+    KafkaMetrics: "KafkaMetrics",
+};
+const EndPointType = {
+    KAFKA_BOOTSTRAP_SERVERS: "KAFKA_BOOTSTRAP_SERVERS",
+};
+const KafkaEventSourceMappingConsumptionMode = {
+    Queue: "Queue",
+    Stream: "Stream",
+};
+const SourceAccessType = {
+    BASIC_AUTH: "BASIC_AUTH",
+    CLIENT_CERTIFICATE_TLS_AUTH: "CLIENT_CERTIFICATE_TLS_AUTH",
+    IAM_AUTH: "IAM_AUTH",
+    IAM_OAUTHBEARER_AUTH: "IAM_OAUTHBEARER_AUTH",
+    OAUTHBEARER_AUDIENCE: "OAUTHBEARER_AUDIENCE",
+    OAUTHBEARER_AUTH: "OAUTHBEARER_AUTH",
+    OAUTHBEARER_IDENTITY_POOL: "OAUTHBEARER_IDENTITY_POOL",
+    OAUTHBEARER_LOGICAL_CLUSTER: "OAUTHBEARER_LOGICAL_CLUSTER",
+    OAUTHBEARER_SCOPE: "OAUTHBEARER_SCOPE",
+    SASL_SCRAM_256_AUTH: "SASL_SCRAM_256_AUTH",
+    SASL_SCRAM_512_AUTH: "SASL_SCRAM_512_AUTH",
+    SERVER_ROOT_CA_CERTIFICATE: "SERVER_ROOT_CA_CERTIFICATE",
+    VIRTUAL_HOST: "VIRTUAL_HOST",
+    VPC_SECURITY_GROUP: "VPC_SECURITY_GROUP",
+    VPC_SUBNET: "VPC_SUBNET",
+};
+const EventSourcePosition = {
+    AT_TIMESTAMP: "AT_TIMESTAMP",
+    LATEST: "LATEST",
+    TRIM_HORIZON: "TRIM_HORIZON",
+};
+const S3ObjectStorageMode = {
+    Copy: "COPY",
+    Reference: "REFERENCE",
+};
+const DirectS3Read = {
+    AUTO: "AUTO",
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const LogFormat = {
+    Json: "JSON",
+    Text: "Text",
+};
+const PackageType = {
+    Image: "Image",
+    Zip: "Zip",
+};
+const FunctionVersionLatestPublished = {
+    LATEST_PUBLISHED: "LATEST_PUBLISHED",
+};
+const Runtime = {
+    dotnet10: "dotnet10",
+    dotnet6: "dotnet6",
+    dotnet8: "dotnet8",
+    dotnetcore10: "dotnetcore1.0",
+    dotnetcore20: "dotnetcore2.0",
+    dotnetcore21: "dotnetcore2.1",
+    dotnetcore31: "dotnetcore3.1",
+    go1x: "go1.x",
+    java11: "java11",
+    java11al2023: "java11.al2023",
+    java17: "java17",
+    java17al2023: "java17.al2023",
+    java21: "java21",
+    java25: "java25",
+    java8: "java8",
+    java8al2: "java8.al2",
+    java8al2023: "java8.al2023",
+    nodejs: "nodejs",
+    nodejs10x: "nodejs10.x",
+    nodejs12x: "nodejs12.x",
+    nodejs14x: "nodejs14.x",
+    nodejs16x: "nodejs16.x",
+    nodejs18x: "nodejs18.x",
+    nodejs20x: "nodejs20.x",
+    nodejs22x: "nodejs22.x",
+    nodejs24x: "nodejs24.x",
+    nodejs26x: "nodejs26.x",
+    nodejs43: "nodejs4.3",
+    nodejs43edge: "nodejs4.3-edge",
+    nodejs610: "nodejs6.10",
+    nodejs810: "nodejs8.10",
+    provided: "provided",
+    providedal2: "provided.al2",
+    providedal2023: "provided.al2023",
+    python27: "python2.7",
+    python310: "python3.10",
+    python311: "python3.11",
+    python312: "python3.12",
+    python313: "python3.13",
+    python314: "python3.14",
+    python315: "python3.15",
+    python36: "python3.6",
+    python37: "python3.7",
+    python38: "python3.8",
+    python39: "python3.9",
+    ruby25: "ruby2.5",
+    ruby27: "ruby2.7",
+    ruby32: "ruby3.2",
+    ruby33: "ruby3.3",
+    ruby34: "ruby3.4",
+    ruby40: "ruby4.0",
+};
+const SnapStartApplyOn = {
+    None: "None",
+    PublishedVersions: "PublishedVersions",
+};
+const TenantIsolationMode = {
+    PER_TENANT: "PER_TENANT",
+};
+const TracingMode = {
+    Active: "Active",
+    PassThrough: "PassThrough",
+};
+const LastUpdateStatus = {
+    Failed: "Failed",
+    InProgress: "InProgress",
+    Successful: "Successful",
+};
+const LastUpdateStatusReasonCode = {
+    CapacityProviderScalingLimitExceeded: "CapacityProviderScalingLimitExceeded",
+    DependencyError: "DependencyError",
+    DisabledKMSKey: "DisabledKMSKey",
+    DisallowedByVpcEncryptionControl: "DisallowedByVpcEncryptionControl",
+    EC2RequestLimitExceeded: "EC2RequestLimitExceeded",
+    EFSIOError: "EFSIOError",
+    EFSMountConnectivityError: "EFSMountConnectivityError",
+    EFSMountFailure: "EFSMountFailure",
+    EFSMountTimeout: "EFSMountTimeout",
+    EniLimitExceeded: "EniLimitExceeded",
+    FunctionError: "FunctionError",
+    FunctionErrorExtensionInitError: "FunctionError.ExtensionInitError",
+    FunctionErrorInitResourceExhausted: "FunctionError.InitResourceExhausted",
+    FunctionErrorInitTimeout: "FunctionError.InitTimeout",
+    FunctionErrorInvalidEntryPoint: "FunctionError.InvalidEntryPoint",
+    FunctionErrorInvalidWorkingDirectory: "FunctionError.InvalidWorkingDirectory",
+    FunctionErrorPermissionDenied: "FunctionError.PermissionDenied",
+    FunctionErrorRuntimeInitError: "FunctionError.RuntimeInitError",
+    FunctionErrorTooManyExtensions: "FunctionError.TooManyExtensions",
+    ImageAccessDenied: "ImageAccessDenied",
+    ImageDeleted: "ImageDeleted",
+    InsufficientCapacity: "InsufficientCapacity",
+    InsufficientRolePermissions: "InsufficientRolePermissions",
+    InternalError: "InternalError",
+    InvalidConfiguration: "InvalidConfiguration",
+    InvalidImage: "InvalidImage",
+    InvalidRuntime: "InvalidRuntime",
+    InvalidSecurityGroup: "InvalidSecurityGroup",
+    InvalidStateKMSKey: "InvalidStateKMSKey",
+    InvalidSubnet: "InvalidSubnet",
+    InvalidZipFileException: "InvalidZipFileException",
+    KMSKeyAccessDenied: "KMSKeyAccessDenied",
+    KMSKeyNotFound: "KMSKeyNotFound",
+    ServiceQuotaExceededException: "ServiceQuotaExceededException",
+    SubnetOutOfIPAddresses: "SubnetOutOfIPAddresses",
+    VcpuLimitExceeded: "VcpuLimitExceeded",
+};
+const SnapStartOptimizationStatus = {
+    Off: "Off",
+    On: "On",
+};
+const StateReasonCode = {
+    CapacityProviderScalingLimitExceeded: "CapacityProviderScalingLimitExceeded",
+    Creating: "Creating",
+    DependencyError: "DependencyError",
+    DisabledKMSKey: "DisabledKMSKey",
+    DisallowedByVpcEncryptionControl: "DisallowedByVpcEncryptionControl",
+    DrainingDurableExecutions: "DrainingDurableExecutions",
+    EC2RequestLimitExceeded: "EC2RequestLimitExceeded",
+    EFSIOError: "EFSIOError",
+    EFSMountConnectivityError: "EFSMountConnectivityError",
+    EFSMountFailure: "EFSMountFailure",
+    EFSMountTimeout: "EFSMountTimeout",
+    EniLimitExceeded: "EniLimitExceeded",
+    FunctionError: "FunctionError",
+    FunctionErrorExtensionInitError: "FunctionError.ExtensionInitError",
+    FunctionErrorInitResourceExhausted: "FunctionError.InitResourceExhausted",
+    FunctionErrorInitTimeout: "FunctionError.InitTimeout",
+    FunctionErrorInvalidEntryPoint: "FunctionError.InvalidEntryPoint",
+    FunctionErrorInvalidWorkingDirectory: "FunctionError.InvalidWorkingDirectory",
+    FunctionErrorPermissionDenied: "FunctionError.PermissionDenied",
+    FunctionErrorRuntimeInitError: "FunctionError.RuntimeInitError",
+    FunctionErrorTooManyExtensions: "FunctionError.TooManyExtensions",
+    Idle: "Idle",
+    ImageAccessDenied: "ImageAccessDenied",
+    ImageDeleted: "ImageDeleted",
+    InsufficientCapacity: "InsufficientCapacity",
+    InsufficientRolePermissions: "InsufficientRolePermissions",
+    InternalError: "InternalError",
+    InvalidConfiguration: "InvalidConfiguration",
+    InvalidImage: "InvalidImage",
+    InvalidRuntime: "InvalidRuntime",
+    InvalidSecurityGroup: "InvalidSecurityGroup",
+    InvalidStateKMSKey: "InvalidStateKMSKey",
+    InvalidSubnet: "InvalidSubnet",
+    InvalidZipFileException: "InvalidZipFileException",
+    KMSKeyAccessDenied: "KMSKeyAccessDenied",
+    KMSKeyNotFound: "KMSKeyNotFound",
+    Restoring: "Restoring",
+    ServiceQuotaExceededException: "ServiceQuotaExceededException",
+    SubnetOutOfIPAddresses: "SubnetOutOfIPAddresses",
+    VcpuLimitExceeded: "VcpuLimitExceeded",
+};
+const InvokeMode = {
+    BUFFERED: "BUFFERED",
+    RESPONSE_STREAM: "RESPONSE_STREAM",
+};
+const RecursiveLoop = {
+    Allow: "Allow",
+    Terminate: "Terminate",
+};
+const UpdateRuntimeOn = {
+    Auto: "Auto",
+    FunctionUpdate: "FunctionUpdate",
+    Manual: "Manual",
+};
+const InvocationType = {
+    DryRun: "DryRun",
+    Event: "Event",
+    RequestResponse: "RequestResponse",
+};
+const LogType = {
+    None: "None",
+    Tail: "Tail",
+};
+const ResponseStreamingInvocationType = {
+    DryRun: "DryRun",
+    RequestResponse: "RequestResponse",
+};
+const FunctionVersion = {
+    ALL: "ALL",
+};
+const ProvisionedConcurrencyStatusEnum = {
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    READY: "READY",
+};
+
+__webpack_unused_export__ = AccountLimit$;
+__webpack_unused_export__ = AccountUsage$;
+__webpack_unused_export__ = AddLayerVersionPermission$;
+__webpack_unused_export__ = AddLayerVersionPermissionCommand;
+__webpack_unused_export__ = AddLayerVersionPermissionRequest$;
+__webpack_unused_export__ = AddLayerVersionPermissionResponse$;
+__webpack_unused_export__ = AddPermission$;
+__webpack_unused_export__ = AddPermissionCommand;
+__webpack_unused_export__ = AddPermissionRequest$;
+__webpack_unused_export__ = AddPermissionResponse$;
+__webpack_unused_export__ = AliasConfiguration$;
+__webpack_unused_export__ = AliasLimitExceededException;
+__webpack_unused_export__ = AliasLimitExceededException$;
+__webpack_unused_export__ = AliasRoutingConfiguration$;
+__webpack_unused_export__ = AllowedPublishers$;
+__webpack_unused_export__ = AmazonManagedKafkaEventSourceConfig$;
+__webpack_unused_export__ = ApplicationLogLevel;
+__webpack_unused_export__ = Architecture;
+__webpack_unused_export__ = CallbackDetails$;
+__webpack_unused_export__ = CallbackFailedDetails$;
+__webpack_unused_export__ = CallbackOptions$;
+__webpack_unused_export__ = CallbackStartedDetails$;
+__webpack_unused_export__ = CallbackSucceededDetails$;
+__webpack_unused_export__ = CallbackTimedOutDetails$;
+__webpack_unused_export__ = CallbackTimeoutException;
+__webpack_unused_export__ = CallbackTimeoutException$;
+__webpack_unused_export__ = CapacityProvider$;
+__webpack_unused_export__ = CapacityProviderConfig$;
+__webpack_unused_export__ = CapacityProviderLimitExceededException;
+__webpack_unused_export__ = CapacityProviderLimitExceededException$;
+__webpack_unused_export__ = CapacityProviderLoggingConfig$;
+__webpack_unused_export__ = CapacityProviderPermissionsConfig$;
+__webpack_unused_export__ = CapacityProviderPredefinedMetricType;
+__webpack_unused_export__ = CapacityProviderScalingConfig$;
+__webpack_unused_export__ = CapacityProviderScalingMode;
+__webpack_unused_export__ = CapacityProviderState;
+__webpack_unused_export__ = CapacityProviderTelemetryConfig$;
+__webpack_unused_export__ = CapacityProviderVpcConfig$;
+__webpack_unused_export__ = ChainedInvokeDetails$;
+__webpack_unused_export__ = ChainedInvokeFailedDetails$;
+__webpack_unused_export__ = ChainedInvokeOptions$;
+__webpack_unused_export__ = ChainedInvokeStartedDetails$;
+__webpack_unused_export__ = ChainedInvokeStoppedDetails$;
+__webpack_unused_export__ = ChainedInvokeSucceededDetails$;
+__webpack_unused_export__ = ChainedInvokeTimedOutDetails$;
+__webpack_unused_export__ = CheckpointDurableExecution$;
+__webpack_unused_export__ = CheckpointDurableExecutionCommand;
+__webpack_unused_export__ = CheckpointDurableExecutionRequest$;
+__webpack_unused_export__ = CheckpointDurableExecutionResponse$;
+__webpack_unused_export__ = CheckpointUpdatedExecutionState$;
+__webpack_unused_export__ = CodeArtifactUserDeletedException;
+__webpack_unused_export__ = CodeArtifactUserDeletedException$;
+__webpack_unused_export__ = CodeArtifactUserFailedException;
+__webpack_unused_export__ = CodeArtifactUserFailedException$;
+__webpack_unused_export__ = CodeArtifactUserPendingException;
+__webpack_unused_export__ = CodeArtifactUserPendingException$;
+__webpack_unused_export__ = CodeSigningConfig$;
+__webpack_unused_export__ = CodeSigningConfigNotFoundException;
+__webpack_unused_export__ = CodeSigningConfigNotFoundException$;
+__webpack_unused_export__ = CodeSigningPolicies$;
+__webpack_unused_export__ = CodeSigningPolicy;
+__webpack_unused_export__ = CodeStorageExceededException;
+__webpack_unused_export__ = CodeStorageExceededException$;
+__webpack_unused_export__ = CodeVerificationFailedException;
+__webpack_unused_export__ = CodeVerificationFailedException$;
+__webpack_unused_export__ = Concurrency$;
+__webpack_unused_export__ = ContextDetails$;
+__webpack_unused_export__ = ContextFailedDetails$;
+__webpack_unused_export__ = ContextOptions$;
+__webpack_unused_export__ = ContextStartedDetails$;
+__webpack_unused_export__ = ContextSucceededDetails$;
+__webpack_unused_export__ = Cors$;
+__webpack_unused_export__ = CreateAlias$;
+__webpack_unused_export__ = CreateAliasCommand;
+__webpack_unused_export__ = CreateAliasRequest$;
+__webpack_unused_export__ = CreateCapacityProvider$;
+__webpack_unused_export__ = CreateCapacityProviderCommand;
+__webpack_unused_export__ = CreateCapacityProviderRequest$;
+__webpack_unused_export__ = CreateCapacityProviderResponse$;
+__webpack_unused_export__ = CreateCodeSigningConfig$;
+__webpack_unused_export__ = CreateCodeSigningConfigCommand;
+__webpack_unused_export__ = CreateCodeSigningConfigRequest$;
+__webpack_unused_export__ = CreateCodeSigningConfigResponse$;
+__webpack_unused_export__ = CreateEventSourceMapping$;
+__webpack_unused_export__ = CreateEventSourceMappingCommand;
+__webpack_unused_export__ = CreateEventSourceMappingRequest$;
+__webpack_unused_export__ = CreateFunction$;
+__webpack_unused_export__ = CreateFunctionCommand;
+__webpack_unused_export__ = CreateFunctionRequest$;
+__webpack_unused_export__ = CreateFunctionUrlConfig$;
+__webpack_unused_export__ = CreateFunctionUrlConfigCommand;
+__webpack_unused_export__ = CreateFunctionUrlConfigRequest$;
+__webpack_unused_export__ = CreateFunctionUrlConfigResponse$;
+__webpack_unused_export__ = DeadLetterConfig$;
+__webpack_unused_export__ = DeleteAlias$;
+__webpack_unused_export__ = DeleteAliasCommand;
+__webpack_unused_export__ = DeleteAliasRequest$;
+__webpack_unused_export__ = DeleteCapacityProvider$;
+__webpack_unused_export__ = DeleteCapacityProviderCommand;
+__webpack_unused_export__ = DeleteCapacityProviderRequest$;
+__webpack_unused_export__ = DeleteCapacityProviderResponse$;
+__webpack_unused_export__ = DeleteCodeSigningConfig$;
+__webpack_unused_export__ = DeleteCodeSigningConfigCommand;
+__webpack_unused_export__ = DeleteCodeSigningConfigRequest$;
+__webpack_unused_export__ = DeleteCodeSigningConfigResponse$;
+__webpack_unused_export__ = DeleteEventSourceMapping$;
+__webpack_unused_export__ = DeleteEventSourceMappingCommand;
+__webpack_unused_export__ = DeleteEventSourceMappingRequest$;
+__webpack_unused_export__ = DeleteFunction$;
+__webpack_unused_export__ = DeleteFunctionCodeSigningConfig$;
+__webpack_unused_export__ = DeleteFunctionCodeSigningConfigCommand;
+__webpack_unused_export__ = DeleteFunctionCodeSigningConfigRequest$;
+__webpack_unused_export__ = DeleteFunctionCommand;
+__webpack_unused_export__ = DeleteFunctionConcurrency$;
+__webpack_unused_export__ = DeleteFunctionConcurrencyCommand;
+__webpack_unused_export__ = DeleteFunctionConcurrencyRequest$;
+__webpack_unused_export__ = DeleteFunctionEventInvokeConfig$;
+__webpack_unused_export__ = DeleteFunctionEventInvokeConfigCommand;
+__webpack_unused_export__ = DeleteFunctionEventInvokeConfigRequest$;
+__webpack_unused_export__ = DeleteFunctionRequest$;
+__webpack_unused_export__ = DeleteFunctionResponse$;
+__webpack_unused_export__ = DeleteFunctionUrlConfig$;
+__webpack_unused_export__ = DeleteFunctionUrlConfigCommand;
+__webpack_unused_export__ = DeleteFunctionUrlConfigRequest$;
+__webpack_unused_export__ = DeleteLayerVersion$;
+__webpack_unused_export__ = DeleteLayerVersionCommand;
+__webpack_unused_export__ = DeleteLayerVersionRequest$;
+__webpack_unused_export__ = DeleteProvisionedConcurrencyConfig$;
+__webpack_unused_export__ = DeleteProvisionedConcurrencyConfigCommand;
+__webpack_unused_export__ = DeleteProvisionedConcurrencyConfigRequest$;
+__webpack_unused_export__ = DeleteResourcePolicy$;
+__webpack_unused_export__ = DeleteResourcePolicyCommand;
+__webpack_unused_export__ = DeleteResourcePolicyRequest$;
+__webpack_unused_export__ = DestinationConfig$;
+__webpack_unused_export__ = DirectS3Read;
+__webpack_unused_export__ = DocumentDBEventSourceConfig$;
+__webpack_unused_export__ = DurableConfig$;
+__webpack_unused_export__ = DurableExecutionAlreadyStartedException;
+__webpack_unused_export__ = DurableExecutionAlreadyStartedException$;
+__webpack_unused_export__ = EC2AccessDeniedException;
+__webpack_unused_export__ = EC2AccessDeniedException$;
+__webpack_unused_export__ = EC2ThrottledException;
+__webpack_unused_export__ = EC2ThrottledException$;
+__webpack_unused_export__ = EC2UnexpectedException;
+__webpack_unused_export__ = EC2UnexpectedException$;
+__webpack_unused_export__ = EFSIOException;
+__webpack_unused_export__ = EFSIOException$;
+__webpack_unused_export__ = EFSMountConnectivityException;
+__webpack_unused_export__ = EFSMountConnectivityException$;
+__webpack_unused_export__ = EFSMountFailureException;
+__webpack_unused_export__ = EFSMountFailureException$;
+__webpack_unused_export__ = EFSMountTimeoutException;
+__webpack_unused_export__ = EFSMountTimeoutException$;
+__webpack_unused_export__ = ENILimitReachedException;
+__webpack_unused_export__ = ENILimitReachedException$;
+__webpack_unused_export__ = ENINotReadyException;
+__webpack_unused_export__ = ENINotReadyException$;
+__webpack_unused_export__ = EndPointType;
+__webpack_unused_export__ = Environment$;
+__webpack_unused_export__ = EnvironmentError$;
+__webpack_unused_export__ = EnvironmentResponse$;
+__webpack_unused_export__ = EphemeralStorage$;
+__webpack_unused_export__ = ErrorObject$;
+__webpack_unused_export__ = Event$;
+__webpack_unused_export__ = EventError$;
+__webpack_unused_export__ = EventInput$;
+__webpack_unused_export__ = EventResult$;
+__webpack_unused_export__ = EventSourceMappingConfiguration$;
+__webpack_unused_export__ = EventSourceMappingLoggingConfig$;
+__webpack_unused_export__ = EventSourceMappingMetric;
+__webpack_unused_export__ = EventSourceMappingMetricsConfig$;
+__webpack_unused_export__ = EventSourceMappingSystemLogLevel;
+__webpack_unused_export__ = EventSourcePosition;
+__webpack_unused_export__ = EventType;
+__webpack_unused_export__ = Execution$;
+__webpack_unused_export__ = ExecutionDetails$;
+__webpack_unused_export__ = ExecutionFailedDetails$;
+__webpack_unused_export__ = ExecutionStartedDetails$;
+__webpack_unused_export__ = ExecutionStatus;
+__webpack_unused_export__ = ExecutionStoppedDetails$;
+__webpack_unused_export__ = ExecutionSucceededDetails$;
+__webpack_unused_export__ = ExecutionTimedOutDetails$;
+__webpack_unused_export__ = FileSystemConfig$;
+__webpack_unused_export__ = Filter$;
+__webpack_unused_export__ = FilterCriteria$;
+__webpack_unused_export__ = FilterCriteriaError$;
+__webpack_unused_export__ = FullDocument;
+__webpack_unused_export__ = FunctionCode$;
+__webpack_unused_export__ = FunctionCodeLocation$;
+__webpack_unused_export__ = FunctionCodeLocationError$;
+__webpack_unused_export__ = FunctionConfiguration$;
+__webpack_unused_export__ = FunctionEventInvokeConfig$;
+__webpack_unused_export__ = FunctionResponseType;
+__webpack_unused_export__ = FunctionScalingConfig$;
+__webpack_unused_export__ = FunctionUrlAuthType;
+__webpack_unused_export__ = FunctionUrlConfig$;
+__webpack_unused_export__ = FunctionVersion;
+__webpack_unused_export__ = FunctionVersionLatestPublished;
+__webpack_unused_export__ = FunctionVersionsByCapacityProviderListItem$;
+__webpack_unused_export__ = FunctionVersionsPerCapacityProviderLimitExceededException;
+__webpack_unused_export__ = FunctionVersionsPerCapacityProviderLimitExceededException$;
+__webpack_unused_export__ = GetAccountSettings$;
+__webpack_unused_export__ = GetAccountSettingsCommand;
+__webpack_unused_export__ = GetAccountSettingsRequest$;
+__webpack_unused_export__ = GetAccountSettingsResponse$;
+__webpack_unused_export__ = GetAlias$;
+exports.MES = GetAliasCommand;
+__webpack_unused_export__ = GetAliasRequest$;
+__webpack_unused_export__ = GetCapacityProvider$;
+__webpack_unused_export__ = GetCapacityProviderCommand;
+__webpack_unused_export__ = GetCapacityProviderRequest$;
+__webpack_unused_export__ = GetCapacityProviderResponse$;
+__webpack_unused_export__ = GetCodeSigningConfig$;
+__webpack_unused_export__ = GetCodeSigningConfigCommand;
+__webpack_unused_export__ = GetCodeSigningConfigRequest$;
+__webpack_unused_export__ = GetCodeSigningConfigResponse$;
+__webpack_unused_export__ = GetDurableExecution$;
+__webpack_unused_export__ = GetDurableExecutionCommand;
+__webpack_unused_export__ = GetDurableExecutionHistory$;
+__webpack_unused_export__ = GetDurableExecutionHistoryCommand;
+__webpack_unused_export__ = GetDurableExecutionHistoryRequest$;
+__webpack_unused_export__ = GetDurableExecutionHistoryResponse$;
+__webpack_unused_export__ = GetDurableExecutionRequest$;
+__webpack_unused_export__ = GetDurableExecutionResponse$;
+__webpack_unused_export__ = GetDurableExecutionState$;
+__webpack_unused_export__ = GetDurableExecutionStateCommand;
+__webpack_unused_export__ = GetDurableExecutionStateRequest$;
+__webpack_unused_export__ = GetDurableExecutionStateResponse$;
+__webpack_unused_export__ = GetEventSourceMapping$;
+__webpack_unused_export__ = GetEventSourceMappingCommand;
+__webpack_unused_export__ = GetEventSourceMappingRequest$;
+__webpack_unused_export__ = GetFunction$;
+__webpack_unused_export__ = GetFunctionCodeSigningConfig$;
+__webpack_unused_export__ = GetFunctionCodeSigningConfigCommand;
+__webpack_unused_export__ = GetFunctionCodeSigningConfigRequest$;
+__webpack_unused_export__ = GetFunctionCodeSigningConfigResponse$;
+__webpack_unused_export__ = GetFunctionCommand;
+__webpack_unused_export__ = GetFunctionConcurrency$;
+__webpack_unused_export__ = GetFunctionConcurrencyCommand;
+__webpack_unused_export__ = GetFunctionConcurrencyRequest$;
+__webpack_unused_export__ = GetFunctionConcurrencyResponse$;
+__webpack_unused_export__ = GetFunctionConfiguration$;
+__webpack_unused_export__ = GetFunctionConfigurationCommand;
+__webpack_unused_export__ = GetFunctionConfigurationRequest$;
+__webpack_unused_export__ = GetFunctionEventInvokeConfig$;
+__webpack_unused_export__ = GetFunctionEventInvokeConfigCommand;
+__webpack_unused_export__ = GetFunctionEventInvokeConfigRequest$;
+__webpack_unused_export__ = GetFunctionRecursionConfig$;
+__webpack_unused_export__ = GetFunctionRecursionConfigCommand;
+__webpack_unused_export__ = GetFunctionRecursionConfigRequest$;
+__webpack_unused_export__ = GetFunctionRecursionConfigResponse$;
+__webpack_unused_export__ = GetFunctionRequest$;
+__webpack_unused_export__ = GetFunctionResponse$;
+__webpack_unused_export__ = GetFunctionScalingConfig$;
+__webpack_unused_export__ = GetFunctionScalingConfigCommand;
+__webpack_unused_export__ = GetFunctionScalingConfigRequest$;
+__webpack_unused_export__ = GetFunctionScalingConfigResponse$;
+__webpack_unused_export__ = GetFunctionUrlConfig$;
+__webpack_unused_export__ = GetFunctionUrlConfigCommand;
+__webpack_unused_export__ = GetFunctionUrlConfigRequest$;
+__webpack_unused_export__ = GetFunctionUrlConfigResponse$;
+__webpack_unused_export__ = GetLayerVersion$;
+__webpack_unused_export__ = GetLayerVersionByArn$;
+__webpack_unused_export__ = GetLayerVersionByArnCommand;
+__webpack_unused_export__ = GetLayerVersionByArnRequest$;
+__webpack_unused_export__ = GetLayerVersionCommand;
+__webpack_unused_export__ = GetLayerVersionPolicy$;
+__webpack_unused_export__ = GetLayerVersionPolicyCommand;
+__webpack_unused_export__ = GetLayerVersionPolicyRequest$;
+__webpack_unused_export__ = GetLayerVersionPolicyResponse$;
+__webpack_unused_export__ = GetLayerVersionRequest$;
+__webpack_unused_export__ = GetLayerVersionResponse$;
+__webpack_unused_export__ = GetPolicy$;
+__webpack_unused_export__ = GetPolicyCommand;
+__webpack_unused_export__ = GetPolicyRequest$;
+__webpack_unused_export__ = GetPolicyResponse$;
+__webpack_unused_export__ = GetProvisionedConcurrencyConfig$;
+__webpack_unused_export__ = GetProvisionedConcurrencyConfigCommand;
+__webpack_unused_export__ = GetProvisionedConcurrencyConfigRequest$;
+__webpack_unused_export__ = GetProvisionedConcurrencyConfigResponse$;
+__webpack_unused_export__ = GetResourcePolicy$;
+__webpack_unused_export__ = GetResourcePolicyCommand;
+__webpack_unused_export__ = GetResourcePolicyRequest$;
+__webpack_unused_export__ = GetResourcePolicyResponse$;
+__webpack_unused_export__ = GetRuntimeManagementConfig$;
+__webpack_unused_export__ = GetRuntimeManagementConfigCommand;
+__webpack_unused_export__ = GetRuntimeManagementConfigRequest$;
+__webpack_unused_export__ = GetRuntimeManagementConfigResponse$;
+__webpack_unused_export__ = ImageConfig$;
+__webpack_unused_export__ = ImageConfigError$;
+__webpack_unused_export__ = ImageConfigResponse$;
+__webpack_unused_export__ = InstanceRequirements$;
+__webpack_unused_export__ = InvalidCodeSignatureException;
+__webpack_unused_export__ = InvalidCodeSignatureException$;
+__webpack_unused_export__ = InvalidParameterValueException;
+__webpack_unused_export__ = InvalidParameterValueException$;
+__webpack_unused_export__ = InvalidRequestContentException;
+__webpack_unused_export__ = InvalidRequestContentException$;
+__webpack_unused_export__ = InvalidRuntimeException;
+__webpack_unused_export__ = InvalidRuntimeException$;
+__webpack_unused_export__ = InvalidSecurityGroupIDException;
+__webpack_unused_export__ = InvalidSecurityGroupIDException$;
+__webpack_unused_export__ = InvalidSubnetIDException;
+__webpack_unused_export__ = InvalidSubnetIDException$;
+__webpack_unused_export__ = InvalidZipFileException;
+__webpack_unused_export__ = InvalidZipFileException$;
+__webpack_unused_export__ = InvocationCompletedDetails$;
+__webpack_unused_export__ = InvocationRequest$;
+__webpack_unused_export__ = InvocationResponse$;
+__webpack_unused_export__ = InvocationType;
+__webpack_unused_export__ = Invoke$;
+__webpack_unused_export__ = InvokeAsync$;
+__webpack_unused_export__ = InvokeAsyncCommand;
+__webpack_unused_export__ = InvokeAsyncRequest$;
+__webpack_unused_export__ = InvokeAsyncResponse$;
+__webpack_unused_export__ = InvokeCommand;
+__webpack_unused_export__ = InvokeMode;
+__webpack_unused_export__ = InvokeResponseStreamUpdate$;
+__webpack_unused_export__ = InvokeWithResponseStream$;
+__webpack_unused_export__ = InvokeWithResponseStreamCommand;
+__webpack_unused_export__ = InvokeWithResponseStreamCompleteEvent$;
+__webpack_unused_export__ = InvokeWithResponseStreamRequest$;
+__webpack_unused_export__ = InvokeWithResponseStreamResponse$;
+__webpack_unused_export__ = InvokeWithResponseStreamResponseEvent$;
+__webpack_unused_export__ = KMSAccessDeniedException;
+__webpack_unused_export__ = KMSAccessDeniedException$;
+__webpack_unused_export__ = KMSDisabledException;
+__webpack_unused_export__ = KMSDisabledException$;
+__webpack_unused_export__ = KMSInvalidStateException;
+__webpack_unused_export__ = KMSInvalidStateException$;
+__webpack_unused_export__ = KMSNotFoundException;
+__webpack_unused_export__ = KMSNotFoundException$;
+__webpack_unused_export__ = KafkaEventSourceMappingConsumptionMode;
+__webpack_unused_export__ = KafkaSchemaRegistryAccessConfig$;
+__webpack_unused_export__ = KafkaSchemaRegistryAuthType;
+__webpack_unused_export__ = KafkaSchemaRegistryConfig$;
+__webpack_unused_export__ = KafkaSchemaValidationAttribute;
+__webpack_unused_export__ = KafkaSchemaValidationConfig$;
+__webpack_unused_export__ = Lambda;
+exports.Nox = LambdaClient;
+__webpack_unused_export__ = LambdaManagedInstancesCapacityProviderConfig$;
+__webpack_unused_export__ = LambdaServiceException;
+__webpack_unused_export__ = LambdaServiceException$;
+__webpack_unused_export__ = LastUpdateStatus;
+__webpack_unused_export__ = LastUpdateStatusReasonCode;
+__webpack_unused_export__ = Layer$;
+__webpack_unused_export__ = LayerVersionContentInput$;
+__webpack_unused_export__ = LayerVersionContentOutput$;
+__webpack_unused_export__ = LayerVersionsListItem$;
+__webpack_unused_export__ = LayersListItem$;
+__webpack_unused_export__ = ListAliases$;
+__webpack_unused_export__ = ListAliasesCommand;
+__webpack_unused_export__ = ListAliasesRequest$;
+__webpack_unused_export__ = ListAliasesResponse$;
+__webpack_unused_export__ = ListCapacityProviders$;
+__webpack_unused_export__ = ListCapacityProvidersCommand;
+__webpack_unused_export__ = ListCapacityProvidersRequest$;
+__webpack_unused_export__ = ListCapacityProvidersResponse$;
+__webpack_unused_export__ = ListCodeSigningConfigs$;
+__webpack_unused_export__ = ListCodeSigningConfigsCommand;
+__webpack_unused_export__ = ListCodeSigningConfigsRequest$;
+__webpack_unused_export__ = ListCodeSigningConfigsResponse$;
+__webpack_unused_export__ = ListDurableExecutionsByFunction$;
+__webpack_unused_export__ = ListDurableExecutionsByFunctionCommand;
+__webpack_unused_export__ = ListDurableExecutionsByFunctionRequest$;
+__webpack_unused_export__ = ListDurableExecutionsByFunctionResponse$;
+__webpack_unused_export__ = ListEventSourceMappings$;
+__webpack_unused_export__ = ListEventSourceMappingsCommand;
+__webpack_unused_export__ = ListEventSourceMappingsRequest$;
+__webpack_unused_export__ = ListEventSourceMappingsResponse$;
+__webpack_unused_export__ = ListFunctionEventInvokeConfigs$;
+__webpack_unused_export__ = ListFunctionEventInvokeConfigsCommand;
+__webpack_unused_export__ = ListFunctionEventInvokeConfigsRequest$;
+__webpack_unused_export__ = ListFunctionEventInvokeConfigsResponse$;
+__webpack_unused_export__ = ListFunctionUrlConfigs$;
+__webpack_unused_export__ = ListFunctionUrlConfigsCommand;
+__webpack_unused_export__ = ListFunctionUrlConfigsRequest$;
+__webpack_unused_export__ = ListFunctionUrlConfigsResponse$;
+__webpack_unused_export__ = ListFunctionVersionsByCapacityProvider$;
+__webpack_unused_export__ = ListFunctionVersionsByCapacityProviderCommand;
+__webpack_unused_export__ = ListFunctionVersionsByCapacityProviderRequest$;
+__webpack_unused_export__ = ListFunctionVersionsByCapacityProviderResponse$;
+__webpack_unused_export__ = ListFunctions$;
+__webpack_unused_export__ = ListFunctionsByCodeSigningConfig$;
+__webpack_unused_export__ = ListFunctionsByCodeSigningConfigCommand;
+__webpack_unused_export__ = ListFunctionsByCodeSigningConfigRequest$;
+__webpack_unused_export__ = ListFunctionsByCodeSigningConfigResponse$;
+__webpack_unused_export__ = ListFunctionsCommand;
+__webpack_unused_export__ = ListFunctionsRequest$;
+__webpack_unused_export__ = ListFunctionsResponse$;
+__webpack_unused_export__ = ListLayerVersions$;
+__webpack_unused_export__ = ListLayerVersionsCommand;
+__webpack_unused_export__ = ListLayerVersionsRequest$;
+__webpack_unused_export__ = ListLayerVersionsResponse$;
+__webpack_unused_export__ = ListLayers$;
+__webpack_unused_export__ = ListLayersCommand;
+__webpack_unused_export__ = ListLayersRequest$;
+__webpack_unused_export__ = ListLayersResponse$;
+__webpack_unused_export__ = ListProvisionedConcurrencyConfigs$;
+__webpack_unused_export__ = ListProvisionedConcurrencyConfigsCommand;
+__webpack_unused_export__ = ListProvisionedConcurrencyConfigsRequest$;
+__webpack_unused_export__ = ListProvisionedConcurrencyConfigsResponse$;
+__webpack_unused_export__ = ListTags$;
+__webpack_unused_export__ = ListTagsCommand;
+__webpack_unused_export__ = ListTagsRequest$;
+__webpack_unused_export__ = ListTagsResponse$;
+__webpack_unused_export__ = ListVersionsByFunction$;
+__webpack_unused_export__ = ListVersionsByFunctionCommand;
+__webpack_unused_export__ = ListVersionsByFunctionRequest$;
+__webpack_unused_export__ = ListVersionsByFunctionResponse$;
+__webpack_unused_export__ = LogFormat;
+__webpack_unused_export__ = LogType;
+__webpack_unused_export__ = LoggingConfig$;
+__webpack_unused_export__ = ModeNotSupportedException;
+__webpack_unused_export__ = ModeNotSupportedException$;
+__webpack_unused_export__ = NoPublishedVersionException;
+__webpack_unused_export__ = NoPublishedVersionException$;
+__webpack_unused_export__ = OnFailure$;
+__webpack_unused_export__ = OnSuccess$;
+__webpack_unused_export__ = Operation$;
+__webpack_unused_export__ = OperationAction;
+__webpack_unused_export__ = OperationStatus;
+__webpack_unused_export__ = OperationType;
+__webpack_unused_export__ = OperationUpdate$;
+__webpack_unused_export__ = PackageType;
+__webpack_unused_export__ = PolicyLengthExceededException;
+__webpack_unused_export__ = PolicyLengthExceededException$;
+__webpack_unused_export__ = PreconditionFailedException;
+__webpack_unused_export__ = PreconditionFailedException$;
+__webpack_unused_export__ = PropagateTags$;
+__webpack_unused_export__ = PropagateTagsMode;
+__webpack_unused_export__ = ProvisionedConcurrencyConfigListItem$;
+__webpack_unused_export__ = ProvisionedConcurrencyConfigNotFoundException;
+__webpack_unused_export__ = ProvisionedConcurrencyConfigNotFoundException$;
+__webpack_unused_export__ = ProvisionedConcurrencyStatusEnum;
+__webpack_unused_export__ = ProvisionedPollerConfig$;
+__webpack_unused_export__ = PublicPolicyException;
+__webpack_unused_export__ = PublicPolicyException$;
+__webpack_unused_export__ = PublishLayerVersion$;
+__webpack_unused_export__ = PublishLayerVersionCommand;
+__webpack_unused_export__ = PublishLayerVersionRequest$;
+__webpack_unused_export__ = PublishLayerVersionResponse$;
+__webpack_unused_export__ = PublishVersion$;
+exports.D3m = PublishVersionCommand;
+__webpack_unused_export__ = PublishVersionRequest$;
+__webpack_unused_export__ = PutFunctionCodeSigningConfig$;
+__webpack_unused_export__ = PutFunctionCodeSigningConfigCommand;
+__webpack_unused_export__ = PutFunctionCodeSigningConfigRequest$;
+__webpack_unused_export__ = PutFunctionCodeSigningConfigResponse$;
+__webpack_unused_export__ = PutFunctionConcurrency$;
+__webpack_unused_export__ = PutFunctionConcurrencyCommand;
+__webpack_unused_export__ = PutFunctionConcurrencyRequest$;
+__webpack_unused_export__ = PutFunctionEventInvokeConfig$;
+__webpack_unused_export__ = PutFunctionEventInvokeConfigCommand;
+__webpack_unused_export__ = PutFunctionEventInvokeConfigRequest$;
+__webpack_unused_export__ = PutFunctionRecursionConfig$;
+__webpack_unused_export__ = PutFunctionRecursionConfigCommand;
+__webpack_unused_export__ = PutFunctionRecursionConfigRequest$;
+__webpack_unused_export__ = PutFunctionRecursionConfigResponse$;
+__webpack_unused_export__ = PutFunctionScalingConfig$;
+__webpack_unused_export__ = PutFunctionScalingConfigCommand;
+__webpack_unused_export__ = PutFunctionScalingConfigRequest$;
+__webpack_unused_export__ = PutFunctionScalingConfigResponse$;
+__webpack_unused_export__ = PutProvisionedConcurrencyConfig$;
+__webpack_unused_export__ = PutProvisionedConcurrencyConfigCommand;
+__webpack_unused_export__ = PutProvisionedConcurrencyConfigRequest$;
+__webpack_unused_export__ = PutProvisionedConcurrencyConfigResponse$;
+__webpack_unused_export__ = PutResourcePolicy$;
+__webpack_unused_export__ = PutResourcePolicyCommand;
+__webpack_unused_export__ = PutResourcePolicyRequest$;
+__webpack_unused_export__ = PutResourcePolicyResponse$;
+__webpack_unused_export__ = PutRuntimeManagementConfig$;
+__webpack_unused_export__ = PutRuntimeManagementConfigCommand;
+__webpack_unused_export__ = PutRuntimeManagementConfigRequest$;
+__webpack_unused_export__ = PutRuntimeManagementConfigResponse$;
+__webpack_unused_export__ = RecursiveInvocationException;
+__webpack_unused_export__ = RecursiveInvocationException$;
+__webpack_unused_export__ = RecursiveLoop;
+__webpack_unused_export__ = RemoveLayerVersionPermission$;
+__webpack_unused_export__ = RemoveLayerVersionPermissionCommand;
+__webpack_unused_export__ = RemoveLayerVersionPermissionRequest$;
+__webpack_unused_export__ = RemovePermission$;
+__webpack_unused_export__ = RemovePermissionCommand;
+__webpack_unused_export__ = RemovePermissionRequest$;
+__webpack_unused_export__ = RequestTooLargeException;
+__webpack_unused_export__ = RequestTooLargeException$;
+__webpack_unused_export__ = ResolvedS3Object$;
+__webpack_unused_export__ = ResourceConflictException;
+__webpack_unused_export__ = ResourceConflictException$;
+__webpack_unused_export__ = ResourceInUseException;
+__webpack_unused_export__ = ResourceInUseException$;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = ResourceNotReadyException;
+__webpack_unused_export__ = ResourceNotReadyException$;
+__webpack_unused_export__ = ResponseStreamingInvocationType;
+__webpack_unused_export__ = RetryDetails$;
+__webpack_unused_export__ = Runtime;
+__webpack_unused_export__ = RuntimeVersionConfig$;
+__webpack_unused_export__ = RuntimeVersionError$;
+__webpack_unused_export__ = S3FilesConfig$;
+__webpack_unused_export__ = S3FilesMountConnectivityException;
+__webpack_unused_export__ = S3FilesMountConnectivityException$;
+__webpack_unused_export__ = S3FilesMountFailureException;
+__webpack_unused_export__ = S3FilesMountFailureException$;
+__webpack_unused_export__ = S3FilesMountTimeoutException;
+__webpack_unused_export__ = S3FilesMountTimeoutException$;
+__webpack_unused_export__ = S3ObjectStorageMode;
+__webpack_unused_export__ = ScalingConfig$;
+__webpack_unused_export__ = SchemaRegistryEventRecordFormat;
+__webpack_unused_export__ = SelfManagedEventSource$;
+__webpack_unused_export__ = SelfManagedKafkaEventSourceConfig$;
+__webpack_unused_export__ = SendDurableExecutionCallbackFailure$;
+__webpack_unused_export__ = SendDurableExecutionCallbackFailureCommand;
+__webpack_unused_export__ = SendDurableExecutionCallbackFailureRequest$;
+__webpack_unused_export__ = SendDurableExecutionCallbackFailureResponse$;
+__webpack_unused_export__ = SendDurableExecutionCallbackHeartbeat$;
+__webpack_unused_export__ = SendDurableExecutionCallbackHeartbeatCommand;
+__webpack_unused_export__ = SendDurableExecutionCallbackHeartbeatRequest$;
+__webpack_unused_export__ = SendDurableExecutionCallbackHeartbeatResponse$;
+__webpack_unused_export__ = SendDurableExecutionCallbackSuccess$;
+__webpack_unused_export__ = SendDurableExecutionCallbackSuccessCommand;
+__webpack_unused_export__ = SendDurableExecutionCallbackSuccessRequest$;
+__webpack_unused_export__ = SendDurableExecutionCallbackSuccessResponse$;
+__webpack_unused_export__ = SerializedRequestEntityTooLargeException;
+__webpack_unused_export__ = SerializedRequestEntityTooLargeException$;
+__webpack_unused_export__ = ServiceException;
+__webpack_unused_export__ = ServiceException$;
+__webpack_unused_export__ = ServiceQuotaExceededException;
+__webpack_unused_export__ = ServiceQuotaExceededException$;
+__webpack_unused_export__ = SnapStart$;
+__webpack_unused_export__ = SnapStartApplyOn;
+__webpack_unused_export__ = SnapStartException;
+__webpack_unused_export__ = SnapStartException$;
+__webpack_unused_export__ = SnapStartNotReadyException;
+__webpack_unused_export__ = SnapStartNotReadyException$;
+__webpack_unused_export__ = SnapStartOptimizationStatus;
+__webpack_unused_export__ = SnapStartRegenerationFailureException;
+__webpack_unused_export__ = SnapStartRegenerationFailureException$;
+__webpack_unused_export__ = SnapStartResponse$;
+__webpack_unused_export__ = SnapStartTimeoutException;
+__webpack_unused_export__ = SnapStartTimeoutException$;
+__webpack_unused_export__ = SourceAccessConfiguration$;
+__webpack_unused_export__ = SourceAccessType;
+__webpack_unused_export__ = State;
+__webpack_unused_export__ = StateReasonCode;
+__webpack_unused_export__ = StepDetails$;
+__webpack_unused_export__ = StepFailedDetails$;
+__webpack_unused_export__ = StepOptions$;
+__webpack_unused_export__ = StepStartedDetails$;
+__webpack_unused_export__ = StepSucceededDetails$;
+__webpack_unused_export__ = StopDurableExecution$;
+__webpack_unused_export__ = StopDurableExecutionCommand;
+__webpack_unused_export__ = StopDurableExecutionRequest$;
+__webpack_unused_export__ = StopDurableExecutionResponse$;
+__webpack_unused_export__ = SubnetIPAddressLimitReachedException;
+__webpack_unused_export__ = SubnetIPAddressLimitReachedException$;
+__webpack_unused_export__ = SystemLogLevel;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TagsError$;
+__webpack_unused_export__ = TargetTrackingScalingPolicy$;
+__webpack_unused_export__ = TenancyConfig$;
+__webpack_unused_export__ = TenantIsolationMode;
+__webpack_unused_export__ = ThrottleReason;
+__webpack_unused_export__ = TooManyRequestsException;
+__webpack_unused_export__ = TooManyRequestsException$;
+__webpack_unused_export__ = TraceHeader$;
+__webpack_unused_export__ = TracingConfig$;
+__webpack_unused_export__ = TracingConfigResponse$;
+__webpack_unused_export__ = TracingMode;
+__webpack_unused_export__ = UnsupportedMediaTypeException;
+__webpack_unused_export__ = UnsupportedMediaTypeException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UpdateAlias$;
+__webpack_unused_export__ = UpdateAliasCommand;
+__webpack_unused_export__ = UpdateAliasRequest$;
+__webpack_unused_export__ = UpdateCapacityProvider$;
+__webpack_unused_export__ = UpdateCapacityProviderCommand;
+__webpack_unused_export__ = UpdateCapacityProviderRequest$;
+__webpack_unused_export__ = UpdateCapacityProviderResponse$;
+__webpack_unused_export__ = UpdateCodeSigningConfig$;
+__webpack_unused_export__ = UpdateCodeSigningConfigCommand;
+__webpack_unused_export__ = UpdateCodeSigningConfigRequest$;
+__webpack_unused_export__ = UpdateCodeSigningConfigResponse$;
+__webpack_unused_export__ = UpdateEventSourceMapping$;
+__webpack_unused_export__ = UpdateEventSourceMappingCommand;
+__webpack_unused_export__ = UpdateEventSourceMappingRequest$;
+__webpack_unused_export__ = UpdateFunctionCode$;
+__webpack_unused_export__ = UpdateFunctionCodeCommand;
+__webpack_unused_export__ = UpdateFunctionCodeRequest$;
+__webpack_unused_export__ = UpdateFunctionConfiguration$;
+__webpack_unused_export__ = UpdateFunctionConfigurationCommand;
+__webpack_unused_export__ = UpdateFunctionConfigurationRequest$;
+__webpack_unused_export__ = UpdateFunctionEventInvokeConfig$;
+__webpack_unused_export__ = UpdateFunctionEventInvokeConfigCommand;
+__webpack_unused_export__ = UpdateFunctionEventInvokeConfigRequest$;
+__webpack_unused_export__ = UpdateFunctionUrlConfig$;
+__webpack_unused_export__ = UpdateFunctionUrlConfigCommand;
+__webpack_unused_export__ = UpdateFunctionUrlConfigRequest$;
+__webpack_unused_export__ = UpdateFunctionUrlConfigResponse$;
+__webpack_unused_export__ = UpdateRuntimeOn;
+__webpack_unused_export__ = VpcConfig$;
+__webpack_unused_export__ = VpcConfigResponse$;
+__webpack_unused_export__ = WaitCancelledDetails$;
+__webpack_unused_export__ = WaitDetails$;
+__webpack_unused_export__ = WaitOptions$;
+__webpack_unused_export__ = WaitStartedDetails$;
+__webpack_unused_export__ = WaitSucceededDetails$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateGetDurableExecutionHistory;
+__webpack_unused_export__ = paginateGetDurableExecutionState;
+__webpack_unused_export__ = paginateListAliases;
+__webpack_unused_export__ = paginateListCapacityProviders;
+__webpack_unused_export__ = paginateListCodeSigningConfigs;
+__webpack_unused_export__ = paginateListDurableExecutionsByFunction;
+__webpack_unused_export__ = paginateListEventSourceMappings;
+__webpack_unused_export__ = paginateListFunctionEventInvokeConfigs;
+__webpack_unused_export__ = paginateListFunctionUrlConfigs;
+__webpack_unused_export__ = paginateListFunctionVersionsByCapacityProvider;
+__webpack_unused_export__ = paginateListFunctions;
+__webpack_unused_export__ = paginateListFunctionsByCodeSigningConfig;
+__webpack_unused_export__ = paginateListLayerVersions;
+__webpack_unused_export__ = paginateListLayers;
+__webpack_unused_export__ = paginateListProvisionedConcurrencyConfigs;
+__webpack_unused_export__ = paginateListVersionsByFunction;
+__webpack_unused_export__ = waitForFunctionActive;
+__webpack_unused_export__ = waitForFunctionActiveV2;
+__webpack_unused_export__ = waitForFunctionExists;
+__webpack_unused_export__ = waitForFunctionUpdated;
+__webpack_unused_export__ = waitForFunctionUpdatedV2;
+__webpack_unused_export__ = waitForPublishedVersionActive;
+__webpack_unused_export__ = waitUntilFunctionActive;
+__webpack_unused_export__ = waitUntilFunctionActiveV2;
+__webpack_unused_export__ = waitUntilFunctionExists;
+__webpack_unused_export__ = waitUntilFunctionUpdated;
+__webpack_unused_export__ = waitUntilFunctionUpdatedV2;
+__webpack_unused_export__ = waitUntilPublishedVersionActive;
+
+
+/***/ }),
+
 /***/ 3711:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -45711,7 +58669,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5364);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(345);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -45721,7 +58679,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5364:
+/***/ 345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45741,6 +58699,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7507);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(212);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var client_lambda_dist_cjs = __nccwpck_require__(1696);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/config/index.js
@@ -45965,6 +58927,8 @@ function describeProxy(env = process.env) {
 
 
 
+
+
 const PRODUCT = 'codedeploy-bridge';
 const VERSION = '0.1.0';
 /**
@@ -45973,6 +58937,13 @@ const VERSION = '0.1.0';
  */
 const DEFAULT_RETRY_MODE = 'standard';
 const DEFAULT_MAX_ATTEMPTS = 5;
+/** Closes every client's connections. */
+function destroyClients(clients) {
+    clients?.codedeploy.destroy();
+    clients?.s3.destroy();
+    clients?.ecs.destroy();
+    clients?.lambda.destroy();
+}
 /** Creates both clients and resolves the region, failing with a fix when none is configured. */
 async function createClients(options = {}) {
     const customUserAgent = [[PRODUCT, VERSION]];
@@ -45989,16 +58960,17 @@ async function createClients(options = {}) {
     };
     const codedeploy = new dist_cjs/* CodeDeployClient */.cHd(common);
     const s3 = new client_s3_dist_cjs.S3Client(common);
+    const ecs = new client_ecs_dist_cjs/* ECSClient */.Zgc(common);
+    const lambda = new client_lambda_dist_cjs/* LambdaClient */.Nox(common);
     let region;
     try {
         region = await codedeploy.config.region();
     }
     catch {
-        codedeploy.destroy();
-        s3.destroy();
+        destroyClients({ codedeploy, s3, ecs, lambda, region: '' });
         throw new InputError('No AWS region is configured. Set AWS_REGION, or run aws-actions/configure-aws-credentials with aws-region before this step.');
     }
-    return { codedeploy, s3, region };
+    return { codedeploy, s3, ecs, lambda, region };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/reporter.ts
@@ -46297,11 +59269,54 @@ async function checkRevision(s3, revision, reporter, signal) {
 
 ;// CONCATENATED MODULE: ./src/engine/targets.ts
 /**
- * Reads a deployment's instances and their lifecycle events (ListDeploymentTargets +
- * BatchGetDeploymentTargets, 25 at a time).
+ * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets +
+ * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
+ * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
+ * read from the same answer (the replacement task set's weight, the target version's weight).
  */
 
 const BATCH = 25;
+function percent(weight) {
+    return `${Math.round((weight ?? 0) * 10) / 10}%`;
+}
+/** A traffic-shifting target as a row, and where its traffic stands. */
+function fromTarget(target) {
+    if (target.instanceTarget)
+        return { row: target.instanceTarget };
+    const ecs = target.ecsTarget;
+    if (ecs) {
+        const green = ecs.taskSetsInfo?.find(t => t.taskSetLabel === 'Green');
+        return {
+            row: {
+                ...(ecs.targetId ? { targetId: ecs.targetId } : {}),
+                ...(ecs.status ? { status: ecs.status } : {}),
+                ...(ecs.lifecycleEvents ? { lifecycleEvents: ecs.lifecycleEvents } : {})
+            },
+            ...(green
+                ? {
+                    traffic: `${percent(green.trafficWeight)} on the replacement task set ${green.identifer ?? ''}`.trim()
+                }
+                : {})
+        };
+    }
+    const lambda = target.lambdaTarget;
+    if (lambda) {
+        const info = lambda.lambdaFunctionInfo;
+        return {
+            row: {
+                ...(lambda.targetId ? { targetId: lambda.targetId } : {}),
+                ...(lambda.status ? { status: lambda.status } : {}),
+                ...(lambda.lifecycleEvents ? { lifecycleEvents: lambda.lifecycleEvents } : {})
+            },
+            ...(info?.targetVersion
+                ? {
+                    traffic: `${percent(info.targetVersionWeight)} on version ${info.targetVersion} of ${info.functionName ?? 'the function'}${info.functionAlias ? ` (alias ${info.functionAlias})` : ''}`
+                }
+                : {})
+        };
+    }
+    return {};
+}
 async function fetchTargets(codedeploy, deploymentId, signal) {
     const options = signal ? { abortSignal: signal } : {};
     const ids = [];
@@ -46312,14 +59327,19 @@ async function fetchTargets(codedeploy, deploymentId, signal) {
         nextToken = page.nextToken;
     } while (nextToken);
     const targets = [];
+    const traffic = [];
     for (let i = 0; i < ids.length; i += BATCH) {
         const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), options);
         for (const target of out.deploymentTargets ?? []) {
-            if (target.instanceTarget)
-                targets.push(target.instanceTarget);
+            const { row, traffic: line } = fromTarget(target);
+            if (row)
+                targets.push(row);
+            if (line)
+                traffic.push(line);
         }
     }
-    return targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
+    targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
+    return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/watch.ts
@@ -46388,6 +59408,7 @@ async function waitForDeployment(deploymentId, options) {
     let lastOverview = '';
     let last;
     let targets = [];
+    let traffic;
     let transientStreak = 0;
     const seenEvents = new Set();
     let polls = 0;
@@ -46453,8 +59474,15 @@ async function waitForDeployment(deploymentId, options) {
                 (changed || terminal || polls % 3 === 0) &&
                 info.status !== 'Created' &&
                 info.status !== 'Queued') {
-                targets = await fetchTargets(codedeploy, deploymentId, requestSignal(signal));
+                const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal));
+                targets = read.targets;
                 reportEvents(targets);
+                if (read.traffic && read.traffic !== traffic) {
+                    traffic = read.traffic;
+                    if (!options.quiet)
+                        reporter.info(`Traffic: ${traffic}`);
+                    options.onTraffic?.(traffic);
+                }
             }
             if (terminal) {
                 for (const line of lines)
@@ -46810,7 +59838,13 @@ class Run {
             ...(this.signal ? { signal: this.signal } : {}),
             ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
             ...(onUpdate ? { onUpdate } : {}),
-            ...(pauseWhen ? { pauseWhen } : {})
+            ...(pauseWhen ? { pauseWhen } : {}),
+            onTraffic: traffic => {
+                if (this.record.deployment?.id !== id)
+                    return;
+                this.record.deployment.traffic = traffic;
+                this.changed();
+            }
         });
     }
 }
@@ -47004,7 +60038,6 @@ async function findNewerRun(codedeploy, group, mine, signal) {
 
 
 
-
 /** How long CreateDeployment may take before its answer counts as lost. */
 const CREATE_ANSWER_MS = 30_000;
 /** After a cancel, how much longer the answer of a CreateDeployment already sent is awaited. */
@@ -47020,7 +60053,7 @@ function createDeploymentInput(request) {
     const input = {
         applicationName: request.application,
         deploymentGroupName: request.deploymentGroup,
-        revision: revisionLocation(request.revision),
+        revision: request.location,
         description: `${cutDescription(request.description, marker.length + 1)} ${marker}`,
         ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
     };
@@ -47339,7 +60372,11 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'rollback-deployment-id',
     'rollback-status',
     'console-url',
-    'artifact-id'
+    'artifact-id',
+    'appspec-sha256',
+    'task-definition-arn',
+    'lambda-current-version',
+    'lambda-target-version'
 ]));
 function outputsOf(record) {
     const out = {};
@@ -47369,6 +60406,16 @@ function outputsOf(record) {
         out['rollback-status'] = rollback.status;
     if (record.artifact?.id)
         out['artifact-id'] = record.artifact.id;
+    const content = record.content;
+    if (content) {
+        out['appspec-sha256'] = content.sha256;
+        if (content.taskDefinitionArn)
+            out['task-definition-arn'] = content.taskDefinitionArn;
+        if (content.lambda) {
+            out['lambda-current-version'] = content.lambda.currentVersion;
+            out['lambda-target-version'] = content.lambda.targetVersion;
+        }
+    }
     return out;
 }
 /** `3600` → `60m`, `5400` → `1h30m`, `45` → `45s`. */
@@ -48053,7 +61100,10 @@ function syntaxError(error, text, lines, file, fileName) {
     }
     return new AppSpecError(`${fileName}:${line}:${col}: ${problem}`, file, line, col);
 }
-/** Parses the appspec text; throws an AppSpecError at the first syntax error. */
+/**
+ * Parses the appspec text (YAML, or JSON, which YAML 1.2 reads too); throws an AppSpecError at the
+ * first syntax error. `fileName` is the name messages start with.
+ */
 function parseYaml(text, file, fileName) {
     const lines = new yaml_dist/* LineCounter */.HN();
     const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -48068,7 +61118,9 @@ class YamlReader {
     lines;
     file;
     fileName;
-    constructor(doc, lines, file, fileName) {
+    constructor(doc, lines, file, 
+    /** The name messages start with: appspec.yml, or an ECS/Lambda AppSpec's path as given. */
+    fileName) {
         this.doc = doc;
         this.lines = lines;
         this.file = file;
@@ -48811,6 +61863,694 @@ function checkOs(ctx, root, field) {
     throw ctx.fail(field.value ?? field.key, `os is '${value ?? ''}', which the agent does not know.${hint}`);
 }
 
+;// CONCATENATED MODULE: ./src/engine/appspec/content/reader.ts
+/**
+ * Reads an ECS or Lambda AppSpec, YAML or JSON, into positioned nodes: JSON goes through the same
+ * YAML 1.2 parser (so its errors and nodes have lines and columns too, and a repeated key is
+ * caught), after JSON.parse, so a `.json` file is something a JSON reader accepts.
+ */
+
+
+
+
+
+/** The YAML reader plus what one check of an ECS or Lambda AppSpec collects. */
+class ContentReader extends YamlReader {
+    platform;
+    format;
+    warnings = [];
+    constructor(parsed, file, label, platform, format) {
+        super(parsed.doc, parsed.lines, file, label);
+        this.platform = platform;
+        this.format = format;
+    }
+    /** The field's value as a mapping, or an error saying what it should hold. */
+    map(field, what) {
+        if (!(0,yaml_dist/* isMap */.jh)(field.value)) {
+            throw this.fail(field.value ?? field.key, `'${field.name}' must be a mapping ${what}.`);
+        }
+        return field.value;
+    }
+    /** The named field, or an error at `at` saying how to add it. */
+    need(fields, name, at, fix) {
+        const field = this.field(fields, name);
+        if (!field)
+            throw this.fail(at, `'${name}' is missing. ${fix}`);
+        return field;
+    }
+    /** A whole number written as a number (not quoted), from `min` to `max`. */
+    integer(field, min, max, example) {
+        const node = field.value;
+        if ((0,yaml_dist/* isScalar */.jn)(node) && typeof node.value === 'number') {
+            const written = node.source ?? String(node.value);
+            if (/^\d+$/.test(written) && node.value >= min && node.value <= max)
+                return node.value;
+        }
+        if ((0,yaml_dist/* isScalar */.jn)(node) && typeof node.value === 'string' && /^\s*\d+\s*$/.test(node.value)) {
+            throw this.fail(node, `${field.name} is the string '${node.value}', but it must be a number. Remove the quotes: ${field.name}: ${node.value.trim()}.`);
+        }
+        const written = (0,yaml_dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
+        throw this.fail(node ?? field.key, `${field.name} '${written}' is not a whole number from ${min} to ${max}. Set e.g. '${field.name}: ${example}'.`);
+    }
+}
+function fileFormat(file, text) {
+    const ext = external_node_path_default().extname(file).toLowerCase();
+    if (ext === '.json')
+        return 'json';
+    if (ext === '.yml' || ext === '.yaml')
+        return 'yaml';
+    return text.trimStart().startsWith('{') ? 'json' : 'yaml';
+}
+/** How messages name the file: relative to the working directory (the workspace) when inside it. */
+function labelOf(file) {
+    const cwd = process.cwd();
+    const rel = external_node_path_default().relative(cwd, file);
+    return rel && inside(cwd, file) ? toPosix(rel) : file;
+}
+/** Parses the text as YAML or JSON; throws an AppSpecError at the first syntax error. */
+function readContent(text, file, platform) {
+    const label = labelOf(file);
+    const format = fileFormat(file, text);
+    if (format === 'json')
+        strictJson(text, file, label);
+    const parsed = parseYaml(text, file, label);
+    return new ContentReader(parsed, file, label, platform, format);
+}
+/**
+ * JSON.parse's verdict, placed where it stopped (or where the YAML parser stops, when its message
+ * has no position): a JSON file gets JSON advice, and nothing a JSON reader would refuse passes.
+ */
+function strictJson(text, file, label) {
+    try {
+        JSON.parse(text);
+        return;
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const what = message
+            .replace(/\s*in JSON at position \d+.*$/s, '')
+            .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
+        const fix = `the file is not valid JSON (${what}). Quote every key and string with double quotes, separate items with commas, and remove comments and trailing commas; or write the AppSpec as YAML in a .yaml file.`;
+        const position = /at position (\d+)/.exec(message)?.[1];
+        const offset = position !== undefined
+            ? Number(position)
+            : (0,yaml_dist/* parseDocument */.Tp)(text, { prettyErrors: false }).errors[0]?.pos[0];
+        if (offset === undefined)
+            throw new AppSpecError(`${label}: ${fix}`, file);
+        const lines = new yaml_dist/* LineCounter */.HN();
+        (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter: lines });
+        const { line, col } = lines.linePos(offset);
+        throw new AppSpecError(`${label}:${line}:${col}: ${fix}`, file, line, col);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/ecs.ts
+/**
+ * The Properties of an ECS AppSpec's TargetService: the task definition to deploy, the container
+ * and port the load balancer sends traffic to, and the optional platform version, awsvpc network
+ * settings and capacity provider strategy of the replacement task set.
+ */
+
+const ECS_KEYS = [
+    'TaskDefinition',
+    'LoadBalancerInfo',
+    'PlatformVersion',
+    'NetworkConfiguration',
+    'CapacityProviderStrategy'
+];
+const LOAD_BALANCER_KEYS = ['ContainerName', 'ContainerPort'];
+const NETWORK_KEYS = ['AwsvpcConfiguration'];
+const AWSVPC_KEYS = ['Subnets', 'SecurityGroups', 'AssignPublicIp'];
+const STRATEGY_KEYS = ['Base', 'CapacityProvider', 'Weight'];
+/** Limits of ECS's awsvpcConfiguration. */
+const MAX_SUBNETS = 16;
+const MAX_SECURITY_GROUPS = 5;
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/;
+const PLACEHOLDER = /^<[^<>]+>$/;
+function checkEcsProperties(ctx, props, at) {
+    const fields = ctx.fields(props, ECS_KEYS, 'Properties');
+    ctx.rejectUnknown(fields, ECS_KEYS, 'the Properties of an ECS service');
+    const taskField = ctx.need(fields, 'TaskDefinition', at, "Add 'TaskDefinition: <TASK_DEFINITION>' (the action fills in the ARN it registers from 'task-definition') or the task definition's ARN.");
+    const taskDefinition = ctx.string(taskField, 'the task definition ARN, or a placeholder such as <TASK_DEFINITION>');
+    if (!TASK_DEFINITION_ARN.test(taskDefinition) && !PLACEHOLDER.test(taskDefinition)) {
+        ctx.warnings.push(`${ctx.fileName}: TaskDefinition '${taskDefinition}' is neither a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) nor a placeholder such as <TASK_DEFINITION>; CodeDeploy needs the full ARN unless 'task-definition' replaces it.`);
+    }
+    const lbField = ctx.need(fields, 'LoadBalancerInfo', at, "Add 'LoadBalancerInfo:' with ContainerName and ContainerPort: the container and port the load balancer sends traffic to.");
+    const lb = checkLoadBalancer(ctx, lbField);
+    const ecs = { taskDefinition, ...lb };
+    const platformField = ctx.field(fields, 'PlatformVersion');
+    if (platformField)
+        ecs.platformVersion = platformVersion(ctx, platformField);
+    const network = ctx.field(fields, 'NetworkConfiguration');
+    if (network)
+        checkNetwork(ctx, network);
+    const strategy = ctx.field(fields, 'CapacityProviderStrategy');
+    if (strategy)
+        checkStrategy(ctx, strategy);
+    return ecs;
+}
+function checkLoadBalancer(ctx, field) {
+    const map = ctx.map(field, 'with ContainerName and ContainerPort');
+    const fields = ctx.fields(map, LOAD_BALANCER_KEYS, 'LoadBalancerInfo');
+    ctx.rejectUnknown(fields, LOAD_BALANCER_KEYS, 'LoadBalancerInfo');
+    const name = ctx.need(fields, 'ContainerName', field.key, "Add 'ContainerName: <name>', the container in the task definition that receives traffic.");
+    const port = ctx.need(fields, 'ContainerPort', field.key, "Add 'ContainerPort: <port>', the container port the load balancer sends traffic to.");
+    return {
+        containerName: ctx.string(name, "the name of a container in the task definition (e.g. 'web')"),
+        containerPort: ctx.integer(port, 1, 65535, '80')
+    };
+}
+function platformVersion(ctx, field) {
+    const node = field.value;
+    if ((0,yaml_dist/* isScalar */.jn)(node) && typeof node.value === 'number') {
+        const written = node.source ?? String(node.value);
+        throw ctx.fail(node, `PlatformVersion ${written} is read as a number. Quote it: PlatformVersion: "${written}" (or use LATEST).`);
+    }
+    return ctx.string(field, "a Fargate platform version such as 'LATEST' or '1.4.0'");
+}
+function checkNetwork(ctx, field) {
+    const map = ctx.map(field, "with 'AwsvpcConfiguration:' (Subnets, SecurityGroups, AssignPublicIp)");
+    const fields = ctx.fields(map, NETWORK_KEYS, 'NetworkConfiguration');
+    ctx.rejectUnknown(fields, NETWORK_KEYS, 'NetworkConfiguration');
+    const awsvpc = ctx.need(fields, 'AwsvpcConfiguration', field.key, "Add 'AwsvpcConfiguration:' with Subnets (and optionally SecurityGroups, AssignPublicIp), or remove NetworkConfiguration.");
+    const vpc = ctx.map(awsvpc, 'with Subnets, SecurityGroups and AssignPublicIp');
+    const vpcFields = ctx.fields(vpc, AWSVPC_KEYS, 'AwsvpcConfiguration');
+    ctx.rejectUnknown(vpcFields, AWSVPC_KEYS, 'AwsvpcConfiguration');
+    const subnets = ctx.need(vpcFields, 'Subnets', awsvpc.key, "Add 'Subnets: [subnet-…]', the subnets of the replacement tasks.");
+    boundedList(ctx, subnets, MAX_SUBNETS, 'subnet-');
+    const groups = ctx.field(vpcFields, 'SecurityGroups');
+    if (groups)
+        boundedList(ctx, groups, MAX_SECURITY_GROUPS, 'sg-');
+    const publicIp = ctx.field(vpcFields, 'AssignPublicIp');
+    if (publicIp) {
+        const value = ctx.text(publicIp.value);
+        if (value !== 'ENABLED' && value !== 'DISABLED') {
+            const upper = value?.toUpperCase();
+            const hint = upper === 'ENABLED' || upper === 'DISABLED'
+                ? ` Write it in capitals: AssignPublicIp: ${upper}.`
+                : ' Use ENABLED or DISABLED.';
+            throw ctx.fail(publicIp.value ?? publicIp.key, `AssignPublicIp '${(0,yaml_dist/* isScalar */.jn)(publicIp.value) ? String(publicIp.value.source ?? publicIp.value.value) : ''}' is not known.${hint}`);
+        }
+    }
+}
+function boundedList(ctx, field, max, prefix) {
+    const ids = ctx.stringList(field);
+    if (ids.length === 0) {
+        throw ctx.fail(field.value ?? field.key, `'${field.name}' is empty. List at least one ${prefix}… ID.`);
+    }
+    if (ids.length > max) {
+        throw ctx.fail(field.value ?? field.key, `'${field.name}' lists ${ids.length} IDs, but ECS takes at most ${max}. Remove ${ids.length - max}.`);
+    }
+}
+function checkStrategy(ctx, field) {
+    const example = "'- CapacityProvider: FARGATE' (with optional Base and Weight)";
+    const seq = ctx.list(field, `of providers: ${example}`);
+    for (const raw of seq?.items ?? []) {
+        const item = ctx.deref(raw);
+        if (!(0,yaml_dist/* isMap */.jh)(item)) {
+            throw ctx.fail(item ?? seq, `each CapacityProviderStrategy entry must be a mapping: ${example}.`);
+        }
+        const fields = ctx.fields(item, STRATEGY_KEYS, 'a CapacityProviderStrategy entry');
+        ctx.rejectUnknown(fields, STRATEGY_KEYS, 'a CapacityProviderStrategy entry');
+        const provider = ctx.need(fields, 'CapacityProvider', item, "Add 'CapacityProvider: <name>' (e.g. FARGATE or FARGATE_SPOT).");
+        ctx.string(provider, 'the name of a capacity provider of the cluster (e.g. FARGATE)');
+        const base = ctx.field(fields, 'Base');
+        if (base)
+            ctx.integer(base, 0, 100000, '1');
+        const weight = ctx.field(fields, 'Weight');
+        if (weight)
+            ctx.integer(weight, 0, 1000, '1');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/types.ts
+/**
+ * What an ECS or Lambda AppSpec reads as once checked, and the names CodeDeploy gives their parts:
+ * the resource type per platform and the lifecycle events each platform runs hook functions at.
+ */
+/** The one resource type each platform deploys. */
+const RESOURCE_TYPES = {
+    ECS: 'AWS::ECS::Service',
+    Lambda: 'AWS::Lambda::Function'
+};
+/** Lifecycle events an ECS deployment runs a hook function at, in the order they run. */
+const ECS_HOOK_EVENTS = [
+    'BeforeInstall',
+    'AfterInstall',
+    'AfterAllowTestTraffic',
+    'BeforeAllowTraffic',
+    'AfterAllowTraffic'
+];
+/** Lifecycle events a Lambda deployment runs a hook function at, in the order they run. */
+const LAMBDA_HOOK_EVENTS = ['BeforeAllowTraffic', 'AfterAllowTraffic'];
+const HOOK_EVENTS = {
+    ECS: ECS_HOOK_EVENTS,
+    Lambda: LAMBDA_HOOK_EVENTS
+};
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/hooks.ts
+/**
+ * The Hooks of an ECS or Lambda AppSpec: a list of `- <LifecycleEvent>: <Lambda function>`, each
+ * event at most once and valid for the platform. Explains events that belong to another platform.
+ */
+
+
+
+
+/** The names AWS SAM templates give the Lambda hooks. */
+const SAM_HOOKS = {
+    PreTraffic: 'BeforeAllowTraffic',
+    PostTraffic: 'AfterAllowTraffic'
+};
+function hooks_checkHooks(ctx, field) {
+    const platform = ctx.platform;
+    const events = HOOK_EVENTS[platform];
+    const example = `'- ${events[0] ?? ''}: <function name or ARN>'`;
+    if ((0,yaml_dist/* isMap */.jh)(field.value)) {
+        throw ctx.fail(field.value, `'Hooks' must be a list, one event per item: write each as ${example}.`);
+    }
+    const seq = ctx.list(field, `of events: ${example}`);
+    const hooks = [];
+    for (const raw of seq?.items ?? []) {
+        const item = ctx.deref(raw);
+        if (!(0,yaml_dist/* isMap */.jh)(item) || item.items.length !== 1) {
+            throw ctx.fail(item ?? seq, `each Hooks item names one lifecycle event and one Lambda function: ${example}.`);
+        }
+        const [hook] = ctx.fields(item, events, 'Hooks');
+        if (!hook)
+            continue;
+        checkEvent(ctx, hook, events);
+        if (hooks.some(h => h.event === hook.name)) {
+            throw ctx.fail(hook.key, `hook '${hook.name}' is listed twice; CodeDeploy runs one function per lifecycle event. Keep one (call the other from it).`);
+        }
+        hooks.push({ event: hook.name, functionName: functionName(ctx, hook) });
+    }
+    return hooks;
+}
+function checkEvent(ctx, hook, events) {
+    if (events.includes(hook.name))
+        return;
+    const platform = ctx.platform;
+    const allowed = `${platform} runs hook functions at: ${events.join(', ')}`;
+    const ecsOnly = HOOK_EVENTS.ECS.includes(hook.name);
+    if (platform === 'Lambda' && ecsOnly) {
+        throw ctx.fail(hook.key, `'${hook.name}' is an ECS lifecycle event; a Lambda deployment has no such step. ${allowed}. Move the check to one of these, or remove it.`);
+    }
+    if (HOOK_NAMES.includes(hook.name)) {
+        throw ctx.fail(hook.key, `'${hook.name}' is an EC2/on-premises lifecycle event, run by the agent on instances. ${allowed}.`);
+    }
+    const sam = SAM_HOOKS[hook.name];
+    if (sam) {
+        throw ctx.fail(hook.key, `'${hook.name}' is the AWS SAM name of this hook; in an AppSpec it is '${sam}'. Rename it: - ${sam}: …`);
+    }
+    const close = suggest(hook.name, events);
+    throw ctx.fail(hook.key, `unknown lifecycle event '${hook.name}'.${close ? ` Did you mean '${close}'?` : ''} ${allowed}.`);
+}
+function functionName(ctx, hook) {
+    const node = hook.value;
+    const value = (0,yaml_dist/* isScalar */.jn)(node) && typeof node.value === 'string' ? node.value.trim() : '';
+    if (value === '') {
+        throw ctx.fail(node ?? hook.key, `hook '${hook.name}' must name one Lambda function (its name or ARN) as a string, e.g. '- ${hook.name}: validate-${hook.name.toLowerCase()}'.`);
+    }
+    if (/\s/.test(value)) {
+        throw ctx.fail(node, `hook '${hook.name}' names '${value}', which is not a Lambda function name (no spaces allowed). Give the function's name or ARN.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/lambda.ts
+/**
+ * The Properties of a Lambda AppSpec's function: its name and the alias CodeDeploy shifts, and the
+ * versions traffic moves from and to. Either version may be left out for the action to fill in
+ * (CurrentVersion from the alias, TargetVersion by publishing one); both given and equal leaves
+ * nothing to shift.
+ */
+
+const LAMBDA_KEYS = ['Name', 'Alias', 'CurrentVersion', 'TargetVersion'];
+function checkLambdaProperties(ctx, props, at) {
+    const fields = ctx.fields(props, LAMBDA_KEYS, 'Properties');
+    ctx.rejectUnknown(fields, LAMBDA_KEYS, 'the Properties of a Lambda function');
+    const name = ctx.need(fields, 'Name', at, "Add 'Name: <function name>', the function to deploy.");
+    const alias = ctx.need(fields, 'Alias', at, "Add 'Alias: <alias>', the alias whose traffic CodeDeploy shifts (e.g. live).");
+    const lambda = {
+        name: ctx.string(name, 'the name of the function to deploy'),
+        alias: ctx.string(alias, 'the name of an alias of the function (e.g. live)')
+    };
+    const current = ctx.field(fields, 'CurrentVersion');
+    if (current)
+        lambda.currentVersion = version(ctx, current);
+    const target = ctx.field(fields, 'TargetVersion');
+    if (target)
+        lambda.targetVersion = version(ctx, target);
+    if (target &&
+        lambda.currentVersion !== undefined &&
+        lambda.currentVersion === lambda.targetVersion) {
+        throw ctx.fail(target.value ?? target.key, `CurrentVersion and TargetVersion are both ${lambda.targetVersion}, so there is no traffic to shift. Set TargetVersion to the version to deploy, or remove it to have the action publish a new version.`);
+    }
+    return lambda;
+}
+/** A published version number, as "3" whether written 3 or "3". */
+function version(ctx, field) {
+    const node = field.value;
+    const written = (0,yaml_dist/* isScalar */.jn)(node)
+        ? typeof node.value === 'string'
+            ? node.value.trim()
+            : (node.source ?? String(node.value))
+        : undefined;
+    if (written !== undefined && /^[1-9]\d*$/.test(written))
+        return written;
+    const omit = field.name === 'CurrentVersion'
+        ? 'remove it to have the action read it from the alias'
+        : 'remove it to have the action publish a new version';
+    if (written?.toUpperCase() === '$LATEST') {
+        throw ctx.fail(node, `${field.name} is $LATEST, but CodeDeploy shifts an alias between published versions. Give a version number, or ${omit}.`);
+    }
+    throw ctx.fail(node ?? field.key, `${field.name} '${written ?? 'a list or mapping'}' is not a published version number. Give one such as ${field.name}: "3", or ${omit}.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/root.ts
+/**
+ * The top level of an ECS or Lambda AppSpec: `version: 0.0`, `Resources` (a list of exactly one
+ * resource of the platform's type) and optional `Hooks`. Recognises an AppSpec written for another
+ * platform (an EC2/on-premises one, or ECS given for Lambda and back) and says which file or group
+ * fits instead.
+ */
+
+
+
+
+
+
+
+const root_ROOT_KEYS = ['version', 'Resources', 'Hooks'];
+const RESOURCE_KEYS = ['Type', 'Properties'];
+/** Top-level keys only an EC2/on-premises appspec has. */
+const SERVER_KEYS = ['os', 'files', 'permissions', 'file_exists_behavior'];
+const ECS_RESOURCE_NAME = 'TargetService';
+/** 'an ECS' or 'a Lambda', for messages. */
+function a(platform) {
+    return platform === 'ECS' ? 'an ECS' : 'a Lambda';
+}
+function skeleton(platform) {
+    return platform === 'ECS'
+        ? `'Resources:' with '- TargetService:' holding 'Type: ${RESOURCE_TYPES.ECS}' and its Properties (TaskDefinition, LoadBalancerInfo)`
+        : `'Resources:' with '- <name>:' holding 'Type: ${RESOURCE_TYPES.Lambda}' and its Properties (Name, Alias)`;
+}
+/** Checks the whole document for `ctx.platform` and returns what it says. */
+function checkContentRoot(ctx) {
+    const root = ctx.doc.contents;
+    const platform = ctx.platform;
+    if (root === null || ctx.isEmpty(root)) {
+        throw new AppSpecError(`${ctx.fileName}:1:1: the file is empty. Start it with 'version: 0.0', then ${skeleton(platform)}.`, ctx.file, 1, 1);
+    }
+    if (!(0,yaml_dist/* isMap */.jh)(root)) {
+        throw ctx.fail(root, `the top level must be a mapping (version, Resources, Hooks), not ${(0,yaml_dist/* isSeq */.oP)(root) ? 'a list' : 'a single value'}.`);
+    }
+    const fields = ctx.fields(root, root_ROOT_KEYS, 'the top level');
+    const server = fields.find(f => SERVER_KEYS.includes(f.name));
+    if (server) {
+        throw ctx.fail(server.key, `'${server.name}' belongs to an EC2/on-premises appspec, but the deployment group's compute platform is ${platform}. Point 'appspec' at ${a(platform)} AppSpec (version: 0.0, then ${skeleton(platform)}), or deploy this revision to an EC2/on-premises group with 'source'.`);
+    }
+    for (const field of fields) {
+        if (root_ROOT_KEYS.includes(field.name))
+            continue;
+        throw ctx.fail(field.key, `unknown key '${field.name}' at the top level.${didYouMean(field.name, root_ROOT_KEYS)} The top level of ${a(platform)} AppSpec has only: ${root_ROOT_KEYS.join(', ')}.`);
+    }
+    root_checkVersion(ctx, root, ctx.field(fields, 'version'));
+    const resources = ctx.need(fields, 'Resources', root, `Add it: ${skeleton(platform)}.`);
+    const checked = checkResource(ctx, resources);
+    const hooks = ctx.field(fields, 'Hooks');
+    checked.hooks = hooks ? hooks_checkHooks(ctx, hooks) : [];
+    return checked;
+}
+function root_checkVersion(ctx, root, field) {
+    if (!field)
+        throw ctx.fail(root, "'version' is missing. Add 'version: 0.0' as the first line.");
+    const node = field.value;
+    if ((0,yaml_dist/* isScalar */.jn)(node) && node.value === 0)
+        return;
+    if ((0,yaml_dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value.trim() === '0.0')
+        return;
+    const written = (0,yaml_dist/* isScalar */.jn)(node) ? (node.source ?? String(node.value)) : 'a list or mapping';
+    throw ctx.fail(node ?? field.key, `version is '${written}', but CodeDeploy supports only version 0.0. Set 'version: 0.0'.`);
+}
+/** The one entry of Resources: `- <name>: {Type, Properties}`. */
+function checkResource(ctx, field) {
+    const platform = ctx.platform;
+    const seq = ctx.list(field, `of exactly one resource: ${skeleton(platform)}`);
+    const first = ctx.deref(seq?.items[0]);
+    if (!seq || !first) {
+        throw ctx.fail(field.value ?? field.key, `'Resources' is empty. Add ${skeleton(platform)}.`);
+    }
+    const extra = ctx.deref(seq.items[1]);
+    if (extra) {
+        throw ctx.fail(extra, `'Resources' has ${seq.items.length} entries, but ${a(platform)} deployment takes exactly one ${RESOURCE_TYPES[platform]}. Keep one, and deploy the others with their own deployment groups.`);
+    }
+    if (!(0,yaml_dist/* isMap */.jh)(first)) {
+        throw ctx.fail(first, `the resource must be a mapping: ${skeleton(platform)}.`);
+    }
+    const named = ctx.fields(first, [], 'the resource');
+    if (named.some(f => RESOURCE_KEYS.includes(f.name))) {
+        const name = platform === 'ECS' ? ECS_RESOURCE_NAME : 'myFunction';
+        throw ctx.fail(first, `the resource has no name: Type and Properties sit directly in the list item. Write '- ${name}:' and indent Type and Properties below it.`);
+    }
+    const [resource, another] = named;
+    if (!resource || another) {
+        throw ctx.fail(another?.key ?? first, `the resource must have exactly one name, with Type and Properties below it: ${skeleton(platform)}.`);
+    }
+    return checkResourceBody(ctx, resource);
+}
+function checkResourceBody(ctx, resource) {
+    const platform = ctx.platform;
+    const body = ctx.map(resource, `with Type and Properties: ${skeleton(platform)}`);
+    const fields = ctx.fields(body, RESOURCE_KEYS, `resource '${resource.name}'`);
+    ctx.rejectUnknown(fields, RESOURCE_KEYS, `resource '${resource.name}'`);
+    const type = ctx.need(fields, 'Type', resource.key, `Add 'Type: ${RESOURCE_TYPES[platform]}'.`);
+    checkType(ctx, type);
+    if (platform === 'ECS' && resource.name !== ECS_RESOURCE_NAME) {
+        throw ctx.fail(resource.key, `the ECS resource must be named '${ECS_RESOURCE_NAME}' (as in the AWS AppSpec reference), not '${resource.name}'. Rename it: - ${ECS_RESOURCE_NAME}:`);
+    }
+    const properties = ctx.need(fields, 'Properties', resource.key, platform === 'ECS'
+        ? "Add 'Properties:' with TaskDefinition and LoadBalancerInfo (ContainerName, ContainerPort)."
+        : "Add 'Properties:' with Name and Alias (and optionally CurrentVersion, TargetVersion).");
+    const props = ctx.map(properties, platform === 'ECS' ? 'of the service' : 'of the function');
+    return platform === 'ECS'
+        ? { ecs: checkEcsProperties(ctx, props, properties.key), hooks: [] }
+        : { lambda: checkLambdaProperties(ctx, props, properties.key), hooks: [] };
+}
+function checkType(ctx, field) {
+    const platform = ctx.platform;
+    const expected = RESOURCE_TYPES[platform];
+    const type = ctx.text(field.value)?.trim();
+    if (type === expected)
+        return;
+    const node = field.value ?? field.key;
+    const other = platform === 'ECS' ? 'Lambda' : 'ECS';
+    if (type !== undefined && suggest(type, [RESOURCE_TYPES[other]])) {
+        throw ctx.fail(node, `this AppSpec deploys ${other === 'ECS' ? 'an ECS service' : 'a Lambda function'} (Type: ${RESOURCE_TYPES[other]}), but the deployment group's compute platform is ${platform}. Point 'appspec' at ${a(platform)} AppSpec (Type: ${expected}), or deploy this one with ${a(other)} deployment group.`);
+    }
+    throw ctx.fail(node, `Type '${type ?? ''}' is not what ${a(platform)} deployment deploys.${didYouMean(type ?? '', [expected])} Set 'Type: ${expected}'.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/check.ts
+/**
+ * Checks the text of an ECS or Lambda AppSpec for a platform, and hashes it as CodeDeploy sees it.
+ * Kept apart from reading the file so the action can re-check the text it is about to send.
+ */
+
+
+
+/**
+ * Checks `text` as an ECS or Lambda AppSpec for `platform`; `file` is where it came from (for
+ * messages and annotations, and its extension tells JSON from YAML). Throws AppSpecError with line
+ * and column when it is wrong.
+ */
+function parseContentAppSpec(text, file, platform) {
+    const ctx = readContent(text, file, platform);
+    const checked = checkContentRoot(ctx);
+    const spec = {
+        platform,
+        path: file,
+        format: ctx.format,
+        content: text,
+        hooks: checked.hooks,
+        warnings: ctx.warnings
+    };
+    if (checked.ecs)
+        spec.ecs = checked.ecs;
+    if (checked.lambda)
+        spec.lambda = checked.lambda;
+    return spec;
+}
+/** SHA-256 (hex) of the content exactly as it will be sent (UTF-8). */
+function contentSha256(content) {
+    return (0,external_node_crypto_.createHash)('sha256').update(content, 'utf8').digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/edit.ts
+/**
+ * Changes one value of a checked ECS or Lambda AppSpec by editing its text in place: the rest of
+ * the file (comments, order, quoting, layout) is left byte for byte, so YAML stays the YAML the
+ * user wrote and JSON stays JSON. A value keeps the quoting it was written with; a key the file
+ * lacks is added after the last property, indented like the others. The result is checked again.
+ */
+
+
+
+
+function apply(text, edits) {
+    let out = text;
+    // From the end, so offsets stay right; at one offset, the later edit goes in first.
+    for (const edit of [...edits].reverse().sort((a, b) => b.at - a.at)) {
+        out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
+    }
+    return out;
+}
+function pairOf(ctx, map, name) {
+    return map.items.find(pair => {
+        const key = ctx.deref(pair.key);
+        return (0,yaml_dist/* isScalar */.jn)(key) && String(key.value) === name;
+    });
+}
+/** The Properties mapping of the one resource (the spec was checked, so the path exists). */
+function properties(ctx) {
+    const root = ctx.doc.contents;
+    const resources = (0,yaml_dist/* isMap */.jh)(root) ? ctx.deref(pairOf(ctx, root, 'Resources')?.value) : null;
+    const item = (0,yaml_dist/* isSeq */.oP)(resources) ? ctx.deref(resources.items[0]) : null;
+    const body = (0,yaml_dist/* isMap */.jh)(item) ? ctx.deref(item.items[0]?.value) : null;
+    const props = (0,yaml_dist/* isMap */.jh)(body) ? ctx.deref(pairOf(ctx, body, 'Properties')?.value) : null;
+    if (!(0,yaml_dist/* isMap */.jh)(props))
+        throw new Error('the AppSpec has no Properties; check it before editing it');
+    return props;
+}
+/** `value` written the way `node` was: same quotes, a bare number staying a bare number. */
+function render(node, value, ctx) {
+    if ((0,yaml_dist/* isScalar */.jn)(node)) {
+        if (node.type === 'QUOTE_SINGLE')
+            return `'${value.replace(/'/g, "''")}'`;
+        if (node.type === 'PLAIN') {
+            if (typeof node.value === 'number' && /^\d+$/.test(value))
+                return value;
+            if (ctx.format === 'yaml' && plainReadsAs(value))
+                return value;
+        }
+    }
+    return JSON.stringify(value);
+}
+function plainReadsAs(value) {
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(`k: ${value}\n`);
+    return doc.errors.length === 0 && doc.get('k') === value;
+}
+/** Sets `name` in `props`: replaces its value, or adds the pair after the last one. */
+function setValue(ctx, text, props, name, value) {
+    const node = pairOf(ctx, props, name)?.value;
+    if (node)
+        return { at: node.range[0], end: node.range[1], text: render(node, value, ctx) };
+    const last = props.items[props.items.length - 1];
+    const lastNode = last?.value ?? last?.key;
+    const firstKey = props.items[0]?.key;
+    if (!last || !lastNode || !firstKey)
+        throw new Error(`cannot place ${name} in Properties`);
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const end = lastNode.range[1];
+    if (props.flow) {
+        const multiline = text.slice(props.range[0], firstKey.range[0]).includes('\n');
+        const lead = multiline ? `${eol}${indentOf(text, last.key.range[0])}` : ' ';
+        return { at: end, end, text: `,${lead}${JSON.stringify(name)}: ${JSON.stringify(value)}` };
+    }
+    const indent = ' '.repeat(firstKey.range[0] - lineStart(text, firstKey.range[0]));
+    const line = `${indent}${name}: ${JSON.stringify(value)}`;
+    if (text[end - 1] === '\n')
+        return { at: end, end, text: `${line}${eol}` };
+    const newline = text.indexOf('\n', end);
+    if (newline < 0)
+        return { at: text.length, end: text.length, text: `${eol}${line}` };
+    return { at: newline + 1, end: newline + 1, text: `${line}${eol}` };
+}
+function lineStart(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+function indentOf(text, offset) {
+    const start = lineStart(text, offset);
+    return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+}
+/** The content with the ECS TaskDefinition replaced by `arn`, same format. */
+function withTaskDefinition(spec, arn) {
+    if (spec.platform !== 'ECS') {
+        throw new InputError(`${spec.path} is a ${spec.platform} AppSpec; only an ECS AppSpec has a TaskDefinition to replace.`);
+    }
+    if (arn.trim() === '' || /\s/.test(arn)) {
+        throw new InputError(`'${arn}' is not a task definition ARN to put in ${spec.path}.`);
+    }
+    const ctx = readContent(spec.content, spec.path, spec.platform);
+    const edit = setValue(ctx, spec.content, properties(ctx), 'TaskDefinition', arn);
+    const text = apply(spec.content, [edit]);
+    const again = parseContentAppSpec(text, spec.path, spec.platform);
+    if (again.ecs?.taskDefinition !== arn)
+        throw new Error(`TaskDefinition was not set to ${arn}`);
+    return text;
+}
+/** The content with the Lambda CurrentVersion/TargetVersion set (added when absent), same format. */
+function withLambdaVersions(spec, versions) {
+    if (spec.platform !== 'Lambda') {
+        throw new InputError(`${spec.path} is a ${spec.platform} AppSpec; only a Lambda AppSpec has versions to set.`);
+    }
+    for (const [name, value] of Object.entries(versions)) {
+        if (!/^[1-9]\d*$/.test(value)) {
+            throw new InputError(`Lambda ${name} '${value}' is not a published version number; CodeDeploy shifts an alias between published versions. Publish a version (and point the alias at one) first.`);
+        }
+    }
+    const ctx = readContent(spec.content, spec.path, spec.platform);
+    const props = properties(ctx);
+    const text = apply(spec.content, [
+        setValue(ctx, spec.content, props, 'CurrentVersion', versions.currentVersion),
+        setValue(ctx, spec.content, props, 'TargetVersion', versions.targetVersion)
+    ]);
+    const again = parseContentAppSpec(text, spec.path, spec.platform);
+    if (again.lambda?.currentVersion !== versions.currentVersion ||
+        again.lambda.targetVersion !== versions.targetVersion) {
+        throw new Error('the Lambda versions were not set as asked');
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/engine/appspec/content/index.ts
+/**
+ * Checks the AppSpec of an ECS or Lambda deployment, which CodeDeploy takes inline as an
+ * `AppSpecContent` revision (the text and its sha256) rather than inside a bundle, and edits the
+ * values the action fills in (the registered task definition, the Lambda versions) in place.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Reads and checks an ECS or Lambda AppSpec (YAML or JSON) for `platform`; throws AppSpecError
+ * with line/column, or InputError when the file is missing.
+ */
+async function checkContentAppSpec(file, platform) {
+    const absolute = external_node_path_default().resolve(file);
+    const fix = `Set 'appspec' to the path of the ${platform} AppSpec file (YAML or JSON), relative to the workspace.`;
+    let info;
+    try {
+        info = await (0,promises_.stat)(absolute);
+    }
+    catch (error) {
+        if (!isMissing(errnoCode(error)))
+            throw error;
+        throw new InputError(`AppSpec file '${file}' does not exist. ${fix} Make sure the checkout or build step that writes it ran first.`);
+    }
+    if (!info.isFile()) {
+        throw new InputError(`AppSpec '${file}' is a directory, not a file. ${fix}`);
+    }
+    const text = await (0,promises_.readFile)(absolute, 'utf8');
+    return parseContentAppSpec(text, absolute, platform);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/appspec/index.ts
 /**
  * Checks appspec.yml for an EC2/on-premises deployment before anything is packaged or uploaded,
@@ -48818,7 +62558,10 @@ function checkOs(ctx, root, field) {
  *
  * The rules follow what the CodeDeploy agent accepts. Where the agent reads YAML 1.1 and this
  * parser YAML 1.2, the check rejects values the two read differently (`mode: 0644`).
+ *
+ * ECS and Lambda AppSpecs, sent inline rather than in a bundle, are checked by ./content.
  */
+
 
 
 
@@ -49397,6 +63140,12 @@ async function entryTime(sources) {
 
 
 
+/** How people name CodeDeploy's compute platforms. */
+const PLATFORM_NAME = {
+    Server: 'EC2/on-premises',
+    ECS: 'Amazon ECS',
+    Lambda: 'AWS Lambda'
+};
 function signalOptions(signal) {
     return signal ? { abortSignal: signal } : {};
 }
@@ -49457,14 +63206,25 @@ async function checkTarget(codedeploy, target, region, signal) {
     }
     if (!group)
         throw new Error(`GetDeploymentGroup returned no group for '${target.deploymentGroup}'`);
-    if (group.computePlatform && group.computePlatform !== 'Server') {
-        throw new InputError(`Deployment group '${target.deploymentGroup}' is for ${group.computePlatform}; this action deploys EC2/on-premises (Server) revisions.`);
-    }
+    const platform = group.computePlatform ?? 'Server';
+    const forPlatform = (name) => platform === 'Server'
+        ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
+        : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
     if (target.deploymentConfig) {
         try {
-            await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
+            const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server';
+            if (configPlatform !== platform) {
+                const existing = await known(async () => {
+                    const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
+                    return (list.deploymentConfigsList ?? []).filter(forPlatform);
+                });
+                throw new InputError(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
+            }
         }
         catch (error) {
+            if (error instanceof InputError)
+                throw error;
             if (isAccessDenied(error))
                 permission('GetDeploymentConfig', error);
             const name = errorName(error);
@@ -49473,12 +63233,151 @@ async function checkTarget(codedeploy, target, region, signal) {
                 throw error;
             const existing = await known(async () => {
                 const out = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
-                return (out.deploymentConfigsList ?? []).filter(c => !/^CodeDeployDefault\.(ECS|Lambda)/.test(c));
+                return (out.deploymentConfigsList ?? []).filter(forPlatform);
             });
             throw new InputError(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
         }
     }
     return group;
+}
+
+;// CONCATENATED MODULE: ./src/engine/content.ts
+/**
+ * ECS and Lambda deployments take their AppSpec inline, as an AppSpecContent revision: no bundle,
+ * no S3. This readies it: checks the file for the group's platform, registers the ECS task
+ * definition given in `task-definition` and puts its ARN in, or fills the Lambda versions left
+ * out (CurrentVersion from the alias, TargetVersion by publishing one), then hashes the text that
+ * is sent.
+ */
+
+
+
+
+
+
+
+/** Read-only fields of a described task definition that RegisterTaskDefinition refuses. */
+const DESCRIBED_ONLY = [
+    'taskDefinitionArn',
+    'revision',
+    'status',
+    'requiresAttributes',
+    'compatibilities',
+    'registeredAt',
+    'registeredBy',
+    'deregisteredAt'
+];
+function relative(run, file) {
+    const rel = external_node_path_default().relative(run.deps.workspace, file);
+    return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
+}
+async function registerTaskDefinition(run, file) {
+    const ecs = run.deps.ecs;
+    if (!ecs)
+        throw new Error('No ECS client to register the task definition with');
+    let input;
+    try {
+        const parsed = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('it is not a JSON object');
+        input = { ...parsed };
+        // `aws ecs describe-task-definition` output is accepted as it is.
+        if (input.taskDefinition && typeof input.taskDefinition === 'object')
+            input = { ...input.taskDefinition };
+    }
+    catch (error) {
+        throw new InputError(`Cannot read task-definition ${relative(run, file)}: ${errorMessage(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`);
+    }
+    for (const field of DESCRIBED_ONLY)
+        delete input[field];
+    if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
+        throw new InputError(`task-definition ${relative(run, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
+    try {
+        const out = await ecs.send(new client_ecs_dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(input), run.signal ? { abortSignal: run.signal } : {});
+        const arn = out.taskDefinition?.taskDefinitionArn;
+        if (!arn)
+            throw new Error('RegisterTaskDefinition returned no ARN');
+        run.reporter.info(`Registered task definition ${arn}.`);
+        return arn;
+    }
+    catch (error) {
+        if (errorName(error) === 'ClientException' || errorName(error) === 'InvalidParameterException')
+            throw new InputError(`ECS refused task-definition ${relative(run, file)}: ${errorMessage(error)}`);
+        throw error;
+    }
+}
+async function lambdaVersions(run, spec) {
+    const lambda = run.deps.lambda;
+    const options = run.signal ? { abortSignal: run.signal } : {};
+    let currentVersion = spec.currentVersion;
+    if (!currentVersion) {
+        if (!lambda)
+            throw new Error('No Lambda client to read the alias with');
+        const alias = await lambda.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: spec.name, Name: spec.alias }), options);
+        if (!alias.FunctionVersion)
+            throw new Error(`Alias ${spec.alias} names no version`);
+        currentVersion = alias.FunctionVersion;
+        run.reporter.info(`Alias ${spec.name}:${spec.alias} points at version ${currentVersion}.`);
+    }
+    let targetVersion = spec.targetVersion;
+    if (!targetVersion) {
+        if (!lambda)
+            throw new Error('No Lambda client to publish the version with');
+        const published = await lambda.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({ FunctionName: spec.name }), options);
+        if (!published.Version)
+            throw new Error(`PublishVersion returned no version for ${spec.name}`);
+        targetVersion = published.Version;
+        run.reporter.info(`Published version ${targetVersion} of ${spec.name}.`);
+    }
+    if (targetVersion === currentVersion)
+        throw new InputError(`Version ${targetVersion} of ${spec.name} is already what alias ${spec.alias} points at: nothing to shift. Update the function's code or configuration first (a new version is published only when $LATEST changed), or set TargetVersion in the appspec.`);
+    return { currentVersion, targetVersion };
+}
+/** Checks, completes and hashes the AppSpec; the revision to deploy and what it was made of. */
+async function prepareContent(run, platform) {
+    const { settings, reporter } = run;
+    const file = settings.appspec;
+    if (!file)
+        throw new Error('prepareContent without an appspec');
+    run.enter('appspec');
+    let spec;
+    try {
+        spec = await checkContentAppSpec(file, platform);
+    }
+    catch (error) {
+        if (error instanceof AppSpecError)
+            error.annotation = {
+                title: 'Invalid appspec',
+                file: relative(run, error.file),
+                ...(error.line ? { startLine: error.line } : {}),
+                ...(error.column ? { startColumn: error.column } : {})
+            };
+        throw error;
+    }
+    for (const warning of spec.warnings)
+        reporter.warning(warning, { file: relative(run, file), title: 'appspec' });
+    const facts = { platform, file: relative(run, file), sha256: '' };
+    let content = spec.content;
+    if (platform === 'ECS' && settings.taskDefinition) {
+        run.enter('register');
+        facts.taskDefinitionArn = await registerTaskDefinition(run, settings.taskDefinition);
+        content = withTaskDefinition(spec, facts.taskDefinitionArn);
+    }
+    if (platform === 'Lambda' && spec.lambda) {
+        run.enter('register');
+        const versions = await lambdaVersions(run, spec.lambda);
+        facts.lambda = { name: spec.lambda.name, alias: spec.lambda.alias, ...versions };
+        content = withLambdaVersions(spec, versions);
+    }
+    // What is sent is checked as what was read was.
+    if (content !== spec.content)
+        parseContentAppSpec(content, file, platform);
+    facts.sha256 = contentSha256(content);
+    reporter.info(`${facts.file}: ${platform} AppSpec, ${spec.hooks.length} hook(s), sha256 ${facts.sha256}`);
+    return {
+        location: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: facts.sha256 } },
+        facts
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
@@ -49698,7 +63597,8 @@ async function uploadBundle(request) {
 
 
 
-function relative(run, file) {
+
+function package_relative(run, file) {
     const rel = external_node_path_default().relative(run.deps.workspace, file);
     return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
 }
@@ -49713,11 +63613,46 @@ async function checkDeploymentTarget(run) {
     }, run.deps.region, run.signal);
     if (!settings.deploymentConfig && group?.deploymentConfigName)
         record.deploymentConfig = group.deploymentConfigName;
+    if (group) {
+        record.platform = group.computePlatform ?? 'Server';
+        platformFits(run, record.platform);
+    }
     const rollback = group?.autoRollbackConfiguration;
     if (rollback)
         run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
     if (settings.command !== 'package')
         run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
+}
+/**
+ * The revision kind the inputs give must be the one the group's platform takes: a bundle for
+ * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
+ */
+function platformFits(run, platform) {
+    const { settings } = run;
+    const group = `Deployment group '${settings.deploymentGroup}'`;
+    if (platform === 'Server') {
+        if (settings.appspec)
+            throw new InputError(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
+        return;
+    }
+    const name = PLATFORM_NAME[platform] ?? platform;
+    if (settings.command === 'rollback')
+        throw new InputError(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
+    if (!settings.appspec)
+        throw new InputError(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
+    if (settings.taskDefinition && platform !== 'ECS')
+        throw new InputError(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
+}
+/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+async function contentRevision(run) {
+    await checkDeploymentTarget(run);
+    const platform = run.record.platform;
+    if (platform !== 'ECS' && platform !== 'Lambda')
+        throw new Error(`No inline AppSpec for ${platform}`);
+    const { location, facts } = await prepareContent(run, platform);
+    run.record.content = facts;
+    run.changed();
+    return location;
 }
 /** Command `rollback`: the group's last good revision, and why it was chosen. */
 async function chooseRevision(run) {
@@ -49745,15 +63680,15 @@ async function checkAppSpecFile(run) {
     try {
         const result = await checkAppSpec(settings.source);
         for (const warning of result.warnings)
-            reporter.warning(warning, { file: relative(run, result.path), title: 'appspec' });
-        reporter.info(`${relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
+            reporter.warning(warning, { file: package_relative(run, result.path), title: 'appspec' });
+        reporter.info(`${package_relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
         return result;
     }
     catch (error) {
         if (error instanceof AppSpecError) {
             error.annotation = {
                 title: 'Invalid appspec',
-                file: relative(run, error.file),
+                file: package_relative(run, error.file),
                 ...(error.line ? { startLine: error.line } : {}),
                 ...(error.column ? { startColumn: error.column } : {})
             };
@@ -49781,19 +63716,20 @@ async function packageAndUpload(run) {
     const bucket = settings.bucket;
     if (!bucket)
         throw new InputError("Input 'bucket' is required to upload the bundle.");
-    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run));
+    // The target first: its platform says which kind of appspec to expect.
     if (settings.command === 'deploy') {
         await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run));
     }
     else if (settings.application) {
         await checkDeploymentTarget(run);
     }
+    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run));
     run.enter('upload');
     await checkBucket(deps.s3, bucket, run.signal);
     const bundleFile = external_node_path_default().join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`);
     try {
         run.enter('package');
-        const bundle = await reporter.group(`Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`, async () => {
+        const bundle = await reporter.group(`Packaging ${package_relative(run, settings.source) || '.'} as ${settings.bundleType}`, async () => {
             const time = await entryTime({
                 source: settings.source,
                 ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
@@ -49810,7 +63746,7 @@ async function packageAndUpload(run) {
                 ...(run.signal ? { signal: run.signal } : {})
             });
             for (const warning of result.warnings) {
-                const file = relative(run, external_node_path_default().join(settings.source, warning.rel));
+                const file = package_relative(run, external_node_path_default().join(settings.source, warning.rel));
                 reporter.warning(warning.message, { file, title: warning.title });
             }
             reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
@@ -49904,6 +63840,7 @@ async function packageAndUpload(run) {
 
 
 
+
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
     const run = new Run(settings, deps);
@@ -49922,16 +63859,19 @@ async function sequence(run) {
     const { settings, reporter, record } = run;
     if (settings.command === 'continue' && settings.deploymentId)
         return run_continued(run, settings.deploymentId);
-    let revision;
+    let location;
     if (settings.command === 'rollback') {
-        revision = await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run));
+        location = revisionLocation(await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run)));
+    }
+    else if (settings.appspec) {
+        location = await reporter.group('Checking the appspec', () => contentRevision(run));
     }
     else if (settings.revision) {
         const given = settings.revision;
-        revision = await reporter.group('Checking the revision', () => existingRevision(run, given));
+        location = revisionLocation(await reporter.group('Checking the revision', () => existingRevision(run, given)));
     }
     else {
-        revision = await packageAndUpload(run);
+        location = revisionLocation(await packageAndUpload(run));
         if (settings.command === 'package') {
             record.outcome = 'packaged';
             return;
@@ -49941,7 +63881,7 @@ async function sequence(run) {
         record.outcome = 'timed-out';
         return;
     }
-    const id = await reporter.group('Creating the deployment', () => create(run, revision));
+    const id = await reporter.group('Creating the deployment', () => create(run, location));
     if (!id)
         return;
     if (run.cancel.requested)
@@ -49974,7 +63914,7 @@ async function run_continued(run, id) {
         : `Terminating the original instances of ${id}`);
 }
 /** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
-async function create(run, revision) {
+async function create(run, location) {
     const { settings, record, reporter } = run;
     run.enter('create');
     const marker = newMarker(run.deps.identity ?? {});
@@ -49983,7 +63923,7 @@ async function create(run, revision) {
         application: settings.application,
         deploymentGroup: settings.deploymentGroup,
         ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
-        revision,
+        location,
         description: run.description,
         marker,
         autoRollback: settings.autoRollback,
@@ -50085,6 +64025,17 @@ function parseDuration(raw) {
         seconds += Number(amount) * factor;
     }
     return Math.round(seconds);
+}
+/** What does not fit about `appspec` and `task-definition` (ECS and Lambda) with the rest. */
+function contentInputProblems(command, appspec, taskDefinition, revision) {
+    const problems = [];
+    if (appspec && command !== 'deploy')
+        problems.push(`Input 'appspec' deploys to an ECS or Lambda group with command 'deploy'; command '${command}' does not use it. Remove it, or set command: deploy.`);
+    if (appspec && revision)
+        problems.push(`Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`);
+    if (taskDefinition && !appspec)
+        problems.push(`Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`);
+    return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/locations.ts
@@ -50217,7 +64168,9 @@ const Input = {
     SkipIfSuperseded: 'skip-if-superseded',
     OnReady: 'on-ready',
     OnTerminationWait: 'on-termination-wait',
-    DeploymentId: 'deployment-id'
+    DeploymentId: 'deployment-id',
+    AppSpec: 'appspec',
+    TaskDefinition: 'task-definition'
 };
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
@@ -50270,7 +64223,10 @@ function parseSettings(get, workspace, options = {}) {
     if (revision && command === 'rollback') {
         problems.push(`Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`);
     }
-    const packaging = command === 'package' || (command === 'deploy' && !revision);
+    const appspecRaw = read(Input.AppSpec);
+    const taskDefinitionRaw = read(Input.TaskDefinition);
+    problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw));
+    const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw);
     if (packaging && !bucket) {
         problems.push(`Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from.`);
     }
@@ -50348,6 +64304,10 @@ function parseSettings(get, workspace, options = {}) {
         settings.sse = sse;
     if (command === 'continue' && deploymentId)
         settings.deploymentId = deploymentId;
+    if (appspecRaw)
+        settings.appspec = external_node_path_default().resolve(workspace, appspecRaw);
+    if (taskDefinitionRaw)
+        settings.taskDefinition = external_node_path_default().resolve(workspace, taskDefinitionRaw);
     if (sseKmsKeyId)
         settings.sseKmsKeyId = sseKmsKeyId;
     if (problems.length === 1)
@@ -50450,6 +64410,20 @@ function rows(record) {
         out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`]);
         out.push(['Why this one', record.choice.reason]);
     }
+    const content = record.content;
+    if (content) {
+        out.push(['AppSpec', `\`${content.file}\` (${content.platform}, sent inline)`]);
+        out.push(['AppSpec SHA-256', `\`${content.sha256}\``]);
+        if (content.taskDefinitionArn)
+            out.push(['Task definition', `\`${content.taskDefinitionArn}\``]);
+        if (content.lambda)
+            out.push([
+                'Versions',
+                `${content.lambda.name}:${content.lambda.alias} ${content.lambda.currentVersion} → ${content.lambda.targetVersion}`
+            ]);
+    }
+    if (d?.traffic)
+        out.push(['Traffic', d.traffic]);
     if (record.bundle) {
         const b = record.bundle;
         out.push(['Bundle', `${size(b.size)}, ${b.files} files`]);
@@ -50523,7 +64497,8 @@ function renderSummary(record) {
         out.push(note, '');
     const d = record.deployment;
     if (d && d.targets.length > 0) {
-        out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|');
+        const server = (record.platform ?? 'Server') === 'Server';
+        out.push(server ? '### Instances' : '### Targets', '', `| ${server ? 'Instance' : 'Target'} | Status | Lifecycle events |`, '|---|---|---|');
         for (const t of d.targets) {
             out.push(`| ${cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`);
         }
@@ -50652,6 +64627,8 @@ async function main(argv, write = line => console.log(line)) {
         record = await runEngine(settings, {
             codedeploy: clients.codedeploy,
             s3: clients.s3,
+            ecs: clients.ecs,
+            lambda: clients.lambda,
             region: clients.region,
             reporter,
             workspace: process.cwd(),
@@ -50668,8 +64645,7 @@ async function main(argv, write = line => console.log(line)) {
     }
     finally {
         process.off('SIGINT', onSignal);
-        clients?.codedeploy.destroy();
-        clients?.s3.destroy();
+        destroyClients(clients);
         await (0,promises_.rm)(tempDir, { recursive: true, force: true });
     }
     return report(record, args, write);

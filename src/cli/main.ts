@@ -10,7 +10,7 @@
 import { appendFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createClients } from '../aws.js'
+import { createClients, destroyClients } from '../aws.js'
 import { describeProxy } from '../proxy.js'
 import { TerminalReporter } from './reporter.js'
 import { InputError, errorMessage } from '../engine/errors.js'
@@ -105,6 +105,8 @@ export async function main(
     record = await runEngine(settings, {
       codedeploy: clients.codedeploy,
       s3: clients.s3,
+      ecs: clients.ecs,
+      lambda: clients.lambda,
       region: clients.region,
       reporter,
       workspace: process.cwd(),
@@ -124,8 +126,7 @@ export async function main(
           )
   } finally {
     process.off('SIGINT', onSignal)
-    clients?.codedeploy.destroy()
-    clients?.s3.destroy()
+    destroyClients(clients)
     await rm(tempDir, { recursive: true, force: true })
   }
   return report(record, args, write)

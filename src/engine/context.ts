@@ -3,6 +3,8 @@
  * record it adds to, and the run's clocks (its deadline, the rollback's bound, the cancel's).
  */
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { LambdaClient } from '@aws-sdk/client-lambda'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { BundleResult } from './bundle/index.js'
 import { Cancellation } from './cancellation.js'
@@ -17,6 +19,10 @@ import { systemClock, waitForDeployment, type Clock, type WatchOutcome } from '.
 export interface EngineDeps {
   codedeploy: CodeDeployClient
   s3: S3Client
+  /** ECS deployments with `task-definition`. */
+  ecs?: ECSClient
+  /** Lambda deployments whose appspec leaves a version out. */
+  lambda?: LambdaClient
   region: string
   reporter: Reporter
   /** Where relative annotation paths start (the workspace). */
@@ -143,7 +149,12 @@ export class Run {
       ...(this.signal ? { signal: this.signal } : {}),
       ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
       ...(onUpdate ? { onUpdate } : {}),
-      ...(pauseWhen ? { pauseWhen } : {})
+      ...(pauseWhen ? { pauseWhen } : {}),
+      onTraffic: traffic => {
+        if (this.record.deployment?.id !== id) return
+        this.record.deployment.traffic = traffic
+        this.changed()
+      }
     })
   }
 }

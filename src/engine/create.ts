@@ -9,7 +9,8 @@ import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
   type CodeDeployClient,
-  type CreateDeploymentCommandInput
+  type CreateDeploymentCommandInput,
+  type RevisionLocation
 } from '@aws-sdk/client-codedeploy'
 import { errorName, httpStatus, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
 import { unlessAborted, type Cancellation } from './cancellation.js'
@@ -19,7 +20,6 @@ import { findByToken, findNewerRun, type NewerRun } from './guard.js'
 import { formatMarker, parseMarker, type Marker } from './marker.js'
 import type { Reporter } from './reporter.js'
 import { sendOnce } from './send-once.js'
-import { revisionLocation, type S3Revision } from './revision.js'
 import type { AutoRollback, FileExistsBehavior } from './settings.js'
 import { waitForDeployment, type Clock } from './watch.js'
 
@@ -27,7 +27,8 @@ export interface CreateRequest {
   application: string
   deploymentGroup: string
   deploymentConfig?: string
-  revision: S3Revision
+  /** An S3 bundle (EC2/on-premises) or an inline AppSpec (ECS, Lambda). */
+  location: RevisionLocation
   /** The description without the marker; cut so that both fit the API's limit. */
   description: string
   marker: Marker
@@ -74,7 +75,7 @@ export function createDeploymentInput(request: CreateRequest): CreateDeploymentC
   const input: CreateDeploymentCommandInput = {
     applicationName: request.application,
     deploymentGroupName: request.deploymentGroup,
-    revision: revisionLocation(request.revision),
+    revision: request.location,
     description: `${cutDescription(request.description, marker.length + 1)} ${marker}`,
     ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
   }

@@ -4,7 +4,10 @@
  * the application. Or, instead of packaging, check the revision given, or choose the one the
  * `rollback` command redeploys.
  */
-import { RegisterApplicationRevisionCommand } from '@aws-sdk/client-codedeploy'
+import {
+  RegisterApplicationRevisionCommand,
+  type RevisionLocation
+} from '@aws-sdk/client-codedeploy'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { checkAppSpec } from './appspec/index.js'
@@ -21,7 +24,8 @@ import {
   s3Url,
   type S3Revision
 } from './revision.js'
-import { checkTarget } from './target.js'
+import { PLATFORM_NAME, checkTarget } from './target.js'
+import { prepareContent } from './content.js'
 import { abortStaleUploads, checkBucket, uploadBundle } from './upload.js'
 import { isAccessDenied } from './aws-errors.js'
 
@@ -46,12 +50,57 @@ export async function checkDeploymentTarget(run: Run): Promise<void> {
   )
   if (!settings.deploymentConfig && group?.deploymentConfigName)
     record.deploymentConfig = group.deploymentConfigName
+  if (group) {
+    record.platform = group.computePlatform ?? 'Server'
+    platformFits(run, record.platform)
+  }
   const rollback = group?.autoRollbackConfiguration
   if (rollback) run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : []
   if (settings.command !== 'package')
     run.reporter.info(
       `Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`
     )
+}
+
+/**
+ * The revision kind the inputs give must be the one the group's platform takes: a bundle for
+ * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
+ */
+function platformFits(run: Run, platform: string): void {
+  const { settings } = run
+  const group = `Deployment group '${settings.deploymentGroup}'`
+  if (platform === 'Server') {
+    if (settings.appspec)
+      throw new InputError(
+        `${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`
+      )
+    return
+  }
+  const name = PLATFORM_NAME[platform] ?? platform
+  if (settings.command === 'rollback')
+    throw new InputError(
+      `${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`
+    )
+  if (!settings.appspec)
+    throw new InputError(
+      `${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`
+    )
+  if (settings.taskDefinition && platform !== 'ECS')
+    throw new InputError(
+      `Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`
+    )
+}
+
+/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+export async function contentRevision(run: Run): Promise<RevisionLocation> {
+  await checkDeploymentTarget(run)
+  const platform = run.record.platform
+  if (platform !== 'ECS' && platform !== 'Lambda')
+    throw new Error(`No inline AppSpec for ${platform}`)
+  const { location, facts } = await prepareContent(run, platform)
+  run.record.content = facts
+  run.changed()
+  return location
 }
 
 /** Command `rollback`: the group's last good revision, and why it was chosen. */
@@ -129,12 +178,13 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
   const { settings, deps, reporter, record } = run
   const bucket = settings.bucket
   if (!bucket) throw new InputError("Input 'bucket' is required to upload the bundle.")
-  const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run))
+  // The target first: its platform says which kind of appspec to expect.
   if (settings.command === 'deploy') {
     await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run))
   } else if (settings.application) {
     await checkDeploymentTarget(run)
   }
+  const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run))
   run.enter('upload')
   await checkBucket(deps.s3, bucket, run.signal)
 

@@ -5,6 +5,7 @@
  * derived from it alone.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import type { ContentFacts } from './content.js'
 import type { Diagnosis } from './diagnose.js'
 import type { Annotation } from './reporter.js'
 import type { S3Revision } from './revision.js'
@@ -87,6 +88,8 @@ export interface DeploymentFacts {
   targets: InstanceTarget[]
   /** What failed and where, for a deployment that ended other than Succeeded. */
   diagnosis?: Diagnosis
+  /** ECS and Lambda: where traffic stood at the last read. */
+  traffic?: string
 }
 
 export interface RollbackFacts {
@@ -136,8 +139,13 @@ export interface RunRecord {
   deploymentConfig?: string
   /** The mark in the deployment's description that finds it again: run identity and a token. */
   marker?: string
+  /** The group's compute platform, once read: Server (EC2/on-premises), ECS or Lambda. */
+  platform?: string
   bundle?: BundleFacts
+  /** An S3 bundle (EC2/on-premises). */
   revision?: S3Revision
+  /** ECS and Lambda: the AppSpec sent inline, and what went into it. */
+  content?: ContentFacts
   choice?: RollbackChoice
   artifact?: { name: string; id?: string }
   deployment?: DeploymentFacts

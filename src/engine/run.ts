@@ -5,15 +5,16 @@
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
 import { continueDeployment, prepareContinue } from './blue-green.js'
+import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { Run, type EngineDeps } from './context.js'
 import { createDeployment } from './create.js'
 import { InputError, errorMessage } from './errors.js'
 import { cancelled, follow } from './follow.js'
 import { consoleUrl } from './links.js'
 import { newMarker, formatMarker } from './marker.js'
-import { chooseRevision, existingRevision, packageAndUpload } from './package.js'
+import { chooseRevision, contentRevision, existingRevision, packageAndUpload } from './package.js'
 import { RunFailedError, passed, type RunRecord } from './record.js'
-import type { S3Revision } from './revision.js'
+import { revisionLocation } from './revision.js'
 import type { Settings } from './settings.js'
 import { TERMINAL } from './watch.js'
 
@@ -36,16 +37,20 @@ async function sequence(run: Run): Promise<void> {
   const { settings, reporter, record } = run
   if (settings.command === 'continue' && settings.deploymentId)
     return continued(run, settings.deploymentId)
-  let revision: S3Revision
+  let location: RevisionLocation
   if (settings.command === 'rollback') {
-    revision = await reporter.group('Choosing the revision to roll back to', () =>
-      chooseRevision(run)
+    location = revisionLocation(
+      await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run))
     )
+  } else if (settings.appspec) {
+    location = await reporter.group('Checking the appspec', () => contentRevision(run))
   } else if (settings.revision) {
     const given = settings.revision
-    revision = await reporter.group('Checking the revision', () => existingRevision(run, given))
+    location = revisionLocation(
+      await reporter.group('Checking the revision', () => existingRevision(run, given))
+    )
   } else {
-    revision = await packageAndUpload(run)
+    location = revisionLocation(await packageAndUpload(run))
     if (settings.command === 'package') {
       record.outcome = 'packaged'
       return
@@ -55,7 +60,7 @@ async function sequence(run: Run): Promise<void> {
     record.outcome = 'timed-out'
     return
   }
-  const id = await reporter.group('Creating the deployment', () => create(run, revision))
+  const id = await reporter.group('Creating the deployment', () => create(run, location))
   if (!id) return
   if (run.cancel.requested) return cancelled(run, id)
   if (!settings.wait) {
@@ -93,7 +98,7 @@ async function continued(run: Run, id: string): Promise<void> {
 }
 
 /** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
-async function create(run: Run, revision: S3Revision): Promise<string | undefined> {
+async function create(run: Run, location: RevisionLocation): Promise<string | undefined> {
   const { settings, record, reporter } = run
   run.enter('create')
   const marker = newMarker(run.deps.identity ?? {})
@@ -103,7 +108,7 @@ async function create(run: Run, revision: S3Revision): Promise<string | undefine
       application: settings.application,
       deploymentGroup: settings.deploymentGroup,
       ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
-      revision,
+      location,
       description: run.description,
       marker,
       autoRollback: settings.autoRollback,

@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { InputError } from './errors.js'
-import { oneOf, parseBoolean, parseDuration } from './input-values.js'
+import { contentInputProblems, oneOf, parseBoolean, parseDuration } from './input-values.js'
 import { bucketNameProblem, keyPrefixProblem, parseRevision, sourceOutside } from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './revision.js'
 
@@ -36,7 +36,9 @@ export const Input = {
   SkipIfSuperseded: 'skip-if-superseded',
   OnReady: 'on-ready',
   OnTerminationWait: 'on-termination-wait',
-  DeploymentId: 'deployment-id'
+  DeploymentId: 'deployment-id',
+  AppSpec: 'appspec',
+  TaskDefinition: 'task-definition'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -59,6 +61,10 @@ export interface Settings {
   deploymentConfig?: string
   /** Directory to package (absolute). */
   source: string
+  /** ECS or Lambda: the AppSpec file sent inline as an AppSpecContent revision (absolute). */
+  appspec?: string
+  /** ECS: a task definition JSON file to register; its ARN goes into the appspec (absolute). */
+  taskDefinition?: string
   bucket?: string
   /** Normalised: empty, or ending in `/`; no `.`/`..` segment, no control character. */
   keyPrefix: string
@@ -180,7 +186,10 @@ export function parseSettings(
     )
   }
 
-  const packaging = command === 'package' || (command === 'deploy' && !revision)
+  const appspecRaw = read(Input.AppSpec)
+  const taskDefinitionRaw = read(Input.TaskDefinition)
+  problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
+  const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
   if (packaging && !bucket) {
     problems.push(
       `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from.`
@@ -316,6 +325,8 @@ export function parseSettings(
   if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (sse) settings.sse = sse
   if (command === 'continue' && deploymentId) settings.deploymentId = deploymentId
+  if (appspecRaw) settings.appspec = path.resolve(workspace, appspecRaw)
+  if (taskDefinitionRaw) settings.taskDefinition = path.resolve(workspace, taskDefinitionRaw)
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
 
   if (problems.length === 1) throw new InputError(problems[0])

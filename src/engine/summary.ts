@@ -94,6 +94,18 @@ function rows(record: RunRecord): [string, string][] {
     out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`])
     out.push(['Why this one', record.choice.reason])
   }
+  const content = record.content
+  if (content) {
+    out.push(['AppSpec', `\`${content.file}\` (${content.platform}, sent inline)`])
+    out.push(['AppSpec SHA-256', `\`${content.sha256}\``])
+    if (content.taskDefinitionArn) out.push(['Task definition', `\`${content.taskDefinitionArn}\``])
+    if (content.lambda)
+      out.push([
+        'Versions',
+        `${content.lambda.name}:${content.lambda.alias} ${content.lambda.currentVersion} → ${content.lambda.targetVersion}`
+      ])
+  }
+  if (d?.traffic) out.push(['Traffic', d.traffic])
   if (record.bundle) {
     const b = record.bundle
     out.push(['Bundle', `${size(b.size)}, ${b.files} files`])
@@ -173,7 +185,13 @@ export function renderSummary(record: RunRecord): string {
 
   const d = record.deployment
   if (d && d.targets.length > 0) {
-    out.push('### Instances', '', '| Instance | Status | Lifecycle events |', '|---|---|---|')
+    const server = (record.platform ?? 'Server') === 'Server'
+    out.push(
+      server ? '### Instances' : '### Targets',
+      '',
+      `| ${server ? 'Instance' : 'Target'} | Status | Lifecycle events |`,
+      '|---|---|---|'
+    )
     for (const t of d.targets) {
       out.push(
         `| ${cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`

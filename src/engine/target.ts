@@ -16,6 +16,13 @@ import {
 import { errorName, isAccessDenied } from './aws-errors.js'
 import { InputError } from './errors.js'
 
+/** How people name CodeDeploy's compute platforms. */
+export const PLATFORM_NAME: Record<string, string> = {
+  Server: 'EC2/on-premises',
+  ECS: 'Amazon ECS',
+  Lambda: 'AWS Lambda'
+}
+
 export interface Target {
   application: string
   /** Empty: check the application only (the `package` command). */
@@ -97,19 +104,33 @@ export async function checkTarget(
   }
   if (!group)
     throw new Error(`GetDeploymentGroup returned no group for '${target.deploymentGroup}'`)
-  if (group.computePlatform && group.computePlatform !== 'Server') {
-    throw new InputError(
-      `Deployment group '${target.deploymentGroup}' is for ${group.computePlatform}; this action deploys EC2/on-premises (Server) revisions.`
-    )
-  }
+  const platform = group.computePlatform ?? 'Server'
+  const forPlatform = (name: string): boolean =>
+    platform === 'Server'
+      ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
+      : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.')
 
   if (target.deploymentConfig) {
     try {
-      await codedeploy.send(
+      const out = await codedeploy.send(
         new GetDeploymentConfigCommand({ deploymentConfigName: target.deploymentConfig }),
         signalOptions(signal)
       )
+      const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server'
+      if (configPlatform !== platform) {
+        const existing = await known(async () => {
+          const list = await codedeploy.send(
+            new ListDeploymentConfigsCommand({}),
+            signalOptions(signal)
+          )
+          return (list.deploymentConfigsList ?? []).filter(forPlatform)
+        })
+        throw new InputError(
+          `Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`
+        )
+      }
     } catch (error) {
+      if (error instanceof InputError) throw error
       if (isAccessDenied(error)) permission('GetDeploymentConfig', error)
       const name = errorName(error)
       if (
@@ -122,9 +143,7 @@ export async function checkTarget(
           new ListDeploymentConfigsCommand({}),
           signalOptions(signal)
         )
-        return (out.deploymentConfigsList ?? []).filter(
-          c => !/^CodeDeployDefault\.(ECS|Lambda)/.test(c)
-        )
+        return (out.deploymentConfigsList ?? []).filter(forPlatform)
       })
       throw new InputError(
         `Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`

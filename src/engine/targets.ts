@@ -1,21 +1,74 @@
 /**
- * Reads a deployment's instances and their lifecycle events (ListDeploymentTargets +
- * BatchGetDeploymentTargets, 25 at a time).
+ * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets +
+ * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
+ * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
+ * read from the same answer (the replacement task set's weight, the target version's weight).
  */
 import {
   BatchGetDeploymentTargetsCommand,
   ListDeploymentTargetsCommand,
   type CodeDeployClient,
+  type DeploymentTarget,
   type InstanceTarget
 } from '@aws-sdk/client-codedeploy'
 
 const BATCH = 25
 
+export interface Targets {
+  /** Every target as an instance-shaped row (id, status, label, lifecycle events). */
+  targets: InstanceTarget[]
+  /** ECS or Lambda: where traffic stands, e.g. "10% on task set ecs-svc/123 (Green)". */
+  traffic?: string
+}
+
+function percent(weight: number | undefined): string {
+  return `${Math.round((weight ?? 0) * 10) / 10}%`
+}
+
+/** A traffic-shifting target as a row, and where its traffic stands. */
+function fromTarget(target: DeploymentTarget): { row?: InstanceTarget; traffic?: string } {
+  if (target.instanceTarget) return { row: target.instanceTarget }
+  const ecs = target.ecsTarget
+  if (ecs) {
+    const green = ecs.taskSetsInfo?.find(t => t.taskSetLabel === 'Green')
+    return {
+      row: {
+        ...(ecs.targetId ? { targetId: ecs.targetId } : {}),
+        ...(ecs.status ? { status: ecs.status } : {}),
+        ...(ecs.lifecycleEvents ? { lifecycleEvents: ecs.lifecycleEvents } : {})
+      },
+      ...(green
+        ? {
+            traffic:
+              `${percent(green.trafficWeight)} on the replacement task set ${green.identifer ?? ''}`.trim()
+          }
+        : {})
+    }
+  }
+  const lambda = target.lambdaTarget
+  if (lambda) {
+    const info = lambda.lambdaFunctionInfo
+    return {
+      row: {
+        ...(lambda.targetId ? { targetId: lambda.targetId } : {}),
+        ...(lambda.status ? { status: lambda.status } : {}),
+        ...(lambda.lifecycleEvents ? { lifecycleEvents: lambda.lifecycleEvents } : {})
+      },
+      ...(info?.targetVersion
+        ? {
+            traffic: `${percent(info.targetVersionWeight)} on version ${info.targetVersion} of ${info.functionName ?? 'the function'}${info.functionAlias ? ` (alias ${info.functionAlias})` : ''}`
+          }
+        : {})
+    }
+  }
+  return {}
+}
+
 export async function fetchTargets(
   codedeploy: CodeDeployClient,
   deploymentId: string,
   signal?: AbortSignal
-): Promise<InstanceTarget[]> {
+): Promise<Targets> {
   const options = signal ? { abortSignal: signal } : {}
   const ids: string[] = []
   let nextToken: string | undefined
@@ -29,14 +82,18 @@ export async function fetchTargets(
   } while (nextToken)
 
   const targets: InstanceTarget[] = []
+  const traffic: string[] = []
   for (let i = 0; i < ids.length; i += BATCH) {
     const out = await codedeploy.send(
       new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + BATCH) }),
       options
     )
     for (const target of out.deploymentTargets ?? []) {
-      if (target.instanceTarget) targets.push(target.instanceTarget)
+      const { row, traffic: line } = fromTarget(target)
+      if (row) targets.push(row)
+      if (line) traffic.push(line)
     }
   }
-  return targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''))
+  targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''))
+  return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets }
 }

@@ -21,7 +21,11 @@ export const OUTPUT_NAMES = [
   'rollback-deployment-id',
   'rollback-status',
   'console-url',
-  'artifact-id'
+  'artifact-id',
+  'appspec-sha256',
+  'task-definition-arn',
+  'lambda-current-version',
+  'lambda-target-version'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 export type Outputs = Partial<Record<OutputName, string>>
@@ -47,6 +51,15 @@ export function outputsOf(record: RunRecord): Outputs {
   if (rollback?.id) out['rollback-deployment-id'] = rollback.id
   if (rollback?.id && rollback.status) out['rollback-status'] = rollback.status
   if (record.artifact?.id) out['artifact-id'] = record.artifact.id
+  const content = record.content
+  if (content) {
+    out['appspec-sha256'] = content.sha256
+    if (content.taskDefinitionArn) out['task-definition-arn'] = content.taskDefinitionArn
+    if (content.lambda) {
+      out['lambda-current-version'] = content.lambda.currentVersion
+      out['lambda-target-version'] = content.lambda.targetVersion
+    }
+  }
   return out
 }
 

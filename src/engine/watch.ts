@@ -67,6 +67,8 @@ export interface WatchOptions {
    * waiting at Ready), or undefined to go on.
    */
   pauseWhen?: (deployment: DeploymentInfo) => string | undefined
+  /** ECS and Lambda: told where traffic stands each time it moves. */
+  onTraffic?: (traffic: string) => void
 }
 
 /** Consecutive transient failures after which the user hears about them. */
@@ -112,6 +114,7 @@ export async function waitForDeployment(
   let lastOverview = ''
   let last: DeploymentInfo | undefined
   let targets: InstanceTarget[] = []
+  let traffic: string | undefined
   let transientStreak = 0
   const seenEvents = new Set<string>()
   let polls = 0
@@ -178,8 +181,14 @@ export async function waitForDeployment(
         info.status !== 'Created' &&
         info.status !== 'Queued'
       ) {
-        targets = await fetchTargets(codedeploy, deploymentId, requestSignal(signal))
+        const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal))
+        targets = read.targets
         reportEvents(targets)
+        if (read.traffic && read.traffic !== traffic) {
+          traffic = read.traffic
+          if (!options.quiet) reporter.info(`Traffic: ${traffic}`)
+          options.onTraffic?.(traffic)
+        }
       }
       if (terminal) {
         for (const line of lines) reporter.info(line)
