@@ -124,22 +124,17 @@ describe('a cancel while CreateDeployment is in flight', () => {
 
 describe('a cancel while a lost answer is looked for', () => {
   it('stops looking within the runner window and says the deployment may exist', async () => {
-    // The answer is lost, then the look-up by marker keeps failing, so it could run for 15 s.
-    const faults = world.stack.codedeploy.faults
-    faults.set({ lostAnswerNext: 1, operations: ['CreateDeployment'] })
-    let lookups: number | undefined
+    // The create's answer is lost, and so is every look-up's, so the look-up could go on for 15 s.
+    world.stack.codedeploy.faults.set({
+      lostAnswerNext: 1000,
+      operations: ['CreateDeployment', 'ListDeployments', 'BatchGetDeployments']
+    })
+    const before = world.calls('ListDeployments').length
     const { run, exitMs } = await cancelledRun(
       'lost-and-cancelled',
       release('1', 'sleep 30'),
       'SIGINT',
-      () => {
-        const listed = world.calls('ListDeployments').length
-        if (lookups === undefined && world.stack.codedeploy.calls.some(c => c.answerLost)) {
-          faults.set({ throttleRate: 1, operations: ['ListDeployments', 'BatchGetDeployments'] })
-          lookups = listed
-        }
-        return lookups !== undefined && listed > lookups + 1
-      }
+      () => world.calls('ListDeployments').length > before + 1
     )
     expect(run.code).toBe(1)
     expect(exitMs).toBeLessThan(RUNNER_WINDOW_MS)

@@ -50,14 +50,23 @@ const world = useTestStack({
         name: 'functions',
         computePlatform: 'Lambda',
         deploymentGroups: [
-          { name: 'checkout', deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' }
+          { name: 'checkout', deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+          {
+            name: 'orders',
+            deploymentConfig: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute'
+          }
         ]
       }
     ],
     ecs: {
       taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:1' }] }]
     },
-    lambda: { functions: [{ name: 'checkout', versions: 1, aliases: { live: '1' } }] },
+    lambda: {
+      functions: [
+        { name: 'checkout', versions: 1, aliases: { live: '1' } },
+        { name: 'orders', versions: 1, aliases: { live: '1' } }
+      ]
+    },
     hookOutcomes: { 'check-fails': 'Failed' }
   }
 })
@@ -178,6 +187,43 @@ describe('Lambda', () => {
       CurrentVersion: '1',
       TargetVersion: '2'
     })
+  })
+})
+
+describe('a cancel mid-shift', () => {
+  it('stops the Lambda deployment; traffic goes back and the summary says so', async () => {
+    const controller = new AbortController()
+    const poll = setInterval(() => {
+      const shifting = [...world.stack.codedeploy.service.deployments.values()].find(
+        d =>
+          d.deploymentGroupName === 'orders' &&
+          (d.traffic?.lambdaFunctionInfo?.targetVersionWeight ?? 0) > 0
+      )
+      if (shifting) controller.abort()
+    }, 5)
+    const orders = JSON.parse(lambdaAppSpec()) as {
+      Resources: { checkout: { Properties: { Name: string } } }[]
+    }
+    orders.Resources[0]!.checkout.Properties.Name = 'orders'
+    const run = await runInProcess(
+      {
+        application: 'functions',
+        'deployment-group': 'orders',
+        appspec: await file('appspec.json', JSON.stringify(orders)),
+        'on-cancel': 'stop'
+      },
+      world.env,
+      { signal: controller.signal }
+    )
+    clearInterval(poll)
+    expect(controller.signal.aborted).toBe(true)
+    const id = run.outputs['deployment-id']!
+    expect(run.failed).toBe(true)
+    expect(run.outputs.status).toBe('Stopped')
+    expect(world.calls('StopDeployment', id)).toHaveLength(1)
+    expect(run.summary).toMatch(new RegExp(`^## ⏹️ CodeDeploy ${id} cancelled \\(Stopped\\)`, 'm'))
+    const live = world.stack.codedeploy.deployment(id)?.traffic?.lambdaFunctionInfo
+    expect(live?.targetVersionWeight ?? 0).toBe(0)
   })
 })
 

@@ -59463,7 +59463,7 @@ async function waitForDeployment(deploymentId, options) {
             if (overview !== lastOverview) {
                 changed = true;
                 if (!options.quiet && overview)
-                    lines.push(`Instances: ${overview}`);
+                    lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`);
                 lastOverview = overview;
             }
             // The last lifecycle events come before the final status, so the log reads in order.
@@ -59839,6 +59839,9 @@ class Run {
             ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
             ...(onUpdate ? { onUpdate } : {}),
             ...(pauseWhen ? { pauseWhen } : {}),
+            ...(this.record.platform && this.record.platform !== 'Server'
+                ? { targetsLabel: 'Targets' }
+                : {}),
             onTraffic: traffic => {
                 if (this.record.deployment?.id !== id)
                     return;
@@ -60450,6 +60453,15 @@ function terminationSentence(record) {
     const clock = `${at.toISOString().slice(11, 16)} UTC`;
     return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`;
 }
+/** ECS and Lambda: whether the traffic went back to the original version when it failed. */
+function trafficBack(record) {
+    const traffic = record.deployment?.traffic;
+    if (!traffic)
+        return '';
+    return /^0%/.test(traffic)
+        ? ' Traffic is back on the original version.'
+        : ` Traffic at the end: ${traffic}.`;
+}
 function rollbackSentence(record) {
     const r = record.rollback;
     if (!r)
@@ -60494,7 +60506,7 @@ function headline(record) {
         case 'skipped':
             return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`;
         case 'failed':
-            return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`;
+            return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`;
         case 'timed-out':
             if (!d)
                 return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`;

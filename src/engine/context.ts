@@ -150,6 +150,9 @@ export class Run {
       ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
       ...(onUpdate ? { onUpdate } : {}),
       ...(pauseWhen ? { pauseWhen } : {}),
+      ...(this.record.platform && this.record.platform !== 'Server'
+        ? { targetsLabel: 'Targets' }
+        : {}),
       onTraffic: traffic => {
         if (this.record.deployment?.id !== id) return
         this.record.deployment.traffic = traffic

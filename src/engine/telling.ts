@@ -103,6 +103,15 @@ function terminationSentence(record: RunRecord): string {
   return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`
 }
 
+/** ECS and Lambda: whether the traffic went back to the original version when it failed. */
+function trafficBack(record: RunRecord): string {
+  const traffic = record.deployment?.traffic
+  if (!traffic) return ''
+  return /^0%/.test(traffic)
+    ? ' Traffic is back on the original version.'
+    : ` Traffic at the end: ${traffic}.`
+}
+
 function rollbackSentence(record: RunRecord): string {
   const r = record.rollback
   if (!r) return ''
@@ -146,7 +155,7 @@ export function headline(record: RunRecord): string {
     case 'skipped':
       return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`
     case 'failed':
-      return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${rollbackSentence(record)}`
+      return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`
     case 'timed-out':
       if (!d)
         return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`

@@ -67,6 +67,8 @@ export interface WatchOptions {
    * waiting at Ready), or undefined to go on.
    */
   pauseWhen?: (deployment: DeploymentInfo) => string | undefined
+  /** What the overview counts: instances (EC2/on-premises) or targets (ECS, Lambda). */
+  targetsLabel?: string
   /** ECS and Lambda: told where traffic stands each time it moves. */
   onTraffic?: (traffic: string) => void
 }
@@ -170,7 +172,8 @@ export async function waitForDeployment(
       const overview = overviewLine(info.deploymentOverview)
       if (overview !== lastOverview) {
         changed = true
-        if (!options.quiet && overview) lines.push(`Instances: ${overview}`)
+        if (!options.quiet && overview)
+          lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`)
         lastOverview = overview
       }
       // The last lifecycle events come before the final status, so the log reads in order.
