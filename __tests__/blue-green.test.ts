@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { REGION } from '../local/stack.js'
+import type { Clock } from '../src/engine/watch.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
@@ -41,6 +42,7 @@ const world = useTestStack({
     'bg-gated': blueGreen(600),
     'bg-failing': blueGreen(600),
     'bg-person': blueGreen(600),
+    'bg-long-wait': blueGreen(600),
     'in-place': 1
   }
 })
@@ -149,6 +151,33 @@ describe('a blue/green deployment', () => {
     expect(run.summary).toMatch(
       new RegExp(`^## ✅ CodeDeploy ${id}: traffic on the replacement`, 'm')
     )
+  })
+
+  it('is not stopped when the timeout passes while its originals wait to be terminated', async () => {
+    // 20 times faster than the wall clock: the 1m timeout passes after 3 s, within the 3.6 s wait.
+    const start = Date.now()
+    const fast: Clock = {
+      now: () => start + (Date.now() - start) * 20,
+      sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(1, ms / 20)))
+    }
+    const run = await runInProcess(
+      {
+        application: APPLICATION,
+        'deployment-group': 'bg-long-wait',
+        bucket: BUCKET,
+        source: await world.source(release('8')),
+        'on-termination-wait': 'wait',
+        timeout: '1m'
+      },
+      world.env,
+      { clock: fast }
+    )
+    const id = run.outputs['deployment-id']!
+    expect(run.failed).toBe(false)
+    expect(world.calls('StopDeployment', id)).toEqual([])
+    expect(run.summary).toContain('traffic was already on the replacement, so nothing was stopped')
+    await world.stack.codedeploy.idle()
+    expect(world.stack.codedeploy.deployment(id)?.status).toBe('Succeeded')
   })
 
   it('whose replacement fails a hook is diagnosed and rolled back, the originals keeping traffic', async () => {

@@ -252,12 +252,18 @@ describe('inputs that do not fit the platform are refused before any write', () 
     })
     expect(ecsOnLambda.failed).toBe(true)
     expect(ecsOnLambda.log).toMatch(/::error title=Invalid appspec,file=src-\d+\/appspec.yaml/)
+    const placeholder = await deploy('containers', 'web', {
+      appspec: await file('appspec.yaml', ecsAppSpec())
+    })
+    expect(placeholder.log).toMatch(
+      /leaves TaskDefinition as the placeholder <TASK_DEFINITION>, and no 'task-definition' is given/
+    )
     const taskDefOnLambda = await deploy('functions', 'checkout', {
       appspec: await file('appspec.json', lambdaAppSpec()),
       'task-definition': await file('task-definition.json', taskDefinition)
     })
     expect(taskDefOnLambda.log).toMatch(/Input 'task-definition' registers an ECS task definition/)
-    for (const run of [onServer, noAppSpec, wrongConfig, ecsOnLambda, taskDefOnLambda])
+    for (const run of [onServer, noAppSpec, wrongConfig, ecsOnLambda, placeholder, taskDefOnLambda])
       expect(run.failed).toBe(true)
     expect(world.calls('CreateDeployment')).toHaveLength(creates)
   })

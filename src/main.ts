@@ -56,7 +56,7 @@ function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
 /** The command asked for, for a run that fails before its settings could be read. */
 function commandInput(): Command {
   const raw = core.getInput('command').trim().toLowerCase()
-  return raw === 'package' || raw === 'rollback' ? raw : 'deploy'
+  return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy'
 }
 
 export async function run(overrides: RunOverrides = {}): Promise<void> {

@@ -59750,6 +59750,8 @@ function defaultDescription(context) {
 
 
 
+
+
 class Run {
     settings;
     deps;
@@ -59806,6 +59808,22 @@ class Run {
     }
     get signal() {
         return this.deps.signal;
+    }
+    /** A path as the job log and annotations show it: relative to the workspace when inside it. */
+    relative(file) {
+        const rel = external_node_path_default().relative(this.deps.workspace, file);
+        return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
+    }
+    /** Points an appspec error's annotation at its file, line and column; returns the error. */
+    pointAt(error) {
+        if (error instanceof AppSpecError)
+            error.annotation = {
+                title: 'Invalid appspec',
+                file: this.relative(error.file),
+                ...(error.line ? { startLine: error.line } : {}),
+                ...(error.column ? { startColumn: error.column } : {})
+            };
+        return error;
     }
     /** Enters a stage: a failure from here on is reported as having happened there. */
     enter(stage) {
@@ -60724,6 +60742,7 @@ async function readUntilSettled(request, bound, signal) {
 
 
 
+
 /** After a timeout's stop, how long the deployment is read until it shows Stopped. */
 const SETTLE_MS = 60_000;
 function absorb(run, outcome) {
@@ -60748,7 +60767,11 @@ async function follow(run, id, title = `Deploying ${id}`) {
         run.saw(info);
         if (info.status === 'Ready' && !readySaid && run.settings.onReady === 'wait') {
             readySaid = true;
-            reporter.notice(`${id} is Ready: the replacement instances passed their hooks. Traffic moves when the group's timer runs out or someone continues it (command: continue, deployment-id: ${id}).`);
+            const ready = info.blueGreenDeploymentConfiguration?.deploymentReadyOption;
+            const then = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
+                ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
+                : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`;
+            reporter.notice(`${id} is Ready: the replacement instances passed their hooks; ${then}.`);
         }
     }, pauseAt(run)));
     absorb(run, outcome);
@@ -60758,7 +60781,7 @@ async function follow(run, id, title = `Deploying ${id}`) {
         return timedOut(run, id);
     if (outcome.kind === 'paused') {
         if (outcome.reason === 'ready' && run.settings.onReady === 'continue') {
-            await continueDeployment(run, id, 'READY_WAIT');
+            await continueOrFollow(run, id, 'READY_WAIT');
             return follow(run, id, `Rerouting traffic of ${id}`);
         }
         if (outcome.reason === 'ready') {
@@ -60767,7 +60790,7 @@ async function follow(run, id, title = `Deploying ${id}`) {
             return;
         }
         if (run.settings.onTerminationWait === 'continue') {
-            await continueDeployment(run, id, 'TERMINATION_WAIT');
+            await continueOrFollow(run, id, 'TERMINATION_WAIT');
             return follow(run, id, `Terminating the original instances of ${id}`);
         }
         record.outcome = 'rerouted';
@@ -60785,6 +60808,36 @@ async function follow(run, id, title = `Deploying ${id}`) {
     explainFailure(run, info);
     if (run.rollbackExpected())
         await followRollback(run, id, run.clock.now() + rollbackMs(run));
+}
+/**
+ * Continues `id`; when CodeDeploy refuses because its state moved on meanwhile (someone else
+ * continued it, or the group's wait ran out), says so and lets the caller follow it as it is.
+ */
+async function continueOrFollow(run, id, type) {
+    try {
+        await continueDeployment(run, id, type);
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        run.reporter.warning(`${errorMessage(error)} Following it as it is.`);
+        const facts = (run.record.blueGreen ??= { continued: [] });
+        facts.continued.push(type);
+    }
+}
+/**
+ * A blue/green deployment whose traffic is already on the replacement, in the wait before the
+ * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
+ * a timeout or a cancel ends the step there instead.
+ */
+function keepRerouted(run, why) {
+    const info = run.record.deployment?.info;
+    if (!info || !inTerminationWait(info))
+        return false;
+    run.record.outcome = 'rerouted';
+    run.record.notes.push(`${why} while the original instances waited to be terminated; traffic was already on the replacement, so nothing was stopped.`);
+    run.reporter.warning(`${why}; ${headline(run.record)}`);
+    return true;
 }
 function rollbackMs(run) {
     return run.settings.rollbackTimeoutSeconds * 1000;
@@ -60806,12 +60859,17 @@ function explainFailure(run, info) {
 }
 async function timedOut(run, id) {
     const { reporter, record } = run;
+    if (keepRerouted(run, `The ${duration(run.settings.timeoutSeconds)} timeout passed`))
+        return;
     record.outcome = 'timed-out';
     const rollback = run.rollbackExpected('stop');
     const until = run.clock.now() + rollbackMs(run);
     reporter.warning(`${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`);
     const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS);
-    if (!(await stop(run, id, 'timeout', rollback, stopUntil)).accepted)
+    const result = await stop(run, id, 'timeout', rollback, stopUntil);
+    if (endedBefore(run, id, result, 'timeout'))
+        return;
+    if (!result.accepted)
         return;
     const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS));
     absorb(run, settled);
@@ -60892,6 +60950,26 @@ async function followRollback(run, id, until) {
         });
     });
 }
+/**
+ * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
+ * its own end is the run's. True when that was so.
+ */
+function endedBefore(run, id, result, why) {
+    const { record } = run;
+    const info = result.info;
+    if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
+        return false;
+    record.notes.push(`${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`);
+    record.cancel = undefined;
+    record.stop = undefined;
+    if (info.status === 'Succeeded') {
+        record.outcome = 'succeeded';
+        return true;
+    }
+    record.outcome = 'failed';
+    explainFailure(run, info);
+    return false;
+}
 /** One read of the deployment, bounded by `until`; undefined when it fails. */
 async function follow_readOnce(run, id, until) {
     try {
@@ -60907,6 +60985,8 @@ async function follow_readOnce(run, id, until) {
 /** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
 async function cancelled(run, id) {
     const { reporter, record, settings } = run;
+    if (keepRerouted(run, 'The job was cancelled'))
+        return;
     record.outcome = 'cancelled';
     record.cancel = { onCancel: settings.onCancel };
     if (settings.onCancel === 'detach') {
@@ -60920,18 +61000,8 @@ async function cancelled(run, id) {
     reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
     const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline());
     const info = result.info;
-    if (result.alreadyEnded && (info?.status === 'Succeeded' || info?.status === 'Failed')) {
-        // The deployment ended before the cancel reached it: its own end is the run's.
-        record.notes.push(`The job was cancelled after ${id} had ended ${info.status}; nothing was stopped.`);
-        record.cancel = undefined;
-        record.stop = undefined;
-        if (info.status === 'Succeeded') {
-            record.outcome = 'succeeded';
-            return;
-        }
-        record.outcome = 'failed';
-        explainFailure(run, info);
-    }
+    if (endedBefore(run, id, result, 'cancel'))
+        return;
     if (!result.accepted || !info?.rollbackInfo)
         return;
     const link = info.rollbackInfo;
@@ -63267,7 +63337,6 @@ async function checkTarget(codedeploy, target, region, signal) {
 
 
 
-
 /** Read-only fields of a described task definition that RegisterTaskDefinition refuses. */
 const DESCRIBED_ONLY = [
     'taskDefinitionArn',
@@ -63279,10 +63348,6 @@ const DESCRIBED_ONLY = [
     'registeredBy',
     'deregisteredAt'
 ];
-function relative(run, file) {
-    const rel = external_node_path_default().relative(run.deps.workspace, file);
-    return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
-}
 async function registerTaskDefinition(run, file) {
     const ecs = run.deps.ecs;
     if (!ecs)
@@ -63298,12 +63363,12 @@ async function registerTaskDefinition(run, file) {
             input = { ...input.taskDefinition };
     }
     catch (error) {
-        throw new InputError(`Cannot read task-definition ${relative(run, file)}: ${errorMessage(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`);
+        throw new InputError(`Cannot read task-definition ${run.relative(file)}: ${errorMessage(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`);
     }
     for (const field of DESCRIBED_ONLY)
         delete input[field];
     if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
-        throw new InputError(`task-definition ${relative(run, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
+        throw new InputError(`task-definition ${run.relative(file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
     try {
         const out = await ecs.send(new client_ecs_dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(input), run.signal ? { abortSignal: run.signal } : {});
         const arn = out.taskDefinition?.taskDefinitionArn;
@@ -63314,7 +63379,7 @@ async function registerTaskDefinition(run, file) {
     }
     catch (error) {
         if (errorName(error) === 'ClientException' || errorName(error) === 'InvalidParameterException')
-            throw new InputError(`ECS refused task-definition ${relative(run, file)}: ${errorMessage(error)}`);
+            throw new InputError(`ECS refused task-definition ${run.relative(file)}: ${errorMessage(error)}`);
         throw error;
     }
 }
@@ -63325,7 +63390,13 @@ async function lambdaVersions(run, spec) {
     if (!currentVersion) {
         if (!lambda)
             throw new Error('No Lambda client to read the alias with');
-        const alias = await lambda.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: spec.name, Name: spec.alias }), options);
+        const alias = await lambda
+            .send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: spec.name, Name: spec.alias }), options)
+            .catch((error) => {
+            if (errorName(error) === 'ResourceNotFoundException')
+                throw new InputError(`Lambda has no alias '${spec.alias}' of function '${spec.name}' (${errorMessage(error)}). Check Name and Alias in the appspec, and the region.`);
+            throw error;
+        });
         if (!alias.FunctionVersion)
             throw new Error(`Alias ${spec.alias} names no version`);
         currentVersion = alias.FunctionVersion;
@@ -63333,9 +63404,7 @@ async function lambdaVersions(run, spec) {
     }
     let targetVersion = spec.targetVersion;
     if (!targetVersion) {
-        if (!lambda)
-            throw new Error('No Lambda client to publish the version with');
-        const published = await lambda.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({ FunctionName: spec.name }), options);
+        const published = await publishVersion(run, spec.name);
         if (!published.Version)
             throw new Error(`PublishVersion returned no version for ${spec.name}`);
         targetVersion = published.Version;
@@ -63344,6 +63413,32 @@ async function lambdaVersions(run, spec) {
     if (targetVersion === currentVersion)
         throw new InputError(`Version ${targetVersion} of ${spec.name} is already what alias ${spec.alias} points at: nothing to shift. Update the function's code or configuration first (a new version is published only when $LATEST changed), or set TargetVersion in the appspec.`);
     return { currentVersion, targetVersion };
+}
+/** How long a function still updating (right after update-function-code) is waited for. */
+const UPDATE_WAIT_MS = 60_000;
+/**
+ * PublishVersion, waiting while the function's last update is still in progress (Lambda answers
+ * ResourceConflictException then; it is the usual case right after update-function-code).
+ */
+async function publishVersion(run, name) {
+    const lambda = run.deps.lambda;
+    if (!lambda)
+        throw new Error('No Lambda client to publish the version with');
+    const until = run.clock.now() + UPDATE_WAIT_MS;
+    for (;;) {
+        try {
+            return await lambda.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({ FunctionName: name }), run.signal ? { abortSignal: run.signal } : {});
+        }
+        catch (error) {
+            const type = errorName(error);
+            if (type === 'ResourceNotFoundException')
+                throw new InputError(`Lambda has no function '${name}' to publish a version of (${errorMessage(error)}). Check Name in the appspec, and the region.`);
+            if (type !== 'ResourceConflictException' || run.clock.now() >= until)
+                throw error;
+            run.reporter.info(`${name} is still being updated; publishing its version once it is done.`);
+            await run.clock.sleep(2000, run.signal);
+        }
+    }
 }
 /** Checks, completes and hashes the AppSpec; the revision to deploy and what it was made of. */
 async function prepareContent(run, platform) {
@@ -63357,19 +63452,16 @@ async function prepareContent(run, platform) {
         spec = await checkContentAppSpec(file, platform);
     }
     catch (error) {
-        if (error instanceof AppSpecError)
-            error.annotation = {
-                title: 'Invalid appspec',
-                file: relative(run, error.file),
-                ...(error.line ? { startLine: error.line } : {}),
-                ...(error.column ? { startColumn: error.column } : {})
-            };
-        throw error;
+        throw run.pointAt(error);
     }
     for (const warning of spec.warnings)
-        reporter.warning(warning, { file: relative(run, file), title: 'appspec' });
-    const facts = { platform, file: relative(run, file), sha256: '' };
+        reporter.warning(warning, { file: run.relative(file), title: 'appspec' });
+    const facts = { platform, file: run.relative(file), sha256: '' };
     let content = spec.content;
+    if (platform === 'ECS' &&
+        !settings.taskDefinition &&
+        /^<.*>$/.test(spec.ecs?.taskDefinition ?? ''))
+        throw new InputError(`${run.relative(file)} leaves TaskDefinition as the placeholder ${spec.ecs?.taskDefinition ?? ''}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`);
     if (platform === 'ECS' && settings.taskDefinition) {
         run.enter('register');
         facts.taskDefinitionArn = await registerTaskDefinition(run, settings.taskDefinition);
@@ -63610,10 +63702,6 @@ async function uploadBundle(request) {
 
 
 
-function package_relative(run, file) {
-    const rel = external_node_path_default().relative(run.deps.workspace, file);
-    return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
-}
 /** Checks the application, the group and the config; remembers the config the group uses. */
 async function checkDeploymentTarget(run) {
     const { settings, record } = run;
@@ -63692,20 +63780,12 @@ async function checkAppSpecFile(run) {
     try {
         const result = await checkAppSpec(settings.source);
         for (const warning of result.warnings)
-            reporter.warning(warning, { file: package_relative(run, result.path), title: 'appspec' });
-        reporter.info(`${package_relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
+            reporter.warning(warning, { file: run.relative(result.path), title: 'appspec' });
+        reporter.info(`${run.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
         return result;
     }
     catch (error) {
-        if (error instanceof AppSpecError) {
-            error.annotation = {
-                title: 'Invalid appspec',
-                file: package_relative(run, error.file),
-                ...(error.line ? { startLine: error.line } : {}),
-                ...(error.column ? { startColumn: error.column } : {})
-            };
-        }
-        throw error;
+        throw run.pointAt(error);
     }
 }
 /** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
@@ -63741,7 +63821,7 @@ async function packageAndUpload(run) {
     const bundleFile = external_node_path_default().join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`);
     try {
         run.enter('package');
-        const bundle = await reporter.group(`Packaging ${package_relative(run, settings.source) || '.'} as ${settings.bundleType}`, async () => {
+        const bundle = await reporter.group(`Packaging ${run.relative(settings.source) || '.'} as ${settings.bundleType}`, async () => {
             const time = await entryTime({
                 source: settings.source,
                 ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
@@ -63758,7 +63838,7 @@ async function packageAndUpload(run) {
                 ...(run.signal ? { signal: run.signal } : {})
             });
             for (const warning of result.warnings) {
-                const file = package_relative(run, external_node_path_default().join(settings.source, warning.rel));
+                const file = run.relative(external_node_path_default().join(settings.source, warning.rel));
                 reporter.warning(warning.message, { file, title: warning.title });
             }
             reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
@@ -64664,7 +64744,7 @@ async function main(argv, write = line => console.log(line)) {
 }
 function commandOf(args) {
     const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase();
-    return raw === 'package' || raw === 'rollback' ? raw : 'deploy';
+    return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy';
 }
 /** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */
 async function report(record, args, write) {

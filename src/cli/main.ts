@@ -134,7 +134,7 @@ export async function main(
 
 function commandOf(args: CliArgs): Command {
   const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase()
-  return raw === 'package' || raw === 'rollback' ? raw : 'deploy'
+  return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy'
 }
 
 /** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */

@@ -12,7 +12,6 @@ import {
 import { GetAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda'
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import {
   checkContentAppSpec,
   contentSha256,
@@ -24,7 +23,7 @@ import {
 } from './appspec/index.js'
 import { errorName } from './aws-errors.js'
 import type { Run } from './context.js'
-import { AppSpecError, InputError, errorMessage } from './errors.js'
+import { InputError, errorMessage } from './errors.js'
 
 /** What an AppSpecContent revision was made of, for the record and the outputs. */
 export interface ContentFacts {
@@ -48,11 +47,6 @@ const DESCRIBED_ONLY = [
   'deregisteredAt'
 ]
 
-function relative(run: Run, file: string): string {
-  const rel = path.relative(run.deps.workspace, file)
-  return rel.startsWith('..') ? file : rel.split(path.sep).join('/')
-}
-
 async function registerTaskDefinition(run: Run, file: string): Promise<string> {
   const ecs = run.deps.ecs
   if (!ecs) throw new Error('No ECS client to register the task definition with')
@@ -67,13 +61,13 @@ async function registerTaskDefinition(run: Run, file: string): Promise<string> {
       input = { ...(input.taskDefinition as Record<string, unknown>) }
   } catch (error) {
     throw new InputError(
-      `Cannot read task-definition ${relative(run, file)}: ${errorMessage(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`
+      `Cannot read task-definition ${run.relative(file)}: ${errorMessage(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`
     )
   }
   for (const field of DESCRIBED_ONLY) delete input[field]
   if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
     throw new InputError(
-      `task-definition ${relative(run, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`
+      `task-definition ${run.relative(file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`
     )
   try {
     const out = await ecs.send(
@@ -87,7 +81,7 @@ async function registerTaskDefinition(run: Run, file: string): Promise<string> {
   } catch (error) {
     if (errorName(error) === 'ClientException' || errorName(error) === 'InvalidParameterException')
       throw new InputError(
-        `ECS refused task-definition ${relative(run, file)}: ${errorMessage(error)}`
+        `ECS refused task-definition ${run.relative(file)}: ${errorMessage(error)}`
       )
     throw error
   }
@@ -102,21 +96,22 @@ async function lambdaVersions(
   let currentVersion = spec.currentVersion
   if (!currentVersion) {
     if (!lambda) throw new Error('No Lambda client to read the alias with')
-    const alias = await lambda.send(
-      new GetAliasCommand({ FunctionName: spec.name, Name: spec.alias }),
-      options
-    )
+    const alias = await lambda
+      .send(new GetAliasCommand({ FunctionName: spec.name, Name: spec.alias }), options)
+      .catch((error: unknown) => {
+        if (errorName(error) === 'ResourceNotFoundException')
+          throw new InputError(
+            `Lambda has no alias '${spec.alias}' of function '${spec.name}' (${errorMessage(error)}). Check Name and Alias in the appspec, and the region.`
+          )
+        throw error
+      })
     if (!alias.FunctionVersion) throw new Error(`Alias ${spec.alias} names no version`)
     currentVersion = alias.FunctionVersion
     run.reporter.info(`Alias ${spec.name}:${spec.alias} points at version ${currentVersion}.`)
   }
   let targetVersion = spec.targetVersion
   if (!targetVersion) {
-    if (!lambda) throw new Error('No Lambda client to publish the version with')
-    const published = await lambda.send(
-      new PublishVersionCommand({ FunctionName: spec.name }),
-      options
-    )
+    const published = await publishVersion(run, spec.name)
     if (!published.Version) throw new Error(`PublishVersion returned no version for ${spec.name}`)
     targetVersion = published.Version
     run.reporter.info(`Published version ${targetVersion} of ${spec.name}.`)
@@ -126,6 +121,36 @@ async function lambdaVersions(
       `Version ${targetVersion} of ${spec.name} is already what alias ${spec.alias} points at: nothing to shift. Update the function's code or configuration first (a new version is published only when $LATEST changed), or set TargetVersion in the appspec.`
     )
   return { currentVersion, targetVersion }
+}
+
+/** How long a function still updating (right after update-function-code) is waited for. */
+const UPDATE_WAIT_MS = 60_000
+
+/**
+ * PublishVersion, waiting while the function's last update is still in progress (Lambda answers
+ * ResourceConflictException then; it is the usual case right after update-function-code).
+ */
+async function publishVersion(run: Run, name: string): Promise<{ Version?: string }> {
+  const lambda = run.deps.lambda
+  if (!lambda) throw new Error('No Lambda client to publish the version with')
+  const until = run.clock.now() + UPDATE_WAIT_MS
+  for (;;) {
+    try {
+      return await lambda.send(
+        new PublishVersionCommand({ FunctionName: name }),
+        run.signal ? { abortSignal: run.signal } : {}
+      )
+    } catch (error) {
+      const type = errorName(error)
+      if (type === 'ResourceNotFoundException')
+        throw new InputError(
+          `Lambda has no function '${name}' to publish a version of (${errorMessage(error)}). Check Name in the appspec, and the region.`
+        )
+      if (type !== 'ResourceConflictException' || run.clock.now() >= until) throw error
+      run.reporter.info(`${name} is still being updated; publishing its version once it is done.`)
+      await run.clock.sleep(2000, run.signal)
+    }
+  }
 }
 
 /** Checks, completes and hashes the AppSpec; the revision to deploy and what it was made of. */
@@ -141,19 +166,20 @@ export async function prepareContent(
   try {
     spec = await checkContentAppSpec(file, platform)
   } catch (error) {
-    if (error instanceof AppSpecError)
-      error.annotation = {
-        title: 'Invalid appspec',
-        file: relative(run, error.file),
-        ...(error.line ? { startLine: error.line } : {}),
-        ...(error.column ? { startColumn: error.column } : {})
-      }
-    throw error
+    throw run.pointAt(error)
   }
   for (const warning of spec.warnings)
-    reporter.warning(warning, { file: relative(run, file), title: 'appspec' })
-  const facts: ContentFacts = { platform, file: relative(run, file), sha256: '' }
+    reporter.warning(warning, { file: run.relative(file), title: 'appspec' })
+  const facts: ContentFacts = { platform, file: run.relative(file), sha256: '' }
   let content = spec.content
+  if (
+    platform === 'ECS' &&
+    !settings.taskDefinition &&
+    /^<.*>$/.test(spec.ecs?.taskDefinition ?? '')
+  )
+    throw new InputError(
+      `${run.relative(file)} leaves TaskDefinition as the placeholder ${spec.ecs?.taskDefinition ?? ''}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`
+    )
   if (platform === 'ECS' && settings.taskDefinition) {
     run.enter('register')
     facts.taskDefinitionArn = await registerTaskDefinition(run, settings.taskDefinition)

@@ -7,7 +7,9 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { LambdaClient } from '@aws-sdk/client-lambda'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { BundleResult } from './bundle/index.js'
+import path from 'node:path'
 import { Cancellation } from './cancellation.js'
+import { AppSpecError } from './errors.js'
 import { defaultDescription, type RunContext } from './description.js'
 import type { RunIdentity } from './marker.js'
 import { newRecord, type RunRecord, type Stage } from './record.js'
@@ -111,6 +113,24 @@ export class Run {
 
   get signal(): AbortSignal | undefined {
     return this.deps.signal
+  }
+
+  /** A path as the job log and annotations show it: relative to the workspace when inside it. */
+  relative(file: string): string {
+    const rel = path.relative(this.deps.workspace, file)
+    return rel.startsWith('..') ? file : rel.split(path.sep).join('/')
+  }
+
+  /** Points an appspec error's annotation at its file, line and column; returns the error. */
+  pointAt(error: unknown): unknown {
+    if (error instanceof AppSpecError)
+      error.annotation = {
+        title: 'Invalid appspec',
+        file: this.relative(error.file),
+        ...(error.line ? { startLine: error.line } : {}),
+        ...(error.column ? { startColumn: error.column } : {})
+      }
+    return error
   }
 
   /** Enters a stage: a failure from here on is reported as having happened there. */

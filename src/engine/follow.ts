@@ -8,7 +8,8 @@ import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-coded
 import type { Run } from './context.js'
 import { diagnose, failureMessage, tailLines } from './diagnose.js'
 import { consoleUrl } from './links.js'
-import { continueDeployment, pauseAt } from './blue-green.js'
+import { continueDeployment, inTerminationWait, pauseAt, type WaitType } from './blue-green.js'
+import { InputError, errorMessage } from './errors.js'
 import { duration, headline, stillRunning } from './telling.js'
 import { findRollbackDeployment } from './rollback.js'
 import { stopWithin, type StopResult } from './stop.js'
@@ -41,9 +42,12 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
         run.saw(info)
         if (info.status === 'Ready' && !readySaid && run.settings.onReady === 'wait') {
           readySaid = true
-          reporter.notice(
-            `${id} is Ready: the replacement instances passed their hooks. Traffic moves when the group's timer runs out or someone continues it (command: continue, deployment-id: ${id}).`
-          )
+          const ready = info.blueGreenDeploymentConfiguration?.deploymentReadyOption
+          const then =
+            ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
+              ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
+              : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`
+          reporter.notice(`${id} is Ready: the replacement instances passed their hooks; ${then}.`)
         }
       },
       pauseAt(run)
@@ -54,7 +58,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
   if (outcome.kind === 'timeout') return timedOut(run, id)
   if (outcome.kind === 'paused') {
     if (outcome.reason === 'ready' && run.settings.onReady === 'continue') {
-      await continueDeployment(run, id, 'READY_WAIT')
+      await continueOrFollow(run, id, 'READY_WAIT')
       return follow(run, id, `Rerouting traffic of ${id}`)
     }
     if (outcome.reason === 'ready') {
@@ -63,7 +67,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
       return
     }
     if (run.settings.onTerminationWait === 'continue') {
-      await continueDeployment(run, id, 'TERMINATION_WAIT')
+      await continueOrFollow(run, id, 'TERMINATION_WAIT')
       return follow(run, id, `Terminating the original instances of ${id}`)
     }
     record.outcome = 'rerouted'
@@ -83,6 +87,37 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
   record.outcome = 'failed'
   explainFailure(run, info)
   if (run.rollbackExpected()) await followRollback(run, id, run.clock.now() + rollbackMs(run))
+}
+
+/**
+ * Continues `id`; when CodeDeploy refuses because its state moved on meanwhile (someone else
+ * continued it, or the group's wait ran out), says so and lets the caller follow it as it is.
+ */
+async function continueOrFollow(run: Run, id: string, type: WaitType): Promise<void> {
+  try {
+    await continueDeployment(run, id, type)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    run.reporter.warning(`${errorMessage(error)} Following it as it is.`)
+    const facts = (run.record.blueGreen ??= { continued: [] })
+    facts.continued.push(type)
+  }
+}
+
+/**
+ * A blue/green deployment whose traffic is already on the replacement, in the wait before the
+ * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
+ * a timeout or a cancel ends the step there instead.
+ */
+function keepRerouted(run: Run, why: string): boolean {
+  const info = run.record.deployment?.info
+  if (!info || !inTerminationWait(info)) return false
+  run.record.outcome = 'rerouted'
+  run.record.notes.push(
+    `${why} while the original instances waited to be terminated; traffic was already on the replacement, so nothing was stopped.`
+  )
+  run.reporter.warning(`${why}; ${headline(run.record)}`)
+  return true
 }
 
 function rollbackMs(run: Run): number {
@@ -108,6 +143,7 @@ function explainFailure(run: Run, info: DeploymentInfo): void {
 
 async function timedOut(run: Run, id: string): Promise<void> {
   const { reporter, record } = run
+  if (keepRerouted(run, `The ${duration(run.settings.timeoutSeconds)} timeout passed`)) return
   record.outcome = 'timed-out'
   const rollback = run.rollbackExpected('stop')
   const until = run.clock.now() + rollbackMs(run)
@@ -115,7 +151,9 @@ async function timedOut(run: Run, id: string): Promise<void> {
     `${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`
   )
   const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS)
-  if (!(await stop(run, id, 'timeout', rollback, stopUntil)).accepted) return
+  const result = await stop(run, id, 'timeout', rollback, stopUntil)
+  if (endedBefore(run, id, result, 'timeout')) return
+  if (!result.accepted) return
   const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
   absorb(run, settled)
   if (rollback && !run.cancel.requested) await followRollback(run, id, until)
@@ -215,6 +253,29 @@ async function followRollback(run: Run, id: string, until: number): Promise<void
   })
 }
 
+/**
+ * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
+ * its own end is the run's. True when that was so.
+ */
+function endedBefore(run: Run, id: string, result: StopResult, why: 'cancel' | 'timeout'): boolean {
+  const { record } = run
+  const info = result.info
+  if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
+    return false
+  record.notes.push(
+    `${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`
+  )
+  record.cancel = undefined
+  record.stop = undefined
+  if (info.status === 'Succeeded') {
+    record.outcome = 'succeeded'
+    return true
+  }
+  record.outcome = 'failed'
+  explainFailure(run, info)
+  return false
+}
+
 /** One read of the deployment, bounded by `until`; undefined when it fails. */
 async function readOnce(run: Run, id: string, until: number): Promise<DeploymentInfo | undefined> {
   try {
@@ -230,6 +291,7 @@ async function readOnce(run: Run, id: string, until: number): Promise<Deployment
 /** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
 export async function cancelled(run: Run, id: string): Promise<void> {
   const { reporter, record, settings } = run
+  if (keepRerouted(run, 'The job was cancelled')) return
   record.outcome = 'cancelled'
   record.cancel = { onCancel: settings.onCancel }
   if (settings.onCancel === 'detach') {
@@ -244,20 +306,7 @@ export async function cancelled(run: Run, id: string): Promise<void> {
   reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`)
   const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline())
   const info = result.info
-  if (result.alreadyEnded && (info?.status === 'Succeeded' || info?.status === 'Failed')) {
-    // The deployment ended before the cancel reached it: its own end is the run's.
-    record.notes.push(
-      `The job was cancelled after ${id} had ended ${info.status}; nothing was stopped.`
-    )
-    record.cancel = undefined
-    record.stop = undefined
-    if (info.status === 'Succeeded') {
-      record.outcome = 'succeeded'
-      return
-    }
-    record.outcome = 'failed'
-    explainFailure(run, info)
-  }
+  if (endedBefore(run, id, result, 'cancel')) return
   if (!result.accepted || !info?.rollbackInfo) return
   const link = info.rollbackInfo
   if (link.rollbackDeploymentId) {

@@ -15,7 +15,7 @@ import { createBundle } from './bundle/index.js'
 import { entryTime } from './bundle/time.js'
 import type { Run } from './context.js'
 import { cutDescription } from './description.js'
-import { AppSpecError, InputError } from './errors.js'
+import { InputError } from './errors.js'
 import { chooseRollbackRevision } from './rollback.js'
 import {
   bundleExtension,
@@ -28,11 +28,6 @@ import { PLATFORM_NAME, checkTarget } from './target.js'
 import { prepareContent } from './content.js'
 import { abortStaleUploads, checkBucket, uploadBundle } from './upload.js'
 import { isAccessDenied } from './aws-errors.js'
-
-function relative(run: Run, file: string): string {
-  const rel = path.relative(run.deps.workspace, file)
-  return rel.startsWith('..') ? file : rel.split(path.sep).join('/')
-}
 
 /** Checks the application, the group and the config; remembers the config the group uses. */
 export async function checkDeploymentTarget(run: Run): Promise<void> {
@@ -138,21 +133,13 @@ async function checkAppSpecFile(run: Run): Promise<{ hookScripts: string[] }> {
   try {
     const result = await checkAppSpec(settings.source)
     for (const warning of result.warnings)
-      reporter.warning(warning, { file: relative(run, result.path), title: 'appspec' })
+      reporter.warning(warning, { file: run.relative(result.path), title: 'appspec' })
     reporter.info(
-      `${relative(run, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
+      `${run.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
     )
     return result
   } catch (error) {
-    if (error instanceof AppSpecError) {
-      error.annotation = {
-        title: 'Invalid appspec',
-        file: relative(run, error.file),
-        ...(error.line ? { startLine: error.line } : {}),
-        ...(error.column ? { startColumn: error.column } : {})
-      }
-    }
-    throw error
+    throw run.pointAt(error)
   }
 }
 
@@ -192,7 +179,7 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
   try {
     run.enter('package')
     const bundle = await reporter.group(
-      `Packaging ${relative(run, settings.source) || '.'} as ${settings.bundleType}`,
+      `Packaging ${run.relative(settings.source) || '.'} as ${settings.bundleType}`,
       async () => {
         const time = await entryTime({
           source: settings.source,
@@ -210,7 +197,7 @@ export async function packageAndUpload(run: Run): Promise<S3Revision> {
           ...(run.signal ? { signal: run.signal } : {})
         })
         for (const warning of result.warnings) {
-          const file = relative(run, path.join(settings.source, warning.rel))
+          const file = run.relative(path.join(settings.source, warning.rel))
           reporter.warning(warning.message, { file, title: warning.title })
         }
         reporter.info(
