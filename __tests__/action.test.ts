@@ -3,7 +3,7 @@
  * real SDK clients, with hook scripts running on simulated instances.
  */
 import { describe, expect, it } from '@jest/globals'
-import { lstat, readFile, readlink } from 'node:fs/promises'
+import { lstat, readFile, readlink, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from '../local/run-action.js'
@@ -159,6 +159,20 @@ describe('the action against the local stack', () => {
       expect(existsSync(path.join(app, 'secret.env'))).toBe(false)
       expect(existsSync(path.join(app, 'cache'))).toBe(false)
     }
+  })
+
+  it('is shown its debug lines, like on a runner, only with RUNNER_DEBUG=1', async () => {
+    const entry = path.join(t.workspace, 'debug-entry.ts')
+    await writeFile(entry, "console.log('::debug::every event')\nconsole.log('a summary')\n")
+    const quiet = await runAction({ inputs: {}, env: {}, cwd: t.workspace, entry })
+    expect(quiet.log).toBe('a summary\n')
+    const debug = await runAction({
+      inputs: {},
+      env: { RUNNER_DEBUG: '1' },
+      cwd: t.workspace,
+      entry
+    })
+    expect(debug.log).toBe('::debug::every event\na summary\n')
   })
 
   it('runs as the built dist/index.js the way the runner does', async () => {
