@@ -58,6 +58,19 @@ describe('the action against the local stack', () => {
     for (const instance of t.stack.codedeploy.instances(APPLICATION, 'staging'))
       expect(result.summary).toContain(`| ${instance.instanceId} | ✅ Succeeded |`)
     expect(result.log).toMatch(/::group::Deploying d-/)
+    // One line per instance; each event only at debug (the runner shows it with RUNNER_DEBUG=1).
+    for (const { instanceId } of t.stack.codedeploy.instances(APPLICATION, 'staging')) {
+      expect(result.log).toMatch(
+        new RegExp(
+          `^  ${instanceId}: ✓ 7 events succeeded in [\\d.]+s \\(ApplicationStop … ValidateService\\)$`,
+          'm'
+        )
+      )
+      expect(result.log).toMatch(
+        new RegExp(`^::debug::  ${instanceId}: BeforeInstall Succeeded in [\\d.]+s$`, 'm')
+      )
+    }
+    expect(result.log).not.toMatch(/^ {2}i-\w+: \w+ Succeeded/m)
     const registered = t.calls('RegisterApplicationRevision')
     expect(registered.at(-1)?.input).toMatchObject({
       revision: {
@@ -116,7 +129,16 @@ describe('the action against the local stack', () => {
     expect(bad.outputs.status).toBe('Failed')
     // Two error annotations: the failure in detail (title, log tail) as soon as it is known, and
     // the step's one-line failure with the rollback's outcome.
-    const annotations = bad.log.split('\n').filter(l => l.startsWith('::error'))
+    const lines = bad.log.split('\n')
+    const annotations = lines.filter(l => l.startsWith('::error'))
+    // The failed hook stands out in the log as soon as it is seen, before the diagnosis.
+    const failedAt = lines.findIndex(l =>
+      /^ {2}i-[0-9a-f]+: ✗ ValidateService Failed \(ScriptFailed\) in [\d.]+s, after 6 events succeeded$/.test(
+        l
+      )
+    )
+    expect(failedAt).toBeGreaterThanOrEqual(0)
+    expect(failedAt).toBeLessThan(lines.findIndex(l => l.startsWith('::error')))
     expect(annotations).toHaveLength(2)
     const [detail = '', failure = ''] = annotations
     expect(detail).toMatch(/^::error title=ValidateService failed on i-[0-9a-f]+::/)
