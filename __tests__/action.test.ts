@@ -3,7 +3,7 @@
  * real SDK clients, with hook scripts running on simulated instances.
  */
 import { describe, expect, it } from '@jest/globals'
-import { lstat, readFile, readlink } from 'node:fs/promises'
+import { lstat, readFile, readlink, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { runAction } from '../local/run-action.js'
@@ -58,6 +58,19 @@ describe('the action against the local stack', () => {
     for (const instance of t.stack.codedeploy.instances(APPLICATION, 'staging'))
       expect(result.summary).toContain(`| ${instance.instanceId} | ✅ Succeeded |`)
     expect(result.log).toMatch(/::group::Deploying d-/)
+    // One line per instance; each event only at debug (the runner shows it with RUNNER_DEBUG=1).
+    for (const { instanceId } of t.stack.codedeploy.instances(APPLICATION, 'staging')) {
+      expect(result.log).toMatch(
+        new RegExp(
+          `^  ${instanceId}: ✓ 7 events succeeded in [\\d.]+s \\(ApplicationStop … ValidateService\\)$`,
+          'm'
+        )
+      )
+      expect(result.log).toMatch(
+        new RegExp(`^::debug::  ${instanceId}: BeforeInstall Succeeded in [\\d.]+s$`, 'm')
+      )
+    }
+    expect(result.log).not.toMatch(/^ {2}i-\w+: \w+ Succeeded/m)
     const registered = t.calls('RegisterApplicationRevision')
     expect(registered.at(-1)?.input).toMatchObject({
       revision: {
@@ -116,7 +129,16 @@ describe('the action against the local stack', () => {
     expect(bad.outputs.status).toBe('Failed')
     // Two error annotations: the failure in detail (title, log tail) as soon as it is known, and
     // the step's one-line failure with the rollback's outcome.
-    const annotations = bad.log.split('\n').filter(l => l.startsWith('::error'))
+    const lines = bad.log.split('\n')
+    const annotations = lines.filter(l => l.startsWith('::error'))
+    // The failed hook stands out in the log as soon as it is seen, before the diagnosis.
+    const failedAt = lines.findIndex(l =>
+      /^ {2}i-[0-9a-f]+: ✗ ValidateService Failed \(ScriptFailed\) in [\d.]+s, after 6 events succeeded$/.test(
+        l
+      )
+    )
+    expect(failedAt).toBeGreaterThanOrEqual(0)
+    expect(failedAt).toBeLessThan(lines.findIndex(l => l.startsWith('::error')))
     expect(annotations).toHaveLength(2)
     const [detail = '', failure = ''] = annotations
     expect(detail).toMatch(/^::error title=ValidateService failed on i-[0-9a-f]+::/)
@@ -159,6 +181,20 @@ describe('the action against the local stack', () => {
       expect(existsSync(path.join(app, 'secret.env'))).toBe(false)
       expect(existsSync(path.join(app, 'cache'))).toBe(false)
     }
+  })
+
+  it('is shown its debug lines, like on a runner, only with RUNNER_DEBUG=1', async () => {
+    const entry = path.join(t.workspace, 'debug-entry.ts')
+    await writeFile(entry, "console.log('::debug::every event')\nconsole.log('a summary')\n")
+    const quiet = await runAction({ inputs: {}, env: {}, cwd: t.workspace, entry })
+    expect(quiet.log).toBe('a summary\n')
+    const debug = await runAction({
+      inputs: {},
+      env: { RUNNER_DEBUG: '1' },
+      cwd: t.workspace,
+      entry
+    })
+    expect(debug.log).toBe('::debug::every event\na summary\n')
   })
 
   it('runs as the built dist/index.js the way the runner does', async () => {

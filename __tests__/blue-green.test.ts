@@ -84,6 +84,16 @@ describe('a blue/green deployment', () => {
     expect(run.summary).toContain("The original instances are terminated after the group's 1h wait")
     expect(run.summary).toMatch(/\(replacement\) \| ✅ Succeeded/)
     expect(run.log).toMatch(/::notice::Traffic of d-\w+ is on the replacement instances/)
+    // The replacements' progress where the step paused at Ready, then one line per instance.
+    expect(run.log).toMatch(
+      /^ {2}i-\w+ \(replacement\): 7 of 10 events succeeded in [\d.]+s \(ApplicationStop … ValidateService\); BeforeAllowTraffic next$/m
+    )
+    expect(run.log).toMatch(
+      /^ {2}i-\w+ \(replacement\): ✓ 10 events succeeded in [\d.]+s \(ApplicationStop … AfterAllowTraffic\)$/m
+    )
+    expect(run.log).toMatch(
+      /^ {2}i-\w+ \(original\): ✓ 3 events succeeded in [\d.]+s \(BeforeBlockTraffic … AfterBlockTraffic\)$/m
+    )
 
     // Later, the same deployment's termination wait is ended on purpose.
     const ended = await continueRun(id)

@@ -149,6 +149,10 @@ describe('ECS', () => {
     expect(sent.appSpecContent.sha256).toBe(run.outputs['appspec-sha256'])
     expect(run.log).toMatch(/Traffic: 10% on the replacement task set/)
     expect(run.log).toMatch(/Traffic: 100% on the replacement task set/)
+    // The service's events in one line, once traffic is all on the replacement.
+    expect(run.log.replace(/^::debug::.*\n/gm, '')).toMatch(
+      /^Traffic: 100% on the replacement task set .*\n {2}prod:web: ✓ 8 events succeeded in [\d.]+s \(BeforeInstall … AfterAllowTraffic\)$/m
+    )
     expect(run.summary).toContain(`| Task definition | \`${arn}\` |`)
     expect(run.summary).toMatch(/### Targets/)
     expect(world.stack.s3.requests.filter(r => r.method === 'PUT')).toEqual([])

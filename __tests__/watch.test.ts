@@ -165,7 +165,7 @@ describe('waitForDeployment', () => {
     expect(outcome.kind).toBe('cancelled')
   })
 
-  it('reports status changes, counts and each finished lifecycle event once', async () => {
+  it('reports status changes and counts, and an instance whose events succeeded in one line', async () => {
     const clock = fakeClock()
     const reporter = new RecordingReporter()
     const start = new Date(1_000_000)
@@ -196,11 +196,13 @@ describe('waitForDeployment', () => {
     expect(log).toMatch(/d-AAAAAAAAA: InProgress → Succeeded/)
     expect(log).toMatch(/Instances: 1 in progress, 1 pending/)
     expect(log).toMatch(/Instances: 2 succeeded/)
-    expect(log.match(/i-1: BeforeInstall Succeeded in 2\.5s/g)).toHaveLength(1)
+    expect(log.match(/^ {2}i-1: ✓ BeforeInstall succeeded in 2\.5s$/gm)).toHaveLength(1)
+    // The event itself, once, at debug; the skipped one nowhere.
+    expect(log.match(/^::debug:: {2}i-1: BeforeInstall Succeeded in 2\.5s$/gm)).toHaveLength(1)
     expect(log).not.toMatch(/BlockTraffic/)
   })
 
-  it('prints the last lifecycle events before the final status', async () => {
+  it("prints an instance's last line before the final status", async () => {
     const clock = fakeClock()
     const reporter = new RecordingReporter()
     const event = (status: 'InProgress' | 'Succeeded'): LifecycleEvent => ({
@@ -224,9 +226,71 @@ describe('waitForDeployment', () => {
       deadline: clock.now() + 600_000
     })
     const lines = reporter.lines
-    const eventAt = lines.findIndex(l => /i-1: ValidateService Succeeded/.test(l))
+    const eventAt = lines.findIndex(l => /^ {2}i-1: ✓ ValidateService succeeded/.test(l))
     const statusAt = lines.findIndex(l => /InProgress → Succeeded/.test(l))
     expect(eventAt).toBeGreaterThanOrEqual(0)
     expect(statusAt).toBeGreaterThan(eventAt)
+  })
+
+  it('prints a failed event as soon as it is seen, and how far the other instances got', async () => {
+    const clock = fakeClock()
+    const reporter = new RecordingReporter()
+    const ok = (name: string): LifecycleEvent => ({
+      lifecycleEventName: name,
+      status: 'Succeeded',
+      startTime: new Date(1_000_000),
+      endTime: new Date(1_001_000)
+    })
+    // Poll 2 sees i-1's hook fail while the deployment is still in progress and i-2 is installing;
+    // poll 3 sees the deployment failed, i-2 stopped where it was.
+    const oneFailed = { ...inProgress, deploymentOverview: { InProgress: 1, Failed: 1 } }
+    const { client } = scriptedClient(
+      [inProgress, oneFailed, { ...oneFailed, status: 'Failed' }],
+      poll => [
+        {
+          targetId: 'i-1',
+          lifecycleEvents: [
+            ok('BeforeInstall'),
+            poll < 2
+              ? { lifecycleEventName: 'ValidateService', status: 'InProgress' }
+              : {
+                  ...ok('ValidateService'),
+                  status: 'Failed',
+                  diagnostics: { errorCode: 'ScriptFailed' }
+                }
+          ]
+        },
+        {
+          targetId: 'i-2',
+          lifecycleEvents: [
+            ok('BeforeInstall'),
+            { lifecycleEventName: 'ValidateService', status: 'InProgress' }
+          ]
+        }
+      ]
+    )
+    const lines: string[] = []
+    let polls = 0
+    const outcome = await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter,
+      clock,
+      deadline: clock.now() + 600_000,
+      minIntervalMs: 1,
+      onUpdate: () => {
+        if (++polls === 3) lines.push(...reporter.lines)
+      }
+    })
+    expect(outcome.deployment?.status).toBe('Failed')
+    const failure =
+      '  i-1: ✗ ValidateService Failed (ScriptFailed) in 1.0s, after 1 event succeeded'
+    // Printed by the second poll, before the third read the deployment's end.
+    expect(lines).toContain(failure)
+    const log = reporter.lines.filter(l => !l.startsWith('::debug::'))
+    expect(log.slice(-2)).toEqual([
+      '  i-2: 1 of 2 events succeeded in 1.0s (BeforeInstall); ValidateService still running',
+      'd-AAAAAAAAA: InProgress → Failed'
+    ])
+    expect(log.filter(l => l === failure)).toHaveLength(1)
   })
 })

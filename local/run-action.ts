@@ -1,6 +1,7 @@
 /**
  * Runs the built action (`dist/index.js`) the way a runner does: inputs as INPUT_* variables,
- * outputs and the job summary in files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+ * outputs and the job summary in files named by GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, and the
+ * log as a runner shows it: `::debug::` lines only with RUNNER_DEBUG=1 in `env`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -79,6 +80,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       stdio: ['ignore', 'pipe', 'pipe']
     })
     options.onStart?.(child)
+    // A runner shows debug lines only when step debugging is on (RUNNER_DEBUG=1).
+    const debug = env.RUNNER_DEBUG === '1' || env.ACTIONS_STEP_DEBUG === 'true'
     let log = ''
     let partial = ''
     const take = (chunk: Buffer): void => {
@@ -86,6 +89,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       const lines = text.split('\n')
       partial = lines.pop() ?? ''
       for (const line of lines) {
+        if (!debug && line.startsWith('::debug::')) continue
         log += `${line}\n`
         options.onLine?.(line)
       }
@@ -95,7 +99,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
       child.on('close', (c, s) => resolve([c, s]))
     )
-    if (partial) {
+    if (partial && (debug || !partial.startsWith('::debug::'))) {
       log += partial
       options.onLine?.(partial)
     }

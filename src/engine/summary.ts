@@ -8,6 +8,7 @@ import { tailLines } from './diagnose.js'
 import { consoleUrl } from './links.js'
 import { STAGE_LABEL, passed, type RunRecord } from './record.js'
 import { s3Url } from './revision.js'
+import { fleetSide } from './targets.js'
 import { describeTimeout, headline } from './telling.js'
 
 const ICON: Record<string, string> = {
@@ -140,11 +141,9 @@ function shownEvents(target: InstanceTarget, info: DeploymentInfo | undefined): 
     .join(' ')
 }
 
-/** A blue/green target's side: the replacement (Green) or the original (Blue) fleet. */
 function label(target: InstanceTarget): string {
-  if (target.instanceLabel === 'Green') return ' (replacement)'
-  if (target.instanceLabel === 'Blue') return ' (original)'
-  return ''
+  const side = fleetSide(target)
+  return side ? ` (${side})` : ''
 }
 
 function notes(record: RunRecord): string[] {

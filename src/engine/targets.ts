@@ -21,6 +21,16 @@ export interface Targets {
   traffic?: string
 }
 
+/**
+ * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
+ * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
+ */
+export function fleetSide(target: InstanceTarget): 'replacement' | 'original' | undefined {
+  if (target.instanceLabel === 'Green') return 'replacement'
+  if (target.instanceLabel === 'Blue') return 'original'
+  return undefined
+}
+
 function percent(weight: number | undefined): string {
   return `${Math.round((weight ?? 0) * 10) / 10}%`
 }

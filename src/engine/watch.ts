@@ -2,7 +2,9 @@
  * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
  * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
  * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
- * a clear message, and every change is reported as it happens.
+ * a clear message, and every change is reported as it happens: status, counts, traffic, and each
+ * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
+ * failed event at once, every event at debug).
  */
 import {
   GetDeploymentCommand,
@@ -14,6 +16,7 @@ import {
 import { errorName, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
 import { InputError } from './errors.js'
 import type { Reporter } from './reporter.js'
+import { TargetProgress } from './progress.js'
 import { fetchTargets } from './targets.js'
 
 export interface Clock {
@@ -91,11 +94,6 @@ function overviewLine(o: DeploymentOverview | undefined): string {
   return parts.join(', ')
 }
 
-function seconds(start?: Date, end?: Date): string {
-  if (!start || !end) return ''
-  return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`
-}
-
 /** How long one status request may take before it is cut and tried again. */
 const REQUEST_MS = 30_000
 
@@ -118,34 +116,22 @@ export async function waitForDeployment(
   let targets: InstanceTarget[] = []
   let traffic: string | undefined
   let transientStreak = 0
-  const seenEvents = new Set<string>()
+  const progress = new TargetProgress(reporter)
   let polls = 0
-
-  const reportEvents = (current: InstanceTarget[]): void => {
-    for (const target of current) {
-      for (const event of target.lifecycleEvents ?? []) {
-        const status = event.status ?? 'Unknown'
-        if (status === 'Pending' || status === 'InProgress') continue
-        const key = `${target.targetId}/${event.lifecycleEventName}/${status}`
-        if (seenEvents.has(key)) continue
-        seenEvents.add(key)
-        if (options.quiet || status === 'Skipped') continue
-        const code =
-          event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
-            ? ` (${event.diagnostics.errorCode})`
-            : ''
-        reporter.info(
-          `  ${target.targetId}${target.instanceLabel ? ` (${target.instanceLabel})` : ''}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`
-        )
-      }
-    }
+  /** Following stops: how far each unfinished target got. */
+  const settle = (): void => {
+    if (!options.quiet) progress.settle(targets)
   }
 
   for (;;) {
-    if (signal?.aborted)
+    if (signal?.aborted) {
+      settle()
       return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
-    if (clock.now() >= options.deadline)
+    }
+    if (clock.now() >= options.deadline) {
+      settle()
       return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets }
+    }
     polls++
     let changed = false
     try {
@@ -186,22 +172,28 @@ export async function waitForDeployment(
       ) {
         const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal))
         targets = read.targets
-        reportEvents(targets)
         if (read.traffic && read.traffic !== traffic) {
           traffic = read.traffic
           if (!options.quiet) reporter.info(`Traffic: ${traffic}`)
           options.onTraffic?.(traffic)
         }
+        progress.update(targets)
       }
       if (terminal) {
+        settle()
         for (const line of lines) reporter.info(line)
         return { kind: 'finished', deployment: info, targets }
       }
       const pause = options.pauseWhen?.(info)
-      if (pause) return { kind: 'paused', reason: pause, deployment: info, targets }
+      if (pause) {
+        settle()
+        return { kind: 'paused', reason: pause, deployment: info, targets }
+      }
     } catch (error) {
-      if (signal?.aborted)
+      if (signal?.aborted) {
+        settle()
         return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
+      }
       if (isAccessDenied(error)) {
         throw new InputError(
           `Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`
