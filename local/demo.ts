@@ -1,14 +1,17 @@
 /**
  * `npm run demo`: starts the local stack and runs the built action (dist/index.js) the way a
- * runner does, twice: v1 of examples/app (succeeds on three instances), then a broken v2 whose
- * ValidateService hook fails, so CodeDeploy rolls the fleet back to v1. Each version is a commit
- * of its own, and the fleet printout shows the installed index.html dated with its commit time.
+ * runner does, three times: v1 of examples/app (succeeds on three instances), then a broken v2
+ * whose ValidateService hook fails, so CodeDeploy rolls the fleet back to v1. Each version is a
+ * commit of its own, and the fleet printout shows the installed index.html dated with its commit
+ * time. Then a Lambda canary: 10% of the alias's traffic on the new version, the rest five
+ * (compressed) minutes later.
  */
 import { execFileSync } from 'node:child_process'
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runAction } from './run-action.js'
+import type { EmulatorConfig } from './emulator/index.js'
 import { DEMO_CONFIG, startLocalStack } from './stack.js'
 
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
@@ -28,6 +31,34 @@ async function fleetVersions(stack: Awaited<ReturnType<typeof startLocalStack>>)
   return versions.join('\n')
 }
 
+/** DEMO_CONFIG and a Lambda function behind a canary group; a minute of waiting is a second. */
+const CONFIG: EmulatorConfig = {
+  ...DEMO_CONFIG,
+  timeScale: 1 / 60,
+  applications: [
+    ...(DEMO_CONFIG.applications ?? []),
+    {
+      name: 'demo-functions',
+      computePlatform: 'Lambda',
+      deploymentGroups: [
+        { name: 'demo-canary', deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' }
+      ]
+    }
+  ],
+  lambda: { functions: [{ name: 'demo-api', versions: 1, aliases: { live: '1' } }] }
+}
+
+const LAMBDA_APPSPEC = `version: 0.0
+Resources:
+  - api:
+      Type: AWS::Lambda::Function
+      Properties:
+        Name: demo-api
+        Alias: live
+Hooks:
+  - BeforeAllowTraffic: demo-smoke-test
+`
+
 /** Commits the demo app as it is, at `iso`: the bundle's entries carry this time. */
 function commit(dir: string, iso: string): void {
   const env = { ...process.env, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso }
@@ -46,7 +77,7 @@ function commit(dir: string, iso: string): void {
 async function main(): Promise<number> {
   const workspace = await mkdtemp(path.join(tmpdir(), 'cdb-demo-'))
   const stack = await startLocalStack({
-    config: DEMO_CONFIG,
+    config: CONFIG,
     buckets: ['demo-bundles'],
     stepDelayMs: 300
   })
@@ -110,14 +141,35 @@ async function main(): Promise<number> {
       `\n${(await fleetVersions(stack)).replace(/^/gm, '    ')}`
     )
 
+    console.log(bold('\n▶ A Lambda canary: 10% of alias live on the new version, then all of it\n'))
+    await writeFile(path.join(workspace, 'appspec-lambda.yml'), LAMBDA_APPSPEC)
+    const third = await runAction({
+      inputs: {
+        application: 'demo-functions',
+        'deployment-group': 'demo-canary',
+        appspec: 'appspec-lambda.yml'
+      },
+      env,
+      cwd: workspace,
+      entry: path.resolve('dist/index.js'),
+      onLine: show
+    })
+    console.log(
+      `\n  exit code ${third.code}; outputs: ${JSON.stringify(third.outputs, null, 2).replace(/\n/g, '\n  ')}`
+    )
+
     const summaryFile = path.resolve('demo-summary.md')
-    await writeFile(summaryFile, `${first.summary}\n---\n\n${second.summary}`)
+    await writeFile(summaryFile, [first.summary, second.summary, third.summary].join('\n---\n\n'))
     console.log(`\nThe job summaries (what GITHUB_STEP_SUMMARY received) are in ${summaryFile}`)
     const ok =
-      first.code === 0 && second.code !== 0 && second.outputs['rollback-status'] === 'Succeeded'
+      first.code === 0 &&
+      second.code !== 0 &&
+      second.outputs['rollback-status'] === 'Succeeded' &&
+      third.code === 0 &&
+      third.outputs.status === 'Succeeded'
     console.log(
       ok
-        ? '\nDemo finished as expected: v1 deployed, v2 failed and was rolled back to v1.'
+        ? '\nDemo finished as expected: v1 deployed, v2 failed and was rolled back to v1, and the Lambda canary shifted all traffic to version 2.'
         : '\nDemo did not go as expected.'
     )
     return ok ? 0 : 1
