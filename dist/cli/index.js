@@ -58669,7 +58669,7 @@ function bufferIncludes(buffer, content) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(345);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4356);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -58679,7 +58679,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 345:
+/***/ 4356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59276,6 +59276,17 @@ async function checkRevision(s3, revision, reporter, signal) {
  */
 
 const BATCH = 25;
+/**
+ * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
+ * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
+ */
+function fleetSide(target) {
+    if (target.instanceLabel === 'Green')
+        return 'replacement';
+    if (target.instanceLabel === 'Blue')
+        return 'original';
+    return undefined;
+}
 function percent(weight) {
     return `${Math.round((weight ?? 0) * 10) / 10}%`;
 }
@@ -59342,13 +59353,151 @@ async function fetchTargets(codedeploy, deploymentId, signal) {
     return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
 }
 
+;// CONCATENATED MODULE: ./src/engine/progress.ts
+
+const UNFINISHED = new Set(['Pending', 'InProgress']);
+/** Anything an event ends in that is neither a success nor a skip (Failed, Unknown). */
+function failed(event) {
+    const status = event.status ?? 'Unknown';
+    return !UNFINISHED.has(status) && status !== 'Succeeded' && status !== 'Skipped';
+}
+/** `0.4s`, `59.9s`, `2m05s`, `1h02m`. */
+function elapsed(ms) {
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)}s`;
+    const whole = Math.round(s);
+    const m = Math.floor(whole / 60);
+    if (m < 60)
+        return `${m}m${String(whole % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+function span(start, end) {
+    if (!start || !end)
+        return '';
+    return ` in ${elapsed(end.getTime() - start.getTime())}`;
+}
+/** `i-0abc`, `i-0abc (replacement)`, `prod:web`. */
+function targetName(target) {
+    const side = fleetSide(target);
+    return `${target.targetId ?? 'unknown target'}${side ? ` (${side})` : ''}`;
+}
+function eventLine(event) {
+    const status = event.status ?? 'Unknown';
+    const name = event.lifecycleEventName ?? 'unknown event';
+    if (status === 'InProgress')
+        return `${name} started`;
+    const code = event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
+        ? ` (${event.diagnostics.errorCode})`
+        : '';
+    return `${name} ${status}${code}${span(event.startTime, event.endTime)}`;
+}
+/** The events a target ran or is to run: skipped ones say nothing about how far it got. */
+function counted(target) {
+    return (target.lifecycleEvents ?? []).filter(e => e.status !== 'Skipped');
+}
+/**
+ * `7 events succeeded in 3.2s (ApplicationStop … ValidateService)`, `Install succeeded in 1.0s`,
+ * or, with `of` (the target is not done), `3 of 7 events succeeded in 1.2s (ApplicationStop …
+ * BeforeInstall)`.
+ */
+function successes(events, of) {
+    const first = events[0];
+    const last = events.at(-1);
+    if (!first || !last)
+        return of === undefined ? 'no events' : `0 of ${of} events succeeded`;
+    const time = span(first.startTime, last.endTime);
+    if (of === undefined && events.length === 1)
+        return `${first.lifecycleEventName ?? 'unknown event'} succeeded${time}`;
+    const names = first === last
+        ? first.lifecycleEventName
+        : `${first.lifecycleEventName} … ${last.lifecycleEventName}`;
+    const count = of === undefined ? `${events.length}` : `${events.length} of ${of}`;
+    return `${count} events succeeded${time} (${names})`;
+}
+class TargetProgress {
+    reporter;
+    /** `target/event/status` already told (at debug, or at info for a failure). */
+    told = new Set();
+    /** Targets whose last word was said: their summary line or a failed event. */
+    closed = new Set();
+    constructor(reporter) {
+        this.reporter = reporter;
+    }
+    /** Tells what changed in `targets` since the last call. */
+    update(targets) {
+        for (const target of targets) {
+            const id = target.targetId ?? '';
+            const name = targetName(target);
+            const events = target.lifecycleEvents ?? [];
+            for (const event of events) {
+                const status = event.status ?? 'Unknown';
+                // Skipped events (traffic hooks of an in-place deployment, the rest of a fleet after a
+                // failure) were never run: the overview's counts say enough.
+                if (status === 'Pending' || status === 'Skipped')
+                    continue;
+                const key = `${id}/${event.lifecycleEventName}/${status}`;
+                if (this.told.has(key))
+                    continue;
+                this.told.add(key);
+                if (!failed(event)) {
+                    this.reporter.debug(`  ${name}: ${eventLine(event)}`);
+                    continue;
+                }
+                const before = events.filter(e => e.status === 'Succeeded').length;
+                this.reporter.info(`  ${name}: ✗ ${eventLine(event)}${before ? `, after ${before} event${before === 1 ? '' : 's'} succeeded` : ''}`);
+                this.closed.add(id);
+            }
+            if (this.closed.has(id))
+                continue;
+            const ran = counted(target);
+            if (ran.length && ran.every(e => e.status === 'Succeeded')) {
+                this.reporter.info(`  ${name}: ✓ ${successes(ran)}`);
+                this.closed.add(id);
+            }
+        }
+    }
+    /**
+     * Following stops here: for each target that started but has no last word yet, how far it got
+     * (what succeeded, what was running or came next), so a failure elsewhere, a pause or a timeout
+     * does not leave its progress only in the debug log.
+     */
+    settle(targets) {
+        for (const target of targets) {
+            if (this.closed.has(target.targetId ?? ''))
+                continue;
+            const ran = counted(target);
+            const done = ran.filter(e => e.status === 'Succeeded');
+            const running = ran.find(e => e.status === 'InProgress');
+            const next = running ?? ran.find(e => e.status === 'Pending');
+            // A target can fail outside its hooks (the agent lost, an instance gone): no event says so.
+            if (target.status === 'Failed') {
+                const before = done.length ? `, after ${successes(done, ran.length)}` : '';
+                this.reporter.info(`  ${targetName(target)}: ✗ Failed${before}`);
+                this.closed.add(target.targetId ?? '');
+                continue;
+            }
+            if (!done.length && !running)
+                continue;
+            const where = next
+                ? `; ${next.lifecycleEventName ?? 'unknown event'} ${running ? 'still running' : 'next'}`
+                : '';
+            this.reporter.info(`  ${targetName(target)}: ${successes(done, ran.length)}${where}`);
+            this.closed.add(target.targetId ?? '');
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/watch.ts
 /**
  * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
  * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
  * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
- * a clear message, and every change is reported as it happens.
+ * a clear message, and every change is reported as it happens: status, counts, traffic, and each
+ * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
+ * failed event at once, every event at debug).
  */
+
 
 
 
@@ -59388,11 +59537,6 @@ function overviewLine(o) {
     add(o.Ready, 'ready');
     return parts.join(', ');
 }
-function seconds(start, end) {
-    if (!start || !end)
-        return '';
-    return ` in ${((end.getTime() - start.getTime()) / 1000).toFixed(1)}s`;
-}
 /** How long one status request may take before it is cut and tried again. */
 const REQUEST_MS = 30_000;
 function requestSignal(signal) {
@@ -59410,32 +59554,22 @@ async function waitForDeployment(deploymentId, options) {
     let targets = [];
     let traffic;
     let transientStreak = 0;
-    const seenEvents = new Set();
+    const progress = new TargetProgress(reporter);
     let polls = 0;
-    const reportEvents = (current) => {
-        for (const target of current) {
-            for (const event of target.lifecycleEvents ?? []) {
-                const status = event.status ?? 'Unknown';
-                if (status === 'Pending' || status === 'InProgress')
-                    continue;
-                const key = `${target.targetId}/${event.lifecycleEventName}/${status}`;
-                if (seenEvents.has(key))
-                    continue;
-                seenEvents.add(key);
-                if (options.quiet || status === 'Skipped')
-                    continue;
-                const code = event.diagnostics?.errorCode && event.diagnostics.errorCode !== 'Success'
-                    ? ` (${event.diagnostics.errorCode})`
-                    : '';
-                reporter.info(`  ${target.targetId}${target.instanceLabel ? ` (${target.instanceLabel})` : ''}: ${event.lifecycleEventName} ${status}${code}${seconds(event.startTime, event.endTime)}`);
-            }
-        }
+    /** Following stops: how far each unfinished target got. */
+    const settle = () => {
+        if (!options.quiet)
+            progress.settle(targets);
     };
     for (;;) {
-        if (signal?.aborted)
+        if (signal?.aborted) {
+            settle();
             return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
-        if (clock.now() >= options.deadline)
+        }
+        if (clock.now() >= options.deadline) {
+            settle();
             return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets };
+        }
         polls++;
         let changed = false;
         try {
@@ -59476,26 +59610,31 @@ async function waitForDeployment(deploymentId, options) {
                 info.status !== 'Queued') {
                 const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal));
                 targets = read.targets;
-                reportEvents(targets);
                 if (read.traffic && read.traffic !== traffic) {
                     traffic = read.traffic;
                     if (!options.quiet)
                         reporter.info(`Traffic: ${traffic}`);
                     options.onTraffic?.(traffic);
                 }
+                progress.update(targets);
             }
             if (terminal) {
+                settle();
                 for (const line of lines)
                     reporter.info(line);
                 return { kind: 'finished', deployment: info, targets };
             }
             const pause = options.pauseWhen?.(info);
-            if (pause)
+            if (pause) {
+                settle();
                 return { kind: 'paused', reason: pause, deployment: info, targets };
+            }
         }
         catch (error) {
-            if (signal?.aborted)
+            if (signal?.aborted) {
+                settle();
                 return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
+            }
             if (isAccessDenied(error)) {
                 throw new InputError(`Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`);
             }
@@ -60800,7 +60939,8 @@ async function follow(run, id, title = `Deploying ${id}`) {
     const info = outcome.deployment;
     if (info.status === 'Succeeded') {
         const count = outcome.targets.length;
-        reporter.info(`${id} Succeeded${count ? ` on ${count} instance${count === 1 ? '' : 's'}` : ''}.`);
+        const noun = (record.platform ?? 'Server') === 'Server' ? 'instance' : 'target';
+        reporter.info(`${id} Succeeded${count ? ` on ${count} ${noun}${count === 1 ? '' : 's'}` : ''}.`);
         record.outcome = 'succeeded';
         return;
     }
@@ -61006,9 +61146,12 @@ async function cancelled(run, id) {
         return;
     const link = info.rollbackInfo;
     if (link.rollbackDeploymentId) {
+        // One read of the rollback, if the budget allows, so its status is known as well as its id.
+        const started = await follow_readOnce(run, link.rollbackDeploymentId, run.cancel.deadline());
         record.rollback = {
             id: link.rollbackDeploymentId,
             followed: false,
+            ...(started?.status ? { status: started.status } : {}),
             ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
         };
         reporter.info(`Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`);
@@ -63940,7 +64083,7 @@ async function runEngine(settings, deps) {
         await sequence(run);
     }
     catch (error) {
-        failed(run, error);
+        run_failed(run, error);
     }
     run.changed();
     if (!passed(run.record))
@@ -64057,7 +64200,7 @@ async function create(run, location) {
     }
 }
 /** Records a thrown error: where it happened, and whether it was the cancel. */
-function failed(run, error) {
+function run_failed(run, error) {
     const { record, reporter } = run;
     const deployment = record.deployment;
     if (run.cancel.requested && !deployment) {
@@ -64416,6 +64559,7 @@ function parseSettings(get, workspace, options = {}) {
 
 
 
+
 const ICON = {
     Succeeded: '✅',
     Failed: '❌',
@@ -64549,13 +64693,9 @@ function shownEvents(target, info) {
         .map(e => `${ICON[e.status ?? ''] ?? e.status ?? ''} ${e.lifecycleEventName ?? ''}`)
         .join(' ');
 }
-/** A blue/green target's side: the replacement (Green) or the original (Blue) fleet. */
 function label(target) {
-    if (target.instanceLabel === 'Green')
-        return ' (replacement)';
-    if (target.instanceLabel === 'Blue')
-        return ' (original)';
-    return '';
+    const side = fleetSide(target);
+    return side ? ` (${side})` : '';
 }
 function notes(record) {
     const out = [];

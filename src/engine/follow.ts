@@ -78,9 +78,8 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
   const info = outcome.deployment
   if (info.status === 'Succeeded') {
     const count = outcome.targets.length
-    reporter.info(
-      `${id} Succeeded${count ? ` on ${count} instance${count === 1 ? '' : 's'}` : ''}.`
-    )
+    const noun = (record.platform ?? 'Server') === 'Server' ? 'instance' : 'target'
+    reporter.info(`${id} Succeeded${count ? ` on ${count} ${noun}${count === 1 ? '' : 's'}` : ''}.`)
     record.outcome = 'succeeded'
     return
   }
@@ -310,9 +309,12 @@ export async function cancelled(run: Run, id: string): Promise<void> {
   if (!result.accepted || !info?.rollbackInfo) return
   const link = info.rollbackInfo
   if (link.rollbackDeploymentId) {
+    // One read of the rollback, if the budget allows, so its status is known as well as its id.
+    const started = await readOnce(run, link.rollbackDeploymentId, run.cancel.deadline())
     record.rollback = {
       id: link.rollbackDeploymentId,
       followed: false,
+      ...(started?.status ? { status: started.status } : {}),
       ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
     }
     reporter.info(
