@@ -41,6 +41,20 @@ function deploymentsOf(group: string) {
   )
 }
 
+/** Stops a deployment the way a person would, so the next test finds its group free. */
+async function stopByHand(deploymentId: string): Promise<void> {
+  const client = new CodeDeployClient({
+    region: REGION,
+    endpoint: world.env.AWS_ENDPOINT_URL_CODEDEPLOY!,
+    credentials: {
+      accessKeyId: world.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY!
+    }
+  })
+  await client.send(new StopDeploymentCommand({ deploymentId }))
+  client.destroy()
+}
+
 /**
  * Runs the action from source in a child process and sends `signal` once `ready` says so;
  * resolves with the run and the time from the signal to the process's exit.
@@ -146,16 +160,7 @@ describe('a cancel while a lost answer is looked for', () => {
     // It was created; the message told the user to look for it. Stop it for the next tests.
     const created = deploymentsOf('lost-and-cancelled')
     expect(created).toHaveLength(1)
-    const client = new CodeDeployClient({
-      region: REGION,
-      endpoint: world.env.AWS_ENDPOINT_URL_CODEDEPLOY!,
-      credentials: {
-        accessKeyId: world.env.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY!
-      }
-    })
-    await client.send(new StopDeploymentCommand({ deploymentId: created[0]!.deploymentId }))
-    client.destroy()
+    await stopByHand(created[0]!.deploymentId)
     await world.stack.codedeploy.idle()
   })
 })
@@ -222,16 +227,7 @@ describe('a cancel whose StopDeployment is throttled', () => {
     expect(run.outputs.status).toBe('InProgress')
 
     world.stack.codedeploy.faults.clear()
-    const client = new CodeDeployClient({
-      region: REGION,
-      endpoint: world.env.AWS_ENDPOINT_URL_CODEDEPLOY!,
-      credentials: {
-        accessKeyId: world.env.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY!
-      }
-    })
-    await client.send(new StopDeploymentCommand({ deploymentId: id }))
-    client.destroy()
+    await stopByHand(id)
     await world.stack.codedeploy.idle()
   })
 
