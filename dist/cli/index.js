@@ -64414,7 +64414,9 @@ const Input = {
 function parseSettings(get, workspace, options = {}) {
     const problems = [];
     const read = (name) => get(name).trim();
-    const command = oneOf(Input.Command, read(Input.Command), ['deploy', 'package', 'rollback', 'continue'], problems, v => v.toLowerCase()) ?? 'deploy';
+    /** One of `allowed`, compared lower-cased; `fallback` when not given. */
+    const choice = (name, allowed, fallback) => oneOf(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback;
+    const command = choice(Input.Command, ['deploy', 'package', 'rollback', 'continue'], 'deploy');
     const application = read(Input.Application);
     const deploymentGroup = read(Input.DeploymentGroup);
     const deploymentConfig = read(Input.DeploymentConfig);
@@ -64478,10 +64480,10 @@ function parseSettings(get, workspace, options = {}) {
     }
     const bundleType = oneOf(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
-    const autoRollback = oneOf(Input.AutoRollback, read(Input.AutoRollback), ['on-failure', 'group', 'off'], problems, v => v.toLowerCase()) ?? 'on-failure';
-    const onReady = oneOf(Input.OnReady, read(Input.OnReady), ['continue', 'wait', 'exit'], problems, v => v.toLowerCase()) ?? 'continue';
-    const onTerminationWait = oneOf(Input.OnTerminationWait, read(Input.OnTerminationWait), ['exit', 'wait', 'continue'], problems, v => v.toLowerCase()) ?? 'exit';
-    const onCancel = oneOf(Input.OnCancel, read(Input.OnCancel), ['stop-and-rollback', 'stop', 'detach'], problems, v => v.toLowerCase()) ?? 'stop-and-rollback';
+    const autoRollback = choice(Input.AutoRollback, ['on-failure', 'group', 'off'], 'on-failure');
+    const onReady = choice(Input.OnReady, ['continue', 'wait', 'exit'], 'continue');
+    const onTerminationWait = choice(Input.OnTerminationWait, ['exit', 'wait', 'continue'], 'exit');
+    const onCancel = choice(Input.OnCancel, ['stop-and-rollback', 'stop', 'detach'], 'stop-and-rollback');
     const duration = (name, fallback) => {
         const raw = read(name);
         if (!raw)

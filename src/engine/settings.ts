@@ -114,15 +114,15 @@ export function parseSettings(
 ): Settings {
   const problems: string[] = []
   const read = (name: InputName): string => get(name).trim()
+  /** One of `allowed`, compared lower-cased; `fallback` when not given. */
+  const choice = <T extends string>(name: InputName, allowed: readonly T[], fallback: T): T =>
+    oneOf<T>(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback
 
-  const command =
-    oneOf<Command>(
-      Input.Command,
-      read(Input.Command),
-      ['deploy', 'package', 'rollback', 'continue'],
-      problems,
-      v => v.toLowerCase()
-    ) ?? 'deploy'
+  const command = choice<Command>(
+    Input.Command,
+    ['deploy', 'package', 'rollback', 'continue'],
+    'deploy'
+  )
   const application = read(Input.Application)
   const deploymentGroup = read(Input.DeploymentGroup)
   const deploymentConfig = read(Input.DeploymentConfig)
@@ -225,34 +225,22 @@ export function parseSettings(
     problems,
     v => v.toUpperCase()
   )
-  const autoRollback =
-    oneOf<AutoRollback>(
-      Input.AutoRollback,
-      read(Input.AutoRollback),
-      ['on-failure', 'group', 'off'],
-      problems,
-      v => v.toLowerCase()
-    ) ?? 'on-failure'
-  const onReady =
-    oneOf<OnReady>(Input.OnReady, read(Input.OnReady), ['continue', 'wait', 'exit'], problems, v =>
-      v.toLowerCase()
-    ) ?? 'continue'
-  const onTerminationWait =
-    oneOf<OnTerminationWait>(
-      Input.OnTerminationWait,
-      read(Input.OnTerminationWait),
-      ['exit', 'wait', 'continue'],
-      problems,
-      v => v.toLowerCase()
-    ) ?? 'exit'
-  const onCancel =
-    oneOf<OnCancel>(
-      Input.OnCancel,
-      read(Input.OnCancel),
-      ['stop-and-rollback', 'stop', 'detach'],
-      problems,
-      v => v.toLowerCase()
-    ) ?? 'stop-and-rollback'
+  const autoRollback = choice<AutoRollback>(
+    Input.AutoRollback,
+    ['on-failure', 'group', 'off'],
+    'on-failure'
+  )
+  const onReady = choice<OnReady>(Input.OnReady, ['continue', 'wait', 'exit'], 'continue')
+  const onTerminationWait = choice<OnTerminationWait>(
+    Input.OnTerminationWait,
+    ['exit', 'wait', 'continue'],
+    'exit'
+  )
+  const onCancel = choice<OnCancel>(
+    Input.OnCancel,
+    ['stop-and-rollback', 'stop', 'detach'],
+    'stop-and-rollback'
+  )
 
   const duration = (name: InputName, fallback: number): number => {
     const raw = read(name)
