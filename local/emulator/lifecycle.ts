@@ -10,6 +10,7 @@ import { deployToInstance, skipRun, type InstanceMemory } from './agent.js'
 import { runBlueGreen } from './blue-green.js'
 import type { Deployment, DeploymentGroup } from './model.js'
 import { HEALTH_MESSAGE, NO_INSTANCES_MESSAGE, plan } from './plan.js'
+import { Runs } from './runs.js'
 import type { CodeDeployService, Lifecycle } from './service.js'
 
 export interface LifecycleOptions {
@@ -24,9 +25,8 @@ export interface LifecycleOptions {
 }
 
 export class LifecycleEngine implements Lifecycle {
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  private readonly runs = new Runs()
   private readonly memories = new Map<string, InstanceMemory>()
-  private closed = false
 
   constructor(
     readonly service: CodeDeployService,
@@ -43,35 +43,31 @@ export class LifecycleEngine implements Lifecycle {
   }
 
   start(deployment: Deployment): void {
-    const controller = new AbortController()
-    const done = (
-      deployment.blueGreen
-        ? runBlueGreen(this, deployment, controller.signal)
-        : this.run(deployment, controller.signal)
-    )
-      .catch((error: unknown) => {
+    this.runs.start(
+      deployment.deploymentId,
+      signal =>
+        deployment.blueGreen
+          ? runBlueGreen(this, deployment, signal)
+          : this.run(deployment, signal),
+      error =>
         this.finish(deployment, 'Failed', {
           code: 'INTERNAL_ERROR',
           message: `The emulator failed: ${String(error)}`
         })
-      })
-      .finally(() => this.running.delete(deployment.deploymentId))
-    this.running.set(deployment.deploymentId, { controller, done })
+    )
   }
 
   stop(deployment: Deployment): void {
-    this.running.get(deployment.deploymentId)?.controller.abort()
+    this.runs.stop(deployment.deploymentId)
   }
 
   /** Resolves when every running deployment (and rollback) has ended. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map(r => r.done))
+  idle(): Promise<void> {
+    return this.runs.idle()
   }
 
-  async close(): Promise<void> {
-    this.closed = true
-    for (const { controller } of this.running.values()) controller.abort()
-    await this.idle()
+  close(): Promise<void> {
+    return this.runs.close()
   }
 
   delay(signal?: AbortSignal): Promise<void> {
@@ -157,7 +153,7 @@ export class LifecycleEngine implements Lifecycle {
       if (deployment.stop.autoRollbackEnabled) this.rollback(deployment)
       return
     }
-    if (this.closed) return
+    if (this.runs.closed) return
     if (healthFailure || succeeded === 0) {
       this.finish(deployment, 'Failed', { code: 'HEALTH_CONSTRAINTS', message: HEALTH_MESSAGE })
       const auto = deployment.autoRollbackConfiguration

@@ -7,6 +7,7 @@
  */
 import type { World } from '../../ecs-lambda/world.js'
 import type { ContentRevisionLocation, Deployment, DeploymentGroup } from '../model.js'
+import { Runs } from '../runs.js'
 import type { CodeDeployService, Lifecycle } from '../service.js'
 import { parsePlatformAppSpec, revisionContent } from './appspec.js'
 import { trafficSteps } from './configs.js'
@@ -34,8 +35,7 @@ export interface TrafficOptions {
 const HOOK_TIMEOUT_MINUTES = 60
 
 export class TrafficEngine implements Lifecycle {
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
-  private closed = false
+  private readonly runs = new Runs()
 
   constructor(
     private readonly service: CodeDeployService,
@@ -57,31 +57,29 @@ export class TrafficEngine implements Lifecycle {
         lifecycleEvents: pendingEvents(appspec.platform)
       }
     ]
-    const controller = new AbortController()
-    const done = this.run(d, group, controller.signal)
-      .catch((error: unknown) => {
+    this.runs.start(
+      d.deploymentId,
+      signal => this.run(d, group, signal),
+      error => {
         shiftBack(d, this.options.world)
         this.finish(d, 'Failed', {
           code: 'INTERNAL_ERROR',
           message: `The emulator failed: ${String(error)}`
         })
-      })
-      .finally(() => this.running.delete(d.deploymentId))
-    this.running.set(d.deploymentId, { controller, done })
+      }
+    )
   }
 
   stop(d: Deployment): void {
-    this.running.get(d.deploymentId)?.controller.abort()
+    this.runs.stop(d.deploymentId)
   }
 
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map(r => r.done))
+  idle(): Promise<void> {
+    return this.runs.idle()
   }
 
-  async close(): Promise<void> {
-    this.closed = true
-    for (const { controller } of this.running.values()) controller.abort()
-    await this.idle()
+  close(): Promise<void> {
+    return this.runs.close()
   }
 
   private minutes(minutes: number): number {
@@ -190,7 +188,7 @@ export class TrafficEngine implements Lifecycle {
       if (d.stop.autoRollbackEnabled) this.rollback(d)
       return
     }
-    if (this.closed) return
+    if (this.runs.closed) return
     if (failure) {
       shiftBack(d, world)
       run.status = 'Failed'

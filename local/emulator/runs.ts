@@ -1,0 +1,37 @@
+/**
+ * The deployments a lifecycle engine is running: each with the controller that stops it and the
+ * promise of its end, so the engine can stop one, wait until none runs, or close.
+ */
+export class Runs {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>()
+  /** Set once closing: a run about to finish on its own leaves the state as it is. */
+  closed = false
+
+  /** Runs `run` for deployment `id`; `onError` records an unexpected failure as the deployment's. */
+  start(
+    id: string,
+    run: (signal: AbortSignal) => Promise<void>,
+    onError: (error: unknown) => void
+  ): void {
+    const controller = new AbortController()
+    const done = run(controller.signal)
+      .catch(onError)
+      .finally(() => this.running.delete(id))
+    this.running.set(id, { controller, done })
+  }
+
+  stop(id: string): void {
+    this.running.get(id)?.controller.abort()
+  }
+
+  /** Resolves when every run (and any run started meanwhile, such as a rollback) has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map(r => r.done))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const { controller } of this.running.values()) controller.abort()
+    await this.idle()
+  }
+}
