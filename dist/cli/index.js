@@ -63435,15 +63435,17 @@ async function checkTarget(codedeploy, target, region, signal) {
     const forPlatform = (name) => platform === 'Server'
         ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
         : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
+    /** The configurations that fit the group's platform, for an error message. */
+    const configsForPlatform = () => known(async () => {
+        const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
+        return (list.deploymentConfigsList ?? []).filter(forPlatform);
+    });
     if (target.deploymentConfig) {
         try {
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
             const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server';
             if (configPlatform !== platform) {
-                const existing = await known(async () => {
-                    const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
-                    return (list.deploymentConfigsList ?? []).filter(forPlatform);
-                });
+                const existing = await configsForPlatform();
                 throw new InputError(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
             }
         }
@@ -63456,10 +63458,7 @@ async function checkTarget(codedeploy, target, region, signal) {
             if (name !== 'DeploymentConfigDoesNotExistException' &&
                 name !== 'InvalidDeploymentConfigNameException')
                 throw error;
-            const existing = await known(async () => {
-                const out = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
-                return (out.deploymentConfigsList ?? []).filter(forPlatform);
-            });
+            const existing = await configsForPlatform();
             throw new InputError(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
         }
     }

@@ -109,6 +109,15 @@ export async function checkTarget(
     platform === 'Server'
       ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
       : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.')
+  /** The configurations that fit the group's platform, for an error message. */
+  const configsForPlatform = (): Promise<string> =>
+    known(async () => {
+      const list = await codedeploy.send(
+        new ListDeploymentConfigsCommand({}),
+        signalOptions(signal)
+      )
+      return (list.deploymentConfigsList ?? []).filter(forPlatform)
+    })
 
   if (target.deploymentConfig) {
     try {
@@ -118,13 +127,7 @@ export async function checkTarget(
       )
       const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server'
       if (configPlatform !== platform) {
-        const existing = await known(async () => {
-          const list = await codedeploy.send(
-            new ListDeploymentConfigsCommand({}),
-            signalOptions(signal)
-          )
-          return (list.deploymentConfigsList ?? []).filter(forPlatform)
-        })
+        const existing = await configsForPlatform()
         throw new InputError(
           `Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`
         )
@@ -138,13 +141,7 @@ export async function checkTarget(
         name !== 'InvalidDeploymentConfigNameException'
       )
         throw error
-      const existing = await known(async () => {
-        const out = await codedeploy.send(
-          new ListDeploymentConfigsCommand({}),
-          signalOptions(signal)
-        )
-        return (out.deploymentConfigsList ?? []).filter(forPlatform)
-      })
+      const existing = await configsForPlatform()
       throw new InputError(
         `Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`
       )
