@@ -187,7 +187,7 @@ function square(matrix: Uint32Array): Uint32Array {
  * length), then B's CRC is added.
  */
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
-  if (lengthB <= 0) return crcB >>> 0
+  if (lengthB <= 0) return crcA >>> 0
   // The operator for one zero bit: shift, and fold in the reflected polynomial.
   let operator: Uint32Array = new Uint32Array(32)
   operator[0] = 0xedb88320

@@ -116,6 +116,8 @@ export interface ZipOptions {
    * and the next call waits for it.
    */
   write: (bytes: Buffer) => Promise<void>
+  /** Worker threads; by default one per core (up to 4), fewer for a small tree. The bytes are the same. */
+  workers?: number
 }
 
 class ZipWriter {
@@ -214,7 +216,7 @@ export async function writeZip(
   mtime: Date,
   options: ZipOptions
 ): Promise<void> {
-  const count = workers(entries)
+  const count = options.workers ?? workers(entries)
   const pool = new WorkerPool(count, options.signal)
   try {
     const feed = new PieceFeed(entries, pool, count * AHEAD, options.progress)
