@@ -168,6 +168,37 @@ describe('zip writer', () => {
     )
   })
 
+  it('names a file that vanished since it was listed', async () => {
+    const abs = path.join(work, 'gone.js')
+    const entries: BundleEntry[] = [{ kind: 'file', rel: 'gone.js', abs, mode: 0o644, size: 10 }]
+    const progress: Progress = {}
+    const error = await writeZip(entries, new Date(), {
+      progress,
+      write: () => Promise.resolve()
+    }).catch((e: unknown) => e)
+    expect(String(translate(error, progress, 'src'))).toMatch(
+      /gone\.js in src changed while it was being packaged/
+    )
+  })
+
+  // root reads whatever the mode says
+  ;(process.getuid?.() === 0 || process.platform === 'win32' ? it.skip : it)(
+    'names a file it may not read',
+    async () => {
+      const abs = path.join(work, 'secret.key')
+      await writeFile(abs, 'x', { mode: 0o000 })
+      const entries: BundleEntry[] = [{ kind: 'file', rel: 'secret.key', abs, mode: 0, size: 1 }]
+      const progress: Progress = {}
+      const error = await writeZip(entries, new Date(), {
+        progress,
+        write: () => Promise.resolve()
+      }).catch((e: unknown) => e)
+      expect(String(translate(error, progress, 'src'))).toMatch(
+        /Cannot read secret\.key in src \(permission denied\)/
+      )
+    }
+  )
+
   it('writes a Zip64 end record past 65,535 entries, which readers accept', async () => {
     const entries: BundleEntry[] = []
     for (let i = 0; i < 70_000; i++) entries.push({ kind: 'dir', rel: `d${i}`, mode: 0o755 })
