@@ -1,8 +1,9 @@
 /**
- * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
- * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
- * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
- * from the bytes on their way to the file, never by reading the file again.
+ * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming, so memory does
+ * not grow with the size of the bundle (only with the number of entries, a few hundred bytes
+ * each). A tar is written one file at a time, in 1 MiB chunks; a zip is deflated by worker
+ * threads, several files at once, and written in order (./zip.ts). The SHA-256 is taken from the
+ * bytes on their way to the file, never by reading the file again.
  *
  * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
  * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
