@@ -1,8 +1,9 @@
 /**
- * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming: files are read
- * one at a time, in 1 MiB chunks, straight into the archive, so memory does not grow with the size of
- * the bundle (only with the number of entries, a few hundred bytes each). The SHA-256 is taken
- * from the bytes on their way to the file, never by reading the file again.
+ * Packages a source directory as a CodeDeploy bundle (zip, tgz or tar), streaming, so memory does
+ * not grow with the size of the bundle (only with the number of entries, a few hundred bytes
+ * each). A tar is written one file at a time, in 1 MiB chunks; a zip is deflated by worker
+ * threads, several files at once, and written in order (./zip.ts). The SHA-256 is taken from the
+ * bytes on their way to the file, never by reading the file again.
  *
  * - Entries are relative to the source, with `/`, so appspec.yml sits at the archive's root.
  * - Unix modes are kept; hook scripts get the execute bit even when the checkout lost it
@@ -22,7 +23,7 @@
  */
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { open, rm } from 'node:fs/promises'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { once } from 'node:events'
@@ -30,10 +31,10 @@ import { createGzip } from 'node:zlib'
 import type { BundleType } from '../revision.js'
 import { InputError } from '../errors.js'
 import { IGNORE_FILE } from '../ignore-rules.js'
-import { listEntries, markExecutables, type ListingWarning } from './entries.js'
+import { listEntries, markExecutables, type BundleEntry, type ListingWarning } from './entries.js'
 import { translate, type Progress } from './read.js'
 import { tarArchive } from './tar.js'
-import { incompressible, zipArchive } from './zip.js'
+import { writeZip } from './zip.js'
 
 export type { BundleType } from '../revision.js'
 export { IGNORE_FILE } from '../ignore-rules.js'
@@ -113,25 +114,14 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
   const progress: Progress = {}
   const hash = createHash('sha256')
   let size = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk)
-      size += chunk.length
-      done(null, chunk)
-    }
-  })
-  const archive =
-    type === 'zip'
-      ? zipArchive(entries, mtime, progress, await incompressible(entries, signal))
-      : tarArchive(entries, mtime, progress)
-  const out = createWriteStream(outFile)
-  const stages: NodeJS.ReadWriteStream[] = type === 'tgz' ? [createGzip(), tap] : [tap]
+  const count = (chunk: Buffer): void => {
+    hash.update(chunk)
+    size += chunk.length
+  }
   try {
-    await pipeline([archive, ...stages, out], signal ? { signal } : {})
+    if (type === 'zip') await zipFile(entries, mtime, { outFile, progress, count, signal })
+    else await tarFile(entries, mtime, { outFile, progress, count, signal, gzip: type === 'tgz' })
   } catch (error) {
-    progress.stream?.destroy()
-    archive.destroy()
-    if (!out.closed) await once(out, 'close').catch(() => undefined)
     await rm(outFile, { force: true })
     if (signal?.aborted) throw signal.reason
     throw translate(error, progress, source)
@@ -144,5 +134,56 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
     ...counts,
     excluded,
     warnings
+  }
+}
+
+interface Sink {
+  outFile: string
+  progress: Progress
+  /** Sees every byte written, in order. */
+  count: (chunk: Buffer) => void
+  signal: AbortSignal | undefined
+}
+
+async function zipFile(entries: BundleEntry[], mtime: Date, sink: Sink): Promise<void> {
+  const file = await open(sink.outFile, 'w')
+  try {
+    await writeZip(entries, mtime, {
+      progress: sink.progress,
+      ...(sink.signal ? { signal: sink.signal } : {}),
+      write: async bytes => {
+        sink.count(bytes)
+        for (let at = 0; at < bytes.length;) {
+          at += (await file.write(bytes, at, bytes.length - at)).bytesWritten
+        }
+      }
+    })
+  } finally {
+    await file.close()
+  }
+}
+
+async function tarFile(
+  entries: BundleEntry[],
+  mtime: Date,
+  sink: Sink & { gzip: boolean }
+): Promise<void> {
+  const { progress, count, signal } = sink
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      count(chunk)
+      done(null, chunk)
+    }
+  })
+  const archive = tarArchive(entries, mtime, progress)
+  const out = createWriteStream(sink.outFile)
+  const stages: NodeJS.ReadWriteStream[] = sink.gzip ? [createGzip(), tap] : [tap]
+  try {
+    await pipeline([archive, ...stages, out], signal ? { signal } : {})
+  } catch (error) {
+    progress.stream?.destroy()
+    archive.destroy()
+    if (!out.closed) await once(out, 'close').catch(() => undefined)
+    throw error
   }
 }

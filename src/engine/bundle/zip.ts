@@ -1,106 +1,229 @@
 /**
- * Writes the entries as a zip stream with Unix modes and links kept, every entry at the same DOS
+ * Writes the entries as a zip with Unix modes and links kept, every entry at the same DOS
  * timestamp, and files that would not shrink stored rather than deflated.
+ *
+ * Worker threads (./zip-pool.ts, ./zip-worker.ts) read and deflate the files, several at a time
+ * (./zip-feed.ts); this thread writes their results strictly in the listing's order, so the bytes
+ * do not depend on which worker finished first. A file read in chunks is written with a data
+ * descriptor (its CRC and sizes follow its data), and with Zip64 fields when it may pass 4 GiB.
  */
-import { open as openFile } from 'node:fs/promises'
-import type { PassThrough, Readable } from 'node:stream'
-import { deflateRawSync } from 'node:zlib'
-import yazl from 'yazl'
+import { availableParallelism } from 'node:os'
+import { crc32 } from 'node:zlib'
 import type { BundleEntry } from './entries.js'
-import { open, type Progress } from './read.js'
+import type { Progress } from './read.js'
+import { CHUNK, chunkCount, PieceFeed } from './zip-feed.js'
+import {
+  centralHeader,
+  crc32Combine,
+  dataDescriptor,
+  dosDateTime,
+  endRecords,
+  localHeader,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+  ZIP64_STREAMED,
+  type ZipEntry
+} from './zip-format.js'
+import { WorkerPool } from './zip-pool.js'
 
-const S_IFREG = 0o100000
-const S_IFDIR = 0o040000
-const S_IFLNK = 0o120000
+type FileEntry = Extract<BundleEntry, { kind: 'file' }>
 
-/** yazl writes the DOS date from local time: give it a date whose local fields are `time`'s UTC ones. */
-function dosDate(time: Date): Date {
-  return new Date(
-    time.getUTCFullYear(),
-    time.getUTCMonth(),
-    time.getUTCDate(),
-    time.getUTCHours(),
-    time.getUTCMinutes(),
-    time.getUTCSeconds()
-  )
+/** Jobs running ahead of the writer, per worker. */
+const AHEAD = 4
+/** The writer hands on its bytes in pieces of this size. */
+const OUTPUT_CHUNK = 1024 * 1024
+/** A worker more for each this many bytes to read (each costs ~30 ms to start), up to the cores… */
+const BYTES_PER_WORKER = 4 * 1024 * 1024
+/** …and up to this many: each takes ~30 MB, and the writer needs a core too. */
+const MAX_WORKERS = 4
+
+function workers(entries: BundleEntry[]): number {
+  let bytes = 0
+  for (const entry of entries) if (entry.kind === 'file') bytes += entry.size
+  const wanted = Math.ceil(bytes / BYTES_PER_WORKER)
+  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, wanted))
 }
-
-/** Files at least this big are sampled before deflating; smaller ones are always deflated. */
-const SAMPLE_BYTES = 64 * 1024
 
 /**
- * Files whose first 64 KiB deflate to more than 97% of their size (images, fonts, jars, archives,
- * encrypted or random data): deflating the whole file would cost time for no gain, so they are
- * stored. The decision depends on the content only, so the same tree still gives the same bytes.
+ * Two buffers of OUTPUT_CHUNK bytes: one fills while the other is written. Nothing is allocated
+ * per entry, so there is no garbage for the collector to fall behind on.
  */
-export async function incompressible(
-  entries: BundleEntry[],
-  signal?: AbortSignal
-): Promise<Set<string>> {
-  const stored = new Set<string>()
-  const sample = Buffer.alloc(SAMPLE_BYTES)
-  for (const entry of entries) {
-    if (entry.kind !== 'file' || entry.size < SAMPLE_BYTES) continue
-    signal?.throwIfAborted()
-    let bytesRead = 0
-    try {
-      const handle = await openFile(entry.abs, 'r')
-      try {
-        ;({ bytesRead } = await handle.read(sample, 0, SAMPLE_BYTES, 0))
-      } finally {
-        await handle.close()
-      }
-    } catch {
-      continue // packaging itself will report the file
+class Output {
+  private readonly buffers = [OUTPUT_CHUNK, OUTPUT_CHUNK].map(n => Buffer.allocUnsafeSlow(n))
+  private current = 0
+  private used = 0
+  private writing: Promise<void> = Promise.resolve()
+  /** Bytes put so far: where the next one lands in the archive. */
+  offset = 0
+
+  constructor(private readonly write: (bytes: Buffer) => Promise<void>) {}
+
+  async put(bytes: Buffer): Promise<void> {
+    for (let from = 0; from < bytes.length;) {
+      const copied = bytes.copy(this.buffers[this.current]!, this.used, from)
+      from += copied
+      this.used += copied
+      this.offset += copied
+      if (this.used === OUTPUT_CHUNK) await this.flush()
     }
-    if (bytesRead < SAMPLE_BYTES) continue
-    if (deflateRawSync(sample, { level: 1 }).length > SAMPLE_BYTES * 0.97) stored.add(entry.rel)
   }
-  return stored
+
+  private async flush(): Promise<void> {
+    await this.writing
+    this.writing = this.write(this.buffers[this.current]!.subarray(0, this.used))
+    this.writing.catch(() => undefined) // awaited by the next flush or by end()
+    this.current ^= 1
+    this.used = 0
+  }
+
+  async end(): Promise<void> {
+    if (this.used) await this.flush()
+    await this.writing
+  }
 }
 
-export function zipArchive(
-  entries: BundleEntry[],
-  mtime: Date,
-  progress: Progress,
-  stored: Set<string>
-): Readable {
-  const zip = new yazl.ZipFile()
-  const output = zip.outputStream as PassThrough
-  zip.on('error', (error: Error) => output.destroy(error))
-  // DOS time only (no extended UTC timestamp field): the bytes then do not depend on the
-  // runner's time zone.
-  const common = { mtime: dosDate(mtime), forceDosTimestamp: true }
-  for (const entry of entries) {
-    if (entry.kind === 'dir') {
-      zip.addEmptyDirectory(`${entry.rel}/`, { ...common, mode: S_IFDIR | entry.mode })
-    } else if (entry.kind === 'link') {
+/** The central directory, one growing buffer rather than an object per entry. */
+class Directory {
+  private bytes = Buffer.allocUnsafeSlow(64 * 1024)
+  private used = 0
+  count = 0
+
+  add(record: Buffer): void {
+    if (this.used + record.length > this.bytes.length) {
+      const bigger = Buffer.allocUnsafeSlow(
+        Math.max(2 * this.bytes.length, this.used + record.length)
+      )
+      this.bytes.copy(bigger, 0, 0, this.used)
+      this.bytes = bigger
+    }
+    this.used += record.copy(this.bytes, this.used)
+    this.count++
+  }
+
+  content(): Buffer {
+    return this.bytes.subarray(0, this.used)
+  }
+}
+
+export interface ZipOptions {
+  /** Where an error names the file being read. */
+  progress: Progress
+  /** Stops the workers at once; the promise then rejects. */
+  signal?: AbortSignal
+  /**
+   * Takes the archive's bytes in order. They are not touched again until the promise settles,
+   * and the next call waits for it.
+   */
+  write: (bytes: Buffer) => Promise<void>
+  /** Worker threads; by default one per core (up to 4), fewer for a small tree. The bytes are the same. */
+  workers?: number
+}
+
+class ZipWriter {
+  private readonly out: Output
+  private readonly central = new Directory()
+  private readonly when: { time: number; date: number }
+
+  constructor(
+    mtime: Date,
+    private readonly feed: PieceFeed,
+    private readonly progress: Progress,
+    write: (bytes: Buffer) => Promise<void>
+  ) {
+    this.when = dosDateTime(mtime)
+    this.out = new Output(write)
+  }
+
+  async add(item: BundleEntry): Promise<void> {
+    const name = Buffer.from(item.kind === 'dir' ? `${item.rel}/` : item.rel)
+    const entry = { name, offset: this.out.offset, descriptor: false, zip64: false }
+    if (item.kind === 'dir') {
+      const mode = S_IFDIR | item.mode
+      await this.known({ ...entry, method: 0, crc: 0, compressedSize: 0, size: 0, mode })
+    } else if (item.kind === 'link') {
       // Info-ZIP unzip restores a link from the S_IFLNK mode with the target as the content.
-      zip.addBuffer(Buffer.from(entry.target), entry.rel, {
-        ...common,
-        mode: S_IFLNK | 0o777,
-        compress: false
-      })
-    } else if (entry.size === 0) {
-      zip.addBuffer(Buffer.alloc(0), entry.rel, {
-        ...common,
-        mode: S_IFREG | entry.mode,
-        compress: false
-      })
+      const target = Buffer.from(item.target)
+      const size = target.length
+      const link = { method: 0, crc: crc32(target), compressedSize: size, size } as const
+      await this.known({ ...entry, ...link, mode: S_IFLNK | 0o777 }, target)
+    } else if (item.size === 0) {
+      const empty = { method: 0, crc: 0, compressedSize: 0, size: 0 } as const
+      await this.known({ ...entry, ...empty, mode: S_IFREG | item.mode })
+    } else if (item.size <= CHUNK) {
+      const { method, crc, data } = await this.feed.next()
+      const file = { method, crc, compressedSize: data.length, size: item.size }
+      await this.known({ ...entry, ...file, mode: S_IFREG | item.mode }, data)
     } else {
-      const options = {
-        ...common,
-        mode: S_IFREG | entry.mode,
-        size: entry.size,
-        compress: !stored.has(entry.rel)
-      }
-      zip.addReadStreamLazy(entry.rel, options, done => {
-        const stream = open(entry, progress)
-        stream.on('error', (error: Error) => output.destroy(error))
-        done(null, stream)
-      })
+      await this.chunked(item, { ...entry, mode: S_IFREG | item.mode })
     }
   }
-  zip.end()
-  return output
+
+  /** An entry whose CRC and sizes are known before its data. */
+  private async known(entry: ZipEntry, data?: Buffer): Promise<void> {
+    await this.out.put(localHeader(entry, this.when))
+    if (data) await this.out.put(data)
+    this.central.add(centralHeader(entry, this.when))
+  }
+
+  /** A big file, chunk by chunk, its CRC and sizes in a data descriptor after it. */
+  private async chunked(
+    item: FileEntry,
+    base: Pick<ZipEntry, 'name' | 'offset' | 'mode'>
+  ): Promise<void> {
+    let piece = await this.feed.next()
+    const entry: ZipEntry = {
+      ...base,
+      method: piece.method,
+      crc: 0,
+      compressedSize: 0,
+      size: item.size,
+      descriptor: true,
+      zip64: item.size >= ZIP64_STREAMED
+    }
+    await this.out.put(localHeader(entry, this.when))
+    const count = chunkCount(item.size)
+    for (let i = 0; i < count; i++) {
+      if (i > 0) piece = await this.feed.next()
+      // Each worker decides from the file's first bytes; they differ only if the file changed.
+      if (piece.method !== entry.method) {
+        this.progress.rel = item.rel
+        this.progress.abs = item.abs
+        throw Object.assign(new Error(`${item.abs}: size mismatch, it changed while it was read`), {
+          path: item.abs
+        })
+      }
+      entry.crc = crc32Combine(entry.crc, piece.crc, Math.min(CHUNK, item.size - i * CHUNK))
+      entry.compressedSize += piece.data.length
+      await this.out.put(piece.data)
+    }
+    await this.out.put(dataDescriptor(entry))
+    this.central.add(centralHeader(entry, this.when))
+  }
+
+  async finish(): Promise<void> {
+    const directoryOffset = this.out.offset
+    await this.out.put(this.central.content())
+    const size = this.out.offset - directoryOffset
+    await this.out.put(endRecords(this.central.count, size, directoryOffset))
+    await this.out.end()
+  }
+}
+
+/** Writes the zip of the entries, in their order (see the module comment). */
+export async function writeZip(
+  entries: BundleEntry[],
+  mtime: Date,
+  options: ZipOptions
+): Promise<void> {
+  const count = options.workers ?? workers(entries)
+  const pool = new WorkerPool(count, options.signal)
+  try {
+    const feed = new PieceFeed(entries, pool, count * AHEAD, options.progress)
+    const writer = new ZipWriter(mtime, feed, options.progress, options.write)
+    for (const entry of entries) await writer.add(entry)
+    await writer.finish()
+  } finally {
+    pool.close()
+  }
 }
