@@ -400,6 +400,29 @@ describe('Lambda deployments', () => {
     ).rejects.toMatchObject({ name: 'LifecycleEventAlreadyCompletedException' })
     expect((await follow(id)).status).toBe('Succeeded')
   })
+
+  it("an AppSpec written in the reference's lower case, under any name, deploys the same", async () => {
+    // After the test above, billing's alias points at version 2: shift it back to 1.
+    const appspec = {
+      version: 0.0,
+      resources: [
+        {
+          'billing-fn': {
+            type: 'AWS::Lambda::Function',
+            properties: { name: 'billing', alias: 'live', currentversion: '2', targetversion: '1' }
+          }
+        }
+      ],
+      hooks: [{ BeforeAllowTraffic: 'check-passes' }]
+    }
+    const id = await deploy('functions', 'billing', appspec)
+    expect((await follow(id)).status).toBe('Succeeded')
+    expect((await lambda('GET', 'billing/aliases/live')).body).toMatchObject({
+      FunctionVersion: '1'
+    })
+    const invoked = stack.ecsLambda.world.invocations.filter(i => i.payload.DeploymentId === id)
+    expect(invoked.map(i => i.functionName)).toEqual(['check-passes'])
+  })
 })
 
 describe('what the service refuses', () => {
