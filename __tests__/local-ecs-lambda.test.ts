@@ -304,13 +304,19 @@ describe('Lambda deployments', () => {
 
     const id = await deploy('functions', 'checkout', lambdaAppSpec('checkout', '1', '2'))
     const routings: unknown[] = []
+    const weights: unknown[] = []
     const d = await follow(id, async () => {
       const alias = await lambda('GET', 'checkout/aliases/live')
       const routing = alias.body.RoutingConfig
-      if (routing && routings.length === 0) routings.push(routing)
+      if (routing && routings.length === 0) {
+        routings.push(routing)
+        weights.push((await target(id)).lambdaTarget?.lambdaFunctionInfo?.targetVersionWeight)
+      }
     })
     expect(d.status).toBe('Succeeded')
+    // Lambda weighs the alias's extra version as a fraction; CodeDeploy reports a percentage.
     expect(routings).toEqual([{ AdditionalVersionWeights: { '2': 0.1 } }])
+    expect(weights).toEqual([10])
     const alias = await lambda('GET', 'checkout/aliases/live')
     expect(alias.body).toMatchObject({ Name: 'live', FunctionVersion: '2' })
     expect(alias.body.RoutingConfig).toBeUndefined()
