@@ -121,7 +121,8 @@ async function create(run: Run, location: RevisionLocation): Promise<string | un
       reporter,
       clock: run.clock,
       deadline: run.deadline,
-      cancel: run.cancel
+      cancel: run.cancel,
+      region: run.deps.region
     }
   )
   switch (result.kind) {
