@@ -92,6 +92,30 @@ export async function continueDeployment(run: Run, id: string, type: WaitType): 
   run.changed()
 }
 
+/**
+ * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
+ * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
+ * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
+ */
+export async function readBack(run: Run, id: string): Promise<void> {
+  try {
+    const out = await run.codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: id }),
+      run.signal ? { abortSignal: run.signal } : {}
+    )
+    if (out.deploymentInfo) run.saw(out.deploymentInfo)
+  } catch (error) {
+    run.reporter.warning(
+      `Continued ${id}, but could not read its state afterwards (${errorName(error)}: ${errorMessage(error)}); reporting it InProgress.`
+    )
+  }
+  const deployment = run.record.deployment
+  if (deployment?.id === id && deployment.status === 'Ready') {
+    deployment.status = 'InProgress'
+    run.changed()
+  }
+}
+
 function notWaiting(id: string, info: DeploymentInfo): string {
   const status = info.status ?? 'unknown'
   const why = TERMINAL.has(status)
@@ -100,6 +124,24 @@ function notWaiting(id: string, info: DeploymentInfo): string {
       ? 'It is still deploying the replacement instances: continue it once it is Ready.'
       : `Continue it once it is Ready.`
   return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the replacement instances. ${why}`
+}
+
+/**
+ * With command `continue`, `application` and `deployment-group` are optional; when given, the
+ * deployment must belong to them (a deployment-id passed from another environment's job is
+ * refused rather than moved on).
+ */
+function checkBelongs(run: Run, id: string, info: DeploymentInfo): void {
+  const { application, deploymentGroup } = run.settings
+  const wrong: string[] = []
+  if (application && info.applicationName !== application)
+    wrong.push(`application '${application}'`)
+  if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+    wrong.push(`deployment group '${deploymentGroup}'`)
+  if (wrong.length === 0) return
+  throw new InputError(
+    `${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`
+  )
 }
 
 /**
@@ -123,6 +165,7 @@ export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
     throw error
   }
   if (!info) throw new Error(`GetDeployment returned nothing for ${id}`)
+  checkBelongs(run, id, info)
   if (info.applicationName) record.application = info.applicationName
   if (info.deploymentGroupName) record.deploymentGroup = info.deploymentGroupName
   if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName

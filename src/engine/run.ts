@@ -4,7 +4,7 @@
  * record, which comes back when the run passes and rides on a RunFailedError when it does not.
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
-import { continueDeployment, prepareContinue } from './blue-green.js'
+import { continueDeployment, prepareContinue, readBack } from './blue-green.js'
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { Run, type EngineDeps } from './context.js'
 import { createDeployment } from './create.js'
@@ -83,6 +83,7 @@ async function continued(run: Run, id: string): Promise<void> {
   await continueDeployment(run, id, type)
   if (run.cancel.requested) return cancelled(run, id)
   if (!settings.wait) {
+    await readBack(run, id)
     record.waited = false
     record.outcome = 'created'
     return
