@@ -7,6 +7,7 @@
 import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Run } from './context.js'
 import { diagnose, failureMessage, tailLines } from './diagnose.js'
+import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
 import { continueDeployment, inTerminationWait, pauseAt, type WaitType } from './blue-green.js'
 import { InputError, errorMessage } from './errors.js'
@@ -47,7 +48,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
             ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
               ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
               : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`
-          reporter.notice(`${id} is Ready: the replacement instances passed their hooks; ${then}.`)
+          reporter.notice(`${id} is Ready: ${fleetWords(record.platform).passed}; ${then}.`)
         }
       },
       pauseAt(run)
@@ -68,7 +69,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
     }
     if (run.settings.onTerminationWait === 'continue') {
       await continueOrFollow(run, id, 'TERMINATION_WAIT')
-      return follow(run, id, `Terminating the original instances of ${id}`)
+      return follow(run, id, `Terminating the ${fleetWords(record.platform).original} of ${id}`)
     }
     record.outcome = 'rerouted'
     reporter.notice(headline(record))
@@ -113,7 +114,7 @@ function keepRerouted(run: Run, why: string): boolean {
   if (!info || !inTerminationWait(info)) return false
   run.record.outcome = 'rerouted'
   run.record.notes.push(
-    `${why} while the original instances waited to be terminated; traffic was already on the replacement, so nothing was stopped.`
+    `${why} while the ${fleetWords(run.record.platform).original} waited to be terminated; traffic was already on the replacement, so nothing was stopped.`
   )
   run.reporter.warning(`${why}; ${headline(run.record)}`)
   return true

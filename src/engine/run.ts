@@ -5,6 +5,7 @@
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
 import { continueDeployment, prepareContinue, readBack } from './blue-green.js'
+import { fleetWords } from './fleet.js'
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { Run, type EngineDeps } from './context.js'
 import { createDeployment } from './create.js'
@@ -94,7 +95,7 @@ async function continued(run: Run, id: string): Promise<void> {
     id,
     type === 'READY_WAIT'
       ? `Rerouting traffic of ${id}`
-      : `Terminating the original instances of ${id}`
+      : `Terminating the ${fleetWords(record.platform).original} of ${id}`
   )
 }
 
