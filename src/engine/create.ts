@@ -37,6 +37,8 @@ export interface CreateRequest {
   autoRollback: AutoRollback
   fileExistsBehavior?: FileExistsBehavior
   ignoreApplicationStopFailures: boolean
+  /** The group watches CloudWatch alarms: `on-failure` rolls back an alarm's stop too. */
+  rollbackOnAlarm?: boolean
   /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
   skipIfSuperseded: boolean
 }
@@ -88,7 +90,11 @@ export function createDeploymentInput(request: CreateRequest): CreateDeploymentC
   if (request.autoRollback === 'on-failure') {
     input.autoRollbackConfiguration = {
       enabled: true,
-      events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
+      events: [
+        'DEPLOYMENT_FAILURE',
+        'DEPLOYMENT_STOP_ON_REQUEST',
+        ...(request.rollbackOnAlarm ? (['DEPLOYMENT_STOP_ON_ALARM'] as const) : [])
+      ]
     }
   } else if (request.autoRollback === 'off') {
     input.autoRollbackConfiguration = { enabled: false }

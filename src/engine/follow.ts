@@ -86,7 +86,9 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
   }
   record.outcome = 'failed'
   explainFailure(run, info)
-  if (run.rollbackExpected()) await followRollback(run, id, run.clock.now() + rollbackMs(run))
+  const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE'
+  if (run.rollbackExpected(byAlarm ? 'alarm' : 'failure'))
+    await followRollback(run, id, run.clock.now() + rollbackMs(run))
 }
 
 /**
@@ -135,9 +137,11 @@ function explainFailure(run: Run, info: DeploymentInfo): void {
     first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline
   )
   run.reporter.error(failureMessage(info, diagnosis), {
-    title: first
-      ? `${first.event} failed on ${first.instanceId}`
-      : `Deployment ${info.status ?? 'failed'}`
+    title: diagnosis.alarms
+      ? `Stopped by CloudWatch alarm${diagnosis.alarms.length === 1 ? '' : 's'} ${diagnosis.alarms.join(', ')}`
+      : first
+        ? `${first.event} failed on ${first.instanceId}`
+        : `Deployment ${info.status ?? 'failed'}`
   })
 }
 

@@ -116,6 +116,7 @@ async function create(run: Run, location: RevisionLocation): Promise<string | un
       autoRollback: settings.autoRollback,
       ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
       ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+      rollbackOnAlarm: (run.groupAlarms ?? []).length > 0,
       skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
     },
     {

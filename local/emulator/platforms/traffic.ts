@@ -192,7 +192,7 @@ export class TrafficEngine implements Lifecycle {
     if (signal.aborted && d.stop) {
       shiftBack(d, world)
       run.status = 'Unknown'
-      this.finish(d, 'Stopped', undefined)
+      this.finish(d, 'Stopped', d.stop.error)
       if (d.stop.autoRollbackEnabled) this.rollback(d)
       return
     }
