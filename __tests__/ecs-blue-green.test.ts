@@ -55,14 +55,25 @@ const world = useTestStack({
       {
         name: 'containers',
         computePlatform: 'ECS',
-        deploymentGroups: [heldGroup('held'), heldGroup('gated'), heldGroup('person')]
+        deploymentGroups: [
+          heldGroup('held'),
+          heldGroup('gated'),
+          heldGroup('person'),
+          {
+            ...heldGroup('failing'),
+            autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE' as const] }
+          }
+        ]
       }
     ],
     ecs: {
       taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:1' }] }]
-    }
+    },
+    hookOutcomes: { 'check-fails': 'Failed' }
   }
 })
+
+const appspec = (hook: string): string => APPSPEC.replace('check-passes', hook)
 
 const APPSPEC = [
   'version: 0.0',
@@ -84,9 +95,13 @@ const TASK_DEFINITION = JSON.stringify({
   containerDefinitions: [{ name: 'web', image: 'web:2', portMappings: [{ containerPort: 8080 }] }]
 })
 
-async function deploy(group: string, extra: Record<string, string> = {}): Promise<InProcessRun> {
+async function deploy(
+  group: string,
+  extra: Record<string, string> = {},
+  hook = 'check-passes'
+): Promise<InProcessRun> {
   const dir = await world.source({})
-  await writeFile(path.join(world.workspace, dir, 'appspec.yaml'), APPSPEC)
+  await writeFile(path.join(world.workspace, dir, 'appspec.yaml'), appspec(hook))
   await writeFile(path.join(world.workspace, dir, 'task-definition.json'), TASK_DEFINITION)
   return runInProcess(
     {
@@ -185,5 +200,17 @@ describe('an ECS blue/green deployment held at Ready', () => {
     expect(waits(id)).toEqual(['READY_WAIT'])
     expect(run.outputs.status).toBe('InProgress')
     expect(greenWeight(id)).toBe(100)
+  })
+
+  it('whose test-traffic hook fails is rolled back at once, without a Ready or termination wait', async () => {
+    const good = await deploy('failing', { 'on-termination-wait': 'continue' })
+    expect(good.outputs.status).toBe('Succeeded')
+    const run = await deploy('failing', {}, 'check-fails')
+    expect(run.failed).toBe(true)
+    expect(run.outputs.status).toBe('Failed')
+    expect(run.outputs['rollback-status']).toBe('Succeeded')
+    const rollback = world.stack.codedeploy.deployment(run.outputs['rollback-deployment-id']!)
+    expect(rollback?.traffic?.terminationWaitStarted).not.toBe(true)
+    expect(world.calls('ContinueDeployment', rollback?.deploymentId)).toEqual([])
   })
 })

@@ -182,7 +182,9 @@ export class TrafficEngine implements Lifecycle {
       group.platform?.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
     if (!failure && !signal.aborted && d.computePlatform === 'ECS') {
       complete(d, group, world)
-      if (termination?.action !== 'KEEP_ALIVE') {
+      // A rollback drains the failed replacement at once, as on EC2/on-premises.
+      if (d.creator === 'codeDeployRollback') terminateBlue(d)
+      else if (termination?.action !== 'KEEP_ALIVE') {
         d.traffic!.terminationWaitStarted = true
         const ms = this.minutes(termination?.terminationWaitTimeInMinutes ?? 0)
         await waitForContinue(d.traffic!, 'TERMINATION_WAIT', ms, signal, () => undefined)
