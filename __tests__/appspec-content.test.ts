@@ -719,6 +719,19 @@ hooks:
     expect(withTaskDefinition(spec, ARN)).toBe(text.replace('<TASK_DEFINITION>', ARN))
   })
 
+  it('warns when awsvpc settings are given in part, as the reference asks for all or none', async () => {
+    const text = ecs(
+      '          ContainerPort: 80\n',
+      '          ContainerPort: 80\n        NetworkConfiguration:\n          AwsvpcConfiguration:\n            Subnets: [subnet-1]\n'
+    )
+    const spec = await checked('appspec.yaml', text, 'ECS')
+    expect(spec.warnings).toEqual([
+      expect.stringMatching(
+        /AwsvpcConfiguration has no SecurityGroups or AssignPublicIp\. The AppSpec reference asks for all of Subnets, SecurityGroups and AssignPublicIp or none .*; give SecurityGroups and AssignPublicIp too\.$/
+      )
+    ])
+  })
+
   it('accepts a placeholder TaskDefinition and no hooks without a warning', async () => {
     const file = await write('appspec.yml', ECS.replace(/Hooks:\n.*\n/, ''))
     const spec = await checkContentAppSpec(file, 'ECS')
