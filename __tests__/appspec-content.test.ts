@@ -149,10 +149,28 @@ const cases: ErrorCase[] = [
   {
     title: 'a misspelt top-level key',
     platform: 'ECS',
-    text: ecs('Hooks:', 'hooks:'),
-    at: 'hooks:',
+    text: ecs('Hooks:', 'Hoks:'),
+    at: 'Hoks:',
     parts: [
-      /unknown key 'hooks' at the top level\. Did you mean 'Hooks'\?.*version, Resources, Hooks/
+      /unknown key 'Hoks' at the top level\. Did you mean 'Hooks'\?.*version, Resources, Hooks/
+    ]
+  },
+  {
+    title: 'one key written twice in different case',
+    platform: 'Lambda',
+    text: lambda('        Alias: live\n', '        Alias: live\n        alias: beta\n'),
+    at: 'alias: beta',
+    parts: [
+      /'alias' and 'Alias' in Properties are the same key to CodeDeploy, which reads AppSpec keys regardless of case\. Keep one/
+    ]
+  },
+  {
+    title: 'a lifecycle event in other capitals',
+    platform: 'Lambda',
+    text: lambda('- BeforeAllowTraffic:', '- beforeAllowTraffic:'),
+    at: 'beforeAllowTraffic',
+    parts: [
+      /lifecycle event 'beforeAllowTraffic' is written with other capitals than CodeDeploy's 'BeforeAllowTraffic'\. Write it as CodeDeploy spells it: - BeforeAllowTraffic:/
     ]
   },
   {
@@ -244,13 +262,6 @@ const cases: ErrorCase[] = [
     parts: [/Type 'AWS::ECS::Servce'.*Did you mean 'AWS::ECS::Service'\?/]
   },
   {
-    title: 'an ECS resource not named TargetService',
-    platform: 'ECS',
-    text: ecs('TargetService', 'WebService'),
-    at: 'WebService',
-    parts: [/must be named 'TargetService'.*not 'WebService'\. Rename it: - TargetService:/]
-  },
-  {
     title: 'a resource without Properties',
     platform: 'Lambda',
     text: 'version: 0.0\nResources:\n  - myFunction:\n      Type: AWS::Lambda::Function\n',
@@ -323,15 +334,6 @@ const cases: ErrorCase[] = [
     text: ecsProps('        PlatformVersion: 1.4\n'),
     at: '1.4',
     parts: [/PlatformVersion 1.4 is read as a number.*"1.4"/]
-  },
-  {
-    title: 'the CloudFormation spelling of AwsvpcConfiguration',
-    platform: 'ECS',
-    text: ecsProps(
-      '        NetworkConfiguration:\n          AwsVpcConfiguration:\n            Subnets: [subnet-1]\n'
-    ),
-    at: 'AwsVpcConfiguration',
-    parts: [/unknown key 'AwsVpcConfiguration'.*Did you mean 'AwsvpcConfiguration'\?/]
   },
   {
     title: 'no Subnets',
@@ -684,6 +686,52 @@ Hooks:
     expect(yaml.format).toBe('yaml')
   })
 
+  it("takes any name for the service, as the name is the user's choice", async () => {
+    const spec = await checked('appspec.yaml', ecs('TargetService', 'WebService'), 'ECS')
+    expect(spec.ecs?.containerName).toBe('web')
+    expect(spec.warnings).toEqual([])
+  })
+
+  it('reads keys in any case, as CodeDeploy does', async () => {
+    const text = `version: 0.0
+resources:
+  - web:
+      type: AWS::ECS::Service
+      properties:
+        taskdefinition: <TASK_DEFINITION>
+        loadbalancerinfo:
+          containername: web
+          containerport: 80
+        networkConfiguration:
+          awsVpcConfiguration:
+            subnets: [subnet-1234abcd]
+            assignPublicIp: ENABLED
+hooks:
+  - AfterAllowTestTraffic: check
+`
+    const spec = await checked('appspec.yaml', text, 'ECS')
+    expect(spec.ecs).toEqual({
+      taskDefinition: '<TASK_DEFINITION>',
+      containerName: 'web',
+      containerPort: 80
+    })
+    expect(spec.hooks).toEqual([{ event: 'AfterAllowTestTraffic', functionName: 'check' }])
+    expect(withTaskDefinition(spec, ARN)).toBe(text.replace('<TASK_DEFINITION>', ARN))
+  })
+
+  it('warns when awsvpc settings are given in part, as the reference asks for all or none', async () => {
+    const text = ecs(
+      '          ContainerPort: 80\n',
+      '          ContainerPort: 80\n        NetworkConfiguration:\n          AwsvpcConfiguration:\n            Subnets: [subnet-1]\n'
+    )
+    const spec = await checked('appspec.yaml', text, 'ECS')
+    expect(spec.warnings).toEqual([
+      expect.stringMatching(
+        /AwsvpcConfiguration has no SecurityGroups or AssignPublicIp\. The AppSpec reference asks for all of Subnets, SecurityGroups and AssignPublicIp or none .*; give SecurityGroups and AssignPublicIp too\.$/
+      )
+    ])
+  })
+
   it('accepts a placeholder TaskDefinition and no hooks without a warning', async () => {
     const file = await write('appspec.yml', ECS.replace(/Hooks:\n.*\n/, ''))
     const spec = await checkContentAppSpec(file, 'ECS')
@@ -842,6 +890,26 @@ describe('setting the Lambda versions', () => {
         'TargetVersion: 2',
         "TargetVersion: '4' # next"
       )
+    )
+  })
+
+  it("reads and sets the versions of the reference's lower-case layout", async () => {
+    // As the AppSpec reference writes the Lambda resource: every key in lower case.
+    const text = `version: 0.0
+resources:
+  - myFunction:
+      type: AWS::Lambda::Function
+      properties:
+        name: my-fn
+        alias: live
+        currentversion: 1
+hooks:
+  - BeforeAllowTraffic: pre-traffic
+`
+    const spec = await checked('appspec.yaml', text, 'Lambda')
+    expect(spec.lambda).toEqual({ name: 'my-fn', alias: 'live', currentVersion: '1' })
+    expect(withLambdaVersions(spec, versions)).toBe(
+      text.replace('currentversion: 1\n', 'currentversion: 3\n        targetversion: "4"\n')
     )
   })
 

@@ -43,6 +43,7 @@ const world = useTestStack({
     'bg-failing': blueGreen(600),
     'bg-person': blueGreen(600),
     'bg-long-wait': blueGreen(600),
+    'bg-checked': blueGreen(600),
     'in-place': 1
   }
 })
@@ -223,6 +224,37 @@ describe('command continue refuses, before any write', () => {
     expect(run.log).toContain(`${id} is Succeeded, not waiting`)
     expect(run.log).toContain('It has already ended.')
     expect(waits(id)).toEqual(before)
+  })
+
+  it('a deployment of another application or group, naming both', async () => {
+    const staged = await deploy('bg-checked', release('10'), { 'on-ready': 'exit' })
+    const id = staged.outputs['deployment-id']!
+    const group = await continueRun(id, {
+      application: APPLICATION,
+      'deployment-group': 'bg-gated'
+    })
+    expect(group.failed).toBe(true)
+    expect(group.log).toContain(
+      `${id} belongs to application '${APPLICATION}', deployment group 'bg-checked', not to the deployment group 'bg-gated' this step names. Check 'deployment-id'`
+    )
+    const both = await continueRun(id, { application: 'billing', 'deployment-group': 'bg-gated' })
+    expect(both.log).toContain(
+      `not to the application 'billing' and deployment group 'bg-gated' this step names`
+    )
+    expect(waits(id)).toEqual([])
+    expect(world.stack.codedeploy.deployment(id)?.status).toBe('Ready')
+
+    // Its own application and group pass; without waiting, the outputs say where it went.
+    const moved = await continueRun(id, {
+      application: APPLICATION,
+      'deployment-group': 'bg-checked',
+      wait: 'false'
+    })
+    expect(moved.failed).toBe(false)
+    expect(waits(id)).toEqual(['READY_WAIT'])
+    expect(world.calls('GetDeployment', id).length).toBeGreaterThan(0)
+    expect(moved.outputs.status).toBe('InProgress')
+    expect(moved.outputs['deployment-id']).toBe(id)
   })
 
   it('a malformed deployment-id, and deployment-id without command continue', async () => {

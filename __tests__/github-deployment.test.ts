@@ -13,7 +13,22 @@ let github: FakeGitHubApi
 let releases = 0
 
 const t = useTestStack({
-  groups: { staging: 2 },
+  timeScale: 0.001,
+  groups: {
+    staging: 2,
+    green: {
+      instances: 1,
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      loadBalancerInfo: { targetGroupInfoList: [{ name: 'web' }] },
+      blueGreenDeploymentConfiguration: {
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 600 },
+        terminateBlueInstancesOnDeploymentSuccess: {
+          action: 'TERMINATE',
+          terminationWaitTimeInMinutes: 5
+        }
+      }
+    }
+  },
   env: {
     GITHUB_SHA: 'b'.repeat(40),
     GITHUB_REPOSITORY: 'octo/shop',
@@ -101,6 +116,53 @@ describe('github-deployment', () => {
       'error'
     ])
     expect(result.outputs['deployment-id']).toBeUndefined()
+  })
+
+  it('leaves a deployment stopped at Ready pending, and names it in the one that continues it', async () => {
+    const before = github.requests.length
+    const staged = await runInProcess(
+      {
+        ...inputs,
+        'deployment-group': 'green',
+        source: await source('exit 0'),
+        'on-ready': 'exit'
+      },
+      t.env
+    )
+    expect(staged.failed).toBe(false)
+    const id = staged.outputs['deployment-id']!
+    expect(staged.outputs.status).toBe('Ready')
+    const [, ...statuses] = since(before)
+    expect(statuses.map(s => s.body.state)).toEqual(['in_progress', 'pending'])
+    const ready = statuses[1]!.body
+    expect(ready).toMatchObject({
+      description: `${id} Ready: replacement deployed, traffic not yet shifted. Shift it with command: continue, deployment-id: ${id}`,
+      environment_url: staged.outputs['console-url'],
+      auto_inactive: false
+    })
+    expect(String(ready.description).length).toBeLessThanOrEqual(140)
+
+    const next = github.requests.length
+    const released = await runInProcess(
+      {
+        command: 'continue',
+        'deployment-id': id,
+        'github-deployment': 'production',
+        'github-token': TOKEN
+      },
+      t.env
+    )
+    expect(released.failed).toBe(false)
+    const [create, ...after] = since(next)
+    expect(create!.body).toMatchObject({
+      environment: 'production',
+      description: `CodeDeploy: continues ${id}`,
+      payload: { deploymentId: id }
+    })
+    expect(after.map(s => [s.body.state, s.body.description])).toEqual([
+      ['in_progress', `Continuing ${id} (traffic reroute or end of the termination wait)`],
+      ['success', expect.stringContaining(`Traffic of ${id} is on the replacement instances.`)]
+    ])
   })
 
   it('stops before any AWS write when GitHub refuses the deployment, and says which permission to grant', async () => {

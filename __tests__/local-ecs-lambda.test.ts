@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   CodeDeployClient,
   CreateApplicationCommand,
+  ContinueDeploymentCommand,
   CreateDeploymentCommand,
   CreateDeploymentConfigCommand,
   CreateDeploymentGroupCommand,
@@ -57,7 +58,18 @@ beforeAll(async () => {
           computePlatform: 'ECS',
           deploymentGroups: [
             ecsGroup('web', 'web', 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes'),
-            ecsGroup('api', 'api', 'CodeDeployDefault.ECSCanary10Percent15Minutes')
+            ecsGroup('api', 'api', 'CodeDeployDefault.ECSCanary10Percent15Minutes'),
+            {
+              ...ecsGroup('held', 'web', 'CodeDeployDefault.ECSAllAtOnce'),
+              // Ready for 3 (compressed) minutes, then stopped if nobody reroutes.
+              blueGreenDeploymentConfiguration: {
+                deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 3 },
+                terminateBlueInstancesOnDeploymentSuccess: {
+                  action: 'TERMINATE',
+                  terminationWaitTimeInMinutes: 5
+                }
+              }
+            }
           ]
         },
         {
@@ -294,6 +306,60 @@ describe('ECS deployments', () => {
   })
 })
 
+describe('an ECS group that waits for a traffic reroute', () => {
+  it('holds the replacement at Ready on test traffic only, and stops it when nobody reroutes', async () => {
+    const id = await deploy('shop', 'held', ecsAppSpec('web:1', 'web'))
+    let d = await info(id)
+    while (d.status !== 'Ready') {
+      expect(['Created', 'InProgress']).toContain(d.status)
+      await new Promise(resolve => setTimeout(resolve, 10))
+      d = await info(id)
+    }
+    expect(d).toMatchObject({ instanceTerminationWaitTimeStarted: false })
+    expect(d.deploymentOverview).toMatchObject({ Ready: 1 })
+    const t = (await target(id)).ecsTarget!
+    expect(t.status).toBe('Ready')
+    expect(t.lifecycleEvents!.map(e => e.status)).toEqual([
+      ...Array<string>(5).fill('Succeeded'),
+      ...Array<string>(3).fill('Pending')
+    ])
+    expect(t.taskSetsInfo![1]).toMatchObject({ taskSetLabel: 'Green', trafficWeight: 0 })
+    await expect(
+      client.send(
+        new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' })
+      )
+    ).rejects.toMatchObject({ name: 'DeploymentIsNotInReadyStateException' })
+
+    const stopped = await follow(id)
+    expect(stopped).toMatchObject({ status: 'Stopped', errorInformation: { code: 'TIMEOUT' } })
+    expect((await target(id)).ecsTarget!.taskSetsInfo![1]).toMatchObject({
+      trafficWeight: 0,
+      status: 'DRAINING'
+    })
+  })
+
+  it('is continued at Ready, then waits to terminate the original task set until continued again', async () => {
+    const id = await deploy('shop', 'held', ecsAppSpec('web:1', 'web'))
+    while ((await info(id)).status !== 'Ready') await new Promise(r => setTimeout(r, 10))
+    await client.send(
+      new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })
+    )
+    expect((await info(id)).status).toBe('InProgress')
+    let d = await info(id)
+    while (!d.instanceTerminationWaitTimeStarted) {
+      await new Promise(resolve => setTimeout(resolve, 10))
+      d = await info(id)
+    }
+    expect(d.status).toBe('InProgress')
+    expect((await target(id)).ecsTarget!.taskSetsInfo![1]).toMatchObject({ trafficWeight: 100 })
+    await client.send(
+      new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' })
+    )
+    expect((await follow(id)).status).toBe('Succeeded')
+    expect((await target(id)).ecsTarget!.taskSetsInfo![0]).toMatchObject({ status: 'DRAINING' })
+  })
+})
+
 describe('Lambda deployments', () => {
   it('publish a version, then a canary moves the alias routing, visible through GetAlias, and succeeds', async () => {
     const published = await lambda('POST', 'checkout/versions', {})
@@ -304,13 +370,19 @@ describe('Lambda deployments', () => {
 
     const id = await deploy('functions', 'checkout', lambdaAppSpec('checkout', '1', '2'))
     const routings: unknown[] = []
+    const weights: unknown[] = []
     const d = await follow(id, async () => {
       const alias = await lambda('GET', 'checkout/aliases/live')
       const routing = alias.body.RoutingConfig
-      if (routing && routings.length === 0) routings.push(routing)
+      if (routing && routings.length === 0) {
+        routings.push(routing)
+        weights.push((await target(id)).lambdaTarget?.lambdaFunctionInfo?.targetVersionWeight)
+      }
     })
     expect(d.status).toBe('Succeeded')
+    // Lambda weighs the alias's extra version as a fraction; CodeDeploy reports a percentage.
     expect(routings).toEqual([{ AdditionalVersionWeights: { '2': 0.1 } }])
+    expect(weights).toEqual([10])
     const alias = await lambda('GET', 'checkout/aliases/live')
     expect(alias.body).toMatchObject({ Name: 'live', FunctionVersion: '2' })
     expect(alias.body.RoutingConfig).toBeUndefined()
@@ -399,6 +471,35 @@ describe('Lambda deployments', () => {
       )
     ).rejects.toMatchObject({ name: 'LifecycleEventAlreadyCompletedException' })
     expect((await follow(id)).status).toBe('Succeeded')
+  })
+
+  it("an AppSpec written in the reference's lower case, under any name, deploys the same", async () => {
+    // After the test above, billing's alias points at version 2: shift it back to 1.
+    const appspec = {
+      version: 0.0,
+      resources: [
+        {
+          'billing-fn': {
+            type: 'AWS::Lambda::Function',
+            properties: { name: 'billing', alias: 'live', currentversion: '2', targetversion: '1' }
+          }
+        }
+      ],
+      hooks: [{ BeforeAllowTraffic: 'check-passes' }]
+    }
+    const id = await deploy('functions', 'billing', appspec)
+    expect((await follow(id)).status).toBe('Succeeded')
+    expect((await lambda('GET', 'billing/aliases/live')).body).toMatchObject({
+      FunctionVersion: '1'
+    })
+    const invoked = stack.ecsLambda.world.invocations.filter(i => i.payload.DeploymentId === id)
+    expect(invoked.map(i => i.functionName)).toEqual(['check-passes'])
+    // Lambda deployments have no Ready or termination wait.
+    await expect(
+      client.send(
+        new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })
+      )
+    ).rejects.toMatchObject({ name: 'UnsupportedActionForDeploymentTypeException' })
   })
 })
 

@@ -57835,7 +57835,7 @@ function trailingBytesSeen(data) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2589);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3311);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -57845,7 +57845,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2589:
+/***/ 3311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58298,6 +58298,25 @@ function httpStatus(error) {
     return shape(error).$metadata?.httpStatusCode;
 }
 
+;// CONCATENATED MODULE: ./src/engine/fleet.ts
+/**
+ * How a blue/green deployment's two sides are named: instances on EC2/on-premises, task sets on
+ * ECS (where the replacement task set waits at Ready and the original one is terminated).
+ */
+function fleetWords(platform) {
+    return platform === 'ECS'
+        ? {
+            replacement: 'replacement task set',
+            original: 'original task set',
+            passed: 'the replacement task set passed its hooks'
+        }
+        : {
+            replacement: 'replacement instances',
+            original: 'original instances',
+            passed: 'the replacement instances passed their hooks'
+        };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/links.ts
 /**
  * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
@@ -58453,6 +58472,12 @@ function fleetSide(target) {
         return 'original';
     return undefined;
 }
+/**
+ * A TrafficWeight as text. CodeDeploy gives both the ECS task set's `trafficWeight` and the Lambda
+ * target's `targetVersionWeight` as a percentage from 0 to 100 (the API reference says so, and
+ * the ECS guide's get-deployment-target output shows `100.0`), unlike Lambda's own alias routing,
+ * which weighs the extra version as a fraction.
+ */
 function percent(weight) {
     return `${Math.round((weight ?? 0) * 10) / 10}%`;
 }
@@ -58825,11 +58850,12 @@ async function waitForDeployment(deploymentId, options) {
 
 ;// CONCATENATED MODULE: ./src/engine/blue-green.ts
 /**
- * Blue/green deployments on EC2/on-premises: where following one pauses (the replacement fleet
+ * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
  * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
  * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
  * that the deployment named really waits before it asks CodeDeploy to move it on.
  */
+
 
 
 
@@ -58879,9 +58905,10 @@ function pauseAt(run) {
 }
 /** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
 async function continueDeployment(run, id, type) {
+    const words = fleetWords(run.record.platform);
     const what = type === 'READY_WAIT'
-        ? 'rerouting traffic to the replacement instances'
-        : 'ending the wait before the original instances are terminated';
+        ? `rerouting traffic to the ${words.replacement}`
+        : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`;
     run.reporter.info(`Continuing ${id} (${type}): ${what}.`);
     try {
         await run.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: type }), run.signal ? { abortSignal: run.signal } : {});
@@ -58899,14 +58926,51 @@ async function continueDeployment(run, id, type) {
     facts.continued.push(type);
     run.changed();
 }
+/**
+ * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
+ * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
+ * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
+ */
+async function readBack(run, id) {
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
+        if (out.deploymentInfo)
+            run.saw(out.deploymentInfo);
+    }
+    catch (error) {
+        run.reporter.warning(`Continued ${id}, but could not read its state afterwards (${errorName(error)}: ${errorMessage(error)}); reporting it InProgress.`);
+    }
+    const deployment = run.record.deployment;
+    if (deployment?.id === id && deployment.status === 'Ready') {
+        deployment.status = 'InProgress';
+        run.changed();
+    }
+}
 function notWaiting(id, info) {
     const status = info.status ?? 'unknown';
+    const { replacement } = fleetWords(info.computePlatform);
     const why = TERMINAL.has(status)
         ? 'It has already ended.'
         : status === 'InProgress'
-            ? 'It is still deploying the replacement instances: continue it once it is Ready.'
+            ? `It is still deploying the ${replacement}: continue it once it is Ready.`
             : `Continue it once it is Ready.`;
-    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the replacement instances. ${why}`;
+    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
+}
+/**
+ * With command `continue`, `application` and `deployment-group` are optional; when given, the
+ * deployment must belong to them (a deployment-id passed from another environment's job is
+ * refused rather than moved on).
+ */
+function checkBelongs(run, id, info) {
+    const { application, deploymentGroup } = run.settings;
+    const wrong = [];
+    if (application && info.applicationName !== application)
+        wrong.push(`application '${application}'`);
+    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+        wrong.push(`deployment group '${deploymentGroup}'`);
+    if (wrong.length === 0)
+        return;
+    throw new InputError(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
 }
 /**
  * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
@@ -58926,12 +58990,15 @@ async function prepareContinue(run, id) {
     }
     if (!info)
         throw new Error(`GetDeployment returned nothing for ${id}`);
+    checkBelongs(run, id, info);
     if (info.applicationName)
         record.application = info.applicationName;
     if (info.deploymentGroupName)
         record.deploymentGroup = info.deploymentGroupName;
     if (info.deploymentConfigName)
         record.deploymentConfig = info.deploymentConfigName;
+    if (info.computePlatform)
+        record.platform = info.computePlatform;
     const revision = revisionOfDeployment(info);
     if (revision)
         record.revision = revision;
@@ -59057,6 +59124,11 @@ function defaultDescription(context) {
 
 
 
+const ROLLBACK_EVENT = {
+    failure: 'DEPLOYMENT_FAILURE',
+    stop: 'DEPLOYMENT_STOP_ON_REQUEST',
+    alarm: 'DEPLOYMENT_STOP_ON_ALARM'
+};
 class Run {
     settings;
     deps;
@@ -59069,6 +59141,8 @@ class Run {
     deadline;
     /** The events the group's own auto-rollback covers, once read (empty: it is off). */
     groupRollbackEvents;
+    /** The CloudWatch alarms the group watches while it deploys, once read (empty: none, or off). */
+    groupAlarms;
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
@@ -59092,18 +59166,19 @@ class Run {
         return this.settings.description ?? defaultDescription(this.deps.context ?? {});
     }
     /**
-     * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`) or when it
-     * is stopped on request (`stop`: a timeout or a cancel).
+     * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`), when it
+     * is stopped on request (`stop`: a timeout or a cancel), or when a group's alarm stops it.
      */
     rollbackExpected(on = 'failure') {
-        const event = on === 'failure' ? 'DEPLOYMENT_FAILURE' : 'DEPLOYMENT_STOP_ON_REQUEST';
+        const event = ROLLBACK_EVENT[on];
         // A continued deployment keeps the rollback setting it was created with.
         if (this.settings.command === 'continue') {
             const config = this.record.deployment?.info?.autoRollbackConfiguration;
             return config?.enabled === true && (config.events ?? []).includes(event);
         }
+        // on-failure covers an alarm's stop when the group has alarms (see createDeploymentInput).
         if (this.settings.autoRollback === 'on-failure')
-            return true;
+            return on !== 'alarm' || (this.groupAlarms ?? []).length > 0;
         if (this.settings.autoRollback === 'off')
             return false;
         return (this.groupRollbackEvents ?? []).includes(event);
@@ -59347,14 +59422,78 @@ async function findNewerRun(codedeploy, group, mine, signal) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/engine/parked.ts
+
+
+/** Where a blue/green deployment is parked, or undefined when it is not. */
+function parkedAt(info) {
+    if (!isBlueGreen(info))
+        return undefined;
+    if (info.status === 'Ready')
+        return 'ready';
+    if (inTerminationWait(info))
+        return 'termination-wait';
+    return undefined;
+}
+function minutes(count) {
+    return count === 1 ? '1 minute' : `${count} minutes`;
+}
+/** What waits and what CodeDeploy does about it by itself, in the deployment's own terms. */
+function situation(info, parked) {
+    const ecs = info.computePlatform === 'ECS';
+    const config = info.blueGreenDeploymentConfiguration;
+    if (parked === 'ready') {
+        const ready = config?.deploymentReadyOption;
+        const wait = ready?.waitTimeInMinutes;
+        const timer = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
+            ? `; CodeDeploy reroutes it by itself ${minutes(wait ?? 0)} after it became Ready`
+            : wait
+                ? `; CodeDeploy stops it if traffic is not rerouted within ${minutes(wait)} of Ready`
+                : '';
+        const replacement = ecs ? 'its replacement task set waits' : 'its replacement instances wait';
+        return `parked at Ready: ${replacement} for traffic to be rerouted${timer}`;
+    }
+    const terminate = config?.terminateBlueInstancesOnDeploymentSuccess;
+    const originals = ecs ? 'the original task set waits' : 'the original instances wait';
+    const timer = terminate?.terminationWaitTimeInMinutes !== undefined
+        ? `, which CodeDeploy does ${minutes(terminate.terminationWaitTimeInMinutes)} after the reroute`
+        : '';
+    return `in its termination wait: traffic is on the replacement and ${originals} to be terminated${timer}`;
+}
+/** The notice for a group held by a parked deployment: which, what it waits for, how to end it. */
+function parkedMessage(info, parked, group, region) {
+    const id = info.deploymentId ?? 'the active deployment';
+    const end = parked === 'ready'
+        ? `reroute its traffic with a step that has command: continue and deployment-id: ${id}`
+        : `end the wait with a step that has command: continue and deployment-id: ${id} (the originals are terminated then)`;
+    const stop = region ? ` (${stopCommand(region, id, true)})` : '';
+    const link = region ? ` ${consoleUrl(region, id)}` : '';
+    return `Deployment group '${group}' is held by ${id}, a blue/green deployment ${situation(info, parked)}. This run waits for it until its own timeout. To go on now, ${end}, or stop it${stop}.${link}`;
+}
+/**
+ * A watch's onUpdate for someone else's deployment that holds the group: warns once each time it
+ * becomes parked (at Ready, then again in its termination wait).
+ */
+function announceParked(reporter, group, region) {
+    let last;
+    return info => {
+        const parked = parkedAt(info);
+        if (parked && parked !== last)
+            reporter.warning(parkedMessage(info, parked, group, region));
+        last = parked;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/create.ts
 /**
  * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
  * sent once, without the SDK's retries, and carries the run marker in its description. When its
  * answer is lost (a reset connection, a 5xx, a cancel that cut the wait short), the deployment is
  * looked for by that marker before anything else is said or tried. When the group is busy, the
- * active deployment is waited for, unless it is this run's own.
+ * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
+ * is named at once, with how to end it.
  */
+
 
 
 
@@ -59390,7 +59529,11 @@ function createDeploymentInput(request) {
     if (request.autoRollback === 'on-failure') {
         input.autoRollbackConfiguration = {
             enabled: true,
-            events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
+            events: [
+                'DEPLOYMENT_FAILURE',
+                'DEPLOYMENT_STOP_ON_REQUEST',
+                ...(request.rollbackOnAlarm ? ['DEPLOYMENT_STOP_ON_ALARM'] : [])
+            ]
         };
     }
     else if (request.autoRollback === 'off') {
@@ -59517,6 +59660,7 @@ async function createDeployment(request, options) {
                 clock,
                 deadline: options.deadline,
                 quiet: true,
+                onUpdate: announceParked(reporter, request.deploymentGroup, options.region),
                 ...(cancel.signal ? { signal: cancel.signal } : {})
             });
             if (outcome.kind === 'cancelled')
@@ -59596,6 +59740,22 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/diagnose.ts
+/**
+ * The alarms an ALARM_ACTIVE error names. CodeDeploy's message ends "Activated alarms: <a> <b>",
+ * each name in angle brackets (names may hold spaces); empty when it names none.
+ */
+function activatedAlarms(message) {
+    const list = /Activated alarms?:(.*)$/is.exec(message ?? '')?.[1] ?? '';
+    return [...list.matchAll(/<([^<>]+)>/g)].map(m => m[1].trim()).filter(Boolean);
+}
+function alarmHeadline(id, status, alarms) {
+    const named = alarms.length === 0
+        ? 'a CloudWatch alarm of the deployment group'
+        : alarms.length === 1
+            ? `CloudWatch alarm '${alarms[0] ?? ''}'`
+            : `CloudWatch alarms ${alarms.map(a => `'${a}'`).join(', ')}`;
+    return `${id} ${status}: ${named} went into ALARM during the deployment (ALARM_ACTIVE), so CodeDeploy stopped it.`;
+}
 /** The lines of a log tail worth printing, at most `maxLines`, newest last. */
 function tailLines(logTail, maxLines = 20) {
     const lines = logTail.replace(/\s+$/, '').split('\n');
@@ -59633,6 +59793,10 @@ function diagnose(deployment, targets) {
     const id = deployment.deploymentId ?? 'The deployment';
     const status = deployment.status ?? 'ended';
     const first = failures[0];
+    if (deployment.errorInformation?.code === 'ALARM_ACTIVE') {
+        const alarms = activatedAlarms(deployment.errorInformation.message);
+        return { headline: alarmHeadline(id, status, alarms), failures, failedWithoutEvent, alarms };
+    }
     let headline;
     if (first) {
         const script = first.scriptName ? ` running ${first.scriptName}` : '';
@@ -59675,12 +59839,97 @@ function failureMessage(deployment, diagnosis) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/engine/stop.ts
+/**
+ * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
+ * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
+ * faults until the bound, then the deployment is read until it has ended and, when a rollback was
+ * asked for, until CodeDeploy has linked it (both come in the same GetDeployment). The caller
+ * learns whether the stop was taken, whether the deployment had ended before it, and the last
+ * state read; when the stop was not taken, why: it then says the deployment still runs.
+ */
+
+
+
+
+
+const FIRST_RETRY_MS = 200;
+const LONGEST_RETRY_MS = 1000;
+/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
+const READ_RESERVE_MS = 800;
+async function stopWithin(request) {
+    const { codedeploy, reporter, clock, deploymentId: id } = request;
+    const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
+    const signal = (reserve = 0) => AbortSignal.timeout(Math.max(100, bound() - reserve - clock.now()));
+    let delay = FIRST_RETRY_MS;
+    let why;
+    for (;;) {
+        try {
+            const out = await sendOnce(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
+                deploymentId: id,
+                autoRollbackEnabled: request.autoRollbackEnabled
+            }), signal(READ_RESERVE_MS));
+            reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
+            const info = await readUntilSettled(request, bound, signal);
+            return { accepted: true, ...(info ? { info } : {}) };
+        }
+        catch (error) {
+            if (errorName(error) === 'DeploymentAlreadyCompletedException') {
+                reporter.info(`${id} had already ended.`);
+                const info = await readUntilSettled({ ...request, autoRollbackEnabled: false }, bound, signal);
+                return { accepted: true, alreadyEnded: true, ...(info ? { info } : {}) };
+            }
+            why = `${errorName(error)}: ${errorMessage(error)}`;
+            const transient = isTransient(error) || errorName(error) === 'AbortError';
+            if (!transient || clock.now() + delay >= bound() - READ_RESERVE_MS)
+                break;
+            reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
+            await clock.sleep(delay);
+            delay = Math.min(LONGEST_RETRY_MS, delay * 2);
+        }
+    }
+    // One read, so what is said about the deployment still running is its current state.
+    const info = await readOnce(codedeploy, id, signal());
+    return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
+}
+async function readOnce(codedeploy, id, abortSignal) {
+    try {
+        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
+            abortSignal
+        });
+        return out.deploymentInfo;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Reads the deployment until it has ended and, when a rollback was asked for, CodeDeploy has
+ * linked one (or said why not), or until the bound; the last state read.
+ */
+async function readUntilSettled(request, bound, signal) {
+    const { codedeploy, clock, deploymentId: id } = request;
+    let last;
+    while (clock.now() < bound()) {
+        last = (await readOnce(codedeploy, id, signal())) ?? last;
+        const ended = last?.status !== undefined && TERMINAL.has(last.status);
+        // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
+        const rollback = last?.rollbackInfo;
+        const linked = rollback?.rollbackDeploymentId !== undefined || !!rollback?.rollbackMessage;
+        if (ended && (!request.autoRollbackEnabled || linked))
+            return last;
+        await clock.sleep(Math.min(300, Math.max(0, bound() - clock.now())));
+    }
+    return last;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/telling.ts
 /**
  * What is said about a run at its end, derived from its record alone: the step outputs, the one
  * line that says how it ended (the step's failure message, the GitHub deployment status, the
  * CLI's last line), and the line for a deployment the run could not stop.
  */
+
 
 
 
@@ -59774,7 +60023,8 @@ function terminationSentence(record) {
         return '';
     const at = new Date((facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000);
     const clock = `${at.toISOString().slice(11, 16)} UTC`;
-    return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`;
+    const { original } = fleetWords(record.platform);
+    return `The ${original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`;
 }
 /** ECS and Lambda: whether the traffic went back to the original version when it failed. */
 function trafficBack(record) {
@@ -59823,9 +60073,9 @@ function headline(record) {
                 return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`;
             return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`;
         case 'ready':
-            return `${d?.id ?? ''} is Ready: the replacement instances passed their hooks and traffic still goes to the original instances. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`;
+            return `${d?.id ?? ''} is Ready: ${fleetWords(record.platform).passed} and traffic still goes to the ${fleetWords(record.platform).original}. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`;
         case 'rerouted':
-            return `Traffic of ${d?.id ?? ''} is on the replacement instances. ${terminationSentence(record)}`;
+            return `Traffic of ${d?.id ?? ''} is on the ${fleetWords(record.platform).replacement}. ${terminationSentence(record)}`;
         case 'skipped':
             return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`;
         case 'failed':
@@ -59856,6 +60106,149 @@ function cancelledLine(record) {
     if (!TERMINAL.has(d.status))
         return `Job cancelled; CodeDeploy took the stop of ${d.id}, which was still ${d.status} when the job ended.${rollbackSentence(record)}`;
     return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/ending.ts
+
+
+
+
+
+/**
+ * A blue/green deployment whose traffic is already on the replacement, in the wait before the
+ * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
+ * a timeout or a cancel ends the step there instead.
+ */
+function keepRerouted(run, why) {
+    const info = run.record.deployment?.info;
+    if (!info || !inTerminationWait(info))
+        return false;
+    run.record.outcome = 'rerouted';
+    run.record.notes.push(`${why} while the ${fleetWords(run.record.platform).original} waited to be terminated; traffic was already on the replacement, so nothing was stopped.`);
+    run.reporter.warning(`${why}; ${headline(run.record)}`);
+    return true;
+}
+/** The diagnosis into the record, the log and one detailed annotation. */
+function explainFailure(run, info) {
+    const deployment = run.record.deployment;
+    if (!deployment)
+        return;
+    const diagnosis = diagnose(info, deployment.targets);
+    deployment.diagnosis = diagnosis;
+    const first = diagnosis.failures[0];
+    run.reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
+    run.reporter.error(failureMessage(info, diagnosis), {
+        title: diagnosis.alarms
+            ? `Stopped by CloudWatch alarm${diagnosis.alarms.length === 1 ? '' : 's'} ${diagnosis.alarms.join(', ')}`
+            : first
+                ? `${first.event} failed on ${first.instanceId}`
+                : `Deployment ${info.status ?? 'failed'}`
+    });
+}
+/**
+ * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
+ * not take the stop, says that the deployment still runs and how to stop it.
+ */
+async function stop(run, id, why, rollback, until) {
+    const { record, reporter } = run;
+    const result = await stopWithin({
+        codedeploy: run.codedeploy,
+        reporter,
+        clock: run.clock,
+        deploymentId: id,
+        autoRollbackEnabled: rollback,
+        until,
+        cancel: run.cancel
+    });
+    if (result.info)
+        run.saw(result.info);
+    record.stop = { why, rollback, accepted: result.accepted };
+    if (!result.accepted) {
+        record.stop.failure = result.why ?? 'no answer in time';
+        reporter.error(stillRunning(record, id, rollback, record.stop.failure));
+    }
+    run.changed();
+    return result;
+}
+/**
+ * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
+ * its own end is the run's. True when that was so.
+ */
+function endedBefore(run, id, result, why) {
+    const { record } = run;
+    const info = result.info;
+    if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
+        return false;
+    record.notes.push(`${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`);
+    record.cancel = undefined;
+    record.stop = undefined;
+    if (info.status === 'Succeeded') {
+        record.outcome = 'succeeded';
+        return true;
+    }
+    record.outcome = 'failed';
+    explainFailure(run, info);
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/engine/cancelled.ts
+/**
+ * The job was cancelled while the deployment ran: what `on-cancel` says is done within the
+ * runner's window (detach, stop, or stop and roll back), and said when it cannot be.
+ */
+
+
+
+/** One read of the deployment, bounded by `until`; undefined when it fails. */
+async function cancelled_readOnce(run, id, until) {
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
+            abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
+        });
+        return out.deploymentInfo;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
+async function cancelled(run, id) {
+    const { reporter, record, settings } = run;
+    if (keepRerouted(run, 'The job was cancelled'))
+        return;
+    record.outcome = 'cancelled';
+    record.cancel = { onCancel: settings.onCancel };
+    if (settings.onCancel === 'detach') {
+        const info = await cancelled_readOnce(run, id, run.cancel.deadline());
+        if (info)
+            run.saw(info);
+        reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
+        return;
+    }
+    const rollback = settings.onCancel === 'stop-and-rollback';
+    reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
+    const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline());
+    const info = result.info;
+    if (endedBefore(run, id, result, 'cancel'))
+        return;
+    if (!result.accepted || !info?.rollbackInfo)
+        return;
+    const link = info.rollbackInfo;
+    if (link.rollbackDeploymentId) {
+        // One read of the rollback, if the budget allows, so its status is known as well as its id.
+        const started = await cancelled_readOnce(run, link.rollbackDeploymentId, run.cancel.deadline());
+        record.rollback = {
+            id: link.rollbackDeploymentId,
+            followed: false,
+            ...(started?.status ? { status: started.status } : {}),
+            ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
+        };
+        reporter.info(`Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`);
+    }
+    else if (link.rollbackMessage) {
+        record.rollback = { message: link.rollbackMessage, followed: false };
+    }
+    run.changed();
 }
 
 ;// CONCATENATED MODULE: ./src/engine/rollback.ts
@@ -59949,97 +60342,9 @@ async function chooseRollbackRevision(codedeploy, application, deploymentGroup, 
     throw new InputError(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${s3Url(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
 }
 
-;// CONCATENATED MODULE: ./src/engine/stop.ts
-/**
- * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
- * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
- * faults until the bound, then the deployment is read until it has ended and, when a rollback was
- * asked for, until CodeDeploy has linked it (both come in the same GetDeployment). The caller
- * learns whether the stop was taken, whether the deployment had ended before it, and the last
- * state read; when the stop was not taken, why: it then says the deployment still runs.
- */
-
-
-
-
-
-const FIRST_RETRY_MS = 200;
-const LONGEST_RETRY_MS = 1000;
-/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
-const READ_RESERVE_MS = 800;
-async function stopWithin(request) {
-    const { codedeploy, reporter, clock, deploymentId: id } = request;
-    const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
-    const signal = (reserve = 0) => AbortSignal.timeout(Math.max(100, bound() - reserve - clock.now()));
-    let delay = FIRST_RETRY_MS;
-    let why;
-    for (;;) {
-        try {
-            const out = await sendOnce(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
-                deploymentId: id,
-                autoRollbackEnabled: request.autoRollbackEnabled
-            }), signal(READ_RESERVE_MS));
-            reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
-            const info = await readUntilSettled(request, bound, signal);
-            return { accepted: true, ...(info ? { info } : {}) };
-        }
-        catch (error) {
-            if (errorName(error) === 'DeploymentAlreadyCompletedException') {
-                reporter.info(`${id} had already ended.`);
-                const info = await readUntilSettled({ ...request, autoRollbackEnabled: false }, bound, signal);
-                return { accepted: true, alreadyEnded: true, ...(info ? { info } : {}) };
-            }
-            why = `${errorName(error)}: ${errorMessage(error)}`;
-            const transient = isTransient(error) || errorName(error) === 'AbortError';
-            if (!transient || clock.now() + delay >= bound() - READ_RESERVE_MS)
-                break;
-            reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
-            await clock.sleep(delay);
-            delay = Math.min(LONGEST_RETRY_MS, delay * 2);
-        }
-    }
-    // One read, so what is said about the deployment still running is its current state.
-    const info = await readOnce(codedeploy, id, signal());
-    return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
-}
-async function readOnce(codedeploy, id, abortSignal) {
-    try {
-        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-            abortSignal
-        });
-        return out.deploymentInfo;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Reads the deployment until it has ended and, when a rollback was asked for, CodeDeploy has
- * linked one (or said why not), or until the bound; the last state read.
- */
-async function readUntilSettled(request, bound, signal) {
-    const { codedeploy, clock, deploymentId: id } = request;
-    let last;
-    while (clock.now() < bound()) {
-        last = (await readOnce(codedeploy, id, signal())) ?? last;
-        const ended = last?.status !== undefined && TERMINAL.has(last.status);
-        // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
-        const rollback = last?.rollbackInfo;
-        const linked = rollback?.rollbackDeploymentId !== undefined || !!rollback?.rollbackMessage;
-        if (ended && (!request.autoRollbackEnabled || linked))
-            return last;
-        await clock.sleep(Math.min(300, Math.max(0, bound() - clock.now())));
-    }
-    return last;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/follow.ts
-/**
- * Following the run's deployment to its end, and what each end means: success; a failure, with
- * its diagnosis and CodeDeploy's rollback followed until `rollback-timeout`; the timeout, which
- * stops the deployment; and the cancel, which does what `on-cancel` says within the runner's
- * window and says so when it cannot.
- */
+
+
 
 
 
@@ -60076,7 +60381,7 @@ async function follow(run, id, title = `Deploying ${id}`) {
             const then = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
                 ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
                 : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`;
-            reporter.notice(`${id} is Ready: the replacement instances passed their hooks; ${then}.`);
+            reporter.notice(`${id} is Ready: ${fleetWords(record.platform).passed}; ${then}.`);
         }
     }, pauseAt(run)));
     absorb(run, outcome);
@@ -60096,7 +60401,7 @@ async function follow(run, id, title = `Deploying ${id}`) {
         }
         if (run.settings.onTerminationWait === 'continue') {
             await continueOrFollow(run, id, 'TERMINATION_WAIT');
-            return follow(run, id, `Terminating the original instances of ${id}`);
+            return follow(run, id, `Terminating the ${fleetWords(record.platform).original} of ${id}`);
         }
         record.outcome = 'rerouted';
         reporter.notice(headline(record));
@@ -60112,7 +60417,8 @@ async function follow(run, id, title = `Deploying ${id}`) {
     }
     record.outcome = 'failed';
     explainFailure(run, info);
-    if (run.rollbackExpected())
+    const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE';
+    if (run.rollbackExpected(byAlarm ? 'alarm' : 'failure'))
         await followRollback(run, id, run.clock.now() + rollbackMs(run));
 }
 /**
@@ -60131,37 +60437,8 @@ async function continueOrFollow(run, id, type) {
         facts.continued.push(type);
     }
 }
-/**
- * A blue/green deployment whose traffic is already on the replacement, in the wait before the
- * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
- * a timeout or a cancel ends the step there instead.
- */
-function keepRerouted(run, why) {
-    const info = run.record.deployment?.info;
-    if (!info || !inTerminationWait(info))
-        return false;
-    run.record.outcome = 'rerouted';
-    run.record.notes.push(`${why} while the original instances waited to be terminated; traffic was already on the replacement, so nothing was stopped.`);
-    run.reporter.warning(`${why}; ${headline(run.record)}`);
-    return true;
-}
 function rollbackMs(run) {
     return run.settings.rollbackTimeoutSeconds * 1000;
-}
-/** The diagnosis into the record, the log and one detailed annotation. */
-function explainFailure(run, info) {
-    const deployment = run.record.deployment;
-    if (!deployment)
-        return;
-    const diagnosis = diagnose(info, deployment.targets);
-    deployment.diagnosis = diagnosis;
-    const first = diagnosis.failures[0];
-    run.reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
-    run.reporter.error(failureMessage(info, diagnosis), {
-        title: first
-            ? `${first.event} failed on ${first.instanceId}`
-            : `Deployment ${info.status ?? 'failed'}`
-    });
 }
 async function timedOut(run, id) {
     const { reporter, record } = run;
@@ -60181,31 +60458,6 @@ async function timedOut(run, id) {
     absorb(run, settled);
     if (rollback && !run.cancel.requested)
         await followRollback(run, id, until);
-}
-/**
- * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
- * not take the stop, says that the deployment still runs and how to stop it.
- */
-async function stop(run, id, why, rollback, until) {
-    const { record, reporter } = run;
-    const result = await stopWithin({
-        codedeploy: run.codedeploy,
-        reporter,
-        clock: run.clock,
-        deploymentId: id,
-        autoRollbackEnabled: rollback,
-        until,
-        cancel: run.cancel
-    });
-    if (result.info)
-        run.saw(result.info);
-    record.stop = { why, rollback, accepted: result.accepted };
-    if (!result.accepted) {
-        record.stop.failure = result.why ?? 'no answer in time';
-        reporter.error(stillRunning(record, id, rollback, record.stop.failure));
-    }
-    run.changed();
-    return result;
 }
 /** Finds and follows CodeDeploy's rollback of `id` until `until`. */
 async function followRollback(run, id, until) {
@@ -60255,77 +60507,6 @@ async function followRollback(run, id, until) {
             title: 'Rollback failed'
         });
     });
-}
-/**
- * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
- * its own end is the run's. True when that was so.
- */
-function endedBefore(run, id, result, why) {
-    const { record } = run;
-    const info = result.info;
-    if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
-        return false;
-    record.notes.push(`${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`);
-    record.cancel = undefined;
-    record.stop = undefined;
-    if (info.status === 'Succeeded') {
-        record.outcome = 'succeeded';
-        return true;
-    }
-    record.outcome = 'failed';
-    explainFailure(run, info);
-    return false;
-}
-/** One read of the deployment, bounded by `until`; undefined when it fails. */
-async function follow_readOnce(run, id, until) {
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-            abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
-        });
-        return out.deploymentInfo;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
-async function cancelled(run, id) {
-    const { reporter, record, settings } = run;
-    if (keepRerouted(run, 'The job was cancelled'))
-        return;
-    record.outcome = 'cancelled';
-    record.cancel = { onCancel: settings.onCancel };
-    if (settings.onCancel === 'detach') {
-        const info = await follow_readOnce(run, id, run.cancel.deadline());
-        if (info)
-            run.saw(info);
-        reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
-        return;
-    }
-    const rollback = settings.onCancel === 'stop-and-rollback';
-    reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
-    const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline());
-    const info = result.info;
-    if (endedBefore(run, id, result, 'cancel'))
-        return;
-    if (!result.accepted || !info?.rollbackInfo)
-        return;
-    const link = info.rollbackInfo;
-    if (link.rollbackDeploymentId) {
-        // One read of the rollback, if the budget allows, so its status is known as well as its id.
-        const started = await follow_readOnce(run, link.rollbackDeploymentId, run.cancel.deadline());
-        record.rollback = {
-            id: link.rollbackDeploymentId,
-            followed: false,
-            ...(started?.status ? { status: started.status } : {}),
-            ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
-        };
-        reporter.info(`Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`);
-    }
-    else if (link.rollbackMessage) {
-        record.rollback = { message: link.rollbackMessage, followed: false };
-    }
-    run.changed();
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -61275,6 +61456,30 @@ class ContentReader extends YamlReader {
         this.platform = platform;
         this.format = format;
     }
+    /**
+     * The mapping's fields, each named in the spelling of `known` that it matches regardless of case:
+     * CodeDeploy's AppSpec reference writes these keys in lower case (`resources`, `properties`,
+     * `currentversion`) and its examples capitalised, and the AWS CLI's `ecs deploy` matches them
+     * case-insensitively. Two keys that differ only by case are one key written twice. With
+     * `exactCase` (lifecycle event names, which the reference only ever capitalises) names are kept
+     * as written.
+     */
+    fields(map, known, where, exactCase = false) {
+        const fields = super.fields(map, known, where);
+        if (exactCase)
+            return fields;
+        const seen = new Map();
+        return fields.map(field => {
+            const lower = field.name.toLowerCase();
+            const earlier = seen.get(lower);
+            if (earlier !== undefined) {
+                throw this.fail(field.key, `'${field.name}' and '${earlier}' in ${where} are the same key to CodeDeploy, which reads AppSpec keys regardless of case. Keep one of them (merge their contents).`);
+            }
+            seen.set(lower, field.name);
+            const canonical = known.find(name => name.toLowerCase() === lower);
+            return canonical === undefined ? field : { ...field, name: canonical };
+        });
+    }
     /** The field's value as a mapping, or an error saying what it should hold. */
     map(field, what) {
         if (!(0,yaml_dist/* isMap */.jh)(field.value)) {
@@ -61433,6 +61638,10 @@ function checkNetwork(ctx, field) {
     if (groups)
         boundedList(ctx, groups, MAX_SECURITY_GROUPS, 'sg-');
     const publicIp = ctx.field(vpcFields, 'AssignPublicIp');
+    const missing = ['SecurityGroups', 'AssignPublicIp'].filter(name => !ctx.field(vpcFields, name));
+    if (missing.length > 0) {
+        ctx.warnings.push(`${ctx.fileName}: AwsvpcConfiguration has no ${missing.join(' or ')}. The AppSpec reference asks for all of Subnets, SecurityGroups and AssignPublicIp or none of them (without NetworkConfiguration CodeDeploy keeps the service's network settings); give ${missing.join(' and ')} too.`);
+    }
     if (publicIp) {
         const value = ctx.text(publicIp.value);
         if (value !== 'ENABLED' && value !== 'DISABLED') {
@@ -61527,7 +61736,7 @@ function hooks_checkHooks(ctx, field) {
         if (!(0,yaml_dist/* isMap */.jh)(item) || item.items.length !== 1) {
             throw ctx.fail(item ?? seq, `each Hooks item names one lifecycle event and one Lambda function: ${example}.`);
         }
-        const [hook] = ctx.fields(item, events, 'Hooks');
+        const [hook] = ctx.fields(item, events, 'Hooks', true);
         if (!hook)
             continue;
         checkEvent(ctx, hook, events);
@@ -61549,6 +61758,10 @@ function checkEvent(ctx, hook, events) {
     }
     if (HOOK_NAMES.includes(hook.name)) {
         throw ctx.fail(hook.key, `'${hook.name}' is an EC2/on-premises lifecycle event, run by the agent on instances. ${allowed}.`);
+    }
+    const spelt = events.find(event => event.toLowerCase() === hook.name.toLowerCase());
+    if (spelt) {
+        throw ctx.fail(hook.key, `lifecycle event '${hook.name}' is written with other capitals than CodeDeploy's '${spelt}'. Write it as CodeDeploy spells it: - ${spelt}: …`);
     }
     const sam = SAM_HOOKS[hook.name];
     if (sam) {
@@ -61622,7 +61835,8 @@ function version(ctx, field) {
 ;// CONCATENATED MODULE: ./src/engine/appspec/content/root.ts
 /**
  * The top level of an ECS or Lambda AppSpec: `version: 0.0`, `Resources` (a list of exactly one
- * resource of the platform's type) and optional `Hooks`. Recognises an AppSpec written for another
+ * resource of the platform's type, under a name of the user's choice) and optional `Hooks`. Keys
+ * are matched regardless of case (see ContentReader.fields). Recognises an AppSpec written for another
  * platform (an EC2/on-premises one, or ECS given for Lambda and back) and says which file or group
  * fits instead.
  */
@@ -61637,6 +61851,7 @@ const root_ROOT_KEYS = ['version', 'Resources', 'Hooks'];
 const RESOURCE_KEYS = ['Type', 'Properties'];
 /** Top-level keys only an EC2/on-premises appspec has. */
 const SERVER_KEYS = ['os', 'files', 'permissions', 'file_exists_behavior'];
+/** The name AWS's examples give the ECS resource; any name works, this one is suggested. */
 const ECS_RESOURCE_NAME = 'TargetService';
 /** 'an ECS' or 'a Lambda', for messages. */
 function a(platform) {
@@ -61644,7 +61859,7 @@ function a(platform) {
 }
 function skeleton(platform) {
     return platform === 'ECS'
-        ? `'Resources:' with '- TargetService:' holding 'Type: ${RESOURCE_TYPES.ECS}' and its Properties (TaskDefinition, LoadBalancerInfo)`
+        ? `'Resources:' with '- ${ECS_RESOURCE_NAME}:' (or any name) holding 'Type: ${RESOURCE_TYPES.ECS}' and its Properties (TaskDefinition, LoadBalancerInfo)`
         : `'Resources:' with '- <name>:' holding 'Type: ${RESOURCE_TYPES.Lambda}' and its Properties (Name, Alias)`;
 }
 /** Checks the whole document for `ctx.platform` and returns what it says. */
@@ -61658,7 +61873,7 @@ function checkContentRoot(ctx) {
         throw ctx.fail(root, `the top level must be a mapping (version, Resources, Hooks), not ${(0,yaml_dist/* isSeq */.oP)(root) ? 'a list' : 'a single value'}.`);
     }
     const fields = ctx.fields(root, root_ROOT_KEYS, 'the top level');
-    const server = fields.find(f => SERVER_KEYS.includes(f.name));
+    const server = fields.find(f => SERVER_KEYS.includes(f.name.toLowerCase()));
     if (server) {
         throw ctx.fail(server.key, `'${server.name}' belongs to an EC2/on-premises appspec, but the deployment group's compute platform is ${platform}. Point 'appspec' at ${a(platform)} AppSpec (version: 0.0, then ${skeleton(platform)}), or deploy this revision to an EC2/on-premises group with 'source'.`);
     }
@@ -61701,7 +61916,8 @@ function checkResource(ctx, field) {
         throw ctx.fail(first, `the resource must be a mapping: ${skeleton(platform)}.`);
     }
     const named = ctx.fields(first, [], 'the resource');
-    if (named.some(f => RESOURCE_KEYS.includes(f.name))) {
+    const resourceKeys = RESOURCE_KEYS.map(k => k.toLowerCase());
+    if (named.some(f => resourceKeys.includes(f.name.toLowerCase()))) {
         const name = platform === 'ECS' ? ECS_RESOURCE_NAME : 'myFunction';
         throw ctx.fail(first, `the resource has no name: Type and Properties sit directly in the list item. Write '- ${name}:' and indent Type and Properties below it.`);
     }
@@ -61718,9 +61934,6 @@ function checkResourceBody(ctx, resource) {
     ctx.rejectUnknown(fields, RESOURCE_KEYS, `resource '${resource.name}'`);
     const type = ctx.need(fields, 'Type', resource.key, `Add 'Type: ${RESOURCE_TYPES[platform]}'.`);
     checkType(ctx, type);
-    if (platform === 'ECS' && resource.name !== ECS_RESOURCE_NAME) {
-        throw ctx.fail(resource.key, `the ECS resource must be named '${ECS_RESOURCE_NAME}' (as in the AWS AppSpec reference), not '${resource.name}'. Rename it: - ${ECS_RESOURCE_NAME}:`);
-    }
     const properties = ctx.need(fields, 'Properties', resource.key, platform === 'ECS'
         ? "Add 'Properties:' with TaskDefinition and LoadBalancerInfo (ContainerName, ContainerPort)."
         : "Add 'Properties:' with Name and Alias (and optionally CurrentVersion, TargetVersion).");
@@ -61797,10 +62010,11 @@ function apply(text, edits) {
     }
     return out;
 }
+/** The pair whose key is `name`, in any case (as the check reads keys). */
 function pairOf(ctx, map, name) {
     return map.items.find(pair => {
         const key = ctx.deref(pair.key);
-        return (0,yaml_dist/* isScalar */.jn)(key) && String(key.value) === name;
+        return (0,yaml_dist/* isScalar */.jn)(key) && String(key.value).toLowerCase() === name.toLowerCase();
     });
 }
 /** The Properties mapping of the one resource (the spec was checked, so the path exists). */
@@ -61842,6 +62056,10 @@ function setValue(ctx, text, props, name, value) {
     const firstKey = props.items[0]?.key;
     if (!last || !lastNode || !firstKey)
         throw new Error(`cannot place ${name} in Properties`);
+    // A file that writes its keys in lower case (as the AppSpec reference does) gets one more.
+    const firstName = (0,yaml_dist/* isScalar */.jn)(firstKey) ? String(firstKey.value) : '';
+    if (firstName !== '' && firstName === firstName.toLowerCase())
+        name = name.toLowerCase();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const end = lastNode.range[1];
     if (props.flow) {
@@ -63686,6 +63904,9 @@ async function checkDeploymentTarget(run) {
     const rollback = group?.autoRollbackConfiguration;
     if (rollback)
         run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
+    const alarms = group?.alarmConfiguration;
+    if (group)
+        run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [];
     if (settings.command !== 'package')
         run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
 }
@@ -63899,6 +64120,7 @@ async function packageAndUpload(run) {
 
 
 
+
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
     const run = new Run(settings, deps);
@@ -63962,6 +64184,7 @@ async function run_continued(run, id) {
     if (run.cancel.requested)
         return cancelled(run, id);
     if (!settings.wait) {
+        await readBack(run, id);
         record.waited = false;
         record.outcome = 'created';
         return;
@@ -63969,7 +64192,7 @@ async function run_continued(run, id) {
     record.waited = true;
     await follow(run, id, type === 'READY_WAIT'
         ? `Rerouting traffic of ${id}`
-        : `Terminating the original instances of ${id}`);
+        : `Terminating the ${fleetWords(record.platform).original} of ${id}`);
 }
 /** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
 async function create(run, location) {
@@ -63987,13 +64210,15 @@ async function create(run, location) {
         autoRollback: settings.autoRollback,
         ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
         ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+        rollbackOnAlarm: (run.groupAlarms ?? []).length > 0,
         skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
     }, {
         codedeploy: run.codedeploy,
         reporter,
         clock: run.clock,
         deadline: run.deadline,
-        cancel: run.cancel
+        cancel: run.cancel,
+        region: run.deps.region
     });
     switch (result.kind) {
         case 'created':
@@ -64385,6 +64610,7 @@ function parseSettings(get, workspace, options = {}) {
 
 
 
+
 const ICON = {
     Succeeded: '✅',
     Failed: '❌',
@@ -64432,7 +64658,7 @@ function title(record) {
         case 'ready':
             return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`;
         case 'rerouted':
-            return `✅ ${kind} ${d?.id ?? ''}: traffic on the replacement instances`;
+            return `✅ ${kind} ${d?.id ?? ''}: traffic on the ${fleetWords(record.platform).replacement}`;
         case 'failed':
             return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`;
         case 'timed-out':

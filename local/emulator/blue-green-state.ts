@@ -97,17 +97,18 @@ export function continueWaiting(d: Deployment, waitType: string | undefined): vo
       'InvalidDeploymentWaitTypeException',
       `The wait type ${type} is invalid. Valid values: ${WAIT_TYPES.join(', ')}`
     )
-  if (!d.blueGreen)
+  // EC2/on-premises blue/green instances, or an ECS deployment's task sets; Lambda has no waits.
+  const bg = d.blueGreen ?? (d.computePlatform === 'ECS' ? d.traffic : undefined)
+  if (!bg)
     throw new ServiceError(
       'UnsupportedActionForDeploymentTypeException',
-      `ContinueDeployment is not supported for the in-place deployment ${d.deploymentId}.`
+      `ContinueDeployment is not supported for the ${d.computePlatform === 'Lambda' ? 'Lambda' : 'in-place'} deployment ${d.deploymentId}.`
     )
   if (TERMINAL.has(d.status))
     throw new ServiceError(
       'DeploymentAlreadyCompletedException',
       `The deployment ${d.deploymentId} has already completed.`
     )
-  const bg = d.blueGreen
   if (bg.waiting !== type || !bg.endWait) {
     throw new ServiceError(
       'DeploymentIsNotInReadyStateException',

@@ -312,7 +312,7 @@ class BlueGreenDeployment {
     if (!this.signal.aborted) return false
     if (!this.d.stop || this.d.completeTime) return true
     this.settleRuns()
-    this.host.finish(this.d, 'Stopped', undefined)
+    this.host.finish(this.d, 'Stopped', this.d.stop.error)
     if (this.d.stop.autoRollbackEnabled) this.host.rollback(this.d)
     return true
   }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { World, type EcsLambdaConfig } from '../ecs-lambda/world.js'
+import { AlarmWatch, Alarms, type AlarmSetup } from './alarms.js'
 import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
 import type {
@@ -22,6 +23,7 @@ import type {
   TrafficRoutingConfig
 } from './model.js'
 import { readGroupStyle } from './ops/blue-green-config.js'
+import { alarmConfig } from './ops/groups.js'
 import { readTrafficRoutingConfig } from './platforms/configs.js'
 import { readPlatformGroup } from './platforms/groups.js'
 import { PlatformRouter } from './platforms/router.js'
@@ -30,6 +32,7 @@ import { TrafficEngine } from './platforms/traffic.js'
 import { createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
+export { Alarms, type AlarmSetup, type AlarmState } from './alarms.js'
 export { Faults, type FaultSettings } from './faults.js'
 export type { CallRecord } from './server.js'
 export { INSTANCES_TAG } from './service.js'
@@ -46,6 +49,12 @@ export interface EmulatorConfig extends EcsLambdaConfig {
       instances?: number
       deploymentConfig?: string
       autoRollback?: AutoRollbackConfiguration
+      /** CloudWatch alarms that stop its deployments, in the API's shape (see `alarms`). */
+      alarmConfiguration?: {
+        enabled?: boolean
+        ignorePollAlarmFailure?: boolean
+        alarms: { name: string }[]
+      }
       /**
        * Blue/green, in the API's shapes: `{deploymentType: BLUE_GREEN, deploymentOption:
        * WITH_TRAFFIC_CONTROL}` with a loadBalancerInfo; omitted options take the service's
@@ -73,6 +82,8 @@ export interface EmulatorConfig extends EcsLambdaConfig {
     computePlatform?: ComputePlatform
     trafficRoutingConfig?: TrafficRoutingConfig
   }[]
+  /** The CloudWatch alarms groups can watch: their state, and when one fires by itself. */
+  alarms?: AlarmSetup[]
   /**
    * Factor applied to every wait the service counts in minutes (the blue/green Ready and
    * termination waits, ECS and Lambda traffic steps, the hour a hook has to report): 1 (the
@@ -107,6 +118,8 @@ export interface CodeDeployEmulator {
   /** The simulated ECS services, task definitions, Lambda functions and hook invocations. */
   world: World
   faults: Faults
+  /** The CloudWatch alarms deployment groups watch; `alarms.set(name, 'ALARM')` fires one. */
+  alarms: Alarms
   /** Every request answered, in order. */
   calls: CallRecord[]
   /** The simulated instances of a group. */
@@ -163,7 +176,10 @@ export async function startCodeDeployEmulator(
         instances: group.instances ?? 1,
         ...(platform ? { platform } : {}),
         ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
-        ...(group.autoRollback ? { autoRollback: group.autoRollback } : {})
+        ...(group.autoRollback ? { autoRollback: group.autoRollback } : {}),
+        ...(group.alarmConfiguration
+          ? { alarmConfiguration: alarmConfig({ ...group.alarmConfiguration })! }
+          : {})
       })
     }
   }
@@ -175,7 +191,8 @@ export async function startCodeDeployEmulator(
     credentials: options.s3Credentials ?? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     ...(s3Endpoint ? { endpoint: s3Endpoint } : {})
   })
-  const lifecycle = new PlatformRouter(
+  const alarms = new Alarms(options.config?.alarms)
+  const router = new PlatformRouter(
     new LifecycleEngine(service, {
       s3,
       stateDir: path.join(directory, 'agent'),
@@ -189,6 +206,7 @@ export async function startCodeDeployEmulator(
       timeCompression: 1 / timeScale
     })
   )
+  const lifecycle = new AlarmWatch(router, service, alarms, Math.max(5, options.stepDelayMs ?? 20))
   service.lifecycle = lifecycle
   const faults = new Faults()
   const calls: CallRecord[] = []
@@ -202,6 +220,7 @@ export async function startCodeDeployEmulator(
     service,
     world,
     faults,
+    alarms,
     calls,
     instances: (application, group) =>
       service.applications.get(application)?.groups.get(group)?.instances ?? [],

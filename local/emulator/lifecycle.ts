@@ -149,7 +149,7 @@ export class LifecycleEngine implements Lifecycle {
     }
     for (const run of runs) if (run.status === 'Pending') skipRun(run)
     if (signal.aborted && deployment.stop) {
-      this.finish(deployment, 'Stopped', undefined)
+      this.finish(deployment, 'Stopped', deployment.stop.error)
       if (deployment.stop.autoRollbackEnabled) this.rollback(deployment)
       return
     }

@@ -38,6 +38,13 @@ export interface AutoRollbackConfiguration {
   events: string[]
 }
 
+/** The CloudWatch alarms a deployment group watches while its deployments run. */
+export interface AlarmConfiguration {
+  enabled: boolean
+  ignorePollAlarmFailure: boolean
+  alarms: { name: string }[]
+}
+
 export interface S3Location {
   bucket: string
   key: string
@@ -98,6 +105,7 @@ export interface DeploymentGroup {
   deploymentConfigName: string
   serviceRoleArn: string
   autoRollbackConfiguration: AutoRollbackConfiguration
+  alarmConfiguration?: AlarmConfiguration
   instances: Instance[]
   deploymentStyle?: DeploymentStyle
   blueGreenDeploymentConfiguration?: BlueGreenConfiguration
@@ -195,7 +203,8 @@ export interface Deployment {
     rollbackMessage?: string
   }
   instances: InstanceRun[]
-  stop?: { autoRollbackEnabled: boolean }
+  /** StopDeployment's, or an alarm's (with the error the deployment ends with). */
+  stop?: { autoRollbackEnabled: boolean; error?: { code: string; message: string } }
   blueGreen?: BlueGreenRun
   /** Absent for Server deployments. */
   computePlatform?: 'ECS' | 'Lambda'

@@ -1,6 +1,7 @@
 /**
  * The `github-deployment` input: a GitHub deployment for the named environment that follows the
- * CodeDeploy one (in_progress while it runs, then success, failure or error), so the repository's
+ * CodeDeploy one (in_progress while it runs, then success, failure or error, or pending when the
+ * step leaves a blue/green deployment at Ready), so the repository's
  * Environments page and the pull request show what is live and link to the CodeDeploy console.
  *
  * It is created before anything is written to AWS, so a token without `deployments: write` stops
@@ -12,10 +13,18 @@ import { consoleUrl } from '../engine/links.js'
 import type { RunRecord } from '../engine/record.js'
 import type { Reporter } from '../engine/reporter.js'
 import { headline } from '../engine/telling.js'
+import type { Settings } from '../engine/settings.js'
 import type { GitHubDeploymentSettings } from './inputs.js'
 
 type Octokit = ReturnType<typeof github.getOctokit>
-export type GitHubDeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive'
+export type GitHubDeploymentState =
+  'in_progress' | 'pending' | 'success' | 'failure' | 'error' | 'inactive'
+
+/** What the deployment is created for: the step's command and target. */
+export type GitHubDeploymentTarget = Pick<
+  Settings,
+  'command' | 'application' | 'deploymentGroup' | 'deploymentId'
+>
 
 /** GitHub cuts nothing: a status description over 140 characters is refused. */
 const MAX_STATUS_DESCRIPTION = 140
@@ -31,8 +40,9 @@ function status(error: unknown): number | undefined {
 
 /**
  * The GitHub deployment's last state, from the run record: success when CodeDeploy succeeded (or
- * a blue/green deployment's traffic moved), in progress when it was not waited for or waits at
- * Ready, inactive when a newer run superseded this one, failure
+ * a blue/green deployment's traffic moved), in progress when it was not waited for, pending when
+ * the step left it at Ready (the replacement is deployed, traffic not shifted: nothing new is live
+ * yet, and a later step continues it), inactive when a newer run superseded this one, failure
  * when the deployment failed, timed out or was cancelled, error when the run itself failed.
  */
 export function finalState(record: RunRecord): GitHubDeploymentState {
@@ -41,8 +51,9 @@ export function finalState(record: RunRecord): GitHubDeploymentState {
     case 'rerouted':
       return 'success'
     case 'created':
-    case 'ready':
       return 'in_progress'
+    case 'ready':
+      return 'pending'
     case 'skipped':
       return 'inactive'
     case 'failed':
@@ -51,6 +62,32 @@ export function finalState(record: RunRecord): GitHubDeploymentState {
       return 'failure'
     default:
       return 'error'
+  }
+}
+
+/** The final status's description: the headline, or for Ready one that fits GitHub's limit. */
+export function finalDescription(record: RunRecord): string {
+  const id = record.deployment?.id
+  if (record.outcome === 'ready' && id)
+    return `${id} Ready: replacement deployed, traffic not yet shifted. Shift it with command: continue, deployment-id: ${id}`
+  return headline(record)
+}
+
+/** The deployment's own description and first status: what this step does, and to what. */
+function describe(target: GitHubDeploymentTarget): { description: string; starting: string } {
+  const where =
+    target.application && target.deploymentGroup
+      ? `${target.application} / ${target.deploymentGroup}`
+      : ''
+  if (target.command === 'continue' && target.deploymentId) {
+    return {
+      description: `CodeDeploy: continues ${target.deploymentId}${where ? ` (${where})` : ''}`,
+      starting: `Continuing ${target.deploymentId} (traffic reroute or end of the termination wait)`
+    }
+  }
+  return {
+    description: `CodeDeploy ${where}`,
+    starting: 'Packaging and deploying with CodeDeploy'
   }
 }
 
@@ -66,11 +103,12 @@ export class GitHubDeployment {
   /** Creates the deployment and marks it in progress. Throws InputError with the fix when GitHub refuses. */
   static async start(
     settings: GitHubDeploymentSettings,
-    target: { application: string; deploymentGroup: string },
+    target: GitHubDeploymentTarget,
     reporter: Reporter
   ): Promise<GitHubDeployment> {
     const [owner, repo] = settings.repository.split('/') as [string, string]
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl })
+    const { description, starting } = describe(target)
     let id: number
     try {
       const response = await octokit.rest.repos.createDeployment({
@@ -78,13 +116,16 @@ export class GitHubDeployment {
         repo,
         ref: settings.ref,
         environment: settings.environment,
-        description: cut(
-          `CodeDeploy ${target.application} / ${target.deploymentGroup}`,
-          MAX_STATUS_DESCRIPTION
-        ),
+        description: cut(description, MAX_STATUS_DESCRIPTION),
         auto_merge: false,
         required_contexts: [],
-        payload: { application: target.application, deploymentGroup: target.deploymentGroup }
+        payload: {
+          application: target.application,
+          deploymentGroup: target.deploymentGroup,
+          ...(target.command === 'continue' && target.deploymentId
+            ? { deploymentId: target.deploymentId }
+            : {})
+        }
       })
       if (!('id' in response.data))
         throw new Error(`GitHub did not create the deployment: ${response.data.message ?? ''}`)
@@ -100,7 +141,7 @@ export class GitHubDeployment {
     }
     const deployment = new GitHubDeployment(octokit, settings, owner, repo, id)
     reporter.info(`GitHub deployment ${id} for environment '${settings.environment}'.`)
-    await deployment.report('in_progress', 'Packaging and deploying with CodeDeploy', reporter)
+    await deployment.report('in_progress', starting, reporter)
     return deployment
   }
 
@@ -109,7 +150,7 @@ export class GitHubDeployment {
     const id = record.deployment?.id
     return this.report(
       finalState(record),
-      headline(record),
+      finalDescription(record),
       reporter,
       id ? consoleUrl(record.region, id) : undefined,
       signal

@@ -1,5 +1,5 @@
 /**
- * Blue/green deployments on EC2/on-premises: where following one pauses (the replacement fleet
+ * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
  * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
  * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
  * that the deployment named really waits before it asks CodeDeploy to move it on.
@@ -13,6 +13,7 @@ import {
 import { errorName } from './aws-errors.js'
 import type { Run } from './context.js'
 import { InputError, errorMessage } from './errors.js'
+import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
 import { revisionOfDeployment } from './revision.js'
 import { TERMINAL } from './watch.js'
@@ -64,10 +65,11 @@ export function pauseAt(run: Run): (info: DeploymentInfo) => string | undefined 
 
 /** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
 export async function continueDeployment(run: Run, id: string, type: WaitType): Promise<void> {
+  const words = fleetWords(run.record.platform)
   const what =
     type === 'READY_WAIT'
-      ? 'rerouting traffic to the replacement instances'
-      : 'ending the wait before the original instances are terminated'
+      ? `rerouting traffic to the ${words.replacement}`
+      : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`
   run.reporter.info(`Continuing ${id} (${type}): ${what}.`)
   try {
     await run.codedeploy.send(
@@ -92,14 +94,57 @@ export async function continueDeployment(run: Run, id: string, type: WaitType): 
   run.changed()
 }
 
+/**
+ * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
+ * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
+ * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
+ */
+export async function readBack(run: Run, id: string): Promise<void> {
+  try {
+    const out = await run.codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: id }),
+      run.signal ? { abortSignal: run.signal } : {}
+    )
+    if (out.deploymentInfo) run.saw(out.deploymentInfo)
+  } catch (error) {
+    run.reporter.warning(
+      `Continued ${id}, but could not read its state afterwards (${errorName(error)}: ${errorMessage(error)}); reporting it InProgress.`
+    )
+  }
+  const deployment = run.record.deployment
+  if (deployment?.id === id && deployment.status === 'Ready') {
+    deployment.status = 'InProgress'
+    run.changed()
+  }
+}
+
 function notWaiting(id: string, info: DeploymentInfo): string {
   const status = info.status ?? 'unknown'
+  const { replacement } = fleetWords(info.computePlatform)
   const why = TERMINAL.has(status)
     ? 'It has already ended.'
     : status === 'InProgress'
-      ? 'It is still deploying the replacement instances: continue it once it is Ready.'
+      ? `It is still deploying the ${replacement}: continue it once it is Ready.`
       : `Continue it once it is Ready.`
-  return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the replacement instances. ${why}`
+  return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`
+}
+
+/**
+ * With command `continue`, `application` and `deployment-group` are optional; when given, the
+ * deployment must belong to them (a deployment-id passed from another environment's job is
+ * refused rather than moved on).
+ */
+function checkBelongs(run: Run, id: string, info: DeploymentInfo): void {
+  const { application, deploymentGroup } = run.settings
+  const wrong: string[] = []
+  if (application && info.applicationName !== application)
+    wrong.push(`application '${application}'`)
+  if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+    wrong.push(`deployment group '${deploymentGroup}'`)
+  if (wrong.length === 0) return
+  throw new InputError(
+    `${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`
+  )
 }
 
 /**
@@ -123,9 +168,11 @@ export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
     throw error
   }
   if (!info) throw new Error(`GetDeployment returned nothing for ${id}`)
+  checkBelongs(run, id, info)
   if (info.applicationName) record.application = info.applicationName
   if (info.deploymentGroupName) record.deploymentGroup = info.deploymentGroupName
   if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName
+  if (info.computePlatform) record.platform = info.computePlatform
   const revision = revisionOfDeployment(info)
   if (revision) record.revision = revision
   if (!isBlueGreen(info))

@@ -58,6 +58,12 @@ export interface EngineDeps {
   onRecord?: (record: Readonly<RunRecord>) => void
 }
 
+const ROLLBACK_EVENT = {
+  failure: 'DEPLOYMENT_FAILURE',
+  stop: 'DEPLOYMENT_STOP_ON_REQUEST',
+  alarm: 'DEPLOYMENT_STOP_ON_ALARM'
+} as const
+
 export class Run {
   readonly record: RunRecord
   readonly clock: Clock
@@ -68,6 +74,8 @@ export class Run {
   readonly deadline: number
   /** The events the group's own auto-rollback covers, once read (empty: it is off). */
   groupRollbackEvents?: string[]
+  /** The CloudWatch alarms the group watches while it deploys, once read (empty: none, or off). */
+  groupAlarms?: string[]
 
   constructor(
     readonly settings: Settings,
@@ -92,17 +100,19 @@ export class Run {
   }
 
   /**
-   * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`) or when it
-   * is stopped on request (`stop`: a timeout or a cancel).
+   * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`), when it
+   * is stopped on request (`stop`: a timeout or a cancel), or when a group's alarm stops it.
    */
-  rollbackExpected(on: 'failure' | 'stop' = 'failure'): boolean {
-    const event = on === 'failure' ? 'DEPLOYMENT_FAILURE' : 'DEPLOYMENT_STOP_ON_REQUEST'
+  rollbackExpected(on: 'failure' | 'stop' | 'alarm' = 'failure'): boolean {
+    const event = ROLLBACK_EVENT[on]
     // A continued deployment keeps the rollback setting it was created with.
     if (this.settings.command === 'continue') {
       const config = this.record.deployment?.info?.autoRollbackConfiguration
       return config?.enabled === true && (config.events ?? []).includes(event)
     }
-    if (this.settings.autoRollback === 'on-failure') return true
+    // on-failure covers an alarm's stop when the group has alarms (see createDeploymentInput).
+    if (this.settings.autoRollback === 'on-failure')
+      return on !== 'alarm' || (this.groupAlarms ?? []).length > 0
     if (this.settings.autoRollback === 'off') return false
     return (this.groupRollbackEvents ?? []).includes(event)
   }

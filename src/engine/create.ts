@@ -3,7 +3,8 @@
  * sent once, without the SDK's retries, and carries the run marker in its description. When its
  * answer is lost (a reset connection, a 5xx, a cancel that cut the wait short), the deployment is
  * looked for by that marker before anything else is said or tried. When the group is busy, the
- * active deployment is waited for, unless it is this run's own.
+ * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
+ * is named at once, with how to end it.
  */
 import {
   CreateDeploymentCommand,
@@ -18,6 +19,7 @@ import { DESCRIPTION_LIMIT, cutDescription } from './description.js'
 import { InputError, errorMessage } from './errors.js'
 import { findByToken, findNewerRun, type NewerRun } from './guard.js'
 import { formatMarker, parseMarker, type Marker } from './marker.js'
+import { announceParked } from './parked.js'
 import type { Reporter } from './reporter.js'
 import { sendOnce } from './send-once.js'
 import type { AutoRollback, FileExistsBehavior } from './settings.js'
@@ -35,6 +37,8 @@ export interface CreateRequest {
   autoRollback: AutoRollback
   fileExistsBehavior?: FileExistsBehavior
   ignoreApplicationStopFailures: boolean
+  /** The group watches CloudWatch alarms: `on-failure` rolls back an alarm's stop too. */
+  rollbackOnAlarm?: boolean
   /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
   skipIfSuperseded: boolean
 }
@@ -56,6 +60,8 @@ export interface CreateOptions {
   /** Give up waiting for a busy group at this time (ms since epoch). */
   deadline: number
   cancel: Cancellation
+  /** For console links in what is said about a deployment that holds the group. */
+  region?: string
 }
 
 /** How long CreateDeployment may take before its answer counts as lost. */
@@ -84,7 +90,11 @@ export function createDeploymentInput(request: CreateRequest): CreateDeploymentC
   if (request.autoRollback === 'on-failure') {
     input.autoRollbackConfiguration = {
       enabled: true,
-      events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST']
+      events: [
+        'DEPLOYMENT_FAILURE',
+        'DEPLOYMENT_STOP_ON_REQUEST',
+        ...(request.rollbackOnAlarm ? (['DEPLOYMENT_STOP_ON_ALARM'] as const) : [])
+      ]
     }
   } else if (request.autoRollback === 'off') {
     input.autoRollbackConfiguration = { enabled: false }
@@ -231,6 +241,7 @@ export async function createDeployment(
         clock,
         deadline: options.deadline,
         quiet: true,
+        onUpdate: announceParked(reporter, request.deploymentGroup, options.region),
         ...(cancel.signal ? { signal: cancel.signal } : {})
       })
       if (outcome.kind === 'cancelled') return onCancel()

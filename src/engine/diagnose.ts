@@ -1,6 +1,6 @@
 /**
  * Explains a failed deployment: which instance, which lifecycle hook, the error code, the script
- * and the tail of its log, as the agent reported them.
+ * and the tail of its log, as the agent reported them; or which CloudWatch alarms stopped it.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 
@@ -19,6 +19,27 @@ export interface Diagnosis {
   failures: HookFailure[]
   /** Instances that failed without a failed lifecycle event (e.g. the agent never answered). */
   failedWithoutEvent: string[]
+  /** Stopped by the group's CloudWatch alarms (ALARM_ACTIVE): their names. */
+  alarms?: string[]
+}
+
+/**
+ * The alarms an ALARM_ACTIVE error names. CodeDeploy's message ends "Activated alarms: <a> <b>",
+ * each name in angle brackets (names may hold spaces); empty when it names none.
+ */
+export function activatedAlarms(message: string | undefined): string[] {
+  const list = /Activated alarms?:(.*)$/is.exec(message ?? '')?.[1] ?? ''
+  return [...list.matchAll(/<([^<>]+)>/g)].map(m => m[1]!.trim()).filter(Boolean)
+}
+
+function alarmHeadline(id: string, status: string, alarms: string[]): string {
+  const named =
+    alarms.length === 0
+      ? 'a CloudWatch alarm of the deployment group'
+      : alarms.length === 1
+        ? `CloudWatch alarm '${alarms[0] ?? ''}'`
+        : `CloudWatch alarms ${alarms.map(a => `'${a}'`).join(', ')}`
+  return `${id} ${status}: ${named} went into ALARM during the deployment (ALARM_ACTIVE), so CodeDeploy stopped it.`
 }
 
 /** The lines of a log tail worth printing, at most `maxLines`, newest last. */
@@ -59,6 +80,10 @@ export function diagnose(deployment: DeploymentInfo, targets: InstanceTarget[]):
   const id = deployment.deploymentId ?? 'The deployment'
   const status = deployment.status ?? 'ended'
   const first = failures[0]
+  if (deployment.errorInformation?.code === 'ALARM_ACTIVE') {
+    const alarms = activatedAlarms(deployment.errorInformation.message)
+    return { headline: alarmHeadline(id, status, alarms), failures, failedWithoutEvent, alarms }
+  }
   let headline: string
   if (first) {
     const script = first.scriptName ? ` running ${first.scriptName}` : ''

@@ -1,19 +1,22 @@
 /**
  * Following the run's deployment to its end, and what each end means: success; a failure, with
  * its diagnosis and CodeDeploy's rollback followed until `rollback-timeout`; the timeout, which
- * stops the deployment; and the cancel, which does what `on-cancel` says within the runner's
- * window and says so when it cannot.
+ * stops the deployment; and the cancel (./cancelled.ts), which does what `on-cancel` says within
+ * the runner's window and says so when it cannot. What both share is in ./ending.ts.
  */
-import { GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import type { Run } from './context.js'
-import { diagnose, failureMessage, tailLines } from './diagnose.js'
+import { cancelled } from './cancelled.js'
+import { diagnose } from './diagnose.js'
+import { endedBefore, explainFailure, keepRerouted, stop } from './ending.js'
+import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
-import { continueDeployment, inTerminationWait, pauseAt, type WaitType } from './blue-green.js'
+import { continueDeployment, pauseAt, type WaitType } from './blue-green.js'
 import { InputError, errorMessage } from './errors.js'
-import { duration, headline, stillRunning } from './telling.js'
+import { duration, headline } from './telling.js'
 import { findRollbackDeployment } from './rollback.js'
-import { stopWithin, type StopResult } from './stop.js'
 import type { WatchOutcome } from './watch.js'
+
+export { cancelled } from './cancelled.js'
 
 /** After a timeout's stop, how long the deployment is read until it shows Stopped. */
 const SETTLE_MS = 60_000
@@ -47,7 +50,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
             ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
               ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
               : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`
-          reporter.notice(`${id} is Ready: the replacement instances passed their hooks; ${then}.`)
+          reporter.notice(`${id} is Ready: ${fleetWords(record.platform).passed}; ${then}.`)
         }
       },
       pauseAt(run)
@@ -68,7 +71,7 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
     }
     if (run.settings.onTerminationWait === 'continue') {
       await continueOrFollow(run, id, 'TERMINATION_WAIT')
-      return follow(run, id, `Terminating the original instances of ${id}`)
+      return follow(run, id, `Terminating the ${fleetWords(record.platform).original} of ${id}`)
     }
     record.outcome = 'rerouted'
     reporter.notice(headline(record))
@@ -85,7 +88,9 @@ export async function follow(run: Run, id: string, title = `Deploying ${id}`): P
   }
   record.outcome = 'failed'
   explainFailure(run, info)
-  if (run.rollbackExpected()) await followRollback(run, id, run.clock.now() + rollbackMs(run))
+  const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE'
+  if (run.rollbackExpected(byAlarm ? 'alarm' : 'failure'))
+    await followRollback(run, id, run.clock.now() + rollbackMs(run))
 }
 
 /**
@@ -103,41 +108,8 @@ async function continueOrFollow(run: Run, id: string, type: WaitType): Promise<v
   }
 }
 
-/**
- * A blue/green deployment whose traffic is already on the replacement, in the wait before the
- * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
- * a timeout or a cancel ends the step there instead.
- */
-function keepRerouted(run: Run, why: string): boolean {
-  const info = run.record.deployment?.info
-  if (!info || !inTerminationWait(info)) return false
-  run.record.outcome = 'rerouted'
-  run.record.notes.push(
-    `${why} while the original instances waited to be terminated; traffic was already on the replacement, so nothing was stopped.`
-  )
-  run.reporter.warning(`${why}; ${headline(run.record)}`)
-  return true
-}
-
 function rollbackMs(run: Run): number {
   return run.settings.rollbackTimeoutSeconds * 1000
-}
-
-/** The diagnosis into the record, the log and one detailed annotation. */
-function explainFailure(run: Run, info: DeploymentInfo): void {
-  const deployment = run.record.deployment
-  if (!deployment) return
-  const diagnosis = diagnose(info, deployment.targets)
-  deployment.diagnosis = diagnosis
-  const first = diagnosis.failures[0]
-  run.reporter.info(
-    first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline
-  )
-  run.reporter.error(failureMessage(info, diagnosis), {
-    title: first
-      ? `${first.event} failed on ${first.instanceId}`
-      : `Deployment ${info.status ?? 'failed'}`
-  })
 }
 
 async function timedOut(run: Run, id: string): Promise<void> {
@@ -156,37 +128,6 @@ async function timedOut(run: Run, id: string): Promise<void> {
   const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS))
   absorb(run, settled)
   if (rollback && !run.cancel.requested) await followRollback(run, id, until)
-}
-
-/**
- * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
- * not take the stop, says that the deployment still runs and how to stop it.
- */
-async function stop(
-  run: Run,
-  id: string,
-  why: 'cancel' | 'timeout',
-  rollback: boolean,
-  until: number
-): Promise<StopResult> {
-  const { record, reporter } = run
-  const result = await stopWithin({
-    codedeploy: run.codedeploy,
-    reporter,
-    clock: run.clock,
-    deploymentId: id,
-    autoRollbackEnabled: rollback,
-    until,
-    cancel: run.cancel
-  })
-  if (result.info) run.saw(result.info)
-  record.stop = { why, rollback, accepted: result.accepted }
-  if (!result.accepted) {
-    record.stop.failure = result.why ?? 'no answer in time'
-    reporter.error(stillRunning(record, id, rollback, record.stop.failure))
-  }
-  run.changed()
-  return result
 }
 
 /** Finds and follows CodeDeploy's rollback of `id` until `until`. */
@@ -250,78 +191,4 @@ async function followRollback(run: Run, id: string, until: number): Promise<void
       title: 'Rollback failed'
     })
   })
-}
-
-/**
- * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
- * its own end is the run's. True when that was so.
- */
-function endedBefore(run: Run, id: string, result: StopResult, why: 'cancel' | 'timeout'): boolean {
-  const { record } = run
-  const info = result.info
-  if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
-    return false
-  record.notes.push(
-    `${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`
-  )
-  record.cancel = undefined
-  record.stop = undefined
-  if (info.status === 'Succeeded') {
-    record.outcome = 'succeeded'
-    return true
-  }
-  record.outcome = 'failed'
-  explainFailure(run, info)
-  return false
-}
-
-/** One read of the deployment, bounded by `until`; undefined when it fails. */
-async function readOnce(run: Run, id: string, until: number): Promise<DeploymentInfo | undefined> {
-  try {
-    const out = await run.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }), {
-      abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
-    })
-    return out.deploymentInfo
-  } catch {
-    return undefined
-  }
-}
-
-/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
-export async function cancelled(run: Run, id: string): Promise<void> {
-  const { reporter, record, settings } = run
-  if (keepRerouted(run, 'The job was cancelled')) return
-  record.outcome = 'cancelled'
-  record.cancel = { onCancel: settings.onCancel }
-  if (settings.onCancel === 'detach') {
-    const info = await readOnce(run, id, run.cancel.deadline())
-    if (info) run.saw(info)
-    reporter.warning(
-      `Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`
-    )
-    return
-  }
-  const rollback = settings.onCancel === 'stop-and-rollback'
-  reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`)
-  const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline())
-  const info = result.info
-  if (endedBefore(run, id, result, 'cancel')) return
-  if (!result.accepted || !info?.rollbackInfo) return
-  const link = info.rollbackInfo
-  if (link.rollbackDeploymentId) {
-    // One read of the rollback, if the budget allows, so its status is known as well as its id.
-    const started = await readOnce(run, link.rollbackDeploymentId, run.cancel.deadline())
-    record.rollback = {
-      id: link.rollbackDeploymentId,
-      followed: false,
-      ...(started?.status ? { status: started.status } : {}),
-      ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
-    }
-    reporter.info(
-      `Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`
-    )
-  } else if (link.rollbackMessage) {
-    record.rollback = { message: link.rollbackMessage, followed: false }
-  }
-  run.changed()
 }

@@ -51,6 +51,9 @@ export async function checkDeploymentTarget(run: Run): Promise<void> {
   }
   const rollback = group?.autoRollbackConfiguration
   if (rollback) run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : []
+  const alarms = group?.alarmConfiguration
+  if (group)
+    run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : []
   if (settings.command !== 'package')
     run.reporter.info(
       `Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`

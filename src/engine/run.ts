@@ -4,7 +4,8 @@
  * record, which comes back when the run passes and rides on a RunFailedError when it does not.
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
-import { continueDeployment, prepareContinue } from './blue-green.js'
+import { continueDeployment, prepareContinue, readBack } from './blue-green.js'
+import { fleetWords } from './fleet.js'
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { Run, type EngineDeps } from './context.js'
 import { createDeployment } from './create.js'
@@ -83,6 +84,7 @@ async function continued(run: Run, id: string): Promise<void> {
   await continueDeployment(run, id, type)
   if (run.cancel.requested) return cancelled(run, id)
   if (!settings.wait) {
+    await readBack(run, id)
     record.waited = false
     record.outcome = 'created'
     return
@@ -93,7 +95,7 @@ async function continued(run: Run, id: string): Promise<void> {
     id,
     type === 'READY_WAIT'
       ? `Rerouting traffic of ${id}`
-      : `Terminating the original instances of ${id}`
+      : `Terminating the ${fleetWords(record.platform).original} of ${id}`
   )
 }
 
@@ -114,6 +116,7 @@ async function create(run: Run, location: RevisionLocation): Promise<string | un
       autoRollback: settings.autoRollback,
       ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
       ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+      rollbackOnAlarm: (run.groupAlarms ?? []).length > 0,
       skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
     },
     {
@@ -121,7 +124,8 @@ async function create(run: Run, location: RevisionLocation): Promise<string | un
       reporter,
       clock: run.clock,
       deadline: run.deadline,
-      cancel: run.cancel
+      cancel: run.cancel,
+      region: run.deps.region
     }
   )
   switch (result.kind) {

@@ -5,6 +5,7 @@
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { tailLines } from './diagnose.js'
+import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
 import { STAGE_LABEL, passed, type RunRecord } from './record.js'
 import { s3Url } from './revision.js'
@@ -60,7 +61,7 @@ function title(record: RunRecord): string {
     case 'ready':
       return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`
     case 'rerouted':
-      return `✅ ${kind} ${d?.id ?? ''}: traffic on the replacement instances`
+      return `✅ ${kind} ${d?.id ?? ''}: traffic on the ${fleetWords(record.platform).replacement}`
     case 'failed':
       return `❌ ${kind} ${d?.id ?? ''} ${d?.status ?? 'Failed'}`
     case 'timed-out':

@@ -31,6 +31,12 @@ export function fleetSide(target: InstanceTarget): 'replacement' | 'original' | 
   return undefined
 }
 
+/**
+ * A TrafficWeight as text. CodeDeploy gives both the ECS task set's `trafficWeight` and the Lambda
+ * target's `targetVersionWeight` as a percentage from 0 to 100 (the API reference says so, and
+ * the ECS guide's get-deployment-target output shows `100.0`), unlike Lambda's own alias routing,
+ * which weighs the extra version as a fraction.
+ */
 function percent(weight: number | undefined): string {
   return `${Math.round((weight ?? 0) * 10) / 10}%`
 }

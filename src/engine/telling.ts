@@ -3,6 +3,7 @@
  * line that says how it ended (the step's failure message, the GitHub deployment status, the
  * CLI's last line), and the line for a deployment the run could not stop.
  */
+import { fleetWords } from './fleet.js'
 import { consoleUrl, stopCommand } from './links.js'
 import { STAGE_LABEL, type RunRecord } from './record.js'
 import { s3Url } from './revision.js'
@@ -100,7 +101,8 @@ function terminationSentence(record: RunRecord): string {
     (facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000
   )
   const clock = `${at.toISOString().slice(11, 16)} UTC`
-  return `The original instances are terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`
+  const { original } = fleetWords(record.platform)
+  return `The ${original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`
 }
 
 /** ECS and Lambda: whether the traffic went back to the original version when it failed. */
@@ -149,9 +151,9 @@ export function headline(record: RunRecord): string {
         return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`
       return `${what} ${d?.id ?? ''} created; not waited for (wait: false).`
     case 'ready':
-      return `${d?.id ?? ''} is Ready: the replacement instances passed their hooks and traffic still goes to the original instances. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`
+      return `${d?.id ?? ''} is Ready: ${fleetWords(record.platform).passed} and traffic still goes to the ${fleetWords(record.platform).original}. Reroute it with command: continue and deployment-id: ${d?.id ?? ''} (or \`aws deploy continue-deployment --deployment-id ${d?.id ?? ''} --deployment-wait-type READY_WAIT --region ${record.region}\`).`
     case 'rerouted':
-      return `Traffic of ${d?.id ?? ''} is on the replacement instances. ${terminationSentence(record)}`
+      return `Traffic of ${d?.id ?? ''} is on the ${fleetWords(record.platform).replacement}. ${terminationSentence(record)}`
     case 'skipped':
       return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`
     case 'failed':

@@ -18,7 +18,7 @@ import {
 import { findApplication } from './applications.js'
 import { readGroupStyle } from './blue-green-config.js'
 import { BATCH_LIMIT, type Handlers } from './common.js'
-import { groupInfo, instanceCount, rollbackConfig } from './groups.js'
+import { alarmConfig, groupInfo, instanceCount, rollbackConfig } from './groups.js'
 
 async function updateDeploymentGroup(service: CodeDeployService, input: Input): Promise<Json> {
   const app = findApplication(service, input)
@@ -48,6 +48,7 @@ async function updateDeploymentGroup(service: CodeDeployService, input: Input): 
   const configName = optionalString(input, 'deploymentConfigName')
   if (configName) service.config(configName)
   const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
+  const alarms = alarmConfig(optionalObject(input, 'alarmConfiguration'))
   const style = readGroupStyle(input, group)
   const count = instanceCount(input)
 
@@ -56,6 +57,7 @@ async function updateDeploymentGroup(service: CodeDeployService, input: Input): 
   const role = optionalString(input, 'serviceRoleArn')
   if (role) group.serviceRoleArn = role
   if (autoRollback) group.autoRollbackConfiguration = autoRollback
+  if (alarms) group.alarmConfiguration = alarms
   Object.assign(group, style)
   if (count !== undefined && count > group.instances.length) {
     const more = count - group.instances.length

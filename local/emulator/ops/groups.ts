@@ -1,12 +1,13 @@
 /**
  * Deployment groups: CreateDeploymentGroup, GetDeploymentGroup and ListDeploymentGroups, the
- * lookup by `deploymentGroupName`, and the auto-rollback configuration a group or a deployment
- * carries. A group's simulated instances are made when it is created; how many comes from the
+ * lookup by `deploymentGroupName`, the auto-rollback configuration a group or a deployment
+ * carries, and the CloudWatch alarms a group watches. A group's simulated instances are made when it is created; how many comes from the
  * `emulator:instances` EC2 tag filter.
  */
 import { ServiceError } from '../errors.js'
 import {
   uuid,
+  type AlarmConfiguration,
   type Application,
   type AutoRollbackConfiguration,
   type DeploymentGroup
@@ -43,6 +44,7 @@ const ROLLBACK_EVENTS = [
 export interface GroupOptions extends GroupStyle {
   deploymentConfigName?: string
   autoRollback?: AutoRollbackConfiguration
+  alarmConfiguration?: AlarmConfiguration
   instances: number
   serviceRoleArn?: string
   /** ECS and Lambda groups: their platform members (and no instances). */
@@ -84,6 +86,29 @@ export function rollbackConfig(input: Input | undefined): AutoRollbackConfigurat
   return { enabled, events }
 }
 
+const NO_ALARMS: AlarmConfiguration = { enabled: false, ignorePollAlarmFailure: false, alarms: [] }
+
+/** An alarmConfiguration member, checked as CodeDeploy checks it (InvalidAlarmConfigException). */
+export function alarmConfig(input: Input | undefined): AlarmConfiguration | undefined {
+  if (!input) return undefined
+  const invalid = (why: string): ServiceError =>
+    new ServiceError('InvalidAlarmConfigException', `The alarm configuration is invalid: ${why}`)
+  const enabled = optionalBoolean(input, 'enabled') ?? false
+  const ignorePollAlarmFailure = optionalBoolean(input, 'ignorePollAlarmFailure') ?? false
+  const list = input.alarms ?? []
+  if (!Array.isArray(list)) throw invalid('alarms must be a list.')
+  const alarms = list.map(item => {
+    const name = (item as Input | null)?.name
+    if (typeof name !== 'string' || name === '' || name.length > 255)
+      throw invalid('an alarm name is empty or longer than 255 characters.')
+    return { name }
+  })
+  if (new Set(alarms.map(a => a.name)).size !== alarms.length)
+    throw invalid('two alarms have the same name.')
+  if (enabled && alarms.length === 0) throw invalid('it is enabled, but the alarm list is empty.')
+  return { enabled, ignorePollAlarmFailure, alarms }
+}
+
 /** The instance count an `emulator:instances` EC2 tag filter asks for, if there is one. */
 export function instanceCount(input: Input): number | undefined {
   let count: number | undefined
@@ -111,6 +136,7 @@ export async function addGroup(
     serviceRoleArn:
       options.serviceRoleArn ?? 'arn:aws:iam::000000000000:role/CodeDeployServiceRole',
     autoRollbackConfiguration: options.autoRollback ?? { enabled: false, events: [] },
+    ...(options.alarmConfiguration ? { alarmConfiguration: options.alarmConfiguration } : {}),
     instances: options.platform
       ? []
       : await service.createInstances(app.applicationName, name, options.instances),
@@ -145,6 +171,7 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
   if (platform) checkServiceMapping([...service.applications.values()], platform)
   const instances = instanceCount(input) ?? service.defaultInstances
   const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
+  const alarmConfiguration = alarmConfig(optionalObject(input, 'alarmConfiguration'))
   const group = await addGroup(service, app, name, {
     // ECS groups carry their own blue/green style, checked with their platform.
     ...(platform ? {} : readGroupStyle(input)),
@@ -152,7 +179,8 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
     serviceRoleArn,
     ...(platform ? { platform } : {}),
     ...(configName ? { deploymentConfigName: configName } : {}),
-    ...(autoRollback ? { autoRollback } : {})
+    ...(autoRollback ? { autoRollback } : {}),
+    ...(alarmConfiguration ? { alarmConfiguration } : {})
   })
   return { deploymentGroupId: group.deploymentGroupId }
 }
@@ -177,6 +205,7 @@ export function groupInfo(service: CodeDeployService, group: DeploymentGroup): o
     deploymentConfigName: group.deploymentConfigName,
     serviceRoleArn: group.serviceRoleArn,
     autoRollbackConfiguration: group.autoRollbackConfiguration,
+    alarmConfiguration: group.alarmConfiguration ?? NO_ALARMS,
     ec2TagFilters: [
       { Key: INSTANCES_TAG, Value: String(group.instances.length), Type: 'KEY_AND_VALUE' }
     ],

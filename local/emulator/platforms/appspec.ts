@@ -37,8 +37,19 @@ function entries(value: unknown, what: string): [string, unknown][] {
   })
 }
 
-function text(props: Record<string, unknown>, name: string, where: string): string {
-  const value = props[name]
+/**
+ * `obj[name]` matching the key regardless of case, as CodeDeploy reads AppSpec keys (its reference
+ * writes `resources`/`properties`/`currentversion`, its examples `Resources`/`Properties`/…).
+ */
+function get(obj: unknown, name: string): unknown {
+  if (!obj || typeof obj !== 'object') return undefined
+  const lower = name.toLowerCase()
+  const key = Object.keys(obj).find(k => k.toLowerCase() === lower)
+  return key === undefined ? undefined : (obj as Record<string, unknown>)[key]
+}
+
+function text(props: unknown, name: string, where: string): string {
+  const value = get(props, name)
   if (typeof value === 'number') return String(value)
   if (typeof value !== 'string' || value === '')
     throw invalid(`The AppSpec file is missing ${where}.${name}.`)
@@ -57,22 +68,22 @@ export function parsePlatformAppSpec(content: string, platform: 'ECS' | 'Lambda'
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     throw invalid('The AppSpec content must be a YAML or JSON object.')
-  const root = doc as Record<string, unknown>
-  if (String(root.version) !== '0' && String(root.version) !== '0.0')
+  const version = String(get(doc, 'version'))
+  if (version !== '0' && version !== '0.0')
     throw invalid('The AppSpec file must have version: 0.0.')
-  const resources = entries(root.Resources, 'Resources')
+  const resources = entries(get(doc, 'Resources'), 'Resources')
   if (resources.length !== 1)
     throw invalid(`An ${platform} AppSpec file must have exactly one resource.`)
   const [name, resource] = resources[0]!
-  const body = (resource ?? {}) as Record<string, unknown>
-  if (body.Type !== RESOURCE_TYPE[platform])
+  const type = get(resource, 'Type')
+  if (type !== RESOURCE_TYPE[platform])
     throw invalid(
-      `The resource ${name} has Type ${String(body.Type)}; a deployment to the ${platform} compute platform needs ${RESOURCE_TYPE[platform]}.`
+      `The resource ${name} has Type ${String(type)}; a deployment to the ${platform} compute platform needs ${RESOURCE_TYPE[platform]}.`
     )
-  const props = (body.Properties ?? {}) as Record<string, unknown>
+  const props = get(resource, 'Properties') ?? {}
   const allowed = platform === 'ECS' ? ECS_HOOKS : LAMBDA_HOOKS
   const hooks: Record<string, string> = {}
-  for (const [event, fn] of entries(root.Hooks ?? [], 'Hooks')) {
+  for (const [event, fn] of entries(get(doc, 'Hooks') ?? [], 'Hooks')) {
     if (!allowed.includes(event))
       throw invalid(
         `The hook ${event} is not a ${platform} lifecycle event; use ${allowed.join(', ')}.`
@@ -90,8 +101,8 @@ export function parsePlatformAppSpec(content: string, platform: 'ECS' | 'Lambda'
       targetVersion: text(props, 'TargetVersion', name),
       hooks
     }
-  const lb = (props.LoadBalancerInfo ?? {}) as Record<string, unknown>
-  const port = lb.ContainerPort
+  const lb = get(props, 'LoadBalancerInfo') ?? {}
+  const port = get(lb, 'ContainerPort')
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
     throw invalid(`The AppSpec file is missing ${name}.LoadBalancerInfo.ContainerPort.`)
   return {

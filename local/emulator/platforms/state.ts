@@ -83,6 +83,11 @@ export interface TrafficRun {
   taskSetsInfo?: EcsTaskSet[]
   lambdaFunctionInfo?: LambdaFunctionInfo
   hooks: Map<string, HookExecution>
+  /** ECS: the wait ContinueDeployment can end now, and how. */
+  waiting?: 'READY_WAIT' | 'TERMINATION_WAIT'
+  endWait?: () => void
+  /** ECS: the original task set's termination wait has begun (instanceTerminationWaitTimeStarted). */
+  terminationWaitStarted?: boolean
 }
 
 /** The revision registry's key for an inline appspec: its content's digest. */

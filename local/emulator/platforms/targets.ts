@@ -36,7 +36,8 @@ export function platformDeploymentInfo(d: Deployment, group: DeploymentGroup | u
     ...(d.computePlatform === 'ECS'
       ? {
           blueGreenDeploymentConfiguration: group?.platform?.blueGreenDeploymentConfiguration,
-          loadBalancerInfo: group?.platform?.loadBalancerInfo
+          loadBalancerInfo: group?.platform?.loadBalancerInfo,
+          instanceTerminationWaitTimeStarted: d.traffic?.terminationWaitStarted === true
         }
       : {})
   }

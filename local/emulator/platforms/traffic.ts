@@ -2,8 +2,8 @@
  * Runs ECS and Lambda deployments: Created → InProgress → Succeeded / Failed / Stopped through
  * the platform's lifecycle events, hooks waiting for their status, traffic shifted by the
  * config's steps (minutes divided by the time compression), traffic back to the original on
- * failure or stop, the ECS termination wait, and the automatic rollback as a new deployment of
- * the group's last successful revision.
+ * failure or stop, the ECS Ready and termination waits (ended early by ContinueDeployment), and
+ * the automatic rollback as a new deployment of the group's last successful revision.
  */
 import type { World } from '../../ecs-lambda/world.js'
 import type { ContentRevisionLocation, Deployment, DeploymentGroup } from '../model.js'
@@ -12,6 +12,7 @@ import type { CodeDeployService, Lifecycle } from '../service.js'
 import { parsePlatformAppSpec, revisionContent } from './appspec.js'
 import { trafficSteps } from './configs.js'
 import { runHook } from './hooks.js'
+import { READY_TIMEOUT_MESSAGE, waitForContinue, type WaitEnd } from './waits.js'
 import {
   complete,
   install,
@@ -161,6 +162,11 @@ export class TrafficEngine implements Lifecycle {
     if (!failure) run.status = 'InProgress'
     for (const event of run.lifecycleEvents) {
       if (failure || signal.aborted) break
+      if (event.lifecycleEventName === 'BeforeAllowTraffic') {
+        const ready = await this.readyWait(d, group, signal)
+        if (ready === 'timeout') return this.readyTimedOut(d)
+        if (signal.aborted) break
+      }
       event.status = 'InProgress'
       event.startTime = new Date()
       run.lastUpdatedAt = event.startTime
@@ -176,15 +182,19 @@ export class TrafficEngine implements Lifecycle {
       group.platform?.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
     if (!failure && !signal.aborted && d.computePlatform === 'ECS') {
       complete(d, group, world)
-      if (termination?.action !== 'KEEP_ALIVE') {
-        await this.sleep(this.minutes(termination?.terminationWaitTimeInMinutes ?? 0), signal)
+      // A rollback drains the failed replacement at once, as on EC2/on-premises.
+      if (d.creator === 'codeDeployRollback') terminateBlue(d)
+      else if (termination?.action !== 'KEEP_ALIVE') {
+        d.traffic!.terminationWaitStarted = true
+        const ms = this.minutes(termination?.terminationWaitTimeInMinutes ?? 0)
+        await waitForContinue(d.traffic!, 'TERMINATION_WAIT', ms, signal, () => undefined)
         if (!signal.aborted) terminateBlue(d)
       }
     }
     if (signal.aborted && d.stop) {
       shiftBack(d, world)
       run.status = 'Unknown'
-      this.finish(d, 'Stopped', undefined)
+      this.finish(d, 'Stopped', d.stop.error)
       if (d.stop.autoRollbackEnabled) this.rollback(d)
       return
     }
@@ -201,6 +211,39 @@ export class TrafficEngine implements Lifecycle {
     run.lastUpdatedAt = new Date()
     this.finish(d, 'Succeeded', undefined)
     group.lastSuccessfulDeployment = d.deploymentId
+  }
+
+  /**
+   * ECS with deploymentReadyOption STOP_DEPLOYMENT: Ready once the replacement task set has passed
+   * its test traffic hooks, until ContinueDeployment (READY_WAIT), the stop, or the wait's end.
+   * A rollback does not wait.
+   */
+  private async readyWait(
+    d: Deployment,
+    group: DeploymentGroup,
+    signal: AbortSignal
+  ): Promise<WaitEnd | 'none'> {
+    const ready = group.platform?.blueGreenDeploymentConfiguration?.deploymentReadyOption
+    if (d.computePlatform !== 'ECS' || d.creator === 'codeDeployRollback') return 'none'
+    if (ready?.actionOnTimeout !== 'STOP_DEPLOYMENT') return 'none'
+    const run = d.instances[0]!
+    d.status = 'Ready'
+    run.status = 'Ready'
+    const ms = this.minutes(ready.waitTimeInMinutes)
+    return waitForContinue(d.traffic!, 'READY_WAIT', ms, signal, () => {
+      d.status = 'InProgress'
+      run.status = 'InProgress'
+    })
+  }
+
+  /** Nobody rerouted traffic in time: the deployment stops, its replacement task set drained. */
+  private readyTimedOut(d: Deployment): void {
+    shiftBack(d, this.options.world)
+    const run = d.instances[0]!
+    for (const event of run.lifecycleEvents)
+      if (event.status === 'Pending') event.status = 'Skipped'
+    run.status = 'Skipped'
+    this.finish(d, 'Stopped', { code: 'TIMEOUT', message: READY_TIMEOUT_MESSAGE })
   }
 
   private finish(

@@ -128,6 +128,14 @@ function checkNetwork(ctx: ContentReader, field: Field): void {
   const groups = ctx.field(vpcFields, 'SecurityGroups')
   if (groups) boundedList(ctx, groups, MAX_SECURITY_GROUPS, 'sg-')
   const publicIp = ctx.field(vpcFields, 'AssignPublicIp')
+  const missing = (['SecurityGroups', 'AssignPublicIp'] as const).filter(
+    name => !ctx.field(vpcFields, name)
+  )
+  if (missing.length > 0) {
+    ctx.warnings.push(
+      `${ctx.fileName}: AwsvpcConfiguration has no ${missing.join(' or ')}. The AppSpec reference asks for all of Subnets, SecurityGroups and AssignPublicIp or none of them (without NetworkConfiguration CodeDeploy keeps the service's network settings); give ${missing.join(' and ')} too.`
+    )
+  }
   if (publicIp) {
     const value = ctx.text(publicIp.value)
     if (value !== 'ENABLED' && value !== 'DISABLED') {

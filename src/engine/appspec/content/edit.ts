@@ -27,10 +27,11 @@ function apply(text: string, edits: Edit[]): string {
 
 type ParsedPair = YAMLMap.Parsed['items'][number]
 
+/** The pair whose key is `name`, in any case (as the check reads keys). */
 function pairOf(ctx: ContentReader, map: YAMLMap.Parsed, name: string): ParsedPair | undefined {
   return map.items.find(pair => {
     const key = ctx.deref(pair.key)
-    return isScalar(key) && String(key.value) === name
+    return isScalar(key) && String(key.value).toLowerCase() === name.toLowerCase()
   })
 }
 
@@ -76,6 +77,9 @@ function setValue(
   const lastNode = last?.value ?? last?.key
   const firstKey = props.items[0]?.key
   if (!last || !lastNode || !firstKey) throw new Error(`cannot place ${name} in Properties`)
+  // A file that writes its keys in lower case (as the AppSpec reference does) gets one more.
+  const firstName = isScalar(firstKey) ? String(firstKey.value) : ''
+  if (firstName !== '' && firstName === firstName.toLowerCase()) name = name.toLowerCase()
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const end = lastNode.range[1]
   if (props.flow) {

@@ -35,7 +35,7 @@ export function checkHooks(ctx: ContentReader, field: Field): ContentAppSpec['ho
         `each Hooks item names one lifecycle event and one Lambda function: ${example}.`
       )
     }
-    const [hook] = ctx.fields(item, events, 'Hooks')
+    const [hook] = ctx.fields(item, events, 'Hooks', true)
     if (!hook) continue
     checkEvent(ctx, hook, events)
     if (hooks.some(h => h.event === hook.name)) {
@@ -64,6 +64,13 @@ function checkEvent(ctx: ContentReader, hook: Field, events: readonly string[]):
     throw ctx.fail(
       hook.key,
       `'${hook.name}' is an EC2/on-premises lifecycle event, run by the agent on instances. ${allowed}.`
+    )
+  }
+  const spelt = events.find(event => event.toLowerCase() === hook.name.toLowerCase())
+  if (spelt) {
+    throw ctx.fail(
+      hook.key,
+      `lifecycle event '${hook.name}' is written with other capitals than CodeDeploy's '${spelt}'. Write it as CodeDeploy spells it: - ${spelt}: …`
     )
   }
   const sam = SAM_HOOKS[hook.name]

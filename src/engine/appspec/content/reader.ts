@@ -24,6 +24,38 @@ export class ContentReader extends YamlReader {
     super(parsed.doc, parsed.lines, file, label)
   }
 
+  /**
+   * The mapping's fields, each named in the spelling of `known` that it matches regardless of case:
+   * CodeDeploy's AppSpec reference writes these keys in lower case (`resources`, `properties`,
+   * `currentversion`) and its examples capitalised, and the AWS CLI's `ecs deploy` matches them
+   * case-insensitively. Two keys that differ only by case are one key written twice. With
+   * `exactCase` (lifecycle event names, which the reference only ever capitalises) names are kept
+   * as written.
+   */
+  override fields(
+    map: YAMLMap.Parsed,
+    known: readonly string[],
+    where: string,
+    exactCase = false
+  ): Field[] {
+    const fields = super.fields(map, known, where)
+    if (exactCase) return fields
+    const seen = new Map<string, string>()
+    return fields.map(field => {
+      const lower = field.name.toLowerCase()
+      const earlier = seen.get(lower)
+      if (earlier !== undefined) {
+        throw this.fail(
+          field.key,
+          `'${field.name}' and '${earlier}' in ${where} are the same key to CodeDeploy, which reads AppSpec keys regardless of case. Keep one of them (merge their contents).`
+        )
+      }
+      seen.set(lower, field.name)
+      const canonical = known.find(name => name.toLowerCase() === lower)
+      return canonical === undefined ? field : { ...field, name: canonical }
+    })
+  }
+
   /** The field's value as a mapping, or an error saying what it should hold. */
   map(field: Field, what: string): YAMLMap.Parsed {
     if (!isMap(field.value)) {

@@ -1,6 +1,7 @@
 /**
  * The top level of an ECS or Lambda AppSpec: `version: 0.0`, `Resources` (a list of exactly one
- * resource of the platform's type) and optional `Hooks`. Recognises an AppSpec written for another
+ * resource of the platform's type, under a name of the user's choice) and optional `Hooks`. Keys
+ * are matched regardless of case (see ContentReader.fields). Recognises an AppSpec written for another
  * platform (an EC2/on-premises one, or ECS given for Lambda and back) and says which file or group
  * fits instead.
  */
@@ -18,6 +19,7 @@ const ROOT_KEYS = ['version', 'Resources', 'Hooks']
 const RESOURCE_KEYS = ['Type', 'Properties']
 /** Top-level keys only an EC2/on-premises appspec has. */
 const SERVER_KEYS = ['os', 'files', 'permissions', 'file_exists_behavior']
+/** The name AWS's examples give the ECS resource; any name works, this one is suggested. */
 const ECS_RESOURCE_NAME = 'TargetService'
 
 /** 'an ECS' or 'a Lambda', for messages. */
@@ -29,7 +31,7 @@ type Checked = Pick<ContentAppSpec, 'ecs' | 'lambda' | 'hooks'>
 
 function skeleton(platform: ContentPlatform): string {
   return platform === 'ECS'
-    ? `'Resources:' with '- TargetService:' holding 'Type: ${RESOURCE_TYPES.ECS}' and its Properties (TaskDefinition, LoadBalancerInfo)`
+    ? `'Resources:' with '- ${ECS_RESOURCE_NAME}:' (or any name) holding 'Type: ${RESOURCE_TYPES.ECS}' and its Properties (TaskDefinition, LoadBalancerInfo)`
     : `'Resources:' with '- <name>:' holding 'Type: ${RESOURCE_TYPES.Lambda}' and its Properties (Name, Alias)`
 }
 
@@ -52,7 +54,7 @@ export function checkContentRoot(ctx: ContentReader): Checked {
     )
   }
   const fields = ctx.fields(root, ROOT_KEYS, 'the top level')
-  const server = fields.find(f => SERVER_KEYS.includes(f.name))
+  const server = fields.find(f => SERVER_KEYS.includes(f.name.toLowerCase()))
   if (server) {
     throw ctx.fail(
       server.key,
@@ -105,7 +107,8 @@ function checkResource(ctx: ContentReader, field: Field): Checked {
     throw ctx.fail(first, `the resource must be a mapping: ${skeleton(platform)}.`)
   }
   const named = ctx.fields(first, [], 'the resource')
-  if (named.some(f => RESOURCE_KEYS.includes(f.name))) {
+  const resourceKeys = RESOURCE_KEYS.map(k => k.toLowerCase())
+  if (named.some(f => resourceKeys.includes(f.name.toLowerCase()))) {
     const name = platform === 'ECS' ? ECS_RESOURCE_NAME : 'myFunction'
     throw ctx.fail(
       first,
@@ -129,12 +132,6 @@ function checkResourceBody(ctx: ContentReader, resource: Field): Checked {
   ctx.rejectUnknown(fields, RESOURCE_KEYS, `resource '${resource.name}'`)
   const type = ctx.need(fields, 'Type', resource.key, `Add 'Type: ${RESOURCE_TYPES[platform]}'.`)
   checkType(ctx, type)
-  if (platform === 'ECS' && resource.name !== ECS_RESOURCE_NAME) {
-    throw ctx.fail(
-      resource.key,
-      `the ECS resource must be named '${ECS_RESOURCE_NAME}' (as in the AWS AppSpec reference), not '${resource.name}'. Rename it: - ${ECS_RESOURCE_NAME}:`
-    )
-  }
   const properties = ctx.need(
     fields,
     'Properties',

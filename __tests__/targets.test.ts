@@ -1,0 +1,72 @@
+/**
+ * Where traffic stands, read from BatchGetDeploymentTargets: CodeDeploy gives both weights as a
+ * percentage (TrafficWeight, a double from 0 to 100). The ECS answer below is the shape of the
+ * get-deployment-target output in the Amazon ECS developer guide's blue/green tutorial
+ * (`"trafficWeight": 100.0` once all traffic is on the replacement); the Lambda target's
+ * `targetVersionWeight` is the same TrafficWeight shape, "the percentage of production traffic
+ * that the target version of a Lambda function receives".
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { CodeDeployClient, DeploymentTarget } from '@aws-sdk/client-codedeploy'
+import { fetchTargets } from '../src/engine/targets.js'
+
+function clientAnswering(target: DeploymentTarget): CodeDeployClient {
+  const id = target.ecsTarget?.targetId ?? target.lambdaTarget?.targetId ?? ''
+  return {
+    send: (command: { constructor: { name: string } }) =>
+      Promise.resolve(
+        command.constructor.name === 'ListDeploymentTargetsCommand'
+          ? { targetIds: [id] }
+          : { deploymentTargets: [target] }
+      )
+  } as unknown as CodeDeployClient
+}
+
+describe('the traffic line', () => {
+  it('reads an ECS task set weight as a percentage', async () => {
+    const target: DeploymentTarget = {
+      deploymentTargetType: 'ECSTarget',
+      ecsTarget: {
+        targetId: 'tutorial-bluegreen-cluster:service-bluegreen',
+        status: 'InProgress',
+        taskSetsInfo: [
+          { identifer: 'ecs-svc/9223370493425779968', trafficWeight: 90.0, taskSetLabel: 'Blue' },
+          { identifer: 'ecs-svc/9223370493423413672', trafficWeight: 10.0, taskSetLabel: 'Green' }
+        ]
+      }
+    }
+    const { traffic } = await fetchTargets(clientAnswering(target), 'd-RPCR1U3TW')
+    expect(traffic).toBe('10% on the replacement task set ecs-svc/9223370493423413672')
+  })
+
+  it('reads a Lambda target version weight as a percentage, not a fraction', async () => {
+    const target: DeploymentTarget = {
+      deploymentTargetType: 'LambdaTarget',
+      lambdaTarget: {
+        targetId: 'checkout:live',
+        status: 'InProgress',
+        lambdaFunctionInfo: {
+          functionName: 'checkout',
+          functionAlias: 'live',
+          currentVersion: '1',
+          targetVersion: '2',
+          targetVersionWeight: 10.0
+        }
+      }
+    }
+    const { traffic, targets } = await fetchTargets(clientAnswering(target), 'd-1')
+    expect(traffic).toBe('10% on version 2 of checkout (alias live)')
+    expect(targets).toEqual([{ targetId: 'checkout:live', status: 'InProgress' }])
+  })
+
+  it('keeps one decimal of a weight that is not whole', async () => {
+    const target: DeploymentTarget = {
+      lambdaTarget: {
+        targetId: 'f:live',
+        lambdaFunctionInfo: { functionName: 'f', targetVersion: '4', targetVersionWeight: 33.333 }
+      }
+    }
+    const { traffic } = await fetchTargets(clientAnswering(target), 'd-2')
+    expect(traffic).toBe('33.3% on version 4 of f')
+  })
+})
