@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os'
 import { writeFile } from 'node:fs/promises'
+import { format, resolveConfig } from 'prettier'
 
 export interface Row {
   measure: string
@@ -52,5 +53,7 @@ export async function writeResults(file: string, rows: Row[], facts: RunFacts): 
     ...facts.notes.map(note => `- ${note}`),
     ''
   ].join('\n')
-  await writeFile(file, text)
+  // In the repository's style, so `prettier --check .` passes on the file as written.
+  const options = (await resolveConfig(file)) ?? {}
+  await writeFile(file, await format(text, { ...options, filepath: file }))
 }
