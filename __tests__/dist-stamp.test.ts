@@ -3,10 +3,16 @@
  * change with every file the build reads, and with nothing else.
  */
 import { describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { builtStamp, sourceStamp, STAMP_FILE } from '../scripts/dist-stamp.js'
+import {
+  builtStamp,
+  distListing,
+  distProblems,
+  sourceStamp,
+  STAMP_FILE
+} from '../scripts/dist-stamp.js'
 
 function lockfile(extra: Record<string, object>): string {
   return JSON.stringify({
@@ -70,5 +76,33 @@ describe('the dist/ source stamp', () => {
     const stamp = await sourceStamp(root)
     await writeFile(path.join(root, STAMP_FILE), `${stamp}\nexplanation\n`)
     expect(await builtStamp(root)).toBe(stamp)
+  })
+
+  it('lists every file the build wrote, chunks included, and names the one missing, changed or extra', async () => {
+    const root = await checkout()
+    await mkdir(path.join(root, 'dist/cli'))
+    await writeFile(path.join(root, 'dist/index.js'), 'import("./205.index.js")\n')
+    await writeFile(path.join(root, 'dist/205.index.js'), 'export const chunk = 1\n')
+    await writeFile(path.join(root, 'dist/cli/index.js'), 'cli()\n')
+    const listing = await distListing(root)
+    expect(listing.map(line => line.slice(66))).toEqual([
+      'dist/205.index.js',
+      'dist/cli/index.js',
+      'dist/index.js'
+    ])
+    await writeFile(
+      path.join(root, STAMP_FILE),
+      `${await sourceStamp(root)}\nexplanation\n${listing.join('\n')}\n`
+    )
+    expect(await distProblems(root)).toEqual([])
+
+    await rm(path.join(root, 'dist/205.index.js'))
+    await writeFile(path.join(root, 'dist/cli/index.js'), 'changed()\n')
+    await writeFile(path.join(root, 'dist/310.index.js'), 'export {}\n')
+    expect(await distProblems(root)).toEqual([
+      'dist/205.index.js is missing',
+      'dist/cli/index.js differs from what the build wrote',
+      'dist/310.index.js is not a file the build wrote'
+    ])
   })
 })

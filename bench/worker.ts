@@ -1,81 +1,81 @@
 /**
- * One measured task in its own process, so its peak RSS is its own. Prints one JSON line:
- * { ms, maxRssMb, bytes }.
- *   tsx bench/worker.ts <task> <args…>
+ * One measured task of ours in its own process, so its peak RSS is its own (bench/measure.ts
+ * reads that from outside). Prints one JSON line: { ms, cpuMs, bytes, uploaded? }, where ms and
+ * cpuMs cover the task only, not node and tsx starting (cold start is measured on its own).
+ *
+ *   tsx bench/worker.ts package <source> <out.zip>
+ *       createBundle, as the action packages (zip)
+ *   tsx bench/worker.ts package-upload <source> <bucket> <key-prefix>
+ *       the action's `command: package`: appspec check, package, upload (and whatever it skips on
+ *       a re-run), against the S3 endpoint in AWS_ENDPOINT_URL_S3
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import AdmZip from 'adm-zip'
-import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createClients, destroyClients } from '../src/aws.js'
 import { createBundle } from '../src/engine/bundle/index.js'
-import { uploadBundle } from '../src/engine/upload.js'
+import { RunFailedError } from '../src/engine/record.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
+import { runEngine } from '../src/engine/run.js'
+import { parseSettings, type InputName } from '../src/engine/settings.js'
 
 const [task, ...args] = process.argv.slice(2)
 
-function client(endpoint: string): S3Client {
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
-  })
+interface Result {
+  bytes: number
+  uploaded?: boolean
 }
 
-async function main(): Promise<number> {
+async function packageUpload(source: string, bucket: string, keyPrefix: string): Promise<Result> {
+  const inputs: Partial<Record<InputName, string>> = {
+    command: 'package',
+    source,
+    bucket,
+    'key-prefix': keyPrefix
+  }
+  const settings = parseSettings(name => inputs[name] ?? '', path.dirname(source))
+  const clients = await createClients()
+  const tempDir = await mkdtemp(path.join(tmpdir(), 'cdb-bench-run-'))
+  const reporter = new RecordingReporter()
+  try {
+    const record = await runEngine(settings, {
+      codedeploy: clients.codedeploy,
+      s3: clients.s3,
+      region: clients.region,
+      reporter,
+      workspace: path.dirname(source),
+      tempDir,
+      // As a checkout's commit time would: the same entry times, so a re-run makes the same bundle.
+      sourceDateEpoch: '1700000000'
+    })
+    return { bytes: record.bundle?.size ?? 0, uploaded: record.bundle?.uploaded ?? false }
+  } catch (error) {
+    const lines = error instanceof RunFailedError ? reporter.lines.join('\n') : ''
+    throw new Error(`${String(error)}\n${lines}`)
+  } finally {
+    destroyClients(clients)
+    await rm(tempDir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<Result> {
   switch (task) {
-    case 'bundle': {
+    case 'package': {
       const [source, out] = args as [string, string]
-      return (await createBundle({ source, type: 'zip', outFile: out })).size
+      return { bytes: (await createBundle({ source, type: 'zip', outFile: out })).size }
     }
-    case 'adm-zip': {
-      // The in-memory approach: the whole archive is built in a Buffer, then written.
-      const [source, out] = args as [string, string]
-      const zip = new AdmZip()
-      zip.addLocalFolder(source)
-      zip.writeZip(out)
-      return (await stat(out)).size
-    }
-    case 'zip-cli': {
-      const [source, out] = args as [string, string]
-      const result = spawnSync('zip', ['-qr', '-y', out, '.'], { cwd: source })
-      if (result.status !== 0) throw new Error('zip failed')
-      return (await stat(out)).size
-    }
-    case 'upload': {
-      const [endpoint, file] = args as [string, string]
-      const info = await stat(file)
-      const s3 = client(endpoint)
-      const sha = createHash('sha256').update(String(Date.now())).digest('hex')
-      await uploadBundle({
-        s3,
-        file,
-        size: info.size,
-        sha256: sha,
-        bundleType: 'zip',
-        bucket: 'bench',
-        keyPrefix: 'streamed/'
-      })
-      s3.destroy()
-      return info.size
-    }
-    case 'put-buffer': {
-      // The simple approach: read the bundle into memory and PutObject it in one request.
-      const [endpoint, file] = args as [string, string]
-      const s3 = client(endpoint)
-      const body = await readFile(file)
-      await s3.send(
-        new PutObjectCommand({ Bucket: 'bench', Key: `buffer/${Date.now()}.zip`, Body: body })
-      )
-      s3.destroy()
-      return body.length
+    case 'package-upload': {
+      const [source, bucket, prefix] = args as [string, string, string]
+      return packageUpload(source, bucket, prefix)
     }
     default:
       throw new Error(`unknown task ${task}`)
   }
 }
 
+const cpu = process.cpuUsage()
 const started = performance.now()
-const bytes = await main()
+const result = await main()
 const ms = performance.now() - started
-console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes }))
+const used = process.cpuUsage(cpu)
+console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, ...result }))

@@ -7,8 +7,8 @@
  * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see proxy.ts).
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy'
-import { ECSClient } from '@aws-sdk/client-ecs'
-import { LambdaClient } from '@aws-sdk/client-lambda'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { LambdaClient } from '@aws-sdk/client-lambda'
 import { S3Client } from '@aws-sdk/client-s3'
 import { loadConfig } from '@smithy/core/config'
 import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
@@ -28,10 +28,10 @@ export const DEFAULT_MAX_ATTEMPTS = 5
 export interface AwsClients {
   codedeploy: CodeDeployClient
   s3: S3Client
-  /** ECS deployments: registering the task definition. */
-  ecs: ECSClient
-  /** Lambda deployments: reading the alias, publishing the version. */
-  lambda: LambdaClient
+  /** ECS deployments: registering the task definition (only when asked for). */
+  ecs?: ECSClient
+  /** Lambda deployments: reading the alias, publishing the version (only when asked for). */
+  lambda?: LambdaClient
   region: string
 }
 
@@ -39,8 +39,8 @@ export interface AwsClients {
 export function destroyClients(clients: AwsClients | undefined): void {
   clients?.codedeploy.destroy()
   clients?.s3.destroy()
-  clients?.ecs.destroy()
-  clients?.lambda.destroy()
+  clients?.ecs?.destroy()
+  clients?.lambda?.destroy()
 }
 
 export interface ClientOptions {
@@ -48,13 +48,18 @@ export interface ClientOptions {
   runId?: string
   /** Attempts per call, over anything the environment says (tests). */
   maxAttempts?: number
+  /**
+   * Also the ECS and Lambda clients, for a deployment given as an AppSpec (`appspec`). Their
+   * libraries are loaded only then, so an EC2 run starts without reading them.
+   */
+  platforms?: boolean
 }
 
-/** Creates both clients and resolves the region, failing with a fix when none is configured. */
+/** Creates the clients and resolves the region, failing with a fix when none is configured. */
 export async function createClients(options: ClientOptions = {}): Promise<AwsClients> {
   const customUserAgent: [string, string][] = [[PRODUCT, VERSION]]
   if (options.runId) customUserAgent.push(['run', options.runId])
-  const agents = proxyAgents()
+  const agents = await proxyAgents()
   const common = {
     customUserAgent,
     // The SDK's own loaders (environment, then the profile), with the action's defaults last.
@@ -66,16 +71,22 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
   }
   const codedeploy = new CodeDeployClient(common)
   const s3 = new S3Client(common)
-  const ecs = new ECSClient(common)
-  const lambda = new LambdaClient(common)
-  let region: string
+  const clients: AwsClients = { codedeploy, s3, region: '' }
+  if (options.platforms) {
+    const [{ ECSClient }, { LambdaClient }] = await Promise.all([
+      import('@aws-sdk/client-ecs'),
+      import('@aws-sdk/client-lambda')
+    ])
+    clients.ecs = new ECSClient(common)
+    clients.lambda = new LambdaClient(common)
+  }
   try {
-    region = await codedeploy.config.region()
+    clients.region = await codedeploy.config.region()
   } catch {
-    destroyClients({ codedeploy, s3, ecs, lambda, region: '' })
+    destroyClients(clients)
     throw new InputError(
       'No AWS region is configured. Set AWS_REGION, or run aws-actions/configure-aws-credentials with aws-region before this step.'
     )
   }
-  return { codedeploy, s3, ecs, lambda, region }
+  return clients
 }

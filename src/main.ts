@@ -90,9 +90,10 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         `Input '${ActionInput.GitHubDeployment}' follows a CodeDeploy deployment, and command 'package' creates none. Remove it from this step and set it on the step that deploys.`
       )
     }
-    clients = await createClients(
-      process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}
-    )
+    clients = await createClients({
+      ...(process.env.GITHUB_RUN_ID ? { runId: process.env.GITHUB_RUN_ID } : {}),
+      platforms: settings.appspec !== undefined
+    })
     const proxy = describeProxy()
     if (proxy) reporter.info(proxy)
     if (gitHub) gitHubDeployment = await GitHubDeployment.start(gitHub, settings, reporter)
@@ -101,8 +102,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       ...seams,
       codedeploy: clients.codedeploy,
       s3: clients.s3,
-      ecs: clients.ecs,
-      lambda: clients.lambda,
+      ...(clients.ecs ? { ecs: clients.ecs } : {}),
+      ...(clients.lambda ? { lambda: clients.lambda } : {}),
       region: clients.region,
       reporter,
       workspace,

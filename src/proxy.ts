@@ -6,12 +6,10 @@
  *
  * The choice is made per request, since a client reaches more than one host (S3 puts the bucket in
  * the host name). Tunnelling (CONNECT) and forwarding are done by https-proxy-agent and
- * http-proxy-agent.
+ * http-proxy-agent, loaded only when a proxy is configured.
  */
 import http from 'node:http'
 import https from 'node:https'
-import { HttpProxyAgent } from 'http-proxy-agent'
-import { HttpsProxyAgent } from 'https-proxy-agent'
 
 type Env = NodeJS.ProcessEnv
 
@@ -82,6 +80,12 @@ interface RequestTaker {
   ): void
 }
 
+/** The proxy agents' classes, loaded when a proxy is configured. */
+interface ProxyAgentClasses {
+  http: new (proxy: string, options: { keepAlive: boolean }) => http.Agent
+  https: new (proxy: string, options: { keepAlive: boolean }) => http.Agent
+}
+
 /**
  * An agent that hands each request, as it is made, to a direct keep-alive agent or to a proxy
  * agent, as the environment says for the request's host. One for http endpoints, one for https.
@@ -94,7 +98,8 @@ class EnvironmentProxyAgent extends http.Agent implements RequestTaker {
 
   constructor(
     private readonly scheme: 'http' | 'https',
-    private readonly env: Env
+    private readonly env: Env,
+    private readonly classes: ProxyAgentClasses
   ) {
     super({ keepAlive: true })
     // What node checks a request's scheme against (an https.Agent says 'https:').
@@ -109,10 +114,7 @@ class EnvironmentProxyAgent extends http.Agent implements RequestTaker {
     const proxy = proxyForRequest(this.scheme, host, port, this.env)
     let agent = proxy ? this.viaProxy.get(proxy) : this.direct
     if (!agent && proxy) {
-      agent =
-        this.scheme === 'https'
-          ? new HttpsProxyAgent(proxy, { keepAlive: true })
-          : new HttpProxyAgent(proxy, { keepAlive: true })
+      agent = new this.classes[this.scheme](proxy, { keepAlive: true })
       this.viaProxy.set(proxy, agent)
     }
     ;(agent as unknown as RequestTaker).addRequest(req, {
@@ -134,12 +136,17 @@ export interface ProxyAgents {
 }
 
 /** Agents for an SDK client's request handler, or undefined when no proxy is configured. */
-export function proxyAgents(env: Env = process.env): ProxyAgents | undefined {
+export async function proxyAgents(env: Env = process.env): Promise<ProxyAgents | undefined> {
   if (!proxyConfigured(env)) return undefined
+  const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([
+    import('http-proxy-agent'),
+    import('https-proxy-agent')
+  ])
+  const classes: ProxyAgentClasses = { http: HttpProxyAgent, https: HttpsProxyAgent }
   return {
-    httpAgent: new EnvironmentProxyAgent('http', env),
+    httpAgent: new EnvironmentProxyAgent('http', env, classes),
     // It serves https requests through its delegates; the SDK's type asks for an https.Agent.
-    httpsAgent: new EnvironmentProxyAgent('https', env) as unknown as https.Agent
+    httpsAgent: new EnvironmentProxyAgent('https', env, classes) as unknown as https.Agent
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The `artifact-name` input: the bundle, exactly as uploaded to S3, also kept as a workflow
  * artifact, so the run shows what it deployed and the file can be downloaded or audited later.
+ * The artifact client (with its Azure storage and archive libraries, a large share of dist/) is
+ * loaded only by a run that asks for it, so other runs start without reading it.
  */
-import { DefaultArtifactClient } from '@actions/artifact'
 import { copyFile, link, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import type { BundleResult } from '../engine/bundle/index.js'
@@ -20,6 +21,7 @@ export async function uploadBundleArtifact(
   const dir = await mkdtemp(path.join(tempDir, 'artifact-'))
   const file = path.join(dir, path.posix.basename(revision.key))
   await link(bundle.path, file).catch(() => copyFile(bundle.path, file))
+  const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
   // zip and tgz bundles are compressed already: a second pass would only cost time.
   const result = await client.uploadArtifact(name, [file], dir, {

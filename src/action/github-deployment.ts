@@ -5,9 +5,10 @@
  * Environments page and the pull request show what is live and link to the CodeDeploy console.
  *
  * It is created before anything is written to AWS, so a token without `deployments: write` stops
- * the run while nothing has happened yet.
+ * the run while nothing has happened yet. The GitHub client is loaded only by a run that asks for
+ * a GitHub deployment.
  */
-import * as github from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import { InputError, errorMessage } from '../engine/errors.js'
 import { consoleUrl } from '../engine/links.js'
 import type { RunRecord } from '../engine/record.js'
@@ -16,7 +17,7 @@ import { headline } from '../engine/telling.js'
 import type { Settings } from '../engine/settings.js'
 import type { GitHubDeploymentSettings } from './inputs.js'
 
-type Octokit = ReturnType<typeof github.getOctokit>
+type Octokit = ReturnType<typeof getOctokit>
 export type GitHubDeploymentState =
   'in_progress' | 'pending' | 'success' | 'failure' | 'error' | 'inactive'
 
@@ -107,6 +108,7 @@ export class GitHubDeployment {
     reporter: Reporter
   ): Promise<GitHubDeployment> {
     const [owner, repo] = settings.repository.split('/') as [string, string]
+    const github = await import('@actions/github')
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl })
     const { description, starting } = describe(target)
     let id: number

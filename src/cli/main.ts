@@ -99,14 +99,14 @@ export async function main(
   let record: RunRecord
   try {
     const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
-    clients = await createClients()
+    clients = await createClients({ platforms: settings.appspec !== undefined })
     const proxy = describeProxy()
     if (proxy) reporter.info(proxy)
     record = await runEngine(settings, {
       codedeploy: clients.codedeploy,
       s3: clients.s3,
-      ecs: clients.ecs,
-      lambda: clients.lambda,
+      ...(clients.ecs ? { ecs: clients.ecs } : {}),
+      ...(clients.lambda ? { lambda: clients.lambda } : {}),
       region: clients.region,
       reporter,
       workspace: process.cwd(),

@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import { checkAppSpec } from './appspec/index.js'
-import { createBundle } from './bundle/index.js'
+import type * as AppSpecModule from './appspec/index.js'
+import type * as BundleModule from './bundle/index.js'
 import { entryTime } from './bundle/time.js'
 import type { Run } from './context.js'
 import { cutDescription } from './description.js'
@@ -25,9 +25,18 @@ import {
   type S3Revision
 } from './revision.js'
 import { PLATFORM_NAME, checkTarget } from './target.js'
-import { prepareContent } from './content.js'
 import { abortStaleUploads, checkBucket, uploadBundle } from './upload.js'
 import { isAccessDenied } from './aws-errors.js'
+
+/*
+ * The appspec checker (with its YAML parser) and the archive writers load when a run first needs
+ * them, not at start: a run that packages nothing never reads them, and the first line of one that
+ * does comes sooner (issue 10's cold start).
+ */
+const checkAppSpec: typeof AppSpecModule.checkAppSpec = async (...args) =>
+  (await import('./appspec/index.js')).checkAppSpec(...args)
+const createBundle: typeof BundleModule.createBundle = async (...args) =>
+  (await import('./bundle/index.js')).createBundle(...args)
 
 /** Checks the application, the group and the config; remembers the config the group uses. */
 export async function checkDeploymentTarget(run: Run): Promise<void> {
@@ -89,12 +98,16 @@ function platformFits(run: Run, platform: string): void {
     )
 }
 
-/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+/**
+ * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
+ * loaded only here, so an EC2 run starts without reading them.
+ */
 export async function contentRevision(run: Run): Promise<RevisionLocation> {
   await checkDeploymentTarget(run)
   const platform = run.record.platform
   if (platform !== 'ECS' && platform !== 'Lambda')
     throw new Error(`No inline AppSpec for ${platform}`)
+  const { prepareContent } = await import('./content.js')
   const { location, facts } = await prepareContent(run, platform)
   run.record.content = facts
   run.changed()
