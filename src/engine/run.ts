@@ -12,7 +12,8 @@ import { InputError, errorMessage } from './errors.js'
 import { cancelled, follow } from './follow.js'
 import { consoleUrl } from './links.js'
 import { newMarker, formatMarker } from './marker.js'
-import { chooseRevision, contentRevision, existingRevision, packageAndUpload } from './package.js'
+import { chooseRevision, contentRevision, existingRevision } from './package.js'
+import { packageAndUpload } from './package-bundle.js'
 import { RunFailedError, passed, type RunRecord } from './record.js'
 import { revisionLocation } from './revision.js'
 import type { Settings } from './settings.js'
@@ -50,11 +51,12 @@ async function sequence(run: Run): Promise<void> {
       await reporter.group('Checking the revision', () => existingRevision(run, given))
     )
   } else {
-    location = revisionLocation(await packageAndUpload(run))
-    if (settings.command === 'package') {
+    const revision = await packageAndUpload(run)
+    if (settings.command === 'package' || !revision) {
       record.outcome = 'packaged'
       return
     }
+    location = revisionLocation(revision)
   }
   if (run.clock.now() >= run.deadline) {
     record.outcome = 'timed-out'

@@ -111,7 +111,14 @@ function rows(record: RunRecord): [string, string][] {
     const b = record.bundle
     out.push(['Bundle', `${size(b.size)}, ${b.files} files`])
     out.push(['SHA-256', `\`${b.sha256}\``])
-    out.push(['Upload', b.uploaded ? 'uploaded' : 'already in S3, not uploaded again'])
+    if (b.path) out.push(['File', `\`${b.path}\``])
+    if (record.revision)
+      out.push([
+        'Upload',
+        b.uploaded
+          ? 'uploaded'
+          : `already in S3, not uploaded again${b.reused ? ' (nor packaged: same tree as an earlier run, proved by S3’s checksum)' : ''}`
+      ])
   }
   if (record.artifact)
     out.push([
