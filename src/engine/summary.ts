@@ -52,7 +52,7 @@ function title(record: RunRecord): string {
       return `✅ ${kind} ${d?.id ?? ''} Succeeded`
     case 'packaged':
       // The whole s3:// URL would wrap the heading; it is the table's first row.
-      return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : ''}`
+      return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : record.bundle?.path ? ` into ${record.bundle.path.split(/[\\/]/).pop() ?? ''}` : ''}`
     case 'created':
       return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`
     case 'skipped':
