@@ -93,6 +93,17 @@ describe('a re-run of an unchanged tree', () => {
     expect(second.writes.length).toBeGreaterThan(0)
     expect(await t.installed('web', 'srv/app/version.txt')).toBe('two')
   })
+
+  it('is not looked for when entries carry the current time (no two bundles are the same)', async () => {
+    const cacheDir = path.join(t.workspace, 'undated-cache')
+    const env = { ...t.env, SOURCE_DATE_EPOCH: '', CDB_CACHE_DIR: cacheDir }
+    const dir = await t.source(release('undated'))
+    const result = await counted({ ...target, command: 'package', source: dir }, env)
+    expect(result.failed).toBe(false)
+    expect(result.log).toMatch(/Entries dated .*: the current time/)
+    expect(result.log).not.toMatch(/Tree digest/)
+    await expect(readdir(path.join(cacheDir, 'bundles'))).rejects.toThrow(/ENOENT/)
+  })
 })
 
 /** A bundle an attacker made, with its own true SHA-256 checksum, at `key`. */

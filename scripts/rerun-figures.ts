@@ -18,6 +18,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalStack } from '../local/stack.js'
 import { main } from '../src/cli/main.js'
+import { createBundle, listEntries } from '../src/engine/bundle/index.js'
+import { treeDigest } from '../src/engine/bundle/digest.js'
 
 export interface RerunFigures {
   files: number
@@ -31,8 +33,15 @@ export interface RerunFigures {
   rerunDigestMs: number
   /** rerunMs / firstRunMs; the goal is ≤ 0.25. */
   ratio: number
-  /** firstRunMs − firstRunWithoutCacheMs: what the digest pass and the cache entry add. */
+  /** firstRunMs − firstRunWithoutCacheMs: what the digest pass and the cache entry add (noisy). */
   digestCostMs: number
+  /** Alone, outside any run: listing the tree; packaging it (zip, listing included). */
+  listingMs: number
+  packagingMs: number
+  /** Alone: the digest pass a first run adds (read and hash every file, then the change check). */
+  digestPassMs: number
+  /** rerunMs / packagingMs: the ratio if the upload cost nothing. */
+  ratioToPackagingOnly: number
 }
 
 /** mulberry32: the same tree on every machine. */
@@ -73,15 +82,20 @@ function noise(seed: number, bytes: number): Buffer {
 export async function rerunTree(
   files = 20_000
 ): Promise<{ dir: string; files: number; bytes: number }> {
-  const dir = path.join(tmpdir(), `cdb-rerun-tree-v1-${files}`)
+  const dir = path.join(tmpdir(), `cdb-rerun-tree-v2-${files}`)
   const done = `${dir}.complete`
   const made = await stat(done).catch(() => undefined)
-  const next = random(files)
+  // Sizes and contents from two generators: the sizes (and the byte count) are known without
+  // making the contents again.
+  const nextSize = random(files)
+  const next = random(files + 1)
   let bytes = 0
   if (!made) await rm(dir, { recursive: true, force: true })
   for (let i = 0; i < files; i++) {
     const binary = i % 20 === 0
-    const size = binary ? 20_480 + Math.floor(next() * 102_400) : 512 + Math.floor(next() * 7_680)
+    const size = binary
+      ? 20_480 + Math.floor(nextSize() * 102_400)
+      : 512 + Math.floor(nextSize() * 7_680)
     bytes += size
     if (made) continue
     const sub = path.join(dir, `module-${i % 200}`, `part-${i % 7}`)
@@ -104,7 +118,10 @@ function median(values: number[]): number {
 export interface RerunMeasure {
   figures: RerunFigures
   /** Every trial's milliseconds, in order. */
-  samples: { without: number[]; first: number[]; again: number[]; digest: number[] }
+  samples: Record<
+    'without' | 'first' | 'again' | 'digest' | 'listing' | 'packaging' | 'digestPass',
+    number[]
+  >
 }
 
 export async function measureRerun(
@@ -158,6 +175,25 @@ export async function measureRerun(
     await stack.close()
     await rm(scratch, { recursive: true, force: true })
   }
+  // The parts alone, interleaved, for figures that the upload's noise does not blur.
+  const listing: number[] = []
+  const packaging: number[] = []
+  const digestPass: number[] = []
+  const time = new Date(1_700_000_000_000)
+  for (let trial = 0; trial < trials; trial++) {
+    let started = performance.now()
+    const { entries } = await listEntries(tree.dir)
+    listing.push(performance.now() - started)
+    started = performance.now()
+    const tree1 = await treeDigest(entries, { type: 'zip', mtime: time })
+    if (!tree1?.unchanged()) throw new Error('The tree changed while it was digested.')
+    digestPass.push(performance.now() - started)
+    const outFile = path.join(tmpdir(), `cdb-rerun-figures-${process.pid}.zip`)
+    started = performance.now()
+    await createBundle({ source: tree.dir, type: 'zip', outFile, mtime: time })
+    packaging.push(performance.now() - started)
+    await rm(outFile, { force: true })
+  }
   const figures: RerunFigures = {
     files: tree.files,
     bytes: tree.bytes,
@@ -167,9 +203,16 @@ export async function measureRerun(
     rerunMs: Math.round(median(again)),
     rerunDigestMs: Math.round(median(digest)),
     ratio: Number((median(again) / median(first)).toFixed(3)),
-    digestCostMs: Math.round(median(first) - median(without))
+    digestCostMs: Math.round(median(first) - median(without)),
+    listingMs: Math.round(median(listing)),
+    packagingMs: Math.round(median(packaging)),
+    digestPassMs: Math.round(median(digestPass)),
+    ratioToPackagingOnly: Number((median(again) / median(packaging)).toFixed(3))
   }
-  return { figures, samples: { without, first, again, digest } }
+  return {
+    figures,
+    samples: { without, first, again, digest, listing, packaging, digestPass }
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -100,10 +100,12 @@ async function makeBundle(
   const signal = run.signal ? { signal: run.signal } : {}
   const listing = await listEntries(settings.source, { skip: outFile, ...signal })
   markExecutables(listing.entries, hookScripts, listing.rules, settings.source)
-  // Only a bundle nobody needs as a file can be left unmade.
+  // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
   const fileWanted = settings.bundlePath !== undefined || deps.publishBundle !== undefined
   const rerun =
-    bucket && !fileWanted ? await checkRerun(run, listing, time.time, bucket) : undefined
+    bucket && !fileWanted && !time.current
+      ? await checkRerun(run, listing, time.time, bucket)
+      : undefined
   if (rerun?.hit) {
     tellWarnings(run, listing.warnings)
     reporter.info(
