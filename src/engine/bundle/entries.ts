@@ -86,10 +86,12 @@ export async function listEntries(
   let excluded = 0
   const links = { root, realRoot, label: source, rules, warnings }
 
+  // Each directory is read synchronously, its entries too: the metadata is nearly always cached,
+  // and a round trip through the thread pool per entry made a walk of 20,000 files take 1.6 s
+  // rather than 0.2 s. Between directories the walk lets other events (an abort) in.
   const visit = async (dir: string, relDir: string): Promise<void> => {
+    await new Promise(resolve => setImmediate(resolve))
     options.signal?.throwIfAborted()
-    // Synchronous calls on purpose: one lstat through the thread pool costs ~30 µs of round trip,
-    // one here ~4 µs, and a walk of 20,000 entries made nothing else wait but itself.
     let names: string[]
     try {
       names = readdirSync(dir).sort(byName)
