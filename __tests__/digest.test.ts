@@ -6,7 +6,13 @@ import { describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createBundle, listEntries } from '../src/engine/bundle/index.js'
-import { FORMAT_VERSION, treeDigest, type TreeDigest } from '../src/engine/bundle/digest.js'
+import {
+  FORMAT_VERSION,
+  SETTLED_MS,
+  treeDigest,
+  treeShape,
+  type TreeDigest
+} from '../src/engine/bundle/digest.js'
 import type { BundleType } from '../src/engine/revision.js'
 import { tempTree } from './helpers/revisions.js'
 
@@ -15,10 +21,12 @@ const TIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 6))
 async function digestOf(
   dir: string,
   type: BundleType = 'zip',
-  mtime: Date = TIME
+  mtime: Date = TIME,
+  listedAt?: number
 ): Promise<TreeDigest> {
   const { entries } = await listEntries(dir)
-  const digest = await treeDigest(entries, { type, mtime })
+  // As if listed a while after the files were written, unless the test says otherwise.
+  const digest = await treeDigest(entries, { type, mtime, listedAt: listedAt ?? Date.now() + 1000 })
   if (!digest) throw new Error('no digest')
   return digest
 }
@@ -63,6 +71,25 @@ describe('the tree digest', () => {
       await change(other)
       expect([what, (await digestOf(other)).digest]).not.toEqual([what, base])
     }
+  })
+
+  it('does not vouch for files changed just before or after the listing began', async () => {
+    const dir = await tempTree({ 'appspec.yml': 'version: 0.0\nos: linux\n', 'a.txt': 'one' })
+    const listedAt = Date.now()
+    expect((await digestOf(dir, 'zip', TIME, listedAt)).unchanged()).toBe(false)
+    expect((await digestOf(dir, 'zip', TIME, listedAt + SETTLED_MS + 50)).unchanged()).toBe(true)
+  })
+
+  it('has a shape that moves with the entries but not with the contents', async () => {
+    const tree = { 'appspec.yml': 'version: 0.0\nos: linux\n', 'a.txt': 'one' }
+    const shapeOf = async (dir: string): Promise<string> =>
+      treeShape((await listEntries(dir)).entries, { type: 'zip', mtime: TIME })
+    const dir = await tempTree(tree)
+    const same = await tempTree({ ...tree, 'a.txt': 'two' })
+    const longer = await tempTree({ ...tree, 'a.txt': 'three' })
+    expect(await shapeOf(same)).toBe(await shapeOf(dir))
+    expect(await shapeOf(longer)).not.toBe(await shapeOf(dir))
+    expect((await digestOf(same)).digest).not.toBe((await digestOf(dir)).digest)
   })
 
   it('tells when a file was written to after it was read', async () => {

@@ -10,6 +10,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { createBundle } from '../src/engine/bundle/index.js'
+import { SETTLED_MS } from '../src/engine/bundle/digest.js'
+import { cacheDirectory } from '../src/engine/bundle-cache.js'
 import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
@@ -23,6 +25,8 @@ async function counted(
   inputs: Record<string, string>,
   env: Record<string, string> = t.env
 ): Promise<InProcessRun & { writes: string[] }> {
+  // Files changed less than SETTLED_MS before a run's listing are not vouched for.
+  await new Promise(resolve => setTimeout(resolve, SETTLED_MS + 50))
   const before = t.stack.s3.requests.length
   const result = await runInProcess(inputs, env)
   const writes = t.stack.s3.requests
@@ -38,7 +42,7 @@ function bundleOutputs(outputs: Record<string, string>): Record<string, string |
   return Object.fromEntries(names.map(name => [name, outputs[name]]))
 }
 
-/** The digest-named cache entry of the one tree packaged with `env`'s cache. */
+/** The cache entry (named by the tree's shape) of the one tree packaged with `env`'s cache. */
 async function cacheEntry(cacheDir: string): Promise<string> {
   const [entry, ...more] = await readdir(path.join(cacheDir, 'bundles'))
   expect(more).toEqual([])
@@ -52,6 +56,10 @@ describe('a re-run of an unchanged tree', () => {
     expect(first.failed).toBe(false)
     expect(first.log).not.toMatch(SKIPPED)
     expect(first.writes.length).toBeGreaterThan(0)
+    // A tree not seen before is packaged at once; its contents are read while it uploads.
+    expect(first.log.indexOf('Tree digest')).toBeGreaterThan(
+      first.log.indexOf('::group::Uploading')
+    )
 
     const second = await counted({ ...target, source: dir })
     expect(second.failed).toBe(false)
@@ -131,6 +139,21 @@ async function notOwned(): Promise<void> {
   const root = t.stack.codedeploy.instances(APPLICATION, 'web')[0]!.root
   await expect(readFile(path.join(root, 'owned'), 'utf8')).rejects.toThrow(/ENOENT/)
 }
+
+describe('the cache directory', () => {
+  it('is CDB_CACHE_DIR, else the tool cache, else ~/.cache; none on a GitHub-hosted runner', () => {
+    expect(cacheDirectory({ CDB_CACHE_DIR: 'here', RUNNER_ENVIRONMENT: 'github-hosted' })).toBe(
+      path.resolve('here')
+    )
+    expect(cacheDirectory({ RUNNER_TOOL_CACHE: '/opt/tools' })).toBe(
+      path.join('/opt/tools', 'codedeploy-bridge')
+    )
+    expect(cacheDirectory({ XDG_CACHE_HOME: '/x' })).toBe(path.join('/x', 'codedeploy-bridge'))
+    expect(
+      cacheDirectory({ RUNNER_TOOL_CACHE: '/opt/tools', RUNNER_ENVIRONMENT: 'github-hosted' })
+    ).toBeUndefined()
+  })
+})
 
 describe('what cannot make a re-run deploy other bytes', () => {
   it('an object replaced at the key, with matching metadata and its own checksum: rebuilt and uploaded', async () => {

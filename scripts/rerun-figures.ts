@@ -185,7 +185,7 @@ export async function measureRerun(
     const { entries } = await listEntries(tree.dir)
     listing.push(performance.now() - started)
     started = performance.now()
-    const tree1 = await treeDigest(entries, { type: 'zip', mtime: time })
+    const tree1 = await treeDigest(entries, { type: 'zip', mtime: time, listedAt: Date.now() })
     if (!tree1?.unchanged()) throw new Error('The tree changed while it was digested.')
     digestPass.push(performance.now() - started)
     const outFile = path.join(tmpdir(), `cdb-rerun-figures-${process.pid}.zip`)

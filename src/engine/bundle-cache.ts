@@ -1,11 +1,12 @@
 /**
- * The re-run cache: for each tree digest (./bundle/digest.ts), the bundle this machine built from
- * that tree and uploaded, and the SHA-256 checksum S3 keeps for it. A later run of the same tree
- * asks S3 for the object's checksum and, when it is this one, skips packaging and upload. S3
- * computed that checksum from the bytes it holds, so an object planted at the key cannot carry it.
+ * The re-run cache: for each tree shape (./bundle/digest.ts), the digest of the tree this machine
+ * last packaged with that shape, the bundle it built from it and uploaded, and the SHA-256
+ * checksum S3 keeps for it. A later run of the same tree asks S3 for the object's checksum
+ * and, when it is this one, skips packaging and upload. S3 computed that checksum from the bytes it
+ * holds, so an object planted at the key cannot carry it.
  *
- * The cache itself lives on the runner (a JSON file per digest), and every entry is signed with an
- * HMAC key kept beside it, readable by this user only: an entry that was edited, copied from
+ * The cache itself lives on the runner (a JSON file per tree shape), and every entry is signed with
+ * an HMAC key kept beside it, readable by this user only: an entry that was edited, copied from
  * another machine or written by another user fails the check and only costs a rebuild. Anything
  * wrong with the directory (unwritable, owned by someone else) turns the cache off for the run.
  */
@@ -15,6 +16,8 @@ import { homedir } from 'node:os'
 import path from 'node:path'
 
 export interface CachedBundle {
+  /** Hex SHA-256 of the tree's contents and shape (./bundle/digest.ts), which the bundle was made of. */
+  tree: string
   /** Hex SHA-256 of the bundle (its object key ends with it). */
   sha256: string
   size: number
@@ -27,11 +30,14 @@ export const CACHE_DIR_VARIABLE = 'CDB_CACHE_DIR'
 
 /**
  * Where the cache lives: `CDB_CACHE_DIR`; else the runner's tool cache, which outlives the job on
- * self-hosted runners; else the user's cache directory (XDG_CACHE_HOME or ~/.cache).
+ * self-hosted runners; else the user's cache directory (XDG_CACHE_HOME or ~/.cache). None on a
+ * GitHub-hosted runner without `CDB_CACHE_DIR`: each job starts on a new machine, so nothing
+ * recorded would ever be found, and the digest would only cost time.
  */
-export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const own = env[CACHE_DIR_VARIABLE]?.trim()
   if (own) return path.resolve(own)
+  if (env.RUNNER_ENVIRONMENT === 'github-hosted') return undefined
   const base = env.RUNNER_TOOL_CACHE || env.XDG_CACHE_HOME || path.join(homedir(), '.cache')
   return path.join(base, 'codedeploy-bridge')
 }
@@ -72,41 +78,41 @@ export class BundleCache {
     return undefined
   }
 
-  private file(digest: string): string {
-    return path.join(this.dir, 'bundles', `${digest}.json`)
+  private file(shape: string): string {
+    return path.join(this.dir, 'bundles', `${shape}.json`)
   }
 
-  private sign(digest: string, bundle: CachedBundle): string {
-    const fields = [digest, bundle.sha256, bundle.size, bundle.checksum]
+  private sign(shape: string, bundle: CachedBundle): string {
+    const fields = [shape, bundle.tree, bundle.sha256, bundle.size, bundle.checksum]
     return createHmac('sha256', this.key).update(JSON.stringify(fields)).digest('hex')
   }
 
-  /** The bundle cached for `digest`, or undefined: none, unreadable, malformed or not signed by us. */
-  async get(digest: string): Promise<CachedBundle | undefined> {
+  /** The bundle cached for `shape`, or undefined: none, unreadable, malformed or not signed by us. */
+  async get(shape: string): Promise<CachedBundle | undefined> {
     let raw: string
     try {
-      raw = await readFile(this.file(digest), 'utf8')
+      raw = await readFile(this.file(shape), 'utf8')
     } catch {
       return undefined
     }
     const entry = parseEntry(raw)
     const mac = Buffer.from(entry?.mac ?? '', 'hex')
-    const bundle = entry && entry.digest === digest ? entry.bundle : undefined
-    const expected = bundle ? Buffer.from(this.sign(digest, bundle), 'hex') : Buffer.alloc(0)
+    const bundle = entry && entry.shape === shape ? entry.bundle : undefined
+    const expected = bundle ? Buffer.from(this.sign(shape, bundle), 'hex') : Buffer.alloc(0)
     if (!bundle || mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
       this.debug(
-        `Re-run cache: the entry for ${digest} is malformed or not signed by this cache; ignored.`
+        `Re-run cache: the entry for ${shape} is malformed or not signed by this cache; ignored.`
       )
       return undefined
     }
     return bundle
   }
 
-  /** Records that `digest` gave `bundle`; a failure to write is only worth a debug line. */
-  async put(digest: string, bundle: CachedBundle): Promise<void> {
-    const file = this.file(digest)
+  /** Records that the tree of `shape` gave `bundle`; a failure to write is only worth a debug line. */
+  async put(shape: string, bundle: CachedBundle): Promise<void> {
+    const file = this.file(shape)
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-    const body = JSON.stringify({ digest, ...bundle, mac: this.sign(digest, bundle) })
+    const body = JSON.stringify({ shape, ...bundle, mac: this.sign(shape, bundle) })
     try {
       await writeFile(temp, `${body}\n`, { mode: 0o600 })
       await rename(temp, file)
@@ -117,18 +123,18 @@ export class BundleCache {
   }
 }
 
-function parseEntry(
-  raw: string
-): { digest: string; bundle: CachedBundle; mac: string } | undefined {
+function parseEntry(raw: string): { shape: string; bundle: CachedBundle; mac: string } | undefined {
   let value: Record<string, unknown>
   try {
     value = JSON.parse(raw) as Record<string, unknown>
   } catch {
     return undefined
   }
-  const { digest, sha256, size, checksum, mac } = value
+  const { shape, tree, sha256, size, checksum, mac } = value
   if (
-    typeof digest !== 'string' ||
+    typeof shape !== 'string' ||
+    typeof tree !== 'string' ||
+    !HEX64.test(tree) ||
     typeof sha256 !== 'string' ||
     !HEX64.test(sha256) ||
     typeof checksum !== 'string' ||
@@ -139,7 +145,7 @@ function parseEntry(
     size <= 0
   )
     return undefined
-  return { digest, mac, bundle: { sha256, size, checksum } }
+  return { shape, mac, bundle: { tree, sha256, size, checksum } }
 }
 
 /**

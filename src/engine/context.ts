@@ -54,7 +54,7 @@ export interface EngineDeps {
     publish(bundle: BundleResult): Promise<string | undefined>
   }
   /** The re-run cache's directory (./bundle-cache.ts); absent: every run packages. */
-  cacheDir?: string
+  cacheDir?: string | undefined
   /** Told each time the record gains something, e.g. to set outputs as soon as they are known. */
   onRecord?: (record: Readonly<RunRecord>) => void
 }

@@ -98,13 +98,14 @@ async function makeBundle(
   })
   reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`)
   const signal = run.signal ? { signal: run.signal } : {}
+  const listedAt = Date.now()
   const listing = await listEntries(settings.source, { skip: outFile, ...signal })
   markExecutables(listing.entries, hookScripts, listing.rules, settings.source)
   // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
   const fileWanted = settings.bundlePath !== undefined || deps.publishBundle !== undefined
   const rerun =
     bucket && !fileWanted && !time.current
-      ? await checkRerun(run, listing, time.time, bucket)
+      ? await checkRerun(run, listing, { mtime: time.time, listedAt, bucket })
       : undefined
   if (rerun?.hit) {
     tellWarnings(run, listing.warnings)
@@ -176,7 +177,9 @@ async function uploadRevision(run: Run, bucket: string, made: Made): Promise<S3R
     await abortLeftovers(run, bucket)
     uploaded = { key: made.reused.key, ...made.reused.object, skipped: true }
   } else {
-    const result = await upload(run, bucket, made.bundle)
+    const uploading = upload(run, bucket, made.bundle)
+    made.rerun?.digestNow()
+    const result = await uploading
     await made.rerun?.remember(made.bundle, result.checksum)
     uploaded = result
   }

@@ -9,6 +9,11 @@
  * the read), into pieces of PIECE bytes of the contents laid end to end; each piece is hashed on
  * the thread pool (WebCrypto) while the next one is read, so reading and hashing use both cores.
  * The sizes in the entry list make the concatenation unambiguous.
+ *
+ * The entry list alone (without the contents) gives the tree's shape, which costs nothing to
+ * compute from a listing: the cache is looked up by shape, so a tree never seen before (every new
+ * commit: its entry time is new) is packaged at once, and its contents are digested while the
+ * bundle uploads.
  */
 import { createHash, webcrypto } from 'node:crypto'
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
@@ -27,19 +32,33 @@ const PIECE = 4 << 20
 /** Pieces hashed at once; bounds the memory to a few pieces. */
 const IN_FLIGHT = 4
 
-export interface DigestOptions {
+export interface ShapeOptions {
   type: BundleType
   /** The time every entry carries. */
   mtime: Date
+}
+
+export interface DigestOptions extends ShapeOptions {
+  /**
+   * When the listing began (ms since the epoch): a file changed after it (its change time is
+   * later, give or take SETTLED_MS) may differ from what was packaged, and is not vouched for.
+   */
+  listedAt: number
   signal?: AbortSignal
 }
+
+/**
+ * File change times come from a coarse clock (a scheduler tick, 1-10 ms, behind the real time):
+ * a change this close to the listing counts as after it.
+ */
+export const SETTLED_MS = 100
 
 export interface TreeDigest {
   /** Hex SHA-256 of the tree as it would be packaged. */
   digest: string
   /**
-   * Whether no file was written to since it was read for the digest (its change time and size
-   * are the same): then the bundle made from the same entries is the one the digest names.
+   * Whether every file was last changed before the listing began and not since it was read for
+   * the digest: then the bundle made from the listing is the one the digest names.
    */
   unchanged(): boolean
 }
@@ -61,14 +80,8 @@ function describe(entry: BundleEntry): string {
   return `${JSON.stringify(line)}\n`
 }
 
-/**
- * The digest of `entries` (a listing after `markExecutables`), or undefined when a file cannot
- * be read or changes while it is read: packaging then reports it, and nothing is cached.
- */
-export async function treeDigest(
-  entries: BundleEntry[],
-  options: DigestOptions
-): Promise<TreeDigest | undefined> {
+/** The entry list's SHA-256 (no contents), as the tree digest starts from it. */
+function listHash(entries: BundleEntry[], options: ShapeOptions): Buffer {
   const list = createHash('sha256')
   const header = {
     format: FORMAT_VERSION,
@@ -78,6 +91,23 @@ export async function treeDigest(
     piece: PIECE
   }
   list.update(`${JSON.stringify(header)}\n`)
+  for (const entry of entries) list.update(describe(entry))
+  return list.digest()
+}
+
+/** Hex SHA-256 of the tree's shape: every entry, mode, size and link, the time, the format. */
+export function treeShape(entries: BundleEntry[], options: ShapeOptions): string {
+  return listHash(entries, options).toString('hex')
+}
+
+/**
+ * The digest of `entries` (a listing after `markExecutables`), or undefined when a file cannot
+ * be read or changes while it is read: packaging then reports it, and nothing is cached.
+ */
+export async function treeDigest(
+  entries: BundleEntry[],
+  options: DigestOptions
+): Promise<TreeDigest | undefined> {
   const seen: Seen[] = []
   const hashing: Promise<ArrayBuffer>[] = []
   const digests: Buffer[] = []
@@ -91,7 +121,6 @@ export async function treeDigest(
   }
 
   for (const entry of entries) {
-    list.update(describe(entry))
     if (entry.kind !== 'file' || entry.size === 0) continue
     options.signal?.throwIfAborted()
     let fd: number
@@ -120,10 +149,11 @@ export async function treeDigest(
   if (fill > 0) await flush()
   for (const pending of hashing) digests.push(Buffer.from(await pending))
   const digest = createHash('sha256')
-    .update(list.digest())
+    .update(listHash(entries, options))
     .update(Buffer.concat(digests))
     .digest('hex')
-  return { digest, unchanged: () => unchangedSince(seen) }
+  const settled = seen.every(file => file.ctimeMs < options.listedAt - SETTLED_MS)
+  return { digest, unchanged: () => settled && unchangedSince(seen) }
 }
 
 function unchangedSince(seen: Seen[]): boolean {
