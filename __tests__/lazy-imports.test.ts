@@ -16,7 +16,9 @@ const LAZY = [
   '@aws-sdk/client-lambda',
   'http-proxy-agent',
   'https-proxy-agent',
-  'yaml'
+  'yaml',
+  'ignore',
+  'tar-stream'
 ]
 
 /** The specifiers a file imports for their values: `import type` and all-type imports left out. */

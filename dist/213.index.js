@@ -5,21 +5,18 @@ export const modules = {
 /***/ 43213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  HOOK_NAMES: () => (/* reexport */ HOOK_NAMES),
-  MAX_EVENT_SECONDS: () => (/* reexport */ MAX_EVENT_SECONDS),
-  checkAppSpec: () => (/* binding */ checkAppSpec),
-  checkContentAppSpec: () => (/* reexport */ checkContentAppSpec),
-  contentSha256: () => (/* reexport */ contentSha256),
-  parseContentAppSpec: () => (/* reexport */ parseContentAppSpec),
-  suggest: () => (/* reexport */ suggest),
-  withLambdaVersions: () => (/* reexport */ withLambdaVersions),
-  withTaskDefinition: () => (/* reexport */ withTaskDefinition)
+  Nm: () => (/* binding */ checkAppSpec),
+  GE: () => (/* reexport */ checkContentAppSpec),
+  F8: () => (/* reexport */ contentSha256),
+  nQ: () => (/* reexport */ parseContentAppSpec),
+  bi: () => (/* reexport */ withLambdaVersions),
+  $5: () => (/* reexport */ withTaskDefinition)
 });
+
+// UNUSED EXPORTS: HOOK_NAMES, MAX_EVENT_SECONDS, suggest
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);

@@ -140,7 +140,7 @@ async function prepareContent(run, platform) {
     run.enter('appspec');
     let spec;
     try {
-        spec = await (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__.checkContentAppSpec)(file, platform);
+        spec = await (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .checkContentAppSpec */ .GE)(file, platform);
     }
     catch (error) {
         throw run.pointAt(error);
@@ -156,18 +156,18 @@ async function prepareContent(run, platform) {
     if (platform === 'ECS' && settings.taskDefinition) {
         run.enter('register');
         facts.taskDefinitionArn = await registerTaskDefinition(run, settings.taskDefinition);
-        content = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__.withTaskDefinition)(spec, facts.taskDefinitionArn);
+        content = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .withTaskDefinition */ .$5)(spec, facts.taskDefinitionArn);
     }
     if (platform === 'Lambda' && spec.lambda) {
         run.enter('register');
         const versions = await lambdaVersions(run, spec.lambda);
         facts.lambda = { name: spec.lambda.name, alias: spec.lambda.alias, ...versions };
-        content = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__.withLambdaVersions)(spec, versions);
+        content = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .withLambdaVersions */ .bi)(spec, versions);
     }
     // What is sent is checked as what was read was.
     if (content !== spec.content)
-        (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__.parseContentAppSpec)(content, file, platform);
-    facts.sha256 = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__.contentSha256)(content);
+        (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .parseContentAppSpec */ .nQ)(content, file, platform);
+    facts.sha256 = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .contentSha256 */ .F8)(content);
     reporter.info(`${facts.file}: ${platform} AppSpec, ${spec.hooks.length} hook(s), sha256 ${facts.sha256}`);
     return {
         location: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: facts.sha256 } },

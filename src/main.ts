@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients, destroyClients, type AwsClients } from './aws.js'
+import { cacheDirectory } from './engine/bundle-cache.js'
 import { describeProxy } from './proxy.js'
 import { uploadBundleArtifact } from './action/artifact.js'
 import { GitHubDeployment } from './action/github-deployment.js'
@@ -113,13 +114,13 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
       identity: runIdentity(process.env),
       onRecord: current => outputs.write(current),
+      cacheDir: cacheDirectory(process.env),
       ...(artifactName
         ? {
             publishBundle: {
               name: artifactName,
               title: `Keeping the bundle as workflow artifact '${artifactName}'`,
-              publish: (bundle, revision) =>
-                uploadBundleArtifact(artifactName, bundle, revision, reporter, tempDir)
+              publish: bundle => uploadBundleArtifact(artifactName, bundle, reporter, tempDir)
             }
           }
         : {})

@@ -66,6 +66,7 @@ export function useTestStack(options: TestStackOptions): TestStack {
   let stack: LocalStack | undefined
   let server: StandIn | undefined
   let workspace = ''
+  let cache = ''
   let env: Record<string, string> = {}
   let counter = 0
   const started = (): LocalStack => {
@@ -93,7 +94,10 @@ export function useTestStack(options: TestStackOptions): TestStack {
     })
     server = await options.server?.()
     workspace = await mkdtemp(path.join(tmpdir(), 'cdb-workspace-'))
+    cache = await mkdtemp(path.join(tmpdir(), 'cdb-cache-'))
     env = {
+      // The re-run cache of this file's runs, apart from the user's own.
+      CDB_CACHE_DIR: cache,
       ...stack.env,
       GITHUB_WORKSPACE: workspace,
       NODE_NO_WARNINGS: '1',
@@ -108,6 +112,7 @@ export function useTestStack(options: TestStackOptions): TestStack {
     await server?.close()
     await stack?.close()
     if (workspace) await rm(workspace, { recursive: true, force: true })
+    if (cache) await rm(cache, { recursive: true, force: true })
   })
 
   return {

@@ -17054,549 +17054,6 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 2358:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __nccwpck_require__(3711);
-const { toEndpointV1, getEndpointFromInstructions } = __nccwpck_require__(2085);
-const { extendedEncodeURIComponent } = __nccwpck_require__(3422);
-const { EventEmitter } = __nccwpck_require__(4434);
-const { Buffer } = __nccwpck_require__(181);
-const { statSync, ReadStream } = __nccwpck_require__(3024);
-const { Readable } = __nccwpck_require__(2203);
-
-const runtimeConfigShared = {
-    statSync: () => { },
-    isFileReadStream(f) {
-        return false;
-    },
-};
-
-const runtimeConfig = {
-    ...runtimeConfigShared,
-    runtime: "node",
-    statSync,
-    isFileReadStream(f) {
-        return f instanceof ReadStream;
-    },
-};
-
-const byteLength = (input) => {
-    if (input == null) {
-        return 0;
-    }
-    if (typeof input === "string") {
-        return Buffer.byteLength(input);
-    }
-    if (typeof input.byteLength === "number") {
-        return input.byteLength;
-    }
-    else if (typeof input.length === "number") {
-        return input.length;
-    }
-    else if (typeof input.size === "number") {
-        return input.size;
-    }
-    else if (typeof input.start === "number" && typeof input.end === "number") {
-        return input.end + 1 - input.start;
-    }
-    else if (runtimeConfig.isFileReadStream(input)) {
-        try {
-            return runtimeConfig.statSync(input.path).size;
-        }
-        catch (error) {
-            return undefined;
-        }
-    }
-    return undefined;
-};
-
-var BYTE_LENGTH_SOURCE;
-(function (BYTE_LENGTH_SOURCE) {
-    BYTE_LENGTH_SOURCE["EMPTY_INPUT"] = "a null or undefined Body";
-    BYTE_LENGTH_SOURCE["CONTENT_LENGTH"] = "the ContentLength property of the params set by the caller";
-    BYTE_LENGTH_SOURCE["STRING_LENGTH"] = "the encoded byte length of the Body string";
-    BYTE_LENGTH_SOURCE["TYPED_ARRAY"] = "the byteLength of a typed byte array such as Uint8Array";
-    BYTE_LENGTH_SOURCE["LENGTH"] = "the value of Body.length";
-    BYTE_LENGTH_SOURCE["SIZE"] = "the value of Body.size";
-    BYTE_LENGTH_SOURCE["START_END_DIFF"] = "the numeric difference between Body.start and Body.end";
-    BYTE_LENGTH_SOURCE["STAT"] = "the size of the file given by Body.path on disk as reported by statSync";
-})(BYTE_LENGTH_SOURCE || (BYTE_LENGTH_SOURCE = {}));
-const byteLengthSource = (input, override) => {
-    if (override != null) {
-        return BYTE_LENGTH_SOURCE.CONTENT_LENGTH;
-    }
-    if (input == null) {
-        return BYTE_LENGTH_SOURCE.EMPTY_INPUT;
-    }
-    if (typeof input === "string") {
-        return BYTE_LENGTH_SOURCE.STRING_LENGTH;
-    }
-    if (typeof input.byteLength === "number") {
-        return BYTE_LENGTH_SOURCE.TYPED_ARRAY;
-    }
-    else if (typeof input.length === "number") {
-        return BYTE_LENGTH_SOURCE.LENGTH;
-    }
-    else if (typeof input.size === "number") {
-        return BYTE_LENGTH_SOURCE.SIZE;
-    }
-    else if (typeof input.start === "number" && typeof input.end === "number") {
-        return BYTE_LENGTH_SOURCE.START_END_DIFF;
-    }
-    else if (runtimeConfig.isFileReadStream(input)) {
-        try {
-            runtimeConfig.statSync(input.path).size;
-            return BYTE_LENGTH_SOURCE.STAT;
-        }
-        catch (error) {
-            return undefined;
-        }
-    }
-    return undefined;
-};
-
-async function* getChunkStream(data, partSize, getNextData) {
-    let partNumber = 1;
-    const currentBuffer = { chunks: [], length: 0 };
-    for await (const datum of getNextData(data)) {
-        currentBuffer.chunks.push(datum);
-        currentBuffer.length += datum.byteLength;
-        while (currentBuffer.length > partSize) {
-            const dataChunk = currentBuffer.chunks.length > 1 ? Buffer.concat(currentBuffer.chunks) : currentBuffer.chunks[0];
-            yield {
-                partNumber,
-                data: dataChunk.subarray(0, partSize),
-            };
-            currentBuffer.chunks = [dataChunk.subarray(partSize)];
-            currentBuffer.length = currentBuffer.chunks[0].byteLength;
-            partNumber += 1;
-        }
-    }
-    yield {
-        partNumber,
-        data: currentBuffer.chunks.length !== 1 ? Buffer.concat(currentBuffer.chunks) : currentBuffer.chunks[0],
-        lastPart: true,
-    };
-}
-
-async function* getChunkUint8Array(data, partSize) {
-    let partNumber = 1;
-    let startByte = 0;
-    let endByte = partSize;
-    while (endByte < data.byteLength) {
-        yield {
-            partNumber,
-            data: data.subarray(startByte, endByte),
-        };
-        partNumber += 1;
-        startByte = endByte;
-        endByte = startByte + partSize;
-    }
-    yield {
-        partNumber,
-        data: data.subarray(startByte),
-        lastPart: true,
-    };
-}
-
-async function* getDataReadable(data) {
-    for await (const chunk of data) {
-        if (Buffer.isBuffer(chunk) || chunk instanceof Uint8Array) {
-            yield chunk;
-        }
-        else {
-            yield Buffer.from(chunk);
-        }
-    }
-}
-
-async function* getDataReadableStream(data) {
-    const reader = data.getReader();
-    try {
-        while (true) {
-            const { done, value } = await reader.read();
-            if (done) {
-                return;
-            }
-            if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
-                yield value;
-            }
-            else {
-                yield Buffer.from(value);
-            }
-        }
-    }
-    catch (e) {
-        throw e;
-    }
-    finally {
-        reader.releaseLock();
-    }
-}
-
-const getChunk = (data, partSize) => {
-    if (data instanceof Uint8Array) {
-        return getChunkUint8Array(data, partSize);
-    }
-    if (data instanceof Readable) {
-        return getChunkStream(data, partSize, getDataReadable);
-    }
-    if (data instanceof String || typeof data === "string") {
-        return getChunkUint8Array(Buffer.from(data), partSize);
-    }
-    if (typeof data.stream === "function") {
-        return getChunkStream(data.stream(), partSize, getDataReadableStream);
-    }
-    if (data instanceof ReadableStream) {
-        return getChunkStream(data, partSize, getDataReadableStream);
-    }
-    throw new Error("Body Data is unsupported format, expected data to be one of: string | Uint8Array | Buffer | Readable | ReadableStream | Blob;.");
-};
-
-class Upload extends EventEmitter {
-    static MIN_PART_SIZE = 1024 * 1024 * 5;
-    MAX_PARTS = 10_000;
-    queueSize = 4;
-    partSize;
-    leavePartsOnError = false;
-    tags = [];
-    client;
-    params;
-    totalBytes;
-    totalBytesSource;
-    bytesUploadedSoFar;
-    abortController;
-    concurrentUploaders = [];
-    createMultiPartPromise;
-    abortMultipartUploadCommand = null;
-    uploadedParts = [];
-    uploadEnqueuedPartsCount = 0;
-    expectedPartsCount;
-    uploadId;
-    uploadEvent;
-    isMultiPart = true;
-    singleUploadResult;
-    sent = false;
-    constructor(options) {
-        super();
-        this.queueSize = options.queueSize || this.queueSize;
-        this.leavePartsOnError = options.leavePartsOnError || this.leavePartsOnError;
-        this.tags = options.tags || this.tags;
-        this.client = options.client;
-        this.params = options.params;
-        if (!this.params) {
-            throw new Error(`InputError: Upload requires params to be passed to upload.`);
-        }
-        this.totalBytes = this.params.ContentLength ?? byteLength(this.params.Body);
-        this.totalBytesSource = byteLengthSource(this.params.Body, this.params.ContentLength);
-        this.bytesUploadedSoFar = 0;
-        this.abortController = options.abortController ?? new AbortController();
-        this.partSize =
-            options.partSize || Math.max(Upload.MIN_PART_SIZE, Math.ceil((this.totalBytes || 0) / this.MAX_PARTS));
-        if (this.totalBytes !== undefined) {
-            this.expectedPartsCount = Math.ceil(this.totalBytes / this.partSize);
-        }
-        this.__validateInput();
-    }
-    async abort() {
-        this.abortController.abort();
-    }
-    async done() {
-        if (this.sent) {
-            throw new Error("@aws-sdk/lib-storage: this instance of Upload has already executed .done(). Create a new instance.");
-        }
-        this.sent = true;
-        return await Promise.race([this.__doMultipartUpload(), this.__abortTimeout(this.abortController.signal)]);
-    }
-    on(event, listener) {
-        this.uploadEvent = event;
-        return super.on(event, listener);
-    }
-    async __uploadUsingPut(dataPart) {
-        this.isMultiPart = false;
-        const params = { ...this.params, Body: dataPart.data };
-        const clientConfig = this.client.config;
-        const requestHandler = clientConfig.requestHandler;
-        const eventEmitter = requestHandler instanceof EventEmitter ? requestHandler : null;
-        const uploadEventListener = (event) => {
-            this.bytesUploadedSoFar = event.loaded;
-            this.totalBytes = event.total;
-            this.__notifyProgress({
-                loaded: this.bytesUploadedSoFar,
-                total: this.totalBytes,
-                part: dataPart.partNumber,
-                Key: this.params.Key,
-                Bucket: this.params.Bucket,
-            });
-        };
-        if (eventEmitter !== null) {
-            eventEmitter.on("xhr.upload.progress", uploadEventListener);
-        }
-        const resolved = await Promise.all([this.client.send(new PutObjectCommand(params)), clientConfig?.endpoint?.()]);
-        const putResult = resolved[0];
-        let endpoint = resolved[1];
-        if (!endpoint) {
-            endpoint = toEndpointV1(await getEndpointFromInstructions(params, PutObjectCommand, {
-                ...clientConfig,
-            }));
-        }
-        if (!endpoint) {
-            throw new Error('Could not resolve endpoint from S3 "client.config.endpoint()" nor EndpointsV2.');
-        }
-        if (eventEmitter !== null) {
-            eventEmitter.off("xhr.upload.progress", uploadEventListener);
-        }
-        const locationKey = this.params
-            .Key.split("/")
-            .map((segment) => extendedEncodeURIComponent(segment))
-            .join("/");
-        const locationBucket = extendedEncodeURIComponent(this.params.Bucket);
-        const Location = (() => {
-            const endpointHostnameIncludesBucket = endpoint.hostname.startsWith(`${locationBucket}.`);
-            const forcePathStyle = this.client.config.forcePathStyle;
-            const optionalPort = endpoint.port ? `:${endpoint.port}` : ``;
-            if (forcePathStyle) {
-                return `${endpoint.protocol}//${endpoint.hostname}${optionalPort}/${locationBucket}/${locationKey}`;
-            }
-            if (endpointHostnameIncludesBucket) {
-                return `${endpoint.protocol}//${endpoint.hostname}${optionalPort}/${locationKey}`;
-            }
-            return `${endpoint.protocol}//${locationBucket}.${endpoint.hostname}${optionalPort}/${locationKey}`;
-        })();
-        this.singleUploadResult = {
-            ...putResult,
-            Bucket: this.params.Bucket,
-            Key: this.params.Key,
-            Location,
-        };
-        const totalSize = byteLength(dataPart.data);
-        this.__notifyProgress({
-            loaded: totalSize,
-            total: totalSize,
-            part: 1,
-            Key: this.params.Key,
-            Bucket: this.params.Bucket,
-        });
-    }
-    async __createMultipartUpload() {
-        const requestChecksumCalculation = await this.client.config.requestChecksumCalculation();
-        if (!this.createMultiPartPromise) {
-            const createCommandParams = { ...this.params, Body: undefined };
-            if (requestChecksumCalculation === "WHEN_SUPPORTED") {
-                createCommandParams.ChecksumAlgorithm = this.params.ChecksumAlgorithm || ChecksumAlgorithm.CRC32;
-            }
-            this.createMultiPartPromise = this.client
-                .send(new CreateMultipartUploadCommand(createCommandParams))
-                .then((createMpuResponse) => {
-                this.abortMultipartUploadCommand = new AbortMultipartUploadCommand({
-                    Bucket: this.params.Bucket,
-                    Key: this.params.Key,
-                    UploadId: createMpuResponse.UploadId,
-                });
-                return createMpuResponse;
-            });
-        }
-        return this.createMultiPartPromise;
-    }
-    async __doConcurrentUpload(dataFeeder) {
-        for await (const dataPart of dataFeeder) {
-            if (this.uploadEnqueuedPartsCount > this.MAX_PARTS) {
-                throw new Error(`Exceeded ${this.MAX_PARTS} parts in multipart upload to Bucket: ${this.params.Bucket} Key: ${this.params.Key}.`);
-            }
-            if (this.abortController.signal.aborted) {
-                return;
-            }
-            if (dataPart.partNumber === 1 && dataPart.lastPart) {
-                return await this.__uploadUsingPut(dataPart);
-            }
-            if (!this.uploadId) {
-                const { UploadId } = await this.__createMultipartUpload();
-                this.uploadId = UploadId;
-                if (this.abortController.signal.aborted) {
-                    return;
-                }
-            }
-            const partSize = byteLength(dataPart.data) || 0;
-            const requestHandler = this.client.config.requestHandler;
-            const eventEmitter = requestHandler instanceof EventEmitter ? requestHandler : null;
-            let lastSeenBytes = 0;
-            const uploadEventListener = (event, request) => {
-                const requestPartSize = Number(request.query["partNumber"]) || -1;
-                if (requestPartSize !== dataPart.partNumber) {
-                    return;
-                }
-                if (event.total && partSize) {
-                    this.bytesUploadedSoFar += event.loaded - lastSeenBytes;
-                    lastSeenBytes = event.loaded;
-                }
-                this.__notifyProgress({
-                    loaded: this.bytesUploadedSoFar,
-                    total: this.totalBytes,
-                    part: dataPart.partNumber,
-                    Key: this.params.Key,
-                    Bucket: this.params.Bucket,
-                });
-            };
-            if (eventEmitter !== null) {
-                eventEmitter.on("xhr.upload.progress", uploadEventListener);
-            }
-            this.uploadEnqueuedPartsCount += 1;
-            this.__validateUploadPart(dataPart);
-            const partResult = await this.client.send(new UploadPartCommand({
-                ...this.params,
-                ContentLength: undefined,
-                UploadId: this.uploadId,
-                Body: dataPart.data,
-                PartNumber: dataPart.partNumber,
-            }));
-            if (eventEmitter !== null) {
-                eventEmitter.off("xhr.upload.progress", uploadEventListener);
-            }
-            if (this.abortController.signal.aborted) {
-                return;
-            }
-            if (!partResult.ETag) {
-                throw new Error(`Part ${dataPart.partNumber} is missing ETag in UploadPart response. Missing Bucket CORS configuration for ETag header?`);
-            }
-            this.uploadedParts.push({
-                PartNumber: dataPart.partNumber,
-                ETag: partResult.ETag,
-                ...(partResult.ChecksumCRC32 && { ChecksumCRC32: partResult.ChecksumCRC32 }),
-                ...(partResult.ChecksumCRC32C && { ChecksumCRC32C: partResult.ChecksumCRC32C }),
-                ...(partResult.ChecksumSHA1 && { ChecksumSHA1: partResult.ChecksumSHA1 }),
-                ...(partResult.ChecksumSHA256 && { ChecksumSHA256: partResult.ChecksumSHA256 }),
-            });
-            if (eventEmitter === null) {
-                this.bytesUploadedSoFar += partSize;
-            }
-            this.__notifyProgress({
-                loaded: this.bytesUploadedSoFar,
-                total: this.totalBytes,
-                part: dataPart.partNumber,
-                Key: this.params.Key,
-                Bucket: this.params.Bucket,
-            });
-        }
-    }
-    async __doMultipartUpload() {
-        const dataFeeder = getChunk(this.params.Body, this.partSize);
-        const concurrentUploaderFailures = [];
-        for (let index = 0; index < this.queueSize; index++) {
-            const currentUpload = this.__doConcurrentUpload(dataFeeder).catch((err) => {
-                concurrentUploaderFailures.push(err);
-            });
-            this.concurrentUploaders.push(currentUpload);
-        }
-        await Promise.all(this.concurrentUploaders);
-        if (concurrentUploaderFailures.length >= 1) {
-            await this.markUploadAsAborted();
-            throw concurrentUploaderFailures[0];
-        }
-        if (this.abortController.signal.aborted) {
-            await this.markUploadAsAborted();
-            throw Object.assign(new Error("Upload aborted."), { name: "AbortError" });
-        }
-        let result;
-        if (this.isMultiPart) {
-            const { expectedPartsCount, uploadedParts, totalBytes, totalBytesSource } = this;
-            if (totalBytes !== undefined && expectedPartsCount !== undefined && uploadedParts.length !== expectedPartsCount) {
-                await this.markUploadAsAborted();
-                throw new Error(`Expected ${expectedPartsCount} part(s) but uploaded ${uploadedParts.length} part(s).
-The expected part count is based on the byte-count of the input.params.Body,
-which was read from ${totalBytesSource} and is ${totalBytes}.
-If this is not correct, provide an override value by setting a number
-to input.params.ContentLength in bytes.
-`);
-            }
-            this.uploadedParts.sort((a, b) => a.PartNumber - b.PartNumber);
-            const uploadCompleteParams = {
-                ...this.params,
-                Body: undefined,
-                UploadId: this.uploadId,
-                MultipartUpload: {
-                    Parts: this.uploadedParts,
-                },
-            };
-            try {
-                result = await this.client.send(new CompleteMultipartUploadCommand(uploadCompleteParams));
-            }
-            catch (e) {
-                await this.markUploadAsAborted().catch((abortError) => {
-                    if (e instanceof Error && e.cause === undefined) {
-                        e.cause = abortError;
-                    }
-                });
-                throw e;
-            }
-            if (typeof result?.Location === "string" && result.Location.includes("%2F")) {
-                result.Location = result.Location.replace(/%2F/g, "/");
-            }
-        }
-        else {
-            result = this.singleUploadResult;
-        }
-        this.abortMultipartUploadCommand = null;
-        if (this.tags.length) {
-            await this.client.send(new PutObjectTaggingCommand({
-                ...this.params,
-                Tagging: {
-                    TagSet: this.tags,
-                },
-            }));
-        }
-        return result;
-    }
-    async markUploadAsAborted() {
-        if (this.uploadId && !this.leavePartsOnError && null !== this.abortMultipartUploadCommand) {
-            await this.client.send(this.abortMultipartUploadCommand);
-            this.abortMultipartUploadCommand = null;
-        }
-    }
-    __notifyProgress(progress) {
-        if (this.uploadEvent) {
-            this.emit(this.uploadEvent, progress);
-        }
-    }
-    async __abortTimeout(abortSignal) {
-        return new Promise((resolve, reject) => {
-            abortSignal.onabort = () => {
-                const abortError = new Error("Upload aborted.");
-                abortError.name = "AbortError";
-                reject(abortError);
-            };
-        });
-    }
-    __validateUploadPart(dataPart) {
-        const actualPartSize = byteLength(dataPart.data);
-        if (actualPartSize === undefined) {
-            throw new Error(`A dataPart was generated without a measurable data chunk size for part number ${dataPart.partNumber}`);
-        }
-        if (dataPart.partNumber === 1 && dataPart.lastPart) {
-            return;
-        }
-        if (!dataPart.lastPart && actualPartSize !== this.partSize) {
-            throw new Error(`The byte size for part number ${dataPart.partNumber}, size ${actualPartSize} does not match expected size ${this.partSize}`);
-        }
-    }
-    __validateInput() {
-        if (!this.client) {
-            throw new Error(`InputError: Upload requires a AWS client to do uploads with.`);
-        }
-        if (this.partSize < Upload.MIN_PART_SIZE) {
-            throw new Error(`EntityTooSmall: Your proposed upload part size [${this.partSize}] is smaller than the minimum allowed size [${Upload.MIN_PART_SIZE}] (5MB)`);
-        }
-        if (this.queueSize < 1) {
-            throw new Error(`Queue size: Must have at least one uploading queue.`);
-        }
-    }
-}
-
-exports._ = Upload;
-
-
-/***/ }),
-
 /***/ 5028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -38293,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6561);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5868);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -38303,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6561:
+/***/ 5868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38591,6 +38048,8 @@ class TerminalReporter {
     }
 }
 
+// EXTERNAL MODULE: ./src/engine/bundle-cache.ts
+var bundle_cache = __nccwpck_require__(3547);
 ;// CONCATENATED MODULE: ./src/engine/record.ts
 /** What the stage was doing, for messages: "Failed while checking the appspec". */
 const STAGE_LABEL = {
@@ -38674,127 +38133,8 @@ function stopCommand(region, deploymentId, rollback) {
     return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/revision.ts
-/**
- * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
- * type and its file extension and content type, ETags as S3 sends them, the location handed to
- * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
- * really there before a deployment names it.
- */
-
-
-
-const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
-const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
-const CONTENT_TYPE = {
-    zip: 'application/zip',
-    tgz: 'application/gzip',
-    tar: 'application/x-tar'
-};
-/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
-function bundleExtension(type) {
-    return EXTENSION[type];
-}
-function bundleContentType(type) {
-    return CONTENT_TYPE[type];
-}
-/** The bundle type a key's extension names, or undefined. */
-function bundleTypeOfKey(key) {
-    const lower = key.toLowerCase();
-    if (lower.endsWith('.zip'))
-        return 'zip';
-    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
-        return 'tgz';
-    if (lower.endsWith('.tar'))
-        return 'tar';
-    return undefined;
-}
-/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
-function unquoteETag(eTag) {
-    return (eTag ?? '').trim().replace(/^"|"$/g, '');
-}
-function s3Url(revision) {
-    return `s3://${revision.bucket}/${revision.key}`;
-}
-/** `s3://bucket/key` split, or undefined when the text is not of that form. */
-function parseS3Url(text) {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
-    if (!match?.[1] || !match[2])
-        return undefined;
-    return { bucket: match[1], key: match[2] };
-}
-/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
-function revisionLocation(revision) {
-    return {
-        revisionType: 'S3',
-        s3Location: {
-            bucket: revision.bucket,
-            key: revision.key,
-            bundleType: revision.bundleType,
-            ...(revision.eTag ? { eTag: revision.eTag } : {}),
-            ...(revision.version ? { version: revision.version } : {})
-        }
-    };
-}
-/** The S3 revision an earlier deployment deployed, when it was one. */
-function revisionOfDeployment(info) {
-    const location = info.revision?.s3Location;
-    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
-        return undefined;
-    const bundleType = location.bundleType ?? 'zip';
-    const revision = { bucket: location.bucket, key: location.key, bundleType };
-    if (location.eTag)
-        revision.eTag = unquoteETag(location.eTag);
-    if (location.version)
-        revision.version = location.version;
-    return revision;
-}
-/** Same object (bucket, key and version); the ETag follows from those. */
-function sameRevision(a, b) {
-    return (!!a &&
-        !!b &&
-        a.bucket === b.bucket &&
-        a.key === b.key &&
-        (a.version ?? '') === (b.version ?? ''));
-}
-/**
- * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
- * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
- * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
- */
-async function checkRevision(s3, revision, reporter, signal) {
-    try {
-        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({
-            Bucket: revision.bucket,
-            Key: revision.key,
-            ...(revision.version ? { VersionId: revision.version } : {})
-        }), signal ? { abortSignal: signal } : {});
-        const eTag = unquoteETag(head.ETag);
-        if (revision.eTag && eTag && revision.eTag !== eTag) {
-            throw new errors/* InputError */.dz(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
-        }
-        const checked = { ...revision };
-        if (eTag)
-            checked.eTag = eTag;
-        if (!checked.version && head.VersionId)
-            checked.version = head.VersionId;
-        return checked;
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            throw error;
-        const status = (0,aws_errors/* httpStatus */.nG)(error);
-        if (status === 404 || (0,aws_errors/* errorName */.Is)(error) === 'NotFound' || (0,aws_errors/* errorName */.Is)(error) === 'NoSuchKey') {
-            throw new errors/* InputError */.dz(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
-        }
-        if ((0,aws_errors/* isAccessDenied */.w7)(error) || status === 403) {
-            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
-            return revision;
-        }
-        throw error;
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/revision.ts
+var engine_revision = __nccwpck_require__(2057);
 ;// CONCATENATED MODULE: ./src/engine/targets.ts
 /**
  * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets +
@@ -39342,7 +38682,7 @@ async function prepareContinue(run, id) {
         record.deploymentConfig = info.deploymentConfigName;
     if (info.computePlatform)
         record.platform = info.computePlatform;
-    const revision = revisionOfDeployment(info);
+    const revision = (0,engine_revision/* revisionOfDeployment */.eZ)(info);
     if (revision)
         record.revision = revision;
     if (!isBlueGreen(info))
@@ -39432,34 +38772,8 @@ function unlessAborted(promise, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/engine/description.ts
-/**
- * The deployment's description: what is deployed and from where, cut to the API's limit instead
- * of failing on it.
- */
-/** The API's limit for a deployment description. */
-const DESCRIPTION_LIMIT = 512;
-/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
-function cutDescription(text, reserve = 0) {
-    const limit = DESCRIPTION_LIMIT - reserve;
-    const chars = [...text];
-    if (chars.length <= limit)
-        return text;
-    return `${chars.slice(0, limit - 1).join('')}…`;
-}
-/** Default description: what is deployed and from where. */
-function defaultDescription(context) {
-    const parts = [];
-    if (context.sha)
-        parts.push(`commit ${context.sha.slice(0, 12)}`);
-    if (context.ref)
-        parts.push(context.ref);
-    if (context.actor)
-        parts.push(`by ${context.actor}`);
-    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
-    return context.runUrl ? `${head} (${context.runUrl})` : head;
-}
-
+// EXTERNAL MODULE: ./src/engine/description.ts
+var description = __nccwpck_require__(5024);
 ;// CONCATENATED MODULE: ./src/engine/context.ts
 
 
@@ -39506,7 +38820,7 @@ class Run {
     }
     /** The deployment's description, without the run marker. */
     get description() {
-        return this.settings.description ?? defaultDescription(this.deps.context ?? {});
+        return this.settings.description ?? (0,description/* defaultDescription */.GO)(this.deps.context ?? {});
     }
     /**
      * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`), when it
@@ -39593,178 +38907,10 @@ class Run {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/engine/marker.ts
-/**
- * The run marker: a short tag at the end of every deployment description this action creates,
- * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
- * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
- * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
- */
-
-const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
-function newMarker(identity, token = (0,external_node_crypto_.randomBytes)(6).toString('hex')) {
-    const marker = { token };
-    const workflow = identity.workflowRef?.split('@')[0];
-    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
-        marker.workflow = (0,external_node_crypto_.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
-        marker.run = identity.runNumber;
-        if (identity.runAttempt !== undefined)
-            marker.attempt = identity.runAttempt;
-    }
-    return marker;
-}
-function formatMarker(marker) {
-    const parts = [];
-    if (marker.workflow && marker.run !== undefined) {
-        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
-    }
-    parts.push(`id=${marker.token}`);
-    return `[cdb ${parts.join(' ')}]`;
-}
-/** The marker at the end of a description, or undefined when it carries none. */
-function parseMarker(description) {
-    const match = PATTERN.exec(description ?? '');
-    if (!match?.[1])
-        return undefined;
-    const fields = new Map();
-    for (const pair of match[1].trim().split(' ')) {
-        const at = pair.indexOf('=');
-        fields.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const token = fields.get('id');
-    if (!token || !/^[0-9a-f]{12}$/.test(token))
-        return undefined;
-    const marker = { token };
-    const workflow = fields.get('wf');
-    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
-    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
-        marker.workflow = workflow;
-        marker.run = Number(run[1]);
-        if (run[2])
-            marker.attempt = Number(run[2]);
-    }
-    return marker;
-}
-/** The run as people say it: `run 42 (attempt 2)`. */
-function describeRun(marker) {
-    if (marker.run === undefined)
-        return 'a terminal run';
-    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
-}
-/** True when `other` comes from a later run of the same workflow than `mine`. */
-function isNewerRun(other, mine) {
-    return (mine.workflow !== undefined &&
-        mine.run !== undefined &&
-        other.workflow === mine.workflow &&
-        other.run !== undefined &&
-        other.run > mine.run);
-}
-
-;// CONCATENATED MODULE: ./src/engine/send-once.ts
-/** The client's retry step, replaced for one command by a step that passes straight through. */
-const NO_RETRY = {
-    step: 'finalizeRequest',
-    name: 'retryMiddleware',
-    priority: 'high',
-    override: true,
-    tags: ['RETRY']
-};
-function sendOnce(client, command, abortSignal) {
-    ;
-    command.middlewareStack.add(next => args => next(args), NO_RETRY);
-    return client.send(command, abortSignal ? { abortSignal } : {});
-}
-
-;// CONCATENATED MODULE: ./src/engine/guard.ts
-/**
- * Reading a group's deployments by their run markers: finding the deployment this run created
- * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
- * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
- */
-
-
-
-/** Deployments still holding the group or about to. */
-const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
-const guard_BATCH = 25;
-/** Margin for clock skew between this machine and CodeDeploy. */
-const SKEW_MS = 5 * 60_000;
-async function listIds(codedeploy, group, filter, signal, once = false) {
-    const ids = [];
-    let nextToken;
-    do {
-        const command = new dist_cjs/* ListDeploymentsCommand */.sr8({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup,
-            ...filter,
-            ...(nextToken ? { nextToken } : {})
-        });
-        const page = once
-            ? await sendOnce(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 1000);
-    return ids;
-}
-async function batchGet(codedeploy, ids, signal, once = false) {
-    const infos = [];
-    for (let i = 0; i < ids.length; i += guard_BATCH) {
-        const command = new dist_cjs/* BatchGetDeploymentsCommand */.ARk({ deploymentIds: ids.slice(i, i + guard_BATCH) });
-        const out = once
-            ? await sendOnce(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        infos.push(...(out.deploymentsInfo ?? []));
-    }
-    return infos;
-}
-/** The group's deployment whose marker carries `token`, created around `sentAt`. */
-async function findByToken(codedeploy, group, token, sentAt, signal) {
-    const createTimeRange = {
-        start: new Date(sentAt - SKEW_MS),
-        end: new Date(Date.now() + SKEW_MS)
-    };
-    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
-    const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
-    const infos = await batchGet(codedeploy, ids, signal, true);
-    return infos.find(info => parseMarker(info.description)?.token === token)?.deploymentId;
-}
-/**
- * A deployment of a newer run of the same workflow that is active in the group or was its last
- * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
- */
-async function findNewerRun(codedeploy, group, mine, signal) {
-    if (mine.workflow === undefined || mine.run === undefined)
-        return undefined;
-    const options = signal ? { abortSignal: signal } : {};
-    const [active, info] = await Promise.all([
-        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
-        codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup
-        }), options)
-    ]);
-    const ids = new Set(active);
-    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
-    if (lastSuccess)
-        ids.add(lastSuccess);
-    const infos = await batchGet(codedeploy, [...ids], signal);
-    const newer = infos
-        .filter(d => d.creator !== 'codeDeployRollback')
-        .map(d => ({ info: d, marker: parseMarker(d.description) }))
-        .filter(d => d.marker !== undefined && isNewerRun(d.marker, mine))
-        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
-    if (!newer?.marker || !newer.info.deploymentId)
-        return undefined;
-    return {
-        deploymentId: newer.info.deploymentId,
-        run: describeRun(newer.marker),
-        status: newer.info.status ?? 'unknown'
-    };
-}
-
+// EXTERNAL MODULE: ./src/engine/guard.ts
+var guard = __nccwpck_require__(4567);
+// EXTERNAL MODULE: ./src/engine/marker.ts
+var engine_marker = __nccwpck_require__(6382);
 ;// CONCATENATED MODULE: ./src/engine/parked.ts
 
 
@@ -39827,6 +38973,8 @@ function announceParked(reporter, group, region) {
     };
 }
 
+// EXTERNAL MODULE: ./src/engine/send-once.ts
+var send_once = __nccwpck_require__(890);
 ;// CONCATENATED MODULE: ./src/engine/create.ts
 /**
  * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
@@ -39857,12 +39005,12 @@ const STOP_RESERVE_MS = 2_500;
 const MAX_ATTEMPTS = 4;
 const ACTIVE_ID = /\bd-[A-Z0-9]{9}\b/;
 function createDeploymentInput(request) {
-    const marker = formatMarker(request.marker);
+    const marker = (0,engine_marker/* formatMarker */.gJ)(request.marker);
     const input = {
         applicationName: request.application,
         deploymentGroupName: request.deploymentGroup,
         revision: request.location,
-        description: `${cutDescription(request.description, marker.length + 1)} ${marker}`,
+        description: `${(0,description/* cutDescription */.zs)(request.description, marker.length + 1)} ${marker}`,
         ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
     };
     if (request.deploymentConfig)
@@ -39898,7 +39046,7 @@ async function sendCreate(codedeploy, input, cancel) {
     };
     const unsubscribe = cancel.onCancel(onCancel);
     try {
-        const out = await sendOnce(codedeploy, new dist_cjs/* CreateDeploymentCommand */.ttP(input), limit.signal);
+        const out = await (0,send_once/* sendOnce */.E)(codedeploy, new dist_cjs/* CreateDeploymentCommand */.ttP(input), limit.signal);
         if (!out.deploymentId)
             throw new Error('CreateDeployment returned no deployment id');
         return { id: out.deploymentId };
@@ -39924,7 +39072,7 @@ async function isOurs(codedeploy, id, marker, clock, signal) {
     for (let attempt = 1;; attempt++) {
         try {
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
-            return parseMarker(out.deploymentInfo?.description)?.token === marker.token;
+            return (0,engine_marker/* parseMarker */.gY)(out.deploymentInfo?.description)?.token === marker.token;
         }
         catch (error) {
             if (signal?.aborted || !(0,aws_errors/* isTransient */.dg)(error) || attempt >= 4)
@@ -39937,7 +39085,7 @@ async function isOurs(codedeploy, id, marker, clock, signal) {
 async function newerRun(request, options) {
     const group = { application: request.application, deploymentGroup: request.deploymentGroup };
     try {
-        return await findNewerRun(options.codedeploy, group, request.marker, options.cancel.signal);
+        return await (0,guard/* findNewerRun */.QJ)(options.codedeploy, group, request.marker, options.cancel.signal);
     }
     catch (error) {
         if (options.cancel.requested)
@@ -40014,7 +39162,7 @@ async function createDeployment(request, options) {
             continue;
         }
         if ((0,aws_errors/* errorName */.Is)(error) === 'DescriptionTooLongException' && !shortened(input)) {
-            input.description = `${cutDescription(request.description, DESCRIPTION_LIMIT - SHORT_DESCRIPTION + formatMarker(request.marker).length + 1)} ${formatMarker(request.marker)}`;
+            input.description = `${(0,description/* cutDescription */.zs)(request.description, description/* DESCRIPTION_LIMIT */.r7 - SHORT_DESCRIPTION + (0,engine_marker/* formatMarker */.gJ)(request.marker).length + 1)} ${(0,engine_marker/* formatMarker */.gJ)(request.marker)}`;
             reporter.warning('CodeDeploy found the description too long; sending a shorter one.');
             continue;
         }
@@ -40069,7 +39217,7 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
                 AbortSignal.timeout(Math.max(250, left)),
                 cancel.budgetSignal(STOP_RESERVE_MS)
             ]);
-            const found = await unlessAborted(findByToken(codedeploy, group, marker.token, sentAt, signal), signal);
+            const found = await unlessAborted((0,guard/* findByToken */.a4)(codedeploy, group, marker.token, sentAt, signal), signal);
             if (found)
                 return found;
         }
@@ -40208,7 +39356,7 @@ async function stopWithin(request) {
     let why;
     for (;;) {
         try {
-            const out = await sendOnce(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
+            const out = await (0,send_once/* sendOnce */.E)(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
                 deploymentId: id,
                 autoRollbackEnabled: request.autoRollbackEnabled
             }), signal(READ_RESERVE_MS));
@@ -40287,6 +39435,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'etag',
     'version-id',
     'bundle-sha256',
+    'bundle-path',
     'rollback-deployment-id',
     'rollback-status',
     'console-url',
@@ -40308,7 +39457,7 @@ function outputsOf(record) {
         out.status = 'Skipped';
     }
     if (revision) {
-        out.revision = s3Url(revision);
+        out.revision = (0,engine_revision/* s3Url */.AB)(revision);
         out.bucket = revision.bucket;
         out.key = revision.key;
         if (revision.eTag)
@@ -40318,6 +39467,8 @@ function outputsOf(record) {
     }
     if (record.bundle)
         out['bundle-sha256'] = record.bundle.sha256;
+    if (record.bundle?.path)
+        out['bundle-path'] = record.bundle.path;
     if (rollback?.id)
         out['rollback-deployment-id'] = rollback.id;
     if (rollback?.id && rollback.status)
@@ -40407,10 +39558,10 @@ function headline(record) {
     switch (record.outcome) {
         case 'succeeded':
             return record.command === 'rollback' && record.revision
-                ? `${what} ${d?.id ?? ''} Succeeded: ${s3Url(record.revision)} is back in place.`
+                ? `${what} ${d?.id ?? ''} Succeeded: ${(0,engine_revision/* s3Url */.AB)(record.revision)} is back in place.`
                 : `${what} ${d?.id ?? ''} Succeeded.`;
         case 'packaged':
-            return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`;
+            return `Packaged ${record.revision ? (0,engine_revision/* s3Url */.AB)(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`;
         case 'created':
             if (record.command === 'continue')
                 return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`;
@@ -40594,97 +39745,8 @@ async function cancelled(run, id) {
     run.changed();
 }
 
-;// CONCATENATED MODULE: ./src/engine/rollback.ts
-/**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
- * `rollback` command redeploys (and saying why).
- */
-
-
-
-
-
-/** How long a rollback message without a rollback id is read again before it counts as "none". */
-const MESSAGE_SETTLE_MS = 5000;
-/**
- * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
- * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
- * it has stood for a few seconds.
- */
-async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
-    let message;
-    let messageSince;
-    for (;;) {
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
-                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
-            });
-            const info = out.deploymentInfo?.rollbackInfo;
-            if (info?.rollbackDeploymentId)
-                return {
-                    id: info.rollbackDeploymentId,
-                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
-                };
-            if (info?.rollbackMessage) {
-                message = info.rollbackMessage;
-                messageSince ??= clock.now();
-                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
-                    return { message };
-            }
-        }
-        catch (error) {
-            if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
-                return {};
-        }
-        if (clock.now() >= until)
-            return message ? { message } : {};
-        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
-    }
-}
-/**
- * What the `rollback` command redeploys: the newest successful deployment of the group whose
- * revision differs from the one last attempted. After a failed deployment that is the group's last
- * success; after a successful but unwanted one, it is the success before it.
- */
-async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
-    const options = signal ? { abortSignal: signal } : {};
-    const group = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
-        applicationName: application,
-        deploymentGroupName: deploymentGroup
-    }), options);
-    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
-    let current;
-    if (lastAttempt?.deploymentId) {
-        const attempt = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: lastAttempt.deploymentId }), options);
-        current = attempt.deploymentInfo ? revisionOfDeployment(attempt.deploymentInfo) : undefined;
-    }
-    const ids = [];
-    let nextToken;
-    do {
-        const page = await codedeploy.send(new dist_cjs/* ListDeploymentsCommand */.sr8({
-            applicationName: application,
-            deploymentGroupName: deploymentGroup,
-            includeOnlyStatuses: ['Succeeded'],
-            ...(nextToken ? { nextToken } : {})
-        }), options);
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 500);
-    const successes = await batchGet(codedeploy, ids, signal);
-    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
-    for (const info of successes) {
-        const revision = revisionOfDeployment(info);
-        if (!revision || sameRevision(revision, current) || !info.deploymentId)
-            continue;
-        const reason = current && lastAttempt?.deploymentId
-            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${s3Url(current)}; ${info.deploymentId} is the newest success with another revision.`
-            : `${info.deploymentId} is the group's newest successful deployment.`;
-        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
-    }
-    throw new errors/* InputError */.dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${s3Url(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
-}
-
+// EXTERNAL MODULE: ./src/engine/rollback.ts
+var engine_rollback = __nccwpck_require__(7092);
 ;// CONCATENATED MODULE: ./src/engine/follow.ts
 
 
@@ -40807,7 +39869,7 @@ async function followRollback(run, id, until) {
     const { reporter, record, clock } = run;
     run.enter('rollback');
     await reporter.group(`Rollback of ${id}`, async () => {
-        const link = await findRollbackDeployment(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
+        const link = await (0,engine_rollback/* findRollbackDeployment */.F)(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
         if (!link.id) {
             const why = link.message ?? 'CodeDeploy started no rollback deployment.';
             reporter.warning(`No rollback: ${why}`);
@@ -40852,610 +39914,8 @@ async function followRollback(run, id, until) {
     });
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./src/engine/bundle/time.ts
-/**
- * The time every bundle entry carries. The agent keeps archive timestamps when it installs files,
- * and web servers, PHP's opcache and make-style tools decide from them whether a file changed, so
- * the time must move with the content; and the same commit must still give the same bytes. In
- * order: `SOURCE_DATE_EPOCH` (the reproducible-builds convention), the commit time of the source's
- * checkout (HEAD, else `GITHUB_SHA`), else the current time (then bundles are not reproducible).
- */
-
-
-/** Zip cannot store dates before 1980, and its readers misread them: a floor for every format. */
-const EARLIEST = Date.UTC(1980, 0, 1, 0, 0, 2);
-/** Zip's DOS date ends with 2107. */
-const LATEST = Date.UTC(2107, 11, 31, 23, 59, 58);
-function clamp(seconds) {
-    return new Date(Math.min(Math.max(seconds * 1000, EARLIEST), LATEST));
-}
-/** The commit time of `revision` in the git checkout holding `dir`, or undefined. */
-function commitTime(dir, revision) {
-    return new Promise(resolve => {
-        (0,external_node_child_process_.execFile)('git', ['-C', dir, 'log', '-1', '--format=%ct', revision, '--'], { timeout: 10_000, windowsHide: true }, (error, stdout) => {
-            const text = String(stdout).trim();
-            resolve(!error && /^\d+$/.test(text) ? Number(text) : undefined);
-        });
-    });
-}
-/** The time every entry of this run's bundle gets, and where it came from. */
-async function entryTime(sources) {
-    const epoch = sources.sourceDateEpoch?.trim();
-    if (epoch) {
-        if (!/^\d+$/.test(epoch)) {
-            throw new errors/* InputError */.dz(`SOURCE_DATE_EPOCH '${epoch}' is not a whole number of seconds since 1970-01-01 UTC. Set it to one, e.g. $(git log -1 --format=%ct), or unset it to use the commit time.`);
-        }
-        return { time: clamp(Number(epoch)), from: 'SOURCE_DATE_EPOCH' };
-    }
-    const sha = sources.sha && /^[0-9a-f]{7,64}$/i.test(sources.sha) ? [sources.sha] : [];
-    for (const revision of ['HEAD', ...sha]) {
-        const seconds = await commitTime(sources.source, revision);
-        if (seconds !== undefined) {
-            return {
-                time: clamp(seconds),
-                from: revision === 'HEAD' ? 'the commit time of HEAD' : `the commit time of ${revision}`
-            };
-        }
-    }
-    const now = Math.floor((sources.now ?? Date.now)() / 1000);
-    return { time: clamp(now), from: 'the current time (no SOURCE_DATE_EPOCH and no git commit)' };
-}
-
-;// CONCATENATED MODULE: ./src/engine/target.ts
-/**
- * Checks the deployment target before anything is written: the application, the group and the
- * configuration exist, and the group deploys what this action deploys. A typo fails here, naming
- * what does exist.
- */
-
-
-
-/** How people name CodeDeploy's compute platforms. */
-const PLATFORM_NAME = {
-    Server: 'EC2/on-premises',
-    ECS: 'Amazon ECS',
-    Lambda: 'AWS Lambda'
-};
-function signalOptions(signal) {
-    return signal ? { abortSignal: signal } : {};
-}
-async function known(list) {
-    try {
-        const names = await list();
-        if (names.length === 0)
-            return ' None exist yet in this account and region.';
-        const shown = names.slice(0, 20).join(', ');
-        return ` Existing: ${shown}${names.length > 20 ? `, … (${names.length} in all)` : ''}.`;
-    }
-    catch {
-        return '';
-    }
-}
-/**
- * Reads the application, the group and the config, so a typo fails here, naming what exists,
- * before anything is uploaded or created.
- */
-async function checkTarget(codedeploy, target, region, signal) {
-    const permission = (action, error) => {
-        throw new errors/* InputError */.dz(`Access denied to codedeploy:${action} (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
-    };
-    try {
-        await codedeploy.send(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName: target.application }), signalOptions(signal));
-    }
-    catch (error) {
-        if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            permission('GetApplication', error);
-        if ((0,aws_errors/* errorName */.Is)(error) !== 'ApplicationDoesNotExistException')
-            throw error;
-        const existing = await known(async () => {
-            const out = await codedeploy.send(new dist_cjs/* ListApplicationsCommand */.BJ_({}), signalOptions(signal));
-            return out.applications ?? [];
-        });
-        throw new errors/* InputError */.dz(`Application '${target.application}' does not exist in ${region}.${existing} Set 'application' to one of them, or check the region.`);
-    }
-    if (!target.deploymentGroup)
-        return undefined;
-    let group;
-    try {
-        const out = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
-            applicationName: target.application,
-            deploymentGroupName: target.deploymentGroup
-        }), signalOptions(signal));
-        group = out.deploymentGroupInfo;
-    }
-    catch (error) {
-        if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            permission('GetDeploymentGroup', error);
-        if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupDoesNotExistException')
-            throw error;
-        const existing = await known(async () => {
-            const out = await codedeploy.send(new dist_cjs/* ListDeploymentGroupsCommand */.XOe({ applicationName: target.application }), signalOptions(signal));
-            return out.deploymentGroups ?? [];
-        });
-        throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`);
-    }
-    if (!group)
-        throw new Error(`GetDeploymentGroup returned no group for '${target.deploymentGroup}'`);
-    const platform = group.computePlatform ?? 'Server';
-    const forPlatform = (name) => platform === 'Server'
-        ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
-        : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
-    /** The configurations that fit the group's platform, for an error message. */
-    const configsForPlatform = () => known(async () => {
-        const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
-        return (list.deploymentConfigsList ?? []).filter(forPlatform);
-    });
-    if (target.deploymentConfig) {
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
-            const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server';
-            if (configPlatform !== platform) {
-                const existing = await configsForPlatform();
-                throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
-            }
-        }
-        catch (error) {
-            if (error instanceof errors/* InputError */.dz)
-                throw error;
-            if ((0,aws_errors/* isAccessDenied */.w7)(error))
-                permission('GetDeploymentConfig', error);
-            const name = (0,aws_errors/* errorName */.Is)(error);
-            if (name !== 'DeploymentConfigDoesNotExistException' &&
-                name !== 'InvalidDeploymentConfigNameException')
-                throw error;
-            const existing = await configsForPlatform();
-            throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
-        }
-    }
-    return group;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __nccwpck_require__(2358);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/engine/upload.ts
-/**
- * Puts a bundle in S3 under a key that carries its content hash, with a SHA-256 checksum that S3
- * checks against the bytes and keeps. The upload is skipped only when S3's own checksum of the
- * object there proves it holds exactly these bytes: the key and the metadata can be written by
- * anyone who may write to the bucket, a checksum S3 computed cannot be forged. Large bundles go up
- * in parts of PART_SIZE, so their composite checksum (the SHA-256 of the parts' SHA-256s, then
- * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
- * parts are left behind.
- */
-
-
-
-
-
-
-
-/** Object metadata key holding the bundle's SHA-256 (stored as x-amz-meta-bundle-sha256). */
-const SHA256_METADATA = 'bundle-sha256';
-const PART_SIZE = 8 * 1024 * 1024;
-/** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
-function objectKey(keyPrefix, sha256, bundleType) {
-    return `${keyPrefix}${sha256}.${bundleExtension(bundleType)}`;
-}
-/** Fails early, before any write, when the bucket is missing or not ours to use. */
-async function checkBucket(s3, bucket, signal) {
-    try {
-        await s3.send(new client_s3_dist_cjs.HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {});
-    }
-    catch (error) {
-        const status = (0,aws_errors/* httpStatus */.nG)(error);
-        if ((0,aws_errors/* errorName */.Is)(error) === 'NotFound' || (0,aws_errors/* errorName */.Is)(error) === 'NoSuchBucket' || status === 404) {
-            throw new errors/* InputError */.dz(`Bucket '${bucket}' does not exist (or is in another account). Create it in the deployment's region, or set 'bucket' to an existing one.`);
-        }
-        if ((0,aws_errors/* isAccessDenied */.w7)(error) || status === 403) {
-            throw new errors/* InputError */.dz(`Access to bucket '${bucket}' was denied. Allow s3:ListBucket, s3:GetObject and s3:PutObject on it for the role this workflow assumes (see the README's IAM policy).`);
-        }
-        throw error;
-    }
-}
-/** Whether a bundle of `size` bytes goes up in parts (lib-storage: more than one part's worth). */
-function multipart(size) {
-    return size > PART_SIZE;
-}
-/** The SHA-256 S3 keeps for a single PUT of the bundle: the file's own, in base64. */
-function fullChecksum(sha256) {
-    return Buffer.from(sha256, 'hex').toString('base64');
-}
-/** The composite SHA-256 S3 keeps for the bundle uploaded in parts of PART_SIZE. */
-async function compositeChecksum(file, signal) {
-    const digests = [];
-    let part = (0,external_node_crypto_.createHash)('sha256');
-    let inPart = 0;
-    const bytes = (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 });
-    for await (const chunk of bytes) {
-        signal?.throwIfAborted();
-        for (let offset = 0; offset < chunk.length;) {
-            const take = Math.min(PART_SIZE - inPart, chunk.length - offset);
-            part.update(chunk.subarray(offset, offset + take));
-            inPart += take;
-            offset += take;
-            if (inPart === PART_SIZE) {
-                digests.push(part.digest());
-                part = (0,external_node_crypto_.createHash)('sha256');
-                inPart = 0;
-            }
-        }
-    }
-    if (inPart > 0 || digests.length === 0)
-        digests.push(part.digest());
-    const joined = (0,external_node_crypto_.createHash)('sha256').update(Buffer.concat(digests)).digest('base64');
-    return `${joined}-${digests.length}`;
-}
-/**
- * What sits at the key: nothing, this very bundle (S3's SHA-256 checksum of it matches ours), or
- * something else, with the reason it is not taken. Metadata alone never decides.
- */
-async function existing(request, key) {
-    const { s3, bucket, signal } = request;
-    let head;
-    try {
-        head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), signal ? { abortSignal: signal } : {});
-    }
-    catch (error) {
-        const status = (0,aws_errors/* httpStatus */.nG)(error);
-        if ((0,aws_errors/* errorName */.Is)(error) === 'NotFound' || (0,aws_errors/* errorName */.Is)(error) === 'NoSuchKey' || status === 404)
-            return { holds: false };
-        throw error;
-    }
-    const stored = head.ChecksumSHA256;
-    if (!stored)
-        return { holds: false, why: 'S3 keeps no SHA-256 checksum for it' };
-    // The form S3 keeps for this bundle as this action uploads it: whole, or in parts.
-    const ours = multipart(request.size)
-        ? await compositeChecksum(request.file, signal)
-        : fullChecksum(request.sha256);
-    if (stored !== ours) {
-        return {
-            holds: false,
-            why: `S3's SHA-256 checksum of it is ${stored}, this bundle's is ${ours}`
-        };
-    }
-    const eTag = unquoteETag(head.ETag);
-    return head.VersionId ? { holds: true, eTag, versionId: head.VersionId } : { holds: true, eTag };
-}
-/** Incomplete uploads older than this were left by a run that was killed: nothing will finish them. */
-const STALE_UPLOAD_MS = 60 * 60 * 1000;
-/**
- * Aborts the incomplete multipart uploads of bundles under `keyPrefix` (keys this action names:
- * `<prefix><sha256>.<ext>`) begun more than an hour before `now`: a killed runner cannot abort its
- * own, and their parts are billed until someone does. Returns how many it aborted.
- */
-async function abortStaleUploads(s3, bucket, keyPrefix, now, signal) {
-    const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`);
-    const options = signal ? { abortSignal: signal } : {};
-    let aborted = 0;
-    let markers = {};
-    for (;;) {
-        const page = await s3.send(new client_s3_dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }), options);
-        for (const upload of page.Uploads ?? []) {
-            const { Key, UploadId, Initiated } = upload;
-            if (!Key || !UploadId || !Initiated || !ours.test(Key))
-                continue;
-            if (now - Initiated.getTime() < STALE_UPLOAD_MS)
-                continue;
-            await s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options);
-            aborted++;
-        }
-        if (!page.IsTruncated)
-            return aborted;
-        markers = {
-            ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
-            ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
-        };
-    }
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-async function uploadBundle(request) {
-    const { s3, bucket, sha256, signal } = request;
-    const key = objectKey(request.keyPrefix, sha256, request.bundleType);
-    const found = await existing(request, key);
-    if (found.holds) {
-        const { holds: _holds, ...object } = found;
-        return { bucket, key, ...object, bytesUploaded: 0, skipped: true };
-    }
-    signal?.throwIfAborted();
-    const upload = new lib_storage_dist_cjs/* Upload */._({
-        client: s3,
-        partSize: PART_SIZE,
-        queueSize: 4,
-        leavePartsOnError: false,
-        params: {
-            Bucket: bucket,
-            Key: key,
-            Body: (0,external_node_fs_.createReadStream)(request.file),
-            ContentLength: request.size,
-            ContentType: bundleContentType(request.bundleType),
-            Metadata: { [SHA256_METADATA]: sha256 },
-            // S3 checks the bytes against it and keeps it: the proof a later run skips on.
-            ChecksumAlgorithm: 'SHA256',
-            ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
-            ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
-            ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
-        }
-    });
-    let loaded = 0;
-    upload.on('httpUploadProgress', progress => {
-        loaded = progress.loaded ?? loaded;
-        request.onProgress?.(loaded, request.size);
-    });
-    const onAbort = () => void upload.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-        const result = await upload.done();
-        const versionId = 'VersionId' in result ? result.VersionId : undefined;
-        const uploaded = {
-            bucket,
-            key,
-            eTag: unquoteETag(result.ETag),
-            bytesUploaded: request.size,
-            skipped: false
-        };
-        if (versionId)
-            uploaded.versionId = versionId;
-        if (found.why)
-            uploaded.replaced = found.why;
-        return uploaded;
-    }
-    finally {
-        signal?.removeEventListener('abort', onAbort);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/package.ts
-/**
- * Getting the revision to deploy: check the appspec and the target, package the source, upload it
- * (skipped when S3 holds this exact bundle), publish it elsewhere when asked, and register it with
- * the application. Or, instead of packaging, check the revision given, or choose the one the
- * `rollback` command redeploys.
- */
-
-
-
-
-
-
-
-
-
-
-
-/*
- * The appspec checker (with its YAML parser) and the archive writers load when a run first needs
- * them, not at start: a run that packages nothing never reads them, and the first line of one that
- * does comes sooner (issue 10's cold start).
- */
-const checkAppSpec = async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(815), __nccwpck_require__.e(213)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3213))).checkAppSpec(...args);
-const createBundle = async (...args) => (await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(118), __nccwpck_require__.e(500)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5500))).createBundle(...args);
-/** Checks the application, the group and the config; remembers the config the group uses. */
-async function checkDeploymentTarget(run) {
-    const { settings, record } = run;
-    run.enter('target');
-    const group = await checkTarget(run.codedeploy, {
-        application: settings.application,
-        deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
-        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
-    }, run.deps.region, run.signal);
-    if (!settings.deploymentConfig && group?.deploymentConfigName)
-        record.deploymentConfig = group.deploymentConfigName;
-    if (group) {
-        record.platform = group.computePlatform ?? 'Server';
-        platformFits(run, record.platform);
-    }
-    const rollback = group?.autoRollbackConfiguration;
-    if (rollback)
-        run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
-    const alarms = group?.alarmConfiguration;
-    if (group)
-        run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [];
-    if (settings.command !== 'package')
-        run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
-}
-/**
- * The revision kind the inputs give must be the one the group's platform takes: a bundle for
- * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
- */
-function platformFits(run, platform) {
-    const { settings } = run;
-    const group = `Deployment group '${settings.deploymentGroup}'`;
-    if (platform === 'Server') {
-        if (settings.appspec)
-            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
-        return;
-    }
-    const name = PLATFORM_NAME[platform] ?? platform;
-    if (settings.command === 'rollback')
-        throw new errors/* InputError */.dz(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
-    if (!settings.appspec)
-        throw new errors/* InputError */.dz(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
-    if (settings.taskDefinition && platform !== 'ECS')
-        throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
-}
-/**
- * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
- * loaded only here, so an EC2 run starts without reading them.
- */
-async function contentRevision(run) {
-    await checkDeploymentTarget(run);
-    const platform = run.record.platform;
-    if (platform !== 'ECS' && platform !== 'Lambda')
-        throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(815), __nccwpck_require__.e(212), __nccwpck_require__.e(696), __nccwpck_require__.e(213), __nccwpck_require__.e(235)]).then(__nccwpck_require__.bind(__nccwpck_require__, 235));
-    const { location, facts } = await prepareContent(run, platform);
-    run.record.content = facts;
-    run.changed();
-    return location;
-}
-/** Command `rollback`: the group's last good revision, and why it was chosen. */
-async function chooseRevision(run) {
-    await checkDeploymentTarget(run);
-    run.enter('choose');
-    const { revision, choice } = await chooseRollbackRevision(run.codedeploy, run.settings.application, run.settings.deploymentGroup, run.signal);
-    run.record.choice = choice;
-    run.record.revision = revision;
-    run.changed();
-    run.reporter.info(`Redeploying ${s3Url(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
-    return revision;
-}
-/** Input `revision`: an existing bundle, checked before a deployment names it. */
-async function existingRevision(run, given) {
-    await checkDeploymentTarget(run);
-    run.enter('revision');
-    const revision = await checkRevision(run.deps.s3, given, run.reporter, run.signal);
-    run.record.revision = revision;
-    run.changed();
-    return revision;
-}
-async function checkAppSpecFile(run) {
-    const { reporter, settings } = run;
-    run.enter('appspec');
-    try {
-        const result = await checkAppSpec(settings.source);
-        for (const warning of result.warnings)
-            reporter.warning(warning, { file: run.relative(result.path), title: 'appspec' });
-        reporter.info(`${run.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
-        return result;
-    }
-    catch (error) {
-        throw run.pointAt(error);
-    }
-}
-/** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
-async function abortLeftovers(run, bucket) {
-    const prefix = run.settings.keyPrefix;
-    try {
-        const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal);
-        if (count > 0)
-            run.reporter.info(`Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`);
-    }
-    catch (error) {
-        if (!(0,aws_errors/* isAccessDenied */.w7)(error))
-            throw error;
-        run.reporter.warning(`Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`);
-    }
-}
-/** Packages `source`, uploads it and registers it; the revision it made. */
-async function packageAndUpload(run) {
-    const { settings, deps, reporter, record } = run;
-    const bucket = settings.bucket;
-    if (!bucket)
-        throw new errors/* InputError */.dz("Input 'bucket' is required to upload the bundle.");
-    // The target first: its platform says which kind of appspec to expect.
-    if (settings.command === 'deploy') {
-        await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run));
-    }
-    else if (settings.application) {
-        await checkDeploymentTarget(run);
-    }
-    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run));
-    run.enter('upload');
-    await checkBucket(deps.s3, bucket, run.signal);
-    const bundleFile = external_node_path_default().join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`);
-    try {
-        run.enter('package');
-        const bundle = await reporter.group(`Packaging ${run.relative(settings.source) || '.'} as ${settings.bundleType}`, async () => {
-            const time = await entryTime({
-                source: settings.source,
-                ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
-                ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
-                now: () => run.clock.now()
-            });
-            reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`);
-            const result = await createBundle({
-                source: settings.source,
-                type: settings.bundleType,
-                outFile: bundleFile,
-                executables: checked.hookScripts,
-                mtime: time.time,
-                ...(run.signal ? { signal: run.signal } : {})
-            });
-            for (const warning of result.warnings) {
-                const file = run.relative(external_node_path_default().join(settings.source, warning.rel));
-                reporter.warning(warning.message, { file, title: warning.title });
-            }
-            reporter.info(`${result.files} files, ${result.directories} directories, ${result.symlinks} links${result.excluded ? `, ${result.excluded} excluded` : ''}: ${result.size} bytes, sha256 ${result.sha256}`);
-            return result;
-        });
-        record.bundle = {
-            sha256: bundle.sha256,
-            size: bundle.size,
-            files: bundle.files,
-            uploaded: false
-        };
-        run.changed();
-        run.enter('upload');
-        const uploaded = await reporter.group(`Uploading to s3://${bucket}`, async () => {
-            await abortLeftovers(run, bucket);
-            let lastShown = 0;
-            const result = await uploadBundle({
-                s3: deps.s3,
-                file: bundle.path,
-                size: bundle.size,
-                sha256: bundle.sha256,
-                bundleType: settings.bundleType,
-                bucket,
-                keyPrefix: settings.keyPrefix,
-                ...(settings.sse ? { sse: settings.sse } : {}),
-                ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
-                ...(run.signal ? { signal: run.signal } : {}),
-                onProgress: (loaded, total) => {
-                    const percent = total ? Math.floor((loaded / total) * 100) : 100;
-                    if (percent >= lastShown + 25 && percent < 100) {
-                        lastShown = percent;
-                        reporter.info(`  ${percent}% (${loaded} of ${total} bytes)`);
-                    }
-                }
-            });
-            if (result.replaced)
-                reporter.warning(`s3://${bucket}/${result.key} was already there but is not this bundle (${result.replaced}): uploaded it again. Check who else writes to this bucket and prefix.`);
-            reporter.info(result.skipped
-                ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
-                : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`);
-            return result;
-        });
-        record.bundle.uploaded = !uploaded.skipped;
-        const revision = {
-            bucket,
-            key: uploaded.key,
-            bundleType: settings.bundleType,
-            eTag: uploaded.eTag
-        };
-        if (uploaded.versionId)
-            revision.version = uploaded.versionId;
-        record.revision = revision;
-        run.changed();
-        const publisher = deps.publishBundle;
-        if (publisher) {
-            run.enter('publish');
-            const id = await reporter.group(publisher.title, () => publisher.publish(bundle, revision));
-            record.artifact = { name: publisher.name, ...(id !== undefined ? { id } : {}) };
-            run.changed();
-        }
-        if (settings.application) {
-            run.enter('register');
-            await run.codedeploy.send(new dist_cjs/* RegisterApplicationRevisionCommand */.Yhn({
-                applicationName: settings.application,
-                revision: revisionLocation(revision),
-                description: cutDescription(run.description)
-            }), run.signal ? { abortSignal: run.signal } : {});
-            reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`);
-        }
-        return revision;
-    }
-    finally {
-        await (0,promises_.rm)(bundleFile, { force: true });
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/package.ts + 1 modules
+var engine_package = __nccwpck_require__(985);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine's table of contents. Get the revision (package and upload it, take the one given, or
@@ -41495,21 +39955,24 @@ async function sequence(run) {
         return run_continued(run, settings.deploymentId);
     let location;
     if (settings.command === 'rollback') {
-        location = revisionLocation(await reporter.group('Choosing the revision to roll back to', () => chooseRevision(run)));
+        location = (0,engine_revision/* revisionLocation */.bI)(await reporter.group('Choosing the revision to roll back to', () => (0,engine_package/* chooseRevision */.Ne)(run)));
     }
     else if (settings.appspec) {
-        location = await reporter.group('Checking the appspec', () => contentRevision(run));
+        location = await reporter.group('Checking the appspec', () => (0,engine_package/* contentRevision */.x3)(run));
     }
     else if (settings.revision) {
         const given = settings.revision;
-        location = revisionLocation(await reporter.group('Checking the revision', () => existingRevision(run, given)));
+        location = (0,engine_revision/* revisionLocation */.bI)(await reporter.group('Checking the revision', () => (0,engine_package/* existingRevision */.rR)(run, given)));
     }
     else {
-        location = revisionLocation(await packageAndUpload(run));
-        if (settings.command === 'package') {
+        // Loaded here: the archive writers and the appspec parser are not needed at start.
+        const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(213), __nccwpck_require__.e(190)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4190));
+        const revision = await packageAndUpload(run);
+        if (settings.command === 'package' || !revision) {
             record.outcome = 'packaged';
             return;
         }
+        location = (0,engine_revision/* revisionLocation */.bI)(revision);
     }
     if (run.clock.now() >= run.deadline) {
         record.outcome = 'timed-out';
@@ -41552,8 +40015,8 @@ async function run_continued(run, id) {
 async function create(run, location) {
     const { settings, record, reporter } = run;
     run.enter('create');
-    const marker = newMarker(run.deps.identity ?? {});
-    record.marker = formatMarker(marker);
+    const marker = (0,engine_marker/* newMarker */.XS)(run.deps.identity ?? {});
+    record.marker = (0,engine_marker/* formatMarker */.gJ)(marker);
     const result = await createDeployment({
         application: settings.application,
         deploymentGroup: settings.deploymentGroup,
@@ -41675,12 +40138,14 @@ function contentInputProblems(command, appspec, taskDefinition, revision) {
     return problems;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/engine/locations.ts
 /**
  * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
  * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), and the source directory (inside the workspace, links
- * followed).
+ * that breaks a log line or an output), the source directory (inside the workspace, links
+ * followed) and the file the bundle is written to (outside the source, in a directory that exists).
  */
 
 
@@ -41744,9 +40209,37 @@ function sourceOutside(workspace, source) {
         return `it resolves through a link to ${realSource}`;
     return undefined;
 }
+/**
+ * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
+ * links followed, so the bundle would package itself, or its directory does not exist.
+ */
+function bundlePathProblem(source, file) {
+    const within = (root, candidate) => {
+        const rel = external_node_path_default().relative(root, candidate);
+        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
+    };
+    const dir = external_node_path_default().dirname(file);
+    const stats = (p) => (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
+    if (!stats(dir)?.isDirectory())
+        return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
+    if (stats(file)?.isDirectory())
+        return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
+    let realSource = source;
+    let realFile = file;
+    try {
+        realSource = (0,external_node_fs_.realpathSync)(source);
+        realFile = external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), external_node_path_default().basename(file));
+    }
+    catch {
+        // A missing source is reported by the appspec check, with its fix.
+    }
+    if (within(source, file) || within(realSource, realFile))
+        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`;
+    return undefined;
+}
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
 function parseRevision(raw, eTag, version, problems) {
-    const location = parseS3Url(raw);
+    const location = (0,engine_revision/* parseS3Url */.F$)(raw);
     if (!location) {
         problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
         return undefined;
@@ -41755,14 +40248,14 @@ function parseRevision(raw, eTag, version, problems) {
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem)
         problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
-    const bundleType = bundleTypeOfKey(key);
+    const bundleType = (0,engine_revision/* bundleTypeOfKey */.Jx)(key);
     if (!bundleType) {
         problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
         return undefined;
     }
     const revision = { bucket, key, bundleType };
     if (eTag)
-        revision.eTag = unquoteETag(eTag);
+        revision.eTag = (0,engine_revision/* unquoteETag */.XA)(eTag);
     if (version)
         revision.version = version;
     return revision;
@@ -41807,7 +40300,8 @@ const Input = {
     OnTerminationWait: 'on-termination-wait',
     DeploymentId: 'deployment-id',
     AppSpec: 'appspec',
-    TaskDefinition: 'task-definition'
+    TaskDefinition: 'task-definition',
+    BundlePath: 'bundle-path'
 };
 /**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
@@ -41866,8 +40360,12 @@ function parseSettings(get, workspace, options = {}) {
     const taskDefinitionRaw = read(Input.TaskDefinition);
     problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw));
     const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw);
-    if (packaging && !bucket) {
-        problems.push(`Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from.`);
+    const bundlePathRaw = read(Input.BundlePath);
+    const bundlePath = bundlePathRaw ? external_node_path_default().resolve(workspace, bundlePathRaw) : undefined;
+    if (bundlePath && !packaging)
+        problems.push(`Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`);
+    if (packaging && !bucket && !(command === 'package' && bundlePath)) {
+        problems.push(`Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`);
     }
     if (bucket) {
         const problem = bucketNameProblem(bucket);
@@ -41880,7 +40378,7 @@ function parseSettings(get, workspace, options = {}) {
     if (prefixProblem) {
         problems.push(`Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
     }
-    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
+    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), engine_revision/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = choice(Input.AutoRollback, ['on-failure', 'group', 'off'], 'on-failure');
     const onReady = choice(Input.OnReady, ['continue', 'wait', 'exit'], 'continue');
@@ -41911,6 +40409,9 @@ function parseSettings(get, workspace, options = {}) {
             problems.push(`Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`);
         }
     }
+    const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath);
+    if (bundlePathIssue)
+        problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`);
     const settings = {
         command,
         application,
@@ -41932,6 +40433,8 @@ function parseSettings(get, workspace, options = {}) {
         settings.deploymentConfig = deploymentConfig;
     if (bucket)
         settings.bucket = bucket;
+    if (bundlePath && packaging)
+        settings.bundlePath = bundlePath;
     if (revision)
         settings.revision = revision;
     const description = get(Input.Description).trim();
@@ -42004,7 +40507,7 @@ function title(record) {
             return `✅ ${kind} ${d?.id ?? ''} Succeeded`;
         case 'packaged':
             // The whole s3:// URL would wrap the heading; it is the table's first row.
-            return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : ''}`;
+            return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : record.bundle?.path ? ` into ${record.bundle.path.split(/[\\/]/).pop() ?? ''}` : ''}`;
         case 'created':
             return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`;
         case 'skipped':
@@ -42041,7 +40544,7 @@ function rows(record) {
     if (record.deploymentConfig && d)
         out.push(['Config', record.deploymentConfig]);
     if (record.revision) {
-        out.push(['Revision', `\`${s3Url(record.revision)}\``]);
+        out.push(['Revision', `\`${(0,engine_revision/* s3Url */.AB)(record.revision)}\``]);
         if (record.revision.eTag)
             out.push(['ETag', `\`${record.revision.eTag}\``]);
         if (record.revision.version)
@@ -42069,7 +40572,15 @@ function rows(record) {
         const b = record.bundle;
         out.push(['Bundle', `${size(b.size)}, ${b.files} files`]);
         out.push(['SHA-256', `\`${b.sha256}\``]);
-        out.push(['Upload', b.uploaded ? 'uploaded' : 'already in S3, not uploaded again']);
+        if (b.path)
+            out.push(['File', `\`${b.path}\``]);
+        if (record.revision)
+            out.push([
+                'Upload',
+                b.uploaded
+                    ? 'uploaded'
+                    : `already in S3, not uploaded again${b.reused ? ' (nor packaged: same tree as an earlier run, proved by S3’s checksum)' : ''}`
+            ]);
     }
     if (record.artifact)
         out.push([
@@ -42187,6 +40698,7 @@ function renderSummary(record) {
 
 
 
+
 const NAMES = new Set(Object.values(Input));
 const USAGE = `Usage: codedeploy-bridge [--<input> <value>]...
 
@@ -42271,7 +40783,8 @@ async function main(argv, write = line => console.log(line)) {
             workspace: process.cwd(),
             tempDir,
             signal: controller.signal,
-            sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? ''
+            sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
+            cacheDir: (0,bundle_cache/* cacheDirectory */.o3)(process.env)
         });
     }
     catch (error) {
@@ -42395,6 +40908,217 @@ function httpStatus(error) {
 
 /***/ }),
 
+/***/ 3547:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hv: () => (/* binding */ BundleCache),
+/* harmony export */   o3: () => (/* binding */ cacheDirectory)
+/* harmony export */ });
+/* unused harmony export CACHE_DIR_VARIABLE */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/**
+ * The re-run cache: for each tree shape (./bundle/digest.ts), the digest of the tree this machine
+ * last packaged with that shape, the bundle it built from it and uploaded, and the SHA-256
+ * checksum S3 keeps for it. A later run of the same tree asks S3 for the object's checksum
+ * and, when it is this one, skips packaging and upload. S3 computed that checksum from the bytes it
+ * holds, so an object planted at the key cannot carry it.
+ *
+ * The cache itself lives on the runner (a JSON file per tree shape), and every entry is signed with
+ * an HMAC key kept beside it, readable by this user only: an entry that was edited, copied from
+ * another machine or written by another user fails the check and only costs a rebuild. Anything
+ * wrong with the directory (unwritable, owned by someone else) turns the cache off for the run.
+ */
+
+
+
+
+/** The environment variable that names the cache directory, overriding the defaults. */
+const CACHE_DIR_VARIABLE = 'CDB_CACHE_DIR';
+/**
+ * Where the cache lives: `CDB_CACHE_DIR`; else the runner's tool cache, which outlives the job on
+ * self-hosted runners; else the user's cache directory (XDG_CACHE_HOME or ~/.cache). None on a
+ * GitHub-hosted runner without `CDB_CACHE_DIR`: each job starts on a new machine, so nothing
+ * recorded would ever be found, and the digest would only cost time.
+ */
+function cacheDirectory(env = process.env) {
+    const own = env[CACHE_DIR_VARIABLE]?.trim();
+    if (own)
+        return node_path__WEBPACK_IMPORTED_MODULE_3___default().resolve(own);
+    if (env.RUNNER_ENVIRONMENT === 'github-hosted')
+        return undefined;
+    const base = env.RUNNER_TOOL_CACHE || env.XDG_CACHE_HOME || node_path__WEBPACK_IMPORTED_MODULE_3___default().join((0,node_os__WEBPACK_IMPORTED_MODULE_2__.homedir)(), '.cache');
+    return node_path__WEBPACK_IMPORTED_MODULE_3___default().join(base, 'codedeploy-bridge');
+}
+const KEY_BYTES = 32;
+const HEX64 = /^[0-9a-f]{64}$/;
+/** A base64 SHA-256, with `-<parts>` when it is the composite of a multipart upload. */
+const CHECKSUM = /^[A-Za-z0-9+/]{43}=(-\d{1,5})?$/;
+const ownerOnly = (mode) => (mode & 0o077) === 0;
+const ours = (uid) => process.getuid === undefined || uid === process.getuid();
+class BundleCache {
+    dir;
+    key;
+    debug;
+    constructor(dir, key, debug) {
+        this.dir = dir;
+        this.key = key;
+        this.debug = debug;
+    }
+    /**
+     * The cache in `dir`, created when missing; undefined (with a debug line saying why) when it
+     * cannot be used: the run then packages and uploads as without it.
+     */
+    static async open(dir, debug) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_3___default().join(dir, 'bundles'), { recursive: true, mode: 0o700 });
+            const key = await signingKey(dir);
+            if (key)
+                return new BundleCache(dir, key, debug);
+            debug(`Re-run cache off: ${node_path__WEBPACK_IMPORTED_MODULE_3___default().join(dir, 'key')} is not a ${KEY_BYTES}-byte file that only this user can read and write.`);
+        }
+        catch (error) {
+            debug(`Re-run cache off: ${dir} cannot be used (${error.message}).`);
+        }
+        return undefined;
+    }
+    file(shape) {
+        return node_path__WEBPACK_IMPORTED_MODULE_3___default().join(this.dir, 'bundles', `${shape}.json`);
+    }
+    sign(shape, bundle) {
+        const fields = [shape, bundle.tree, bundle.sha256, bundle.size, bundle.checksum];
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', this.key).update(JSON.stringify(fields)).digest('hex');
+    }
+    /** The bundle cached for `shape`, or undefined: none, unreadable, malformed or not signed by us. */
+    async get(shape) {
+        let raw;
+        try {
+            raw = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(this.file(shape), 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+        const entry = parseEntry(raw);
+        const mac = Buffer.from(entry?.mac ?? '', 'hex');
+        const bundle = entry && entry.shape === shape ? entry.bundle : undefined;
+        const expected = bundle ? Buffer.from(this.sign(shape, bundle), 'hex') : Buffer.alloc(0);
+        if (!bundle || mac.length !== expected.length || !(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(mac, expected)) {
+            this.debug(`Re-run cache: the entry for ${shape} is malformed or not signed by this cache; ignored.`);
+            return undefined;
+        }
+        return bundle;
+    }
+    /** Records that the tree of `shape` gave `bundle`; a failure to write is only worth a debug line. */
+    async put(shape, bundle) {
+        const file = this.file(shape);
+        const temp = `${file}.${process.pid}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
+        const body = JSON.stringify({ shape, ...bundle, mac: this.sign(shape, bundle) });
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, `${body}\n`, { mode: 0o600 });
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temp, file);
+        }
+        catch (error) {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true });
+            this.debug(`Re-run cache: could not write ${file} (${error.message}).`);
+        }
+    }
+}
+function parseEntry(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+    const { shape, tree, sha256, size, checksum, mac } = value;
+    if (typeof shape !== 'string' ||
+        typeof tree !== 'string' ||
+        !HEX64.test(tree) ||
+        typeof sha256 !== 'string' ||
+        !HEX64.test(sha256) ||
+        typeof checksum !== 'string' ||
+        !CHECKSUM.test(checksum) ||
+        typeof mac !== 'string' ||
+        typeof size !== 'number' ||
+        !Number.isSafeInteger(size) ||
+        size <= 0)
+        return undefined;
+    return { shape, mac, bundle: { tree, sha256, size, checksum } };
+}
+/**
+ * The cache's HMAC key, made on first use: a file of KEY_BYTES random bytes, owned by this user
+ * and closed to everyone else. Undefined when the file there is anything else.
+ */
+async function signingKey(dir) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(dir, 'key');
+    const present = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(file).catch(() => undefined);
+    if (!present) {
+        // Written aside, then linked into place: of two runs making it at once, one key wins whole.
+        const temp = `${file}.${process.pid}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(KEY_BYTES), { mode: 0o600 });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.link)(temp, file).catch((error) => {
+            if (error.code !== 'EEXIST')
+                throw error;
+        });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true });
+    }
+    const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(file);
+    if (!stats.isFile() || stats.size !== KEY_BYTES || !ours(stats.uid))
+        return undefined;
+    if (process.platform !== 'win32' && !ownerOnly(stats.mode))
+        return undefined;
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(file);
+}
+
+
+/***/ }),
+
+/***/ 5024:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GO: () => (/* binding */ defaultDescription),
+/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT),
+/* harmony export */   zs: () => (/* binding */ cutDescription)
+/* harmony export */ });
+/**
+ * The deployment's description: what is deployed and from where, cut to the API's limit instead
+ * of failing on it.
+ */
+/** The API's limit for a deployment description. */
+const DESCRIPTION_LIMIT = 512;
+/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
+function cutDescription(text, reserve = 0) {
+    const limit = DESCRIPTION_LIMIT - reserve;
+    const chars = [...text];
+    if (chars.length <= limit)
+        return text;
+    return `${chars.slice(0, limit - 1).join('')}…`;
+}
+/** Default description: what is deployed and from where. */
+function defaultDescription(context) {
+    const parts = [];
+    if (context.sha)
+        parts.push(`commit ${context.sha.slice(0, 12)}`);
+    if (context.ref)
+        parts.push(context.ref);
+    if (context.actor)
+        parts.push(`by ${context.actor}`);
+    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
+    return context.runUrl ? `${head} (${context.runUrl})` : head;
+}
+
+
+/***/ }),
+
 /***/ 7679:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42445,6 +41169,671 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 4567:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QJ: () => (/* binding */ findNewerRun),
+/* harmony export */   Xf: () => (/* binding */ batchGet),
+/* harmony export */   a4: () => (/* binding */ findByToken)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7507);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6382);
+/* harmony import */ var _send_once_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
+/**
+ * Reading a group's deployments by their run markers: finding the deployment this run created
+ * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
+ * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
+ */
+
+
+
+/** Deployments still holding the group or about to. */
+const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const BATCH = 25;
+/** Margin for clock skew between this machine and CodeDeploy. */
+const SKEW_MS = 5 * 60_000;
+async function listIds(codedeploy, group, filter, signal, once = false) {
+    const ids = [];
+    let nextToken;
+    do {
+        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .ListDeploymentsCommand */ .sr8({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup,
+            ...filter,
+            ...(nextToken ? { nextToken } : {})
+        });
+        const page = once
+            ? await (0,_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
+            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 1000);
+    return ids;
+}
+async function batchGet(codedeploy, ids, signal, once = false) {
+    const infos = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .BatchGetDeploymentsCommand */ .ARk({ deploymentIds: ids.slice(i, i + BATCH) });
+        const out = once
+            ? await (0,_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
+            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
+        infos.push(...(out.deploymentsInfo ?? []));
+    }
+    return infos;
+}
+/** The group's deployment whose marker carries `token`, created around `sentAt`. */
+async function findByToken(codedeploy, group, token, sentAt, signal) {
+    const createTimeRange = {
+        start: new Date(sentAt - SKEW_MS),
+        end: new Date(Date.now() + SKEW_MS)
+    };
+    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
+    const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
+    const infos = await batchGet(codedeploy, ids, signal, true);
+    return infos.find(info => (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(info.description)?.token === token)?.deploymentId;
+}
+/**
+ * A deployment of a newer run of the same workflow that is active in the group or was its last
+ * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
+ */
+async function findNewerRun(codedeploy, group, mine, signal) {
+    if (mine.workflow === undefined || mine.run === undefined)
+        return undefined;
+    const options = signal ? { abortSignal: signal } : {};
+    const [active, info] = await Promise.all([
+        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
+        codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .GetDeploymentGroupCommand */ .WOp({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup
+        }), options)
+    ]);
+    const ids = new Set(active);
+    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
+    if (lastSuccess)
+        ids.add(lastSuccess);
+    const infos = await batchGet(codedeploy, [...ids], signal);
+    const newer = infos
+        .filter(d => d.creator !== 'codeDeployRollback')
+        .map(d => ({ info: d, marker: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(d.description) }))
+        .filter(d => d.marker !== undefined && (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .isNewerRun */ .VZ)(d.marker, mine))
+        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
+    if (!newer?.marker || !newer.info.deploymentId)
+        return undefined;
+    return {
+        deploymentId: newer.info.deploymentId,
+        run: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRun */ .vZ)(newer.marker),
+        status: newer.info.status ?? 'unknown'
+    };
+}
+
+
+/***/ }),
+
+/***/ 6382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VZ: () => (/* binding */ isNewerRun),
+/* harmony export */   XS: () => (/* binding */ newMarker),
+/* harmony export */   gJ: () => (/* binding */ formatMarker),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   vZ: () => (/* binding */ describeRun)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The run marker: a short tag at the end of every deployment description this action creates,
+ * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
+ * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
+ * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
+ */
+
+const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
+function newMarker(identity, token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')) {
+    const marker = { token };
+    const workflow = identity.workflowRef?.split('@')[0];
+    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
+        marker.workflow = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
+        marker.run = identity.runNumber;
+        if (identity.runAttempt !== undefined)
+            marker.attempt = identity.runAttempt;
+    }
+    return marker;
+}
+function formatMarker(marker) {
+    const parts = [];
+    if (marker.workflow && marker.run !== undefined) {
+        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
+    }
+    parts.push(`id=${marker.token}`);
+    return `[cdb ${parts.join(' ')}]`;
+}
+/** The marker at the end of a description, or undefined when it carries none. */
+function parseMarker(description) {
+    const match = PATTERN.exec(description ?? '');
+    if (!match?.[1])
+        return undefined;
+    const fields = new Map();
+    for (const pair of match[1].trim().split(' ')) {
+        const at = pair.indexOf('=');
+        fields.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const token = fields.get('id');
+    if (!token || !/^[0-9a-f]{12}$/.test(token))
+        return undefined;
+    const marker = { token };
+    const workflow = fields.get('wf');
+    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
+    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
+        marker.workflow = workflow;
+        marker.run = Number(run[1]);
+        if (run[2])
+            marker.attempt = Number(run[2]);
+    }
+    return marker;
+}
+/** The run as people say it: `run 42 (attempt 2)`. */
+function describeRun(marker) {
+    if (marker.run === undefined)
+        return 'a terminal run';
+    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
+}
+/** True when `other` comes from a later run of the same workflow than `mine`. */
+function isNewerRun(other, mine) {
+    return (mine.workflow !== undefined &&
+        mine.run !== undefined &&
+        other.workflow === mine.workflow &&
+        other.run !== undefined &&
+        other.run > mine.run);
+}
+
+
+/***/ }),
+
+/***/ 985:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  HF: () => (/* binding */ checkDeploymentTarget),
+  Ne: () => (/* binding */ chooseRevision),
+  x3: () => (/* binding */ contentRevision),
+  rR: () => (/* binding */ existingRevision)
+});
+
+// EXTERNAL MODULE: ./src/engine/errors.ts
+var errors = __nccwpck_require__(7679);
+// EXTERNAL MODULE: ./src/engine/rollback.ts
+var rollback = __nccwpck_require__(7092);
+// EXTERNAL MODULE: ./src/engine/revision.ts
+var engine_revision = __nccwpck_require__(2057);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7507);
+// EXTERNAL MODULE: ./src/engine/aws-errors.ts
+var aws_errors = __nccwpck_require__(8283);
+;// CONCATENATED MODULE: ./src/engine/target.ts
+/**
+ * Checks the deployment target before anything is written: the application, the group and the
+ * configuration exist, and the group deploys what this action deploys. A typo fails here, naming
+ * what does exist.
+ */
+
+
+
+/** How people name CodeDeploy's compute platforms. */
+const PLATFORM_NAME = {
+    Server: 'EC2/on-premises',
+    ECS: 'Amazon ECS',
+    Lambda: 'AWS Lambda'
+};
+function signalOptions(signal) {
+    return signal ? { abortSignal: signal } : {};
+}
+async function known(list) {
+    try {
+        const names = await list();
+        if (names.length === 0)
+            return ' None exist yet in this account and region.';
+        const shown = names.slice(0, 20).join(', ');
+        return ` Existing: ${shown}${names.length > 20 ? `, … (${names.length} in all)` : ''}.`;
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * Reads the application, the group and the config, so a typo fails here, naming what exists,
+ * before anything is uploaded or created.
+ */
+async function checkTarget(codedeploy, target, region, signal) {
+    const permission = (action, error) => {
+        throw new errors/* InputError */.dz(`Access denied to codedeploy:${action} (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+    };
+    try {
+        await codedeploy.send(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName: target.application }), signalOptions(signal));
+    }
+    catch (error) {
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            permission('GetApplication', error);
+        if ((0,aws_errors/* errorName */.Is)(error) !== 'ApplicationDoesNotExistException')
+            throw error;
+        const existing = await known(async () => {
+            const out = await codedeploy.send(new dist_cjs/* ListApplicationsCommand */.BJ_({}), signalOptions(signal));
+            return out.applications ?? [];
+        });
+        throw new errors/* InputError */.dz(`Application '${target.application}' does not exist in ${region}.${existing} Set 'application' to one of them, or check the region.`);
+    }
+    if (!target.deploymentGroup)
+        return undefined;
+    let group;
+    try {
+        const out = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
+            applicationName: target.application,
+            deploymentGroupName: target.deploymentGroup
+        }), signalOptions(signal));
+        group = out.deploymentGroupInfo;
+    }
+    catch (error) {
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            permission('GetDeploymentGroup', error);
+        if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupDoesNotExistException')
+            throw error;
+        const existing = await known(async () => {
+            const out = await codedeploy.send(new dist_cjs/* ListDeploymentGroupsCommand */.XOe({ applicationName: target.application }), signalOptions(signal));
+            return out.deploymentGroups ?? [];
+        });
+        throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`);
+    }
+    if (!group)
+        throw new Error(`GetDeploymentGroup returned no group for '${target.deploymentGroup}'`);
+    const platform = group.computePlatform ?? 'Server';
+    const forPlatform = (name) => platform === 'Server'
+        ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
+        : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
+    /** The configurations that fit the group's platform, for an error message. */
+    const configsForPlatform = () => known(async () => {
+        const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
+        return (list.deploymentConfigsList ?? []).filter(forPlatform);
+    });
+    if (target.deploymentConfig) {
+        try {
+            const out = await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
+            const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server';
+            if (configPlatform !== platform) {
+                const existing = await configsForPlatform();
+                throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
+            }
+        }
+        catch (error) {
+            if (error instanceof errors/* InputError */.dz)
+                throw error;
+            if ((0,aws_errors/* isAccessDenied */.w7)(error))
+                permission('GetDeploymentConfig', error);
+            const name = (0,aws_errors/* errorName */.Is)(error);
+            if (name !== 'DeploymentConfigDoesNotExistException' &&
+                name !== 'InvalidDeploymentConfigNameException')
+                throw error;
+            const existing = await configsForPlatform();
+            throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
+        }
+    }
+    return group;
+}
+
+;// CONCATENATED MODULE: ./src/engine/package.ts
+
+
+
+
+/** Checks the application, the group and the config; remembers the config the group uses. */
+async function checkDeploymentTarget(run) {
+    const { settings, record } = run;
+    run.enter('target');
+    const group = await checkTarget(run.codedeploy, {
+        application: settings.application,
+        deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
+        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+    }, run.deps.region, run.signal);
+    if (!settings.deploymentConfig && group?.deploymentConfigName)
+        record.deploymentConfig = group.deploymentConfigName;
+    if (group) {
+        record.platform = group.computePlatform ?? 'Server';
+        platformFits(run, record.platform);
+    }
+    const rollback = group?.autoRollbackConfiguration;
+    if (rollback)
+        run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
+    if (settings.command !== 'package')
+        run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
+}
+/**
+ * The revision kind the inputs give must be the one the group's platform takes: a bundle for
+ * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
+ */
+function platformFits(run, platform) {
+    const { settings } = run;
+    const group = `Deployment group '${settings.deploymentGroup}'`;
+    if (platform === 'Server') {
+        if (settings.appspec)
+            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
+        return;
+    }
+    const name = PLATFORM_NAME[platform] ?? platform;
+    if (settings.command === 'rollback')
+        throw new errors/* InputError */.dz(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
+    if (!settings.appspec)
+        throw new errors/* InputError */.dz(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
+    if (settings.taskDefinition && platform !== 'ECS')
+        throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
+}
+/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+async function contentRevision(run) {
+    await checkDeploymentTarget(run);
+    const platform = run.record.platform;
+    if (platform !== 'ECS' && platform !== 'Lambda')
+        throw new Error(`No inline AppSpec for ${platform}`);
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(212), __nccwpck_require__.e(696), __nccwpck_require__.e(213), __nccwpck_require__.e(235)]).then(__nccwpck_require__.bind(__nccwpck_require__, 235));
+    const { location, facts } = await prepareContent(run, platform);
+    run.record.content = facts;
+    run.changed();
+    return location;
+}
+/** Command `rollback`: the group's last good revision, and why it was chosen. */
+async function chooseRevision(run) {
+    await checkDeploymentTarget(run);
+    run.enter('choose');
+    const { revision, choice } = await (0,rollback/* chooseRollbackRevision */.L)(run.codedeploy, run.settings.application, run.settings.deploymentGroup, run.signal);
+    run.record.choice = choice;
+    run.record.revision = revision;
+    run.changed();
+    run.reporter.info(`Redeploying ${(0,engine_revision/* s3Url */.AB)(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
+    return revision;
+}
+/** Input `revision`: an existing bundle, checked before a deployment names it. */
+async function existingRevision(run, given) {
+    await checkDeploymentTarget(run);
+    run.enter('revision');
+    const revision = await (0,engine_revision/* checkRevision */.G7)(run.deps.s3, given, run.reporter, run.signal);
+    run.record.revision = revision;
+    run.changed();
+    return revision;
+}
+
+
+/***/ }),
+
+/***/ 2057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ s3Url),
+/* harmony export */   F$: () => (/* binding */ parseS3Url),
+/* harmony export */   G7: () => (/* binding */ checkRevision),
+/* harmony export */   Jx: () => (/* binding */ bundleTypeOfKey),
+/* harmony export */   WL: () => (/* binding */ bundleExtension),
+/* harmony export */   XA: () => (/* binding */ unquoteETag),
+/* harmony export */   Y6: () => (/* binding */ sameRevision),
+/* harmony export */   _R: () => (/* binding */ bundleContentType),
+/* harmony export */   bI: () => (/* binding */ revisionLocation),
+/* harmony export */   eZ: () => (/* binding */ revisionOfDeployment),
+/* harmony export */   td: () => (/* binding */ BUNDLE_TYPES)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3711);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
+/**
+ * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
+ * type and its file extension and content type, ETags as S3 sends them, the location handed to
+ * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
+ * really there before a deployment names it.
+ */
+
+
+
+const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
+const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
+const CONTENT_TYPE = {
+    zip: 'application/zip',
+    tgz: 'application/gzip',
+    tar: 'application/x-tar'
+};
+/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
+function bundleExtension(type) {
+    return EXTENSION[type];
+}
+function bundleContentType(type) {
+    return CONTENT_TYPE[type];
+}
+/** The bundle type a key's extension names, or undefined. */
+function bundleTypeOfKey(key) {
+    const lower = key.toLowerCase();
+    if (lower.endsWith('.zip'))
+        return 'zip';
+    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
+        return 'tgz';
+    if (lower.endsWith('.tar'))
+        return 'tar';
+    return undefined;
+}
+/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
+function unquoteETag(eTag) {
+    return (eTag ?? '').trim().replace(/^"|"$/g, '');
+}
+function s3Url(revision) {
+    return `s3://${revision.bucket}/${revision.key}`;
+}
+/** `s3://bucket/key` split, or undefined when the text is not of that form. */
+function parseS3Url(text) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
+    if (!match?.[1] || !match[2])
+        return undefined;
+    return { bucket: match[1], key: match[2] };
+}
+/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
+function revisionLocation(revision) {
+    return {
+        revisionType: 'S3',
+        s3Location: {
+            bucket: revision.bucket,
+            key: revision.key,
+            bundleType: revision.bundleType,
+            ...(revision.eTag ? { eTag: revision.eTag } : {}),
+            ...(revision.version ? { version: revision.version } : {})
+        }
+    };
+}
+/** The S3 revision an earlier deployment deployed, when it was one. */
+function revisionOfDeployment(info) {
+    const location = info.revision?.s3Location;
+    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
+        return undefined;
+    const bundleType = location.bundleType ?? 'zip';
+    const revision = { bucket: location.bucket, key: location.key, bundleType };
+    if (location.eTag)
+        revision.eTag = unquoteETag(location.eTag);
+    if (location.version)
+        revision.version = location.version;
+    return revision;
+}
+/** Same object (bucket, key and version); the ETag follows from those. */
+function sameRevision(a, b) {
+    return (!!a &&
+        !!b &&
+        a.bucket === b.bucket &&
+        a.key === b.key &&
+        (a.version ?? '') === (b.version ?? ''));
+}
+/**
+ * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
+ * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
+ * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
+ */
+async function checkRevision(s3, revision, reporter, signal) {
+    try {
+        const head = await s3.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.HeadObjectCommand({
+            Bucket: revision.bucket,
+            Key: revision.key,
+            ...(revision.version ? { VersionId: revision.version } : {})
+        }), signal ? { abortSignal: signal } : {});
+        const eTag = unquoteETag(head.ETag);
+        if (revision.eTag && eTag && revision.eTag !== eTag) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
+        }
+        const checked = { ...revision };
+        if (eTag)
+            checked.eTag = eTag;
+        if (!checked.version && head.VersionId)
+            checked.version = head.VersionId;
+        return checked;
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
+            throw error;
+        const status = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .httpStatus */ .nG)(error);
+        if (status === 404 || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'NotFound' || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'NoSuchKey') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
+        }
+        if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error) || status === 403) {
+            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
+            return revision;
+        }
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7092:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ findRollbackDeployment),
+/* harmony export */   L: () => (/* binding */ chooseRollbackRevision)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7507);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
+/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4567);
+/* harmony import */ var _revision_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2057);
+/**
+ * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
+ * `rollback` command redeploys (and saying why).
+ */
+
+
+
+
+
+/** How long a rollback message without a rollback id is read again before it counts as "none". */
+const MESSAGE_SETTLE_MS = 5000;
+/**
+ * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
+ * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
+ * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
+ * it has stood for a few seconds.
+ */
+async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
+    let message;
+    let messageSince;
+    for (;;) {
+        try {
+            const out = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId }), {
+                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+            });
+            const info = out.deploymentInfo?.rollbackInfo;
+            if (info?.rollbackDeploymentId)
+                return {
+                    id: info.rollbackDeploymentId,
+                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
+                };
+            if (info?.rollbackMessage) {
+                message = info.rollbackMessage;
+                messageSince ??= clock.now();
+                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
+                    return { message };
+            }
+        }
+        catch (error) {
+            if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'DeploymentDoesNotExistException')
+                return {};
+        }
+        if (clock.now() >= until)
+            return message ? { message } : {};
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
+    }
+}
+/**
+ * What the `rollback` command redeploys: the newest successful deployment of the group whose
+ * revision differs from the one last attempted. After a failed deployment that is the group's last
+ * success; after a successful but unwanted one, it is the success before it.
+ */
+async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
+    const options = signal ? { abortSignal: signal } : {};
+    const group = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentGroupCommand */ .WOp({
+        applicationName: application,
+        deploymentGroupName: deploymentGroup
+    }), options);
+    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
+    let current;
+    if (lastAttempt?.deploymentId) {
+        const attempt = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId: lastAttempt.deploymentId }), options);
+        current = attempt.deploymentInfo ? (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(attempt.deploymentInfo) : undefined;
+    }
+    const ids = [];
+    let nextToken;
+    do {
+        const page = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .ListDeploymentsCommand */ .sr8({
+            applicationName: application,
+            deploymentGroupName: deploymentGroup,
+            includeOnlyStatuses: ['Succeeded'],
+            ...(nextToken ? { nextToken } : {})
+        }), options);
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 500);
+    const successes = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .batchGet */ .Xf)(codedeploy, ids, signal);
+    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+    for (const info of successes) {
+        const revision = (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(info);
+        if (!revision || (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .sameRevision */ .Y6)(revision, current) || !info.deploymentId)
+            continue;
+        const reason = current && lastAttempt?.deploymentId
+            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${(0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)}; ${info.deploymentId} is the newest success with another revision.`
+            : `${info.deploymentId} is the group's newest successful deployment.`;
+        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
+    }
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${(0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
+}
+
+
+/***/ }),
+
+/***/ 890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ sendOnce)
+/* harmony export */ });
+/** The client's retry step, replaced for one command by a step that passes straight through. */
+const NO_RETRY = {
+    step: 'finalizeRequest',
+    name: 'retryMiddleware',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY']
+};
+function sendOnce(client, command, abortSignal) {
+    ;
+    command.middlewareStack.add(next => args => next(args), NO_RETRY);
+    return client.send(command, abortSignal ? { abortSignal } : {});
 }
 
 

@@ -8,24 +8,23 @@ import { copyFile, link, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import type { BundleResult } from '../engine/bundle/index.js'
 import type { Reporter } from '../engine/reporter.js'
-import type { S3Revision } from '../engine/revision.js'
+import { bundleExtension } from '../engine/revision.js'
 
 export async function uploadBundleArtifact(
   name: string,
   bundle: BundleResult,
-  revision: S3Revision,
   reporter: Reporter,
   tempDir: string
 ): Promise<string | undefined> {
   // Inside the artifact the file has the S3 object's name (<sha256>.<ext>), to match it to the revision.
   const dir = await mkdtemp(path.join(tempDir, 'artifact-'))
-  const file = path.join(dir, path.posix.basename(revision.key))
+  const file = path.join(dir, `${bundle.sha256}.${bundleExtension(bundle.type)}`)
   await link(bundle.path, file).catch(() => copyFile(bundle.path, file))
   const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
   // zip and tgz bundles are compressed already: a second pass would only cost time.
   const result = await client.uploadArtifact(name, [file], dir, {
-    compressionLevel: revision.bundleType === 'tar' ? 6 : 0
+    compressionLevel: bundle.type === 'tar' ? 6 : 0
   })
   reporter.info(
     `Workflow artifact '${name}'${result.id !== undefined ? ` (id ${result.id})` : ''} holds ${path.basename(file)}, ${bundle.size} bytes.`

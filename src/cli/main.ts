@@ -13,6 +13,7 @@ import path from 'node:path'
 import { createClients, destroyClients } from '../aws.js'
 import { describeProxy } from '../proxy.js'
 import { TerminalReporter } from './reporter.js'
+import { cacheDirectory } from '../engine/bundle-cache.js'
 import { InputError, errorMessage } from '../engine/errors.js'
 import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/record.js'
 import { runEngine } from '../engine/run.js'
@@ -112,7 +113,8 @@ export async function main(
       workspace: process.cwd(),
       tempDir,
       signal: controller.signal,
-      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? ''
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
+      cacheDir: cacheDirectory(process.env)
     })
   } catch (error) {
     record =

@@ -14,7 +14,6 @@ import { defaultDescription, type RunContext } from './description.js'
 import type { RunIdentity } from './marker.js'
 import { newRecord, type RunRecord, type Stage } from './record.js'
 import type { Reporter } from './reporter.js'
-import type { S3Revision } from './revision.js'
 import type { Settings } from './settings.js'
 import { systemClock, waitForDeployment, type Clock, type WatchOutcome } from './watch.js'
 
@@ -46,14 +45,16 @@ export interface EngineDeps {
   /** How long to wait for CodeDeploy to link a rollback deployment to a failed one. */
   rollbackLinkWaitMs?: number
   /**
-   * Also publishes the bundle elsewhere (the action: a workflow artifact), after it is in S3 and
-   * before the deployment is created. Its title names the log group; it returns the artifact id.
+   * Also publishes the bundle elsewhere (the action: a workflow artifact), after it is in S3 (or
+   * at `bundle-path`) and before the deployment is created. Its title names the log group; it returns the artifact id.
    */
   publishBundle?: {
     name: string
     title: string
-    publish(bundle: BundleResult, revision: S3Revision): Promise<string | undefined>
+    publish(bundle: BundleResult): Promise<string | undefined>
   }
+  /** The re-run cache's directory (./bundle-cache.ts); absent: every run packages. */
+  cacheDir?: string | undefined
   /** Told each time the record gains something, e.g. to set outputs as soon as they are known. */
   onRecord?: (record: Readonly<RunRecord>) => void
 }

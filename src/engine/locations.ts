@@ -1,10 +1,10 @@
 /**
  * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
  * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), and the source directory (inside the workspace, links
- * followed).
+ * that breaks a log line or an output), the source directory (inside the workspace, links
+ * followed) and the file the bundle is written to (outside the source, in a directory that exists).
  */
-import { realpathSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { bundleTypeOfKey, parseS3Url, unquoteETag, type S3Revision } from './revision.js'
 
@@ -61,6 +61,35 @@ export function sourceOutside(workspace: string, source: string): string | undef
   const realWorkspace = real(workspace) ?? workspace
   if (realSource && !within(realWorkspace, realSource))
     return `it resolves through a link to ${realSource}`
+  return undefined
+}
+
+/**
+ * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
+ * links followed, so the bundle would package itself, or its directory does not exist.
+ */
+export function bundlePathProblem(source: string, file: string): string | undefined {
+  const within = (root: string, candidate: string): boolean => {
+    const rel = path.relative(root, candidate)
+    return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel))
+  }
+  const dir = path.dirname(file)
+  const stats = (p: string): ReturnType<typeof statSync> | undefined =>
+    statSync(p, { throwIfNoEntry: false })
+  if (!stats(dir)?.isDirectory())
+    return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`
+  if (stats(file)?.isDirectory())
+    return `${file} is a directory. Give a file name, e.g. ${path.join(file, 'bundle.zip')}`
+  let realSource = source
+  let realFile = file
+  try {
+    realSource = realpathSync(source)
+    realFile = path.join(realpathSync(dir), path.basename(file))
+  } catch {
+    // A missing source is reported by the appspec check, with its fix.
+  }
+  if (within(source, file) || within(realSource, realFile))
+    return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`
   return undefined
 }
 

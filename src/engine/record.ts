@@ -75,8 +75,12 @@ export interface BundleFacts {
   sha256: string
   size: number
   files: number
-  /** False when S3 already held this exact bundle. */
+  /** False when S3 already held this exact bundle (or there is no bucket: `bundle-path` only). */
   uploaded: boolean
+  /** The file the bundle was written to (`bundle-path`), absolute. */
+  path?: string
+  /** Not packaged again: S3 holds the bundle an earlier run made from the same tree. */
+  reused?: boolean
 }
 
 export interface DeploymentFacts {

@@ -13,7 +13,7 @@ import { InputError, errorMessage } from './errors.js'
 import { cancelled, follow } from './follow.js'
 import { consoleUrl } from './links.js'
 import { newMarker, formatMarker } from './marker.js'
-import { chooseRevision, contentRevision, existingRevision, packageAndUpload } from './package.js'
+import { chooseRevision, contentRevision, existingRevision } from './package.js'
 import { RunFailedError, passed, type RunRecord } from './record.js'
 import { revisionLocation } from './revision.js'
 import type { Settings } from './settings.js'
@@ -51,11 +51,14 @@ async function sequence(run: Run): Promise<void> {
       await reporter.group('Checking the revision', () => existingRevision(run, given))
     )
   } else {
-    location = revisionLocation(await packageAndUpload(run))
-    if (settings.command === 'package') {
+    // Loaded here: the archive writers and the appspec parser are not needed at start.
+    const { packageAndUpload } = await import('./package-bundle.js')
+    const revision = await packageAndUpload(run)
+    if (settings.command === 'package' || !revision) {
       record.outcome = 'packaged'
       return
     }
+    location = revisionLocation(revision)
   }
   if (run.clock.now() >= run.deadline) {
     record.outcome = 'timed-out'

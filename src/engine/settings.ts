@@ -5,7 +5,13 @@
 import path from 'node:path'
 import { InputError } from './errors.js'
 import { contentInputProblems, oneOf, parseBoolean, parseDuration } from './input-values.js'
-import { bucketNameProblem, keyPrefixProblem, parseRevision, sourceOutside } from './locations.js'
+import {
+  bucketNameProblem,
+  bundlePathProblem,
+  keyPrefixProblem,
+  parseRevision,
+  sourceOutside
+} from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './revision.js'
 
 export { parseDuration } from './input-values.js'
@@ -38,7 +44,8 @@ export const Input = {
   OnTerminationWait: 'on-termination-wait',
   DeploymentId: 'deployment-id',
   AppSpec: 'appspec',
-  TaskDefinition: 'task-definition'
+  TaskDefinition: 'task-definition',
+  BundlePath: 'bundle-path'
 } as const
 export type InputName = (typeof Input)[keyof typeof Input]
 
@@ -66,6 +73,8 @@ export interface Settings {
   /** ECS: a task definition JSON file to register; its ARN goes into the appspec (absolute). */
   taskDefinition?: string
   bucket?: string
+  /** Also write the bundle to this file (absolute); with command `package` and no bucket, only. */
+  bundlePath?: string
   /** Normalised: empty, or ending in `/`; no `.`/`..` segment, no control character. */
   keyPrefix: string
   bundleType: BundleType
@@ -190,9 +199,15 @@ export function parseSettings(
   const taskDefinitionRaw = read(Input.TaskDefinition)
   problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
   const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
-  if (packaging && !bucket) {
+  const bundlePathRaw = read(Input.BundlePath)
+  const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
+  if (bundlePath && !packaging)
     problems.push(
-      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from.`
+      `Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
+    )
+  if (packaging && !bucket && !(command === 'package' && bundlePath)) {
+    problems.push(
+      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`
     )
   }
   if (bucket) {
@@ -278,6 +293,10 @@ export function parseSettings(
     }
   }
 
+  const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath)
+  if (bundlePathIssue)
+    problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`)
+
   const settings: Settings = {
     command,
     application,
@@ -307,6 +326,7 @@ export function parseSettings(
   }
   if (deploymentConfig) settings.deploymentConfig = deploymentConfig
   if (bucket) settings.bucket = bucket
+  if (bundlePath && packaging) settings.bundlePath = bundlePath
   if (revision) settings.revision = revision
   const description = get(Input.Description).trim()
   if (description) settings.description = description

@@ -53,7 +53,7 @@ function title(record: RunRecord): string {
       return `✅ ${kind} ${d?.id ?? ''} Succeeded`
     case 'packaged':
       // The whole s3:// URL would wrap the heading; it is the table's first row.
-      return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : ''}`
+      return `📦 Packaged ${record.application ?? 'a bundle'}${record.revision ? ` into s3://${record.revision.bucket}` : record.bundle?.path ? ` into ${record.bundle.path.split(/[\\/]/).pop() ?? ''}` : ''}`
     case 'created':
       return `🚀 ${kind} ${d?.id ?? ''} created, not waited for`
     case 'skipped':
@@ -112,7 +112,14 @@ function rows(record: RunRecord): [string, string][] {
     const b = record.bundle
     out.push(['Bundle', `${size(b.size)}, ${b.files} files`])
     out.push(['SHA-256', `\`${b.sha256}\``])
-    out.push(['Upload', b.uploaded ? 'uploaded' : 'already in S3, not uploaded again'])
+    if (b.path) out.push(['File', `\`${b.path}\``])
+    if (record.revision)
+      out.push([
+        'Upload',
+        b.uploaded
+          ? 'uploaded'
+          : `already in S3, not uploaded again${b.reused ? ' (nor packaged: same tree as an earlier run, proved by S3’s checksum)' : ''}`
+      ])
   }
   if (record.artifact)
     out.push([

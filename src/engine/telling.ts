@@ -19,6 +19,7 @@ export const OUTPUT_NAMES = [
   'etag',
   'version-id',
   'bundle-sha256',
+  'bundle-path',
   'rollback-deployment-id',
   'rollback-status',
   'console-url',
@@ -49,6 +50,7 @@ export function outputsOf(record: RunRecord): Outputs {
     if (revision.version) out['version-id'] = revision.version
   }
   if (record.bundle) out['bundle-sha256'] = record.bundle.sha256
+  if (record.bundle?.path) out['bundle-path'] = record.bundle.path
   if (rollback?.id) out['rollback-deployment-id'] = rollback.id
   if (rollback?.id && rollback.status) out['rollback-status'] = rollback.status
   if (record.artifact?.id) out['artifact-id'] = record.artifact.id
@@ -145,7 +147,7 @@ export function headline(record: RunRecord): string {
         ? `${what} ${d?.id ?? ''} Succeeded: ${s3Url(record.revision)} is back in place.`
         : `${what} ${d?.id ?? ''} Succeeded.`
     case 'packaged':
-      return `Packaged ${record.revision ? s3Url(record.revision) : 'the bundle'}.`
+      return `Packaged ${record.revision ? s3Url(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`
     case 'created':
       if (record.command === 'continue')
         return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`

@@ -51,6 +51,12 @@ export interface UploadedObject {
   skipped: boolean
   /** Why an object already at the key was not taken for this bundle, when one was there. */
   replaced?: string
+  /**
+   * The SHA-256 checksum S3 keeps for the object, known to be this bundle's: read and compared
+   * when the upload was skipped, sent with a single PUT (S3 refuses the PUT otherwise), or
+   * computed here for a multipart upload (and compared with S3's answer when it gives one).
+   */
+  checksum?: string
 }
 
 /** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
@@ -117,14 +123,31 @@ export async function compositeChecksum(file: string, signal?: AbortSignal): Pro
   return `${joined}-${digests.length}`
 }
 
-type Existing = { holds: true; eTag: string; versionId?: string } | { holds: false; why?: string }
+/** The SHA-256 checksum S3 keeps for this bundle as this action uploads it: whole, or in parts. */
+export function expectedChecksum(
+  bundle: { file: string; size: number; sha256: string },
+  signal?: AbortSignal
+): Promise<string> {
+  return multipart(bundle.size)
+    ? compositeChecksum(bundle.file, signal)
+    : Promise.resolve(fullChecksum(bundle.sha256))
+}
 
-/**
- * What sits at the key: nothing, this very bundle (S3's SHA-256 checksum of it matches ours), or
- * something else, with the reason it is not taken. Metadata alone never decides.
- */
-async function existing(request: UploadRequest, key: string): Promise<Existing> {
-  const { s3, bucket, signal } = request
+/** An object at the key, as HeadObject in checksum mode tells it. */
+export interface HeadedObject {
+  eTag: string
+  versionId?: string
+  /** The SHA-256 checksum S3 keeps for it; absent when it was stored without one. */
+  checksum?: string
+}
+
+/** What sits at `key`: its ETag, version and SHA-256 checksum; undefined when nothing does. */
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal
+): Promise<HeadedObject | undefined> {
   let head
   try {
     head = await s3.send(
@@ -134,23 +157,39 @@ async function existing(request: UploadRequest, key: string): Promise<Existing> 
   } catch (error) {
     const status = httpStatus(error)
     if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey' || status === 404)
-      return { holds: false }
+      return undefined
     throw error
   }
-  const stored = head.ChecksumSHA256
+  return {
+    eTag: unquoteETag(head.ETag),
+    ...(head.VersionId ? { versionId: head.VersionId } : {}),
+    ...(head.ChecksumSHA256 ? { checksum: head.ChecksumSHA256 } : {})
+  }
+}
+
+type Existing =
+  | { holds: true; eTag: string; versionId?: string; checksum: string }
+  | { holds: false; why?: string }
+
+/**
+ * What sits at the key: nothing, this very bundle (S3's SHA-256 checksum of it matches ours), or
+ * something else, with the reason it is not taken. Metadata alone never decides.
+ */
+async function existing(request: UploadRequest, key: string): Promise<Existing> {
+  const { s3, bucket, signal } = request
+  const head = await headObject(s3, bucket, key, signal)
+  if (!head) return { holds: false }
+  const stored = head.checksum
   if (!stored) return { holds: false, why: 'S3 keeps no SHA-256 checksum for it' }
-  // The form S3 keeps for this bundle as this action uploads it: whole, or in parts.
-  const ours = multipart(request.size)
-    ? await compositeChecksum(request.file, signal)
-    : fullChecksum(request.sha256)
+  const ours = await expectedChecksum(request, signal)
   if (stored !== ours) {
     return {
       holds: false,
       why: `S3's SHA-256 checksum of it is ${stored}, this bundle's is ${ours}`
     }
   }
-  const eTag = unquoteETag(head.ETag)
-  return head.VersionId ? { holds: true, eTag, versionId: head.VersionId } : { holds: true, eTag }
+  const { checksum: _checksum, ...object } = head
+  return { holds: true, ...object, checksum: stored }
 }
 
 /** Incomplete uploads older than this were left by a run that was killed: nothing will finish them. */
@@ -233,8 +272,10 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
   const onAbort = (): void => void upload.abort()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    const result = await upload.done()
+    // The composite is worked out from the file while its parts go up.
+    const [result, checksum] = await Promise.all([upload.done(), expectedChecksum(request, signal)])
     const versionId = 'VersionId' in result ? result.VersionId : undefined
+    const answered = 'ChecksumSHA256' in result ? result.ChecksumSHA256 : undefined
     const uploaded: UploadedObject = {
       bucket,
       key,
@@ -244,6 +285,7 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
     }
     if (versionId) uploaded.versionId = versionId
     if (found.why) uploaded.replaced = found.why
+    if (!answered || answered === checksum) uploaded.checksum = checksum
     return uploaded
   } finally {
     signal?.removeEventListener('abort', onAbort)

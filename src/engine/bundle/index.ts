@@ -59,7 +59,11 @@ export interface BundleOptions {
   signal?: AbortSignal
   /** Timestamp for every entry (e.g. the commit time); default `ENTRY_TIME`. */
   mtime?: Date
+  /** The source's listing, when the caller made it already (the re-run cache digests it). */
+  listing?: Listing
 }
+
+export type Listing = Awaited<ReturnType<typeof listEntries>>
 
 export interface BundleResult {
   path: string
@@ -87,7 +91,8 @@ export interface BundleResult {
 export async function createBundle(options: BundleOptions): Promise<BundleResult> {
   const { source, type, outFile, signal } = options
   signal?.throwIfAborted()
-  const listing = await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) })
+  const listing =
+    options.listing ?? (await listEntries(source, { skip: outFile, ...(signal ? { signal } : {}) }))
   const { entries, excluded, rules, warnings } = listing
   const counts = { files: 0, directories: 0, symlinks: 0 }
   for (const entry of entries) {

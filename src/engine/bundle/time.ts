@@ -12,6 +12,8 @@ export interface EntryTime {
   time: Date
   /** Where it came from, for the log: `SOURCE_DATE_EPOCH`, `commit 1a2b3c4d5e6f`, `current time`. */
   from: string
+  /** The current time: no two runs' bundles are the same. */
+  current?: boolean
 }
 
 /** Zip cannot store dates before 1980, and its readers misread them: a floor for every format. */
@@ -70,5 +72,9 @@ export async function entryTime(sources: EntryTimeSources): Promise<EntryTime> {
     }
   }
   const now = Math.floor((sources.now ?? Date.now)() / 1000)
-  return { time: clamp(now), from: 'the current time (no SOURCE_DATE_EPOCH and no git commit)' }
+  return {
+    time: clamp(now),
+    from: 'the current time (no SOURCE_DATE_EPOCH and no git commit)',
+    current: true
+  }
 }
