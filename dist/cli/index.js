@@ -41510,6 +41510,9 @@ async function checkDeploymentTarget(run) {
     const rollback = group?.autoRollbackConfiguration;
     if (rollback)
         run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
+    const alarms = group?.alarmConfiguration;
+    if (group)
+        run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [];
     if (settings.command !== 'package')
         run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
 }
@@ -41533,7 +41536,10 @@ function platformFits(run, platform) {
     if (settings.taskDefinition && platform !== 'ECS')
         throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
 }
-/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+/**
+ * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
+ * loaded only here, so an EC2 run starts without reading them.
+ */
 async function contentRevision(run) {
     await checkDeploymentTarget(run);
     const platform = run.record.platform;

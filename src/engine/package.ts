@@ -32,6 +32,9 @@ export async function checkDeploymentTarget(run: Run): Promise<void> {
   }
   const rollback = group?.autoRollbackConfiguration
   if (rollback) run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : []
+  const alarms = group?.alarmConfiguration
+  if (group)
+    run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : []
   if (settings.command !== 'package')
     run.reporter.info(
       `Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`
@@ -67,7 +70,10 @@ function platformFits(run: Run, platform: string): void {
     )
 }
 
-/** ECS and Lambda: the AppSpec, checked and completed, sent inline. */
+/**
+ * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
+ * loaded only here, so an EC2 run starts without reading them.
+ */
 export async function contentRevision(run: Run): Promise<RevisionLocation> {
   await checkDeploymentTarget(run)
   const platform = run.record.platform
