@@ -27,7 +27,7 @@ import { readPlatformGroup } from './platforms/groups.js'
 import { PlatformRouter } from './platforms/router.js'
 import type { PlatformGroup } from './platforms/state.js'
 import { TrafficEngine } from './platforms/traffic.js'
-import { createServer, type CallRecord } from './server.js'
+import { countCalls, createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
 export { Faults, type FaultSettings } from './faults.js'
@@ -109,6 +109,8 @@ export interface CodeDeployEmulator {
   faults: Faults
   /** Every request answered, in order. */
   calls: CallRecord[]
+  /** Requests per operation since index `from` of `calls` (all by default). */
+  callCounts(from?: number): Record<string, number>
   /** The simulated instances of a group. */
   instances(application: string, group: string): Instance[]
   deployment(id: string): Deployment | undefined
@@ -203,6 +205,7 @@ export async function startCodeDeployEmulator(
     world,
     faults,
     calls,
+    callCounts: from => countCalls(calls, from),
     instances: (application, group) =>
       service.applications.get(application)?.groups.get(group)?.instances ?? [],
     deployment: id => service.deployments.get(id),
