@@ -92,6 +92,11 @@ export class TargetReads {
     return batches(this.toRead(all).length)
   }
 
+  /** The calls the last read takes (every target, once the deployment ended or paused). */
+  lastCost(info: DeploymentInfo): number {
+    return batches(Math.max(1, total(info), this.ids.length))
+  }
+
   /**
    * Reads the targets that may have changed (`all`: every one) and keeps them; returns where
    * traffic stands (ECS, Lambda) when the answer says.

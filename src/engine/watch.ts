@@ -265,7 +265,9 @@ export async function waitForDeployment(
     }
     for (const line of lines) reporter.info(line)
     if (options.quiet || pace.backingOff || !reads.due(info, pace.beats())) continue
-    if (!reads.urgent(info) && !pace.affords(reads.cost(info, false))) continue
+    // Within the budget, keeping room for the last read, which comes whatever it costs.
+    const cost = reads.cost(info, false) + reads.lastCost(info)
+    if (!reads.urgent(info) && !pace.affords(cost)) continue
     try {
       // Between two beats, cut short rather than delay the next read of the deployment.
       await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()))
