@@ -5,14 +5,16 @@
  *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
  *   half a beat later (~1.25 s), and a quiet deployment is seen as soon as a busy one.
  * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.25
- *   calls per beat, 0.5 calls per second at the default beat: the beat spends 1 of them, the
- *   targets get the rest as it builds up. Reads of the targets wait while the budget is spent,
- *   except the ones that cannot (a failure, the end), which may overdraw it.
+ *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
+ *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
+ *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
+ *   call of 1.25; the targets get the rest as it builds up. The first read waits until the budget
+ *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
+ *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
  * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
  *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
  *   not retry in step.
  */
-
 /** The pause between two reads of the deployment by default. */
 export const BEAT_MS = 2500
 /** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
@@ -53,9 +55,17 @@ export class Pace {
     return (this.clock.now() - this.started) / this.beatMs
   }
 
-  /** Whether `cost` more calls keep the run within its budget. */
-  affords(cost: number): boolean {
-    return this.calls + cost <= CALLS_PER_BEAT * this.beats()
+  /** The calls the budget holds at time `at`. */
+  private allowance(at: number): number {
+    return (CALLS_PER_BEAT * (at - this.started)) / this.beatMs
+  }
+
+  /**
+   * Whether `cost` more calls now leave the next read of the deployment on its beat, with
+   * `reserve` calls still kept for the last read of the targets.
+   */
+  affords(cost: number, reserve: number): boolean {
+    return this.calls + cost + 1 + reserve <= this.allowance(this.next)
   }
 
   /** Whether the beat is slowed down by recent failures (reads of targets wait meanwhile). */
@@ -77,17 +87,19 @@ export class Pace {
   }
 
   /**
-   * Sets when the deployment is read next: the next beat, or while backing off, after a jittered
-   * pause between half and all of beat × 2^failures (at most the limit).
+   * Sets when the deployment is read next: on the next beat, once the budget holds that read and
+   * `reserve` calls for the last read of the targets; while backing off, after a jittered pause
+   * between half and all of beat × 2^failures (at most the limit).
    */
-  schedule(): void {
+  schedule(reserve: number): void {
     const now = this.clock.now()
     if (this.level > 0) {
       const base = Math.min(this.maxMs, this.beatMs * 2 ** this.level)
       this.next = now + Math.round(base / 2 + (this.random() * base) / 2)
-    } else {
-      this.next = Math.max(this.next + this.beatMs, now)
+      return
     }
+    const held = this.started + ((this.calls + 1 + reserve) / CALLS_PER_BEAT) * this.beatMs
+    this.next = Math.max(this.next + this.beatMs, now, Math.ceil(held))
   }
 
   /** Time left until the deployment is read next. */

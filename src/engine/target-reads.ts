@@ -47,6 +47,8 @@ function shifts(info: DeploymentInfo): boolean {
 export class TargetReads {
   private ids: string[] = []
   private listed = false
+  /** The overview's count of targets when they were listed. */
+  private listedTotal = 0
   private readonly rows = new Map<string, InstanceTarget>()
   /** The deployment as it was when the targets were last read. */
   private seen: string | undefined
@@ -78,7 +80,9 @@ export class TargetReads {
   }
 
   private mustList(info: DeploymentInfo): boolean {
-    return !this.listed || this.ids.length === 0 || total(info) > this.ids.length
+    if (!this.listed || this.ids.length === 0) return true
+    // More targets than when they were listed: a blue/green deployment's replacements.
+    return total(info) > Math.max(this.ids.length, this.listedTotal)
   }
 
   private toRead(all: boolean): string[] {
@@ -92,9 +96,14 @@ export class TargetReads {
     return batches(this.toRead(all).length)
   }
 
-  /** The calls the last read takes (every target, once the deployment ended or paused). */
-  lastCost(info: DeploymentInfo): number {
-    return batches(Math.max(1, total(info), this.ids.length))
+  /**
+   * The calls the last read takes (every target, once the deployment ended or paused), with the
+   * listing when it is still to come (`listing`), or as if it were done.
+   */
+  lastCost(info: DeploymentInfo | undefined, listing = true): number {
+    const known = Math.max(1, info ? total(info) : 0, this.ids.length)
+    const list = listing && (!info || this.mustList(info)) ? 1 : 0
+    return list + batches(known)
   }
 
   /**
@@ -110,6 +119,7 @@ export class TargetReads {
     if (this.mustList(info)) {
       this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call)
       this.listed = true
+      this.listedTotal = total(info)
     }
     const ids = this.toRead(all)
     const read = ids.length

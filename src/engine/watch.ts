@@ -173,6 +173,8 @@ export async function waitForDeployment(
     }
     progress.update(targets())
   }
+  /** Calls kept for the last read of the targets (none when they are not read). */
+  const reserve = (info?: DeploymentInfo): number => (options.quiet ? 0 : reads.lastCost(info))
   /** The deployment ended or paused: its targets once more, for the outcome and the diagnosis. */
   const lastRead = async (info: DeploymentInfo): Promise<void> => {
     if (options.quiet) return
@@ -184,15 +186,15 @@ export async function waitForDeployment(
         targetReadFailed(error, deploymentId)
         failedCall(error, 'Reading the targets')
         if (attempt < LAST_READ_ATTEMPTS) {
-          pace.schedule()
-          await clock.sleep(Math.min(pace.untilNext(), options.deadline - clock.now()), signal)
+          pace.schedule(0)
+          const wait = Math.min(pace.untilNext(), options.deadline - clock.now())
+          await clock.sleep(Math.max(0, wait), signal)
         }
       }
     }
   }
 
-  // The first read waits a beat too: a deployment just created has nothing to tell yet.
-  pace.schedule()
+  pace.schedule(reserve())
   for (;;) {
     await clock.sleep(
       Math.max(0, Math.min(pace.untilNext(), options.deadline - clock.now())),
@@ -220,7 +222,7 @@ export async function waitForDeployment(
       transientStreak++
       onlyThrottled &&= isThrottling(error)
       failedCall(error, 'Status check')
-      pace.schedule()
+      pace.schedule(reserve(last))
       // Throttling was said once already; other failures are told when they persist.
       if (transientStreak === TRANSIENT_WARN_AFTER && !onlyThrottled) {
         reporter.warning(
@@ -230,7 +232,7 @@ export async function waitForDeployment(
       continue
     }
     pace.answered()
-    pace.schedule()
+    pace.schedule(reserve(info))
     last = info
     options.onUpdate?.(info)
     if (transientStreak >= TRANSIENT_WARN_AFTER && !onlyThrottled)
@@ -266,8 +268,8 @@ export async function waitForDeployment(
     for (const line of lines) reporter.info(line)
     if (options.quiet || pace.backingOff || !reads.due(info, pace.beats())) continue
     // Within the budget, keeping room for the last read, which comes whatever it costs.
-    const cost = reads.cost(info, false) + reads.lastCost(info)
-    if (!reads.urgent(info) && !pace.affords(cost)) continue
+    const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false))
+    if (!reads.urgent(info) && !affords) continue
     try {
       // Between two beats, cut short rather than delay the next read of the deployment.
       await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()))
