@@ -1,5 +1,6 @@
 /**
- * `NODE_NO_WARNINGS=1 npx tsx scripts/detection-figures.ts [--rounds N] [--long] [--no-cli]`: how
+ * `NODE_NO_WARNINGS=1 npx tsx scripts/detection-figures.ts [--rounds N] [--long] [--no-cli]
+ * [--no-peers]`: how
  * soon the end of a deployment is seen, and at what cost in CodeDeploy calls, against the local
  * stack. Each round creates one deployment and follows it with three pollers at once, all started
  * as it is created:
@@ -25,26 +26,28 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import { spawn, spawnSync } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
-import type { EmulatorConfig } from '../local/emulator/index.js'
 import { REGION, startLocalStack, type LocalStack } from '../local/stack.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { systemClock, waitForDeployment } from '../src/engine/watch.js'
+import { putRevision, s3Client } from '../__tests__/helpers/revisions.js'
 import {
-  appspec,
-  putRevision,
-  s3Client,
-  script,
-  type Tree
-} from '../__tests__/helpers/revisions.js'
+  APPLICATION,
+  CONFIG,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioName
+} from './detection-scenarios.js'
 
-export type ScenarioName = 'quiet' | 'busy' | 'quiet-long'
+export type { ScenarioName } from './detection-scenarios.js'
 
 export interface DetectionOptions {
   /** Deployments per scenario (default 5). */
   rounds?: number
   /** Default: quiet and busy. */
   scenarios?: ScenarioName[]
-  /** Follow with the AWS CLI v1 too (default: when `aws` is on PATH). */
+  /** Follow with the SDK waiter and the AWS CLI v1 too (default true). */
+  peers?: boolean
+  /** With the peers, the AWS CLI v1 too (default: when `aws` is on PATH). */
   cli?: boolean
   /** Progress lines (default: none). */
   log?: (line: string) => void
@@ -69,71 +72,12 @@ export interface ScenarioFigure {
   /** Median createTime → completeTime of the deployments. */
   medianDeploySeconds: number
   ours: PollerFigure
-  waiter: PollerFigure
+  /** Without `peers`, none. */
+  waiter?: PollerFigure
   cli?: PollerFigure
 }
 
-const APPLICATION = 'detection'
 const BUCKET = 'detection'
-
-interface Scenario {
-  description: string
-  group: string
-  /** The revision of one round. */
-  revision(): Tree
-}
-
-const SCENARIOS: Record<ScenarioName, Scenario> = {
-  quiet: {
-    description: '1 instance, ValidateService sleeps 10–25 s',
-    group: 'quiet',
-    revision: () => oneHook(10 + Math.random() * 15)
-  },
-  'quiet-long': {
-    description: '1 instance, ValidateService sleeps 60–75 s',
-    group: 'quiet',
-    revision: () => oneHook(60 + Math.random() * 15)
-  },
-  busy: {
-    description: '6 instances one at a time, 4 hooks of 0.2–0.8 s each',
-    group: 'busy',
-    revision: () => {
-      // 24 hooks: a base per round stretches the deployment by up to ~14 s.
-      const base = 0.2 + Math.random() * 0.6
-      const hook = [{ location: 'hook.sh', timeout: 30 }]
-      return {
-        'appspec.yml': appspec({
-          BeforeInstall: hook,
-          AfterInstall: hook,
-          ApplicationStart: hook,
-          ValidateService: hook
-        }),
-        'site/index.html': 'busy',
-        'hook.sh': script(`sleep ${base.toFixed(2)}`)
-      }
-    }
-  }
-}
-
-function oneHook(seconds: number): Tree {
-  return {
-    'appspec.yml': appspec({ ValidateService: [{ location: 'wait.sh', timeout: 120 }] }),
-    'site/index.html': 'quiet',
-    'wait.sh': script(`sleep ${seconds.toFixed(2)}`)
-  }
-}
-
-const CONFIG: EmulatorConfig = {
-  applications: [
-    {
-      name: APPLICATION,
-      deploymentGroups: [
-        { name: 'quiet', instances: 1 },
-        { name: 'busy', instances: 6, deploymentConfig: 'CodeDeployDefault.OneAtATime' }
-      ]
-    }
-  ]
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -190,15 +134,15 @@ function cliWait(stack: LocalStack, id: string): Promise<number> {
 
 interface Round {
   deployMs: number
-  latency: { ours: number; waiter: number; cli?: number }
-  rate: { ours: number; waiter: number; cli?: number }
+  latency: { ours: number; waiter?: number; cli?: number }
+  rate: { ours: number; waiter?: number; cli?: number }
 }
 
 async function round(
   stack: LocalStack,
   scenario: Scenario,
   key: string,
-  withCli: boolean,
+  peers: { waiter: boolean; cli: boolean },
   totals: { ours: Record<string, number>; waiter: Record<string, number>; cli: number }
 ): Promise<Round> {
   const s3 = s3Client(stack.s3.endpoint)
@@ -226,11 +170,13 @@ async function round(
     clock: systemClock,
     deadline: started + 600_000
   }).then(() => Date.now())
-  const waiterRun = waitUntilDeploymentSuccessful(
-    { client: waiterClient, maxWaitTime: 600 },
-    { deploymentId: id }
-  ).then(() => Date.now())
-  const cliRun = withCli ? cliWait(stack, id) : undefined
+  const waiterRun = peers.waiter
+    ? waitUntilDeploymentSuccessful(
+        { client: waiterClient, maxWaitTime: 600 },
+        { deploymentId: id }
+      ).then(() => Date.now())
+    : undefined
+  const cliRun = peers.cli ? cliWait(stack, id) : undefined
   const [oursAt, waiterAt, cliAt] = await Promise.all([ourRun, waiterRun, cliRun])
   await stack.codedeploy.idle()
   ourClient.destroy()
@@ -250,12 +196,12 @@ async function round(
     deployMs: done - d.createTime.getTime(),
     latency: {
       ours: oursAt - done,
-      waiter: waiterAt - done,
+      ...(waiterAt !== undefined ? { waiter: waiterAt - done } : {}),
       ...(cliAt !== undefined ? { cli: cliAt - done } : {})
     },
     rate: {
       ours: sum(ours) / ((oursAt - started) / 1000),
-      waiter: sum(waiter) / ((waiterAt - started) / 1000),
+      ...(waiterAt !== undefined ? { waiter: sum(waiter) / ((waiterAt - started) / 1000) } : {}),
       ...(cliAt !== undefined ? { cli: cliCalls / ((cliAt - started) / 1000) } : {})
     }
   }
@@ -282,7 +228,8 @@ function figure(
 export async function detectionFigures(options: DetectionOptions = {}): Promise<ScenarioFigure[]> {
   const rounds = options.rounds ?? 5
   const names = options.scenarios ?? ['quiet', 'busy']
-  const withCli = options.cli ?? spawnSync('aws', ['--version']).status === 0
+  const withPeers = options.peers ?? true
+  const withCli = withPeers && (options.cli ?? spawnSync('aws', ['--version']).status === 0)
   const log = options.log ?? ((): void => undefined)
   const stack = await startLocalStack({ buckets: [BUCKET], config: CONFIG })
   const figures: ScenarioFigure[] = []
@@ -292,10 +239,16 @@ export async function detectionFigures(options: DetectionOptions = {}): Promise<
       const done: Round[] = []
       const totals = { ours: {}, waiter: {}, cli: 0 }
       for (let i = 0; i < rounds; i++) {
-        const r = await round(stack, scenario, `${name}-${i}.zip`, withCli, totals)
+        const r = await round(
+          stack,
+          scenario,
+          `${name}-${i}.zip`,
+          { waiter: withPeers, cli: withCli },
+          totals
+        )
         done.push(r)
         log(
-          `${name} ${i + 1}/${rounds}: deployment ${(r.deployMs / 1000).toFixed(1)} s; seen after ours ${r.latency.ours} ms (${r.rate.ours.toFixed(2)} calls/s), waiter ${r.latency.waiter} ms${r.latency.cli !== undefined ? `, CLI ${r.latency.cli} ms` : ''}`
+          `${name} ${i + 1}/${rounds}: deployment ${(r.deployMs / 1000).toFixed(1)} s; seen after ours ${r.latency.ours} ms (${r.rate.ours.toFixed(2)} calls/s)${r.latency.waiter !== undefined ? `, waiter ${r.latency.waiter} ms` : ''}${r.latency.cli !== undefined ? `, CLI ${r.latency.cli} ms` : ''}`
         )
       }
       figures.push({
@@ -304,7 +257,7 @@ export async function detectionFigures(options: DetectionOptions = {}): Promise<
         rounds,
         medianDeploySeconds: median(done.map(r => r.deployMs / 1000)),
         ours: figure(done, 'ours', totals.ours),
-        waiter: figure(done, 'waiter', totals.waiter),
+        ...(withPeers ? { waiter: figure(done, 'waiter', totals.waiter) } : {}),
         ...(withCli ? { cli: figure(done, 'cli', { GetDeployment: totals.cli }) } : {})
       })
     }
@@ -345,6 +298,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     rounds: Number(arg('--rounds') ?? 5),
     ...(process.argv.includes('--long') ? { scenarios: ['quiet', 'busy', 'quiet-long'] } : {}),
     ...(process.argv.includes('--no-cli') ? { cli: false } : {}),
+    ...(process.argv.includes('--no-peers') ? { peers: false } : {}),
     log: line => console.log(line)
   })
   console.log(`\n${detectionTable(figures)}\n`)

@@ -45,11 +45,6 @@ export class Pace {
     this.calls++
   }
 
-  /** Requests made so far. */
-  get spent(): number {
-    return this.calls
-  }
-
   /** Beats gone by since the watch began. */
   beats(): number {
     return (this.clock.now() - this.started) / this.beatMs
