@@ -57,6 +57,12 @@ export interface PollerFigure {
   /** Per round, ms from the deployment's completeTime to the poller's return. */
   latenciesMs: number[]
   medianLatencyMs: number
+  /**
+   * Ours: per round, ms from completeTime to the read that showed the end (the latency less the
+   * last read of the targets that follows it).
+   */
+  noticedMs?: number[]
+  medianNoticedMs?: number
   /** Per round, the poller's calls over its own running time. */
   callsPerSecond: number[]
   medianCallsPerSecond: number
@@ -135,6 +141,7 @@ function cliWait(stack: LocalStack, id: string): Promise<number> {
 interface Round {
   deployMs: number
   latency: { ours: number; waiter?: number; cli?: number }
+  noticed: number
   rate: { ours: number; waiter?: number; cli?: number }
 }
 
@@ -164,11 +171,15 @@ async function round(
   const id = deploymentId!
   const from = stack.codedeploy.calls.length
   const started = Date.now()
+  let noticedAt = NaN
   const ourRun = waitForDeployment(id, {
     codedeploy: ourClient,
     reporter: new RecordingReporter(),
     clock: systemClock,
-    deadline: started + 600_000
+    deadline: started + 600_000,
+    onUpdate: info => {
+      if (['Succeeded', 'Failed', 'Stopped'].includes(info.status ?? '')) noticedAt = Date.now()
+    }
   }).then(() => Date.now())
   const waiterRun = peers.waiter
     ? waitUntilDeploymentSuccessful(
@@ -194,6 +205,7 @@ async function round(
   totals.cli += cliCalls
   return {
     deployMs: done - d.createTime.getTime(),
+    noticed: noticedAt - done,
     latency: {
       ours: oursAt - done,
       ...(waiterAt !== undefined ? { waiter: waiterAt - done } : {}),
@@ -220,7 +232,13 @@ function figure(
     callsPerSecond: rates,
     medianCallsPerSecond: median(rates),
     maxCallsPerSecond: Math.max(...rates),
-    calls
+    calls,
+    ...(who === 'ours'
+      ? {
+          noticedMs: rounds.map(r => r.noticed),
+          medianNoticedMs: median(rounds.map(r => r.noticed))
+        }
+      : {})
   }
 }
 
@@ -248,7 +266,7 @@ export async function detectionFigures(options: DetectionOptions = {}): Promise<
         )
         done.push(r)
         log(
-          `${name} ${i + 1}/${rounds}: deployment ${(r.deployMs / 1000).toFixed(1)} s; seen after ours ${r.latency.ours} ms (${r.rate.ours.toFixed(2)} calls/s)${r.latency.waiter !== undefined ? `, waiter ${r.latency.waiter} ms` : ''}${r.latency.cli !== undefined ? `, CLI ${r.latency.cli} ms` : ''}`
+          `${name} ${i + 1}/${rounds}: deployment ${(r.deployMs / 1000).toFixed(1)} s; seen after ours ${r.latency.ours} ms (noticed ${r.noticed} ms, ${r.rate.ours.toFixed(2)} calls/s)${r.latency.waiter !== undefined ? `, waiter ${r.latency.waiter} ms` : ''}${r.latency.cli !== undefined ? `, CLI ${r.latency.cli} ms` : ''}`
         )
       }
       figures.push({
@@ -282,7 +300,7 @@ export function detectionTable(figures: ScenarioFigure[]): string {
     for (const [name, p] of pollers) {
       if (!p) continue
       rows.push(
-        `| ${f.scenario}: ${f.description} | ${f.medianDeploySeconds.toFixed(1)} s | ${name} | ${(p.medianLatencyMs / 1000).toFixed(2)} s | ${p.medianCallsPerSecond.toFixed(2)}, ${p.maxCallsPerSecond.toFixed(2)} |`
+        `| ${f.scenario}: ${f.description} | ${f.medianDeploySeconds.toFixed(1)} s | ${name} | ${(p.medianLatencyMs / 1000).toFixed(2)} s${p.medianNoticedMs !== undefined ? ` (end read after ${(p.medianNoticedMs / 1000).toFixed(2)} s)` : ''} | ${p.medianCallsPerSecond.toFixed(2)}, ${p.maxCallsPerSecond.toFixed(2)} |`
       )
     }
   }

@@ -1,14 +1,14 @@
 /**
  * When the watch reads a deployment, and how many CodeDeploy calls it may make.
  *
- * - The deployment itself is read on a fixed beat (2.5 s by default), whatever happens: a
+ * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
  *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
- *   half a beat later (~1.25 s), and a quiet deployment is seen as soon as a busy one.
- * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.25
+ *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
+ * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.1
  *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
  *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
  *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
- *   call of 1.25; the targets get the rest as it builds up. The first read waits until the budget
+ *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
  *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
  *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
  * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
@@ -16,9 +16,9 @@
  *   not retry in step.
  */
 /** The pause between two reads of the deployment by default. */
-export const BEAT_MS = 2500
+export const BEAT_MS = 2200
 /** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
-export const CALLS_PER_BEAT = 1.25
+export const CALLS_PER_BEAT = 1.1
 /** The longest pause while CodeDeploy throttles, by default. */
 export const MAX_BACKOFF_MS = 20_000
 

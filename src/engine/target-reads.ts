@@ -16,7 +16,11 @@ import { batches, listTargetIds, readTargets, type CallOptions } from './targets
 /** A target in one of these states does not change any more. */
 const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
 
-/** ECS and Lambda: beats between two reads of the target while traffic shifts (~15 s). */
+/**
+ * ECS and Lambda: beats between two reads of the target while traffic shifts (13 s at the default
+ * beat, or as the budget allows: ~22 s once the listing is done). Traffic moves in steps of a
+ * minute or more.
+ */
 export const TRAFFIC_BEATS = 6
 
 /** The overview's counts added up: the number of targets CodeDeploy knows of. */
@@ -107,6 +111,21 @@ export class TargetReads {
   }
 
   /**
+   * Whether the ids are still to be listed while the deployment runs. Listing them early costs no
+   * more than listing them at the end, and leaves one call after the end is seen.
+   */
+  unlisted(info: DeploymentInfo): boolean {
+    return info.status !== 'Created' && info.status !== 'Queued' && this.mustList(info)
+  }
+
+  /** Lists the target ids. */
+  async list(info: DeploymentInfo, call: CallOptions): Promise<void> {
+    this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call)
+    this.listed = true
+    this.listedTotal = total(info)
+  }
+
+  /**
    * Reads the targets that may have changed (`all`: every one) and keeps them; returns where
    * traffic stands (ECS, Lambda) when the answer says.
    */
@@ -116,11 +135,7 @@ export class TargetReads {
     all: boolean,
     call: CallOptions
   ): Promise<string | undefined> {
-    if (this.mustList(info)) {
-      this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call)
-      this.listed = true
-      this.listedTotal = total(info)
-    }
+    if (this.mustList(info)) await this.list(info, call)
     const ids = this.toRead(all)
     const read = ids.length
       ? await readTargets(this.codedeploy, this.deploymentId, ids, call)

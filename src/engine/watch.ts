@@ -62,7 +62,7 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Only report the end, not every step (used while waiting for someone else's deployment). */
   quiet?: boolean
-  /** The pause between two reads of the deployment (default 2.5 s); see pace.ts. */
+  /** The pause between two reads of the deployment (default 2.2 s); see pace.ts. */
   minIntervalMs?: number
   /** The longest pause while CodeDeploy throttles or fails (default 20 s). */
   maxIntervalMs?: number
@@ -266,7 +266,19 @@ export async function waitForDeployment(
       return { kind: 'finished', deployment: info, targets: targets() }
     }
     for (const line of lines) reporter.info(line)
-    if (options.quiet || pace.backingOff || !reads.due(info, pace.beats())) continue
+    if (options.quiet || pace.backingOff) continue
+    const call = { signal: requestSignal(signal, Math.max(MIN_TARGETS_MS, pace.untilNext())) }
+    if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
+      try {
+        await reads.list(info, { ...call, onCall: pace.spend })
+      } catch (error) {
+        if (signal?.aborted) return stopped('cancelled')
+        targetReadFailed(error, deploymentId)
+        failedCall(error, 'Listing the targets')
+        continue
+      }
+    }
+    if (!reads.due(info, pace.beats())) continue
     // Within the budget, keeping room for the last read, which comes whatever it costs.
     const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false))
     if (!reads.urgent(info) && !affords) continue
