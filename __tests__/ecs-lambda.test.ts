@@ -34,7 +34,7 @@ function ecsGroup(name: string, service: string, deploymentConfig: string) {
 }
 
 const world = useTestStack({
-  timeScale: 1 / 600,
+  timeScale: 1 / 150,
   groups: { fleet: 1 },
   config: {
     applications: [

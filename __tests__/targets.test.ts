@@ -8,19 +8,21 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { CodeDeployClient, DeploymentTarget } from '@aws-sdk/client-codedeploy'
-import { fetchTargets } from '../src/engine/targets.js'
+import { readTargets } from '../src/engine/targets.js'
 
 function clientAnswering(target: DeploymentTarget): CodeDeployClient {
-  const id = target.ecsTarget?.targetId ?? target.lambdaTarget?.targetId ?? ''
   return {
     send: (command: { constructor: { name: string } }) =>
-      Promise.resolve(
-        command.constructor.name === 'ListDeploymentTargetsCommand'
-          ? { targetIds: [id] }
-          : { deploymentTargets: [target] }
-      )
+      command.constructor.name === 'BatchGetDeploymentTargetsCommand'
+        ? Promise.resolve({ deploymentTargets: [target] })
+        : Promise.reject(new Error(`unexpected ${command.constructor.name}`))
   } as unknown as CodeDeployClient
 }
+
+/** The one target's id, as ListDeploymentTargets would have given it. */
+const idOf = (target: DeploymentTarget): string[] => [
+  target.ecsTarget?.targetId ?? target.lambdaTarget?.targetId ?? ''
+]
 
 describe('the traffic line', () => {
   it('reads an ECS task set weight as a percentage', async () => {
@@ -35,7 +37,7 @@ describe('the traffic line', () => {
         ]
       }
     }
-    const { traffic } = await fetchTargets(clientAnswering(target), 'd-RPCR1U3TW')
+    const { traffic } = await readTargets(clientAnswering(target), 'd-RPCR1U3TW', idOf(target))
     expect(traffic).toBe('10% on the replacement task set ecs-svc/9223370493423413672')
   })
 
@@ -54,7 +56,7 @@ describe('the traffic line', () => {
         }
       }
     }
-    const { traffic, targets } = await fetchTargets(clientAnswering(target), 'd-1')
+    const { traffic, targets } = await readTargets(clientAnswering(target), 'd-1', idOf(target))
     expect(traffic).toBe('10% on version 2 of checkout (alias live)')
     expect(targets).toEqual([{ targetId: 'checkout:live', status: 'InProgress' }])
   })
@@ -66,7 +68,7 @@ describe('the traffic line', () => {
         lambdaFunctionInfo: { functionName: 'f', targetVersion: '4', targetVersionWeight: 33.333 }
       }
     }
-    const { traffic } = await fetchTargets(clientAnswering(target), 'd-2')
+    const { traffic } = await readTargets(clientAnswering(target), 'd-2', idOf(target))
     expect(traffic).toBe('33.3% on version 4 of f')
   })
 })

@@ -293,4 +293,91 @@ describe('waitForDeployment', () => {
     ])
     expect(log.filter(l => l === failure)).toHaveLength(1)
   })
+
+  it('reads an ECS target again every few beats while traffic shifts, not on every poll', async () => {
+    const clock = fakeClock()
+    const reporter = new RecordingReporter()
+    const shifting: DeploymentInfo = {
+      ...inProgress,
+      computePlatform: 'ECS',
+      deploymentOverview: { InProgress: 1 }
+    }
+    const steps = [
+      ...Array<DeploymentInfo>(30).fill(shifting),
+      {
+        ...succeeded,
+        computePlatform: 'ECS',
+        deploymentOverview: { Succeeded: 1 }
+      }
+    ]
+    const calls: string[] = []
+    let polls = 0
+    const client = {
+      send: (command: { constructor: { name: string } }) => {
+        const op = command.constructor.name
+        calls.push(op)
+        if (op === 'GetDeploymentCommand')
+          return Promise.resolve({ deploymentInfo: steps[Math.min(polls++, steps.length - 1)] })
+        if (op === 'ListDeploymentTargetsCommand')
+          return Promise.resolve({ targetIds: ['prod:web'] })
+        // Traffic moves 10 points every 3 polls, up to 100.
+        const weight = Math.min(100, 10 * Math.ceil(polls / 3))
+        return Promise.resolve({
+          deploymentTargets: [
+            {
+              ecsTarget: {
+                targetId: 'prod:web',
+                status: polls > 30 ? 'Succeeded' : 'InProgress',
+                taskSetsInfo: [{ taskSetLabel: 'Green', identifer: 'ts-2', trafficWeight: weight }]
+              }
+            }
+          ]
+        })
+      }
+    } as unknown as CodeDeployClient
+    await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter,
+      clock,
+      deadline: clock.now() + 600_000,
+      targetsLabel: 'Targets'
+    })
+    const reads = calls.filter(c => c === 'BatchGetDeploymentTargetsCommand').length
+    const traffic = reporter.lines.filter(l => l.startsWith('Traffic: '))
+    // Traffic is shown as it moves, from a read every few beats, and at the end.
+    expect(traffic.length).toBeGreaterThanOrEqual(3)
+    expect(traffic.at(-1)).toBe('Traffic: 100% on the replacement task set ts-2')
+    expect(reads).toBeLessThan(10)
+    expect(calls.filter(c => c === 'ListDeploymentTargetsCommand')).toHaveLength(1)
+  })
+
+  it('stays within 0.5 calls/s over the run, its last read included, while counts change on every poll', async () => {
+    const clock = fakeClock()
+    // 40 polls of a fleet of 40, each with new counts; no instance finishes until the end.
+    const steps: DeploymentInfo[] = Array.from({ length: 40 }, (_, i) => ({
+      ...inProgress,
+      deploymentOverview: { Pending: 40 - i, InProgress: i }
+    }))
+    const fleet: InstanceTarget[] = Array.from({ length: 40 }, (_, i) => ({
+      targetId: `i-${String(i).padStart(2, '0')}`,
+      status: 'InProgress',
+      lifecycleEvents: []
+    }))
+    const { client, calls } = scriptedClient(
+      [...steps, { ...succeeded, deploymentOverview: { Succeeded: 40 } }],
+      fleet
+    )
+    const started = clock.now()
+    await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter: new RecordingReporter(),
+      clock,
+      deadline: clock.now() + 600_000
+    })
+    const seconds = (clock.now() - started) / 1000
+    expect(calls.length).toBeLessThanOrEqual(0.5 * seconds)
+    // Listed once; read on the way too (25 a time), not only at the end.
+    expect(calls.filter(c => c === 'ListDeploymentTargetsCommand')).toHaveLength(1)
+    expect(calls.filter(c => c === 'BatchGetDeploymentTargetsCommand').length).toBeGreaterThan(2)
+  })
 })

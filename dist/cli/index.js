@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5868);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7105);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5868:
+/***/ 7105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38135,9 +38135,108 @@ function stopCommand(region, deploymentId, rollback) {
 
 // EXTERNAL MODULE: ./src/engine/revision.ts
 var engine_revision = __nccwpck_require__(2057);
+;// CONCATENATED MODULE: ./src/engine/pace.ts
+/**
+ * When the watch reads a deployment, and how many CodeDeploy calls it may make.
+ *
+ * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
+ *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
+ *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
+ * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.1
+ *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
+ *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
+ *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
+ *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
+ *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
+ *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
+ * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
+ *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
+ *   not retry in step.
+ */
+/** The pause between two reads of the deployment by default. */
+const BEAT_MS = 2200;
+/** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
+const CALLS_PER_BEAT = 1.1;
+/** The longest pause while CodeDeploy throttles, by default. */
+const MAX_BACKOFF_MS = 20_000;
+class Pace {
+    clock;
+    beatMs;
+    maxMs;
+    random;
+    started;
+    next;
+    calls = 0;
+    /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
+    level = 0;
+    saidThrottling = false;
+    constructor(clock, beatMs = BEAT_MS, maxMs = Math.max(beatMs, MAX_BACKOFF_MS), random = Math.random) {
+        this.clock = clock;
+        this.beatMs = beatMs;
+        this.maxMs = maxMs;
+        this.random = random;
+        this.started = clock.now();
+        this.next = this.started;
+    }
+    /** Counts one request to CodeDeploy. */
+    spend = () => {
+        this.calls++;
+    };
+    /** Beats gone by since the watch began. */
+    beats() {
+        return (this.clock.now() - this.started) / this.beatMs;
+    }
+    /** The calls the budget holds at time `at`. */
+    allowance(at) {
+        return (CALLS_PER_BEAT * (at - this.started)) / this.beatMs;
+    }
+    /**
+     * Whether `cost` more calls now leave the next read of the deployment on its beat, with
+     * `reserve` calls still kept for the last read of the targets.
+     */
+    affords(cost, reserve) {
+        return this.calls + cost + 1 + reserve <= this.allowance(this.next);
+    }
+    /** Whether the beat is slowed down by recent failures (reads of targets wait meanwhile). */
+    get backingOff() {
+        return this.level > 0;
+    }
+    /** CodeDeploy throttled or failed a call. True the first time it throttles (say so once). */
+    failed(throttled) {
+        this.level = Math.min(this.level + 1, 10);
+        if (!throttled || this.saidThrottling)
+            return false;
+        this.saidThrottling = true;
+        return true;
+    }
+    /** CodeDeploy answered the read of the deployment. */
+    answered() {
+        this.level = Math.max(0, this.level - 1);
+    }
+    /**
+     * Sets when the deployment is read next: on the next beat, once the budget holds that read and
+     * `reserve` calls for the last read of the targets; while backing off, after a jittered pause
+     * between half and all of beat × 2^failures (at most the limit).
+     */
+    schedule(reserve) {
+        const now = this.clock.now();
+        if (this.level > 0) {
+            const base = Math.min(this.maxMs, this.beatMs * 2 ** this.level);
+            this.next = now + Math.round(base / 2 + (this.random() * base) / 2);
+            return;
+        }
+        const held = this.started + ((this.calls + 1 + reserve) / CALLS_PER_BEAT) * this.beatMs;
+        this.next = Math.max(this.next + this.beatMs, now, Math.ceil(held));
+    }
+    /** Time left until the deployment is read next. */
+    untilNext() {
+        return Math.max(0, this.next - this.clock.now());
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/targets.ts
 /**
- * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets +
+ * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets, then
  * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
  * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
  * read from the same answer (the replacement task set's weight, the target version's weight).
@@ -38202,18 +38301,30 @@ function fromTarget(target) {
     }
     return {};
 }
-async function fetchTargets(codedeploy, deploymentId, signal) {
-    const options = signal ? { abortSignal: signal } : {};
+/** Every target id of the deployment (ListDeploymentTargets, page by page). */
+async function listTargetIds(codedeploy, deploymentId, call = {}) {
+    const options = call.signal ? { abortSignal: call.signal } : {};
     const ids = [];
     let nextToken;
     do {
+        call.onCall?.();
         const page = await codedeploy.send(new dist_cjs/* ListDeploymentTargetsCommand */.$9V({ deploymentId, ...(nextToken ? { nextToken } : {}) }), options);
         ids.push(...(page.targetIds ?? []));
         nextToken = page.nextToken;
     } while (nextToken);
+    return ids;
+}
+/** Requests it takes to read `count` targets. */
+function batches(count) {
+    return Math.ceil(count / BATCH);
+}
+/** The targets `ids` with their lifecycle events (BatchGetDeploymentTargets, 25 at a time). */
+async function readTargets(codedeploy, deploymentId, ids, call = {}) {
+    const options = call.signal ? { abortSignal: call.signal } : {};
     const targets = [];
     const traffic = [];
     for (let i = 0; i < ids.length; i += BATCH) {
+        call.onCall?.();
         const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), options);
         for (const target of out.deploymentTargets ?? []) {
             const { row, traffic: line } = fromTarget(target);
@@ -38223,7 +38334,6 @@ async function fetchTargets(codedeploy, deploymentId, signal) {
                 traffic.push(line);
         }
     }
-    targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
     return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
 }
 
@@ -38362,6 +38472,129 @@ class TargetProgress {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/target-reads.ts
+
+/** A target in one of these states does not change any more. */
+const FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
+/**
+ * ECS and Lambda: beats between two reads of the target while traffic shifts (13 s at the default
+ * beat, or as the budget allows: ~22 s once the listing is done). Traffic moves in steps of a
+ * minute or more.
+ */
+const TRAFFIC_BEATS = 6;
+/** The overview's counts added up: the number of targets CodeDeploy knows of. */
+function total(info) {
+    const o = info.deploymentOverview;
+    if (!o)
+        return 0;
+    return ((o.Pending ?? 0) +
+        (o.InProgress ?? 0) +
+        (o.Succeeded ?? 0) +
+        (o.Failed ?? 0) +
+        (o.Skipped ?? 0) +
+        (o.Ready ?? 0));
+}
+/** What a change of the deployment looks like: its status and the overview's counts. */
+function signature(info) {
+    const o = info.deploymentOverview ?? {};
+    return [info.status, o.Pending, o.InProgress, o.Succeeded, o.Failed, o.Skipped, o.Ready].join('/');
+}
+/** Traffic-shifting platforms, whose progress is the traffic share rather than the counts. */
+function shifts(info) {
+    return info.computePlatform === 'ECS' || info.computePlatform === 'Lambda';
+}
+class TargetReads {
+    codedeploy;
+    deploymentId;
+    ids = [];
+    listed = false;
+    /** The overview's count of targets when they were listed. */
+    listedTotal = 0;
+    rows = new Map();
+    /** The deployment as it was when the targets were last read. */
+    seen;
+    failedSeen = 0;
+    readAt = -Infinity;
+    constructor(codedeploy, deploymentId) {
+        this.codedeploy = codedeploy;
+        this.deploymentId = deploymentId;
+    }
+    /** The targets as last read, by id. */
+    get targets() {
+        return [...this.rows.values()].sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''));
+    }
+    /** Whether the targets may have changed since they were last read (`beat`: beats gone by). */
+    due(info, beat) {
+        if (info.status === 'Created' || info.status === 'Queued')
+            return false;
+        if (signature(info) !== this.seen)
+            return true;
+        return shifts(info) && info.status === 'InProgress' && beat - this.readAt >= TRAFFIC_BEATS;
+    }
+    /** A target failed that the log has not shown yet: worth reading now, whatever it costs. */
+    urgent(info) {
+        return (info.deploymentOverview?.Failed ?? 0) > this.failedSeen;
+    }
+    mustList(info) {
+        if (!this.listed || this.ids.length === 0)
+            return true;
+        // More targets than when they were listed: a blue/green deployment's replacements.
+        return total(info) > Math.max(this.ids.length, this.listedTotal);
+    }
+    toRead(all) {
+        if (all)
+            return this.ids;
+        return this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''));
+    }
+    /** The calls the next read takes (`all`: every target, not only those not done). */
+    cost(info, all) {
+        if (this.mustList(info))
+            return 1 + batches(Math.max(1, total(info)));
+        return batches(this.toRead(all).length);
+    }
+    /**
+     * The calls the last read takes (every target, once the deployment ended or paused), with the
+     * listing when it is still to come (`listing`), or as if it were done.
+     */
+    lastCost(info, listing = true) {
+        const known = Math.max(1, info ? total(info) : 0, this.ids.length);
+        const list = listing && (!info || this.mustList(info)) ? 1 : 0;
+        return list + batches(known);
+    }
+    /**
+     * Whether the ids are still to be listed while the deployment runs. Listing them early costs no
+     * more than listing them at the end, and leaves one call after the end is seen.
+     */
+    unlisted(info) {
+        return info.status !== 'Created' && info.status !== 'Queued' && this.mustList(info);
+    }
+    /** Lists the target ids. */
+    async list(info, call) {
+        this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call);
+        this.listed = true;
+        this.listedTotal = total(info);
+    }
+    /**
+     * Reads the targets that may have changed (`all`: every one) and keeps them; returns where
+     * traffic stands (ECS, Lambda) when the answer says.
+     */
+    async read(info, beat, all, call) {
+        if (this.mustList(info))
+            await this.list(info, call);
+        const ids = this.toRead(all);
+        const read = ids.length
+            ? await readTargets(this.codedeploy, this.deploymentId, ids, call)
+            : { targets: [] };
+        for (const row of read.targets)
+            if (row.targetId)
+                this.rows.set(row.targetId, row);
+        this.seen = signature(info);
+        this.failedSeen = info.deploymentOverview?.Failed ?? 0;
+        this.readAt = beat;
+        return read.traffic;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/watch.ts
 /**
  * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
@@ -38369,8 +38602,10 @@ class TargetProgress {
  * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
  * a clear message, and every change is reported as it happens: status, counts, traffic, and each
  * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
- * failed event at once, every event at debug).
+ * failed event at once, every event at debug). The deployment is read on a fixed beat and its
+ * targets only when it says they changed, within a budget of calls (pace.ts, target-reads.ts).
  */
+
 
 
 
@@ -38413,121 +38648,194 @@ function overviewLine(o) {
 }
 /** How long one status request may take before it is cut and tried again. */
 const REQUEST_MS = 30_000;
-function requestSignal(signal) {
-    const limit = AbortSignal.timeout(REQUEST_MS);
+/** The least time a read of the targets between two beats is given. */
+const MIN_TARGETS_MS = 1000;
+function requestSignal(signal, ms) {
+    const limit = AbortSignal.timeout(ms);
     return signal ? AbortSignal.any([signal, limit]) : limit;
 }
+const ACCESS_HINT = 'Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.';
+/** A failed read of the targets: given up for now (read again later), or the end of the watch. */
+function targetReadFailed(error, deploymentId) {
+    if ((0,aws_errors/* isAccessDenied */.w7)(error)) {
+        throw new errors/* InputError */.dz(`Access denied while reading the targets of ${deploymentId} (${(0,aws_errors/* errorName */.Is)(error)}). ${ACCESS_HINT}`);
+    }
+    if (!(0,aws_errors/* isTransient */.dg)(error) &&
+        (0,aws_errors/* errorName */.Is)(error) !== 'AbortError' &&
+        (0,aws_errors/* errorName */.Is)(error) !== 'TimeoutError')
+        throw error;
+}
+/** Attempts at the last read of the targets once the deployment ended or paused. */
+const LAST_READ_ATTEMPTS = 3;
 async function waitForDeployment(deploymentId, options) {
     const { codedeploy, reporter, clock, signal } = options;
-    const minInterval = options.minIntervalMs ?? 1000;
-    const maxInterval = options.maxIntervalMs ?? 5000;
-    let interval = minInterval;
+    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs);
+    const reads = new TargetReads(codedeploy, deploymentId);
+    const progress = new TargetProgress(reporter);
     let lastStatus;
     let lastOverview = '';
     let last;
-    let targets = [];
     let traffic;
     let transientStreak = 0;
-    const progress = new TargetProgress(reporter);
-    let polls = 0;
+    let onlyThrottled = true;
+    const targets = () => reads.targets;
     /** Following stops: how far each unfinished target got. */
     const settle = () => {
         if (!options.quiet)
-            progress.settle(targets);
+            progress.settle(targets());
     };
+    const stopped = (kind) => {
+        settle();
+        return { kind, ...(last ? { deployment: last } : {}), targets: targets() };
+    };
+    const failedCall = (error, what) => {
+        const throttled = (0,aws_errors/* isThrottling */.E2)(error);
+        if (pace.failed(throttled)) {
+            reporter.info(`CodeDeploy is throttling (${(0,aws_errors/* errorName */.Is)(error)}); checking ${deploymentId} less often until it eases.`);
+        }
+        reporter.debug(`${what} failed (${(0,aws_errors/* errorName */.Is)(error)}); trying again later.`);
+    };
+    /** Reads the targets that may have changed and tells what did. */
+    const readTargets = async (info, all, limit) => {
+        const line = await reads.read(info, pace.beats(), all, {
+            signal: requestSignal(signal, limit),
+            onCall: pace.spend
+        });
+        if (line && line !== traffic) {
+            traffic = line;
+            reporter.info(`Traffic: ${traffic}`);
+            options.onTraffic?.(traffic);
+        }
+        progress.update(targets());
+    };
+    /** Calls kept for the last read of the targets (none when they are not read). */
+    const reserve = (info) => (options.quiet ? 0 : reads.lastCost(info));
+    /** The deployment ended or paused: its targets once more, for the outcome and the diagnosis. */
+    const lastRead = async (info) => {
+        if (options.quiet)
+            return;
+        for (let attempt = 1; attempt <= LAST_READ_ATTEMPTS; attempt++) {
+            try {
+                return await readTargets(info, true, REQUEST_MS);
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    return;
+                targetReadFailed(error, deploymentId);
+                failedCall(error, 'Reading the targets');
+                if (attempt < LAST_READ_ATTEMPTS) {
+                    pace.schedule(0);
+                    const wait = Math.min(pace.untilNext(), options.deadline - clock.now());
+                    await clock.sleep(Math.max(0, wait), signal);
+                }
+            }
+        }
+    };
+    pace.schedule(reserve());
     for (;;) {
-        if (signal?.aborted) {
-            settle();
-            return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
-        }
-        if (clock.now() >= options.deadline) {
-            settle();
-            return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets };
-        }
-        polls++;
-        let changed = false;
+        await clock.sleep(Math.max(0, Math.min(pace.untilNext(), options.deadline - clock.now())), signal);
+        if (signal?.aborted)
+            return stopped('cancelled');
+        if (clock.now() >= options.deadline)
+            return stopped('timeout');
+        let info;
         try {
+            pace.spend();
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
-                abortSignal: requestSignal(signal)
+                abortSignal: requestSignal(signal, REQUEST_MS)
             });
-            const info = out.deploymentInfo;
-            if (!info)
+            if (!out.deploymentInfo)
                 throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
-            last = info;
-            options.onUpdate?.(info);
-            if (transientStreak >= TRANSIENT_WARN_AFTER)
-                reporter.info('CodeDeploy is answering again.');
-            transientStreak = 0;
-            const terminal = info.status !== undefined && TERMINAL.has(info.status);
-            const lines = [];
-            if (info.status !== lastStatus) {
-                changed = true;
-                if (!options.quiet || terminal) {
-                    lines.push(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
-                }
-                lastStatus = info.status;
-            }
-            const overview = overviewLine(info.deploymentOverview);
-            if (overview !== lastOverview) {
-                changed = true;
-                if (!options.quiet && overview)
-                    lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`);
-                lastOverview = overview;
-            }
-            // The last lifecycle events come before the final status, so the log reads in order.
-            if (!terminal)
-                for (const line of lines)
-                    reporter.info(line);
-            if (!options.quiet &&
-                (changed || terminal || polls % 3 === 0) &&
-                info.status !== 'Created' &&
-                info.status !== 'Queued') {
-                const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal));
-                targets = read.targets;
-                if (read.traffic && read.traffic !== traffic) {
-                    traffic = read.traffic;
-                    if (!options.quiet)
-                        reporter.info(`Traffic: ${traffic}`);
-                    options.onTraffic?.(traffic);
-                }
-                progress.update(targets);
-            }
-            if (terminal) {
-                settle();
-                for (const line of lines)
-                    reporter.info(line);
-                return { kind: 'finished', deployment: info, targets };
-            }
-            const pause = options.pauseWhen?.(info);
-            if (pause) {
-                settle();
-                return { kind: 'paused', reason: pause, deployment: info, targets };
-            }
+            info = out.deploymentInfo;
         }
         catch (error) {
-            if (signal?.aborted) {
-                settle();
-                return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets };
-            }
+            if (signal?.aborted)
+                return stopped('cancelled');
             if ((0,aws_errors/* isAccessDenied */.w7)(error)) {
-                throw new errors/* InputError */.dz(`Access denied while following ${deploymentId} (${(0,aws_errors/* errorName */.Is)(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`);
+                throw new errors/* InputError */.dz(`Access denied while following ${deploymentId} (${(0,aws_errors/* errorName */.Is)(error)}). ${ACCESS_HINT}`);
             }
             // A request cut by its own time limit (a half-open connection) is tried again.
             if (!(0,aws_errors/* isTransient */.dg)(error) && (0,aws_errors/* errorName */.Is)(error) !== 'AbortError')
                 throw error;
             transientStreak++;
-            reporter.debug(`Status check failed (${(0,aws_errors/* errorName */.Is)(error)}); trying again.`);
-            if (transientStreak === TRANSIENT_WARN_AFTER) {
+            onlyThrottled &&= (0,aws_errors/* isThrottling */.E2)(error);
+            failedCall(error, 'Status check');
+            pace.schedule(reserve(last));
+            // Throttling was said once already; other failures are told when they persist.
+            if (transientStreak === TRANSIENT_WARN_AFTER && !onlyThrottled) {
                 reporter.warning(`CodeDeploy ${(0,aws_errors/* isThrottling */.E2)(error) ? 'is throttling' : 'failed'} ${transientStreak} status checks in a row (${(0,aws_errors/* errorName */.Is)(error)}); still following ${deploymentId}.`);
             }
-            interval = Math.min(maxInterval * 2, interval * 2);
+            continue;
         }
-        if (changed)
-            interval = minInterval;
-        else
-            interval = Math.min(transientStreak > 0 ? maxInterval * 2 : maxInterval, Math.round(interval * 1.5));
-        const remaining = options.deadline - clock.now();
-        await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal);
+        pace.answered();
+        pace.schedule(reserve(info));
+        last = info;
+        options.onUpdate?.(info);
+        if (transientStreak >= TRANSIENT_WARN_AFTER && !onlyThrottled)
+            reporter.info('CodeDeploy is answering again.');
+        transientStreak = 0;
+        onlyThrottled = true;
+        const terminal = info.status !== undefined && TERMINAL.has(info.status);
+        const lines = [];
+        if (info.status !== lastStatus) {
+            if (!options.quiet || terminal) {
+                lines.push(`${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`);
+            }
+            lastStatus = info.status;
+        }
+        const overview = overviewLine(info.deploymentOverview);
+        if (overview !== lastOverview) {
+            if (!options.quiet && overview)
+                lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`);
+            lastOverview = overview;
+        }
+        const pause = terminal ? undefined : options.pauseWhen?.(info);
+        if (terminal || pause) {
+            // The last lifecycle events come before the final status, so the log reads in order.
+            if (!terminal)
+                for (const line of lines)
+                    reporter.info(line);
+            await lastRead(info);
+            settle();
+            if (pause)
+                return { kind: 'paused', reason: pause, deployment: info, targets: targets() };
+            for (const line of lines)
+                reporter.info(line);
+            return { kind: 'finished', deployment: info, targets: targets() };
+        }
+        for (const line of lines)
+            reporter.info(line);
+        if (options.quiet || pace.backingOff)
+            continue;
+        const call = { signal: requestSignal(signal, Math.max(MIN_TARGETS_MS, pace.untilNext())) };
+        if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
+            try {
+                await reads.list(info, { ...call, onCall: pace.spend });
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    return stopped('cancelled');
+                targetReadFailed(error, deploymentId);
+                failedCall(error, 'Listing the targets');
+                continue;
+            }
+        }
+        if (!reads.due(info, pace.beats()))
+            continue;
+        // Within the budget, keeping room for the last read, which comes whatever it costs.
+        const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false));
+        if (!reads.urgent(info) && !affords)
+            continue;
+        try {
+            // Between two beats, cut short rather than delay the next read of the deployment.
+            await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()));
+        }
+        catch (error) {
+            if (signal?.aborted)
+                return stopped('cancelled');
+            targetReadFailed(error, deploymentId);
+            failedCall(error, 'Reading the targets');
+        }
     }
 }
 

@@ -29,7 +29,7 @@ import { readPlatformGroup } from './platforms/groups.js'
 import { PlatformRouter } from './platforms/router.js'
 import type { PlatformGroup } from './platforms/state.js'
 import { TrafficEngine } from './platforms/traffic.js'
-import { createServer, type CallRecord } from './server.js'
+import { countCalls, createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
 
 export { Alarms, type AlarmSetup, type AlarmState } from './alarms.js'
@@ -122,6 +122,8 @@ export interface CodeDeployEmulator {
   alarms: Alarms
   /** Every request answered, in order. */
   calls: CallRecord[]
+  /** Requests per operation since index `from` of `calls` (all by default). */
+  callCounts(from?: number): Record<string, number>
   /** The simulated instances of a group. */
   instances(application: string, group: string): Instance[]
   deployment(id: string): Deployment | undefined
@@ -222,6 +224,7 @@ export async function startCodeDeployEmulator(
     faults,
     alarms,
     calls,
+    callCounts: from => countCalls(calls, from),
     instances: (application, group) =>
       service.applications.get(application)?.groups.get(group)?.instances ?? [],
     deployment: id => service.deployments.get(id),

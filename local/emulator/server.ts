@@ -24,6 +24,19 @@ export interface CallRecord {
   answerLost?: boolean
 }
 
+/**
+ * Requests per operation in `calls` from index `from` on (throttled and failed ones included),
+ * e.g. `{ GetDeployment: 12, ListDeploymentTargets: 1 }`.
+ */
+export function countCalls(calls: readonly CallRecord[], from = 0): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const call of calls.slice(from)) counts[call.operation] = (counts[call.operation] ?? 0) + 1
+  return counts
+}
+
+/** Not part of the AWS protocol: `GET /_emulator/calls` answers countCalls of every request. */
+export const CALLS_PATH = '/_emulator/calls'
+
 function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
   const text = JSON.stringify(body)
   const headers: Record<string, string | number> = {
@@ -158,6 +171,7 @@ export function createServer(
       }
       const urlPath = req.url?.split('?')[0]
       if (urlPath === FAULTS_PATH) return controlFaults(req.method, body, faults, res)
+      if (urlPath === CALLS_PATH && req.method === 'GET') return send(res, 200, countCalls(calls))
       const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
       calls.push(record)
       // Known before any fault is decided, so a throttled call still shows what it asked for.

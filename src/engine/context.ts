@@ -40,7 +40,7 @@ export interface EngineDeps {
   sourceDateEpoch?: string
   /** The workflow run, for the run marker that keeps an older run from deploying over a newer. */
   identity?: RunIdentity
-  /** Pause between status checks; grows from min to max while nothing changes. */
+  /** Pause between status checks (min), and the longest one while CodeDeploy throttles (max). */
   pollIntervalMs?: { min: number; max: number }
   /** How long to wait for CodeDeploy to link a rollback deployment to a failed one. */
   rollbackLinkWaitMs?: number

@@ -1,5 +1,5 @@
 /**
- * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets +
+ * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets, then
  * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
  * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
  * read from the same answer (the replacement task set's weight, the target version's weight).
@@ -80,15 +80,23 @@ function fromTarget(target: DeploymentTarget): { row?: InstanceTarget; traffic?:
   return {}
 }
 
-export async function fetchTargets(
+/** Options for each call, and a hook told of every request made (the watch counts them). */
+export interface CallOptions {
+  signal?: AbortSignal
+  onCall?: () => void
+}
+
+/** Every target id of the deployment (ListDeploymentTargets, page by page). */
+export async function listTargetIds(
   codedeploy: CodeDeployClient,
   deploymentId: string,
-  signal?: AbortSignal
-): Promise<Targets> {
-  const options = signal ? { abortSignal: signal } : {}
+  call: CallOptions = {}
+): Promise<string[]> {
+  const options = call.signal ? { abortSignal: call.signal } : {}
   const ids: string[] = []
   let nextToken: string | undefined
   do {
+    call.onCall?.()
     const page = await codedeploy.send(
       new ListDeploymentTargetsCommand({ deploymentId, ...(nextToken ? { nextToken } : {}) }),
       options
@@ -96,10 +104,26 @@ export async function fetchTargets(
     ids.push(...(page.targetIds ?? []))
     nextToken = page.nextToken
   } while (nextToken)
+  return ids
+}
 
+/** Requests it takes to read `count` targets. */
+export function batches(count: number): number {
+  return Math.ceil(count / BATCH)
+}
+
+/** The targets `ids` with their lifecycle events (BatchGetDeploymentTargets, 25 at a time). */
+export async function readTargets(
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+  ids: string[],
+  call: CallOptions = {}
+): Promise<Targets> {
+  const options = call.signal ? { abortSignal: call.signal } : {}
   const targets: InstanceTarget[] = []
   const traffic: string[] = []
   for (let i = 0; i < ids.length; i += BATCH) {
+    call.onCall?.()
     const out = await codedeploy.send(
       new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + BATCH) }),
       options
@@ -110,6 +134,5 @@ export async function fetchTargets(
       if (line) traffic.push(line)
     }
   }
-  targets.sort((a, b) => (a.targetId ?? '').localeCompare(b.targetId ?? ''))
   return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets }
 }

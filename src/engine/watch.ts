@@ -4,7 +4,8 @@
  * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
  * a clear message, and every change is reported as it happens: status, counts, traffic, and each
  * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
- * failed event at once, every event at debug).
+ * failed event at once, every event at debug). The deployment is read on a fixed beat and its
+ * targets only when it says they changed, within a budget of calls (pace.ts, target-reads.ts).
  */
 import {
   GetDeploymentCommand,
@@ -16,8 +17,9 @@ import {
 import { errorName, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
 import { InputError } from './errors.js'
 import type { Reporter } from './reporter.js'
+import { BEAT_MS, Pace } from './pace.js'
 import { TargetProgress } from './progress.js'
-import { fetchTargets } from './targets.js'
+import { TargetReads } from './target-reads.js'
 
 export interface Clock {
   now(): number
@@ -60,8 +62,9 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Only report the end, not every step (used while waiting for someone else's deployment). */
   quiet?: boolean
-  /** First and longest pause between polls; the pause grows while nothing changes. */
+  /** The pause between two reads of the deployment (default 2.2 s); see pace.ts. */
   minIntervalMs?: number
+  /** The longest pause while CodeDeploy throttles or fails (default 20 s). */
   maxIntervalMs?: number
   /** Called with each deployment state read, e.g. to set outputs. */
   onUpdate?: (deployment: DeploymentInfo) => void
@@ -96,127 +99,196 @@ function overviewLine(o: DeploymentOverview | undefined): string {
 
 /** How long one status request may take before it is cut and tried again. */
 const REQUEST_MS = 30_000
+/** The least time a read of the targets between two beats is given. */
+const MIN_TARGETS_MS = 1000
 
-function requestSignal(signal: AbortSignal | undefined): AbortSignal {
-  const limit = AbortSignal.timeout(REQUEST_MS)
+function requestSignal(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const limit = AbortSignal.timeout(ms)
   return signal ? AbortSignal.any([signal, limit]) : limit
 }
+
+const ACCESS_HINT =
+  'Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.'
+
+/** A failed read of the targets: given up for now (read again later), or the end of the watch. */
+function targetReadFailed(error: unknown, deploymentId: string): void {
+  if (isAccessDenied(error)) {
+    throw new InputError(
+      `Access denied while reading the targets of ${deploymentId} (${errorName(error)}). ${ACCESS_HINT}`
+    )
+  }
+  if (
+    !isTransient(error) &&
+    errorName(error) !== 'AbortError' &&
+    errorName(error) !== 'TimeoutError'
+  )
+    throw error
+}
+
+/** Attempts at the last read of the targets once the deployment ended or paused. */
+const LAST_READ_ATTEMPTS = 3
 
 export async function waitForDeployment(
   deploymentId: string,
   options: WatchOptions
 ): Promise<WatchOutcome> {
   const { codedeploy, reporter, clock, signal } = options
-  const minInterval = options.minIntervalMs ?? 1000
-  const maxInterval = options.maxIntervalMs ?? 5000
-  let interval = minInterval
+  const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs)
+  const reads = new TargetReads(codedeploy, deploymentId)
+  const progress = new TargetProgress(reporter)
   let lastStatus: string | undefined
   let lastOverview = ''
   let last: DeploymentInfo | undefined
-  let targets: InstanceTarget[] = []
   let traffic: string | undefined
   let transientStreak = 0
-  const progress = new TargetProgress(reporter)
-  let polls = 0
+  let onlyThrottled = true
+  const targets = (): InstanceTarget[] => reads.targets
   /** Following stops: how far each unfinished target got. */
   const settle = (): void => {
-    if (!options.quiet) progress.settle(targets)
+    if (!options.quiet) progress.settle(targets())
+  }
+  const stopped = (kind: 'cancelled' | 'timeout'): WatchOutcome => {
+    settle()
+    return { kind, ...(last ? { deployment: last } : {}), targets: targets() }
+  }
+  const failedCall = (error: unknown, what: string): void => {
+    const throttled = isThrottling(error)
+    if (pace.failed(throttled)) {
+      reporter.info(
+        `CodeDeploy is throttling (${errorName(error)}); checking ${deploymentId} less often until it eases.`
+      )
+    }
+    reporter.debug(`${what} failed (${errorName(error)}); trying again later.`)
+  }
+  /** Reads the targets that may have changed and tells what did. */
+  const readTargets = async (info: DeploymentInfo, all: boolean, limit: number): Promise<void> => {
+    const line = await reads.read(info, pace.beats(), all, {
+      signal: requestSignal(signal, limit),
+      onCall: pace.spend
+    })
+    if (line && line !== traffic) {
+      traffic = line
+      reporter.info(`Traffic: ${traffic}`)
+      options.onTraffic?.(traffic)
+    }
+    progress.update(targets())
+  }
+  /** Calls kept for the last read of the targets (none when they are not read). */
+  const reserve = (info?: DeploymentInfo): number => (options.quiet ? 0 : reads.lastCost(info))
+  /** The deployment ended or paused: its targets once more, for the outcome and the diagnosis. */
+  const lastRead = async (info: DeploymentInfo): Promise<void> => {
+    if (options.quiet) return
+    for (let attempt = 1; attempt <= LAST_READ_ATTEMPTS; attempt++) {
+      try {
+        return await readTargets(info, true, REQUEST_MS)
+      } catch (error) {
+        if (signal?.aborted) return
+        targetReadFailed(error, deploymentId)
+        failedCall(error, 'Reading the targets')
+        if (attempt < LAST_READ_ATTEMPTS) {
+          pace.schedule(0)
+          const wait = Math.min(pace.untilNext(), options.deadline - clock.now())
+          await clock.sleep(Math.max(0, wait), signal)
+        }
+      }
+    }
   }
 
+  pace.schedule(reserve())
   for (;;) {
-    if (signal?.aborted) {
-      settle()
-      return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
-    }
-    if (clock.now() >= options.deadline) {
-      settle()
-      return { kind: 'timeout', ...(last ? { deployment: last } : {}), targets }
-    }
-    polls++
-    let changed = false
+    await clock.sleep(
+      Math.max(0, Math.min(pace.untilNext(), options.deadline - clock.now())),
+      signal
+    )
+    if (signal?.aborted) return stopped('cancelled')
+    if (clock.now() >= options.deadline) return stopped('timeout')
+    let info: DeploymentInfo
     try {
+      pace.spend()
       const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: requestSignal(signal)
+        abortSignal: requestSignal(signal, REQUEST_MS)
       })
-      const info = out.deploymentInfo
-      if (!info) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
-      last = info
-      options.onUpdate?.(info)
-      if (transientStreak >= TRANSIENT_WARN_AFTER) reporter.info('CodeDeploy is answering again.')
-      transientStreak = 0
-      const terminal = info.status !== undefined && TERMINAL.has(info.status)
-      const lines: string[] = []
-      if (info.status !== lastStatus) {
-        changed = true
-        if (!options.quiet || terminal) {
-          lines.push(
-            `${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`
-          )
-        }
-        lastStatus = info.status
-      }
-      const overview = overviewLine(info.deploymentOverview)
-      if (overview !== lastOverview) {
-        changed = true
-        if (!options.quiet && overview)
-          lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`)
-        lastOverview = overview
-      }
-      // The last lifecycle events come before the final status, so the log reads in order.
-      if (!terminal) for (const line of lines) reporter.info(line)
-      if (
-        !options.quiet &&
-        (changed || terminal || polls % 3 === 0) &&
-        info.status !== 'Created' &&
-        info.status !== 'Queued'
-      ) {
-        const read = await fetchTargets(codedeploy, deploymentId, requestSignal(signal))
-        targets = read.targets
-        if (read.traffic && read.traffic !== traffic) {
-          traffic = read.traffic
-          if (!options.quiet) reporter.info(`Traffic: ${traffic}`)
-          options.onTraffic?.(traffic)
-        }
-        progress.update(targets)
-      }
-      if (terminal) {
-        settle()
-        for (const line of lines) reporter.info(line)
-        return { kind: 'finished', deployment: info, targets }
-      }
-      const pause = options.pauseWhen?.(info)
-      if (pause) {
-        settle()
-        return { kind: 'paused', reason: pause, deployment: info, targets }
-      }
+      if (!out.deploymentInfo) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
+      info = out.deploymentInfo
     } catch (error) {
-      if (signal?.aborted) {
-        settle()
-        return { kind: 'cancelled', ...(last ? { deployment: last } : {}), targets }
-      }
+      if (signal?.aborted) return stopped('cancelled')
       if (isAccessDenied(error)) {
         throw new InputError(
-          `Access denied while following ${deploymentId} (${errorName(error)}). Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.`
+          `Access denied while following ${deploymentId} (${errorName(error)}). ${ACCESS_HINT}`
         )
       }
       // A request cut by its own time limit (a half-open connection) is tried again.
       if (!isTransient(error) && errorName(error) !== 'AbortError') throw error
       transientStreak++
-      reporter.debug(`Status check failed (${errorName(error)}); trying again.`)
-      if (transientStreak === TRANSIENT_WARN_AFTER) {
+      onlyThrottled &&= isThrottling(error)
+      failedCall(error, 'Status check')
+      pace.schedule(reserve(last))
+      // Throttling was said once already; other failures are told when they persist.
+      if (transientStreak === TRANSIENT_WARN_AFTER && !onlyThrottled) {
         reporter.warning(
           `CodeDeploy ${isThrottling(error) ? 'is throttling' : 'failed'} ${transientStreak} status checks in a row (${errorName(error)}); still following ${deploymentId}.`
         )
       }
-      interval = Math.min(maxInterval * 2, interval * 2)
+      continue
     }
-    if (changed) interval = minInterval
-    else
-      interval = Math.min(
-        transientStreak > 0 ? maxInterval * 2 : maxInterval,
-        Math.round(interval * 1.5)
-      )
-    const remaining = options.deadline - clock.now()
-    await clock.sleep(Math.max(0, Math.min(interval, remaining)), signal)
+    pace.answered()
+    pace.schedule(reserve(info))
+    last = info
+    options.onUpdate?.(info)
+    if (transientStreak >= TRANSIENT_WARN_AFTER && !onlyThrottled)
+      reporter.info('CodeDeploy is answering again.')
+    transientStreak = 0
+    onlyThrottled = true
+    const terminal = info.status !== undefined && TERMINAL.has(info.status)
+    const lines: string[] = []
+    if (info.status !== lastStatus) {
+      if (!options.quiet || terminal) {
+        lines.push(
+          `${deploymentId}: ${lastStatus ? `${lastStatus} → ` : ''}${info.status ?? 'unknown'}`
+        )
+      }
+      lastStatus = info.status
+    }
+    const overview = overviewLine(info.deploymentOverview)
+    if (overview !== lastOverview) {
+      if (!options.quiet && overview)
+        lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`)
+      lastOverview = overview
+    }
+    const pause = terminal ? undefined : options.pauseWhen?.(info)
+    if (terminal || pause) {
+      // The last lifecycle events come before the final status, so the log reads in order.
+      if (!terminal) for (const line of lines) reporter.info(line)
+      await lastRead(info)
+      settle()
+      if (pause) return { kind: 'paused', reason: pause, deployment: info, targets: targets() }
+      for (const line of lines) reporter.info(line)
+      return { kind: 'finished', deployment: info, targets: targets() }
+    }
+    for (const line of lines) reporter.info(line)
+    if (options.quiet || pace.backingOff) continue
+    const call = { signal: requestSignal(signal, Math.max(MIN_TARGETS_MS, pace.untilNext())) }
+    if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
+      try {
+        await reads.list(info, { ...call, onCall: pace.spend })
+      } catch (error) {
+        if (signal?.aborted) return stopped('cancelled')
+        targetReadFailed(error, deploymentId)
+        failedCall(error, 'Listing the targets')
+        continue
+      }
+    }
+    if (!reads.due(info, pace.beats())) continue
+    // Within the budget, keeping room for the last read, which comes whatever it costs.
+    const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false))
+    if (!reads.urgent(info) && !affords) continue
+    try {
+      // Between two beats, cut short rather than delay the next read of the deployment.
+      await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()))
+    } catch (error) {
+      if (signal?.aborted) return stopped('cancelled')
+      targetReadFailed(error, deploymentId)
+      failedCall(error, 'Reading the targets')
+    }
   }
 }

@@ -1,0 +1,104 @@
+/**
+ * When the watch reads a deployment, and how many CodeDeploy calls it may make.
+ *
+ * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
+ *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
+ *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
+ * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.1
+ *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
+ *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
+ *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
+ *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
+ *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
+ *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
+ * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
+ *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
+ *   not retry in step.
+ */
+/** The pause between two reads of the deployment by default. */
+export const BEAT_MS = 2200
+/** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
+export const CALLS_PER_BEAT = 1.1
+/** The longest pause while CodeDeploy throttles, by default. */
+export const MAX_BACKOFF_MS = 20_000
+
+export class Pace {
+  private readonly started: number
+  private next: number
+  private calls = 0
+  /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
+  private level = 0
+  private saidThrottling = false
+
+  constructor(
+    private readonly clock: { now(): number },
+    readonly beatMs = BEAT_MS,
+    private readonly maxMs = Math.max(beatMs, MAX_BACKOFF_MS),
+    private readonly random: () => number = Math.random
+  ) {
+    this.started = clock.now()
+    this.next = this.started
+  }
+
+  /** Counts one request to CodeDeploy. */
+  readonly spend = (): void => {
+    this.calls++
+  }
+
+  /** Beats gone by since the watch began. */
+  beats(): number {
+    return (this.clock.now() - this.started) / this.beatMs
+  }
+
+  /** The calls the budget holds at time `at`. */
+  private allowance(at: number): number {
+    return (CALLS_PER_BEAT * (at - this.started)) / this.beatMs
+  }
+
+  /**
+   * Whether `cost` more calls now leave the next read of the deployment on its beat, with
+   * `reserve` calls still kept for the last read of the targets.
+   */
+  affords(cost: number, reserve: number): boolean {
+    return this.calls + cost + 1 + reserve <= this.allowance(this.next)
+  }
+
+  /** Whether the beat is slowed down by recent failures (reads of targets wait meanwhile). */
+  get backingOff(): boolean {
+    return this.level > 0
+  }
+
+  /** CodeDeploy throttled or failed a call. True the first time it throttles (say so once). */
+  failed(throttled: boolean): boolean {
+    this.level = Math.min(this.level + 1, 10)
+    if (!throttled || this.saidThrottling) return false
+    this.saidThrottling = true
+    return true
+  }
+
+  /** CodeDeploy answered the read of the deployment. */
+  answered(): void {
+    this.level = Math.max(0, this.level - 1)
+  }
+
+  /**
+   * Sets when the deployment is read next: on the next beat, once the budget holds that read and
+   * `reserve` calls for the last read of the targets; while backing off, after a jittered pause
+   * between half and all of beat × 2^failures (at most the limit).
+   */
+  schedule(reserve: number): void {
+    const now = this.clock.now()
+    if (this.level > 0) {
+      const base = Math.min(this.maxMs, this.beatMs * 2 ** this.level)
+      this.next = now + Math.round(base / 2 + (this.random() * base) / 2)
+      return
+    }
+    const held = this.started + ((this.calls + 1 + reserve) / CALLS_PER_BEAT) * this.beatMs
+    this.next = Math.max(this.next + this.beatMs, now, Math.ceil(held))
+  }
+
+  /** Time left until the deployment is read next. */
+  untilNext(): number {
+    return Math.max(0, this.next - this.clock.now())
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Which of a deployment's targets the watch reads again, and when, so that following a fleet
+ * costs a few calls rather than two per poll:
+ * - the targets are read again only when what GetDeployment says changed since the last read (its
+ *   status or the overview's counts: Pending, InProgress, Succeeded, Failed, Skipped, Ready);
+ * - ECS and Lambda deployments have one target whose traffic moves without any count changing:
+ *   it is read again every few beats while traffic shifts;
+ * - the ids are listed once (an in-place deployment keeps its targets), and again only when the
+ *   overview counts more targets than are known (a blue/green deployment's replacement instances);
+ * - only targets that are not done are read again (Succeeded, Failed and Skipped ones are final),
+ *   except at the end, when all are read once more for the outcome and the diagnosis.
+ */
+import type { CodeDeployClient, DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import { batches, listTargetIds, readTargets, type CallOptions } from './targets.js'
+
+/** A target in one of these states does not change any more. */
+const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
+
+/**
+ * ECS and Lambda: beats between two reads of the target while traffic shifts (13 s at the default
+ * beat, or as the budget allows: ~22 s once the listing is done). Traffic moves in steps of a
+ * minute or more.
+ */
+export const TRAFFIC_BEATS = 6
+
+/** The overview's counts added up: the number of targets CodeDeploy knows of. */
+function total(info: DeploymentInfo): number {
+  const o = info.deploymentOverview
+  if (!o) return 0
+  return (
+    (o.Pending ?? 0) +
+    (o.InProgress ?? 0) +
+    (o.Succeeded ?? 0) +
+    (o.Failed ?? 0) +
+    (o.Skipped ?? 0) +
+    (o.Ready ?? 0)
+  )
+}
+
+/** What a change of the deployment looks like: its status and the overview's counts. */
+function signature(info: DeploymentInfo): string {
+  const o = info.deploymentOverview ?? {}
+  return [info.status, o.Pending, o.InProgress, o.Succeeded, o.Failed, o.Skipped, o.Ready].join('/')
+}
+
+/** Traffic-shifting platforms, whose progress is the traffic share rather than the counts. */
+function shifts(info: DeploymentInfo): boolean {
+  return info.computePlatform === 'ECS' || info.computePlatform === 'Lambda'
+}
+
+export class TargetReads {
+  private ids: string[] = []
+  private listed = false
+  /** The overview's count of targets when they were listed. */
+  private listedTotal = 0
+  private readonly rows = new Map<string, InstanceTarget>()
+  /** The deployment as it was when the targets were last read. */
+  private seen: string | undefined
+  private failedSeen = 0
+  private readAt = -Infinity
+
+  constructor(
+    private readonly codedeploy: CodeDeployClient,
+    private readonly deploymentId: string
+  ) {}
+
+  /** The targets as last read, by id. */
+  get targets(): InstanceTarget[] {
+    return [...this.rows.values()].sort((a, b) =>
+      (a.targetId ?? '').localeCompare(b.targetId ?? '')
+    )
+  }
+
+  /** Whether the targets may have changed since they were last read (`beat`: beats gone by). */
+  due(info: DeploymentInfo, beat: number): boolean {
+    if (info.status === 'Created' || info.status === 'Queued') return false
+    if (signature(info) !== this.seen) return true
+    return shifts(info) && info.status === 'InProgress' && beat - this.readAt >= TRAFFIC_BEATS
+  }
+
+  /** A target failed that the log has not shown yet: worth reading now, whatever it costs. */
+  urgent(info: DeploymentInfo): boolean {
+    return (info.deploymentOverview?.Failed ?? 0) > this.failedSeen
+  }
+
+  private mustList(info: DeploymentInfo): boolean {
+    if (!this.listed || this.ids.length === 0) return true
+    // More targets than when they were listed: a blue/green deployment's replacements.
+    return total(info) > Math.max(this.ids.length, this.listedTotal)
+  }
+
+  private toRead(all: boolean): string[] {
+    if (all) return this.ids
+    return this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''))
+  }
+
+  /** The calls the next read takes (`all`: every target, not only those not done). */
+  cost(info: DeploymentInfo, all: boolean): number {
+    if (this.mustList(info)) return 1 + batches(Math.max(1, total(info)))
+    return batches(this.toRead(all).length)
+  }
+
+  /**
+   * The calls the last read takes (every target, once the deployment ended or paused), with the
+   * listing when it is still to come (`listing`), or as if it were done.
+   */
+  lastCost(info: DeploymentInfo | undefined, listing = true): number {
+    const known = Math.max(1, info ? total(info) : 0, this.ids.length)
+    const list = listing && (!info || this.mustList(info)) ? 1 : 0
+    return list + batches(known)
+  }
+
+  /**
+   * Whether the ids are still to be listed while the deployment runs. Listing them early costs no
+   * more than listing them at the end, and leaves one call after the end is seen.
+   */
+  unlisted(info: DeploymentInfo): boolean {
+    return info.status !== 'Created' && info.status !== 'Queued' && this.mustList(info)
+  }
+
+  /** Lists the target ids. */
+  async list(info: DeploymentInfo, call: CallOptions): Promise<void> {
+    this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call)
+    this.listed = true
+    this.listedTotal = total(info)
+  }
+
+  /**
+   * Reads the targets that may have changed (`all`: every one) and keeps them; returns where
+   * traffic stands (ECS, Lambda) when the answer says.
+   */
+  async read(
+    info: DeploymentInfo,
+    beat: number,
+    all: boolean,
+    call: CallOptions
+  ): Promise<string | undefined> {
+    if (this.mustList(info)) await this.list(info, call)
+    const ids = this.toRead(all)
+    const read = ids.length
+      ? await readTargets(this.codedeploy, this.deploymentId, ids, call)
+      : { targets: [] }
+    for (const row of read.targets) if (row.targetId) this.rows.set(row.targetId, row)
+    this.seen = signature(info)
+    this.failedSeen = info.deploymentOverview?.Failed ?? 0
+    this.readAt = beat
+    return read.traffic
+  }
+}
