@@ -132,7 +132,10 @@ describe('ECS', () => {
   it('registers the task definition, sends the appspec inline and shows traffic shifting', async () => {
     const run = await deploy('containers', 'web', {
       appspec: await file('appspec.yaml', ecsAppSpec()),
-      'task-definition': await file('task-definition.json', taskDefinition)
+      'task-definition': await file('task-definition.json', taskDefinition),
+      // Followed to the end: when a read lands in the originals' termination wait, the default
+      // (exit) would end the step there, at InProgress.
+      'on-termination-wait': 'wait'
     })
     expect(run.failed).toBe(false)
     const arn = run.outputs['task-definition-arn']!
