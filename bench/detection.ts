@@ -5,10 +5,11 @@
  * `deploy` of an existing revision, which creates the deployment and follows it), the SDK waiter
  * (waitUntilDeploymentSuccessful, defaults) and `aws deploy wait deployment-successful` when the
  * AWS CLI is installed. Two rhythms: a quiet deployment (one instance whose hook sleeps, nothing
- * changes meanwhile) and a busy one (four instances, one at a time, short hooks).
+ * changes meanwhile, 10–25 s) and a busy one (four instances, one at a time, hooks of 0.2–0.8 s).
  *
- * When scripts/detection-figures.ts (detectionFigures()) lands, it replaces this measure: keep
- * `detectionRows` as the one place run.ts calls.
+ * Each round's hooks sleep for a time drawn from its deployment id, so the rounds' ends fall at
+ * different points of each follower's cycle. scripts/detection-figures.ts measures the watch alone
+ * over more rounds.
  */
 import {
   CodeDeployClient,
@@ -35,14 +36,25 @@ interface Rhythm {
   scripts: Record<string, string>
 }
 
+/**
+ * A shell expression for a number of seconds drawn from the deployment's id (the agent gives hooks
+ * DEPLOYMENT_ID): `base` plus up to `spread`, so each round's deployment has its own length and its
+ * end falls anywhere in each follower's cycle (a fixed length would measure one phase only).
+ */
+function drawnSeconds(base: number, spread: number): string {
+  const hundredths = Math.round(spread * 100)
+  return `$(printf %s "$DEPLOYMENT_ID" | cksum | awk '{ printf "%.2f", ${base} + ($1 % ${hundredths}) / 100 }')`
+}
+
 function rhythms(quick: boolean): Rhythm[] {
-  const quietFor = quick ? 3 : 10
   return [
     {
       name: 'quiet',
       group: 'quiet',
       appspec: 'version: 0.0\nos: linux\nhooks:\n  ValidateService:\n    - location: wait.sh\n',
-      scripts: { 'wait.sh': `#!/bin/sh\nsleep ${quietFor}\n` }
+      scripts: {
+        'wait.sh': `#!/bin/sh\nsleep ${quick ? drawnSeconds(3, 2) : drawnSeconds(10, 15)}\n`
+      }
     },
     {
       name: 'busy',
@@ -52,7 +64,7 @@ function rhythms(quick: boolean): Rhythm[] {
         ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService']
           .map(event => `  ${event}:\n    - location: step.sh\n`)
           .join(''),
-      scripts: { 'step.sh': '#!/bin/sh\nsleep 0.3\n' }
+      scripts: { 'step.sh': `#!/bin/sh\nsleep ${drawnSeconds(0.2, 0.6)}\n` }
     }
   ]
 }

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   rows.push(...coldRows)
   say('Detection (the peers poll every 15 s, so this takes a while)…')
-  rows.push(...(await detectionRows(PAIRS, QUICK, say)))
+  rows.push(...(await detectionRows(QUICK ? 1 : 5, QUICK, say)))
 
   console.log(`\n${table(rows)}\n`)
   const minutes = ((Date.now() - started) / 60000).toFixed(1)

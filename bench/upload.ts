@@ -15,7 +15,7 @@ import type { Row } from './report.js'
 /**
  * One run of ours: package and upload `tree` under `prefix`. A re-run is the same call again with
  * the same prefix and the same runner temp directory, so whatever the action keeps between runs
- * (S3's object today; a local manifest cache when there is one) is there as on a runner.
+ * (S3's object, and the re-run cache) is there as on a self-hosted runner.
  */
 export function packageUpload(
   stack: LocalStack,
@@ -26,7 +26,9 @@ export function packageUpload(
   return ours(['package-upload', tree, 'bench', prefix], {
     ...process.env,
     ...stack.env,
-    RUNNER_TEMP: runnerTemp
+    RUNNER_TEMP: runnerTemp,
+    // The re-run cache (src/engine/bundle-cache.ts) kept with the pair's runner, not in ~/.cache.
+    CDB_CACHE_DIR: path.join(runnerTemp, 'cache')
   })
 }
 

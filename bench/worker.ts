@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients, destroyClients } from '../src/aws.js'
+import { cacheDirectory } from '../src/engine/bundle-cache.js'
 import { createBundle } from '../src/engine/bundle/index.js'
 import { RunFailedError } from '../src/engine/record.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
@@ -46,7 +47,9 @@ async function packageUpload(source: string, bucket: string, keyPrefix: string):
       workspace: path.dirname(source),
       tempDir,
       // As a checkout's commit time would: the same entry times, so a re-run makes the same bundle.
-      sourceDateEpoch: '1700000000'
+      sourceDateEpoch: '1700000000',
+      // Where the action keeps its re-run cache: CDB_CACHE_DIR, set per pair by bench/upload.ts.
+      cacheDir: cacheDirectory(process.env)
     })
     return { bytes: record.bundle?.size ?? 0, uploaded: record.bundle?.uploaded ?? false }
   } catch (error) {
