@@ -5,9 +5,14 @@
  * everything the diagnosis needs.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { CodeDeployClient, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy'
+import {
+  CodeDeployClient,
+  CreateDeploymentCommand,
+  GetApplicationCommand
+} from '@aws-sdk/client-codedeploy'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { countCalls } from '../src/engine/call-count.js'
 import { diagnose } from '../src/engine/diagnose.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { systemClock, waitForDeployment, type Clock } from '../src/engine/watch.js'
@@ -162,5 +167,58 @@ describe('the calls the watch makes', () => {
     const counts = (await answer.json()) as Record<string, number>
     expect(counts).toEqual(stack.codedeploy.callCounts())
     expect(counts.CreateDeployment).toBeGreaterThanOrEqual(4)
+  })
+
+  it("share one budget with the run's calls before the watch, SDK retries counted", async () => {
+    // A client that retries: the run's count sees each attempt, as the emulator does.
+    const retrying = new CodeDeployClient({
+      region: 'us-east-1',
+      endpoint: stack.codedeploy.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 3
+    })
+    const count = countCalls(retrying)!
+    const since = Date.now()
+    const from = stack.codedeploy.calls.length
+    try {
+      const s3Location = await putRevision(
+        s3,
+        BUCKET,
+        `rev-${++keyCounter}.zip`,
+        revision('exit 0')
+      )
+      stack.codedeploy.faults.set({ throttleNext: 2, operations: ['GetApplication'] })
+      await retrying.send(new GetApplicationCommand({ applicationName: 'web' }))
+      const { deploymentId } = await retrying.send(
+        new CreateDeploymentCommand({
+          applicationName: 'web',
+          deploymentGroupName: 'quiet',
+          revision: { revisionType: 'S3', s3Location }
+        })
+      )
+      expect(count.total).toBe(4)
+      await waitForDeployment(deploymentId!, {
+        codedeploy: retrying,
+        reporter: new RecordingReporter(),
+        clock: systemClock,
+        deadline: Date.now() + 60_000,
+        minIntervalMs: BEAT_MS,
+        budget: { since, spent: () => count.total }
+      })
+      await stack.codedeploy.idle()
+      const seen = Object.values(stack.codedeploy.callCounts(from)).reduce((a, b) => a + b, 0)
+      expect(count.total).toBe(seen)
+      // 1.1 calls per 20 ms beat, counted from the run's start, the four calls before included.
+      const beats = (Date.now() - since) / BEAT_MS
+      expect(count.total).toBeLessThanOrEqual(1.1 * beats + 1)
+      // Stopped at the run's end: the client's later calls are not counted.
+      const total = count.total
+      count.stop()
+      await retrying.send(new GetApplicationCommand({ applicationName: 'web' }))
+      expect(count.total).toBe(total)
+    } finally {
+      count.stop()
+      retrying.destroy()
+    }
   })
 })

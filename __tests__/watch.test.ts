@@ -380,4 +380,26 @@ describe('waitForDeployment', () => {
     expect(calls.filter(c => c === 'ListDeploymentTargetsCommand')).toHaveLength(1)
     expect(calls.filter(c => c === 'BatchGetDeploymentTargetsCommand').length).toBeGreaterThan(2)
   })
+
+  it("counts the run's calls before the watch: its first read waits until the budget holds them", async () => {
+    const clock = fakeClock()
+    const since = clock.now()
+    // The run's checks and its CreateDeployment, made as it began.
+    const before = 6
+    const fleet: InstanceTarget[] = [
+      { targetId: 'i-1', status: 'Succeeded', lifecycleEvents: [] },
+      { targetId: 'i-2', status: 'Succeeded', lifecycleEvents: [] }
+    ]
+    const { client, calls } = scriptedClient([succeeded], fleet)
+    await waitForDeployment('d-AAAAAAAAA', {
+      codedeploy: client,
+      reporter: new RecordingReporter(),
+      clock,
+      deadline: clock.now() + 600_000,
+      budget: { since, spent: () => before + calls.length }
+    })
+    const seconds = (clock.now() - since) / 1000
+    expect(calls).toContain('GetDeploymentCommand')
+    expect(before + calls.length).toBeLessThanOrEqual(0.5 * seconds)
+  })
 })

@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7105);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3957);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7105:
+/***/ 3957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38142,13 +38142,16 @@ var engine_revision = __nccwpck_require__(2057);
  * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
  *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
  *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
- * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.1
- *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
+ * - Every call comes out of one budget of 1.1 calls per beat, 0.5 calls per second at the default
+ *   beat. In a run, the budget counts from the run's start and covers all its CodeDeploy calls
+ *   (the checks and the create before the watch too: call-count.ts); a watch on its own counts
+ *   from its start and covers its reads of the deployment and of its targets. Each read
  *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
  *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
  *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
- *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
- *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
+ *   holds that read and the reserve (for a watch on its own, 6 s with a reserve of 2 calls; a run
+ *   that packaged first has saved up meanwhile): a deployment just created has nothing to tell
+ *   yet. A read of the targets that cannot wait (a failure) may overdraw it.
  * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
  *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
  *   not retry in step.
@@ -38164,27 +38167,36 @@ class Pace {
     beatMs;
     maxMs;
     random;
+    run;
+    /** Where the budget counts from: the run's start, or the watch's. */
     started;
+    watchStarted;
     next;
-    calls = 0;
+    own = 0;
     /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
     level = 0;
     saidThrottling = false;
-    constructor(clock, beatMs = BEAT_MS, maxMs = Math.max(beatMs, MAX_BACKOFF_MS), random = Math.random) {
+    constructor(clock, beatMs = BEAT_MS, maxMs = Math.max(beatMs, MAX_BACKOFF_MS), random = Math.random, run) {
         this.clock = clock;
         this.beatMs = beatMs;
         this.maxMs = maxMs;
         this.random = random;
-        this.started = clock.now();
-        this.next = this.started;
+        this.run = run;
+        this.watchStarted = clock.now();
+        this.started = run?.since ?? this.watchStarted;
+        this.next = this.watchStarted;
     }
-    /** Counts one request to CodeDeploy. */
+    /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
     spend = () => {
-        this.calls++;
+        this.own++;
     };
+    /** Calls made so far that the budget covers. */
+    get calls() {
+        return this.run ? this.run.spent() : this.own;
+    }
     /** Beats gone by since the watch began. */
     beats() {
-        return (this.clock.now() - this.started) / this.beatMs;
+        return (this.clock.now() - this.watchStarted) / this.beatMs;
     }
     /** The calls the budget holds at time `at`. */
     allowance(at) {
@@ -38669,7 +38681,7 @@ function targetReadFailed(error, deploymentId) {
 const LAST_READ_ATTEMPTS = 3;
 async function waitForDeployment(deploymentId, options) {
     const { codedeploy, reporter, clock, signal } = options;
-    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs);
+    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget);
     const reads = new TargetReads(codedeploy, deploymentId);
     const progress = new TargetProgress(reporter);
     let lastStatus;
@@ -39082,7 +39094,35 @@ function unlessAborted(promise, signal) {
 
 // EXTERNAL MODULE: ./src/engine/description.ts
 var description = __nccwpck_require__(5024);
+;// CONCATENATED MODULE: ./src/engine/call-count.ts
+let counters = 0;
+/**
+ * Counts `client`'s requests from now on; undefined for a client without a middleware stack
+ * (a test's stand-in), whose calls the watch then counts itself.
+ */
+function countCalls(client) {
+    const stack = client.middlewareStack;
+    if (!stack)
+        return undefined;
+    const name = `cdbCallCount${++counters}`;
+    let total = 0;
+    // The deserialize step runs inside the retry middleware: each attempt passes through it.
+    stack.add(next => async (args) => {
+        total++;
+        return next(args);
+    }, { step: 'deserialize', name });
+    return {
+        get total() {
+            return total;
+        },
+        stop: () => {
+            stack.remove(name);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/context.ts
+
 
 
 
@@ -39102,6 +39142,8 @@ class Run {
     reporter;
     cancel;
     startedAt;
+    /** The run's CodeDeploy requests so far (stopped when the run ends: `close`). */
+    calls;
     /** When `timeout` passes: the deployment must have ended by then. */
     deadline;
     /** The events the group's own auto-rollback covers, once read (empty: it is off). */
@@ -39115,6 +39157,7 @@ class Run {
         this.reporter = deps.reporter;
         this.cancel = new Cancellation(deps.signal, this.clock, deps.cancelBudgetMs);
         this.startedAt = this.clock.now();
+        this.calls = countCalls(deps.codedeploy);
         this.deadline = this.startedAt + settings.timeoutSeconds * 1000;
         this.record = newRecord(settings.command, deps.region);
         this.record.timeoutSeconds = settings.timeoutSeconds;
@@ -39147,6 +39190,10 @@ class Run {
         if (this.settings.autoRollback === 'off')
             return false;
         return (this.groupRollbackEvents ?? []).includes(event);
+    }
+    /** Ends what the run holds on to: the count of its calls on the client. */
+    close() {
+        this.calls?.stop();
     }
     get codedeploy() {
         return this.deps.codedeploy;
@@ -39205,6 +39252,7 @@ class Run {
             ...(this.record.platform && this.record.platform !== 'Server'
                 ? { targetsLabel: 'Targets' }
                 : {}),
+            ...(this.calls ? { budget: { since: this.startedAt, spent: () => this.calls.total } } : {}),
             onTraffic: traffic => {
                 if (this.record.deployment?.id !== id)
                     return;
@@ -40251,6 +40299,9 @@ async function runEngine(settings, deps) {
     }
     catch (error) {
         run_failed(run, error);
+    }
+    finally {
+        run.close();
     }
     run.changed();
     if (!passed(run.record))

@@ -15,6 +15,7 @@ import type { RunIdentity } from './marker.js'
 import { newRecord, type RunRecord, type Stage } from './record.js'
 import type { Reporter } from './reporter.js'
 import type { Settings } from './settings.js'
+import { countCalls, type CallCount } from './call-count.js'
 import { systemClock, waitForDeployment, type Clock, type WatchOutcome } from './watch.js'
 
 export interface EngineDeps {
@@ -71,6 +72,8 @@ export class Run {
   readonly reporter: Reporter
   readonly cancel: Cancellation
   readonly startedAt: number
+  /** The run's CodeDeploy requests so far (stopped when the run ends: `close`). */
+  private readonly calls: CallCount | undefined
   /** When `timeout` passes: the deployment must have ended by then. */
   readonly deadline: number
   /** The events the group's own auto-rollback covers, once read (empty: it is off). */
@@ -86,6 +89,7 @@ export class Run {
     this.reporter = deps.reporter
     this.cancel = new Cancellation(deps.signal, this.clock, deps.cancelBudgetMs)
     this.startedAt = this.clock.now()
+    this.calls = countCalls(deps.codedeploy)
     this.deadline = this.startedAt + settings.timeoutSeconds * 1000
     this.record = newRecord(settings.command, deps.region)
     this.record.timeoutSeconds = settings.timeoutSeconds
@@ -116,6 +120,11 @@ export class Run {
       return on !== 'alarm' || (this.groupAlarms ?? []).length > 0
     if (this.settings.autoRollback === 'off') return false
     return (this.groupRollbackEvents ?? []).includes(event)
+  }
+
+  /** Ends what the run holds on to: the count of its calls on the client. */
+  close(): void {
+    this.calls?.stop()
   }
 
   get codedeploy(): CodeDeployClient {
@@ -184,6 +193,7 @@ export class Run {
       ...(this.record.platform && this.record.platform !== 'Server'
         ? { targetsLabel: 'Targets' }
         : {}),
+      ...(this.calls ? { budget: { since: this.startedAt, spent: () => this.calls!.total } } : {}),
       onTraffic: traffic => {
         if (this.record.deployment?.id !== id) return
         this.record.deployment.traffic = traffic

@@ -4,13 +4,16 @@
  * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
  *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
  *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
- * - Every call (the reads of the deployment and of its targets) comes out of one budget of 1.1
- *   calls per beat since the watch began, 0.5 calls per second at the default beat, and each read
+ * - Every call comes out of one budget of 1.1 calls per beat, 0.5 calls per second at the default
+ *   beat. In a run, the budget counts from the run's start and covers all its CodeDeploy calls
+ *   (the checks and the create before the watch too: call-count.ts); a watch on its own counts
+ *   from its start and covers its reads of the deployment and of its targets. Each read
  *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
  *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
  *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
- *   holds that read and the reserve (6 s with a reserve of 2 calls): a deployment just created has
- *   nothing to tell yet. A read of the targets that cannot wait (a failure) may overdraw it.
+ *   holds that read and the reserve (for a watch on its own, 6 s with a reserve of 2 calls; a run
+ *   that packaged first has saved up meanwhile): a deployment just created has nothing to tell
+ *   yet. A read of the targets that cannot wait (a failure) may overdraw it.
  * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
  *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
  *   not retry in step.
@@ -22,10 +25,22 @@ export const CALLS_PER_BEAT = 1.1
 /** The longest pause while CodeDeploy throttles, by default. */
 export const MAX_BACKOFF_MS = 20_000
 
+/**
+ * The run the budget covers, when the watch is part of one: when it began and how many CodeDeploy
+ * calls it has made so far (call-count.ts), its own reads of the deployment included. Without it
+ * the budget starts with the watch and counts the watch's calls only.
+ */
+export interface RunBudget {
+  since: number
+  spent: () => number
+}
+
 export class Pace {
+  /** Where the budget counts from: the run's start, or the watch's. */
   private readonly started: number
+  private readonly watchStarted: number
   private next: number
-  private calls = 0
+  private own = 0
   /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
   private level = 0
   private saidThrottling = false
@@ -34,20 +49,27 @@ export class Pace {
     private readonly clock: { now(): number },
     readonly beatMs = BEAT_MS,
     private readonly maxMs = Math.max(beatMs, MAX_BACKOFF_MS),
-    private readonly random: () => number = Math.random
+    private readonly random: () => number = Math.random,
+    private readonly run?: RunBudget
   ) {
-    this.started = clock.now()
-    this.next = this.started
+    this.watchStarted = clock.now()
+    this.started = run?.since ?? this.watchStarted
+    this.next = this.watchStarted
   }
 
-  /** Counts one request to CodeDeploy. */
+  /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
   readonly spend = (): void => {
-    this.calls++
+    this.own++
+  }
+
+  /** Calls made so far that the budget covers. */
+  private get calls(): number {
+    return this.run ? this.run.spent() : this.own
   }
 
   /** Beats gone by since the watch began. */
   beats(): number {
-    return (this.clock.now() - this.started) / this.beatMs
+    return (this.clock.now() - this.watchStarted) / this.beatMs
   }
 
   /** The calls the budget holds at time `at`. */

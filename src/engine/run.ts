@@ -28,6 +28,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<R
     await sequence(run)
   } catch (error) {
     failed(run, error)
+  } finally {
+    run.close()
   }
   run.changed()
   if (!passed(run.record)) throw new RunFailedError(run.record)

@@ -17,7 +17,7 @@ import {
 import { errorName, isAccessDenied, isThrottling, isTransient } from './aws-errors.js'
 import { InputError } from './errors.js'
 import type { Reporter } from './reporter.js'
-import { BEAT_MS, Pace } from './pace.js'
+import { BEAT_MS, Pace, type RunBudget } from './pace.js'
 import { TargetProgress } from './progress.js'
 import { TargetReads } from './target-reads.js'
 
@@ -77,6 +77,8 @@ export interface WatchOptions {
   targetsLabel?: string
   /** ECS and Lambda: told where traffic stands each time it moves. */
   onTraffic?: (traffic: string) => void
+  /** The run whose calls share the watch's budget (pace.ts); default: the watch's own. */
+  budget?: RunBudget
 }
 
 /** Consecutive transient failures after which the user hears about them. */
@@ -133,7 +135,13 @@ export async function waitForDeployment(
   options: WatchOptions
 ): Promise<WatchOutcome> {
   const { codedeploy, reporter, clock, signal } = options
-  const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs)
+  const pace = new Pace(
+    clock,
+    options.minIntervalMs ?? BEAT_MS,
+    options.maxIntervalMs,
+    Math.random,
+    options.budget
+  )
   const reads = new TargetReads(codedeploy, deploymentId)
   const progress = new TargetProgress(reporter)
   let lastStatus: string | undefined
