@@ -5,7 +5,10 @@
  * `deploy` of an existing revision, which creates the deployment and follows it), the SDK waiter
  * (waitUntilDeploymentSuccessful, defaults) and `aws deploy wait deployment-successful` when the
  * AWS CLI is installed. Two rhythms: a quiet deployment (one instance whose hook sleeps, nothing
- * changes meanwhile, 10–25 s) and a busy one (four instances, one at a time, hooks of 0.2–0.8 s).
+ * changes meanwhile, 10–25 s) and a busy one (eight instances, one at a time, hooks of
+ * 0.2–0.8 s: some 20 s).
+ * A deployment much shorter than that cannot be both seen within 1.5 s and followed within 0.5
+ * calls/s over its run: the checks and the create before it are 3 calls, its last read 2 more.
  *
  * Each round's hooks sleep for a time drawn from its deployment id, so the rounds' ends fall at
  * different points of each follower's cycle. scripts/detection-figures.ts measures the watch alone
@@ -263,7 +266,7 @@ export async function detectionRows(
           name: 'bench',
           deploymentGroups: [
             { name: 'quiet', instances: 1 },
-            { name: 'busy', instances: 4, deploymentConfig: 'CodeDeployDefault.OneAtATime' }
+            { name: 'busy', instances: 8, deploymentConfig: 'CodeDeployDefault.OneAtATime' }
           ]
         }
       ]

@@ -23,9 +23,22 @@ export interface Sample {
 
 const TSX = pathToFileURL(createRequire(path.resolve('package.json')).resolve('tsx')).href
 
-/** Runs bench/worker.ts with `args`; the task's own time and CPU, the process's peak RSS. */
+/** Runs the worker with `args`; the task's own time and CPU, the process's peak RSS. */
+let builtWorker: string | undefined
+
+/**
+ * Runs ours from bench/worker.ts built with ncc (`file`), as the action runs from dist/: no tsx in
+ * the process, so its peak RSS is the engine's own. Without it, through tsx.
+ */
+export function useBuiltWorker(file: string | undefined): void {
+  builtWorker = file
+}
+
 export async function ours(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Sample> {
-  const run = await measure(process.execPath, ['--import', TSX, 'bench/worker.ts', ...args], {
+  const command = builtWorker
+    ? [builtWorker, ...args]
+    : ['--import', TSX, 'bench/worker.ts', ...args]
+  const run = await measure(process.execPath, command, {
     env: { ...env, NODE_NO_WARNINGS: '1' }
   })
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
