@@ -4,15 +4,14 @@
  *
  *   npx tsx scripts/rerun-figures.ts [--quick] [--trials N]
  *
- * The tree: 20,000 files, ~150 MB (19,000 code-like text files of 0.5–8 KiB, 1,000 incompressible
- * files of 20–120 KiB), seeded, generated once under the temp directory and reused. Each trial, in
+ * The tree: the bench's 20,000 files (bench/trees.ts; --quick: its small tree), seeded, generated
+ * once under the temp directory and reused. Each trial, in
  * this order: a first run with the cache off (no digest pass), a first run with a fresh cache (the
  * digest pass, then packaging and upload, then the cache entry), and the re-run with that cache.
  * Each first run uses its own key prefix, so it really uploads; one unmeasured run warms up first.
  * `measureRerun` is what a bench calls.
  */
-import { createCipheriv } from 'node:crypto'
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +19,7 @@ import { startLocalStack } from '../local/stack.js'
 import { main } from '../src/cli/main.js'
 import { createBundle, listEntries } from '../src/engine/bundle/index.js'
 import { treeDigest } from '../src/engine/bundle/digest.js'
+import { TREES, ensureTree } from '../bench/trees.js'
 
 export interface RerunFigures {
   files: number
@@ -44,70 +44,14 @@ export interface RerunFigures {
   ratioToPackagingOnly: number
 }
 
-/** mulberry32: the same tree on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const WORDS =
-  'const let return if else for import export from async await value result error data config options name path request response handler state update user session token cache event message'.split(
-    ' '
-  )
-
-function text(next: () => number, bytes: number): Buffer {
-  let out = ''
-  while (out.length < bytes) {
-    const words = Array.from({ length: 3 + Math.floor(next() * 8) }, () => {
-      return WORDS[Math.floor(WORDS.length * next() ** 2)]!
-    })
-    out += `${'  '.repeat(Math.floor(next() * 4))}${words.join(' ')};\n`
-  }
-  return Buffer.from(out.slice(0, bytes))
-}
-
-function noise(seed: number, bytes: number): Buffer {
-  const key = Buffer.alloc(32)
-  key.writeUInt32LE(seed)
-  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(bytes))
-}
-
-/** The tree (made once, then reused); its directory, file count and bytes. */
+/** The bench's tree (bench/trees.ts: made once under the temp directory, then reused). */
 export async function rerunTree(
-  files = 20_000
+  quick = false
 ): Promise<{ dir: string; files: number; bytes: number }> {
-  const dir = path.join(tmpdir(), `cdb-rerun-tree-v2-${files}`)
-  const done = `${dir}.complete`
-  const made = await stat(done).catch(() => undefined)
-  // Sizes and contents from two generators: the sizes (and the byte count) are known without
-  // making the contents again.
-  const nextSize = random(files)
-  const next = random(files + 1)
-  let bytes = 0
-  if (!made) await rm(dir, { recursive: true, force: true })
-  for (let i = 0; i < files; i++) {
-    const binary = i % 20 === 0
-    const size = binary
-      ? 20_480 + Math.floor(nextSize() * 102_400)
-      : 512 + Math.floor(nextSize() * 7_680)
-    bytes += size
-    if (made) continue
-    const sub = path.join(dir, `module-${i % 200}`, `part-${i % 7}`)
-    await mkdir(sub, { recursive: true })
-    const name = path.join(sub, binary ? `asset-${i}.bin` : `file-${i}.js`)
-    await writeFile(name, binary ? noise(i, size) : text(next, size))
-  }
-  if (!made) {
-    await writeFile(path.join(dir, 'appspec.yml'), 'version: 0.0\nos: linux\nfiles: []\n')
-    await writeFile(done, '')
-  }
-  return { dir, files, bytes }
+  const dir = await ensureTree(quick ? TREES.quick : TREES.files20k, line => console.log(line))
+  const { entries } = await listEntries(dir)
+  const files = entries.filter(entry => entry.kind === 'file')
+  return { dir, files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) }
 }
 
 function median(values: number[]): number {
@@ -127,7 +71,7 @@ export interface RerunMeasure {
 export async function measureRerun(
   options: { quick?: boolean; trials?: number } = {}
 ): Promise<RerunMeasure> {
-  const tree = await rerunTree(options.quick ? 2_000 : 20_000)
+  const tree = await rerunTree(options.quick)
   const trials = options.trials ?? 3
   const stack = await startLocalStack({ buckets: ['bundles'] })
   const scratch = await mkdtemp(path.join(tmpdir(), 'cdb-rerun-figures-'))
