@@ -26,7 +26,11 @@ async function digestOf(
 ): Promise<TreeDigest> {
   const { entries } = await listEntries(dir)
   // As if listed a while after the files were written, unless the test says otherwise.
-  const digest = await treeDigest(entries, { type, mtime, listedAt: listedAt ?? Date.now() + 1000 })
+  const digest = await treeDigest(entries, {
+    type,
+    mtime,
+    listedAt: listedAt ?? Date.now() + SETTLED_MS + 1000
+  })
   if (!digest) throw new Error('no digest')
   return digest
 }

@@ -384,8 +384,8 @@ describe('waitForDeployment', () => {
   it("counts the run's calls before the watch: its first read waits until the budget holds them", async () => {
     const clock = fakeClock()
     const since = clock.now()
-    // The run's checks and its CreateDeployment, made as it began.
-    const before = 6
+    // The run's checks and its CreateDeployment, made as it began (no more than MAX_DEBT).
+    const before = 4
     const fleet: InstanceTarget[] = [
       { targetId: 'i-1', status: 'Succeeded', lifecycleEvents: [] },
       { targetId: 'i-2', status: 'Succeeded', lifecycleEvents: [] }

@@ -1262,10 +1262,12 @@ const PIECE = 4 << 20;
 /** Pieces hashed at once; bounds the memory to a few pieces. */
 const IN_FLIGHT = 4;
 /**
- * File change times come from a coarse clock (a scheduler tick, 1-10 ms, behind the real time):
- * a change this close to the listing counts as after it.
+ * File change times come from a coarse clock: a scheduler tick (1-10 ms) on Linux, whole seconds
+ * on some filesystems (HFS+, FAT, some network mounts), where a rewrite just after the listing
+ * can carry a time before it. A change this close to the listing counts as after it, so such a
+ * file is never vouched for.
  */
-const SETTLED_MS = 100;
+const SETTLED_MS = 2000;
 function describe(entry) {
     const line = entry.kind === 'file'
         ? ['file', entry.rel, entry.mode, entry.size]

@@ -38160,6 +38160,8 @@ var engine_revision = __nccwpck_require__(2057);
 const BEAT_MS = 2200;
 /** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
 const CALLS_PER_BEAT = 1.1;
+/** The most calls over its budget a run can have a watch pay back (a run's checks and create). */
+const MAX_DEBT = 4;
 /** The longest pause while CodeDeploy throttles, by default. */
 const MAX_BACKOFF_MS = 20_000;
 class Pace {
@@ -38173,6 +38175,8 @@ class Pace {
     watchStarted;
     next;
     own = 0;
+    /** Calls the run made over its budget before this watch began. */
+    forgiven = 0;
     /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
     level = 0;
     saidThrottling = false;
@@ -38185,6 +38189,11 @@ class Pace {
         this.watchStarted = clock.now();
         this.started = run?.since ?? this.watchStarted;
         this.next = this.watchStarted;
+        // A watch starts at most MAX_DEBT calls in debt: a run's checks and create are paid back,
+        // but the fast reads of a stop or of a rollback's link, which cannot wait, are not paid back
+        // by the watch of the rollback that follows them.
+        if (run)
+            this.forgiven = Math.max(0, run.spent() - this.allowance(this.watchStarted) - MAX_DEBT);
     }
     /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
     spend = () => {
@@ -38192,7 +38201,7 @@ class Pace {
     };
     /** Calls made so far that the budget covers. */
     get calls() {
-        return this.run ? this.run.spent() : this.own;
+        return this.run ? this.run.spent() - this.forgiven : this.own;
     }
     /** Beats gone by since the watch began. */
     beats() {
@@ -38819,7 +38828,10 @@ async function waitForDeployment(deploymentId, options) {
             reporter.info(line);
         if (options.quiet || pace.backingOff)
             continue;
-        const call = { signal: requestSignal(signal, Math.max(MIN_TARGETS_MS, pace.untilNext())) };
+        // Between two beats, cut short rather than delay the next read of the deployment, but never
+        // shorter than the reads need: a large fleet takes one call per 25 targets.
+        const limit = (cost) => Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext());
+        const call = { signal: requestSignal(signal, limit(1)) };
         if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
             try {
                 await reads.list(info, { ...call, onCall: pace.spend });
@@ -38839,8 +38851,7 @@ async function waitForDeployment(deploymentId, options) {
         if (!reads.urgent(info) && !affords)
             continue;
         try {
-            // Between two beats, cut short rather than delay the next read of the deployment.
-            await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()));
+            await readTargets(info, false, limit(reads.cost(info, false)));
         }
         catch (error) {
             if (signal?.aborted)

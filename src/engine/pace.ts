@@ -22,6 +22,8 @@
 export const BEAT_MS = 2200
 /** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
 export const CALLS_PER_BEAT = 1.1
+/** The most calls over its budget a run can have a watch pay back (a run's checks and create). */
+export const MAX_DEBT = 4
 /** The longest pause while CodeDeploy throttles, by default. */
 export const MAX_BACKOFF_MS = 20_000
 
@@ -41,6 +43,8 @@ export class Pace {
   private readonly watchStarted: number
   private next: number
   private own = 0
+  /** Calls the run made over its budget before this watch began. */
+  private forgiven = 0
   /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
   private level = 0
   private saidThrottling = false
@@ -55,6 +59,10 @@ export class Pace {
     this.watchStarted = clock.now()
     this.started = run?.since ?? this.watchStarted
     this.next = this.watchStarted
+    // A watch starts at most MAX_DEBT calls in debt: a run's checks and create are paid back,
+    // but the fast reads of a stop or of a rollback's link, which cannot wait, are not paid back
+    // by the watch of the rollback that follows them.
+    if (run) this.forgiven = Math.max(0, run.spent() - this.allowance(this.watchStarted) - MAX_DEBT)
   }
 
   /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
@@ -64,7 +72,7 @@ export class Pace {
 
   /** Calls made so far that the budget covers. */
   private get calls(): number {
-    return this.run ? this.run.spent() : this.own
+    return this.run ? this.run.spent() - this.forgiven : this.own
   }
 
   /** Beats gone by since the watch began. */

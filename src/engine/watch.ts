@@ -275,7 +275,11 @@ export async function waitForDeployment(
     }
     for (const line of lines) reporter.info(line)
     if (options.quiet || pace.backingOff) continue
-    const call = { signal: requestSignal(signal, Math.max(MIN_TARGETS_MS, pace.untilNext())) }
+    // Between two beats, cut short rather than delay the next read of the deployment, but never
+    // shorter than the reads need: a large fleet takes one call per 25 targets.
+    const limit = (cost: number): number =>
+      Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext())
+    const call = { signal: requestSignal(signal, limit(1)) }
     if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
       try {
         await reads.list(info, { ...call, onCall: pace.spend })
@@ -291,8 +295,7 @@ export async function waitForDeployment(
     const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false))
     if (!reads.urgent(info) && !affords) continue
     try {
-      // Between two beats, cut short rather than delay the next read of the deployment.
-      await readTargets(info, false, Math.max(MIN_TARGETS_MS, pace.untilNext()))
+      await readTargets(info, false, limit(reads.cost(info, false)))
     } catch (error) {
       if (signal?.aborted) return stopped('cancelled')
       targetReadFailed(error, deploymentId)

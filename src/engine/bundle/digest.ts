@@ -48,10 +48,12 @@ export interface DigestOptions extends ShapeOptions {
 }
 
 /**
- * File change times come from a coarse clock (a scheduler tick, 1-10 ms, behind the real time):
- * a change this close to the listing counts as after it.
+ * File change times come from a coarse clock: a scheduler tick (1-10 ms) on Linux, whole seconds
+ * on some filesystems (HFS+, FAT, some network mounts), where a rewrite just after the listing
+ * can carry a time before it. A change this close to the listing counts as after it, so such a
+ * file is never vouched for.
  */
-export const SETTLED_MS = 100
+export const SETTLED_MS = 2000
 
 export interface TreeDigest {
   /** Hex SHA-256 of the tree as it would be packaged. */
