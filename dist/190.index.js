@@ -1615,6 +1615,9 @@ async function checkRerun(run, listing, options) {
         return undefined;
     const { mtime, listedAt, bucket } = options;
     const shape = treeShape(listing.entries, { type: settings.bundleType, mtime });
+    // Ends the digest with the run, or when the upload it would be recorded for fails.
+    const stopDigest = new AbortController();
+    const signal = run.signal ? AbortSignal.any([run.signal, stopDigest.signal]) : stopDigest.signal;
     let digesting;
     const digest = () => {
         digesting ??= (async () => {
@@ -1623,7 +1626,7 @@ async function checkRerun(run, listing, options) {
                 type: settings.bundleType,
                 mtime,
                 listedAt,
-                ...(run.signal ? { signal: run.signal } : {})
+                signal
             }).catch(() => undefined);
             reporter.debug(tree
                 ? `Tree digest ${tree.digest} in ${Math.round(performance.now() - started)} ms (cache ${deps.cacheDir}).`
@@ -1634,6 +1637,7 @@ async function checkRerun(run, listing, options) {
     };
     const rerun = {
         digestNow: () => void digest(),
+        abandon: () => stopDigest.abort(),
         async remember(bundle, checksum) {
             const tree = await digest();
             if (!checksum || !tree)
@@ -1825,7 +1829,11 @@ async function uploadRevision(run, bucket, made) {
     else {
         const uploading = upload(run, bucket, made.bundle);
         made.rerun?.digestNow();
-        const result = await uploading;
+        const result = await uploading.catch((error) => {
+            // Not left reading the whole tree after the step has failed.
+            made.rerun?.abandon();
+            throw error;
+        });
         await made.rerun?.remember(made.bundle, result.checksum);
         uploaded = result;
     }

@@ -179,7 +179,11 @@ async function uploadRevision(run: Run, bucket: string, made: Made): Promise<S3R
   } else {
     const uploading = upload(run, bucket, made.bundle)
     made.rerun?.digestNow()
-    const result = await uploading
+    const result = await uploading.catch((error: unknown) => {
+      // Not left reading the whole tree after the step has failed.
+      made.rerun?.abandon()
+      throw error
+    })
     await made.rerun?.remember(made.bundle, result.checksum)
     uploaded = result
   }

@@ -19,6 +19,8 @@ export interface Rerun {
    * before): called once the bundle is made, so that the reading overlaps the upload.
    */
   digestNow(): void
+  /** Stops a digest under way: nothing will be recorded (the upload failed). */
+  abandon(): void
   /**
    * Records that this tree gave `bundle`, whose SHA-256 checksum S3 keeps as `checksum`; skipped
    * when there is no checksum, when the tree could not be digested, or when a file was written to
@@ -44,6 +46,9 @@ export async function checkRerun(
   if (!cache) return undefined
   const { mtime, listedAt, bucket } = options
   const shape = treeShape(listing.entries, { type: settings.bundleType, mtime })
+  // Ends the digest with the run, or when the upload it would be recorded for fails.
+  const stopDigest = new AbortController()
+  const signal = run.signal ? AbortSignal.any([run.signal, stopDigest.signal]) : stopDigest.signal
   let digesting: Promise<TreeDigest | undefined> | undefined
   const digest = (): Promise<TreeDigest | undefined> => {
     digesting ??= (async () => {
@@ -52,7 +57,7 @@ export async function checkRerun(
         type: settings.bundleType,
         mtime,
         listedAt,
-        ...(run.signal ? { signal: run.signal } : {})
+        signal
       }).catch(() => undefined)
       reporter.debug(
         tree
@@ -65,6 +70,7 @@ export async function checkRerun(
   }
   const rerun: Rerun = {
     digestNow: () => void digest(),
+    abandon: () => stopDigest.abort(),
     async remember(bundle, checksum) {
       const tree = await digest()
       if (!checksum || !tree) return
