@@ -20,7 +20,6 @@ import {
   type CodeDeployClientConfig
 } from '@aws-sdk/client-codedeploy'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -29,7 +28,7 @@ import { createBundle } from '../src/engine/bundle/index.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { runEngine } from '../src/engine/run.js'
 import { parseSettings, type InputName } from '../src/engine/settings.js'
-import { available, median } from './measure.js'
+import { available, cliWait, median } from './measure.js'
 import type { Row } from './report.js'
 
 interface Rhythm {
@@ -121,27 +120,6 @@ async function uploadRevision(stack: LocalStack, rhythm: Rhythm): Promise<string
   await rm(dir, { recursive: true, force: true })
   await rm(`${dir}.zip`, { force: true })
   return `s3://bench/${key}`
-}
-
-/** `aws deploy wait deployment-successful`: resolves with the time it exits. */
-function cliWait(stack: LocalStack, id: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'aws',
-      [
-        'deploy',
-        'wait',
-        'deployment-successful',
-        '--deployment-id',
-        id,
-        '--endpoint-url',
-        stack.codedeploy.endpoint
-      ],
-      { env: { ...process.env, ...stack.env } },
-      (error, _out, stderr) =>
-        error ? reject(new Error(`aws deploy wait failed: ${stderr}`)) : resolve(Date.now())
-    )
-  })
 }
 
 interface Round {

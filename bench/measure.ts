@@ -4,11 +4,12 @@
  * python launcher reads the same figures from wait4(); without either, RSS and CPU are unknown.
  * Asynchronous, so the local stack in this process keeps serving while the child runs.
  */
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { LocalStack } from '../local/stack.js'
 
 export interface Measured {
   ms: number
@@ -112,4 +113,31 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Runs `aws deploy wait deployment-successful`; resolves with the time it exits. */
+export function cliWait(stack: LocalStack, id: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'aws',
+      [
+        'deploy',
+        'wait',
+        'deployment-successful',
+        '--deployment-id',
+        id,
+        '--endpoint-url',
+        stack.codedeploy.endpoint
+      ],
+      { env: { ...process.env, ...stack.env }, stdio: ['ignore', 'ignore', 'pipe'] }
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('exit', code => {
+      const at = Date.now()
+      if (code === 0) resolve(at)
+      else reject(new Error(`aws deploy wait exited ${code}: ${stderr.trim()}`))
+    })
+  })
 }

@@ -24,9 +24,10 @@ import {
   CreateDeploymentCommand,
   waitUntilDeploymentSuccessful
 } from '@aws-sdk/client-codedeploy'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
 import { REGION, startLocalStack, type LocalStack } from '../local/stack.js'
+import { cliWait } from '../bench/measure.js'
 import { RecordingReporter } from '../src/engine/reporter.js'
 import { systemClock, waitForDeployment } from '../src/engine/watch.js'
 import { putRevision, s3Client } from '../__tests__/helpers/revisions.js'
@@ -109,33 +110,6 @@ function countingClient(stack: LocalStack, counts: Record<string, number>): Code
     { step: 'finalizeRequest', priority: 'low', name: 'countRequests' }
   )
   return client
-}
-
-/** Runs `aws deploy wait deployment-successful`; resolves with the time it exits. */
-function cliWait(stack: LocalStack, id: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'aws',
-      [
-        'deploy',
-        'wait',
-        'deployment-successful',
-        '--deployment-id',
-        id,
-        '--endpoint-url',
-        stack.codedeploy.endpoint
-      ],
-      { env: { ...process.env, ...stack.env }, stdio: ['ignore', 'ignore', 'pipe'] }
-    )
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('exit', code => {
-      const at = Date.now()
-      if (code === 0) resolve(at)
-      else reject(new Error(`aws deploy wait exited ${code}: ${stderr.trim()}`))
-    })
-  })
 }
 
 interface Round {
