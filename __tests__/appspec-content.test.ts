@@ -11,7 +11,7 @@ import {
   withLambdaVersions,
   withTaskDefinition,
   type ContentPlatform
-} from '../src/engine/appspec/index.js'
+} from '../src/engine/revision/appspec/index.js'
 import { AppSpecError, InputError } from '../src/engine/errors.js'
 
 let dir: string

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { checkAppSpec, suggest } from '../src/engine/appspec/index.js'
+import { checkAppSpec, suggest } from '../src/engine/revision/appspec/index.js'
 import { AppSpecError, InputError } from '../src/engine/errors.js'
 
 let dir: string

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { REGION } from '../local/stack.js'
-import type { Clock } from '../src/engine/watch.js'
+import type { Clock } from '../src/engine/follow/watch.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'

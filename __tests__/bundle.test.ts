@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import tar from 'tar-stream'
 import yauzl from 'yauzl'
-import { createBundle, ENTRY_TIME, type BundleType } from '../src/engine/bundle/index.js'
+import { createBundle, ENTRY_TIME, type BundleType } from '../src/engine/revision/bundle/index.js'
 import { InputError } from '../src/engine/errors.js'
 
 const POSIX = process.platform !== 'win32'

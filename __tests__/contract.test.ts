@@ -3,8 +3,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
 import { updatedReadme } from '../scripts/readme.js'
 import { ActionInput } from '../src/action/inputs.js'
-import { Input } from '../src/engine/settings.js'
-import { OUTPUT_NAMES } from '../src/engine/telling.js'
+import { Input } from '../src/engine/inputs/settings.js'
+import { OUTPUT_NAMES } from '../src/engine/tell/headline.js'
 
 const actionYml = readFileSync('action.yml', 'utf8')
 const action = parse(actionYml) as {

@@ -10,12 +10,12 @@ import {
   createDeployment,
   createDeploymentInput,
   type CreateRequest
-} from '../src/engine/create.js'
-import { DESCRIPTION_LIMIT } from '../src/engine/description.js'
-import { formatMarker, newMarker, parseMarker } from '../src/engine/marker.js'
-import { RecordingReporter } from '../src/engine/reporter.js'
-import { revisionLocation } from '../src/engine/revision.js'
-import type { Clock } from '../src/engine/watch.js'
+} from '../src/engine/deploy/create.js'
+import { DESCRIPTION_LIMIT } from '../src/engine/deploy/description.js'
+import { formatMarker, newMarker, parseMarker } from '../src/engine/deploy/marker.js'
+import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { revisionLocation } from '../src/engine/revision/s3.js'
+import type { Clock } from '../src/engine/follow/watch.js'
 
 const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
 

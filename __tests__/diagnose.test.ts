@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
-import { diagnose, failureMessage, tailLines } from '../src/engine/diagnose.js'
-import { renderSummary } from '../src/engine/summary.js'
+import { diagnose, failureMessage, tailLines } from '../src/engine/tell/diagnose.js'
+import { renderSummary } from '../src/engine/tell/summary.js'
 
 const failed: DeploymentInfo = {
   deploymentId: 'd-FAILED123',

@@ -5,15 +5,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { createBundle, listEntries } from '../src/engine/bundle/index.js'
+import { createBundle, listEntries } from '../src/engine/revision/bundle/index.js'
 import {
   FORMAT_VERSION,
   SETTLED_MS,
   treeDigest,
   treeShape,
   type TreeDigest
-} from '../src/engine/bundle/digest.js'
-import type { BundleType } from '../src/engine/revision.js'
+} from '../src/engine/revision/bundle/digest.js'
+import type { BundleType } from '../src/engine/revision/s3.js'
 import { tempTree } from './helpers/revisions.js'
 
 const TIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 6))

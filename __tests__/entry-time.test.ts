@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { entryTime } from '../src/engine/bundle/time.js'
+import { entryTime } from '../src/engine/revision/bundle/time.js'
 import { InputError } from '../src/engine/errors.js'
 import { commitAt } from './helpers/git.js'
 

@@ -3,8 +3,8 @@
  * secrets, `.codedeployignore` files at any depth, unreadable files.
  */
 import { describe, expect, it } from '@jest/globals'
-import { listEntries } from '../src/engine/bundle/index.js'
-import { translate } from '../src/engine/bundle/read.js'
+import { listEntries } from '../src/engine/revision/bundle/index.js'
+import { translate } from '../src/engine/revision/bundle/read.js'
 import { InputError } from '../src/engine/errors.js'
 import { tempTree, type Tree } from './helpers/revisions.js'
 

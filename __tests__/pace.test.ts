@@ -4,7 +4,7 @@
  * run overspent (the fast reads of a stop or of a rollback's link) pays back only a little of it.
  */
 import { describe, expect, it } from '@jest/globals'
-import { Pace } from '../src/engine/pace.js'
+import { Pace } from '../src/engine/follow/pace.js'
 
 function clockAt(start: number): { now(): number; at: number } {
   const clock = { at: start, now: () => clock.at }

@@ -3,7 +3,7 @@
  * say (heading, ids, revision, statuses), and only what happened.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Clock } from '../src/engine/watch.js'
+import type { Clock } from '../src/engine/follow/watch.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/engine/errors.js'
-import { parseDuration, parseSettings, type InputName } from '../src/engine/settings.js'
+import { parseDuration, parseSettings, type InputName } from '../src/engine/inputs/settings.js'
 
 const BASE: Partial<Record<InputName, string>> = {
   application: 'web',

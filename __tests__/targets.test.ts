@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { CodeDeployClient, DeploymentTarget } from '@aws-sdk/client-codedeploy'
-import { readTargets } from '../src/engine/targets.js'
+import { readTargets } from '../src/engine/follow/targets.js'
 
 function clientAnswering(target: DeploymentTarget): CodeDeployClient {
   return {

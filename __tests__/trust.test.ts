@@ -7,11 +7,11 @@ import { CreateMultipartUploadCommand, PutObjectCommand } from '@aws-sdk/client-
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { runInProcess } from './helpers/action.js'
-import { createBundle } from '../src/engine/bundle/index.js'
+import { createBundle } from '../src/engine/revision/bundle/index.js'
 import { commitAt } from './helpers/git.js'
 import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
-import { systemClock } from '../src/engine/watch.js'
+import { systemClock } from '../src/engine/follow/watch.js'
 
 const t = useTestStack({
   groups: { web: 1 },

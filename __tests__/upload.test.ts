@@ -19,7 +19,7 @@ import {
   objectKey,
   PART_SIZE,
   uploadBundle
-} from '../src/engine/upload.js'
+} from '../src/engine/revision/upload.js'
 import { S3_CREDENTIALS, startS3Server, type LocalS3 } from '../local/s3.js'
 
 const BUCKET = 'bundles'

@@ -6,8 +6,8 @@ import type {
   LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { InputError } from '../src/engine/errors.js'
-import { RecordingReporter } from '../src/engine/reporter.js'
-import { waitForDeployment, type Clock } from '../src/engine/watch.js'
+import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { waitForDeployment, type Clock } from '../src/engine/follow/watch.js'
 
 /** A clock whose sleep moves time forward at once, so the loop never really waits. */
 function fakeClock(): Clock & { slept: number[] } {

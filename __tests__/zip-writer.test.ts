@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
 import yauzl from 'yauzl'
-import { createBundle, listEntries, type BundleEntry } from '../src/engine/bundle/index.js'
-import { translate, type Progress } from '../src/engine/bundle/read.js'
-import { writeZip } from '../src/engine/bundle/zip.js'
+import { createBundle, listEntries, type BundleEntry } from '../src/engine/revision/bundle/index.js'
+import { translate, type Progress } from '../src/engine/revision/bundle/read.js'
+import { writeZip } from '../src/engine/revision/bundle/zip.js'
 import {
   centralHeader,
   crc32Combine,
@@ -21,7 +21,7 @@ import {
   localHeader,
   S_IFREG,
   type ZipEntry
-} from '../src/engine/bundle/zip-format.js'
+} from '../src/engine/revision/bundle/zip-format.js'
 
 const hasUnzip = process.platform !== 'win32' && spawnSync('unzip', ['-v']).error === undefined
 

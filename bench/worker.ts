@@ -13,12 +13,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createClients, destroyClients } from '../src/aws.js'
-import { cacheDirectory } from '../src/engine/bundle-cache.js'
-import { createBundle } from '../src/engine/bundle/index.js'
-import { RunFailedError } from '../src/engine/record.js'
-import { RecordingReporter } from '../src/engine/reporter.js'
+import { cacheDirectory } from '../src/engine/revision/cache.js'
+import { createBundle } from '../src/engine/revision/bundle/index.js'
+import { RunFailedError } from '../src/engine/tell/record.js'
+import { RecordingReporter } from '../src/engine/tell/reporter.js'
 import { runEngine } from '../src/engine/run.js'
-import { parseSettings, type InputName } from '../src/engine/settings.js'
+import { parseSettings, type InputName } from '../src/engine/inputs/settings.js'
 
 const [task, ...args] = process.argv.slice(2)
 

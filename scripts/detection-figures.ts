@@ -28,8 +28,8 @@ import { spawnSync } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
 import { REGION, startLocalStack, type LocalStack } from '../local/stack.js'
 import { cliWait } from '../bench/measure.js'
-import { RecordingReporter } from '../src/engine/reporter.js'
-import { systemClock, waitForDeployment } from '../src/engine/watch.js'
+import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { systemClock, waitForDeployment } from '../src/engine/follow/watch.js'
 import { putRevision, s3Client } from '../__tests__/helpers/revisions.js'
 import {
   APPLICATION,

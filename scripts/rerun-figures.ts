@@ -17,8 +17,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalStack } from '../local/stack.js'
 import { main } from '../src/cli/main.js'
-import { createBundle, listEntries } from '../src/engine/bundle/index.js'
-import { treeDigest } from '../src/engine/bundle/digest.js'
+import { createBundle, listEntries } from '../src/engine/revision/bundle/index.js'
+import { treeDigest } from '../src/engine/revision/bundle/digest.js'
 import { TREES, ensureTree } from '../bench/trees.js'
 
 export interface RerunFigures {

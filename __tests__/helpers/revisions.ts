@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createBundle, type BundleType } from '../../src/engine/bundle/index.js'
+import { createBundle, type BundleType } from '../../src/engine/revision/bundle/index.js'
 import { S3_CREDENTIALS } from '../../local/s3.js'
 
 export type TreeEntry = string | { content: string; mode?: number } | { link: string }

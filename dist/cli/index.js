@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3957);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8950);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3957:
+/***/ 8950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38048,9 +38048,9 @@ class TerminalReporter {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine/bundle-cache.ts
-var bundle_cache = __nccwpck_require__(3547);
-;// CONCATENATED MODULE: ./src/engine/record.ts
+// EXTERNAL MODULE: ./src/engine/revision/cache.ts
+var cache = __nccwpck_require__(7884);
+;// CONCATENATED MODULE: ./src/engine/tell/record.ts
 /** What the stage was doing, for messages: "Failed while checking the appspec". */
 const STAGE_LABEL = {
     inputs: 'reading the inputs',
@@ -38098,9 +38098,9 @@ function passed(record) {
     return record.outcome !== undefined && PASSING.has(record.outcome);
 }
 
-// EXTERNAL MODULE: ./src/engine/aws-errors.ts
-var aws_errors = __nccwpck_require__(8283);
-;// CONCATENATED MODULE: ./src/engine/fleet.ts
+// EXTERNAL MODULE: ./src/engine/aws/errors.ts
+var aws_errors = __nccwpck_require__(2433);
+;// CONCATENATED MODULE: ./src/engine/tell/fleet.ts
 /**
  * How a blue/green deployment's two sides are named: instances on EC2/on-premises, task sets on
  * ECS (where the replacement task set waits at Ready and the original one is terminated).
@@ -38119,7 +38119,7 @@ function fleetWords(platform) {
         };
 }
 
-;// CONCATENATED MODULE: ./src/engine/links.ts
+;// CONCATENATED MODULE: ./src/engine/tell/links.ts
 /**
  * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
  * one this run could not stop itself.
@@ -38133,9 +38133,9 @@ function stopCommand(region, deploymentId, rollback) {
     return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
 }
 
-// EXTERNAL MODULE: ./src/engine/revision.ts
-var engine_revision = __nccwpck_require__(2057);
-;// CONCATENATED MODULE: ./src/engine/pace.ts
+// EXTERNAL MODULE: ./src/engine/revision/s3.ts
+var s3 = __nccwpck_require__(4010);
+;// CONCATENATED MODULE: ./src/engine/follow/pace.ts
 /**
  * When the watch reads a deployment, and how many CodeDeploy calls it may make.
  *
@@ -38255,7 +38255,7 @@ class Pace {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/targets.ts
+;// CONCATENATED MODULE: ./src/engine/follow/targets.ts
 /**
  * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets, then
  * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
@@ -38358,7 +38358,7 @@ async function readTargets(codedeploy, deploymentId, ids, call = {}) {
     return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
 }
 
-;// CONCATENATED MODULE: ./src/engine/progress.ts
+;// CONCATENATED MODULE: ./src/engine/follow/progress.ts
 
 const UNFINISHED = new Set(['Pending', 'InProgress']);
 /** Anything an event ends in that is neither a success nor a skip (Failed, Unknown). */
@@ -38493,7 +38493,7 @@ class TargetProgress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/target-reads.ts
+;// CONCATENATED MODULE: ./src/engine/follow/reads.ts
 
 /** A target in one of these states does not change any more. */
 const FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
@@ -38616,7 +38616,7 @@ class TargetReads {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/watch.ts
+;// CONCATENATED MODULE: ./src/engine/follow/watch.ts
 /**
  * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
  * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
@@ -38862,7 +38862,7 @@ async function waitForDeployment(deploymentId, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/blue-green.ts
+;// CONCATENATED MODULE: ./src/engine/end/blue-green.ts
 /**
  * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
  * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
@@ -39013,7 +39013,7 @@ async function prepareContinue(run, id) {
         record.deploymentConfig = info.deploymentConfigName;
     if (info.computePlatform)
         record.platform = info.computePlatform;
-    const revision = (0,engine_revision/* revisionOfDeployment */.eZ)(info);
+    const revision = (0,s3/* revisionOfDeployment */.eZ)(info);
     if (revision)
         record.revision = revision;
     if (!isBlueGreen(info))
@@ -39103,9 +39103,9 @@ function unlessAborted(promise, signal) {
     });
 }
 
-// EXTERNAL MODULE: ./src/engine/description.ts
-var description = __nccwpck_require__(5024);
-;// CONCATENATED MODULE: ./src/engine/call-count.ts
+// EXTERNAL MODULE: ./src/engine/deploy/description.ts
+var description = __nccwpck_require__(1054);
+;// CONCATENATED MODULE: ./src/engine/aws/call-count.ts
 let counters = 0;
 /**
  * Counts `client`'s requests from now on; undefined for a client without a middleware stack
@@ -39274,11 +39274,11 @@ class Run {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine/guard.ts
-var guard = __nccwpck_require__(4567);
-// EXTERNAL MODULE: ./src/engine/marker.ts
-var engine_marker = __nccwpck_require__(6382);
-;// CONCATENATED MODULE: ./src/engine/parked.ts
+// EXTERNAL MODULE: ./src/engine/deploy/guard.ts
+var guard = __nccwpck_require__(8497);
+// EXTERNAL MODULE: ./src/engine/deploy/marker.ts
+var deploy_marker = __nccwpck_require__(2408);
+;// CONCATENATED MODULE: ./src/engine/deploy/parked.ts
 
 
 /** Where a blue/green deployment is parked, or undefined when it is not. */
@@ -39340,9 +39340,9 @@ function announceParked(reporter, group, region) {
     };
 }
 
-// EXTERNAL MODULE: ./src/engine/send-once.ts
-var send_once = __nccwpck_require__(890);
-;// CONCATENATED MODULE: ./src/engine/create.ts
+// EXTERNAL MODULE: ./src/engine/aws/send-once.ts
+var send_once = __nccwpck_require__(3736);
+;// CONCATENATED MODULE: ./src/engine/deploy/create.ts
 /**
  * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
  * sent once, without the SDK's retries, and carries the run marker in its description. When its
@@ -39372,7 +39372,7 @@ const STOP_RESERVE_MS = 2_500;
 const MAX_ATTEMPTS = 4;
 const ACTIVE_ID = /\bd-[A-Z0-9]{9}\b/;
 function createDeploymentInput(request) {
-    const marker = (0,engine_marker/* formatMarker */.gJ)(request.marker);
+    const marker = (0,deploy_marker/* formatMarker */.gJ)(request.marker);
     const input = {
         applicationName: request.application,
         deploymentGroupName: request.deploymentGroup,
@@ -39439,7 +39439,7 @@ async function isOurs(codedeploy, id, marker, clock, signal) {
     for (let attempt = 1;; attempt++) {
         try {
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
-            return (0,engine_marker/* parseMarker */.gY)(out.deploymentInfo?.description)?.token === marker.token;
+            return (0,deploy_marker/* parseMarker */.gY)(out.deploymentInfo?.description)?.token === marker.token;
         }
         catch (error) {
             if (signal?.aborted || !(0,aws_errors/* isTransient */.dg)(error) || attempt >= 4)
@@ -39529,7 +39529,7 @@ async function createDeployment(request, options) {
             continue;
         }
         if ((0,aws_errors/* errorName */.Is)(error) === 'DescriptionTooLongException' && !shortened(input)) {
-            input.description = `${(0,description/* cutDescription */.zs)(request.description, description/* DESCRIPTION_LIMIT */.r7 - SHORT_DESCRIPTION + (0,engine_marker/* formatMarker */.gJ)(request.marker).length + 1)} ${(0,engine_marker/* formatMarker */.gJ)(request.marker)}`;
+            input.description = `${(0,description/* cutDescription */.zs)(request.description, description/* DESCRIPTION_LIMIT */.r7 - SHORT_DESCRIPTION + (0,deploy_marker/* formatMarker */.gJ)(request.marker).length + 1)} ${(0,deploy_marker/* formatMarker */.gJ)(request.marker)}`;
             reporter.warning('CodeDeploy found the description too long; sending a shorter one.');
             continue;
         }
@@ -39597,7 +39597,7 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/diagnose.ts
+;// CONCATENATED MODULE: ./src/engine/tell/diagnose.ts
 /**
  * The alarms an ALARM_ACTIVE error names. CodeDeploy's message ends "Activated alarms: <a> <b>",
  * each name in angle brackets (names may hold spaces); empty when it names none.
@@ -39697,7 +39697,7 @@ function failureMessage(deployment, diagnosis) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/engine/stop.ts
+;// CONCATENATED MODULE: ./src/engine/end/stop.ts
 /**
  * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
  * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
@@ -39781,7 +39781,7 @@ async function readUntilSettled(request, bound, signal) {
     return last;
 }
 
-;// CONCATENATED MODULE: ./src/engine/telling.ts
+;// CONCATENATED MODULE: ./src/engine/tell/headline.ts
 /**
  * What is said about a run at its end, derived from its record alone: the step outputs, the one
  * line that says how it ended (the step's failure message, the GitHub deployment status, the
@@ -39824,7 +39824,7 @@ function outputsOf(record) {
         out.status = 'Skipped';
     }
     if (revision) {
-        out.revision = (0,engine_revision/* s3Url */.AB)(revision);
+        out.revision = (0,s3/* s3Url */.AB)(revision);
         out.bucket = revision.bucket;
         out.key = revision.key;
         if (revision.eTag)
@@ -39925,10 +39925,10 @@ function headline(record) {
     switch (record.outcome) {
         case 'succeeded':
             return record.command === 'rollback' && record.revision
-                ? `${what} ${d?.id ?? ''} Succeeded: ${(0,engine_revision/* s3Url */.AB)(record.revision)} is back in place.`
+                ? `${what} ${d?.id ?? ''} Succeeded: ${(0,s3/* s3Url */.AB)(record.revision)} is back in place.`
                 : `${what} ${d?.id ?? ''} Succeeded.`;
         case 'packaged':
-            return `Packaged ${record.revision ? (0,engine_revision/* s3Url */.AB)(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`;
+            return `Packaged ${record.revision ? (0,s3/* s3Url */.AB)(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`;
         case 'created':
             if (record.command === 'continue')
                 return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`;
@@ -39969,7 +39969,7 @@ function cancelledLine(record) {
     return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/ending.ts
+;// CONCATENATED MODULE: ./src/engine/end/ending.ts
 
 
 
@@ -40052,7 +40052,7 @@ function endedBefore(run, id, result, why) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/engine/cancelled.ts
+;// CONCATENATED MODULE: ./src/engine/end/cancelled.ts
 /**
  * The job was cancelled while the deployment ran: what `on-cancel` says is done within the
  * runner's window (detach, stop, or stop and roll back), and said when it cannot be.
@@ -40112,9 +40112,9 @@ async function cancelled(run, id) {
     run.changed();
 }
 
-// EXTERNAL MODULE: ./src/engine/rollback.ts
-var engine_rollback = __nccwpck_require__(7092);
-;// CONCATENATED MODULE: ./src/engine/follow.ts
+// EXTERNAL MODULE: ./src/engine/end/rollback.ts
+var end_rollback = __nccwpck_require__(4642);
+;// CONCATENATED MODULE: ./src/engine/end/follow.ts
 
 
 
@@ -40236,7 +40236,7 @@ async function followRollback(run, id, until) {
     const { reporter, record, clock } = run;
     run.enter('rollback');
     await reporter.group(`Rollback of ${id}`, async () => {
-        const link = await (0,engine_rollback/* findRollbackDeployment */.F)(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
+        const link = await (0,end_rollback/* findRollbackDeployment */.F)(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
         if (!link.id) {
             const why = link.message ?? 'CodeDeploy started no rollback deployment.';
             reporter.warning(`No rollback: ${why}`);
@@ -40281,8 +40281,8 @@ async function followRollback(run, id, until) {
     });
 }
 
-// EXTERNAL MODULE: ./src/engine/package.ts + 1 modules
-var engine_package = __nccwpck_require__(985);
+// EXTERNAL MODULE: ./src/engine/revision/given.ts + 1 modules
+var revision_given = __nccwpck_require__(9023);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine's table of contents. Get the revision (package and upload it, take the one given, or
@@ -40325,24 +40325,24 @@ async function sequence(run) {
         return run_continued(run, settings.deploymentId);
     let location;
     if (settings.command === 'rollback') {
-        location = (0,engine_revision/* revisionLocation */.bI)(await reporter.group('Choosing the revision to roll back to', () => (0,engine_package/* chooseRevision */.Ne)(run)));
+        location = (0,s3/* revisionLocation */.bI)(await reporter.group('Choosing the revision to roll back to', () => (0,revision_given/* chooseRevision */.Ne)(run)));
     }
     else if (settings.appspec) {
-        location = await reporter.group('Checking the appspec', () => (0,engine_package/* contentRevision */.x3)(run));
+        location = await reporter.group('Checking the appspec', () => (0,revision_given/* contentRevision */.x3)(run));
     }
     else if (settings.revision) {
         const given = settings.revision;
-        location = (0,engine_revision/* revisionLocation */.bI)(await reporter.group('Checking the revision', () => (0,engine_package/* existingRevision */.rR)(run, given)));
+        location = (0,s3/* revisionLocation */.bI)(await reporter.group('Checking the revision', () => (0,revision_given/* existingRevision */.rR)(run, given)));
     }
     else {
         // Loaded here: the archive writers and the appspec parser are not needed at start.
-        const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(213), __nccwpck_require__.e(190)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4190));
+        const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(477), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
         const revision = await packageAndUpload(run);
         if (settings.command === 'package' || !revision) {
             record.outcome = 'packaged';
             return;
         }
-        location = (0,engine_revision/* revisionLocation */.bI)(revision);
+        location = (0,s3/* revisionLocation */.bI)(revision);
     }
     if (run.clock.now() >= run.deadline) {
         record.outcome = 'timed-out';
@@ -40385,8 +40385,8 @@ async function run_continued(run, id) {
 async function create(run, location) {
     const { settings, record, reporter } = run;
     run.enter('create');
-    const marker = (0,engine_marker/* newMarker */.XS)(run.deps.identity ?? {});
-    record.marker = (0,engine_marker/* formatMarker */.gJ)(marker);
+    const marker = (0,deploy_marker/* newMarker */.XS)(run.deps.identity ?? {});
+    record.marker = (0,deploy_marker/* formatMarker */.gJ)(marker);
     const result = await createDeployment({
         application: settings.application,
         deploymentGroup: settings.deploymentGroup,
@@ -40458,7 +40458,7 @@ function run_failed(run, error) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/input-values.ts
+;// CONCATENATED MODULE: ./src/engine/inputs/values.ts
 function oneOf(name, raw, allowed, problems, normalise = v => v) {
     if (raw === '')
         return undefined;
@@ -40510,7 +40510,7 @@ function contentInputProblems(command, appspec, taskDefinition, revision) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/engine/locations.ts
+;// CONCATENATED MODULE: ./src/engine/inputs/locations.ts
 /**
  * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
  * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
@@ -40609,7 +40609,7 @@ function bundlePathProblem(source, file) {
 }
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
 function parseRevision(raw, eTag, version, problems) {
-    const location = (0,engine_revision/* parseS3Url */.F$)(raw);
+    const location = (0,s3/* parseS3Url */.F$)(raw);
     if (!location) {
         problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
         return undefined;
@@ -40618,20 +40618,20 @@ function parseRevision(raw, eTag, version, problems) {
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem)
         problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
-    const bundleType = (0,engine_revision/* bundleTypeOfKey */.Jx)(key);
+    const bundleType = (0,s3/* bundleTypeOfKey */.Jx)(key);
     if (!bundleType) {
         problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
         return undefined;
     }
     const revision = { bucket, key, bundleType };
     if (eTag)
-        revision.eTag = (0,engine_revision/* unquoteETag */.XA)(eTag);
+        revision.eTag = (0,s3/* unquoteETag */.XA)(eTag);
     if (version)
         revision.version = version;
     return revision;
 }
 
-;// CONCATENATED MODULE: ./src/engine/settings.ts
+;// CONCATENATED MODULE: ./src/engine/inputs/settings.ts
 /**
  * The run's settings: every input read once, checked, and turned into a typed object. Both
  * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
@@ -40748,7 +40748,7 @@ function parseSettings(get, workspace, options = {}) {
     if (prefixProblem) {
         problems.push(`Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
     }
-    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), engine_revision/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
+    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), s3/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = choice(Input.AutoRollback, ['on-failure', 'group', 'off'], 'on-failure');
     const onReady = choice(Input.OnReady, ['continue', 'wait', 'exit'], 'continue');
@@ -40830,7 +40830,7 @@ function parseSettings(get, workspace, options = {}) {
     return settings;
 }
 
-;// CONCATENATED MODULE: ./src/engine/summary.ts
+;// CONCATENATED MODULE: ./src/engine/tell/summary.ts
 
 
 
@@ -40914,7 +40914,7 @@ function rows(record) {
     if (record.deploymentConfig && d)
         out.push(['Config', record.deploymentConfig]);
     if (record.revision) {
-        out.push(['Revision', `\`${(0,engine_revision/* s3Url */.AB)(record.revision)}\``]);
+        out.push(['Revision', `\`${(0,s3/* s3Url */.AB)(record.revision)}\``]);
         if (record.revision.eTag)
             out.push(['ETag', `\`${record.revision.eTag}\``]);
         if (record.revision.version)
@@ -41154,7 +41154,7 @@ async function main(argv, write = line => console.log(line)) {
             tempDir,
             signal: controller.signal,
             sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
-            cacheDir: (0,bundle_cache/* cacheDirectory */.o3)(process.env)
+            cacheDir: (0,cache/* cacheDirectory */.o3)(process.env)
         });
     }
     catch (error) {
@@ -41193,7 +41193,7 @@ async function report(record, args, write) {
 
 /***/ }),
 
-/***/ 8283:
+/***/ 2433:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -41278,7 +41278,410 @@ function httpStatus(error) {
 
 /***/ }),
 
-/***/ 3547:
+/***/ 3736:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ sendOnce)
+/* harmony export */ });
+/** The client's retry step, replaced for one command by a step that passes straight through. */
+const NO_RETRY = {
+    step: 'finalizeRequest',
+    name: 'retryMiddleware',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY']
+};
+function sendOnce(client, command, abortSignal) {
+    ;
+    command.middlewareStack.add(next => args => next(args), NO_RETRY);
+    return client.send(command, abortSignal ? { abortSignal } : {});
+}
+
+
+/***/ }),
+
+/***/ 1054:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GO: () => (/* binding */ defaultDescription),
+/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT),
+/* harmony export */   zs: () => (/* binding */ cutDescription)
+/* harmony export */ });
+/**
+ * The deployment's description: what is deployed and from where, cut to the API's limit instead
+ * of failing on it.
+ */
+/** The API's limit for a deployment description. */
+const DESCRIPTION_LIMIT = 512;
+/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
+function cutDescription(text, reserve = 0) {
+    const limit = DESCRIPTION_LIMIT - reserve;
+    const chars = [...text];
+    if (chars.length <= limit)
+        return text;
+    return `${chars.slice(0, limit - 1).join('')}…`;
+}
+/** Default description: what is deployed and from where. */
+function defaultDescription(context) {
+    const parts = [];
+    if (context.sha)
+        parts.push(`commit ${context.sha.slice(0, 12)}`);
+    if (context.ref)
+        parts.push(context.ref);
+    if (context.actor)
+        parts.push(`by ${context.actor}`);
+    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
+    return context.runUrl ? `${head} (${context.runUrl})` : head;
+}
+
+
+/***/ }),
+
+/***/ 8497:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QJ: () => (/* binding */ findNewerRun),
+/* harmony export */   Xf: () => (/* binding */ batchGet),
+/* harmony export */   a4: () => (/* binding */ findByToken)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7507);
+/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2408);
+/* harmony import */ var _aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3736);
+/**
+ * Reading a group's deployments by their run markers: finding the deployment this run created
+ * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
+ * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
+ */
+
+
+
+/** Deployments still holding the group or about to. */
+const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const BATCH = 25;
+/** Margin for clock skew between this machine and CodeDeploy. */
+const SKEW_MS = 5 * 60_000;
+async function listIds(codedeploy, group, filter, signal, once = false) {
+    const ids = [];
+    let nextToken;
+    do {
+        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .ListDeploymentsCommand */ .sr8({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup,
+            ...filter,
+            ...(nextToken ? { nextToken } : {})
+        });
+        const page = once
+            ? await (0,_aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
+            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 1000);
+    return ids;
+}
+async function batchGet(codedeploy, ids, signal, once = false) {
+    const infos = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .BatchGetDeploymentsCommand */ .ARk({ deploymentIds: ids.slice(i, i + BATCH) });
+        const out = once
+            ? await (0,_aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
+            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
+        infos.push(...(out.deploymentsInfo ?? []));
+    }
+    return infos;
+}
+/** The group's deployment whose marker carries `token`, created around `sentAt`. */
+async function findByToken(codedeploy, group, token, sentAt, signal) {
+    const createTimeRange = {
+        start: new Date(sentAt - SKEW_MS),
+        end: new Date(Date.now() + SKEW_MS)
+    };
+    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
+    const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
+    const infos = await batchGet(codedeploy, ids, signal, true);
+    return infos.find(info => (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(info.description)?.token === token)?.deploymentId;
+}
+/**
+ * A deployment of a newer run of the same workflow that is active in the group or was its last
+ * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
+ */
+async function findNewerRun(codedeploy, group, mine, signal) {
+    if (mine.workflow === undefined || mine.run === undefined)
+        return undefined;
+    const options = signal ? { abortSignal: signal } : {};
+    const [active, info] = await Promise.all([
+        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
+        codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .GetDeploymentGroupCommand */ .WOp({
+            applicationName: group.application,
+            deploymentGroupName: group.deploymentGroup
+        }), options)
+    ]);
+    const ids = new Set(active);
+    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
+    if (lastSuccess)
+        ids.add(lastSuccess);
+    const infos = await batchGet(codedeploy, [...ids], signal);
+    const newer = infos
+        .filter(d => d.creator !== 'codeDeployRollback')
+        .map(d => ({ info: d, marker: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(d.description) }))
+        .filter(d => d.marker !== undefined && (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .isNewerRun */ .VZ)(d.marker, mine))
+        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
+    if (!newer?.marker || !newer.info.deploymentId)
+        return undefined;
+    return {
+        deploymentId: newer.info.deploymentId,
+        run: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRun */ .vZ)(newer.marker),
+        status: newer.info.status ?? 'unknown'
+    };
+}
+
+
+/***/ }),
+
+/***/ 2408:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VZ: () => (/* binding */ isNewerRun),
+/* harmony export */   XS: () => (/* binding */ newMarker),
+/* harmony export */   gJ: () => (/* binding */ formatMarker),
+/* harmony export */   gY: () => (/* binding */ parseMarker),
+/* harmony export */   vZ: () => (/* binding */ describeRun)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The run marker: a short tag at the end of every deployment description this action creates,
+ * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
+ * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
+ * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
+ */
+
+const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
+function newMarker(identity, token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')) {
+    const marker = { token };
+    const workflow = identity.workflowRef?.split('@')[0];
+    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
+        marker.workflow = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
+        marker.run = identity.runNumber;
+        if (identity.runAttempt !== undefined)
+            marker.attempt = identity.runAttempt;
+    }
+    return marker;
+}
+function formatMarker(marker) {
+    const parts = [];
+    if (marker.workflow && marker.run !== undefined) {
+        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
+    }
+    parts.push(`id=${marker.token}`);
+    return `[cdb ${parts.join(' ')}]`;
+}
+/** The marker at the end of a description, or undefined when it carries none. */
+function parseMarker(description) {
+    const match = PATTERN.exec(description ?? '');
+    if (!match?.[1])
+        return undefined;
+    const fields = new Map();
+    for (const pair of match[1].trim().split(' ')) {
+        const at = pair.indexOf('=');
+        fields.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const token = fields.get('id');
+    if (!token || !/^[0-9a-f]{12}$/.test(token))
+        return undefined;
+    const marker = { token };
+    const workflow = fields.get('wf');
+    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
+    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
+        marker.workflow = workflow;
+        marker.run = Number(run[1]);
+        if (run[2])
+            marker.attempt = Number(run[2]);
+    }
+    return marker;
+}
+/** The run as people say it: `run 42 (attempt 2)`. */
+function describeRun(marker) {
+    if (marker.run === undefined)
+        return 'a terminal run';
+    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
+}
+/** True when `other` comes from a later run of the same workflow than `mine`. */
+function isNewerRun(other, mine) {
+    return (mine.workflow !== undefined &&
+        mine.run !== undefined &&
+        other.workflow === mine.workflow &&
+        other.run !== undefined &&
+        other.run > mine.run);
+}
+
+
+/***/ }),
+
+/***/ 4642:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ findRollbackDeployment),
+/* harmony export */   L: () => (/* binding */ chooseRollbackRevision)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7507);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2433);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
+/* harmony import */ var _deploy_guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8497);
+/* harmony import */ var _revision_s3_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4010);
+/**
+ * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
+ * `rollback` command redeploys (and saying why).
+ */
+
+
+
+
+
+/** How long a rollback message without a rollback id is read again before it counts as "none". */
+const MESSAGE_SETTLE_MS = 5000;
+/**
+ * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
+ * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
+ * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
+ * it has stood for a few seconds.
+ */
+async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
+    let message;
+    let messageSince;
+    for (;;) {
+        try {
+            const out = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId }), {
+                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+            });
+            const info = out.deploymentInfo?.rollbackInfo;
+            if (info?.rollbackDeploymentId)
+                return {
+                    id: info.rollbackDeploymentId,
+                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
+                };
+            if (info?.rollbackMessage) {
+                message = info.rollbackMessage;
+                messageSince ??= clock.now();
+                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
+                    return { message };
+            }
+        }
+        catch (error) {
+            if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'DeploymentDoesNotExistException')
+                return {};
+        }
+        if (clock.now() >= until)
+            return message ? { message } : {};
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
+    }
+}
+/**
+ * What the `rollback` command redeploys: the newest successful deployment of the group whose
+ * revision differs from the one last attempted. After a failed deployment that is the group's last
+ * success; after a successful but unwanted one, it is the success before it.
+ */
+async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
+    const options = signal ? { abortSignal: signal } : {};
+    const group = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentGroupCommand */ .WOp({
+        applicationName: application,
+        deploymentGroupName: deploymentGroup
+    }), options);
+    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
+    let current;
+    if (lastAttempt?.deploymentId) {
+        const attempt = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId: lastAttempt.deploymentId }), options);
+        current = attempt.deploymentInfo ? (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(attempt.deploymentInfo) : undefined;
+    }
+    const ids = [];
+    let nextToken;
+    do {
+        const page = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .ListDeploymentsCommand */ .sr8({
+            applicationName: application,
+            deploymentGroupName: deploymentGroup,
+            includeOnlyStatuses: ['Succeeded'],
+            ...(nextToken ? { nextToken } : {})
+        }), options);
+        ids.push(...(page.deployments ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken && ids.length < 500);
+    const successes = await (0,_deploy_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .batchGet */ .Xf)(codedeploy, ids, signal);
+    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+    for (const info of successes) {
+        const revision = (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(info);
+        if (!revision || (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .sameRevision */ .Y6)(revision, current) || !info.deploymentId)
+            continue;
+        const reason = current && lastAttempt?.deploymentId
+            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${(0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)}; ${info.deploymentId} is the newest success with another revision.`
+            : `${info.deploymentId} is the group's newest successful deployment.`;
+        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
+    }
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${(0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
+}
+
+
+/***/ }),
+
+/***/ 7679:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HY: () => (/* binding */ AppSpecError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/* unused harmony exports DeploymentFailedError, failureAnnotation */
+/** A value given by the user (input, appspec, source tree) is not usable. Raised before any AWS write. */
+class InputError extends Error {
+    name = 'InputError';
+    /** Where the failure annotation points (title, file, line), when the engine knows. */
+    annotation;
+}
+/** A problem in appspec.yml; carries the place so it can become a file annotation. */
+class AppSpecError extends InputError {
+    file;
+    line;
+    column;
+    name = 'AppSpecError';
+    constructor(message, file, line, column) {
+        super(message);
+        this.file = file;
+        this.line = line;
+        this.column = column;
+    }
+}
+/** The deployment ended in a state other than Succeeded. */
+class DeploymentFailedError extends Error {
+    annotation;
+    name = 'DeploymentFailedError';
+    constructor(message, 
+    /** Title of the failure annotation, e.g. "ValidateService failed on i-0abc". */
+    annotation) {
+        super(message);
+        this.annotation = annotation;
+    }
+}
+/** The annotation an engine error carries for the final failure message, if any. */
+function failureAnnotation(error) {
+    if (error instanceof InputError || error instanceof DeploymentFailedError)
+        return error.annotation;
+    return undefined;
+}
+/** Message of any thrown value. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 7884:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -41451,282 +41854,7 @@ async function signingKey(dir) {
 
 /***/ }),
 
-/***/ 5024:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GO: () => (/* binding */ defaultDescription),
-/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT),
-/* harmony export */   zs: () => (/* binding */ cutDescription)
-/* harmony export */ });
-/**
- * The deployment's description: what is deployed and from where, cut to the API's limit instead
- * of failing on it.
- */
-/** The API's limit for a deployment description. */
-const DESCRIPTION_LIMIT = 512;
-/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
-function cutDescription(text, reserve = 0) {
-    const limit = DESCRIPTION_LIMIT - reserve;
-    const chars = [...text];
-    if (chars.length <= limit)
-        return text;
-    return `${chars.slice(0, limit - 1).join('')}…`;
-}
-/** Default description: what is deployed and from where. */
-function defaultDescription(context) {
-    const parts = [];
-    if (context.sha)
-        parts.push(`commit ${context.sha.slice(0, 12)}`);
-    if (context.ref)
-        parts.push(context.ref);
-    if (context.actor)
-        parts.push(`by ${context.actor}`);
-    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
-    return context.runUrl ? `${head} (${context.runUrl})` : head;
-}
-
-
-/***/ }),
-
-/***/ 7679:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HY: () => (/* binding */ AppSpecError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage)
-/* harmony export */ });
-/* unused harmony exports DeploymentFailedError, failureAnnotation */
-/** A value given by the user (input, appspec, source tree) is not usable. Raised before any AWS write. */
-class InputError extends Error {
-    name = 'InputError';
-    /** Where the failure annotation points (title, file, line), when the engine knows. */
-    annotation;
-}
-/** A problem in appspec.yml; carries the place so it can become a file annotation. */
-class AppSpecError extends InputError {
-    file;
-    line;
-    column;
-    name = 'AppSpecError';
-    constructor(message, file, line, column) {
-        super(message);
-        this.file = file;
-        this.line = line;
-        this.column = column;
-    }
-}
-/** The deployment ended in a state other than Succeeded. */
-class DeploymentFailedError extends Error {
-    annotation;
-    name = 'DeploymentFailedError';
-    constructor(message, 
-    /** Title of the failure annotation, e.g. "ValidateService failed on i-0abc". */
-    annotation) {
-        super(message);
-        this.annotation = annotation;
-    }
-}
-/** The annotation an engine error carries for the final failure message, if any. */
-function failureAnnotation(error) {
-    if (error instanceof InputError || error instanceof DeploymentFailedError)
-        return error.annotation;
-    return undefined;
-}
-/** Message of any thrown value. */
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-
-/***/ }),
-
-/***/ 4567:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QJ: () => (/* binding */ findNewerRun),
-/* harmony export */   Xf: () => (/* binding */ batchGet),
-/* harmony export */   a4: () => (/* binding */ findByToken)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7507);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6382);
-/* harmony import */ var _send_once_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
-/**
- * Reading a group's deployments by their run markers: finding the deployment this run created
- * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
- * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
- */
-
-
-
-/** Deployments still holding the group or about to. */
-const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
-const BATCH = 25;
-/** Margin for clock skew between this machine and CodeDeploy. */
-const SKEW_MS = 5 * 60_000;
-async function listIds(codedeploy, group, filter, signal, once = false) {
-    const ids = [];
-    let nextToken;
-    do {
-        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .ListDeploymentsCommand */ .sr8({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup,
-            ...filter,
-            ...(nextToken ? { nextToken } : {})
-        });
-        const page = once
-            ? await (0,_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 1000);
-    return ids;
-}
-async function batchGet(codedeploy, ids, signal, once = false) {
-    const infos = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .BatchGetDeploymentsCommand */ .ARk({ deploymentIds: ids.slice(i, i + BATCH) });
-        const out = once
-            ? await (0,_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        infos.push(...(out.deploymentsInfo ?? []));
-    }
-    return infos;
-}
-/** The group's deployment whose marker carries `token`, created around `sentAt`. */
-async function findByToken(codedeploy, group, token, sentAt, signal) {
-    const createTimeRange = {
-        start: new Date(sentAt - SKEW_MS),
-        end: new Date(Date.now() + SKEW_MS)
-    };
-    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
-    const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
-    const infos = await batchGet(codedeploy, ids, signal, true);
-    return infos.find(info => (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(info.description)?.token === token)?.deploymentId;
-}
-/**
- * A deployment of a newer run of the same workflow that is active in the group or was its last
- * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
- */
-async function findNewerRun(codedeploy, group, mine, signal) {
-    if (mine.workflow === undefined || mine.run === undefined)
-        return undefined;
-    const options = signal ? { abortSignal: signal } : {};
-    const [active, info] = await Promise.all([
-        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
-        codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .GetDeploymentGroupCommand */ .WOp({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup
-        }), options)
-    ]);
-    const ids = new Set(active);
-    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
-    if (lastSuccess)
-        ids.add(lastSuccess);
-    const infos = await batchGet(codedeploy, [...ids], signal);
-    const newer = infos
-        .filter(d => d.creator !== 'codeDeployRollback')
-        .map(d => ({ info: d, marker: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(d.description) }))
-        .filter(d => d.marker !== undefined && (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .isNewerRun */ .VZ)(d.marker, mine))
-        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
-    if (!newer?.marker || !newer.info.deploymentId)
-        return undefined;
-    return {
-        deploymentId: newer.info.deploymentId,
-        run: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRun */ .vZ)(newer.marker),
-        status: newer.info.status ?? 'unknown'
-    };
-}
-
-
-/***/ }),
-
-/***/ 6382:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VZ: () => (/* binding */ isNewerRun),
-/* harmony export */   XS: () => (/* binding */ newMarker),
-/* harmony export */   gJ: () => (/* binding */ formatMarker),
-/* harmony export */   gY: () => (/* binding */ parseMarker),
-/* harmony export */   vZ: () => (/* binding */ describeRun)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * The run marker: a short tag at the end of every deployment description this action creates,
- * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
- * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
- * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
- */
-
-const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
-function newMarker(identity, token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')) {
-    const marker = { token };
-    const workflow = identity.workflowRef?.split('@')[0];
-    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
-        marker.workflow = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
-        marker.run = identity.runNumber;
-        if (identity.runAttempt !== undefined)
-            marker.attempt = identity.runAttempt;
-    }
-    return marker;
-}
-function formatMarker(marker) {
-    const parts = [];
-    if (marker.workflow && marker.run !== undefined) {
-        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
-    }
-    parts.push(`id=${marker.token}`);
-    return `[cdb ${parts.join(' ')}]`;
-}
-/** The marker at the end of a description, or undefined when it carries none. */
-function parseMarker(description) {
-    const match = PATTERN.exec(description ?? '');
-    if (!match?.[1])
-        return undefined;
-    const fields = new Map();
-    for (const pair of match[1].trim().split(' ')) {
-        const at = pair.indexOf('=');
-        fields.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const token = fields.get('id');
-    if (!token || !/^[0-9a-f]{12}$/.test(token))
-        return undefined;
-    const marker = { token };
-    const workflow = fields.get('wf');
-    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
-    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
-        marker.workflow = workflow;
-        marker.run = Number(run[1]);
-        if (run[2])
-            marker.attempt = Number(run[2]);
-    }
-    return marker;
-}
-/** The run as people say it: `run 42 (attempt 2)`. */
-function describeRun(marker) {
-    if (marker.run === undefined)
-        return 'a terminal run';
-    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
-}
-/** True when `other` comes from a later run of the same workflow than `mine`. */
-function isNewerRun(other, mine) {
-    return (mine.workflow !== undefined &&
-        mine.run !== undefined &&
-        other.workflow === mine.workflow &&
-        other.run !== undefined &&
-        other.run > mine.run);
-}
-
-
-/***/ }),
-
-/***/ 985:
+/***/ 9023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41740,15 +41868,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/engine/errors.ts
 var errors = __nccwpck_require__(7679);
-// EXTERNAL MODULE: ./src/engine/rollback.ts
-var rollback = __nccwpck_require__(7092);
-// EXTERNAL MODULE: ./src/engine/revision.ts
-var engine_revision = __nccwpck_require__(2057);
+// EXTERNAL MODULE: ./src/engine/end/rollback.ts
+var rollback = __nccwpck_require__(4642);
+// EXTERNAL MODULE: ./src/engine/revision/s3.ts
+var s3 = __nccwpck_require__(4010);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7507);
-// EXTERNAL MODULE: ./src/engine/aws-errors.ts
-var aws_errors = __nccwpck_require__(8283);
-;// CONCATENATED MODULE: ./src/engine/target.ts
+// EXTERNAL MODULE: ./src/engine/aws/errors.ts
+var aws_errors = __nccwpck_require__(2433);
+;// CONCATENATED MODULE: ./src/engine/deploy/target.ts
 /**
  * Checks the deployment target before anything is written: the application, the group and the
  * configuration exist, and the group deploys what this action deploys. A typo fails here, naming
@@ -41857,7 +41985,7 @@ async function checkTarget(codedeploy, target, region, signal) {
     return group;
 }
 
-;// CONCATENATED MODULE: ./src/engine/package.ts
+;// CONCATENATED MODULE: ./src/engine/revision/given.ts
 
 
 
@@ -41915,7 +42043,7 @@ async function contentRevision(run) {
     const platform = run.record.platform;
     if (platform !== 'ECS' && platform !== 'Lambda')
         throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(212), __nccwpck_require__.e(696), __nccwpck_require__.e(213), __nccwpck_require__.e(235)]).then(__nccwpck_require__.bind(__nccwpck_require__, 235));
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(212), __nccwpck_require__.e(696), __nccwpck_require__.e(477), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
     const { location, facts } = await prepareContent(run, platform);
     run.record.content = facts;
     run.changed();
@@ -41929,14 +42057,14 @@ async function chooseRevision(run) {
     run.record.choice = choice;
     run.record.revision = revision;
     run.changed();
-    run.reporter.info(`Redeploying ${(0,engine_revision/* s3Url */.AB)(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
+    run.reporter.info(`Redeploying ${(0,s3/* s3Url */.AB)(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
     return revision;
 }
 /** Input `revision`: an existing bundle, checked before a deployment names it. */
 async function existingRevision(run, given) {
     await checkDeploymentTarget(run);
     run.enter('revision');
-    const revision = await (0,engine_revision/* checkRevision */.G7)(run.deps.s3, given, run.reporter, run.signal);
+    const revision = await (0,s3/* checkRevision */.G7)(run.deps.s3, given, run.reporter, run.signal);
     run.record.revision = revision;
     run.changed();
     return revision;
@@ -41945,7 +42073,7 @@ async function existingRevision(run, given) {
 
 /***/ }),
 
-/***/ 2057:
+/***/ 4010:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -41962,7 +42090,7 @@ async function existingRevision(run, given) {
 /* harmony export */   td: () => (/* binding */ BUNDLE_TYPES)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3711);
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2433);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
 /**
  * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
@@ -42082,134 +42210,6 @@ async function checkRevision(s3, revision, reporter, signal) {
         }
         throw error;
     }
-}
-
-
-/***/ }),
-
-/***/ 7092:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ findRollbackDeployment),
-/* harmony export */   L: () => (/* binding */ chooseRollbackRevision)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7507);
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8283);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
-/* harmony import */ var _guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4567);
-/* harmony import */ var _revision_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2057);
-/**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
- * `rollback` command redeploys (and saying why).
- */
-
-
-
-
-
-/** How long a rollback message without a rollback id is read again before it counts as "none". */
-const MESSAGE_SETTLE_MS = 5000;
-/**
- * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
- * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
- * it has stood for a few seconds.
- */
-async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
-    let message;
-    let messageSince;
-    for (;;) {
-        try {
-            const out = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId }), {
-                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
-            });
-            const info = out.deploymentInfo?.rollbackInfo;
-            if (info?.rollbackDeploymentId)
-                return {
-                    id: info.rollbackDeploymentId,
-                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
-                };
-            if (info?.rollbackMessage) {
-                message = info.rollbackMessage;
-                messageSince ??= clock.now();
-                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
-                    return { message };
-            }
-        }
-        catch (error) {
-            if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'DeploymentDoesNotExistException')
-                return {};
-        }
-        if (clock.now() >= until)
-            return message ? { message } : {};
-        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
-    }
-}
-/**
- * What the `rollback` command redeploys: the newest successful deployment of the group whose
- * revision differs from the one last attempted. After a failed deployment that is the group's last
- * success; after a successful but unwanted one, it is the success before it.
- */
-async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
-    const options = signal ? { abortSignal: signal } : {};
-    const group = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentGroupCommand */ .WOp({
-        applicationName: application,
-        deploymentGroupName: deploymentGroup
-    }), options);
-    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
-    let current;
-    if (lastAttempt?.deploymentId) {
-        const attempt = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId: lastAttempt.deploymentId }), options);
-        current = attempt.deploymentInfo ? (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(attempt.deploymentInfo) : undefined;
-    }
-    const ids = [];
-    let nextToken;
-    do {
-        const page = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .ListDeploymentsCommand */ .sr8({
-            applicationName: application,
-            deploymentGroupName: deploymentGroup,
-            includeOnlyStatuses: ['Succeeded'],
-            ...(nextToken ? { nextToken } : {})
-        }), options);
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 500);
-    const successes = await (0,_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .batchGet */ .Xf)(codedeploy, ids, signal);
-    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
-    for (const info of successes) {
-        const revision = (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(info);
-        if (!revision || (0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .sameRevision */ .Y6)(revision, current) || !info.deploymentId)
-            continue;
-        const reason = current && lastAttempt?.deploymentId
-            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${(0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)}; ${info.deploymentId} is the newest success with another revision.`
-            : `${info.deploymentId} is the group's newest successful deployment.`;
-        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
-    }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${(0,_revision_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
-}
-
-
-/***/ }),
-
-/***/ 890:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ sendOnce)
-/* harmony export */ });
-/** The client's retry step, replaced for one command by a step that passes straight through. */
-const NO_RETRY = {
-    step: 'finalizeRequest',
-    name: 'retryMiddleware',
-    priority: 'high',
-    override: true,
-    tags: ['RETRY']
-};
-function sendOnce(client, command, abortSignal) {
-    ;
-    command.middlewareStack.add(next => args => next(args), NO_RETRY);
-    return client.send(command, abortSignal ? { abortSignal } : {});
 }
 
 
@@ -42425,7 +42425,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 1404:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");

@@ -10,11 +10,11 @@
  */
 import type { getOctokit } from '@actions/github'
 import { InputError, errorMessage } from '../engine/errors.js'
-import { consoleUrl } from '../engine/links.js'
-import type { RunRecord } from '../engine/record.js'
-import type { Reporter } from '../engine/reporter.js'
-import { headline } from '../engine/telling.js'
-import type { Settings } from '../engine/settings.js'
+import { consoleUrl } from '../engine/tell/links.js'
+import type { RunRecord } from '../engine/tell/record.js'
+import type { Reporter } from '../engine/tell/reporter.js'
+import { headline } from '../engine/tell/headline.js'
+import type { Settings } from '../engine/inputs/settings.js'
 import type { GitHubDeploymentSettings } from './inputs.js'
 
 type Octokit = ReturnType<typeof getOctokit>

@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { InputError } from '../engine/errors.js'
-import { parseSettings, type Settings } from '../engine/settings.js'
+import { parseSettings, type Settings } from '../engine/inputs/settings.js'
 
 /** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
 export const ActionInput = {

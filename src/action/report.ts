@@ -3,9 +3,9 @@
  * set while the run goes, as soon as each is known), the job summary, and the failure.
  */
 import * as core from '@actions/core'
-import { passed, type RunRecord } from '../engine/record.js'
-import { renderSummary } from '../engine/summary.js'
-import { headline, outputsOf, type OutputName } from '../engine/telling.js'
+import { passed, type RunRecord } from '../engine/tell/record.js'
+import { renderSummary } from '../engine/tell/summary.js'
+import { headline, outputsOf, type OutputName } from '../engine/tell/headline.js'
 
 /** Sets each output when it first appears or changes, so a run killed midway still has them. */
 export class OutputWriter {

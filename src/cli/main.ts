@@ -13,13 +13,13 @@ import path from 'node:path'
 import { createClients, destroyClients } from '../aws.js'
 import { describeProxy } from '../proxy.js'
 import { TerminalReporter } from './reporter.js'
-import { cacheDirectory } from '../engine/bundle-cache.js'
+import { cacheDirectory } from '../engine/revision/cache.js'
 import { InputError, errorMessage } from '../engine/errors.js'
-import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/record.js'
+import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/tell/record.js'
 import { runEngine } from '../engine/run.js'
-import { Input, parseSettings, type Command } from '../engine/settings.js'
-import { renderSummary } from '../engine/summary.js'
-import { headline, outputsOf } from '../engine/telling.js'
+import { Input, parseSettings, type Command } from '../engine/inputs/settings.js'
+import { renderSummary } from '../engine/tell/summary.js'
+import { headline, outputsOf } from '../engine/tell/headline.js'
 
 const NAMES = new Set<string>(Object.values(Input))
 

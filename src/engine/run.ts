@@ -4,20 +4,20 @@
  * record, which comes back when the run passes and rides on a RunFailedError when it does not.
  * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
  */
-import { continueDeployment, prepareContinue, readBack } from './blue-green.js'
-import { fleetWords } from './fleet.js'
+import { continueDeployment, prepareContinue, readBack } from './end/blue-green.js'
+import { fleetWords } from './tell/fleet.js'
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { Run, type EngineDeps } from './context.js'
-import { createDeployment } from './create.js'
+import { createDeployment } from './deploy/create.js'
 import { InputError, errorMessage } from './errors.js'
-import { cancelled, follow } from './follow.js'
-import { consoleUrl } from './links.js'
-import { newMarker, formatMarker } from './marker.js'
-import { chooseRevision, contentRevision, existingRevision } from './package.js'
-import { RunFailedError, passed, type RunRecord } from './record.js'
-import { revisionLocation } from './revision.js'
-import type { Settings } from './settings.js'
-import { TERMINAL } from './watch.js'
+import { cancelled, follow } from './end/follow.js'
+import { consoleUrl } from './tell/links.js'
+import { newMarker, formatMarker } from './deploy/marker.js'
+import { chooseRevision, contentRevision, existingRevision } from './revision/given.js'
+import { RunFailedError, passed, type RunRecord } from './tell/record.js'
+import { revisionLocation } from './revision/s3.js'
+import type { Settings } from './inputs/settings.js'
+import { TERMINAL } from './follow/watch.js'
 
 export type { EngineDeps } from './context.js'
 
@@ -54,7 +54,7 @@ async function sequence(run: Run): Promise<void> {
     )
   } else {
     // Loaded here: the archive writers and the appspec parser are not needed at start.
-    const { packageAndUpload } = await import('./package-bundle.js')
+    const { packageAndUpload } = await import('./revision/package.js')
     const revision = await packageAndUpload(run)
     if (settings.command === 'package' || !revision) {
       record.outcome = 'packaged'

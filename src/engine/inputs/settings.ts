@@ -1,0 +1,347 @@
+/**
+ * The run's settings: every input read once, checked, and turned into a typed object. Both
+ * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ */
+import path from 'node:path'
+import { InputError } from '../errors.js'
+import { contentInputProblems, oneOf, parseBoolean, parseDuration } from './values.js'
+import {
+  bucketNameProblem,
+  bundlePathProblem,
+  keyPrefixProblem,
+  parseRevision,
+  sourceOutside
+} from './locations.js'
+import { BUNDLE_TYPES, type BundleType, type S3Revision } from '../revision/s3.js'
+
+export { parseDuration } from './values.js'
+export { bucketNameProblem } from './locations.js'
+
+export const Input = {
+  Command: 'command',
+  Application: 'application',
+  DeploymentGroup: 'deployment-group',
+  DeploymentConfig: 'deployment-config',
+  Source: 'source',
+  Bucket: 'bucket',
+  KeyPrefix: 'key-prefix',
+  BundleType: 'bundle-type',
+  Revision: 'revision',
+  RevisionEtag: 'revision-etag',
+  RevisionVersion: 'revision-version',
+  Description: 'description',
+  FileExistsBehavior: 'file-exists-behavior',
+  IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
+  AutoRollback: 'auto-rollback',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  OnCancel: 'on-cancel',
+  Sse: 'sse',
+  SseKmsKeyId: 'sse-kms-key-id',
+  RollbackTimeout: 'rollback-timeout',
+  SkipIfSuperseded: 'skip-if-superseded',
+  OnReady: 'on-ready',
+  OnTerminationWait: 'on-termination-wait',
+  DeploymentId: 'deployment-id',
+  AppSpec: 'appspec',
+  TaskDefinition: 'task-definition',
+  BundlePath: 'bundle-path'
+} as const
+export type InputName = (typeof Input)[keyof typeof Input]
+
+export type Command = 'deploy' | 'package' | 'rollback' | 'continue'
+/** A blue/green deployment at Ready: reroute now, leave it to the group's timer or a person, or end the step. */
+export type OnReady = 'continue' | 'wait' | 'exit'
+/** Traffic is on the replacement and the originals wait to be terminated: end the step, follow the wait, or end the wait now. */
+export type OnTerminationWait = 'exit' | 'wait' | 'continue'
+export type AutoRollback = 'on-failure' | 'group' | 'off'
+export type OnCancel = 'stop-and-rollback' | 'stop' | 'detach'
+export type FileExistsBehavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN'
+export type ServerSideEncryption = 'AES256' | 'aws:kms' | 'aws:kms:dsse'
+
+export interface Settings {
+  /** What to do: package+upload+deploy+wait, package+upload only, or redeploy the last good revision. */
+  command: Command
+  application: string
+  deploymentGroup: string
+  /** Empty: the deployment group's own configuration. */
+  deploymentConfig?: string
+  /** Directory to package (absolute). */
+  source: string
+  /** ECS or Lambda: the AppSpec file sent inline as an AppSpecContent revision (absolute). */
+  appspec?: string
+  /** ECS: a task definition JSON file to register; its ARN goes into the appspec (absolute). */
+  taskDefinition?: string
+  bucket?: string
+  /** Also write the bundle to this file (absolute); with command `package` and no bucket, only. */
+  bundlePath?: string
+  /** Normalised: empty, or ending in `/`; no `.`/`..` segment, no control character. */
+  keyPrefix: string
+  bundleType: BundleType
+  /** Deploy this revision instead of packaging. */
+  revision?: S3Revision
+  /** Empty: built from the commit, ref and run URL. Cut to the API's 512 characters. */
+  description?: string
+  fileExistsBehavior?: FileExistsBehavior
+  ignoreApplicationStopFailures: boolean
+  autoRollback: AutoRollback
+  wait: boolean
+  /**
+   * From the step's start until the deployment must have ended: packaging, upload, a busy group
+   * and the deployment itself. When it passes, the deployment is stopped.
+   */
+  timeoutSeconds: number
+  /** After a failure or a timeout, how long the rollback deployment is followed. */
+  rollbackTimeoutSeconds: number
+  onCancel: OnCancel
+  /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
+  skipIfSuperseded: boolean
+  onReady: OnReady
+  onTerminationWait: OnTerminationWait
+  /** With command `continue`: the blue/green deployment to continue. */
+  deploymentId?: string
+  sse?: ServerSideEncryption
+  sseKmsKeyId?: string
+}
+
+/** Reads one raw input; an empty string means "not given". */
+export type InputSource = (name: InputName) => string
+
+export interface ParseOptions {
+  /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
+  confine?: boolean
+}
+
+/**
+ * Reads and checks every input. Throws one InputError listing every problem found, each with the
+ * expected form, so a user fixes them all in one go.
+ */
+export function parseSettings(
+  get: InputSource,
+  workspace: string,
+  options: ParseOptions = {}
+): Settings {
+  const problems: string[] = []
+  const read = (name: InputName): string => get(name).trim()
+  /** One of `allowed`, compared lower-cased; `fallback` when not given. */
+  const choice = <T extends string>(name: InputName, allowed: readonly T[], fallback: T): T =>
+    oneOf<T>(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback
+
+  const command = choice<Command>(
+    Input.Command,
+    ['deploy', 'package', 'rollback', 'continue'],
+    'deploy'
+  )
+  const application = read(Input.Application)
+  const deploymentGroup = read(Input.DeploymentGroup)
+  const deploymentConfig = read(Input.DeploymentConfig)
+  const revisionRaw = read(Input.Revision)
+  const bucket = read(Input.Bucket)
+
+  const deploymentId = read(Input.DeploymentId)
+  if (command === 'continue') {
+    if (!deploymentId)
+      problems.push(
+        `Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
+      )
+    else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
+      problems.push(
+        `Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
+      )
+    if (revisionRaw || bucket)
+      problems.push(
+        `Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`
+      )
+  } else if (deploymentId) {
+    problems.push(
+      `Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
+    )
+  }
+  if (command !== 'package' && command !== 'continue') {
+    if (!application)
+      problems.push(
+        `Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`
+      )
+    if (!deploymentGroup)
+      problems.push(
+        `Input '${Input.DeploymentGroup}' is required for command '${command}': the deployment group name.`
+      )
+  }
+  const nameProblem = (name: InputName, value: string): void => {
+    if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
+      problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`)
+    }
+  }
+  nameProblem(Input.Application, application)
+  nameProblem(Input.DeploymentGroup, deploymentGroup)
+  nameProblem(Input.DeploymentConfig, deploymentConfig)
+
+  const revision = revisionRaw
+    ? parseRevision(revisionRaw, read(Input.RevisionEtag), read(Input.RevisionVersion), problems)
+    : undefined
+  if (!revisionRaw && (read(Input.RevisionEtag) || read(Input.RevisionVersion))) {
+    problems.push(
+      `Inputs '${Input.RevisionEtag}' and '${Input.RevisionVersion}' pin a 'revision': set 'revision' too, or remove them.`
+    )
+  }
+  if (revision && command === 'package') {
+    problems.push(
+      `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`
+    )
+  }
+  if (revision && command === 'rollback') {
+    problems.push(
+      `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
+    )
+  }
+
+  const appspecRaw = read(Input.AppSpec)
+  const taskDefinitionRaw = read(Input.TaskDefinition)
+  problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
+  const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
+  const bundlePathRaw = read(Input.BundlePath)
+  const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
+  if (bundlePath && !packaging)
+    problems.push(
+      `Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
+    )
+  if (packaging && !bucket && !(command === 'package' && bundlePath)) {
+    problems.push(
+      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`
+    )
+  }
+  if (bucket) {
+    const problem = bucketNameProblem(bucket)
+    if (problem)
+      problems.push(
+        `Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`
+      )
+  }
+
+  const keyPrefixRaw = read(Input.KeyPrefix)
+  const keyPrefix =
+    keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
+  const prefixProblem = keyPrefixProblem(keyPrefix)
+  if (prefixProblem) {
+    problems.push(
+      `Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
+    )
+  }
+
+  const bundleType =
+    oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
+      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
+    ) ?? 'zip'
+
+  const fileExistsBehavior = oneOf<FileExistsBehavior>(
+    Input.FileExistsBehavior,
+    read(Input.FileExistsBehavior),
+    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
+    problems,
+    v => v.toUpperCase()
+  )
+  const autoRollback = choice<AutoRollback>(
+    Input.AutoRollback,
+    ['on-failure', 'group', 'off'],
+    'on-failure'
+  )
+  const onReady = choice<OnReady>(Input.OnReady, ['continue', 'wait', 'exit'], 'continue')
+  const onTerminationWait = choice<OnTerminationWait>(
+    Input.OnTerminationWait,
+    ['exit', 'wait', 'continue'],
+    'exit'
+  )
+  const onCancel = choice<OnCancel>(
+    Input.OnCancel,
+    ['stop-and-rollback', 'stop', 'detach'],
+    'stop-and-rollback'
+  )
+
+  const duration = (name: InputName, fallback: number): number => {
+    const raw = read(name)
+    if (!raw) return fallback
+    const parsed = parseDuration(raw)
+    if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
+      problems.push(
+        `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
+      )
+      return fallback
+    }
+    return parsed
+  }
+  const timeoutSeconds = duration(Input.Timeout, 3600)
+  const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800)
+
+  const sse = oneOf<ServerSideEncryption>(
+    Input.Sse,
+    read(Input.Sse),
+    ['AES256', 'aws:kms', 'aws:kms:dsse'],
+    problems
+  )
+  const sseKmsKeyId = read(Input.SseKmsKeyId)
+  if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
+    problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`)
+  }
+
+  const source = path.resolve(workspace, read(Input.Source) || '.')
+  if (options.confine) {
+    const problem = sourceOutside(workspace, source)
+    if (problem) {
+      problems.push(
+        `Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
+      )
+    }
+  }
+
+  const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath)
+  if (bundlePathIssue)
+    problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`)
+
+  const settings: Settings = {
+    command,
+    application,
+    deploymentGroup,
+    source,
+    keyPrefix,
+    bundleType,
+    ignoreApplicationStopFailures: parseBoolean(
+      Input.IgnoreApplicationStopFailures,
+      read(Input.IgnoreApplicationStopFailures),
+      false,
+      problems
+    ),
+    autoRollback,
+    wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
+    timeoutSeconds,
+    rollbackTimeoutSeconds,
+    onCancel,
+    onReady,
+    onTerminationWait,
+    skipIfSuperseded: parseBoolean(
+      Input.SkipIfSuperseded,
+      read(Input.SkipIfSuperseded),
+      true,
+      problems
+    )
+  }
+  if (deploymentConfig) settings.deploymentConfig = deploymentConfig
+  if (bucket) settings.bucket = bucket
+  if (bundlePath && packaging) settings.bundlePath = bundlePath
+  if (revision) settings.revision = revision
+  const description = get(Input.Description).trim()
+  if (description) settings.description = description
+  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
+  if (sse) settings.sse = sse
+  if (command === 'continue' && deploymentId) settings.deploymentId = deploymentId
+  if (appspecRaw) settings.appspec = path.resolve(workspace, appspecRaw)
+  if (taskDefinitionRaw) settings.taskDefinition = path.resolve(workspace, taskDefinitionRaw)
+  if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
+
+  if (problems.length === 1) throw new InputError(problems[0])
+  if (problems.length > 1) {
+    throw new InputError(
+      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+  return settings
+}

@@ -1,0 +1,209 @@
+/**
+ * The run record: everything known about one run, in one value. Stages add to it as they go; the
+ * engine returns it, or throws a RunFailedError that carries it. Everything said about the run at
+ * its end (outputs, job summary, GitHub deployment status, the CLI's printout, the exit) is
+ * derived from it alone.
+ */
+import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import type { ContentFacts } from '../revision/content.js'
+import type { Diagnosis } from './diagnose.js'
+import type { Annotation } from './reporter.js'
+import type { S3Revision } from '../revision/s3.js'
+import type { Command, OnCancel } from '../inputs/settings.js'
+
+/** Where the run was when it ended or failed. */
+export type Stage =
+  | 'inputs'
+  | 'target'
+  | 'appspec'
+  | 'package'
+  | 'upload'
+  | 'publish'
+  | 'register'
+  | 'revision'
+  | 'choose'
+  | 'create'
+  | 'continue'
+  | 'deploy'
+  | 'rollback'
+
+/** What the stage was doing, for messages: "Failed while checking the appspec". */
+export const STAGE_LABEL: Record<Stage, string> = {
+  inputs: 'reading the inputs',
+  target: 'checking the deployment target',
+  appspec: 'checking the appspec',
+  package: 'packaging the bundle',
+  upload: 'uploading the bundle',
+  publish: 'keeping the bundle as a workflow artifact',
+  register: 'registering the revision',
+  revision: 'checking the revision',
+  choose: 'choosing the revision to roll back to',
+  create: 'creating the deployment',
+  continue: 'continuing the deployment',
+  deploy: 'following the deployment',
+  rollback: 'following the rollback'
+}
+
+/**
+ * How the run ended. `succeeded`, `packaged`, `created` (not waited for) and `skipped` pass the
+ * step; the others fail it.
+ */
+export type Outcome =
+  | 'succeeded'
+  | 'packaged'
+  | 'created'
+  | 'skipped'
+  /** Blue/green: the replacement instances are up and waiting at Ready (`on-ready: exit`). */
+  | 'ready'
+  /** Blue/green: traffic is on the replacement; the originals wait to be terminated. */
+  | 'rerouted'
+  | 'failed'
+  | 'timed-out'
+  | 'cancelled'
+  | 'error'
+
+export const PASSING: ReadonlySet<Outcome> = new Set([
+  'succeeded',
+  'packaged',
+  'created',
+  'skipped',
+  'ready',
+  'rerouted'
+])
+
+export interface BundleFacts {
+  sha256: string
+  size: number
+  files: number
+  /** False when S3 already held this exact bundle (or there is no bucket: `bundle-path` only). */
+  uploaded: boolean
+  /** The file the bundle was written to (`bundle-path`), absolute. */
+  path?: string
+  /** Not packaged again: S3 holds the bundle an earlier run made from the same tree. */
+  reused?: boolean
+}
+
+export interface DeploymentFacts {
+  id: string
+  /** Last status read from CodeDeploy (`Created` until the first read). */
+  status: string
+  /** The last state read, when the deployment was followed. */
+  info?: DeploymentInfo
+  targets: InstanceTarget[]
+  /** What failed and where, for a deployment that ended other than Succeeded. */
+  diagnosis?: Diagnosis
+  /** ECS and Lambda: where traffic stood at the last read. */
+  traffic?: string
+}
+
+export interface RollbackFacts {
+  /** The rollback deployment CodeDeploy started; absent when it started none. */
+  id?: string
+  /** Its last known status; absent while it was not read. */
+  status?: string
+  /** CodeDeploy's rollbackMessage, or why there was no rollback. */
+  message?: string
+  /** True when the run waited for the rollback to end (or to time out). */
+  followed: boolean
+}
+
+/** The run stopped its deployment (on a cancel or at the timeout), or tried to. */
+export interface StopFacts {
+  why: 'cancel' | 'timeout'
+  /** Asked CodeDeploy to roll back as it stops. */
+  rollback: boolean
+  /** CodeDeploy took the stop (or the deployment had ended already). */
+  accepted: boolean
+  /** Why the stop was not accepted: the deployment is then still running. */
+  failure?: string
+}
+
+/** A blue/green deployment's traffic steps, as this run saw and drove them. */
+export interface BlueGreenFacts {
+  /** ContinueDeployment calls this run made, in order. */
+  continued: ('READY_WAIT' | 'TERMINATION_WAIT')[]
+  /** The group's wait before the originals are terminated, in minutes (absent: KEEP_ALIVE). */
+  terminationWaitMinutes?: number
+  /** When this run saw the termination wait start (ms since epoch). */
+  terminationWaitSeenAt?: number
+}
+
+/** For command `rollback`: what is redeployed and why it was chosen. */
+export interface RollbackChoice {
+  fromDeployment: string
+  reason: string
+}
+
+export interface RunRecord {
+  command: Command
+  region: string
+  application?: string
+  deploymentGroup?: string
+  /** The config asked for, or the group's own when none was. */
+  deploymentConfig?: string
+  /** The mark in the deployment's description that finds it again: run identity and a token. */
+  marker?: string
+  /** The group's compute platform, once read: Server (EC2/on-premises), ECS or Lambda. */
+  platform?: string
+  bundle?: BundleFacts
+  /** An S3 bundle (EC2/on-premises). */
+  revision?: S3Revision
+  /** ECS and Lambda: the AppSpec sent inline, and what went into it. */
+  content?: ContentFacts
+  choice?: RollbackChoice
+  artifact?: { name: string; id?: string }
+  deployment?: DeploymentFacts
+  /** False with `wait: false`. */
+  waited?: boolean
+  blueGreen?: BlueGreenFacts
+  rollback?: RollbackFacts
+  timeoutSeconds?: number
+  rollbackTimeoutSeconds?: number
+  /** The job was cancelled, and what `on-cancel` asked for. */
+  cancel?: { onCancel: OnCancel }
+  stop?: StopFacts
+  /** Cancelled while CreateDeployment's answer was lost, and its deployment not found: why. */
+  lostCreate?: string
+  /** A newer run got there first (deployment id and its run). */
+  supersededBy?: { deploymentId: string; run: string }
+  outcome?: Outcome
+  /** The stage the run was in when it ended; for a failure, where it failed. */
+  stage: Stage
+  error?: {
+    message: string
+    /** The user's input is at fault: fix it and run again (the CLI exits 2). */
+    input?: boolean
+    annotation?: Annotation
+  }
+  /** Notices worth repeating in the summary, in order. */
+  notes: string[]
+}
+
+export function newRecord(command: Command, region: string): RunRecord {
+  return { command, region, stage: 'inputs', notes: [] }
+}
+
+/** The record of a run that failed before the engine started (inputs, clients, GitHub). */
+export function failedBeforeRun(
+  command: Command,
+  region: string,
+  message: string,
+  input: boolean
+): RunRecord {
+  const record = newRecord(command, region)
+  record.outcome = 'error'
+  record.error = { message, ...(input ? { input } : {}) }
+  return record
+}
+
+/** Thrown by the engine when the run does not pass; carries everything known about it. */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError'
+  constructor(readonly record: RunRecord) {
+    super(record.error?.message ?? `Run ${record.outcome ?? 'failed'}`)
+  }
+}
+
+export function passed(record: RunRecord): boolean {
+  return record.outcome !== undefined && PASSING.has(record.outcome)
+}
