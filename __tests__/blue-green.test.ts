@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { REGION } from '../local/stack.js'
-import type { Clock } from '../src/engine/follow/watch.js'
+import type { Clock } from '../src/engine/clock.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
@@ -169,6 +169,7 @@ describe('a blue/green deployment', () => {
     const start = Date.now()
     const fast: Clock = {
       now: () => start + (Date.now() - start) * 20,
+      after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
       sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(1, ms / 20)))
     }
     const run = await runInProcess(

@@ -15,7 +15,7 @@ import { DESCRIPTION_LIMIT } from '../src/engine/deploy/description.js'
 import { formatMarker, newMarker, parseMarker } from '../src/engine/deploy/marker.js'
 import { RecordingReporter } from '../src/engine/tell/reporter.js'
 import { revisionLocation } from '../src/engine/revision/s3.js'
-import type { Clock } from '../src/engine/follow/watch.js'
+import type { Clock } from '../src/engine/clock.js'
 
 const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
 
@@ -23,6 +23,7 @@ function fakeClock(): Clock {
   let now = 1_000_000
   return {
     now: () => now,
+    after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
     sleep: ms => {
       now += ms
       return Promise.resolve()

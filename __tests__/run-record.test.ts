@@ -3,7 +3,7 @@
  * say (heading, ids, revision, statuses), and only what happened.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Clock } from '../src/engine/follow/watch.js'
+import type { Clock } from '../src/engine/clock.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
 import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
@@ -117,6 +117,7 @@ describe('the summary and the outputs of the same run agree', () => {
     const start = Date.now()
     const fast: Clock = {
       now: () => start + (Date.now() - start) * 100,
+      after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
       sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(1, ms / 100)))
     }
     const run = await deploy(

@@ -11,7 +11,7 @@ import { createBundle } from '../src/engine/revision/bundle/index.js'
 import { commitAt } from './helpers/git.js'
 import { appspec, release, s3Client, script, tempTree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
-import { systemClock } from '../src/engine/follow/watch.js'
+import { systemClock } from '../src/engine/clock.js'
 
 const t = useTestStack({
   groups: { web: 1 },

@@ -15,7 +15,8 @@ import { startLocalStack, type LocalStack } from '../local/stack.js'
 import { countCalls } from '../src/engine/aws/call-count.js'
 import { diagnose } from '../src/engine/tell/diagnose.js'
 import { RecordingReporter } from '../src/engine/tell/reporter.js'
-import { systemClock, waitForDeployment, type Clock } from '../src/engine/follow/watch.js'
+import { waitForDeployment } from '../src/engine/follow/watch.js'
+import { systemClock, type Clock } from '../src/engine/clock.js'
 import { appspec, putRevision, s3Client, script, type Tree } from './helpers/revisions.js'
 
 const BUCKET = 'revisions'
@@ -76,6 +77,7 @@ function recordingClock(): Clock & { pauses: number[] } {
   return {
     pauses,
     now: () => systemClock.now(),
+    after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
     sleep: (ms, signal) => {
       pauses.push(ms)
       return systemClock.sleep(ms, signal)

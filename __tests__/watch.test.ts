@@ -7,7 +7,8 @@ import type {
 } from '@aws-sdk/client-codedeploy'
 import { InputError } from '../src/engine/errors.js'
 import { RecordingReporter } from '../src/engine/tell/reporter.js'
-import { waitForDeployment, type Clock } from '../src/engine/follow/watch.js'
+import { waitForDeployment } from '../src/engine/follow/watch.js'
+import { type Clock } from '../src/engine/clock.js'
 
 /** A clock whose sleep moves time forward at once, so the loop never really waits. */
 function fakeClock(): Clock & { slept: number[] } {
@@ -16,6 +17,7 @@ function fakeClock(): Clock & { slept: number[] } {
   return {
     slept,
     now: () => now,
+    after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
     sleep: ms => {
       slept.push(ms)
       now += ms

@@ -29,7 +29,8 @@ import { pathToFileURL } from 'node:url'
 import { REGION, startLocalStack, type LocalStack } from '../local/stack.js'
 import { cliWait } from '../bench/measure.js'
 import { RecordingReporter } from '../src/engine/tell/reporter.js'
-import { systemClock, waitForDeployment } from '../src/engine/follow/watch.js'
+import { waitForDeployment } from '../src/engine/follow/watch.js'
+import { systemClock } from '../src/engine/clock.js'
 import { putRevision, s3Client } from '../__tests__/helpers/revisions.js'
 import {
   APPLICATION,

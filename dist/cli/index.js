@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8950);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1085);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8950:
+/***/ 1085:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38051,6 +38051,8 @@ class TerminalReporter {
 // EXTERNAL MODULE: ./src/engine/revision/cache.ts
 var cache = __nccwpck_require__(7884);
 ;// CONCATENATED MODULE: ./src/engine/tell/record.ts
+/** The statuses a deployment ends in. */
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 /** What the stage was doing, for messages: "Failed while checking the appspec". */
 const STAGE_LABEL = {
     inputs: 'reading the inputs',
@@ -38135,6 +38137,276 @@ function stopCommand(region, deploymentId, rollback) {
 
 // EXTERNAL MODULE: ./src/engine/revision/s3.ts
 var s3 = __nccwpck_require__(4010);
+;// CONCATENATED MODULE: ./src/engine/end/blue-green.ts
+/**
+ * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
+ * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
+ * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
+ * that the deployment named really waits before it asks CodeDeploy to move it on.
+ */
+
+
+
+
+
+
+
+function isBlueGreen(info) {
+    return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
+}
+/** Traffic is on the replacement and the originals wait to be terminated. */
+function inTerminationWait(info) {
+    return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true;
+}
+function continued(run, type) {
+    return run.record.blueGreen?.continued.includes(type) === true;
+}
+/** Remembers the termination wait the first time it is seen: how long, and since when. */
+function noteTerminationWait(run, info) {
+    if (!inTerminationWait(info))
+        return;
+    const facts = (run.record.blueGreen ??= { continued: [] });
+    if (facts.terminationWaitSeenAt !== undefined)
+        return;
+    facts.terminationWaitSeenAt = Date.now();
+    const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
+    if (terminate?.action !== 'KEEP_ALIVE')
+        facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
+    run.changed();
+}
+/**
+ * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
+ * or `rerouted`, or undefined to keep following.
+ */
+function pauseAt(run) {
+    return info => {
+        if (!isBlueGreen(info))
+            return undefined;
+        if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
+            return 'ready';
+        if (inTerminationWait(info)) {
+            noteTerminationWait(run, info);
+            if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
+                return 'rerouted';
+        }
+        return undefined;
+    };
+}
+/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
+async function continueDeployment(run, id, type) {
+    const words = fleetWords(run.record.platform);
+    const what = type === 'READY_WAIT'
+        ? `rerouting traffic to the ${words.replacement}`
+        : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`;
+    run.reporter.info(`Continuing ${id} (${type}): ${what}.`);
+    try {
+        await run.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: type }), run.signal ? { abortSignal: run.signal } : {});
+    }
+    catch (error) {
+        const name = (0,aws_errors/* errorName */.Is)(error);
+        if (name === 'DeploymentIsNotInReadyStateException' ||
+            name === 'UnsupportedActionForDeploymentTypeException' ||
+            name === 'DeploymentAlreadyCompletedException') {
+            throw new errors/* InputError */.dz(`CodeDeploy would not continue ${id} with ${type} (${name}: ${(0,errors/* errorMessage */.gJ)(error)}). See its state at ${consoleUrl(run.deps.region, id)}`);
+        }
+        throw error;
+    }
+    const facts = (run.record.blueGreen ??= { continued: [] });
+    facts.continued.push(type);
+    run.changed();
+}
+/**
+ * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
+ * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
+ * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
+ */
+async function readBack(run, id) {
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
+        if (out.deploymentInfo)
+            run.saw(out.deploymentInfo);
+    }
+    catch (error) {
+        run.reporter.warning(`Continued ${id}, but could not read its state afterwards (${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); reporting it InProgress.`);
+    }
+    const deployment = run.record.deployment;
+    if (deployment?.id === id && deployment.status === 'Ready') {
+        deployment.status = 'InProgress';
+        run.changed();
+    }
+}
+function notWaiting(id, info) {
+    const status = info.status ?? 'unknown';
+    const { replacement } = fleetWords(info.computePlatform);
+    const why = TERMINAL.has(status)
+        ? 'It has already ended.'
+        : status === 'InProgress'
+            ? `It is still deploying the ${replacement}: continue it once it is Ready.`
+            : `Continue it once it is Ready.`;
+    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
+}
+/**
+ * With command `continue`, `application` and `deployment-group` are optional; when given, the
+ * deployment must belong to them (a deployment-id passed from another environment's job is
+ * refused rather than moved on).
+ */
+function checkBelongs(run, id, info) {
+    const { application, deploymentGroup } = run.settings;
+    const wrong = [];
+    if (application && info.applicationName !== application)
+        wrong.push(`application '${application}'`);
+    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+        wrong.push(`deployment group '${deploymentGroup}'`);
+    if (wrong.length === 0)
+        return;
+    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
+}
+/**
+ * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
+ * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
+ */
+async function prepareContinue(run, id) {
+    const { record } = run;
+    let info;
+    try {
+        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
+        info = out.deploymentInfo;
+    }
+    catch (error) {
+        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
+            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`);
+        throw error;
+    }
+    if (!info)
+        throw new Error(`GetDeployment returned nothing for ${id}`);
+    checkBelongs(run, id, info);
+    if (info.applicationName)
+        record.application = info.applicationName;
+    if (info.deploymentGroupName)
+        record.deploymentGroup = info.deploymentGroupName;
+    if (info.deploymentConfigName)
+        record.deploymentConfig = info.deploymentConfigName;
+    if (info.computePlatform)
+        record.platform = info.computePlatform;
+    const revision = (0,s3/* revisionOfDeployment */.eZ)(info);
+    if (revision)
+        record.revision = revision;
+    if (!isBlueGreen(info))
+        throw new errors/* InputError */.dz(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
+    const type = info.status === 'Ready'
+        ? 'READY_WAIT'
+        : inTerminationWait(info)
+            ? 'TERMINATION_WAIT'
+            : undefined;
+    if (!type)
+        throw new errors/* InputError */.dz(notWaiting(id, info));
+    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
+    noteTerminationWait(run, info);
+    run.changed();
+    return type;
+}
+
+;// CONCATENATED MODULE: ./src/engine/cancellation.ts
+/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
+const CANCEL_BUDGET_MS = 7000;
+class Cancellation {
+    signal;
+    clock;
+    budgetMs;
+    /** When the cancel came (clock time), once it has. */
+    at;
+    constructor(signal, clock, budgetMs = CANCEL_BUDGET_MS) {
+        this.signal = signal;
+        this.clock = clock;
+        this.budgetMs = budgetMs;
+        if (signal?.aborted)
+            this.at = clock.now();
+        else
+            signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true });
+    }
+    get requested() {
+        return this.signal?.aborted === true;
+    }
+    /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
+    deadline() {
+        if (!this.requested)
+            return Number.POSITIVE_INFINITY;
+        this.at ??= this.clock.now();
+        return this.at + this.budgetMs;
+    }
+    /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
+    onCancel(fn) {
+        if (!this.signal)
+            return () => undefined;
+        if (this.signal.aborted) {
+            fn();
+            return () => undefined;
+        }
+        this.signal.addEventListener('abort', fn, { once: true });
+        return () => this.signal?.removeEventListener('abort', fn);
+    }
+    /**
+     * A signal that aborts `reserveMs` before the cancel's deadline once the cancel has come (never
+     * before): for calls that must leave time for what follows them.
+     */
+    budgetSignal(reserveMs) {
+        const controller = new AbortController();
+        this.onCancel(() => {
+            const left = this.deadline() - reserveMs - this.clock.now();
+            setTimeout(() => controller.abort(), Math.max(0, left)).unref();
+        });
+        return controller.signal;
+    }
+}
+/**
+ * `promise`, or a rejection as soon as `signal` aborts. For reads whose SDK retries would
+ * otherwise hold on past an abort (the SDK checks the signal per attempt, not while it backs off).
+ */
+function unlessAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./src/engine/deploy/description.ts
+var description = __nccwpck_require__(1054);
+;// CONCATENATED MODULE: ./src/engine/aws/call-count.ts
+let counters = 0;
+/**
+ * Counts `client`'s requests from now on; undefined for a client without a middleware stack
+ * (a test's stand-in), whose calls the watch then counts itself.
+ */
+function countCalls(client) {
+    const stack = client.middlewareStack;
+    if (!stack)
+        return undefined;
+    const name = `cdbCallCount${++counters}`;
+    let total = 0;
+    // The deserialize step runs inside the retry middleware: each attempt passes through it.
+    stack.add(next => async (args) => {
+        total++;
+        return next(args);
+    }, { step: 'deserialize', name });
+    return {
+        get total() {
+            return total;
+        },
+        stop: () => {
+            stack.remove(name);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/follow/pace.ts
 /**
  * When the watch reads a deployment, and how many CodeDeploy calls it may make.
@@ -38632,23 +38904,7 @@ class TargetReads {
 
 
 
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+
 /** Consecutive transient failures after which the user hears about them. */
 const TRANSIENT_WARN_AFTER = 3;
 function overviewLine(o) {
@@ -38862,277 +39118,27 @@ async function waitForDeployment(deploymentId, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/end/blue-green.ts
-/**
- * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
- * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
- * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
- * that the deployment named really waits before it asks CodeDeploy to move it on.
- */
-
-
-
-
-
-
-
-function isBlueGreen(info) {
-    return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
-}
-/** Traffic is on the replacement and the originals wait to be terminated. */
-function inTerminationWait(info) {
-    return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true;
-}
-function continued(run, type) {
-    return run.record.blueGreen?.continued.includes(type) === true;
-}
-/** Remembers the termination wait the first time it is seen: how long, and since when. */
-function noteTerminationWait(run, info) {
-    if (!inTerminationWait(info))
-        return;
-    const facts = (run.record.blueGreen ??= { continued: [] });
-    if (facts.terminationWaitSeenAt !== undefined)
-        return;
-    facts.terminationWaitSeenAt = Date.now();
-    const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
-    if (terminate?.action !== 'KEEP_ALIVE')
-        facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
-    run.changed();
-}
-/**
- * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
- * or `rerouted`, or undefined to keep following.
- */
-function pauseAt(run) {
-    return info => {
-        if (!isBlueGreen(info))
-            return undefined;
-        if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
-            return 'ready';
-        if (inTerminationWait(info)) {
-            noteTerminationWait(run, info);
-            if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
-                return 'rerouted';
-        }
-        return undefined;
-    };
-}
-/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
-async function continueDeployment(run, id, type) {
-    const words = fleetWords(run.record.platform);
-    const what = type === 'READY_WAIT'
-        ? `rerouting traffic to the ${words.replacement}`
-        : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`;
-    run.reporter.info(`Continuing ${id} (${type}): ${what}.`);
-    try {
-        await run.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: type }), run.signal ? { abortSignal: run.signal } : {});
-    }
-    catch (error) {
-        const name = (0,aws_errors/* errorName */.Is)(error);
-        if (name === 'DeploymentIsNotInReadyStateException' ||
-            name === 'UnsupportedActionForDeploymentTypeException' ||
-            name === 'DeploymentAlreadyCompletedException') {
-            throw new errors/* InputError */.dz(`CodeDeploy would not continue ${id} with ${type} (${name}: ${(0,errors/* errorMessage */.gJ)(error)}). See its state at ${consoleUrl(run.deps.region, id)}`);
-        }
-        throw error;
-    }
-    const facts = (run.record.blueGreen ??= { continued: [] });
-    facts.continued.push(type);
-    run.changed();
-}
-/**
- * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
- * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
- * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
- */
-async function readBack(run, id) {
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
-        if (out.deploymentInfo)
-            run.saw(out.deploymentInfo);
-    }
-    catch (error) {
-        run.reporter.warning(`Continued ${id}, but could not read its state afterwards (${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); reporting it InProgress.`);
-    }
-    const deployment = run.record.deployment;
-    if (deployment?.id === id && deployment.status === 'Ready') {
-        deployment.status = 'InProgress';
-        run.changed();
-    }
-}
-function notWaiting(id, info) {
-    const status = info.status ?? 'unknown';
-    const { replacement } = fleetWords(info.computePlatform);
-    const why = TERMINAL.has(status)
-        ? 'It has already ended.'
-        : status === 'InProgress'
-            ? `It is still deploying the ${replacement}: continue it once it is Ready.`
-            : `Continue it once it is Ready.`;
-    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
-}
-/**
- * With command `continue`, `application` and `deployment-group` are optional; when given, the
- * deployment must belong to them (a deployment-id passed from another environment's job is
- * refused rather than moved on).
- */
-function checkBelongs(run, id, info) {
-    const { application, deploymentGroup } = run.settings;
-    const wrong = [];
-    if (application && info.applicationName !== application)
-        wrong.push(`application '${application}'`);
-    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
-        wrong.push(`deployment group '${deploymentGroup}'`);
-    if (wrong.length === 0)
-        return;
-    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
-}
-/**
- * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
- * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
- */
-async function prepareContinue(run, id) {
-    const { record } = run;
-    let info;
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
-        info = out.deploymentInfo;
-    }
-    catch (error) {
-        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
-            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`);
-        throw error;
-    }
-    if (!info)
-        throw new Error(`GetDeployment returned nothing for ${id}`);
-    checkBelongs(run, id, info);
-    if (info.applicationName)
-        record.application = info.applicationName;
-    if (info.deploymentGroupName)
-        record.deploymentGroup = info.deploymentGroupName;
-    if (info.deploymentConfigName)
-        record.deploymentConfig = info.deploymentConfigName;
-    if (info.computePlatform)
-        record.platform = info.computePlatform;
-    const revision = (0,s3/* revisionOfDeployment */.eZ)(info);
-    if (revision)
-        record.revision = revision;
-    if (!isBlueGreen(info))
-        throw new errors/* InputError */.dz(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
-    const type = info.status === 'Ready'
-        ? 'READY_WAIT'
-        : inTerminationWait(info)
-            ? 'TERMINATION_WAIT'
-            : undefined;
-    if (!type)
-        throw new errors/* InputError */.dz(notWaiting(id, info));
-    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
-    noteTerminationWait(run, info);
-    run.changed();
-    return type;
-}
-
-;// CONCATENATED MODULE: ./src/engine/cancellation.ts
-/** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
-const CANCEL_BUDGET_MS = 7000;
-class Cancellation {
-    signal;
-    clock;
-    budgetMs;
-    /** When the cancel came (clock time), once it has. */
-    at;
-    constructor(signal, clock, budgetMs = CANCEL_BUDGET_MS) {
-        this.signal = signal;
-        this.clock = clock;
-        this.budgetMs = budgetMs;
+;// CONCATENATED MODULE: ./src/engine/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise(resolve => {
         if (signal?.aborted)
-            this.at = clock.now();
-        else
-            signal?.addEventListener('abort', () => (this.at = clock.now()), { once: true });
-    }
-    get requested() {
-        return this.signal?.aborted === true;
-    }
-    /** When the cancel path must be done with AWS; Infinity while there is no cancel. */
-    deadline() {
-        if (!this.requested)
-            return Number.POSITIVE_INFINITY;
-        this.at ??= this.clock.now();
-        return this.at + this.budgetMs;
-    }
-    /** Calls `fn` when the cancel comes (at once if it has); returns a function that unsubscribes. */
-    onCancel(fn) {
-        if (!this.signal)
-            return () => undefined;
-        if (this.signal.aborted) {
-            fn();
-            return () => undefined;
-        }
-        this.signal.addEventListener('abort', fn, { once: true });
-        return () => this.signal?.removeEventListener('abort', fn);
-    }
-    /**
-     * A signal that aborts `reserveMs` before the cancel's deadline once the cancel has come (never
-     * before): for calls that must leave time for what follows them.
-     */
-    budgetSignal(reserveMs) {
-        const controller = new AbortController();
-        this.onCancel(() => {
-            const left = this.deadline() - reserveMs - this.clock.now();
-            setTimeout(() => controller.abort(), Math.max(0, left)).unref();
-        });
-        return controller.signal;
-    }
-}
-/**
- * `promise`, or a rejection as soon as `signal` aborts. For reads whose SDK retries would
- * otherwise hold on past an abort (the SDK checks the signal per attempt, not while it backs off).
- */
-function unlessAborted(promise, signal) {
-    if (signal.aborted)
-        return Promise.reject(signal.reason);
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-
-// EXTERNAL MODULE: ./src/engine/deploy/description.ts
-var description = __nccwpck_require__(1054);
-;// CONCATENATED MODULE: ./src/engine/aws/call-count.ts
-let counters = 0;
-/**
- * Counts `client`'s requests from now on; undefined for a client without a middleware stack
- * (a test's stand-in), whose calls the watch then counts itself.
- */
-function countCalls(client) {
-    const stack = client.middlewareStack;
-    if (!stack)
-        return undefined;
-    const name = `cdbCallCount${++counters}`;
-    let total = 0;
-    // The deserialize step runs inside the retry middleware: each attempt passes through it.
-    stack.add(next => async (args) => {
-        total++;
-        return next(args);
-    }, { step: 'deserialize', name });
-    return {
-        get total() {
-            return total;
-        },
-        stop: () => {
-            stack.remove(name);
-        }
-    };
-}
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    after: ms => AbortSignal.timeout(Math.max(0, ms))
+};
 
 ;// CONCATENATED MODULE: ./src/engine/context.ts
+
 
 
 

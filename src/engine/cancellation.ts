@@ -4,7 +4,7 @@
  * that; everything a cancel sets off (stopping the deployment, learning its rollback, the report)
  * has to fit in that window.
  */
-import type { Clock } from './follow/watch.js'
+import type { Clock } from './clock.js'
 
 /** From the cancel, the time allowed for AWS calls; the rest of the window is for the report. */
 export const CANCEL_BUDGET_MS = 7000

@@ -16,7 +16,8 @@ import { newRecord, type RunRecord, type Stage } from './tell/record.js'
 import type { Reporter } from './tell/reporter.js'
 import type { Settings } from './inputs/settings.js'
 import { countCalls, type CallCount } from './aws/call-count.js'
-import { systemClock, waitForDeployment, type Clock, type WatchOutcome } from './follow/watch.js'
+import { waitForDeployment, type WatchOutcome } from './follow/watch.js'
+import { systemClock, type Clock } from './clock.js'
 
 export interface EngineDeps {
   codedeploy: CodeDeployClient

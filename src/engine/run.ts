@@ -17,7 +17,7 @@ import { chooseRevision, contentRevision, existingRevision } from './revision/gi
 import { RunFailedError, passed, type RunRecord } from './tell/record.js'
 import { revisionLocation } from './revision/s3.js'
 import type { Settings } from './inputs/settings.js'
-import { TERMINAL } from './follow/watch.js'
+import { TERMINAL } from './tell/record.js'
 
 export type { EngineDeps } from './context.js'
 

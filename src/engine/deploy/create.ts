@@ -23,7 +23,8 @@ import { announceParked } from './parked.js'
 import type { Reporter } from '../tell/reporter.js'
 import { sendOnce } from '../aws/send-once.js'
 import type { AutoRollback, FileExistsBehavior } from '../inputs/settings.js'
-import { waitForDeployment, type Clock } from '../follow/watch.js'
+import { waitForDeployment } from '../follow/watch.js'
+import { type Clock } from '../clock.js'
 
 export interface CreateRequest {
   application: string

@@ -16,7 +16,7 @@ import { InputError, errorMessage } from '../errors.js'
 import { fleetWords } from '../tell/fleet.js'
 import { consoleUrl } from '../tell/links.js'
 import { revisionOfDeployment } from '../revision/s3.js'
-import { TERMINAL } from '../follow/watch.js'
+import { TERMINAL } from '../tell/record.js'
 
 export type WaitType = Extract<DeploymentWaitType, 'READY_WAIT' | 'TERMINATION_WAIT'>
 

@@ -13,7 +13,7 @@ import { InputError } from '../errors.js'
 import { batchGet } from '../deploy/guard.js'
 import type { RollbackChoice } from '../tell/record.js'
 import { revisionOfDeployment, s3Url, sameRevision, type S3Revision } from '../revision/s3.js'
-import type { Clock } from '../follow/watch.js'
+import type { Clock } from '../clock.js'
 
 /** How long a rollback message without a rollback id is read again before it counts as "none". */
 const MESSAGE_SETTLE_MS = 5000

@@ -17,7 +17,8 @@ import type { Cancellation } from '../cancellation.js'
 import { errorMessage } from '../errors.js'
 import type { Reporter } from '../tell/reporter.js'
 import { sendOnce } from '../aws/send-once.js'
-import { TERMINAL, type Clock } from '../follow/watch.js'
+import { type Clock } from '../clock.js'
+import { TERMINAL } from '../tell/record.js'
 
 export interface StopRequest {
   codedeploy: CodeDeployClient

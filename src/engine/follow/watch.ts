@@ -15,36 +15,13 @@ import {
   type InstanceTarget
 } from '@aws-sdk/client-codedeploy'
 import { errorName, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
+import type { Clock } from '../clock.js'
+import { TERMINAL } from '../tell/record.js'
 import { InputError } from '../errors.js'
 import type { Reporter } from '../tell/reporter.js'
 import { BEAT_MS, Pace, type RunBudget } from './pace.js'
 import { TargetProgress } from './progress.js'
 import { TargetReads } from './reads.js'
-
-export interface Clock {
-  now(): number
-  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise(resolve => {
-      if (signal?.aborted) return resolve()
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
-}
-
-export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped'])
 
 export type WatchOutcome =
   | { kind: 'finished'; deployment: DeploymentInfo; targets: InstanceTarget[] }

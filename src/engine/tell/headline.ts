@@ -7,7 +7,7 @@ import { fleetWords } from './fleet.js'
 import { consoleUrl, stopCommand } from './links.js'
 import { STAGE_LABEL, type RunRecord } from './record.js'
 import { s3Url } from '../revision/s3.js'
-import { TERMINAL } from '../follow/watch.js'
+import { TERMINAL } from './record.js'
 
 /** The action's outputs (action.yml), in the order they are listed there. */
 export const OUTPUT_NAMES = [

@@ -11,6 +11,9 @@ import type { Annotation } from './reporter.js'
 import type { S3Revision } from '../revision/s3.js'
 import type { Command, OnCancel } from '../inputs/settings.js'
 
+/** The statuses a deployment ends in. */
+export const TERMINAL: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped'])
+
 /** Where the run was when it ended or failed. */
 export type Stage =
   | 'inputs'
