@@ -1755,6 +1755,7 @@ async function makeBundle(run, outFile, hookScripts, bucket) {
     });
     reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`);
     const signal = run.signal ? { signal: run.signal } : {};
+    // Compared with the files' own change times: the real clock, not the run's.
     const listedAt = Date.now();
     const listing = await listEntries(settings.source, { skip: outFile, ...signal });
     markExecutables(listing.entries, hookScripts, listing.rules, settings.source);

@@ -38168,7 +38168,7 @@ function noteTerminationWait(run, info) {
     const facts = (run.record.blueGreen ??= { continued: [] });
     if (facts.terminationWaitSeenAt !== undefined)
         return;
-    facts.terminationWaitSeenAt = Date.now();
+    facts.terminationWaitSeenAt = run.clock.now();
     const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
     if (terminate?.action !== 'KEEP_ALIVE')
         facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
@@ -38353,7 +38353,9 @@ class Cancellation {
         const controller = new AbortController();
         this.onCancel(() => {
             const left = this.deadline() - reserveMs - this.clock.now();
-            setTimeout(() => controller.abort(), Math.max(0, left)).unref();
+            this.clock.after(Math.max(0, left)).addEventListener('abort', () => controller.abort(), {
+                once: true
+            });
         });
         return controller.signal;
     }
@@ -38927,8 +38929,8 @@ function overviewLine(o) {
 const REQUEST_MS = 30_000;
 /** The least time a read of the targets between two beats is given. */
 const MIN_TARGETS_MS = 1000;
-function requestSignal(signal, ms) {
-    const limit = AbortSignal.timeout(ms);
+function requestSignal(clock, signal, ms) {
+    const limit = clock.after(ms);
     return signal ? AbortSignal.any([signal, limit]) : limit;
 }
 const ACCESS_HINT = 'Allow codedeploy:GetDeployment, codedeploy:ListDeploymentTargets and codedeploy:BatchGetDeploymentTargets for the role this workflow assumes.';
@@ -38975,7 +38977,7 @@ async function waitForDeployment(deploymentId, options) {
     /** Reads the targets that may have changed and tells what did. */
     const readTargets = async (info, all, limit) => {
         const line = await reads.read(info, pace.beats(), all, {
-            signal: requestSignal(signal, limit),
+            signal: requestSignal(clock, signal, limit),
             onCall: pace.spend
         });
         if (line && line !== traffic) {
@@ -39019,7 +39021,7 @@ async function waitForDeployment(deploymentId, options) {
         try {
             pace.spend();
             const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
-                abortSignal: requestSignal(signal, REQUEST_MS)
+                abortSignal: requestSignal(clock, signal, REQUEST_MS)
             });
             if (!out.deploymentInfo)
                 throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
@@ -39087,7 +39089,7 @@ async function waitForDeployment(deploymentId, options) {
         // Between two beats, cut short rather than delay the next read of the deployment, but never
         // shorter than the reads need: a large fleet takes one call per 25 targets.
         const limit = (cost) => Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext());
-        const call = { signal: requestSignal(signal, limit(1)) };
+        const call = { signal: requestSignal(clock, signal, limit(1)) };
         if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
             try {
                 await reads.list(info, { ...call, onCall: pace.spend });
@@ -39410,12 +39412,12 @@ function createDeploymentInput(request) {
  * CREATE_ANSWER_AFTER_CANCEL_MS once the job is cancelled: the service may already have acted,
  * so the request is not cut at the cancel itself.
  */
-async function sendCreate(codedeploy, input, cancel) {
+async function sendCreate(codedeploy, input, cancel, clock) {
     const limit = new AbortController();
-    let timer = setTimeout(() => limit.abort(), CREATE_ANSWER_MS);
+    const end = () => limit.abort();
+    clock.after(CREATE_ANSWER_MS).addEventListener('abort', end, { once: true });
     const onCancel = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => limit.abort(), CREATE_ANSWER_AFTER_CANCEL_MS);
+        clock.after(CREATE_ANSWER_AFTER_CANCEL_MS).addEventListener('abort', end, { once: true });
     };
     const unsubscribe = cancel.onCancel(onCancel);
     try {
@@ -39428,7 +39430,6 @@ async function sendCreate(codedeploy, input, cancel) {
         return { error };
     }
     finally {
-        clearTimeout(timer);
         unsubscribe();
     }
 }
@@ -39498,8 +39499,8 @@ async function createDeployment(request, options) {
         if (cancel.requested)
             return onCancel();
         attempts++;
-        const sentAt = Date.now();
-        const sent = await sendCreate(codedeploy, input, cancel);
+        const sentAt = clock.now();
+        const sent = await sendCreate(codedeploy, input, cancel, clock);
         if ('id' in sent)
             return { kind: 'created', id: sent.id };
         const error = sent.error;
@@ -39587,10 +39588,10 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
         const left = until() - clock.now();
         try {
             const signal = AbortSignal.any([
-                AbortSignal.timeout(Math.max(250, left)),
+                clock.after(Math.max(250, left)),
                 cancel.budgetSignal(STOP_RESERVE_MS)
             ]);
-            const found = await unlessAborted((0,guard/* findByToken */.a4)(codedeploy, group, marker.token, sentAt, signal), signal);
+            const found = await unlessAborted((0,guard/* findByToken */.a4)(codedeploy, group, marker.token, { sentAt, now: clock.now() }, signal), signal);
             if (found)
                 return found;
         }
@@ -39724,7 +39725,7 @@ const READ_RESERVE_MS = 800;
 async function stopWithin(request) {
     const { codedeploy, reporter, clock, deploymentId: id } = request;
     const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
-    const signal = (reserve = 0) => AbortSignal.timeout(Math.max(100, bound() - reserve - clock.now()));
+    const signal = (reserve = 0) => clock.after(Math.max(100, bound() - reserve - clock.now()));
     let delay = FIRST_RETRY_MS;
     let why;
     for (;;) {
@@ -39888,7 +39889,7 @@ function terminationSentence(record) {
     const facts = record.blueGreen;
     if (facts?.terminationWaitMinutes === undefined)
         return '';
-    const at = new Date((facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000);
+    const at = new Date((facts.terminationWaitSeenAt ?? 0) + facts.terminationWaitMinutes * 60_000);
     const clock = `${at.toISOString().slice(11, 16)} UTC`;
     const { original } = fleetWords(record.platform);
     return `The ${original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`;
@@ -40070,7 +40071,7 @@ function endedBefore(run, id, result, why) {
 async function cancelled_readOnce(run, id, until) {
     try {
         const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-            abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
+            abortSignal: run.clock.after(Math.max(100, until - run.clock.now()))
         });
         return out.deploymentInfo;
     }
@@ -41398,11 +41399,11 @@ async function batchGet(codedeploy, ids, signal, once = false) {
     }
     return infos;
 }
-/** The group's deployment whose marker carries `token`, created around `sentAt`. */
-async function findByToken(codedeploy, group, token, sentAt, signal) {
+/** The group's deployment whose marker carries `token`, created between `sentAt` and `now`. */
+async function findByToken(codedeploy, group, token, times, signal) {
     const createTimeRange = {
-        start: new Date(sentAt - SKEW_MS),
-        end: new Date(Date.now() + SKEW_MS)
+        start: new Date(times.sentAt - SKEW_MS),
+        end: new Date(times.now + SKEW_MS)
     };
     // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
     const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
@@ -41562,7 +41563,7 @@ async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
     for (;;) {
         try {
             const out = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId }), {
-                abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+                abortSignal: clock.after(Math.max(100, until - clock.now()))
             });
             const info = out.deploymentInfo?.rollbackInfo;
             if (info?.rollbackDeploymentId)

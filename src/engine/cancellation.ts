@@ -52,7 +52,9 @@ export class Cancellation {
     const controller = new AbortController()
     this.onCancel(() => {
       const left = this.deadline() - reserveMs - this.clock.now()
-      setTimeout(() => controller.abort(), Math.max(0, left)).unref()
+      this.clock.after(Math.max(0, left)).addEventListener('abort', () => controller.abort(), {
+        once: true
+      })
     })
     return controller.signal
   }

@@ -113,13 +113,14 @@ type Sent = { id: string } | { error: unknown }
 async function sendCreate(
   codedeploy: CodeDeployClient,
   input: CreateDeploymentCommandInput,
-  cancel: Cancellation
+  cancel: Cancellation,
+  clock: Clock
 ): Promise<Sent> {
   const limit = new AbortController()
-  let timer = setTimeout(() => limit.abort(), CREATE_ANSWER_MS)
+  const end = (): void => limit.abort()
+  clock.after(CREATE_ANSWER_MS).addEventListener('abort', end, { once: true })
   const onCancel = (): void => {
-    clearTimeout(timer)
-    timer = setTimeout(() => limit.abort(), CREATE_ANSWER_AFTER_CANCEL_MS)
+    clock.after(CREATE_ANSWER_AFTER_CANCEL_MS).addEventListener('abort', end, { once: true })
   }
   const unsubscribe = cancel.onCancel(onCancel)
   try {
@@ -129,7 +130,6 @@ async function sendCreate(
   } catch (error) {
     return { error }
   } finally {
-    clearTimeout(timer)
     unsubscribe()
   }
 }
@@ -214,8 +214,8 @@ export async function createDeployment(
     }
     if (cancel.requested) return onCancel()
     attempts++
-    const sentAt = Date.now()
-    const sent = await sendCreate(codedeploy, input, cancel)
+    const sentAt = clock.now()
+    const sent = await sendCreate(codedeploy, input, cancel, clock)
     if ('id' in sent) return { kind: 'created', id: sent.id }
     const error = sent.error
 
@@ -322,11 +322,11 @@ async function lookFor(
     const left = until() - clock.now()
     try {
       const signal = AbortSignal.any([
-        AbortSignal.timeout(Math.max(250, left)),
+        clock.after(Math.max(250, left)),
         cancel.budgetSignal(STOP_RESERVE_MS)
       ])
       const found = await unlessAborted(
-        findByToken(codedeploy, group, marker.token, sentAt, signal),
+        findByToken(codedeploy, group, marker.token, { sentAt, now: clock.now() }, signal),
         signal
       )
       if (found) return found

@@ -77,17 +77,17 @@ export async function batchGet(
   return infos
 }
 
-/** The group's deployment whose marker carries `token`, created around `sentAt`. */
+/** The group's deployment whose marker carries `token`, created between `sentAt` and `now`. */
 export async function findByToken(
   codedeploy: CodeDeployClient,
   group: Group,
   token: string,
-  sentAt: number,
+  times: { sentAt: number; now: number },
   signal?: AbortSignal
 ): Promise<string | undefined> {
   const createTimeRange = {
-    start: new Date(sentAt - SKEW_MS),
-    end: new Date(Date.now() + SKEW_MS)
+    start: new Date(times.sentAt - SKEW_MS),
+    end: new Date(times.now + SKEW_MS)
   }
   // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
   const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true)

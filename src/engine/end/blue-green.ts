@@ -38,7 +38,7 @@ export function noteTerminationWait(run: Run, info: DeploymentInfo): void {
   if (!inTerminationWait(info)) return
   const facts = (run.record.blueGreen ??= { continued: [] })
   if (facts.terminationWaitSeenAt !== undefined) return
-  facts.terminationWaitSeenAt = Date.now()
+  facts.terminationWaitSeenAt = run.clock.now()
   const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
   if (terminate?.action !== 'KEEP_ALIVE')
     facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60

@@ -11,7 +11,7 @@ import { consoleUrl } from '../tell/links.js'
 async function readOnce(run: Run, id: string, until: number): Promise<DeploymentInfo | undefined> {
   try {
     const out = await run.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }), {
-      abortSignal: AbortSignal.timeout(Math.max(100, until - run.clock.now()))
+      abortSignal: run.clock.after(Math.max(100, until - run.clock.now()))
     })
     return out.deploymentInfo
   } catch {

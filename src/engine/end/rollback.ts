@@ -35,7 +35,7 @@ export async function findRollbackDeployment(
   for (;;) {
     try {
       const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: AbortSignal.timeout(Math.max(100, until - clock.now()))
+        abortSignal: clock.after(Math.max(100, until - clock.now()))
       })
       const info = out.deploymentInfo?.rollbackInfo
       if (info?.rollbackDeploymentId)

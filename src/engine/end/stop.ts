@@ -52,7 +52,7 @@ export async function stopWithin(request: StopRequest): Promise<StopResult> {
   const { codedeploy, reporter, clock, deploymentId: id } = request
   const bound = (): number => Math.min(request.until, request.cancel?.deadline() ?? Infinity)
   const signal = (reserve = 0): AbortSignal =>
-    AbortSignal.timeout(Math.max(100, bound() - reserve - clock.now()))
+    clock.after(Math.max(100, bound() - reserve - clock.now()))
   let delay = FIRST_RETRY_MS
   let why: string | undefined
   for (;;) {

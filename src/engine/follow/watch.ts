@@ -81,8 +81,8 @@ const REQUEST_MS = 30_000
 /** The least time a read of the targets between two beats is given. */
 const MIN_TARGETS_MS = 1000
 
-function requestSignal(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  const limit = AbortSignal.timeout(ms)
+function requestSignal(clock: Clock, signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const limit = clock.after(ms)
   return signal ? AbortSignal.any([signal, limit]) : limit
 }
 
@@ -148,7 +148,7 @@ export async function waitForDeployment(
   /** Reads the targets that may have changed and tells what did. */
   const readTargets = async (info: DeploymentInfo, all: boolean, limit: number): Promise<void> => {
     const line = await reads.read(info, pace.beats(), all, {
-      signal: requestSignal(signal, limit),
+      signal: requestSignal(clock, signal, limit),
       onCall: pace.spend
     })
     if (line && line !== traffic) {
@@ -191,7 +191,7 @@ export async function waitForDeployment(
     try {
       pace.spend()
       const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: requestSignal(signal, REQUEST_MS)
+        abortSignal: requestSignal(clock, signal, REQUEST_MS)
       })
       if (!out.deploymentInfo) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
       info = out.deploymentInfo
@@ -256,7 +256,7 @@ export async function waitForDeployment(
     // shorter than the reads need: a large fleet takes one call per 25 targets.
     const limit = (cost: number): number =>
       Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext())
-    const call = { signal: requestSignal(signal, limit(1)) }
+    const call = { signal: requestSignal(clock, signal, limit(1)) }
     if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
       try {
         await reads.list(info, { ...call, onCall: pace.spend })

@@ -99,9 +99,7 @@ function terminationSentence(record: RunRecord): string {
   const id = record.deployment?.id ?? ''
   const facts = record.blueGreen
   if (facts?.terminationWaitMinutes === undefined) return ''
-  const at = new Date(
-    (facts.terminationWaitSeenAt ?? Date.now()) + facts.terminationWaitMinutes * 60_000
-  )
+  const at = new Date((facts.terminationWaitSeenAt ?? 0) + facts.terminationWaitMinutes * 60_000)
   const clock = `${at.toISOString().slice(11, 16)} UTC`
   const { original } = fleetWords(record.platform)
   return `The ${original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated after the group's ${duration(facts.terminationWaitMinutes * 60)} wait (around ${clock}); ${id} stays InProgress until then. To end the wait now: command: continue, deployment-id: ${id}.`
