@@ -23,9 +23,9 @@ export default tseslint.config(
     }
   },
   {
-    // A file longer than this wants to be several, each with one job.
+    // A smell to look at, not a rule to cut by: a file this long is worth a second look.
     files: ['src/**/*.ts', 'local/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }] }
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }] }
   },
   {
     // The engine runs the same under the action and the CLI: it speaks through its Reporter and

@@ -50,9 +50,19 @@ describe('the public contract', () => {
       .map(f => readFileSync(f, 'utf8'))
       .join('\n')
     const needed = new Set<string>()
-    const codedeploy = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-codedeploy'/g
-    for (const [, names] of source.matchAll(codedeploy))
-      for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) needed.add(`codedeploy:${op}`)
+    // An operation is named by its command (FooCommand) or its paginator (paginateFoo), imported
+    // statically or with import() where it is used.
+    const operations = (names: string): string[] => [
+      ...[...names.matchAll(/\b(\w+)Command\b/g)].map(m => m[1]!),
+      ...[...names.matchAll(/\bpaginate(\w+)\b/g)].map(m => m[1]!)
+    ]
+    const importsOf = (client: string): RegExp =>
+      new RegExp(
+        `(?:import\\s*{([^}]*)}\\s*from|const\\s*{([^}]*)}\\s*=\\s*await import\\()\\s*'@aws-sdk\\/${client}'`,
+        'g'
+      )
+    for (const [, a, b] of source.matchAll(importsOf('client-codedeploy')))
+      for (const op of operations(a ?? b ?? '')) needed.add(`codedeploy:${op}`)
     // S3 calls map to the actions that authorise them.
     const s3: Record<string, string[]> = {
       HeadObject: ['s3:GetObject', 's3:GetObjectVersion'],
@@ -61,20 +71,18 @@ describe('the public contract', () => {
       ListMultipartUploads: ['s3:ListBucketMultipartUploads'],
       AbortMultipartUpload: ['s3:AbortMultipartUpload']
     }
-    const s3Imports = /import\s*{([^}]*)}\s*from '@aws-sdk\/client-s3'/g
-    for (const [, names] of source.matchAll(s3Imports))
-      for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) {
-        expect(s3).toHaveProperty(op!)
-        for (const action of s3[op!]!) needed.add(action)
+    for (const [, a, b] of source.matchAll(importsOf('client-s3')))
+      for (const op of operations(a ?? b ?? '')) {
+        expect(s3).toHaveProperty(op)
+        for (const action of s3[op]!) needed.add(action)
       }
     // ECS and Lambda calls map one to one; a registered task definition passes its roles.
     for (const [client, prefix] of [
       ['client-ecs', 'ecs'],
       ['client-lambda', 'lambda']
     ] as const) {
-      const imports = new RegExp(`import\\s*{([^}]*)}\\s*from '@aws-sdk\\/${client}'`, 'g')
-      for (const [, names] of source.matchAll(imports))
-        for (const [, op] of names!.matchAll(/\b(\w+)Command\b/g)) needed.add(`${prefix}:${op}`)
+      for (const [, a, b] of source.matchAll(importsOf(client)))
+        for (const op of operations(a ?? b ?? '')) needed.add(`${prefix}:${op}`)
     }
     if (needed.has('ecs:RegisterTaskDefinition')) needed.add('iam:PassRole')
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.

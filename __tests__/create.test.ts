@@ -3,6 +3,7 @@
  * CodeDeploy's answers (a busy group that turns out to be this run's own deployment, a newer run
  * that deployed while this one waited), with a scripted client so each answer is chosen.
  */
+import { gatewayOver } from './helpers/gateway.js'
 import { describe, expect, it } from '@jest/globals'
 import type { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { Cancellation } from '../src/engine/cancellation.js'
@@ -11,10 +12,10 @@ import {
   createDeploymentInput,
   type CreateRequest
 } from '../src/engine/deploy/create.js'
-import { DESCRIPTION_LIMIT } from '../src/engine/deploy/description.js'
+import { DESCRIPTION_LIMIT } from '../src/engine/inputs/description.js'
 import { formatMarker, newMarker, parseMarker } from '../src/engine/deploy/marker.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
-import { revisionLocation } from '../src/engine/revision/s3.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
+import { revisionLocation } from '../src/engine/inputs/s3-location.js'
 import type { Clock } from '../src/engine/clock.js'
 
 const WORKFLOW = 'octo/shop/.github/workflows/deploy.yml@refs/heads/main'
@@ -116,7 +117,7 @@ describe('createDeployment on a busy group', () => {
     })
     const clock = fakeClock()
     const result = await createDeployment(req, {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter: new RecordingReporter(),
       clock,
       deadline: clock.now() + 60_000,
@@ -156,7 +157,7 @@ describe('createDeployment on a busy group', () => {
     const clock = fakeClock()
     const reporter = new RecordingReporter()
     const result = await createDeployment(req, {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 60_000,

@@ -13,7 +13,7 @@ import {
   treeShape,
   type TreeDigest
 } from '../src/engine/revision/bundle/digest.js'
-import type { BundleType } from '../src/engine/revision/s3.js'
+import type { BundleType } from '../src/engine/inputs/s3-location.js'
 import { tempTree } from './helpers/revisions.js'
 
 const TIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 6))

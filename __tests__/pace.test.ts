@@ -1,5 +1,5 @@
 /**
- * The watch's budget of calls (src/engine/pace.ts), on a clock that only moves when told: the
+ * The watch's budget of calls (src/engine/follow/pace.ts), on a clock that only moves when told: the
  * first read waits until the budget holds it and the reserve, and a watch that begins after the
  * run overspent (the fast reads of a stop or of a rollback's link) pays back only a little of it.
  */

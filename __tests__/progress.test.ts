@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { InstanceTarget, LifecycleErrorCode, LifecycleEvent } from '@aws-sdk/client-codedeploy'
 import { elapsed, TargetProgress } from '../src/engine/follow/progress.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
 
 const IN_PLACE = [
   'ApplicationStop',

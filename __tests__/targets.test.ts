@@ -6,6 +6,7 @@
  * `targetVersionWeight` is the same TrafficWeight shape, "the percentage of production traffic
  * that the target version of a Lambda function receives".
  */
+import { gatewayOver } from './helpers/gateway.js'
 import { describe, expect, it } from '@jest/globals'
 import type { CodeDeployClient, DeploymentTarget } from '@aws-sdk/client-codedeploy'
 import { readTargets } from '../src/engine/follow/targets.js'
@@ -37,7 +38,11 @@ describe('the traffic line', () => {
         ]
       }
     }
-    const { traffic } = await readTargets(clientAnswering(target), 'd-RPCR1U3TW', idOf(target))
+    const { traffic } = await readTargets(
+      gatewayOver(clientAnswering(target)),
+      'd-RPCR1U3TW',
+      idOf(target)
+    )
     expect(traffic).toBe('10% on the replacement task set ecs-svc/9223370493423413672')
   })
 
@@ -56,7 +61,11 @@ describe('the traffic line', () => {
         }
       }
     }
-    const { traffic, targets } = await readTargets(clientAnswering(target), 'd-1', idOf(target))
+    const { traffic, targets } = await readTargets(
+      gatewayOver(clientAnswering(target)),
+      'd-1',
+      idOf(target)
+    )
     expect(traffic).toBe('10% on version 2 of checkout (alias live)')
     expect(targets).toEqual([{ targetId: 'checkout:live', status: 'InProgress' }])
   })
@@ -68,7 +77,7 @@ describe('the traffic line', () => {
         lambdaFunctionInfo: { functionName: 'f', targetVersion: '4', targetVersionWeight: 33.333 }
       }
     }
-    const { traffic } = await readTargets(clientAnswering(target), 'd-2', idOf(target))
+    const { traffic } = await readTargets(gatewayOver(clientAnswering(target)), 'd-2', idOf(target))
     expect(traffic).toBe('33.3% on version 4 of f')
   })
 })

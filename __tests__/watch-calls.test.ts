@@ -12,9 +12,10 @@ import {
 } from '@aws-sdk/client-codedeploy'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { startLocalStack, type LocalStack } from '../local/stack.js'
+import { gatewayOver } from './helpers/gateway.js'
 import { countCalls } from '../src/engine/aws/call-count.js'
 import { diagnose } from '../src/engine/tell/diagnose.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
 import { waitForDeployment } from '../src/engine/follow/watch.js'
 import { systemClock, type Clock } from '../src/engine/clock.js'
 import { appspec, putRevision, s3Client, script, type Tree } from './helpers/revisions.js'
@@ -98,7 +99,7 @@ async function follow(group: string, tree: Tree, clock: Clock = systemClock) {
   const from = stack.codedeploy.calls.length
   const reporter = new RecordingReporter()
   const outcome = await waitForDeployment(deploymentId!, {
-    codedeploy: client,
+    gateway: gatewayOver(client),
     reporter,
     clock,
     deadline: Date.now() + 60_000,
@@ -200,7 +201,7 @@ describe('the calls the watch makes', () => {
       )
       expect(count.total).toBe(4)
       await waitForDeployment(deploymentId!, {
-        codedeploy: retrying,
+        gateway: gatewayOver(retrying),
         reporter: new RecordingReporter(),
         clock: systemClock,
         deadline: Date.now() + 60_000,

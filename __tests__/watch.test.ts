@@ -1,3 +1,4 @@
+import { gatewayOver } from './helpers/gateway.js'
 import { describe, expect, it } from '@jest/globals'
 import type {
   CodeDeployClient,
@@ -6,7 +7,7 @@ import type {
   LifecycleEvent
 } from '@aws-sdk/client-codedeploy'
 import { InputError } from '../src/engine/errors.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
 import { waitForDeployment } from '../src/engine/follow/watch.js'
 import { type Clock } from '../src/engine/clock.js'
 
@@ -91,7 +92,7 @@ describe('waitForDeployment', () => {
       succeeded
     ])
     const outcome = await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 600_000
@@ -113,7 +114,7 @@ describe('waitForDeployment', () => {
     const { client, calls } = scriptedClient([awsError('AccessDeniedException', 400), succeeded])
     await expect(
       waitForDeployment('d-AAAAAAAAA', {
-        codedeploy: client,
+        gateway: gatewayOver(client, clock),
         reporter: new RecordingReporter(),
         clock,
         deadline: clock.now() + 600_000
@@ -127,7 +128,7 @@ describe('waitForDeployment', () => {
     const { client } = scriptedClient([awsError('DeploymentDoesNotExistException', 400)])
     await expect(
       waitForDeployment('d-AAAAAAAAA', {
-        codedeploy: client,
+        gateway: gatewayOver(client, clock),
         reporter: new RecordingReporter(),
         clock,
         deadline: clock.now() + 600_000
@@ -139,7 +140,7 @@ describe('waitForDeployment', () => {
     const clock = fakeClock()
     const { client } = scriptedClient([inProgress])
     const outcome = await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter: new RecordingReporter(),
       clock,
       deadline: clock.now() + 30_000
@@ -158,7 +159,7 @@ describe('waitForDeployment', () => {
       return realSleep(ms, signal)
     }
     const outcome = await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter: new RecordingReporter(),
       clock,
       deadline: clock.now() + 600_000,
@@ -188,7 +189,7 @@ describe('waitForDeployment', () => {
     ]
     const { client } = scriptedClient([inProgress, inProgress, succeeded], targets)
     await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 600_000
@@ -222,7 +223,7 @@ describe('waitForDeployment', () => {
       }
     ])
     await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 600_000
@@ -274,7 +275,7 @@ describe('waitForDeployment', () => {
     const lines: string[] = []
     let polls = 0
     const outcome = await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 600_000,
@@ -338,7 +339,7 @@ describe('waitForDeployment', () => {
       }
     } as unknown as CodeDeployClient
     await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter,
       clock,
       deadline: clock.now() + 600_000,
@@ -371,7 +372,7 @@ describe('waitForDeployment', () => {
     )
     const started = clock.now()
     await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter: new RecordingReporter(),
       clock,
       deadline: clock.now() + 600_000
@@ -394,7 +395,7 @@ describe('waitForDeployment', () => {
     ]
     const { client, calls } = scriptedClient([succeeded], fleet)
     await waitForDeployment('d-AAAAAAAAA', {
-      codedeploy: client,
+      gateway: gatewayOver(client, clock),
       reporter: new RecordingReporter(),
       clock,
       deadline: clock.now() + 600_000,

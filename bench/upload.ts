@@ -27,7 +27,7 @@ export function packageUpload(
     ...process.env,
     ...stack.env,
     RUNNER_TEMP: runnerTemp,
-    // The re-run cache (src/engine/bundle-cache.ts) kept with the pair's runner, not in ~/.cache.
+    // The re-run cache (src/engine/revision/cache.ts) kept with the pair's runner, not in ~/.cache.
     CDB_CACHE_DIR: path.join(runnerTemp, 'cache')
   })
 }

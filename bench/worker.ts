@@ -16,7 +16,7 @@ import { createClients, destroyClients } from '../src/aws.js'
 import { cacheDirectory } from '../src/engine/revision/cache.js'
 import { createBundle } from '../src/engine/revision/bundle/index.js'
 import { RunFailedError } from '../src/engine/tell/record.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
 import { runEngine } from '../src/engine/run.js'
 import { parseSettings, type InputName } from '../src/engine/inputs/settings.js'
 

@@ -11,8 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   packageAndUpload: () => (/* binding */ packageAndUpload)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
-var dist_cjs = __webpack_require__(17507);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
@@ -1227,10 +1225,10 @@ async function entryTime(sources) {
     };
 }
 
-// EXTERNAL MODULE: ./src/engine/deploy/description.ts
-var description = __webpack_require__(1054);
-// EXTERNAL MODULE: ./src/engine/revision/given.ts + 1 modules
-var given = __webpack_require__(79023);
+// EXTERNAL MODULE: ./src/engine/revision/stage.ts
+var revision_stage = __webpack_require__(38868);
+// EXTERNAL MODULE: ./src/engine/inputs/description.ts
+var description = __webpack_require__(32288);
 ;// CONCATENATED MODULE: ./src/engine/revision/bundle/digest.ts
 /**
  * A digest of a tree as it would be packaged: what the re-run cache is keyed by. Two trees with
@@ -1371,11 +1369,11 @@ function unchangedSince(seen) {
 // EXTERNAL MODULE: ./src/engine/revision/cache.ts
 var revision_cache = __webpack_require__(77884);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __webpack_require__(53711);
+var dist_cjs = __webpack_require__(53711);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __webpack_require__(22358);
-// EXTERNAL MODULE: ./src/engine/revision/s3.ts
-var revision_s3 = __webpack_require__(4010);
+// EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
+var s3_location = __webpack_require__(68016);
 ;// CONCATENATED MODULE: ./src/engine/revision/upload.ts
 /**
  * Puts a bundle in S3 under a key that carries its content hash, with a SHA-256 checksum that S3
@@ -1398,12 +1396,12 @@ const SHA256_METADATA = 'bundle-sha256';
 const PART_SIZE = 8 * 1024 * 1024;
 /** `<prefix><sha256>.<ext>`: the same tree always maps to the same key. */
 function objectKey(keyPrefix, sha256, bundleType) {
-    return `${keyPrefix}${sha256}.${(0,revision_s3/* bundleExtension */.WL)(bundleType)}`;
+    return `${keyPrefix}${sha256}.${(0,s3_location/* bundleExtension */.WL)(bundleType)}`;
 }
 /** Fails early, before any write, when the bucket is missing or not ours to use. */
 async function checkBucket(s3, bucket, signal) {
     try {
-        await s3.send(new client_s3_dist_cjs.HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {});
+        await s3.send(new dist_cjs.HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {});
     }
     catch (error) {
         const status = (0,errors/* httpStatus */.nG)(error);
@@ -1459,7 +1457,7 @@ function expectedChecksum(bundle, signal) {
 async function headObject(s3, bucket, key, signal) {
     let head;
     try {
-        head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), signal ? { abortSignal: signal } : {});
+        head = await s3.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), signal ? { abortSignal: signal } : {});
     }
     catch (error) {
         const status = (0,errors/* httpStatus */.nG)(error);
@@ -1468,7 +1466,7 @@ async function headObject(s3, bucket, key, signal) {
         throw error;
     }
     return {
-        eTag: (0,revision_s3/* unquoteETag */.XA)(head.ETag),
+        eTag: (0,s3_location/* unquoteETag */.XA)(head.ETag),
         ...(head.VersionId ? { versionId: head.VersionId } : {}),
         ...(head.ChecksumSHA256 ? { checksum: head.ChecksumSHA256 } : {})
     };
@@ -1508,14 +1506,14 @@ async function abortStaleUploads(s3, bucket, keyPrefix, now, signal) {
     let aborted = 0;
     let markers = {};
     for (;;) {
-        const page = await s3.send(new client_s3_dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }), options);
+        const page = await s3.send(new dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }), options);
         for (const upload of page.Uploads ?? []) {
             const { Key, UploadId, Initiated } = upload;
             if (!Key || !UploadId || !Initiated || !ours.test(Key))
                 continue;
             if (now - Initiated.getTime() < STALE_UPLOAD_MS)
                 continue;
-            await s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options);
+            await s3.send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options);
             aborted++;
         }
         if (!page.IsTruncated)
@@ -1548,7 +1546,7 @@ async function uploadBundle(request) {
             Key: key,
             Body: (0,external_node_fs_.createReadStream)(request.file),
             ContentLength: request.size,
-            ContentType: (0,revision_s3/* bundleContentType */._R)(request.bundleType),
+            ContentType: (0,s3_location/* bundleContentType */._R)(request.bundleType),
             Metadata: { [SHA256_METADATA]: sha256 },
             // S3 checks the bytes against it and keeps it: the proof a later run skips on.
             ChecksumAlgorithm: 'SHA256',
@@ -1572,7 +1570,7 @@ async function uploadBundle(request) {
         const uploaded = {
             bucket,
             key,
-            eTag: (0,revision_s3/* unquoteETag */.XA)(result.ETag),
+            eTag: (0,s3_location/* unquoteETag */.XA)(result.ETag),
             bytesUploaded: request.size,
             skipped: false
         };
@@ -1592,7 +1590,7 @@ async function uploadBundle(request) {
 ;// CONCATENATED MODULE: ./src/engine/revision/rerun.ts
 /**
  * Re-runs that cost almost nothing. The tree about to be packaged is looked up in the runner's
- * cache (./bundle-cache.ts) by its shape, then compared by the digest of its contents
+ * cache (./cache.ts) by its shape, then compared by the digest of its contents
  * (./bundle/digest.ts). When this machine built and uploaded a bundle from the same tree before,
  * and S3's own SHA-256 checksum of the object at that bundle's key is the one recorded then, the
  * object is that bundle byte for byte: packaging and upload are skipped. Anything else (no entry, an entry that fails its signature, no object, another object,
@@ -1606,18 +1604,21 @@ async function uploadBundle(request) {
  * Looks the listed tree up; undefined when the run has no cache or cannot use it. A shape seen
  * before has its contents digested at once, to compare; a new one leaves that for `digestNow`.
  */
-async function checkRerun(run, listing, options) {
-    const { settings, reporter, deps } = run;
-    if (!deps.cacheDir)
+async function checkRerun(stage, listing, options) {
+    const { settings, cacheDir } = stage;
+    const { reporter, cancel, gateway } = stage.ports;
+    if (!cacheDir)
         return undefined;
-    const cache = await revision_cache/* BundleCache */.Hv.open(deps.cacheDir, message => reporter.debug(message));
+    const cache = await revision_cache/* BundleCache */.Hv.open(cacheDir, message => reporter.debug(message));
     if (!cache)
         return undefined;
     const { mtime, listedAt, bucket } = options;
     const shape = treeShape(listing.entries, { type: settings.bundleType, mtime });
     // Ends the digest with the run, or when the upload it would be recorded for fails.
     const stopDigest = new AbortController();
-    const signal = run.signal ? AbortSignal.any([run.signal, stopDigest.signal]) : stopDigest.signal;
+    const signal = cancel.signal
+        ? AbortSignal.any([cancel.signal, stopDigest.signal])
+        : stopDigest.signal;
     let digesting;
     const digest = () => {
         digesting ??= (async () => {
@@ -1629,7 +1630,7 @@ async function checkRerun(run, listing, options) {
                 signal
             }).catch(() => undefined);
             reporter.debug(tree
-                ? `Tree digest ${tree.digest} in ${Math.round(performance.now() - started)} ms (cache ${deps.cacheDir}).`
+                ? `Tree digest ${tree.digest} in ${Math.round(performance.now() - started)} ms (cache ${cacheDir}).`
                 : 'Re-run cache: a file could not be read or changed while it was digested.');
             return tree;
         })();
@@ -1656,7 +1657,7 @@ async function checkRerun(run, listing, options) {
     if (tree?.digest !== cached.tree)
         return rerun;
     const key = objectKey(settings.keyPrefix, cached.sha256, settings.bundleType);
-    const object = await headObject(deps.s3, bucket, key, run.signal);
+    const object = await headObject(gateway.clients.s3, bucket, key, cancel.signal);
     if (object?.checksum !== cached.checksum) {
         const found = !object
             ? 'holds nothing'
@@ -1696,38 +1697,40 @@ function reuseLine(bucket, hit) {
 
 
 
-async function checkAppSpecFile(run) {
-    const { reporter, settings } = run;
-    run.enter('appspec');
+async function checkAppSpecFile(stage) {
+    const { settings, record } = stage;
+    const { reporter } = stage.ports;
+    record.stage = 'appspec';
     try {
         const result = await (0,appspec/* checkAppSpec */.Nm)(settings.source);
         for (const warning of result.warnings)
-            reporter.warning(warning, { file: run.relative(result.path), title: 'appspec' });
-        reporter.info(`${run.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
+            reporter.warning(warning, { file: (0,revision_stage/* shown */.S)(stage, result.path), title: 'appspec' });
+        reporter.info(`${(0,revision_stage/* shown */.S)(stage, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
         return result;
     }
     catch (error) {
-        throw run.pointAt(error);
+        throw (0,revision_stage/* pointAt */.s)(stage, error);
     }
 }
 /** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
-async function abortLeftovers(run, bucket) {
-    const prefix = run.settings.keyPrefix;
+async function abortLeftovers(stage, bucket) {
+    const prefix = stage.settings.keyPrefix;
+    const { ports } = stage;
     try {
-        const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal);
+        const count = await abortStaleUploads(ports.gateway.clients.s3, bucket, prefix, ports.clock.now(), ports.cancel.signal);
         if (count > 0)
-            run.reporter.info(`Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`);
+            ports.reporter.info(`Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`);
     }
     catch (error) {
         if (!(0,errors/* isAccessDenied */.w7)(error))
             throw error;
-        run.reporter.warning(`Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`);
+        ports.reporter.warning(`Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`);
     }
 }
-function tellWarnings(run, warnings) {
+function tellWarnings(stage, warnings) {
     for (const warning of warnings) {
-        const file = run.relative(external_node_path_default().join(run.settings.source, warning.rel));
-        run.reporter.warning(warning.message, { file, title: warning.title });
+        const file = (0,revision_stage/* shown */.S)(stage, external_node_path_default().join(stage.settings.source, warning.rel));
+        stage.ports.reporter.warning(warning.message, { file, title: warning.title });
     }
 }
 function counts(listing) {
@@ -1745,27 +1748,28 @@ function counts(listing) {
     const excluded = listing.excluded ? `, ${listing.excluded} excluded` : '';
     return `${files} files, ${directories} directories, ${links} links${excluded}`;
 }
-async function makeBundle(run, outFile, hookScripts, bucket) {
-    const { settings, deps, reporter } = run;
+async function makeBundle(stage, outFile, hookScripts, bucket) {
+    const { settings } = stage;
+    const { reporter, clock, cancel } = stage.ports;
     const time = await entryTime({
         source: settings.source,
-        ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
-        ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
-        now: () => run.clock.now()
+        ...(stage.sourceDateEpoch ? { sourceDateEpoch: stage.sourceDateEpoch } : {}),
+        ...(stage.sha ? { sha: stage.sha } : {}),
+        now: () => clock.now()
     });
     reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`);
-    const signal = run.signal ? { signal: run.signal } : {};
+    const signal = cancel.signal ? { signal: cancel.signal } : {};
     // Compared with the files' own change times: the real clock, not the run's.
     const listedAt = Date.now();
     const listing = await listEntries(settings.source, { skip: outFile, ...signal });
     markExecutables(listing.entries, hookScripts, listing.rules, settings.source);
     // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
-    const fileWanted = settings.bundlePath !== undefined || deps.publishBundle !== undefined;
+    const fileWanted = settings.bundlePath !== undefined || stage.publishBundle !== undefined;
     const rerun = bucket && !fileWanted && !time.current
-        ? await checkRerun(run, listing, { mtime: time.time, listedAt, bucket })
+        ? await checkRerun(stage, listing, { mtime: time.time, listedAt, bucket })
         : undefined;
     if (rerun?.hit) {
-        tellWarnings(run, listing.warnings);
+        tellWarnings(stage, listing.warnings);
         reporter.info(`${counts(listing)}: ${rerun.hit.bundle.size} bytes, sha256 ${rerun.hit.bundle.sha256}`);
         reporter.info(reuseLine(bucket ?? '', rerun.hit));
         const files = listing.entries.filter(e => e.kind === 'file').length;
@@ -1780,19 +1784,20 @@ async function makeBundle(run, outFile, hookScripts, bucket) {
         listing,
         ...signal
     });
-    tellWarnings(run, bundle.warnings);
+    tellWarnings(stage, bundle.warnings);
     reporter.info(`${counts(listing)}: ${bundle.size} bytes, sha256 ${bundle.sha256}`);
     if (settings.bundlePath)
         reporter.info(`Bundle written to ${settings.bundlePath}.`);
     return { bundle, ...(rerun ? { rerun } : {}) };
 }
-async function upload(run, bucket, bundle) {
-    const { settings, deps, reporter } = run;
+async function upload(stage, bucket, bundle) {
+    const { settings, ports } = stage;
+    const { reporter } = ports;
     return reporter.group(`Uploading to s3://${bucket}`, async () => {
-        await abortLeftovers(run, bucket);
+        await abortLeftovers(stage, bucket);
         let lastShown = 0;
         const result = await uploadBundle({
-            s3: deps.s3,
+            s3: ports.gateway.clients.s3,
             file: bundle.path,
             size: bundle.size,
             sha256: bundle.sha256,
@@ -1801,7 +1806,7 @@ async function upload(run, bucket, bundle) {
             keyPrefix: settings.keyPrefix,
             ...(settings.sse ? { sse: settings.sse } : {}),
             ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
-            ...(run.signal ? { signal: run.signal } : {}),
+            ...(ports.cancel.signal ? { signal: ports.cancel.signal } : {}),
             onProgress: (loaded, total) => {
                 const percent = total ? Math.floor((loaded / total) * 100) : 100;
                 if (percent >= lastShown + 25 && percent < 100) {
@@ -1819,16 +1824,16 @@ async function upload(run, bucket, bundle) {
     });
 }
 /** Puts the bundle in S3, or takes the proof that it is there; the revision. */
-async function uploadRevision(run, bucket, made) {
-    const { settings, record } = run;
-    run.enter('upload');
+async function uploadRevision(stage, bucket, made) {
+    const { settings, record } = stage;
+    record.stage = 'upload';
     let uploaded;
     if ('reused' in made) {
-        await abortLeftovers(run, bucket);
+        await abortLeftovers(stage, bucket);
         uploaded = { key: made.reused.key, ...made.reused.object, skipped: true };
     }
     else {
-        const uploading = upload(run, bucket, made.bundle);
+        const uploading = upload(stage, bucket, made.bundle);
         made.rerun?.digestNow();
         const result = await uploading.catch((error) => {
             // Not left reading the whole tree after the step has failed.
@@ -1849,34 +1854,29 @@ async function uploadRevision(run, bucket, made) {
     if (uploaded.versionId)
         revision.version = uploaded.versionId;
     record.revision = revision;
-    run.changed();
+    stage.ports.changed();
     return revision;
 }
 /**
  * Packages `source`, uploads it and registers it; the revision it made, or undefined when the
  * bundle only went to `bundle-path` (command `package` without a bucket: no S3 call at all).
  */
-async function packageAndUpload(run) {
-    const { settings, deps, reporter, record } = run;
+async function packageAndUpload(stage) {
+    const { settings, record, ports } = stage;
+    const { reporter, gateway } = ports;
     const bucket = settings.bucket;
     if (!bucket && !settings.bundlePath)
         throw new engine_errors/* InputError */.dz("Input 'bucket' is required to upload the bundle.");
-    // The target first: its platform says which kind of appspec to expect.
-    if (settings.command === 'deploy') {
-        await reporter.group('Checking the deployment target', () => (0,given/* checkDeploymentTarget */.HF)(run));
-    }
-    else if (settings.application) {
-        await (0,given/* checkDeploymentTarget */.HF)(run);
-    }
-    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run));
+    const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(stage));
     if (bucket) {
-        run.enter('upload');
-        await checkBucket(deps.s3, bucket, run.signal);
+        record.stage = 'upload';
+        await checkBucket(gateway.clients.s3, bucket, ports.cancel.signal);
     }
-    const outFile = settings.bundlePath ?? external_node_path_default().join(deps.tempDir, `bundle.${(0,revision_s3/* bundleExtension */.WL)(settings.bundleType)}`);
+    const outFile = settings.bundlePath ??
+        external_node_path_default().join(stage.tempDir, `bundle.${(0,s3_location/* bundleExtension */.WL)(settings.bundleType)}`);
     try {
-        run.enter('package');
-        const made = await reporter.group(`Packaging ${run.relative(settings.source) || '.'} as ${settings.bundleType}`, () => makeBundle(run, outFile, checked.hookScripts, bucket));
+        record.stage = 'package';
+        const made = await reporter.group(`Packaging ${(0,revision_stage/* shown */.S)(stage, settings.source) || '.'} as ${settings.bundleType}`, () => makeBundle(stage, outFile, checked.hookScripts, bucket));
         const facts = 'reused' in made
             ? { ...made.reused.bundle, files: made.files, reused: true }
             : { sha256: made.bundle.sha256, size: made.bundle.size, files: made.bundle.files };
@@ -1888,23 +1888,19 @@ async function packageAndUpload(run) {
             ...(settings.bundlePath ? { path: settings.bundlePath } : {}),
             ...('reused' in facts ? { reused: true } : {})
         };
-        run.changed();
-        const revision = bucket ? await uploadRevision(run, bucket, made) : undefined;
-        const publisher = deps.publishBundle;
+        ports.changed();
+        const revision = bucket ? await uploadRevision(stage, bucket, made) : undefined;
+        const publisher = stage.publishBundle;
         if (publisher && 'bundle' in made) {
-            run.enter('publish');
+            record.stage = 'publish';
             const id = await reporter.group(publisher.title, () => publisher.publish(made.bundle));
             record.artifact = { name: publisher.name, ...(id !== undefined ? { id } : {}) };
-            run.changed();
+            ports.changed();
         }
         if (revision && settings.application) {
-            run.enter('register');
-            await run.codedeploy.send(new dist_cjs/* RegisterApplicationRevisionCommand */.Yhn({
-                applicationName: settings.application,
-                revision: (0,revision_s3/* revisionLocation */.bI)(revision),
-                description: (0,description/* cutDescription */.zs)(run.description)
-            }), run.signal ? { abortSignal: run.signal } : {});
-            reporter.info(`Registered ${(0,revision_s3/* s3Url */.AB)(revision)} with application '${settings.application}'.`);
+            record.stage = 'register';
+            await gateway.registerRevision(settings.application, (0,s3_location/* revisionLocation */.bI)(revision), (0,description/* cutDescription */.zs)(stage.description));
+            reporter.info(`Registered ${(0,s3_location/* s3Url */.AB)(revision)} with application '${settings.application}'.`);
         }
         return revision;
     }

@@ -28,8 +28,9 @@ import { spawnSync } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
 import { REGION, startLocalStack, type LocalStack } from '../local/stack.js'
 import { cliWait } from '../bench/measure.js'
-import { RecordingReporter } from '../src/engine/tell/reporter.js'
+import { RecordingReporter } from '../src/engine/reporter.js'
 import { waitForDeployment } from '../src/engine/follow/watch.js'
+import { Gateway } from '../src/engine/aws/gateway.js'
 import { systemClock } from '../src/engine/clock.js'
 import { putRevision, s3Client } from '../__tests__/helpers/revisions.js'
 import {
@@ -148,7 +149,7 @@ async function round(
   const started = Date.now()
   let noticedAt = NaN
   const ourRun = waitForDeployment(id, {
-    codedeploy: ourClient,
+    gateway: new Gateway({ codedeploy: ourClient, s3: {} as never }, systemClock),
     reporter: new RecordingReporter(),
     clock: systemClock,
     deadline: started + 600_000,

@@ -21,7 +21,7 @@ import {
 } from './action/inputs.js'
 import { OutputWriter, exit, writeSummary } from './action/report.js'
 import { ActionReporter } from './action/reporter.js'
-import type { RunContext } from './engine/deploy/description.js'
+import type { RunContext } from './engine/inputs/description.js'
 import { InputError, errorMessage } from './engine/errors.js'
 import type { RunIdentity } from './engine/deploy/marker.js'
 import { RunFailedError, failedBeforeRun, type RunRecord } from './engine/tell/record.js'

@@ -5955,15 +5955,15 @@ __webpack_unused_export__ = ListApplicationRevisionsCommand;
 __webpack_unused_export__ = ListApplicationRevisionsInput$;
 __webpack_unused_export__ = ListApplicationRevisionsOutput$;
 __webpack_unused_export__ = ListApplications$;
-exports.BJ_ = ListApplicationsCommand;
+__webpack_unused_export__ = ListApplicationsCommand;
 __webpack_unused_export__ = ListApplicationsInput$;
 __webpack_unused_export__ = ListApplicationsOutput$;
 __webpack_unused_export__ = ListDeploymentConfigs$;
-exports.WbL = ListDeploymentConfigsCommand;
+__webpack_unused_export__ = ListDeploymentConfigsCommand;
 __webpack_unused_export__ = ListDeploymentConfigsInput$;
 __webpack_unused_export__ = ListDeploymentConfigsOutput$;
 __webpack_unused_export__ = ListDeploymentGroups$;
-exports.XOe = ListDeploymentGroupsCommand;
+__webpack_unused_export__ = ListDeploymentGroupsCommand;
 __webpack_unused_export__ = ListDeploymentGroupsInput$;
 __webpack_unused_export__ = ListDeploymentGroupsOutput$;
 __webpack_unused_export__ = ListDeploymentInstances$;
@@ -5975,7 +5975,7 @@ exports.$9V = ListDeploymentTargetsCommand;
 __webpack_unused_export__ = ListDeploymentTargetsInput$;
 __webpack_unused_export__ = ListDeploymentTargetsOutput$;
 __webpack_unused_export__ = ListDeployments$;
-exports.sr8 = ListDeploymentsCommand;
+__webpack_unused_export__ = ListDeploymentsCommand;
 __webpack_unused_export__ = ListDeploymentsInput$;
 __webpack_unused_export__ = ListDeploymentsOutput$;
 __webpack_unused_export__ = ListGitHubAccountTokenNames$;
@@ -6090,11 +6090,11 @@ __webpack_unused_export__ = ZonalConfig$;
 __webpack_unused_export__ = _InstanceType;
 __webpack_unused_export__ = errorTypeRegistries;
 __webpack_unused_export__ = paginateListApplicationRevisions;
-__webpack_unused_export__ = paginateListApplications;
-__webpack_unused_export__ = paginateListDeploymentConfigs;
-__webpack_unused_export__ = paginateListDeploymentGroups;
+exports.Piy = paginateListApplications;
+exports.e1B = paginateListDeploymentConfigs;
+exports.$cP = paginateListDeploymentGroups;
 __webpack_unused_export__ = paginateListDeploymentInstances;
-__webpack_unused_export__ = paginateListDeployments;
+exports.APY = paginateListDeployments;
 __webpack_unused_export__ = waitForDeploymentSuccessful;
 __webpack_unused_export__ = waitUntilDeploymentSuccessful;
 
@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1085);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6724);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1085:
+/***/ 6724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38100,210 +38100,290 @@ function passed(record) {
     return record.outcome !== undefined && PASSING.has(record.outcome);
 }
 
-// EXTERNAL MODULE: ./src/engine/aws/errors.ts
-var aws_errors = __nccwpck_require__(2433);
-;// CONCATENATED MODULE: ./src/engine/tell/fleet.ts
+;// CONCATENATED MODULE: ./src/engine/aws/call-count.ts
+let counters = 0;
 /**
- * How a blue/green deployment's two sides are named: instances on EC2/on-premises, task sets on
- * ECS (where the replacement task set waits at Ready and the original one is terminated).
+ * Counts `client`'s requests from now on; undefined for a client without a middleware stack
+ * (a test's stand-in), whose calls the watch then counts itself.
  */
-function fleetWords(platform) {
-    return platform === 'ECS'
-        ? {
-            replacement: 'replacement task set',
-            original: 'original task set',
-            passed: 'the replacement task set passed its hooks'
-        }
-        : {
-            replacement: 'replacement instances',
-            original: 'original instances',
-            passed: 'the replacement instances passed their hooks'
-        };
-}
-
-;// CONCATENATED MODULE: ./src/engine/tell/links.ts
-/**
- * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
- * one this run could not stop itself.
- */
-/** The CodeDeploy console page of a deployment. */
-function consoleUrl(region, deploymentId) {
-    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
-}
-/** The AWS CLI command that stops a deployment (v1 and v2 alike). */
-function stopCommand(region, deploymentId, rollback) {
-    return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
-}
-
-// EXTERNAL MODULE: ./src/engine/revision/s3.ts
-var s3 = __nccwpck_require__(4010);
-;// CONCATENATED MODULE: ./src/engine/end/blue-green.ts
-/**
- * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
- * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
- * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
- * that the deployment named really waits before it asks CodeDeploy to move it on.
- */
-
-
-
-
-
-
-
-function isBlueGreen(info) {
-    return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
-}
-/** Traffic is on the replacement and the originals wait to be terminated. */
-function inTerminationWait(info) {
-    return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true;
-}
-function continued(run, type) {
-    return run.record.blueGreen?.continued.includes(type) === true;
-}
-/** Remembers the termination wait the first time it is seen: how long, and since when. */
-function noteTerminationWait(run, info) {
-    if (!inTerminationWait(info))
-        return;
-    const facts = (run.record.blueGreen ??= { continued: [] });
-    if (facts.terminationWaitSeenAt !== undefined)
-        return;
-    facts.terminationWaitSeenAt = run.clock.now();
-    const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
-    if (terminate?.action !== 'KEEP_ALIVE')
-        facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
-    run.changed();
-}
-/**
- * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
- * or `rerouted`, or undefined to keep following.
- */
-function pauseAt(run) {
-    return info => {
-        if (!isBlueGreen(info))
-            return undefined;
-        if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
-            return 'ready';
-        if (inTerminationWait(info)) {
-            noteTerminationWait(run, info);
-            if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
-                return 'rerouted';
-        }
+function countCalls(client) {
+    const stack = client.middlewareStack;
+    if (!stack)
         return undefined;
+    const name = `cdbCallCount${++counters}`;
+    let total = 0;
+    // The deserialize step runs inside the retry middleware: each attempt passes through it.
+    stack.add(next => async (args) => {
+        total++;
+        return next(args);
+    }, { step: 'deserialize', name });
+    return {
+        get total() {
+            return total;
+        },
+        stop: () => {
+            stack.remove(name);
+        }
     };
 }
-/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
-async function continueDeployment(run, id, type) {
-    const words = fleetWords(run.record.platform);
-    const what = type === 'READY_WAIT'
-        ? `rerouting traffic to the ${words.replacement}`
-        : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`;
-    run.reporter.info(`Continuing ${id} (${type}): ${what}.`);
-    try {
-        await run.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: type }), run.signal ? { abortSignal: run.signal } : {});
+
+// EXTERNAL MODULE: ./src/engine/aws/errors.ts
+var aws_errors = __nccwpck_require__(2433);
+;// CONCATENATED MODULE: ./src/engine/aws/gateway.ts
+/**
+ * The one way the engine reaches AWS. Every call a stage makes to CodeDeploy, S3, ECS or Lambda
+ * goes through a method here, which decides, in one place for all of them:
+ *
+ * - how long the call may take: `until` (a time on the run's clock) cuts it, and the run's cancel
+ *   cuts it too unless the call is part of what a cancel does (`afterCancel`);
+ * - how it is retried: the SDK's own retries by default; `once` sends a single attempt, for the
+ *   calls the engine retries itself (CreateDeployment, which is not idempotent; a cancel's
+ *   StopDeployment, which must fit the runner's few seconds); `patient` reads, the checks before a
+ *   deployment exists, also ride out sustained throttling and transient faults with backoff, as the
+ *   watch does;
+ * - pagination: the SDK's paginators, for every `nextToken` list;
+ * - what was sent: every CodeDeploy request is counted, SDK retries included, for the watch's
+ *   budget of calls.
+ * Errors keep their AWS type (`name`) for the caller to classify (./errors.ts).
+ */
+
+
+
+
+/** How long a patient call keeps trying through throttling and transient faults. */
+const PATIENCE_MS = 120_000;
+const FIRST_BACKOFF_MS = 1000;
+const LONGEST_BACKOFF_MS = 15_000;
+/** Deployments or targets per BatchGet request: the API's limit. */
+const BATCH = 25;
+/** The client's retry step, replaced for one command by one that passes straight through. */
+const NO_RETRY = {
+    step: 'finalizeRequest',
+    name: 'retryMiddleware',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY']
+};
+function withoutRetries(command) {
+    ;
+    command.middlewareStack?.add((next) => (args) => next(args), NO_RETRY);
+    return command;
+}
+class Gateway {
+    clients;
+    clock;
+    cancel;
+    counted;
+    sent = 0;
+    constructor(clients, clock, 
+    /** The run's cancel: it cuts every call that is not part of what a cancel does. */
+    cancel) {
+        this.clients = clients;
+        this.clock = clock;
+        this.cancel = cancel;
+        this.counted = countCalls(clients.codedeploy);
     }
-    catch (error) {
-        const name = (0,aws_errors/* errorName */.Is)(error);
-        if (name === 'DeploymentIsNotInReadyStateException' ||
-            name === 'UnsupportedActionForDeploymentTypeException' ||
-            name === 'DeploymentAlreadyCompletedException') {
-            throw new errors/* InputError */.dz(`CodeDeploy would not continue ${id} with ${type} (${name}: ${(0,errors/* errorMessage */.gJ)(error)}). See its state at ${consoleUrl(run.deps.region, id)}`);
+    /** CodeDeploy requests sent so far, every attempt counted. */
+    get calls() {
+        return this.counted ? this.counted.total : this.sent;
+    }
+    /** Stops counting (takes the counter off the client); the run has ended. */
+    close() {
+        this.counted?.stop();
+    }
+    /** The signal that cuts a call made with `call`, if any. */
+    signalFor(call) {
+        const signals = [];
+        if (this.cancel && !call.afterCancel)
+            signals.push(this.cancel);
+        if (call.signal)
+            signals.push(call.signal);
+        if (call.until !== undefined)
+            signals.push(this.clock.after(Math.max(100, call.until - this.clock.now())));
+        if (signals.length === 0)
+            return undefined;
+        return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    }
+    async send(client, command, call) {
+        const sendable = client;
+        if (client === this.clients.codedeploy && !this.counted)
+            this.sent++;
+        if (call.once)
+            withoutRetries(command);
+        const signal = this.signalFor(call);
+        return (await sendable.send(command, signal ? { abortSignal: signal } : {}));
+    }
+    /** `attempt`, again and again while AWS throttles or fails transiently (patient calls). */
+    async patiently(call, attempt) {
+        if (!call.patient)
+            return attempt();
+        const giveUp = this.clock.now() + PATIENCE_MS;
+        let delay = FIRST_BACKOFF_MS;
+        for (;;) {
+            try {
+                return await attempt();
+            }
+            catch (error) {
+                const cut = this.cancel?.aborted || call.signal?.aborted || (0,aws_errors/* errorName */.Is)(error) === 'AbortError';
+                const until = Math.min(giveUp, call.until ?? Infinity);
+                if (cut || !(0,aws_errors/* isTransient */.dg)(error) || this.clock.now() + delay >= until)
+                    throw error;
+                await this.clock.sleep(delay / 2 + (Math.random() * delay) / 2, this.cancel);
+                if (this.cancel?.aborted && !call.afterCancel)
+                    throw error;
+                delay = Math.min(LONGEST_BACKOFF_MS, delay * 2);
+            }
         }
-        throw error;
     }
-    const facts = (run.record.blueGreen ??= { continued: [] });
-    facts.continued.push(type);
-    run.changed();
-}
-/**
- * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
- * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
- * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
- */
-async function readBack(run, id) {
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
-        if (out.deploymentInfo)
-            run.saw(out.deploymentInfo);
+    codedeploy(command, call) {
+        return this.patiently(call, () => this.send(this.clients.codedeploy, command, call));
     }
-    catch (error) {
-        run.reporter.warning(`Continued ${id}, but could not read its state afterwards (${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); reporting it InProgress.`);
+    // --- CodeDeploy: deployments -------------------------------------------------------------
+    async deployment(deploymentId, call = {}) {
+        const out = await this.codedeploy(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), call);
+        if (!out.deploymentInfo)
+            throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
+        return out.deploymentInfo;
     }
-    const deployment = run.record.deployment;
-    if (deployment?.id === id && deployment.status === 'Ready') {
-        deployment.status = 'InProgress';
-        run.changed();
+    /** One read of a deployment within `until`, for a run that must go on without it: undefined when it fails. */
+    async deploymentIfAnswered(deploymentId, until, call = {}) {
+        try {
+            return await this.deployment(deploymentId, { ...call, until });
+        }
+        catch {
+            return undefined;
+        }
     }
-}
-function notWaiting(id, info) {
-    const status = info.status ?? 'unknown';
-    const { replacement } = fleetWords(info.computePlatform);
-    const why = TERMINAL.has(status)
-        ? 'It has already ended.'
-        : status === 'InProgress'
-            ? `It is still deploying the ${replacement}: continue it once it is Ready.`
-            : `Continue it once it is Ready.`;
-    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
-}
-/**
- * With command `continue`, `application` and `deployment-group` are optional; when given, the
- * deployment must belong to them (a deployment-id passed from another environment's job is
- * refused rather than moved on).
- */
-function checkBelongs(run, id, info) {
-    const { application, deploymentGroup } = run.settings;
-    const wrong = [];
-    if (application && info.applicationName !== application)
-        wrong.push(`application '${application}'`);
-    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
-        wrong.push(`deployment group '${deploymentGroup}'`);
-    if (wrong.length === 0)
-        return;
-    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
-}
-/**
- * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
- * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
- */
-async function prepareContinue(run, id) {
-    const { record } = run;
-    let info;
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), run.signal ? { abortSignal: run.signal } : {});
-        info = out.deploymentInfo;
+    /** BatchGetDeployments, 25 ids a request. */
+    async deployments(ids, call = {}) {
+        const infos = [];
+        for (let i = 0; i < ids.length; i += BATCH) {
+            const out = await this.codedeploy(new dist_cjs/* BatchGetDeploymentsCommand */.ARk({ deploymentIds: ids.slice(i, i + BATCH) }), call);
+            infos.push(...(out.deploymentsInfo ?? []));
+        }
+        return infos;
     }
-    catch (error) {
-        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
-            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`);
-        throw error;
+    /** A group's deployment ids matching `filter`, page by page, up to `limit`. */
+    async deploymentIds(filter, limit, call = {}) {
+        return this.pages(call, signal => (0,dist_cjs/* paginateListDeployments */.APY)({
+            client: this.clients.codedeploy,
+            ...(call.once ? { withCommand: withoutRetries } : {})
+        }, { ...filter }, ...(signal ? [{ abortSignal: signal }] : [])), page => page.deployments ?? [], limit);
     }
-    if (!info)
-        throw new Error(`GetDeployment returned nothing for ${id}`);
-    checkBelongs(run, id, info);
-    if (info.applicationName)
-        record.application = info.applicationName;
-    if (info.deploymentGroupName)
-        record.deploymentGroup = info.deploymentGroupName;
-    if (info.deploymentConfigName)
-        record.deploymentConfig = info.deploymentConfigName;
-    if (info.computePlatform)
-        record.platform = info.computePlatform;
-    const revision = (0,s3/* revisionOfDeployment */.eZ)(info);
-    if (revision)
-        record.revision = revision;
-    if (!isBlueGreen(info))
-        throw new errors/* InputError */.dz(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
-    const type = info.status === 'Ready'
-        ? 'READY_WAIT'
-        : inTerminationWait(info)
-            ? 'TERMINATION_WAIT'
-            : undefined;
-    if (!type)
-        throw new errors/* InputError */.dz(notWaiting(id, info));
-    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
-    noteTerminationWait(run, info);
-    run.changed();
-    return type;
+    /** CreateDeployment, once: it is not idempotent. */
+    async createDeployment(input, signal) {
+        const out = await this.send(this.clients.codedeploy, new dist_cjs/* CreateDeploymentCommand */.ttP(input), { once: true, signal, afterCancel: true });
+        if (!out.deploymentId)
+            throw new Error('CreateDeployment returned no deployment id');
+        return out.deploymentId;
+    }
+    /** StopDeployment, once (the caller retries within its bound). */
+    stopDeployment(deploymentId, autoRollbackEnabled, call) {
+        return this.send(this.clients.codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({ deploymentId, autoRollbackEnabled }), { ...call, once: true, afterCancel: true });
+    }
+    async continueDeployment(deploymentId, deploymentWaitType) {
+        await this.send(this.clients.codedeploy, new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId, deploymentWaitType }), {});
+    }
+    async registerRevision(applicationName, revision, description) {
+        await this.codedeploy(new dist_cjs/* RegisterApplicationRevisionCommand */.Yhn({ applicationName, revision, description }), { patient: true });
+    }
+    // --- CodeDeploy: targets -----------------------------------------------------------------
+    /** Every target id of a deployment, page by page (the SDK has no paginator for this one). */
+    async targetIds(deploymentId, call = {}) {
+        const ids = [];
+        let nextToken;
+        do {
+            const page = await this.codedeploy(new dist_cjs/* ListDeploymentTargetsCommand */.$9V({ deploymentId, ...(nextToken ? { nextToken } : {}) }), call);
+            ids.push(...(page.targetIds ?? []));
+            nextToken = page.nextToken;
+        } while (nextToken);
+        return ids;
+    }
+    /** The targets `ids` (25 a request), as CodeDeploy describes them. */
+    async targets(deploymentId, ids, call = {}) {
+        const out = [];
+        for (let i = 0; i < ids.length; i += BATCH) {
+            const page = await this.codedeploy(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), call);
+            out.push(...(page.deploymentTargets ?? []));
+        }
+        return out;
+    }
+    // --- CodeDeploy: applications, groups, configs (checked before anything is written) --------
+    async application(applicationName) {
+        await this.codedeploy(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName }), { patient: true });
+    }
+    async deploymentGroup(applicationName, deploymentGroupName, call = { patient: true }) {
+        const out = await this.codedeploy(new dist_cjs/* GetDeploymentGroupCommand */.WOp({ applicationName, deploymentGroupName }), call);
+        if (!out.deploymentGroupInfo)
+            throw new Error(`GetDeploymentGroup returned no group for '${deploymentGroupName}'`);
+        return out.deploymentGroupInfo;
+    }
+    async deploymentConfig(deploymentConfigName) {
+        const out = await this.codedeploy(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName }), { patient: true });
+        return out.deploymentConfigInfo ?? {};
+    }
+    applicationNames(limit = 1000) {
+        return this.pages({ patient: true }, signal => (0,dist_cjs/* paginateListApplications */.Piy)({ client: this.clients.codedeploy }, {}, ...(signal ? [{ abortSignal: signal }] : [])), page => page.applications ?? [], limit);
+    }
+    deploymentGroupNames(applicationName, limit = 1000) {
+        return this.pages({ patient: true }, signal => (0,dist_cjs/* paginateListDeploymentGroups */.$cP)({ client: this.clients.codedeploy }, { applicationName }, ...(signal ? [{ abortSignal: signal }] : [])), page => page.deploymentGroups ?? [], limit);
+    }
+    deploymentConfigNames(limit = 1000) {
+        return this.pages({ patient: true }, signal => (0,dist_cjs/* paginateListDeploymentConfigs */.e1B)({ client: this.clients.codedeploy }, {}, ...(signal ? [{ abortSignal: signal }] : [])), page => page.deploymentConfigsList ?? [], limit);
+    }
+    /**
+     * Collects items from a paginator up to `limit`. A patient list starts over when a page fails
+     * transiently (a token is not kept across a backoff).
+     */
+    pages(call, paginate, items, limit) {
+        return this.patiently(call, async () => {
+            const out = [];
+            for await (const page of paginate(this.signalFor(call))) {
+                if (!this.counted)
+                    this.sent++;
+                out.push(...items(page));
+                if (out.length >= limit)
+                    break;
+            }
+            return out;
+        });
+    }
+    // --- S3, ECS, Lambda ---------------------------------------------------------------------
+    /** HeadObject (with the checksum when asked); the object's metadata. */
+    headObject(input, call = { patient: true }) {
+        const { checksum, ...rest } = input;
+        return this.patiently(call, () => this.send(this.clients.s3, new client_s3_dist_cjs.HeadObjectCommand({ ...rest, ...(checksum ? { ChecksumMode: 'ENABLED' } : {}) }), call));
+    }
+    /** RegisterTaskDefinition; its ARN. */
+    async registerTaskDefinition(input) {
+        const ecs = this.clients.ecs;
+        if (!ecs)
+            throw new Error('No ECS client to register the task definition with');
+        const { RegisterTaskDefinitionCommand } = await __nccwpck_require__.e(/* import() */ 212).then(__nccwpck_require__.t.bind(__nccwpck_require__, 212, 19));
+        const out = await this.patiently({ patient: true }, () => this.send(ecs, new RegisterTaskDefinitionCommand(input), {}));
+        const arn = out.taskDefinition?.taskDefinitionArn;
+        if (!arn)
+            throw new Error('RegisterTaskDefinition returned no ARN');
+        return arn;
+    }
+    /** The version a Lambda alias points at. */
+    async aliasVersion(functionName, alias) {
+        const lambda = this.clients.lambda;
+        if (!lambda)
+            throw new Error('No Lambda client to read the alias with');
+        const { GetAliasCommand } = await __nccwpck_require__.e(/* import() */ 696).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1696, 19));
+        const out = await this.patiently({ patient: true }, () => this.send(lambda, new GetAliasCommand({ FunctionName: functionName, Name: alias }), {}));
+        return out.FunctionVersion;
+    }
+    /** PublishVersion, one attempt (the caller waits while the function still updates). */
+    async publishVersion(functionName) {
+        const lambda = this.clients.lambda;
+        if (!lambda)
+            throw new Error('No Lambda client to publish the version with');
+        const { PublishVersionCommand } = await __nccwpck_require__.e(/* import() */ 696).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1696, 19));
+        const out = await this.patiently({ patient: true }, () => this.send(lambda, new PublishVersionCommand({ FunctionName: functionName }), {}));
+        return out.Version;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/cancellation.ts
@@ -38380,32 +38460,255 @@ function unlessAborted(promise, signal) {
     });
 }
 
-// EXTERNAL MODULE: ./src/engine/deploy/description.ts
-var description = __nccwpck_require__(1054);
-;// CONCATENATED MODULE: ./src/engine/aws/call-count.ts
-let counters = 0;
+;// CONCATENATED MODULE: ./src/engine/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    after: ms => AbortSignal.timeout(Math.max(0, ms))
+};
+
+// EXTERNAL MODULE: ./src/engine/inputs/description.ts
+var inputs_description = __nccwpck_require__(2288);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/engine/deploy/marker.ts
 /**
- * Counts `client`'s requests from now on; undefined for a client without a middleware stack
- * (a test's stand-in), whose calls the watch then counts itself.
+ * The run marker: a short tag at the end of every deployment description this action creates,
+ * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
+ * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
+ * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
  */
-function countCalls(client) {
-    const stack = client.middlewareStack;
-    if (!stack)
+
+const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
+function newMarker(identity, token = (0,external_node_crypto_.randomBytes)(6).toString('hex')) {
+    const marker = { token };
+    const workflow = identity.workflowRef?.split('@')[0];
+    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
+        marker.workflow = (0,external_node_crypto_.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
+        marker.run = identity.runNumber;
+        if (identity.runAttempt !== undefined)
+            marker.attempt = identity.runAttempt;
+    }
+    return marker;
+}
+function formatMarker(marker) {
+    const parts = [];
+    if (marker.workflow && marker.run !== undefined) {
+        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
+    }
+    parts.push(`id=${marker.token}`);
+    return `[cdb ${parts.join(' ')}]`;
+}
+/** The marker at the end of a description, or undefined when it carries none. */
+function parseMarker(description) {
+    const match = PATTERN.exec(description ?? '');
+    if (!match?.[1])
         return undefined;
-    const name = `cdbCallCount${++counters}`;
-    let total = 0;
-    // The deserialize step runs inside the retry middleware: each attempt passes through it.
-    stack.add(next => async (args) => {
-        total++;
-        return next(args);
-    }, { step: 'deserialize', name });
+    const fields = new Map();
+    for (const pair of match[1].trim().split(' ')) {
+        const at = pair.indexOf('=');
+        fields.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const token = fields.get('id');
+    if (!token || !/^[0-9a-f]{12}$/.test(token))
+        return undefined;
+    const marker = { token };
+    const workflow = fields.get('wf');
+    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
+    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
+        marker.workflow = workflow;
+        marker.run = Number(run[1]);
+        if (run[2])
+            marker.attempt = Number(run[2]);
+    }
+    return marker;
+}
+/** The run as people say it: `run 42 (attempt 2)`. */
+function describeRun(marker) {
+    if (marker.run === undefined)
+        return 'a terminal run';
+    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
+}
+/** True when `other` comes from a later run of the same workflow than `mine`. */
+function isNewerRun(other, mine) {
+    return (mine.workflow !== undefined &&
+        mine.run !== undefined &&
+        other.workflow === mine.workflow &&
+        other.run !== undefined &&
+        other.run > mine.run);
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy/guard.ts
+
+/** Deployments still holding the group or about to. */
+const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+/** Margin for clock skew between this machine and CodeDeploy. */
+const SKEW_MS = 5 * 60_000;
+/** Deployments of a group looked at, at most. */
+const LIMIT = 1000;
+function ids(gateway, group, filter, call) {
+    return gateway.deploymentIds({ applicationName: group.application, deploymentGroupName: group.deploymentGroup, ...filter }, LIMIT, call);
+}
+/** The group's deployment whose marker carries `token`, created between `sentAt` and `now`. */
+async function findByToken(gateway, group, token, times, signal) {
+    const createTimeRange = {
+        start: new Date(times.sentAt - SKEW_MS),
+        end: new Date(times.now + SKEW_MS)
+    };
+    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
+    const call = { once: true, afterCancel: true, ...(signal ? { signal } : {}) };
+    const infos = await gateway.deployments(await ids(gateway, group, { createTimeRange }, call), call);
+    return infos.find(info => parseMarker(info.description)?.token === token)?.deploymentId;
+}
+/**
+ * A deployment of a newer run of the same workflow that is active in the group or was its last
+ * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
+ */
+async function findNewerRun(gateway, group, mine) {
+    if (mine.workflow === undefined || mine.run === undefined)
+        return undefined;
+    const call = { patient: true };
+    const [active, info] = await Promise.all([
+        ids(gateway, group, { includeOnlyStatuses: ACTIVE }, call),
+        gateway.deploymentGroup(group.application, group.deploymentGroup, call)
+    ]);
+    const wanted = new Set(active);
+    const lastSuccess = info.lastSuccessfulDeployment?.deploymentId;
+    if (lastSuccess)
+        wanted.add(lastSuccess);
+    const infos = await gateway.deployments([...wanted], call);
+    const newer = infos
+        .filter(d => d.creator !== 'codeDeployRollback')
+        .map(d => ({ info: d, marker: parseMarker(d.description) }))
+        .filter(d => d.marker !== undefined && isNewerRun(d.marker, mine))
+        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
+    if (!newer?.marker || !newer.info.deploymentId)
+        return undefined;
     return {
-        get total() {
-            return total;
-        },
-        stop: () => {
-            stack.remove(name);
+        deploymentId: newer.info.deploymentId,
+        run: describeRun(newer.marker),
+        status: newer.info.status ?? 'unknown'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/tell/fleet.ts
+function isBlueGreen(info) {
+    return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
+}
+/** Traffic is on the replacement and the originals wait to be terminated. */
+function inTerminationWait(info) {
+    return info?.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true;
+}
+/**
+ * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
+ * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
+ */
+function fleetSide(target) {
+    if (target.instanceLabel === 'Green')
+        return 'replacement';
+    if (target.instanceLabel === 'Blue')
+        return 'original';
+    return undefined;
+}
+function fleetWords(platform) {
+    return platform === 'ECS'
+        ? {
+            replacement: 'replacement task set',
+            original: 'original task set',
+            passed: 'the replacement task set passed its hooks'
         }
+        : {
+            replacement: 'replacement instances',
+            original: 'original instances',
+            passed: 'the replacement instances passed their hooks'
+        };
+}
+
+;// CONCATENATED MODULE: ./src/engine/tell/links.ts
+/**
+ * Where a person goes next: the console page of a deployment, and the AWS CLI command that stops
+ * one this run could not stop itself.
+ */
+/** The CodeDeploy console page of a deployment. */
+function consoleUrl(region, deploymentId) {
+    return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
+}
+/** The AWS CLI command that stops a deployment (v1 and v2 alike). */
+function stopCommand(region, deploymentId, rollback) {
+    return `aws deploy stop-deployment --deployment-id ${deploymentId}${rollback ? ' --auto-rollback-enabled' : ''} --region ${region}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy/parked.ts
+
+
+/** Where a blue/green deployment is parked, or undefined when it is not. */
+function parkedAt(info) {
+    if (!isBlueGreen(info))
+        return undefined;
+    if (info.status === 'Ready')
+        return 'ready';
+    if (inTerminationWait(info))
+        return 'termination-wait';
+    return undefined;
+}
+function minutes(count) {
+    return count === 1 ? '1 minute' : `${count} minutes`;
+}
+/** What waits and what CodeDeploy does about it by itself, in the deployment's own terms. */
+function situation(info, parked) {
+    const ecs = info.computePlatform === 'ECS';
+    const config = info.blueGreenDeploymentConfiguration;
+    if (parked === 'ready') {
+        const ready = config?.deploymentReadyOption;
+        const wait = ready?.waitTimeInMinutes;
+        const timer = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
+            ? `; CodeDeploy reroutes it by itself ${minutes(wait ?? 0)} after it became Ready`
+            : wait
+                ? `; CodeDeploy stops it if traffic is not rerouted within ${minutes(wait)} of Ready`
+                : '';
+        const replacement = ecs ? 'its replacement task set waits' : 'its replacement instances wait';
+        return `parked at Ready: ${replacement} for traffic to be rerouted${timer}`;
+    }
+    const terminate = config?.terminateBlueInstancesOnDeploymentSuccess;
+    const originals = ecs ? 'the original task set waits' : 'the original instances wait';
+    const timer = terminate?.terminationWaitTimeInMinutes !== undefined
+        ? `, which CodeDeploy does ${minutes(terminate.terminationWaitTimeInMinutes)} after the reroute`
+        : '';
+    return `in its termination wait: traffic is on the replacement and ${originals} to be terminated${timer}`;
+}
+/** The notice for a group held by a parked deployment: which, what it waits for, how to end it. */
+function parkedMessage(info, parked, group, region) {
+    const id = info.deploymentId ?? 'the active deployment';
+    const end = parked === 'ready'
+        ? `reroute its traffic with a step that has command: continue and deployment-id: ${id}`
+        : `end the wait with a step that has command: continue and deployment-id: ${id} (the originals are terminated then)`;
+    const stop = region ? ` (${stopCommand(region, id, true)})` : '';
+    const link = region ? ` ${consoleUrl(region, id)}` : '';
+    return `Deployment group '${group}' is held by ${id}, a blue/green deployment ${situation(info, parked)}. This run waits for it until its own timeout. To go on now, ${end}, or stop it${stop}.${link}`;
+}
+/**
+ * A watch's onUpdate for someone else's deployment that holds the group: warns once each time it
+ * becomes parked (at Ready, then again in its termination wait).
+ */
+function announceParked(reporter, group, region) {
+    let last;
+    return info => {
+        const parked = parkedAt(info);
+        if (parked && parked !== last)
+            reporter.warning(parkedMessage(info, parked, group, region));
+        last = parked;
     };
 }
 
@@ -38448,7 +38751,6 @@ class Pace {
     started;
     watchStarted;
     next;
-    own = 0;
     /** Calls the run made over its budget before this watch began. */
     forgiven = 0;
     /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
@@ -38469,13 +38771,9 @@ class Pace {
         if (run)
             this.forgiven = Math.max(0, run.spent() - this.allowance(this.watchStarted) - MAX_DEBT);
     }
-    /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
-    spend = () => {
-        this.own++;
-    };
     /** Calls made so far that the budget covers. */
     get calls() {
-        return this.run ? this.run.spent() - this.forgiven : this.own;
+        return this.run ? this.run.spent() - this.forgiven : 0;
     }
     /** Beats gone by since the watch began. */
     beats() {
@@ -38527,109 +38825,6 @@ class Pace {
     untilNext() {
         return Math.max(0, this.next - this.clock.now());
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/follow/targets.ts
-/**
- * Reads a deployment's targets and their lifecycle events (ListDeploymentTargets, then
- * BatchGetDeploymentTargets, 25 at a time): EC2/on-premises instances, and the ECS service or
- * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
- * read from the same answer (the replacement task set's weight, the target version's weight).
- */
-
-const BATCH = 25;
-/**
- * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
- * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
- */
-function fleetSide(target) {
-    if (target.instanceLabel === 'Green')
-        return 'replacement';
-    if (target.instanceLabel === 'Blue')
-        return 'original';
-    return undefined;
-}
-/**
- * A TrafficWeight as text. CodeDeploy gives both the ECS task set's `trafficWeight` and the Lambda
- * target's `targetVersionWeight` as a percentage from 0 to 100 (the API reference says so, and
- * the ECS guide's get-deployment-target output shows `100.0`), unlike Lambda's own alias routing,
- * which weighs the extra version as a fraction.
- */
-function percent(weight) {
-    return `${Math.round((weight ?? 0) * 10) / 10}%`;
-}
-/** A traffic-shifting target as a row, and where its traffic stands. */
-function fromTarget(target) {
-    if (target.instanceTarget)
-        return { row: target.instanceTarget };
-    const ecs = target.ecsTarget;
-    if (ecs) {
-        const green = ecs.taskSetsInfo?.find(t => t.taskSetLabel === 'Green');
-        return {
-            row: {
-                ...(ecs.targetId ? { targetId: ecs.targetId } : {}),
-                ...(ecs.status ? { status: ecs.status } : {}),
-                ...(ecs.lifecycleEvents ? { lifecycleEvents: ecs.lifecycleEvents } : {})
-            },
-            ...(green
-                ? {
-                    traffic: `${percent(green.trafficWeight)} on the replacement task set ${green.identifer ?? ''}`.trim()
-                }
-                : {})
-        };
-    }
-    const lambda = target.lambdaTarget;
-    if (lambda) {
-        const info = lambda.lambdaFunctionInfo;
-        return {
-            row: {
-                ...(lambda.targetId ? { targetId: lambda.targetId } : {}),
-                ...(lambda.status ? { status: lambda.status } : {}),
-                ...(lambda.lifecycleEvents ? { lifecycleEvents: lambda.lifecycleEvents } : {})
-            },
-            ...(info?.targetVersion
-                ? {
-                    traffic: `${percent(info.targetVersionWeight)} on version ${info.targetVersion} of ${info.functionName ?? 'the function'}${info.functionAlias ? ` (alias ${info.functionAlias})` : ''}`
-                }
-                : {})
-        };
-    }
-    return {};
-}
-/** Every target id of the deployment (ListDeploymentTargets, page by page). */
-async function listTargetIds(codedeploy, deploymentId, call = {}) {
-    const options = call.signal ? { abortSignal: call.signal } : {};
-    const ids = [];
-    let nextToken;
-    do {
-        call.onCall?.();
-        const page = await codedeploy.send(new dist_cjs/* ListDeploymentTargetsCommand */.$9V({ deploymentId, ...(nextToken ? { nextToken } : {}) }), options);
-        ids.push(...(page.targetIds ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return ids;
-}
-/** Requests it takes to read `count` targets. */
-function batches(count) {
-    return Math.ceil(count / BATCH);
-}
-/** The targets `ids` with their lifecycle events (BatchGetDeploymentTargets, 25 at a time). */
-async function readTargets(codedeploy, deploymentId, ids, call = {}) {
-    const options = call.signal ? { abortSignal: call.signal } : {};
-    const targets = [];
-    const traffic = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-        call.onCall?.();
-        const out = await codedeploy.send(new dist_cjs/* BatchGetDeploymentTargetsCommand */.Bsg({ deploymentId, targetIds: ids.slice(i, i + BATCH) }), options);
-        for (const target of out.deploymentTargets ?? []) {
-            const { row, traffic: line } = fromTarget(target);
-            if (row)
-                targets.push(row);
-            if (line)
-                traffic.push(line);
-        }
-    }
-    return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/follow/progress.ts
@@ -38767,6 +38962,77 @@ class TargetProgress {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/follow/targets.ts
+
+/**
+ * A TrafficWeight as text. CodeDeploy gives both the ECS task set's `trafficWeight` and the Lambda
+ * target's `targetVersionWeight` as a percentage from 0 to 100 (the API reference says so, and
+ * the ECS guide's get-deployment-target output shows `100.0`), unlike Lambda's own alias routing,
+ * which weighs the extra version as a fraction.
+ */
+function percent(weight) {
+    return `${Math.round((weight ?? 0) * 10) / 10}%`;
+}
+/** A traffic-shifting target as a row, and where its traffic stands. */
+function fromTarget(target) {
+    if (target.instanceTarget)
+        return { row: target.instanceTarget };
+    const ecs = target.ecsTarget;
+    if (ecs) {
+        const green = ecs.taskSetsInfo?.find(t => t.taskSetLabel === 'Green');
+        return {
+            row: {
+                ...(ecs.targetId ? { targetId: ecs.targetId } : {}),
+                ...(ecs.status ? { status: ecs.status } : {}),
+                ...(ecs.lifecycleEvents ? { lifecycleEvents: ecs.lifecycleEvents } : {})
+            },
+            ...(green
+                ? {
+                    traffic: `${percent(green.trafficWeight)} on the replacement task set ${green.identifer ?? ''}`.trim()
+                }
+                : {})
+        };
+    }
+    const lambda = target.lambdaTarget;
+    if (lambda) {
+        const info = lambda.lambdaFunctionInfo;
+        return {
+            row: {
+                ...(lambda.targetId ? { targetId: lambda.targetId } : {}),
+                ...(lambda.status ? { status: lambda.status } : {}),
+                ...(lambda.lifecycleEvents ? { lifecycleEvents: lambda.lifecycleEvents } : {})
+            },
+            ...(info?.targetVersion
+                ? {
+                    traffic: `${percent(info.targetVersionWeight)} on version ${info.targetVersion} of ${info.functionName ?? 'the function'}${info.functionAlias ? ` (alias ${info.functionAlias})` : ''}`
+                }
+                : {})
+        };
+    }
+    return {};
+}
+/** Every target id of the deployment (ListDeploymentTargets, page by page). */
+function listTargetIds(gateway, deploymentId, call = {}) {
+    return gateway.targetIds(deploymentId, call);
+}
+/** Requests it takes to read `count` targets. */
+function batches(count) {
+    return Math.ceil(count / BATCH);
+}
+/** The targets `ids` with their lifecycle events (BatchGetDeploymentTargets, 25 at a time). */
+async function readTargets(gateway, deploymentId, ids, call = {}) {
+    const targets = [];
+    const traffic = [];
+    for (const target of await gateway.targets(deploymentId, ids, call)) {
+        const { row, traffic: line } = fromTarget(target);
+        if (row)
+            targets.push(row);
+        if (line)
+            traffic.push(line);
+    }
+    return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/follow/reads.ts
 
 /** A target in one of these states does not change any more. */
@@ -38799,7 +39065,7 @@ function shifts(info) {
     return info.computePlatform === 'ECS' || info.computePlatform === 'Lambda';
 }
 class TargetReads {
-    codedeploy;
+    gateway;
     deploymentId;
     ids = [];
     listed = false;
@@ -38810,8 +39076,8 @@ class TargetReads {
     seen;
     failedSeen = 0;
     readAt = -Infinity;
-    constructor(codedeploy, deploymentId) {
-        this.codedeploy = codedeploy;
+    constructor(gateway, deploymentId) {
+        this.gateway = gateway;
         this.deploymentId = deploymentId;
     }
     /** The targets as last read, by id. */
@@ -38865,7 +39131,7 @@ class TargetReads {
     }
     /** Lists the target ids. */
     async list(info, call) {
-        this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call);
+        this.ids = await listTargetIds(this.gateway, this.deploymentId, call);
         this.listed = true;
         this.listedTotal = total(info);
     }
@@ -38878,7 +39144,7 @@ class TargetReads {
             await this.list(info, call);
         const ids = this.toRead(all);
         const read = ids.length
-            ? await readTargets(this.codedeploy, this.deploymentId, ids, call)
+            ? await readTargets(this.gateway, this.deploymentId, ids, call)
             : { targets: [] };
         for (const row of read.targets)
             if (row.targetId)
@@ -38891,16 +39157,6 @@ class TargetReads {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/follow/watch.ts
-/**
- * The poll loop that follows a deployment to its end. Not the SDK waiter: that one treats every
- * error as "try again" and prints nothing. Here throttling and transient faults never end the wait
- * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
- * a clear message, and every change is reported as it happens: status, counts, traffic, and each
- * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
- * failed event at once, every event at debug). The deployment is read on a fixed beat and its
- * targets only when it says they changed, within a budget of calls (pace.ts, target-reads.ts).
- */
-
 
 
 
@@ -38947,9 +39203,10 @@ function targetReadFailed(error, deploymentId) {
 /** Attempts at the last read of the targets once the deployment ended or paused. */
 const LAST_READ_ATTEMPTS = 3;
 async function waitForDeployment(deploymentId, options) {
-    const { codedeploy, reporter, clock, signal } = options;
-    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget);
-    const reads = new TargetReads(codedeploy, deploymentId);
+    const { gateway, reporter, clock, signal } = options;
+    const before = gateway.calls;
+    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget ?? { since: clock.now(), spent: () => gateway.calls - before });
+    const reads = new TargetReads(gateway, deploymentId);
     const progress = new TargetProgress(reporter);
     let lastStatus;
     let lastOverview = '';
@@ -38977,8 +39234,7 @@ async function waitForDeployment(deploymentId, options) {
     /** Reads the targets that may have changed and tells what did. */
     const readTargets = async (info, all, limit) => {
         const line = await reads.read(info, pace.beats(), all, {
-            signal: requestSignal(clock, signal, limit),
-            onCall: pace.spend
+            signal: requestSignal(clock, signal, limit)
         });
         if (line && line !== traffic) {
             traffic = line;
@@ -39019,13 +39275,9 @@ async function waitForDeployment(deploymentId, options) {
             return stopped('timeout');
         let info;
         try {
-            pace.spend();
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId }), {
-                abortSignal: requestSignal(clock, signal, REQUEST_MS)
+            info = await gateway.deployment(deploymentId, {
+                signal: requestSignal(clock, signal, REQUEST_MS)
             });
-            if (!out.deploymentInfo)
-                throw new Error(`GetDeployment returned nothing for ${deploymentId}`);
-            info = out.deploymentInfo;
         }
         catch (error) {
             if (signal?.aborted)
@@ -39092,7 +39344,7 @@ async function waitForDeployment(deploymentId, options) {
         const call = { signal: requestSignal(clock, signal, limit(1)) };
         if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
             try {
-                await reads.list(info, { ...call, onCall: pace.spend });
+                await reads.list(info, call);
             }
             catch (error) {
                 if (signal?.aborted)
@@ -39120,247 +39372,7 @@ async function waitForDeployment(deploymentId, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/clock.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve();
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    after: ms => AbortSignal.timeout(Math.max(0, ms))
-};
-
-;// CONCATENATED MODULE: ./src/engine/context.ts
-
-
-
-
-
-
-
-
-const ROLLBACK_EVENT = {
-    failure: 'DEPLOYMENT_FAILURE',
-    stop: 'DEPLOYMENT_STOP_ON_REQUEST',
-    alarm: 'DEPLOYMENT_STOP_ON_ALARM'
-};
-class Run {
-    settings;
-    deps;
-    record;
-    clock;
-    reporter;
-    cancel;
-    startedAt;
-    /** The run's CodeDeploy requests so far (stopped when the run ends: `close`). */
-    calls;
-    /** When `timeout` passes: the deployment must have ended by then. */
-    deadline;
-    /** The events the group's own auto-rollback covers, once read (empty: it is off). */
-    groupRollbackEvents;
-    /** The CloudWatch alarms the group watches while it deploys, once read (empty: none, or off). */
-    groupAlarms;
-    constructor(settings, deps) {
-        this.settings = settings;
-        this.deps = deps;
-        this.clock = deps.clock ?? systemClock;
-        this.reporter = deps.reporter;
-        this.cancel = new Cancellation(deps.signal, this.clock, deps.cancelBudgetMs);
-        this.startedAt = this.clock.now();
-        this.calls = countCalls(deps.codedeploy);
-        this.deadline = this.startedAt + settings.timeoutSeconds * 1000;
-        this.record = newRecord(settings.command, deps.region);
-        this.record.timeoutSeconds = settings.timeoutSeconds;
-        this.record.rollbackTimeoutSeconds = settings.rollbackTimeoutSeconds;
-        if (settings.application)
-            this.record.application = settings.application;
-        if (settings.deploymentGroup)
-            this.record.deploymentGroup = settings.deploymentGroup;
-        if (settings.deploymentConfig)
-            this.record.deploymentConfig = settings.deploymentConfig;
-    }
-    /** The deployment's description, without the run marker. */
-    get description() {
-        return this.settings.description ?? (0,description/* defaultDescription */.GO)(this.deps.context ?? {});
-    }
-    /**
-     * Whether CodeDeploy will roll back this run's deployment when it fails (`failure`), when it
-     * is stopped on request (`stop`: a timeout or a cancel), or when a group's alarm stops it.
-     */
-    rollbackExpected(on = 'failure') {
-        const event = ROLLBACK_EVENT[on];
-        // A continued deployment keeps the rollback setting it was created with.
-        if (this.settings.command === 'continue') {
-            const config = this.record.deployment?.info?.autoRollbackConfiguration;
-            return config?.enabled === true && (config.events ?? []).includes(event);
-        }
-        // on-failure covers an alarm's stop when the group has alarms (see createDeploymentInput).
-        if (this.settings.autoRollback === 'on-failure')
-            return on !== 'alarm' || (this.groupAlarms ?? []).length > 0;
-        if (this.settings.autoRollback === 'off')
-            return false;
-        return (this.groupRollbackEvents ?? []).includes(event);
-    }
-    /** Ends what the run holds on to: the count of its calls on the client. */
-    close() {
-        this.calls?.stop();
-    }
-    get codedeploy() {
-        return this.deps.codedeploy;
-    }
-    get signal() {
-        return this.deps.signal;
-    }
-    /** A path as the job log and annotations show it: relative to the workspace when inside it. */
-    relative(file) {
-        const rel = external_node_path_default().relative(this.deps.workspace, file);
-        return rel.startsWith('..') ? file : rel.split((external_node_path_default()).sep).join('/');
-    }
-    /** Points an appspec error's annotation at its file, line and column; returns the error. */
-    pointAt(error) {
-        if (error instanceof errors/* AppSpecError */.HY)
-            error.annotation = {
-                title: 'Invalid appspec',
-                file: this.relative(error.file),
-                ...(error.line ? { startLine: error.line } : {}),
-                ...(error.column ? { startColumn: error.column } : {})
-            };
-        return error;
-    }
-    /** Enters a stage: a failure from here on is reported as having happened there. */
-    enter(stage) {
-        this.record.stage = stage;
-    }
-    /** Tells the adapter that the record gained something. */
-    changed() {
-        this.deps.onRecord?.(this.record);
-    }
-    /** Records what was read of the run's deployment. */
-    saw(info) {
-        const deployment = this.record.deployment;
-        if (!deployment || info.deploymentId !== deployment.id)
-            return;
-        const before = deployment.status;
-        deployment.info = info;
-        if (info.status)
-            deployment.status = info.status;
-        if (deployment.status !== before)
-            this.changed();
-    }
-    /** Follows a deployment until `deadline` or the cancel, reporting each step. */
-    watch(id, deadline, onUpdate, pauseWhen) {
-        const intervals = this.deps.pollIntervalMs;
-        return waitForDeployment(id, {
-            codedeploy: this.codedeploy,
-            reporter: this.reporter,
-            clock: this.clock,
-            deadline,
-            ...(this.signal ? { signal: this.signal } : {}),
-            ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
-            ...(onUpdate ? { onUpdate } : {}),
-            ...(pauseWhen ? { pauseWhen } : {}),
-            ...(this.record.platform && this.record.platform !== 'Server'
-                ? { targetsLabel: 'Targets' }
-                : {}),
-            ...(this.calls ? { budget: { since: this.startedAt, spent: () => this.calls.total } } : {}),
-            onTraffic: traffic => {
-                if (this.record.deployment?.id !== id)
-                    return;
-                this.record.deployment.traffic = traffic;
-                this.changed();
-            }
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/engine/deploy/guard.ts
-var guard = __nccwpck_require__(8497);
-// EXTERNAL MODULE: ./src/engine/deploy/marker.ts
-var deploy_marker = __nccwpck_require__(2408);
-;// CONCATENATED MODULE: ./src/engine/deploy/parked.ts
-
-
-/** Where a blue/green deployment is parked, or undefined when it is not. */
-function parkedAt(info) {
-    if (!isBlueGreen(info))
-        return undefined;
-    if (info.status === 'Ready')
-        return 'ready';
-    if (inTerminationWait(info))
-        return 'termination-wait';
-    return undefined;
-}
-function minutes(count) {
-    return count === 1 ? '1 minute' : `${count} minutes`;
-}
-/** What waits and what CodeDeploy does about it by itself, in the deployment's own terms. */
-function situation(info, parked) {
-    const ecs = info.computePlatform === 'ECS';
-    const config = info.blueGreenDeploymentConfiguration;
-    if (parked === 'ready') {
-        const ready = config?.deploymentReadyOption;
-        const wait = ready?.waitTimeInMinutes;
-        const timer = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
-            ? `; CodeDeploy reroutes it by itself ${minutes(wait ?? 0)} after it became Ready`
-            : wait
-                ? `; CodeDeploy stops it if traffic is not rerouted within ${minutes(wait)} of Ready`
-                : '';
-        const replacement = ecs ? 'its replacement task set waits' : 'its replacement instances wait';
-        return `parked at Ready: ${replacement} for traffic to be rerouted${timer}`;
-    }
-    const terminate = config?.terminateBlueInstancesOnDeploymentSuccess;
-    const originals = ecs ? 'the original task set waits' : 'the original instances wait';
-    const timer = terminate?.terminationWaitTimeInMinutes !== undefined
-        ? `, which CodeDeploy does ${minutes(terminate.terminationWaitTimeInMinutes)} after the reroute`
-        : '';
-    return `in its termination wait: traffic is on the replacement and ${originals} to be terminated${timer}`;
-}
-/** The notice for a group held by a parked deployment: which, what it waits for, how to end it. */
-function parkedMessage(info, parked, group, region) {
-    const id = info.deploymentId ?? 'the active deployment';
-    const end = parked === 'ready'
-        ? `reroute its traffic with a step that has command: continue and deployment-id: ${id}`
-        : `end the wait with a step that has command: continue and deployment-id: ${id} (the originals are terminated then)`;
-    const stop = region ? ` (${stopCommand(region, id, true)})` : '';
-    const link = region ? ` ${consoleUrl(region, id)}` : '';
-    return `Deployment group '${group}' is held by ${id}, a blue/green deployment ${situation(info, parked)}. This run waits for it until its own timeout. To go on now, ${end}, or stop it${stop}.${link}`;
-}
-/**
- * A watch's onUpdate for someone else's deployment that holds the group: warns once each time it
- * becomes parked (at Ready, then again in its termination wait).
- */
-function announceParked(reporter, group, region) {
-    let last;
-    return info => {
-        const parked = parkedAt(info);
-        if (parked && parked !== last)
-            reporter.warning(parkedMessage(info, parked, group, region));
-        last = parked;
-    };
-}
-
-// EXTERNAL MODULE: ./src/engine/aws/send-once.ts
-var send_once = __nccwpck_require__(3736);
 ;// CONCATENATED MODULE: ./src/engine/deploy/create.ts
-/**
- * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
- * sent once, without the SDK's retries, and carries the run marker in its description. When its
- * answer is lost (a reset connection, a 5xx, a cancel that cut the wait short), the deployment is
- * looked for by that marker before anything else is said or tried. When the group is busy, the
- * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
- * is named at once, with how to end it.
- */
-
-
 
 
 
@@ -39380,12 +39392,12 @@ const STOP_RESERVE_MS = 2_500;
 const MAX_ATTEMPTS = 4;
 const ACTIVE_ID = /\bd-[A-Z0-9]{9}\b/;
 function createDeploymentInput(request) {
-    const marker = (0,deploy_marker/* formatMarker */.gJ)(request.marker);
+    const marker = formatMarker(request.marker);
     const input = {
         applicationName: request.application,
         deploymentGroupName: request.deploymentGroup,
         revision: request.location,
-        description: `${(0,description/* cutDescription */.zs)(request.description, marker.length + 1)} ${marker}`,
+        description: `${(0,inputs_description/* cutDescription */.zs)(request.description, marker.length + 1)} ${marker}`,
         ignoreApplicationStopFailures: request.ignoreApplicationStopFailures
     };
     if (request.deploymentConfig)
@@ -39412,7 +39424,7 @@ function createDeploymentInput(request) {
  * CREATE_ANSWER_AFTER_CANCEL_MS once the job is cancelled: the service may already have acted,
  * so the request is not cut at the cancel itself.
  */
-async function sendCreate(codedeploy, input, cancel, clock) {
+async function sendCreate(gateway, input, cancel, clock) {
     const limit = new AbortController();
     const end = () => limit.abort();
     clock.after(CREATE_ANSWER_MS).addEventListener('abort', end, { once: true });
@@ -39421,10 +39433,7 @@ async function sendCreate(codedeploy, input, cancel, clock) {
     };
     const unsubscribe = cancel.onCancel(onCancel);
     try {
-        const out = await (0,send_once/* sendOnce */.E)(codedeploy, new dist_cjs/* CreateDeploymentCommand */.ttP(input), limit.signal);
-        if (!out.deploymentId)
-            throw new Error('CreateDeployment returned no deployment id');
-        return { id: out.deploymentId };
+        return { id: await gateway.createDeployment(input, limit.signal) };
     }
     catch (error) {
         return { error };
@@ -39442,11 +39451,11 @@ function refused(error) {
  * Whether the group's active deployment is this run's own (an earlier attempt got through): true,
  * false, or undefined when it could not be read after a few tries.
  */
-async function isOurs(codedeploy, id, marker, clock, signal) {
+async function isOurs(gateway, id, marker, clock, signal) {
     for (let attempt = 1;; attempt++) {
         try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), signal ? { abortSignal: signal } : {});
-            return (0,deploy_marker/* parseMarker */.gY)(out.deploymentInfo?.description)?.token === marker.token;
+            const info = await gateway.deployment(id);
+            return parseMarker(info.description)?.token === marker.token;
         }
         catch (error) {
             if (signal?.aborted || !(0,aws_errors/* isTransient */.dg)(error) || attempt >= 4)
@@ -39459,7 +39468,7 @@ async function isOurs(codedeploy, id, marker, clock, signal) {
 async function newerRun(request, options) {
     const group = { application: request.application, deploymentGroup: request.deploymentGroup };
     try {
-        return await (0,guard/* findNewerRun */.QJ)(options.codedeploy, group, request.marker, options.cancel.signal);
+        return await findNewerRun(options.gateway, group, request.marker);
     }
     catch (error) {
         if (options.cancel.requested)
@@ -39476,7 +39485,7 @@ async function newerRun(request, options) {
  * Once an answer was lost and its deployment not found, a cancel says so rather than "none".
  */
 async function createDeployment(request, options) {
-    const { codedeploy, reporter, clock, cancel } = options;
+    const { gateway, reporter, clock, cancel } = options;
     const input = createDeploymentInput(request);
     const group = { application: request.application, deploymentGroup: request.deploymentGroup };
     let attempts = 0;
@@ -39485,7 +39494,7 @@ async function createDeployment(request, options) {
     const onCancel = async () => {
         if (uncertainSince === undefined)
             return { kind: 'cancelled' };
-        const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, 0);
+        const found = await lookFor(gateway, group, request.marker, uncertainSince, options, 0);
         return found ? { kind: 'created', id: found } : lostAnswer(request);
     };
     for (;;) {
@@ -39500,7 +39509,7 @@ async function createDeployment(request, options) {
             return onCancel();
         attempts++;
         const sentAt = clock.now();
-        const sent = await sendCreate(codedeploy, input, cancel, clock);
+        const sent = await sendCreate(gateway, input, cancel, clock);
         if ('id' in sent)
             return { kind: 'created', id: sent.id };
         const error = sent.error;
@@ -39508,7 +39517,7 @@ async function createDeployment(request, options) {
             const active = ACTIVE_ID.exec((0,errors/* errorMessage */.gJ)(error))?.[0];
             if (!active)
                 throw error;
-            const ours = await isOurs(codedeploy, active, request.marker, clock, cancel.signal);
+            const ours = await isOurs(gateway, active, request.marker, clock, cancel.signal);
             if (ours === true) {
                 reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`);
                 return { kind: 'created', id: active };
@@ -39520,7 +39529,7 @@ async function createDeployment(request, options) {
             }
             reporter.info(`Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`);
             const outcome = await waitForDeployment(active, {
-                codedeploy,
+                gateway,
                 reporter,
                 clock,
                 deadline: options.deadline,
@@ -39536,7 +39545,7 @@ async function createDeployment(request, options) {
             continue;
         }
         if ((0,aws_errors/* errorName */.Is)(error) === 'DescriptionTooLongException' && !shortened(input)) {
-            input.description = `${(0,description/* cutDescription */.zs)(request.description, description/* DESCRIPTION_LIMIT */.r7 - SHORT_DESCRIPTION + (0,deploy_marker/* formatMarker */.gJ)(request.marker).length + 1)} ${(0,deploy_marker/* formatMarker */.gJ)(request.marker)}`;
+            input.description = `${(0,inputs_description/* cutDescription */.zs)(request.description, inputs_description/* DESCRIPTION_LIMIT */.r7 - SHORT_DESCRIPTION + formatMarker(request.marker).length + 1)} ${formatMarker(request.marker)}`;
             reporter.warning('CodeDeploy found the description too long; sending a shorter one.');
             continue;
         }
@@ -39553,7 +39562,7 @@ async function createDeployment(request, options) {
         // No answer: the deployment may exist. Find out before saying or trying anything else.
         reporter.warning(`CreateDeployment got no answer (${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); looking for the deployment it may have created.`);
         uncertainSince ??= sentAt;
-        const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, LOOKUP_MS);
+        const found = await lookFor(gateway, group, request.marker, uncertainSince, options, LOOKUP_MS);
         if (found) {
             reporter.info(`Found ${found}: CodeDeploy created it before the answer was lost.`);
             return { kind: 'created', id: found };
@@ -39580,7 +39589,7 @@ function shortened(input) {
  * Looks for the marked deployment for up to `forMs` (0: as long as a cancel's budget allows),
  * never past the cancel's budget less what stopping it needs; transient failures are retried.
  */
-async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
+async function lookFor(gateway, group, marker, sentAt, options, forMs) {
     const { clock, cancel } = options;
     const started = clock.now();
     const until = () => Math.min(started + (forMs || LOOKUP_MS), cancel.deadline() - STOP_RESERVE_MS);
@@ -39591,7 +39600,7 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
                 clock.after(Math.max(250, left)),
                 cancel.budgetSignal(STOP_RESERVE_MS)
             ]);
-            const found = await unlessAborted((0,guard/* findByToken */.a4)(codedeploy, group, marker.token, { sentAt, now: clock.now() }, signal), signal);
+            const found = await unlessAborted(findByToken(gateway, group, marker.token, { sentAt, now: clock.now() }, signal), signal);
             if (found)
                 return found;
         }
@@ -39601,6 +39610,426 @@ async function lookFor(codedeploy, group, marker, sentAt, options, forMs) {
         if (clock.now() >= until())
             return undefined;
         await clock.sleep(Math.min(500, Math.max(0, until() - clock.now())));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy/target.ts
+
+
+/** How people name CodeDeploy's compute platforms. */
+const PLATFORM_NAME = {
+    Server: 'EC2/on-premises',
+    ECS: 'Amazon ECS',
+    Lambda: 'AWS Lambda'
+};
+async function known(list) {
+    try {
+        const names = await list();
+        if (names.length === 0)
+            return ' None exist yet in this account and region.';
+        const shown = names.slice(0, 20).join(', ');
+        return ` Existing: ${shown}${names.length > 20 ? `, … (${names.length} in all)` : ''}.`;
+    }
+    catch {
+        return '';
+    }
+}
+const permission = (action, error) => {
+    throw new errors/* InputError */.dz(`Access denied to codedeploy:${action} (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+};
+/**
+ * Reads the application, the group and the config, so a typo fails here, naming what exists,
+ * before anything is uploaded or created.
+ */
+async function checkTarget(gateway, target, region) {
+    try {
+        await gateway.application(target.application);
+    }
+    catch (error) {
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            permission('GetApplication', error);
+        if ((0,aws_errors/* errorName */.Is)(error) !== 'ApplicationDoesNotExistException')
+            throw error;
+        const existing = await known(() => gateway.applicationNames());
+        throw new errors/* InputError */.dz(`Application '${target.application}' does not exist in ${region}.${existing} Set 'application' to one of them, or check the region.`);
+    }
+    if (!target.deploymentGroup)
+        return undefined;
+    let group;
+    try {
+        group = await gateway.deploymentGroup(target.application, target.deploymentGroup);
+    }
+    catch (error) {
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            permission('GetDeploymentGroup', error);
+        if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupDoesNotExistException')
+            throw error;
+        const existing = await known(() => gateway.deploymentGroupNames(target.application));
+        throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`);
+    }
+    const platform = group.computePlatform ?? 'Server';
+    const forPlatform = (name) => platform === 'Server'
+        ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
+        : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
+    /** The configurations that fit the group's platform, for an error message. */
+    const configsForPlatform = () => known(async () => (await gateway.deploymentConfigNames()).filter(forPlatform));
+    if (target.deploymentConfig) {
+        try {
+            const config = await gateway.deploymentConfig(target.deploymentConfig);
+            const configPlatform = config.computePlatform ?? 'Server';
+            if (configPlatform !== platform) {
+                const existing = await configsForPlatform();
+                throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
+            }
+        }
+        catch (error) {
+            if (error instanceof errors/* InputError */.dz)
+                throw error;
+            if ((0,aws_errors/* isAccessDenied */.w7)(error))
+                permission('GetDeploymentConfig', error);
+            const name = (0,aws_errors/* errorName */.Is)(error);
+            if (name !== 'DeploymentConfigDoesNotExistException' &&
+                name !== 'InvalidDeploymentConfigNameException')
+                throw error;
+            const existing = await configsForPlatform();
+            throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
+        }
+    }
+    return group;
+}
+/**
+ * The target stage: checks the application, the group and the config, and records what the
+ * group says (its platform, its own config, its rollback settings and alarms). The revision kind
+ * the inputs give must be the one the group's platform takes. Command `package` checks the
+ * application only.
+ */
+async function checkDeploymentTarget(ports, record, settings) {
+    record.stage = 'target';
+    const group = await checkTarget(ports.gateway, {
+        application: settings.application,
+        deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
+        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+    }, record.region);
+    if (group) {
+        if (!settings.deploymentConfig && group.deploymentConfigName)
+            record.deploymentConfig = group.deploymentConfigName;
+        record.platform = group.computePlatform ?? 'Server';
+        platformFits(settings, record.platform);
+        const rollback = group.autoRollbackConfiguration;
+        const alarms = group.alarmConfiguration;
+        record.group = {
+            rollbackEvents: rollback?.enabled ? (rollback.events ?? []) : [],
+            alarms: alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : []
+        };
+    }
+    if (settings.command !== 'package')
+        ports.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
+}
+/**
+ * The revision kind the inputs give must be the one the group's platform takes: a bundle for
+ * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
+ */
+function platformFits(settings, platform) {
+    const group = `Deployment group '${settings.deploymentGroup}'`;
+    if (platform === 'Server') {
+        if (settings.appspec)
+            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
+        return;
+    }
+    const name = PLATFORM_NAME[platform] ?? platform;
+    if (settings.command === 'rollback')
+        throw new errors/* InputError */.dz(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
+    if (!settings.appspec)
+        throw new errors/* InputError */.dz(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
+    if (settings.taskDefinition && platform !== 'ECS')
+        throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
+}
+
+// EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
+var s3_location = __nccwpck_require__(8016);
+;// CONCATENATED MODULE: ./src/engine/end/continue.ts
+
+
+
+
+
+
+/** Remembers the termination wait the first time it is seen: how long, and since when. */
+function noteTerminationWait(ports, record, info) {
+    if (!inTerminationWait(info))
+        return;
+    const facts = (record.blueGreen ??= { continued: [] });
+    if (facts.terminationWaitSeenAt !== undefined)
+        return;
+    facts.terminationWaitSeenAt = ports.clock.now();
+    const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess;
+    if (terminate?.action !== 'KEEP_ALIVE')
+        facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60;
+    ports.changed();
+}
+/** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
+async function continueDeployment(ports, record, id, type) {
+    const words = fleetWords(record.platform);
+    const what = type === 'READY_WAIT'
+        ? `rerouting traffic to the ${words.replacement}`
+        : `ending the wait before the ${words.original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated`;
+    ports.reporter.info(`Continuing ${id} (${type}): ${what}.`);
+    try {
+        await ports.gateway.continueDeployment(id, type);
+    }
+    catch (error) {
+        const name = (0,aws_errors/* errorName */.Is)(error);
+        if (name === 'DeploymentIsNotInReadyStateException' ||
+            name === 'UnsupportedActionForDeploymentTypeException' ||
+            name === 'DeploymentAlreadyCompletedException') {
+            throw new errors/* InputError */.dz(`CodeDeploy would not continue ${id} with ${type} (${name}: ${(0,errors/* errorMessage */.gJ)(error)}). See its state at ${consoleUrl(record.region, id)}`);
+        }
+        throw error;
+    }
+    const facts = (record.blueGreen ??= { continued: [] });
+    facts.continued.push(type);
+    ports.changed();
+}
+/**
+ * With `wait: false`, the deployment's state once after ContinueDeployment, so that the outputs
+ * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
+ * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
+ */
+async function readBack(ports, record, id) {
+    const deployment = record.deployment;
+    try {
+        const info = await ports.gateway.deployment(id);
+        if (deployment?.id === id) {
+            deployment.info = info;
+            if (info.status)
+                deployment.status = info.status;
+        }
+    }
+    catch (error) {
+        ports.reporter.warning(`Continued ${id}, but could not read its state afterwards (${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); reporting it InProgress.`);
+    }
+    if (deployment?.id === id && deployment.status === 'Ready')
+        deployment.status = 'InProgress';
+    ports.changed();
+}
+function notWaiting(id, info) {
+    const status = info.status ?? 'unknown';
+    const { replacement } = fleetWords(info.computePlatform);
+    const why = TERMINAL.has(status)
+        ? 'It has already ended.'
+        : status === 'InProgress'
+            ? `It is still deploying the ${replacement}: continue it once it is Ready.`
+            : `Continue it once it is Ready.`;
+    return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
+}
+/**
+ * With command `continue`, `application` and `deployment-group` are optional; when given, the
+ * deployment must belong to them (a deployment-id passed from another environment's job is
+ * refused rather than moved on).
+ */
+function checkBelongs(names, id, info) {
+    const { application, deploymentGroup } = names;
+    const wrong = [];
+    if (application && info.applicationName !== application)
+        wrong.push(`application '${application}'`);
+    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+        wrong.push(`deployment group '${deploymentGroup}'`);
+    if (wrong.length === 0)
+        return;
+    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
+}
+/**
+ * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
+ * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
+ */
+async function prepareContinue(ports, record, names, id) {
+    let info;
+    try {
+        info = await ports.gateway.deployment(id, { patient: true });
+    }
+    catch (error) {
+        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
+            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${record.region}. Check 'deployment-id' and the region.`);
+        throw error;
+    }
+    checkBelongs(names, id, info);
+    if (info.applicationName)
+        record.application = info.applicationName;
+    if (info.deploymentGroupName)
+        record.deploymentGroup = info.deploymentGroupName;
+    if (info.deploymentConfigName)
+        record.deploymentConfig = info.deploymentConfigName;
+    if (info.computePlatform)
+        record.platform = info.computePlatform;
+    const revision = (0,s3_location/* revisionOfDeployment */.eZ)(info);
+    if (revision)
+        record.revision = revision;
+    if (!isBlueGreen(info))
+        throw new errors/* InputError */.dz(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
+    const type = info.status === 'Ready'
+        ? 'READY_WAIT'
+        : inTerminationWait(info)
+            ? 'TERMINATION_WAIT'
+            : undefined;
+    if (!type)
+        throw new errors/* InputError */.dz(notWaiting(id, info));
+    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
+    noteTerminationWait(ports, record, info);
+    ports.changed();
+    return type;
+}
+
+;// CONCATENATED MODULE: ./src/engine/end/decide.ts
+
+
+const ROLLBACK_EVENT = {
+    failure: 'DEPLOYMENT_FAILURE',
+    stop: 'DEPLOYMENT_STOP_ON_REQUEST',
+    alarm: 'DEPLOYMENT_STOP_ON_ALARM'
+};
+/**
+ * Whether CodeDeploy rolls the run's deployment back when it fails (`failure`), when it is stopped
+ * on request (`stop`: a timeout's stop), or when a group's alarm stops it.
+ */
+function rollbackExpected(record, on) {
+    const event = ROLLBACK_EVENT[on];
+    // A continued deployment keeps the rollback setting it was created with.
+    if (record.command === 'continue') {
+        const config = record.deployment?.info?.autoRollbackConfiguration;
+        return config?.enabled === true && (config.events ?? []).includes(event);
+    }
+    const policy = record.policy;
+    // on-failure covers an alarm's stop when the group has alarms (see createDeploymentInput).
+    if (policy?.autoRollback === 'on-failure')
+        return on !== 'alarm' || hasAlarms(record);
+    if (policy?.autoRollback !== 'group')
+        return false;
+    return (record.group?.rollbackEvents ?? []).includes(event);
+}
+function hasAlarms(record) {
+    return (record.group?.alarms ?? []).length > 0;
+}
+/**
+ * How a run that followed its deployment to an end (and maybe its rollback) ends, from the facts:
+ * the deployment's own end when it ended before a stop reached it, else what stopped it.
+ */
+function outcomeAfter(record) {
+    const stop = record.stop;
+    if (stop?.endedBefore)
+        return stop.endedBefore === 'Succeeded' ? 'succeeded' : 'failed';
+    if (stop)
+        return stop.why === 'timeout' ? 'timed-out' : 'cancelled';
+    if (record.cancel)
+        return 'cancelled';
+    return record.deployment?.status === 'Succeeded' ? 'succeeded' : 'failed';
+}
+function continued(record, type) {
+    return record.blueGreen?.continued.includes(type) === true;
+}
+function finish(outcome, more = {}) {
+    return { kind: 'finish', outcome, ...more };
+}
+/** A state read of the run's deployment. */
+function onState(record, info) {
+    const policy = record.policy;
+    if (info.status === 'Succeeded')
+        return finish('succeeded');
+    if (info.status !== undefined && TERMINAL.has(info.status)) {
+        const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE';
+        return rollbackExpected(record, byAlarm ? 'alarm' : 'failure')
+            ? { kind: 'find-rollback', explain: true }
+            : finish('failed', { explain: true });
+    }
+    if (!isBlueGreen(info))
+        return { kind: 'follow' };
+    if (info.status === 'Ready' && !continued(record, 'READY_WAIT')) {
+        if (policy?.onReady === 'exit')
+            return finish('ready');
+        if (policy?.onReady === 'wait')
+            return { kind: 'wait', at: 'ready' };
+        return { kind: 'continue', type: 'READY_WAIT' };
+    }
+    if (inTerminationWait(info) && !continued(record, 'TERMINATION_WAIT')) {
+        if (policy?.onTerminationWait === 'continue')
+            return { kind: 'continue', type: 'TERMINATION_WAIT' };
+        if (policy?.onTerminationWait === 'wait')
+            return { kind: 'wait', at: 'termination' };
+        return finish('rerouted');
+    }
+    return { kind: 'follow' };
+}
+/** The timeout or the cancel, while the deployment runs. */
+function onCut(record, why) {
+    // Stopping now would move traffic back to a fleet it just left: the step ends there instead.
+    if (inTerminationWait(record.deployment?.info))
+        return finish('rerouted', { note: { kind: 'kept-rerouted', why } });
+    if (why === 'timeout')
+        return { kind: 'stop', why, rollback: rollbackExpected(record, 'stop') };
+    const onCancel = record.policy?.onCancel ?? 'stop-and-rollback';
+    if (onCancel === 'detach')
+        return { kind: 'detach' };
+    return { kind: 'stop', why, rollback: onCancel === 'stop-and-rollback' };
+}
+/** StopDeployment's answer. */
+function onStopped(record, result) {
+    const why = record.stop?.why ?? 'timeout';
+    if (!result.accepted)
+        return finish(outcomeAfter(record));
+    const status = result.info?.status;
+    if (result.alreadyEnded && status === 'Succeeded')
+        return finish('succeeded');
+    if (result.alreadyEnded && status === 'Failed') {
+        // It failed on its own: explained; a timeout goes on to its rollback, a cancel has no time.
+        return why === 'cancel'
+            ? { kind: 'note-rollback', explain: true }
+            : { kind: 'settle', explain: true };
+    }
+    return why === 'timeout' ? { kind: 'settle' } : { kind: 'note-rollback' };
+}
+function decide(record, seen) {
+    switch (seen.kind) {
+        case 'packaged':
+            return finish('packaged');
+        case 'late':
+            return finish('timed-out');
+        case 'error':
+            return finish(seen.cancelled && !record.deployment ? 'cancelled' : 'error');
+        case 'created': {
+            const result = seen.result;
+            if (result.kind === 'superseded')
+                return finish('skipped');
+            if (result.kind === 'cancelled' || result.kind === 'unknown')
+                return finish('cancelled');
+            if (result.kind === 'timeout')
+                return finish('timed-out');
+            if (seen.cancelled)
+                return onCut(record, 'cancel');
+            return record.policy?.wait === false ? finish('created') : { kind: 'follow' };
+        }
+        case 'moved-on':
+            if (seen.cancelled)
+                return onCut(record, 'cancel');
+            return record.policy?.wait === false
+                ? finish('created', { readBack: true })
+                : { kind: 'follow' };
+        case 'state':
+            return onState(record, seen.info);
+        case 'timeout':
+        case 'cancel':
+            return onCut(record, seen.kind);
+        case 'stopped':
+            return onStopped(record, seen.result);
+        case 'settled':
+            return record.stop?.rollback && !seen.cancelled
+                ? { kind: 'find-rollback' }
+                : finish(outcomeAfter(record));
+        case 'rollback-found':
+            return seen.id ? { kind: 'follow-rollback', id: seen.id } : finish(outcomeAfter(record));
+        case 'rollback-ended':
+        case 'rollback-noted':
+        case 'rollback-cancel':
+        case 'rollback-timeout':
+            return finish(outcomeAfter(record));
     }
 }
 
@@ -39704,90 +40133,6 @@ function failureMessage(deployment, diagnosis) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/engine/end/stop.ts
-/**
- * Stopping a deployment within a bound: on a cancel the runner leaves a few seconds, so
- * StopDeployment is sent without the SDK's backoff and retried fast on throttling and transient
- * faults until the bound, then the deployment is read until it has ended and, when a rollback was
- * asked for, until CodeDeploy has linked it (both come in the same GetDeployment). The caller
- * learns whether the stop was taken, whether the deployment had ended before it, and the last
- * state read; when the stop was not taken, why: it then says the deployment still runs.
- */
-
-
-
-
-
-const FIRST_RETRY_MS = 200;
-const LONGEST_RETRY_MS = 1000;
-/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
-const READ_RESERVE_MS = 800;
-async function stopWithin(request) {
-    const { codedeploy, reporter, clock, deploymentId: id } = request;
-    const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
-    const signal = (reserve = 0) => clock.after(Math.max(100, bound() - reserve - clock.now()));
-    let delay = FIRST_RETRY_MS;
-    let why;
-    for (;;) {
-        try {
-            const out = await (0,send_once/* sendOnce */.E)(codedeploy, new dist_cjs/* StopDeploymentCommand */.NzN({
-                deploymentId: id,
-                autoRollbackEnabled: request.autoRollbackEnabled
-            }), signal(READ_RESERVE_MS));
-            reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
-            const info = await readUntilSettled(request, bound, signal);
-            return { accepted: true, ...(info ? { info } : {}) };
-        }
-        catch (error) {
-            if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentAlreadyCompletedException') {
-                reporter.info(`${id} had already ended.`);
-                const info = await readUntilSettled({ ...request, autoRollbackEnabled: false }, bound, signal);
-                return { accepted: true, alreadyEnded: true, ...(info ? { info } : {}) };
-            }
-            why = `${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}`;
-            const transient = (0,aws_errors/* isTransient */.dg)(error) || (0,aws_errors/* errorName */.Is)(error) === 'AbortError';
-            if (!transient || clock.now() + delay >= bound() - READ_RESERVE_MS)
-                break;
-            reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
-            await clock.sleep(delay);
-            delay = Math.min(LONGEST_RETRY_MS, delay * 2);
-        }
-    }
-    // One read, so what is said about the deployment still running is its current state.
-    const info = await readOnce(codedeploy, id, signal());
-    return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
-}
-async function readOnce(codedeploy, id, abortSignal) {
-    try {
-        const out = await codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-            abortSignal
-        });
-        return out.deploymentInfo;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Reads the deployment until it has ended and, when a rollback was asked for, CodeDeploy has
- * linked one (or said why not), or until the bound; the last state read.
- */
-async function readUntilSettled(request, bound, signal) {
-    const { codedeploy, clock, deploymentId: id } = request;
-    let last;
-    while (clock.now() < bound()) {
-        last = (await readOnce(codedeploy, id, signal())) ?? last;
-        const ended = last?.status !== undefined && TERMINAL.has(last.status);
-        // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
-        const rollback = last?.rollbackInfo;
-        const linked = rollback?.rollbackDeploymentId !== undefined || !!rollback?.rollbackMessage;
-        if (ended && (!request.autoRollbackEnabled || linked))
-            return last;
-        await clock.sleep(Math.min(300, Math.max(0, bound() - clock.now())));
-    }
-    return last;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/tell/headline.ts
 /**
  * What is said about a run at its end, derived from its record alone: the step outputs, the one
@@ -39831,7 +40176,7 @@ function outputsOf(record) {
         out.status = 'Skipped';
     }
     if (revision) {
-        out.revision = (0,s3/* s3Url */.AB)(revision);
+        out.revision = (0,s3_location/* s3Url */.AB)(revision);
         out.bucket = revision.bucket;
         out.key = revision.key;
         if (revision.eTag)
@@ -39874,9 +40219,10 @@ function duration(seconds) {
 }
 /** What the run's time bounds were, for the summary. */
 function describeTimeout(record) {
-    const main = `${duration(record.timeoutSeconds ?? 0)} from the step's start to the deployment's end`;
-    return record.rollbackTimeoutSeconds
-        ? `${main}; a rollback followed for up to ${duration(record.rollbackTimeoutSeconds)} more`
+    const { timeoutSeconds = 0, rollbackTimeoutSeconds = 0 } = record.policy ?? {};
+    const main = `${duration(timeoutSeconds)} from the step's start to the deployment's end`;
+    return rollbackTimeoutSeconds
+        ? `${main}; a rollback followed for up to ${duration(rollbackTimeoutSeconds)} more`
         : main;
 }
 /** The one line for a deployment this run had to leave running and could not stop. */
@@ -39932,10 +40278,10 @@ function headline(record) {
     switch (record.outcome) {
         case 'succeeded':
             return record.command === 'rollback' && record.revision
-                ? `${what} ${d?.id ?? ''} Succeeded: ${(0,s3/* s3Url */.AB)(record.revision)} is back in place.`
+                ? `${what} ${d?.id ?? ''} Succeeded: ${(0,s3_location/* s3Url */.AB)(record.revision)} is back in place.`
                 : `${what} ${d?.id ?? ''} Succeeded.`;
         case 'packaged':
-            return `Packaged ${record.revision ? (0,s3/* s3Url */.AB)(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`;
+            return `Packaged ${record.revision ? (0,s3_location/* s3Url */.AB)(record.revision) : (record.bundle?.path ?? 'the bundle')}${record.revision && record.bundle?.path ? ` and ${record.bundle.path}` : ''}.`;
         case 'created':
             if (record.command === 'continue')
                 return `Continued ${d?.id ?? ''} (${record.blueGreen?.continued.join(', ') ?? ''}); not waited for (wait: false).`;
@@ -39950,10 +40296,10 @@ function headline(record) {
             return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`;
         case 'timed-out':
             if (!d)
-                return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`;
+                return `Timed out after ${duration(record.policy?.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`;
             if (record.stop?.failure)
-                return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
-            return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`;
+                return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`;
+            return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`;
         case 'cancelled':
             return cancelledLine(record);
         default:
@@ -39976,327 +40322,633 @@ function cancelledLine(record) {
     return `Job cancelled; ${d.id} stopped (${d.status}).${rollbackSentence(record)}`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/end/ending.ts
+;// CONCATENATED MODULE: ./src/engine/end/rollback.ts
 
 
 
 
-
+/** How long a rollback message without a rollback id is read again before it counts as "none". */
+const MESSAGE_SETTLE_MS = 5000;
 /**
- * A blue/green deployment whose traffic is already on the replacement, in the wait before the
- * originals are terminated: stopping it now would move traffic back to a fleet it just left, so
- * a timeout or a cancel ends the step there instead.
+ * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
+ * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
+ * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
+ * it has stood for a few seconds.
  */
-function keepRerouted(run, why) {
-    const info = run.record.deployment?.info;
-    if (!info || !inTerminationWait(info))
-        return false;
-    run.record.outcome = 'rerouted';
-    run.record.notes.push(`${why} while the ${fleetWords(run.record.platform).original} waited to be terminated; traffic was already on the replacement, so nothing was stopped.`);
-    run.reporter.warning(`${why}; ${headline(run.record)}`);
-    return true;
-}
-/** The diagnosis into the record, the log and one detailed annotation. */
-function explainFailure(run, info) {
-    const deployment = run.record.deployment;
-    if (!deployment)
-        return;
-    const diagnosis = diagnose(info, deployment.targets);
-    deployment.diagnosis = diagnosis;
-    const first = diagnosis.failures[0];
-    run.reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
-    run.reporter.error(failureMessage(info, diagnosis), {
-        title: diagnosis.alarms
-            ? `Stopped by CloudWatch alarm${diagnosis.alarms.length === 1 ? '' : 's'} ${diagnosis.alarms.join(', ')}`
-            : first
-                ? `${first.event} failed on ${first.instanceId}`
-                : `Deployment ${info.status ?? 'failed'}`
-    });
-}
-/**
- * Stops `id` before `until` (or the cancel's budget) and records how it went; when CodeDeploy did
- * not take the stop, says that the deployment still runs and how to stop it.
- */
-async function stop(run, id, why, rollback, until) {
-    const { record, reporter } = run;
-    const result = await stopWithin({
-        codedeploy: run.codedeploy,
-        reporter,
-        clock: run.clock,
-        deploymentId: id,
-        autoRollbackEnabled: rollback,
-        until,
-        cancel: run.cancel
-    });
-    if (result.info)
-        run.saw(result.info);
-    record.stop = { why, rollback, accepted: result.accepted };
-    if (!result.accepted) {
-        record.stop.failure = result.why ?? 'no answer in time';
-        reporter.error(stillRunning(record, id, rollback, record.stop.failure));
-    }
-    run.changed();
-    return result;
-}
-/**
- * The deployment had ended before the stop reached it (a timeout or a cancel between two reads):
- * its own end is the run's. True when that was so.
- */
-function endedBefore(run, id, result, why) {
-    const { record } = run;
-    const info = result.info;
-    if (!result.alreadyEnded || (info?.status !== 'Succeeded' && info?.status !== 'Failed'))
-        return false;
-    record.notes.push(`${why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${id} had ended ${info.status}; nothing was stopped.`);
-    record.cancel = undefined;
-    record.stop = undefined;
-    if (info.status === 'Succeeded') {
-        record.outcome = 'succeeded';
-        return true;
-    }
-    record.outcome = 'failed';
-    explainFailure(run, info);
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/engine/end/cancelled.ts
-/**
- * The job was cancelled while the deployment ran: what `on-cancel` says is done within the
- * runner's window (detach, stop, or stop and roll back), and said when it cannot be.
- */
-
-
-
-/** One read of the deployment, bounded by `until`; undefined when it fails. */
-async function cancelled_readOnce(run, id, until) {
-    try {
-        const out = await run.codedeploy.send(new dist_cjs/* GetDeploymentCommand */.Tvn({ deploymentId: id }), {
-            abortSignal: run.clock.after(Math.max(100, until - run.clock.now()))
-        });
-        return out.deploymentInfo;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The job was cancelled while the deployment ran: do what `on-cancel` says, within the budget. */
-async function cancelled(run, id) {
-    const { reporter, record, settings } = run;
-    if (keepRerouted(run, 'The job was cancelled'))
-        return;
-    record.outcome = 'cancelled';
-    record.cancel = { onCancel: settings.onCancel };
-    if (settings.onCancel === 'detach') {
-        const info = await cancelled_readOnce(run, id, run.cancel.deadline());
-        if (info)
-            run.saw(info);
-        reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(run.deps.region, id)}`);
-        return;
-    }
-    const rollback = settings.onCancel === 'stop-and-rollback';
-    reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
-    const result = await stop(run, id, 'cancel', rollback, run.cancel.deadline());
-    const info = result.info;
-    if (endedBefore(run, id, result, 'cancel'))
-        return;
-    if (!result.accepted || !info?.rollbackInfo)
-        return;
-    const link = info.rollbackInfo;
-    if (link.rollbackDeploymentId) {
-        // One read of the rollback, if the budget allows, so its status is known as well as its id.
-        const started = await cancelled_readOnce(run, link.rollbackDeploymentId, run.cancel.deadline());
-        record.rollback = {
-            id: link.rollbackDeploymentId,
-            followed: false,
-            ...(started?.status ? { status: started.status } : {}),
-            ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
-        };
-        reporter.info(`Rollback ${link.rollbackDeploymentId} started: ${consoleUrl(run.deps.region, link.rollbackDeploymentId)}`);
-    }
-    else if (link.rollbackMessage) {
-        record.rollback = { message: link.rollbackMessage, followed: false };
-    }
-    run.changed();
-}
-
-// EXTERNAL MODULE: ./src/engine/end/rollback.ts
-var end_rollback = __nccwpck_require__(4642);
-;// CONCATENATED MODULE: ./src/engine/end/follow.ts
-
-
-
-
-
-
-
-
-
-
-/** After a timeout's stop, how long the deployment is read until it shows Stopped. */
-const SETTLE_MS = 60_000;
-function absorb(run, outcome) {
-    const deployment = run.record.deployment;
-    if (!deployment)
-        return;
-    if (outcome.targets.length)
-        deployment.targets = outcome.targets;
-    if (outcome.deployment)
-        run.saw(outcome.deployment);
-}
-/**
- * Follows `id` to its end. A blue/green deployment may pause on the way: at Ready (continued,
- * or the step ends there, per `on-ready`) and once traffic is on the replacement (the step ends,
- * or the termination wait is ended now, per `on-termination-wait`).
- */
-async function follow(run, id, title = `Deploying ${id}`) {
-    const { reporter, record } = run;
-    run.enter('deploy');
-    let readySaid = false;
-    const outcome = await reporter.group(title, () => run.watch(id, run.deadline, info => {
-        run.saw(info);
-        if (info.status === 'Ready' && !readySaid && run.settings.onReady === 'wait') {
-            readySaid = true;
-            const ready = info.blueGreenDeploymentConfiguration?.deploymentReadyOption;
-            const then = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
-                ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
-                : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`;
-            reporter.notice(`${id} is Ready: ${fleetWords(record.platform).passed}; ${then}.`);
+async function findRollbackDeployment(gateway, deploymentId, clock, until) {
+    let message;
+    let messageSince;
+    for (;;) {
+        try {
+            const info = (await gateway.deployment(deploymentId, { until, afterCancel: true }))
+                .rollbackInfo;
+            if (info?.rollbackDeploymentId)
+                return {
+                    id: info.rollbackDeploymentId,
+                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
+                };
+            if (info?.rollbackMessage) {
+                message = info.rollbackMessage;
+                messageSince ??= clock.now();
+                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
+                    return { message };
+            }
         }
-    }, pauseAt(run)));
-    absorb(run, outcome);
-    if (outcome.kind === 'cancelled')
-        return cancelled(run, id);
-    if (outcome.kind === 'timeout')
-        return timedOut(run, id);
-    if (outcome.kind === 'paused') {
-        if (outcome.reason === 'ready' && run.settings.onReady === 'continue') {
-            await continueOrFollow(run, id, 'READY_WAIT');
-            return follow(run, id, `Rerouting traffic of ${id}`);
+        catch (error) {
+            if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
+                return {};
         }
-        if (outcome.reason === 'ready') {
-            record.outcome = 'ready';
-            reporter.notice(headline(record));
-            return;
-        }
-        if (run.settings.onTerminationWait === 'continue') {
-            await continueOrFollow(run, id, 'TERMINATION_WAIT');
-            return follow(run, id, `Terminating the ${fleetWords(record.platform).original} of ${id}`);
-        }
-        record.outcome = 'rerouted';
-        reporter.notice(headline(record));
-        return;
-    }
-    const info = outcome.deployment;
-    if (info.status === 'Succeeded') {
-        const count = outcome.targets.length;
-        const noun = (record.platform ?? 'Server') === 'Server' ? 'instance' : 'target';
-        reporter.info(`${id} Succeeded${count ? ` on ${count} ${noun}${count === 1 ? '' : 's'}` : ''}.`);
-        record.outcome = 'succeeded';
-        return;
-    }
-    record.outcome = 'failed';
-    explainFailure(run, info);
-    const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE';
-    if (run.rollbackExpected(byAlarm ? 'alarm' : 'failure'))
-        await followRollback(run, id, run.clock.now() + rollbackMs(run));
-}
-/**
- * Continues `id`; when CodeDeploy refuses because its state moved on meanwhile (someone else
- * continued it, or the group's wait ran out), says so and lets the caller follow it as it is.
- */
-async function continueOrFollow(run, id, type) {
-    try {
-        await continueDeployment(run, id, type);
-    }
-    catch (error) {
-        if (!(error instanceof errors/* InputError */.dz))
-            throw error;
-        run.reporter.warning(`${(0,errors/* errorMessage */.gJ)(error)} Following it as it is.`);
-        const facts = (run.record.blueGreen ??= { continued: [] });
-        facts.continued.push(type);
+        if (clock.now() >= until)
+            return message ? { message } : {};
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
     }
 }
-function rollbackMs(run) {
-    return run.settings.rollbackTimeoutSeconds * 1000;
-}
-async function timedOut(run, id) {
-    const { reporter, record } = run;
-    if (keepRerouted(run, `The ${duration(run.settings.timeoutSeconds)} timeout passed`))
-        return;
-    record.outcome = 'timed-out';
-    const rollback = run.rollbackExpected('stop');
-    const until = run.clock.now() + rollbackMs(run);
-    reporter.warning(`${id} did not finish within the ${duration(run.settings.timeoutSeconds)} timeout; stopping it.`);
-    const stopUntil = Math.min(until, run.clock.now() + SETTLE_MS);
-    const result = await stop(run, id, 'timeout', rollback, stopUntil);
-    if (endedBefore(run, id, result, 'timeout'))
-        return;
-    if (!result.accepted)
-        return;
-    const settled = await run.watch(id, Math.min(until, run.clock.now() + SETTLE_MS));
-    absorb(run, settled);
-    if (rollback && !run.cancel.requested)
-        await followRollback(run, id, until);
-}
-/** Finds and follows CodeDeploy's rollback of `id` until `until`. */
-async function followRollback(run, id, until) {
-    const { reporter, record, clock } = run;
-    run.enter('rollback');
-    await reporter.group(`Rollback of ${id}`, async () => {
-        const link = await (0,end_rollback/* findRollbackDeployment */.F)(run.codedeploy, id, clock, Math.min(until, clock.now() + (run.deps.rollbackLinkWaitMs ?? 30_000)));
+/** Finds CodeDeploy's rollback of the deployment and, when there is one, follows it. */
+async function followRollback(ports, record, options) {
+    const id = record.deployment?.id ?? '';
+    const { clock, reporter } = ports;
+    const until = options.until;
+    record.stage = 'rollback';
+    return reporter.group(`Rollback of ${id}`, async () => {
+        const link = await findRollbackDeployment(ports.gateway, id, clock, Math.min(until, clock.now() + options.linkWaitMs));
         if (!link.id) {
             const why = link.message ?? 'CodeDeploy started no rollback deployment.';
             reporter.warning(`No rollback: ${why}`);
             record.rollback = { message: why, followed: false };
-            return;
+            return { kind: 'rollback-found' };
         }
+        const found = decide(record, { kind: 'rollback-found', id: link.id });
+        if (found.kind !== 'follow-rollback')
+            return { kind: 'rollback-found', id: link.id };
         const rollback = {
             id: link.id,
             followed: true,
             ...(link.message ? { message: link.message } : {})
         };
         record.rollback = rollback;
-        run.changed();
-        reporter.info(`CodeDeploy is rolling back with ${link.id}: ${consoleUrl(run.deps.region, link.id)}`);
-        const outcome = await run.watch(link.id, until, info => {
+        ports.changed();
+        reporter.info(`CodeDeploy is rolling back with ${link.id}: ${consoleUrl(record.region, link.id)}`);
+        const outcome = await options.watch(link.id, info => {
             if (info.status && info.status !== record.rollback?.status) {
                 record.rollback = { ...rollback, status: info.status };
-                run.changed();
+                ports.changed();
             }
         });
         if (outcome.deployment?.status)
             record.rollback = { ...rollback, status: outcome.deployment.status };
         if (outcome.kind === 'cancelled') {
-            record.notes.push(`The job was cancelled while following rollback ${link.id}; CodeDeploy carries it on.`);
-            return;
+            record.notes.push({ kind: 'rollback-cut', why: 'cancel', id: link.id });
+            return { kind: 'rollback-cancel' };
         }
         if (outcome.kind === 'timeout') {
-            record.notes.push(`Rollback ${link.id} was still running when \`rollback-timeout\` (${run.settings.rollbackTimeoutSeconds}s) passed; CodeDeploy carries it on.`);
+            record.notes.push({ kind: 'rollback-cut', why: 'timeout', id: link.id });
             reporter.warning(`Rollback ${link.id} still running after rollback-timeout; not followed further.`);
-            return;
+            return { kind: 'rollback-timeout' };
         }
         const status = outcome.deployment.status ?? 'Unknown';
         if (status === 'Succeeded') {
             reporter.info(`Rollback ${link.id} Succeeded: the previous revision is back in place.`);
-            return;
+            return { kind: 'rollback-ended' };
         }
         const diagnosis = diagnose(outcome.deployment, outcome.targets);
         record.rollback = { ...rollback, status, message: diagnosis.headline };
         reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
             title: 'Rollback failed'
         });
+        return { kind: 'rollback-ended' };
     });
 }
 
-// EXTERNAL MODULE: ./src/engine/revision/given.ts + 1 modules
-var revision_given = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./src/engine/run.ts
+;// CONCATENATED MODULE: ./src/engine/end/stop.ts
+
+
+
+const FIRST_RETRY_MS = 200;
+const LONGEST_RETRY_MS = 1000;
+/** Of the bound, what is kept for reading the deployment's state after the stop (or without it). */
+const READ_RESERVE_MS = 800;
+async function stopWithin(request) {
+    const { gateway, reporter, clock, deploymentId: id } = request;
+    const bound = () => Math.min(request.until, request.cancel?.deadline() ?? Infinity);
+    const signal = (reserve = 0) => clock.after(Math.max(100, bound() - reserve - clock.now()));
+    let delay = FIRST_RETRY_MS;
+    let why;
+    for (;;) {
+        try {
+            const out = await gateway.stopDeployment(id, request.autoRollbackEnabled, {
+                signal: signal(READ_RESERVE_MS)
+            });
+            reporter.info(`Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim());
+            const info = await readUntilSettled(request, bound, signal);
+            return { accepted: true, ...(info ? { info } : {}) };
+        }
+        catch (error) {
+            if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentAlreadyCompletedException') {
+                reporter.info(`${id} had already ended.`);
+                const info = await readUntilSettled({ ...request, autoRollbackEnabled: false }, bound, signal);
+                return { accepted: true, alreadyEnded: true, ...(info ? { info } : {}) };
+            }
+            why = `${(0,aws_errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+            const transient = (0,aws_errors/* isTransient */.dg)(error) || (0,aws_errors/* errorName */.Is)(error) === 'AbortError';
+            if (!transient || clock.now() + delay >= bound() - READ_RESERVE_MS)
+                break;
+            reporter.debug(`StopDeployment failed (${why}); trying again in ${delay} ms.`);
+            await clock.sleep(delay);
+            delay = Math.min(LONGEST_RETRY_MS, delay * 2);
+        }
+    }
+    // One read, so what is said about the deployment still running is its current state.
+    const info = await readOnce(gateway, id, signal());
+    return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) };
+}
+/** One read of the deployment, cut by `signal`; undefined when it fails (the stop goes on). */
+async function readOnce(gateway, id, signal) {
+    try {
+        return await gateway.deployment(id, { signal, afterCancel: true });
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
- * The engine's table of contents. Get the revision (package and upload it, take the one given, or
- * choose the one to roll back to), create the deployment, follow it. Every stage adds to one run
- * record, which comes back when the run passes and rides on a RunFailedError when it does not.
- * Both entry points (the action and the CLI) call `runEngine` and derive all they say from it.
+ * Reads the deployment until it has ended and, when a rollback was asked for, CodeDeploy has
+ * linked one (or said why not), or until the bound; the last state read.
  */
+async function readUntilSettled(request, bound, signal) {
+    const { gateway, clock, deploymentId: id } = request;
+    let last;
+    while (clock.now() < bound()) {
+        last = (await readOnce(gateway, id, signal())) ?? last;
+        const ended = last?.status !== undefined && TERMINAL.has(last.status);
+        // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
+        const rollback = last?.rollbackInfo;
+        const linked = rollback?.rollbackDeploymentId !== undefined || !!rollback?.rollbackMessage;
+        if (ended && (!request.autoRollbackEnabled || linked))
+            return last;
+        await clock.sleep(Math.min(300, Math.max(0, bound() - clock.now())));
+    }
+    return last;
+}
+
+;// CONCATENATED MODULE: ./src/engine/end/drive.ts
+
+
+
+
+
+
+
+
+
+
+
+/** After a timeout's stop, how long the deployment is read until it shows its end. */
+const SETTLE_MS = 60_000;
+class Drive {
+    ports;
+    record;
+    limits;
+    /** How long a rollback is followed: set when the deployment fails or the timeout passes. */
+    rollbackUntil;
+    /** The last stop's answer, for the rollback a cancel's stop started. */
+    lastStop;
+    title = '';
+    constructor(ports, record, limits) {
+        this.ports = ports;
+        this.record = record;
+        this.limits = limits;
+    }
+    /** Ends the run from `seen`: decides, carries out, and decides again until it finishes. */
+    async end(seen, title) {
+        if (title)
+            this.title = title;
+        let next = seen;
+        while (next)
+            next = await this.carry(decide(this.record, next));
+    }
+    /** A stage failed: what is known of the failure goes into the record, then the run ends. */
+    async failed(error) {
+        const { record, ports } = this;
+        const cancelled = ports.cancel.requested;
+        if (!(cancelled && !record.deployment)) {
+            record.error = {
+                message: (0,errors/* errorMessage */.gJ)(error),
+                ...(error instanceof errors/* InputError */.dz ? { input: true } : {})
+            };
+            const annotation = error instanceof errors/* InputError */.dz ? error.annotation : undefined;
+            if (annotation)
+                record.error.annotation = annotation;
+            // An appspec problem points at its file and line; the step's failure line says the rest.
+            if (annotation?.file)
+                ports.reporter.error((0,errors/* errorMessage */.gJ)(error), annotation);
+            const deployment = record.deployment;
+            if (deployment && !TERMINAL.has(deployment.status))
+                ports.reporter.error(`${deployment.id} keeps running, no longer followed by this run: ${consoleUrl(record.region, deployment.id)}`);
+        }
+        await this.end({ kind: 'error', cancelled });
+    }
+    get id() {
+        return this.record.deployment?.id ?? '';
+    }
+    /** Carries one decision out; what it showed, or undefined once the run is finished. */
+    async carry(decision) {
+        switch (decision.kind) {
+            case 'follow':
+            case 'wait':
+                return this.follow();
+            case 'continue':
+                await this.continue(decision.type);
+                return this.follow();
+            case 'stop':
+                return this.stop(decision.why, decision.rollback);
+            case 'detach':
+                await this.detach();
+                return { kind: 'rollback-noted' };
+            case 'settle':
+                if (decision.explain)
+                    this.explain();
+                return this.settle();
+            case 'find-rollback': {
+                if (decision.explain)
+                    this.explain();
+                this.rollbackUntil ??= this.ports.clock.now() + this.rollbackMs();
+                const until = this.rollbackUntil;
+                return followRollback(this.ports, this.record, {
+                    until,
+                    linkWaitMs: this.limits.rollbackLinkWaitMs ?? 30_000,
+                    watch: (id, onUpdate) => this.watch(id, until, onUpdate)
+                });
+            }
+            case 'follow-rollback':
+                // Found and followed in one group: see rollback().
+                return { kind: 'rollback-ended' };
+            case 'note-rollback':
+                if (decision.explain)
+                    this.explain();
+                await this.noteRollback();
+                return { kind: 'rollback-noted' };
+            case 'finish':
+                await this.finish(decision);
+                return undefined;
+        }
+    }
+    /** The only place the outcome is set. */
+    async finish(decision) {
+        const { record, ports } = this;
+        if (decision.explain)
+            this.explain();
+        if (decision.note)
+            record.notes.push(decision.note);
+        if (decision.readBack)
+            await readBack(ports, record, this.id);
+        this.setOutcome(decision.outcome);
+        const note = decision.note;
+        if (note?.kind === 'kept-rerouted') {
+            const why = note.why === 'timeout'
+                ? `The ${duration(record.policy?.timeoutSeconds ?? 0)} timeout passed`
+                : 'The job was cancelled';
+            ports.reporter.warning(`${why}; ${headline(record)}`);
+        }
+        else if (decision.outcome === 'ready' || decision.outcome === 'rerouted') {
+            ports.reporter.notice(headline(record));
+        }
+        else if (decision.outcome === 'succeeded' && record.stage === 'deploy' && !record.stop) {
+            const count = record.deployment?.targets.length ?? 0;
+            const noun = (record.platform ?? 'Server') === 'Server' ? 'instance' : 'target';
+            ports.reporter.info(`${this.id} Succeeded${count ? ` on ${count} ${noun}${count === 1 ? '' : 's'}` : ''}.`);
+        }
+    }
+    setOutcome(outcome) {
+        this.record.outcome = outcome;
+    }
+    /** Records a read of the run's deployment. */
+    saw(info) {
+        const deployment = this.record.deployment;
+        if (!deployment || info.deploymentId !== deployment.id)
+            return;
+        const before = deployment.status;
+        deployment.info = info;
+        if (info.status)
+            deployment.status = info.status;
+        if (deployment.status !== before)
+            this.ports.changed();
+    }
+    absorb(outcome) {
+        const deployment = this.record.deployment;
+        if (!deployment)
+            return;
+        if (outcome.targets.length)
+            deployment.targets = outcome.targets;
+        if (outcome.deployment)
+            this.saw(outcome.deployment);
+    }
+    /** Follows `id` until `until`, reporting each step, stopping where `pauseWhen` says. */
+    watch(id, until, onUpdate, pauseWhen) {
+        const { ports, record, limits } = this;
+        const intervals = limits.pollIntervalMs;
+        const cancel = ports.cancel.signal;
+        return waitForDeployment(id, {
+            gateway: ports.gateway,
+            reporter: ports.reporter,
+            clock: ports.clock,
+            deadline: until,
+            ...(cancel ? { signal: cancel } : {}),
+            ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
+            ...(onUpdate ? { onUpdate } : {}),
+            ...(pauseWhen ? { pauseWhen } : {}),
+            ...(record.platform && record.platform !== 'Server' ? { targetsLabel: 'Targets' } : {}),
+            budget: { since: limits.startedAt, spent: () => ports.gateway.calls },
+            onTraffic: traffic => {
+                if (record.deployment?.id !== id)
+                    return;
+                record.deployment.traffic = traffic;
+                ports.changed();
+            }
+        });
+    }
+    /** Follows the run's deployment until decide says to do something else. */
+    async follow() {
+        const { ports, record } = this;
+        const id = this.id;
+        record.stage = 'deploy';
+        let readySaid = false;
+        const title = this.title || `Deploying ${id}`;
+        const outcome = await ports.reporter.group(title, () => this.watch(id, this.limits.deadline, info => {
+            this.saw(info);
+            noteTerminationWait(ports, record, info);
+            const decision = decide(record, { kind: 'state', info });
+            if (decision.kind === 'wait' && decision.at === 'ready' && !readySaid) {
+                readySaid = true;
+                ports.reporter.notice(readyNotice(record, id, info));
+            }
+        }, info => {
+            const kind = decide(record, { kind: 'state', info }).kind;
+            return kind === 'follow' || kind === 'wait' ? undefined : kind;
+        }));
+        this.absorb(outcome);
+        if (outcome.kind === 'cancelled')
+            return { kind: 'cancel' };
+        if (outcome.kind === 'timeout')
+            return { kind: 'timeout' };
+        return { kind: 'state', info: outcome.deployment };
+    }
+    /**
+     * Continues the deployment; when CodeDeploy refuses because its state moved on meanwhile
+     * (someone else continued it, or the group's wait ran out), says so and follows it as it is.
+     */
+    async continue(type) {
+        const { ports, record } = this;
+        try {
+            await continueDeployment(ports, record, this.id, type);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            ports.reporter.warning(`${(0,errors/* errorMessage */.gJ)(error)} Following it as it is.`);
+            const facts = (record.blueGreen ??= { continued: [] });
+            facts.continued.push(type);
+        }
+        this.title =
+            type === 'READY_WAIT'
+                ? `Rerouting traffic of ${this.id}`
+                : `Terminating the ${fleetWords(record.platform).original} of ${this.id}`;
+    }
+    rollbackMs() {
+        return (this.record.policy?.rollbackTimeoutSeconds ?? 0) * 1000;
+    }
+    /** Stops the deployment (the timeout, or a cancel), within the time each leaves. */
+    async stop(why, rollback) {
+        const { ports, record } = this;
+        const id = this.id;
+        const now = ports.clock.now();
+        let until;
+        if (why === 'timeout') {
+            this.rollbackUntil = now + this.rollbackMs();
+            until = Math.min(this.rollbackUntil, now + SETTLE_MS);
+            ports.reporter.warning(`${id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; stopping it.`);
+        }
+        else {
+            record.cancel = { onCancel: record.policy?.onCancel ?? 'stop-and-rollback' };
+            until = ports.cancel.deadline();
+            ports.reporter.warning(`Job cancelled; stopping ${id}${rollback ? ' and rolling back' : ''}.`);
+        }
+        const result = await stopWithin({
+            gateway: ports.gateway,
+            reporter: ports.reporter,
+            clock: ports.clock,
+            deploymentId: id,
+            autoRollbackEnabled: rollback,
+            until,
+            cancel: ports.cancel
+        });
+        this.lastStop = result;
+        if (result.info)
+            this.saw(result.info);
+        const stop = { why, rollback, accepted: result.accepted };
+        const status = result.info?.status;
+        if (result.alreadyEnded && (status === 'Succeeded' || status === 'Failed'))
+            stop.endedBefore = status;
+        record.stop = stop;
+        if (!result.accepted) {
+            stop.failure = result.why ?? 'no answer in time';
+            ports.reporter.error(stillRunning(record, id, rollback, stop.failure));
+        }
+        ports.changed();
+        return { kind: 'stopped', result };
+    }
+    /** on-cancel: detach: the deployment goes on; one read so the record shows its state. */
+    async detach() {
+        const { ports, record } = this;
+        const id = this.id;
+        record.cancel = { onCancel: 'detach' };
+        const info = await ports.gateway.deploymentIfAnswered(id, ports.cancel.deadline(), {
+            afterCancel: true
+        });
+        if (info)
+            this.saw(info);
+        ports.reporter.warning(`Job cancelled; ${id} keeps running (on-cancel: detach). Follow it at ${consoleUrl(record.region, id)}`);
+    }
+    /** After a timeout's stop: reads the deployment until it shows its end. */
+    async settle() {
+        const until = Math.min(this.rollbackUntil ?? Infinity, this.ports.clock.now() + SETTLE_MS);
+        const settled = await this.watch(this.id, until);
+        this.absorb(settled);
+        return {
+            kind: 'settled',
+            cancelled: settled.kind === 'cancelled' || this.ports.cancel.requested
+        };
+    }
+    /** After a cancel's stop: the rollback CodeDeploy started, read once if the budget allows. */
+    async noteRollback() {
+        const { ports, record } = this;
+        const link = this.lastStop?.info?.rollbackInfo;
+        if (!this.lastStop?.accepted || !link)
+            return;
+        if (link.rollbackDeploymentId) {
+            const id = link.rollbackDeploymentId;
+            const started = await ports.gateway.deploymentIfAnswered(id, ports.cancel.deadline(), {
+                afterCancel: true
+            });
+            record.rollback = {
+                id,
+                followed: false,
+                ...(started?.status ? { status: started.status } : {}),
+                ...(link.rollbackMessage ? { message: link.rollbackMessage } : {})
+            };
+            ports.reporter.info(`Rollback ${id} started: ${consoleUrl(record.region, id)}`);
+        }
+        else if (link.rollbackMessage) {
+            record.rollback = { message: link.rollbackMessage, followed: false };
+        }
+        ports.changed();
+    }
+    /** The diagnosis into the record, the log and one detailed annotation. */
+    explain() {
+        const { ports, record } = this;
+        const deployment = record.deployment;
+        const info = deployment?.info;
+        if (!deployment || !info)
+            return;
+        const diagnosis = diagnose(info, deployment.targets);
+        deployment.diagnosis = diagnosis;
+        const first = diagnosis.failures[0];
+        ports.reporter.info(first?.logTail ? `${diagnosis.headline}\n${tailLines(first.logTail)}` : diagnosis.headline);
+        ports.reporter.error(failureMessage(info, diagnosis), {
+            title: diagnosis.alarms
+                ? `Stopped by CloudWatch alarm${diagnosis.alarms.length === 1 ? '' : 's'} ${diagnosis.alarms.join(', ')}`
+                : first
+                    ? `${first.event} failed on ${first.instanceId}`
+                    : `Deployment ${info.status ?? 'failed'}`
+        });
+    }
+}
+/** The notice for a deployment waiting at Ready that this run leaves to the group's timer or a person. */
+function readyNotice(record, id, info) {
+    const ready = info.blueGreenDeploymentConfiguration?.deploymentReadyOption;
+    const then = ready?.actionOnTimeout === 'CONTINUE_DEPLOYMENT'
+        ? `CodeDeploy reroutes traffic by itself after the group's ${ready.waitTimeInMinutes ?? 0}-minute wait`
+        : `unless someone continues it (command: continue, deployment-id: ${id}), CodeDeploy stops it at the end of the group's ${ready?.waitTimeInMinutes ?? 0}-minute wait`;
+    return `${id} is Ready: ${fleetWords(record.platform).passed}; ${then}.`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/revision/choose.ts
+
+
+/** Successful deployments of the group looked at, newest first, at most. */
+const LOOKED_AT = 500;
+/**
+ * The newest successful deployment of the group whose revision differs from the one last
+ * attempted. After a failed deployment that is the group's last success; after a successful but
+ * unwanted one, it is the success before it.
+ */
+async function chooseRollbackRevision(gateway, application, deploymentGroup) {
+    const group = await gateway.deploymentGroup(application, deploymentGroup);
+    const lastAttempt = group.lastAttemptedDeployment;
+    let current;
+    if (lastAttempt?.deploymentId) {
+        const attempt = await gateway.deployment(lastAttempt.deploymentId, { patient: true });
+        current = (0,s3_location/* revisionOfDeployment */.eZ)(attempt);
+    }
+    const ids = await gateway.deploymentIds({
+        applicationName: application,
+        deploymentGroupName: deploymentGroup,
+        includeOnlyStatuses: ['Succeeded']
+    }, LOOKED_AT, { patient: true });
+    const successes = await gateway.deployments(ids, { patient: true });
+    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
+    for (const info of successes) {
+        const revision = (0,s3_location/* revisionOfDeployment */.eZ)(info);
+        if (!revision || (0,s3_location/* sameRevision */.Y6)(revision, current) || !info.deploymentId)
+            continue;
+        const reason = current && lastAttempt?.deploymentId
+            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${(0,s3_location/* s3Url */.AB)(current)}; ${info.deploymentId} is the newest success with another revision.`
+            : `${info.deploymentId} is the group's newest successful deployment.`;
+        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
+    }
+    throw new errors/* InputError */.dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${(0,s3_location/* s3Url */.AB)(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/revision/given.ts
+
+
+
+
+/**
+ * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
+ * loaded only here, so an EC2 run starts without reading them.
+ */
+async function contentRevision(stage) {
+    const platform = stage.record.platform;
+    if (platform !== 'ECS' && platform !== 'Lambda')
+        throw new Error(`No inline AppSpec for ${platform}`);
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(952), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
+    const { location, facts } = await prepareContent(stage, platform);
+    stage.record.content = facts;
+    stage.ports.changed();
+    return location;
+}
+/** Command `rollback`: the group's last good revision, and why it was chosen. */
+async function chooseRevision(stage) {
+    const { ports, record, settings } = stage;
+    record.stage = 'choose';
+    const { revision, choice } = await chooseRollbackRevision(ports.gateway, settings.application, settings.deploymentGroup);
+    record.choice = choice;
+    record.revision = revision;
+    ports.changed();
+    ports.reporter.info(`Redeploying ${(0,s3_location/* s3Url */.AB)(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
+    return revision;
+}
+/** Input `revision`: an existing bundle, checked before a deployment names it. */
+async function existingRevision(stage, given) {
+    const { ports, record } = stage;
+    record.stage = 'revision';
+    const revision = await checkRevision(ports.gateway, given, ports.reporter);
+    record.revision = revision;
+    ports.changed();
+    return revision;
+}
+/**
+ * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
+ * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
+ * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
+ */
+async function checkRevision(gateway, revision, reporter) {
+    try {
+        const head = await gateway.headObject({
+            Bucket: revision.bucket,
+            Key: revision.key,
+            ...(revision.version ? { VersionId: revision.version } : {})
+        });
+        const eTag = (0,s3_location/* unquoteETag */.XA)(head.ETag);
+        if (revision.eTag && eTag && revision.eTag !== eTag) {
+            throw new errors/* InputError */.dz(`Revision ${(0,s3_location/* s3Url */.AB)(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
+        }
+        const checked = { ...revision };
+        if (eTag)
+            checked.eTag = eTag;
+        if (!checked.version && head.VersionId)
+            checked.version = head.VersionId;
+        return checked;
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        const status = (0,aws_errors/* httpStatus */.nG)(error);
+        if (status === 404 || (0,aws_errors/* errorName */.Is)(error) === 'NotFound' || (0,aws_errors/* errorName */.Is)(error) === 'NoSuchKey') {
+            throw new errors/* InputError */.dz(`Revision ${(0,s3_location/* s3Url */.AB)(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
+        }
+        if ((0,aws_errors/* isAccessDenied */.w7)(error) || status === 403) {
+            reporter.warning(`Cannot read ${(0,s3_location/* s3Url */.AB)(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
+            return revision;
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/run.ts
+
+
+
 
 
 
@@ -40311,158 +40963,189 @@ var revision_given = __nccwpck_require__(9023);
 
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
-    const run = new Run(settings, deps);
+    const clock = deps.clock ?? systemClock;
+    const startedAt = clock.now();
+    const gateway = new Gateway({
+        codedeploy: deps.codedeploy,
+        s3: deps.s3,
+        ...(deps.ecs ? { ecs: deps.ecs } : {}),
+        ...(deps.lambda ? { lambda: deps.lambda } : {})
+    }, clock, deps.signal);
+    const record = newRecord(settings.command, deps.region);
+    record.policy = {
+        wait: settings.wait,
+        onCancel: settings.onCancel,
+        onReady: settings.onReady,
+        onTerminationWait: settings.onTerminationWait,
+        autoRollback: settings.autoRollback,
+        timeoutSeconds: settings.timeoutSeconds,
+        rollbackTimeoutSeconds: settings.rollbackTimeoutSeconds
+    };
+    if (settings.application)
+        record.application = settings.application;
+    if (settings.deploymentGroup)
+        record.deploymentGroup = settings.deploymentGroup;
+    if (settings.deploymentConfig)
+        record.deploymentConfig = settings.deploymentConfig;
+    const ports = {
+        gateway,
+        reporter: deps.reporter,
+        clock,
+        cancel: new Cancellation(deps.signal, clock, deps.cancelBudgetMs),
+        changed: () => deps.onRecord?.(record)
+    };
+    const deadline = startedAt + settings.timeoutSeconds * 1000;
+    const drive = new Drive(ports, record, {
+        deadline,
+        startedAt,
+        ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        ...(deps.rollbackLinkWaitMs !== undefined
+            ? { rollbackLinkWaitMs: deps.rollbackLinkWaitMs }
+            : {})
+    });
+    const description = settings.description ?? (0,inputs_description/* defaultDescription */.GO)(deps.context ?? {});
+    const scope = { settings, deps, ports, record, drive, deadline, description };
     try {
-        await sequence(run);
+        await sequence(scope);
     }
     catch (error) {
-        run_failed(run, error);
+        await drive.failed(error);
     }
     finally {
-        run.close();
+        gateway.close();
     }
-    run.changed();
-    if (!passed(run.record))
-        throw new RunFailedError(run.record);
-    return run.record;
+    ports.changed();
+    if (!passed(record))
+        throw new RunFailedError(record);
+    return record;
 }
-async function sequence(run) {
-    const { settings, reporter, record } = run;
-    if (settings.command === 'continue' && settings.deploymentId)
-        return run_continued(run, settings.deploymentId);
-    let location;
+function revisionStage(scope) {
+    const { deps } = scope;
+    return {
+        ports: scope.ports,
+        record: scope.record,
+        settings: scope.settings,
+        workspace: deps.workspace,
+        tempDir: deps.tempDir,
+        description: scope.description,
+        ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
+        ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
+        ...(deps.cacheDir ? { cacheDir: deps.cacheDir } : {}),
+        ...(deps.publishBundle ? { publishBundle: deps.publishBundle } : {})
+    };
+}
+/** The revision to deploy, after the target is checked; undefined: the run ends packaged. */
+async function revision(scope) {
+    const { settings, ports, record } = scope;
+    const { reporter } = ports;
+    const stage = revisionStage(scope);
+    const target = () => checkDeploymentTarget(ports, record, settings);
     if (settings.command === 'rollback') {
-        location = (0,s3/* revisionLocation */.bI)(await reporter.group('Choosing the revision to roll back to', () => (0,revision_given/* chooseRevision */.Ne)(run)));
+        return reporter.group('Choosing the revision to roll back to', async () => {
+            await target();
+            return (0,s3_location/* revisionLocation */.bI)(await chooseRevision(stage));
+        });
     }
-    else if (settings.appspec) {
-        location = await reporter.group('Checking the appspec', () => (0,revision_given/* contentRevision */.x3)(run));
+    if (settings.appspec) {
+        return reporter.group('Checking the appspec', async () => {
+            await target();
+            return contentRevision(stage);
+        });
     }
-    else if (settings.revision) {
-        const given = settings.revision;
-        location = (0,s3/* revisionLocation */.bI)(await reporter.group('Checking the revision', () => (0,revision_given/* existingRevision */.rR)(run, given)));
+    const given = settings.revision;
+    if (given) {
+        return reporter.group('Checking the revision', async () => {
+            await target();
+            return (0,s3_location/* revisionLocation */.bI)(await existingRevision(stage, given));
+        });
     }
-    else {
-        // Loaded here: the archive writers and the appspec parser are not needed at start.
-        const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(477), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
-        const revision = await packageAndUpload(run);
-        if (settings.command === 'package' || !revision) {
-            record.outcome = 'packaged';
-            return;
-        }
-        location = (0,s3/* revisionLocation */.bI)(revision);
-    }
-    if (run.clock.now() >= run.deadline) {
-        record.outcome = 'timed-out';
-        return;
-    }
-    const id = await reporter.group('Creating the deployment', () => create(run, location));
-    if (!id)
-        return;
-    if (run.cancel.requested)
-        return cancelled(run, id);
-    if (!settings.wait) {
-        reporter.info(`Not waiting for ${id} (wait: false). Follow it at ${consoleUrl(run.deps.region, id)}`);
-        record.waited = false;
-        record.outcome = 'created';
-        return;
-    }
-    record.waited = true;
-    await follow(run, id);
+    // The target first: its platform says which kind of appspec to expect.
+    if (settings.command === 'deploy')
+        await reporter.group('Checking the deployment target', target);
+    else if (settings.application)
+        await target();
+    // Loaded here: the archive writers and the appspec parser are not needed at start.
+    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(952), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
+    const made = await packageAndUpload(stage);
+    return settings.command === 'package' || !made ? undefined : (0,s3_location/* revisionLocation */.bI)(made);
 }
-/** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */
-async function run_continued(run, id) {
-    const { reporter, record, settings } = run;
-    run.enter('continue');
-    const type = await reporter.group(`Checking ${id}`, () => prepareContinue(run, id));
-    await continueDeployment(run, id, type);
-    if (run.cancel.requested)
-        return cancelled(run, id);
-    if (!settings.wait) {
-        await readBack(run, id);
-        record.waited = false;
-        record.outcome = 'created';
-        return;
-    }
-    record.waited = true;
-    await follow(run, id, type === 'READY_WAIT'
-        ? `Rerouting traffic of ${id}`
-        : `Terminating the ${fleetWords(record.platform).original} of ${id}`);
-}
-/** Creates the deployment; its id, or undefined when the run ends here (skipped, cancelled, …). */
-async function create(run, location) {
-    const { settings, record, reporter } = run;
-    run.enter('create');
-    const marker = (0,deploy_marker/* newMarker */.XS)(run.deps.identity ?? {});
-    record.marker = (0,deploy_marker/* formatMarker */.gJ)(marker);
-    const result = await createDeployment({
+async function sequence(scope) {
+    const { settings, ports, record, drive } = scope;
+    if (settings.command === 'continue' && settings.deploymentId)
+        return run_continued(scope, settings.deploymentId);
+    const location = await revision(scope);
+    if (!location)
+        return drive.end({ kind: 'packaged' });
+    if (ports.clock.now() >= scope.deadline)
+        return drive.end({ kind: 'late' });
+    record.stage = 'create';
+    const marker = newMarker(scope.deps.identity ?? {});
+    record.marker = formatMarker(marker);
+    const { reporter } = ports;
+    const result = await reporter.group('Creating the deployment', () => createDeployment({
         application: settings.application,
         deploymentGroup: settings.deploymentGroup,
         ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
         location,
-        description: run.description,
+        description: scope.description,
         marker,
         autoRollback: settings.autoRollback,
         ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
         ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
-        rollbackOnAlarm: (run.groupAlarms ?? []).length > 0,
+        rollbackOnAlarm: hasAlarms(record),
         skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
     }, {
-        codedeploy: run.codedeploy,
+        gateway: ports.gateway,
         reporter,
-        clock: run.clock,
-        deadline: run.deadline,
-        cancel: run.cancel,
-        region: run.deps.region
-    });
+        clock: ports.clock,
+        deadline: scope.deadline,
+        cancel: ports.cancel,
+        region: record.region
+    }));
     switch (result.kind) {
         case 'created':
             record.deployment = { id: result.id, status: 'Created', targets: [] };
-            run.changed();
-            reporter.info(`Created ${result.id}: ${consoleUrl(run.deps.region, result.id)}`);
-            return result.id;
+            ports.changed();
+            reporter.info(`Created ${result.id}: ${consoleUrl(record.region, result.id)}`);
+            if (!ports.cancel.requested) {
+                record.waited = settings.wait;
+                if (!settings.wait)
+                    reporter.info(`Not waiting for ${result.id} (wait: false). Follow it at ${consoleUrl(record.region, result.id)}`);
+            }
+            break;
         case 'superseded':
             record.supersededBy = { deploymentId: result.by.deploymentId, run: result.by.run };
-            record.outcome = 'skipped';
             reporter.notice(`Skipped: ${result.by.run} of this workflow already deployed ${result.by.deploymentId} (${result.by.status}) to '${settings.deploymentGroup}', and this run is older. Set skip-if-superseded: false to deploy an older revision on purpose.`);
-            return undefined;
-        case 'cancelled':
-            record.outcome = 'cancelled';
-            return undefined;
+            break;
         case 'unknown':
-            record.outcome = 'cancelled';
             record.lostCreate = result.why;
             reporter.error(result.why);
-            return undefined;
+            break;
         case 'timeout':
-            record.outcome = 'timed-out';
             record.error = {
                 message: `Deployment ${result.active} still held group '${settings.deploymentGroup}' when the timeout passed; nothing was deployed. Raise 'timeout', or stop ${result.active} first.`
             };
-            return undefined;
+            break;
+        case 'cancelled':
+            break;
     }
+    return drive.end({ kind: 'created', result, cancelled: ports.cancel.requested });
 }
-/** Records a thrown error: where it happened, and whether it was the cancel. */
-function run_failed(run, error) {
-    const { record, reporter } = run;
-    const deployment = record.deployment;
-    if (run.cancel.requested && !deployment) {
-        record.outcome = 'cancelled';
-        return;
-    }
-    record.outcome = 'error';
-    record.error = {
-        message: (0,errors/* errorMessage */.gJ)(error),
-        ...(error instanceof errors/* InputError */.dz ? { input: true } : {})
+/** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */
+async function run_continued(scope, id) {
+    const { ports, record, settings, drive } = scope;
+    record.stage = 'continue';
+    const names = {
+        ...(settings.application ? { application: settings.application } : {}),
+        ...(settings.deploymentGroup ? { deploymentGroup: settings.deploymentGroup } : {})
     };
-    const annotation = error instanceof errors/* InputError */.dz ? error.annotation : undefined;
-    if (annotation)
-        record.error.annotation = annotation;
-    // An appspec problem points at its file and line; the step's failure line says the rest.
-    if (annotation?.file)
-        reporter.error((0,errors/* errorMessage */.gJ)(error), annotation);
-    if (deployment && !TERMINAL.has(deployment.status)) {
-        reporter.error(`${deployment.id} keeps running, no longer followed by this run: ${consoleUrl(record.region, deployment.id)}`);
-    }
+    const type = await ports.reporter.group(`Checking ${id}`, () => prepareContinue(ports, record, names, id));
+    await continueDeployment(ports, record, id, type);
+    if (!ports.cancel.requested)
+        record.waited = settings.wait;
+    return drive.end({ kind: 'moved-on', cancelled: ports.cancel.requested }, type === 'READY_WAIT'
+        ? `Rerouting traffic of ${id}`
+        : `Terminating the ${fleetWords(record.platform).original} of ${id}`);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/inputs/values.ts
@@ -40616,7 +41299,7 @@ function bundlePathProblem(source, file) {
 }
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
 function parseRevision(raw, eTag, version, problems) {
-    const location = (0,s3/* parseS3Url */.F$)(raw);
+    const location = (0,s3_location/* parseS3Url */.F$)(raw);
     if (!location) {
         problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
         return undefined;
@@ -40625,14 +41308,14 @@ function parseRevision(raw, eTag, version, problems) {
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem)
         problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
-    const bundleType = (0,s3/* bundleTypeOfKey */.Jx)(key);
+    const bundleType = (0,s3_location/* bundleTypeOfKey */.Jx)(key);
     if (!bundleType) {
         problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
         return undefined;
     }
     const revision = { bucket, key, bundleType };
     if (eTag)
-        revision.eTag = (0,s3/* unquoteETag */.XA)(eTag);
+        revision.eTag = (0,s3_location/* unquoteETag */.XA)(eTag);
     if (version)
         revision.version = version;
     return revision;
@@ -40755,7 +41438,7 @@ function parseSettings(get, workspace, options = {}) {
     if (prefixProblem) {
         problems.push(`Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
     }
-    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), s3/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
+    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), s3_location/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
     const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
     const autoRollback = choice(Input.AutoRollback, ['on-failure', 'group', 'off'], 'on-failure');
     const onReady = choice(Input.OnReady, ['continue', 'wait', 'exit'], 'continue');
@@ -40921,7 +41604,7 @@ function rows(record) {
     if (record.deploymentConfig && d)
         out.push(['Config', record.deploymentConfig]);
     if (record.revision) {
-        out.push(['Revision', `\`${(0,s3/* s3Url */.AB)(record.revision)}\``]);
+        out.push(['Revision', `\`${(0,s3_location/* s3Url */.AB)(record.revision)}\``]);
         if (record.revision.eTag)
             out.push(['ETag', `\`${record.revision.eTag}\``]);
         if (record.revision.version)
@@ -40966,7 +41649,7 @@ function rows(record) {
         ]);
     if (d)
         out.push(['Console', `[${d.id}](${consoleUrl(record.region, d.id)})`]);
-    if (d && record.timeoutSeconds && record.waited)
+    if (d && record.policy?.timeoutSeconds && record.waited)
         out.push(['Timeout', describeTimeout(record)]);
     return out;
 }
@@ -40994,7 +41677,10 @@ function notes(record) {
     const out = [];
     if (record.outcome === 'created')
         out.push('Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.');
-    if (record.cancel && record.deployment) {
+    const stop = record.stop;
+    if (stop?.endedBefore)
+        out.push(`${stop.why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${record.deployment?.id ?? ''} had ended ${stop.endedBefore}; nothing was stopped.`);
+    else if (record.cancel && record.deployment) {
         const what = {
             'stop-and-rollback': 'stop it and roll back',
             stop: 'stop it',
@@ -41004,8 +41690,20 @@ function notes(record) {
     }
     if (record.stop && !record.stop.accepted)
         out.push(`⚠️ ${headline(record)}`);
-    out.push(...record.notes);
+    for (const note of record.notes)
+        out.push(noteSentence(record, note));
     return out;
+}
+function noteSentence(record, note) {
+    if (note.kind === 'kept-rerouted') {
+        const why = note.why === 'timeout'
+            ? `The ${duration(record.policy?.timeoutSeconds ?? 0)} timeout passed`
+            : 'The job was cancelled';
+        return `${why} while the ${fleetWords(record.platform).original} waited to be terminated; traffic was already on the replacement, so nothing was stopped.`;
+    }
+    return note.why === 'cancel'
+        ? `The job was cancelled while following rollback ${note.id}; CodeDeploy carries it on.`
+        : `Rollback ${note.id} was still running when \`rollback-timeout\` (${record.policy?.rollbackTimeoutSeconds ?? 0}s) passed; CodeDeploy carries it on.`;
 }
 function renderSummary(record) {
     const out = [`## ${title(record).replace(/\s+/g, ' ').trim()}`, ''];
@@ -41285,354 +41983,6 @@ function httpStatus(error) {
 
 /***/ }),
 
-/***/ 3736:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ sendOnce)
-/* harmony export */ });
-/** The client's retry step, replaced for one command by a step that passes straight through. */
-const NO_RETRY = {
-    step: 'finalizeRequest',
-    name: 'retryMiddleware',
-    priority: 'high',
-    override: true,
-    tags: ['RETRY']
-};
-function sendOnce(client, command, abortSignal) {
-    ;
-    command.middlewareStack.add(next => args => next(args), NO_RETRY);
-    return client.send(command, abortSignal ? { abortSignal } : {});
-}
-
-
-/***/ }),
-
-/***/ 1054:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GO: () => (/* binding */ defaultDescription),
-/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT),
-/* harmony export */   zs: () => (/* binding */ cutDescription)
-/* harmony export */ });
-/**
- * The deployment's description: what is deployed and from where, cut to the API's limit instead
- * of failing on it.
- */
-/** The API's limit for a deployment description. */
-const DESCRIPTION_LIMIT = 512;
-/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
-function cutDescription(text, reserve = 0) {
-    const limit = DESCRIPTION_LIMIT - reserve;
-    const chars = [...text];
-    if (chars.length <= limit)
-        return text;
-    return `${chars.slice(0, limit - 1).join('')}…`;
-}
-/** Default description: what is deployed and from where. */
-function defaultDescription(context) {
-    const parts = [];
-    if (context.sha)
-        parts.push(`commit ${context.sha.slice(0, 12)}`);
-    if (context.ref)
-        parts.push(context.ref);
-    if (context.actor)
-        parts.push(`by ${context.actor}`);
-    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
-    return context.runUrl ? `${head} (${context.runUrl})` : head;
-}
-
-
-/***/ }),
-
-/***/ 8497:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QJ: () => (/* binding */ findNewerRun),
-/* harmony export */   Xf: () => (/* binding */ batchGet),
-/* harmony export */   a4: () => (/* binding */ findByToken)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7507);
-/* harmony import */ var _marker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2408);
-/* harmony import */ var _aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3736);
-/**
- * Reading a group's deployments by their run markers: finding the deployment this run created
- * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
- * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
- */
-
-
-
-/** Deployments still holding the group or about to. */
-const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
-const BATCH = 25;
-/** Margin for clock skew between this machine and CodeDeploy. */
-const SKEW_MS = 5 * 60_000;
-async function listIds(codedeploy, group, filter, signal, once = false) {
-    const ids = [];
-    let nextToken;
-    do {
-        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .ListDeploymentsCommand */ .sr8({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup,
-            ...filter,
-            ...(nextToken ? { nextToken } : {})
-        });
-        const page = once
-            ? await (0,_aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 1000);
-    return ids;
-}
-async function batchGet(codedeploy, ids, signal, once = false) {
-    const infos = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-        const command = new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .BatchGetDeploymentsCommand */ .ARk({ deploymentIds: ids.slice(i, i + BATCH) });
-        const out = once
-            ? await (0,_aws_send_once_js__WEBPACK_IMPORTED_MODULE_1__/* .sendOnce */ .E)(codedeploy, command, signal)
-            : await codedeploy.send(command, signal ? { abortSignal: signal } : {});
-        infos.push(...(out.deploymentsInfo ?? []));
-    }
-    return infos;
-}
-/** The group's deployment whose marker carries `token`, created between `sentAt` and `now`. */
-async function findByToken(codedeploy, group, token, times, signal) {
-    const createTimeRange = {
-        start: new Date(times.sentAt - SKEW_MS),
-        end: new Date(times.now + SKEW_MS)
-    };
-    // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
-    const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true);
-    const infos = await batchGet(codedeploy, ids, signal, true);
-    return infos.find(info => (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(info.description)?.token === token)?.deploymentId;
-}
-/**
- * A deployment of a newer run of the same workflow that is active in the group or was its last
- * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
- */
-async function findNewerRun(codedeploy, group, mine, signal) {
-    if (mine.workflow === undefined || mine.run === undefined)
-        return undefined;
-    const options = signal ? { abortSignal: signal } : {};
-    const [active, info] = await Promise.all([
-        listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
-        codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_2__/* .GetDeploymentGroupCommand */ .WOp({
-            applicationName: group.application,
-            deploymentGroupName: group.deploymentGroup
-        }), options)
-    ]);
-    const ids = new Set(active);
-    const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
-    if (lastSuccess)
-        ids.add(lastSuccess);
-    const infos = await batchGet(codedeploy, [...ids], signal);
-    const newer = infos
-        .filter(d => d.creator !== 'codeDeployRollback')
-        .map(d => ({ info: d, marker: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .parseMarker */ .gY)(d.description) }))
-        .filter(d => d.marker !== undefined && (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .isNewerRun */ .VZ)(d.marker, mine))
-        .sort((a, b) => (b.marker?.run ?? 0) - (a.marker?.run ?? 0))[0];
-    if (!newer?.marker || !newer.info.deploymentId)
-        return undefined;
-    return {
-        deploymentId: newer.info.deploymentId,
-        run: (0,_marker_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRun */ .vZ)(newer.marker),
-        status: newer.info.status ?? 'unknown'
-    };
-}
-
-
-/***/ }),
-
-/***/ 2408:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VZ: () => (/* binding */ isNewerRun),
-/* harmony export */   XS: () => (/* binding */ newMarker),
-/* harmony export */   gJ: () => (/* binding */ formatMarker),
-/* harmony export */   gY: () => (/* binding */ parseMarker),
-/* harmony export */   vZ: () => (/* binding */ describeRun)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * The run marker: a short tag at the end of every deployment description this action creates,
- * e.g. `[cdb wf=3f9a1c2b run=42.1 id=9b1e4f7a2c3d]`. The `id` finds the deployment again when
- * CreateDeployment's answer is lost (a cancel, a reset connection); `wf` (a hash of the workflow
- * file) and `run` (run number and attempt) tell whether a newer run of the same workflow deployed.
- */
-
-const PATTERN = /\[cdb((?: [a-z]+=[^\s\]]+)+)\]\s*$/;
-function newMarker(identity, token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')) {
-    const marker = { token };
-    const workflow = identity.workflowRef?.split('@')[0];
-    if (workflow && identity.runNumber !== undefined && Number.isSafeInteger(identity.runNumber)) {
-        marker.workflow = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(workflow).digest('hex').slice(0, 8);
-        marker.run = identity.runNumber;
-        if (identity.runAttempt !== undefined)
-            marker.attempt = identity.runAttempt;
-    }
-    return marker;
-}
-function formatMarker(marker) {
-    const parts = [];
-    if (marker.workflow && marker.run !== undefined) {
-        parts.push(`wf=${marker.workflow}`, `run=${marker.run}${marker.attempt ? `.${marker.attempt}` : ''}`);
-    }
-    parts.push(`id=${marker.token}`);
-    return `[cdb ${parts.join(' ')}]`;
-}
-/** The marker at the end of a description, or undefined when it carries none. */
-function parseMarker(description) {
-    const match = PATTERN.exec(description ?? '');
-    if (!match?.[1])
-        return undefined;
-    const fields = new Map();
-    for (const pair of match[1].trim().split(' ')) {
-        const at = pair.indexOf('=');
-        fields.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const token = fields.get('id');
-    if (!token || !/^[0-9a-f]{12}$/.test(token))
-        return undefined;
-    const marker = { token };
-    const workflow = fields.get('wf');
-    const run = /^(\d+)(?:\.(\d+))?$/.exec(fields.get('run') ?? '');
-    if (workflow && /^[0-9a-f]{8}$/.test(workflow) && run?.[1]) {
-        marker.workflow = workflow;
-        marker.run = Number(run[1]);
-        if (run[2])
-            marker.attempt = Number(run[2]);
-    }
-    return marker;
-}
-/** The run as people say it: `run 42 (attempt 2)`. */
-function describeRun(marker) {
-    if (marker.run === undefined)
-        return 'a terminal run';
-    return `run ${marker.run}${marker.attempt && marker.attempt > 1 ? ` (attempt ${marker.attempt})` : ''}`;
-}
-/** True when `other` comes from a later run of the same workflow than `mine`. */
-function isNewerRun(other, mine) {
-    return (mine.workflow !== undefined &&
-        mine.run !== undefined &&
-        other.workflow === mine.workflow &&
-        other.run !== undefined &&
-        other.run > mine.run);
-}
-
-
-/***/ }),
-
-/***/ 4642:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ findRollbackDeployment),
-/* harmony export */   L: () => (/* binding */ chooseRollbackRevision)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7507);
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2433);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
-/* harmony import */ var _deploy_guard_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8497);
-/* harmony import */ var _revision_s3_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4010);
-/**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
- * `rollback` command redeploys (and saying why).
- */
-
-
-
-
-
-/** How long a rollback message without a rollback id is read again before it counts as "none". */
-const MESSAGE_SETTLE_MS = 5000;
-/**
- * CodeDeploy links the rollback to the failed deployment (rollbackInfo.rollbackDeploymentId)
- * shortly after the failure. Polls for it until `until` (clock ms). A rollbackMessage can also
- * describe a rollback on its way, so a message without an id is only taken as "no rollback" once
- * it has stood for a few seconds.
- */
-async function findRollbackDeployment(codedeploy, deploymentId, clock, until) {
-    let message;
-    let messageSince;
-    for (;;) {
-        try {
-            const out = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId }), {
-                abortSignal: clock.after(Math.max(100, until - clock.now()))
-            });
-            const info = out.deploymentInfo?.rollbackInfo;
-            if (info?.rollbackDeploymentId)
-                return {
-                    id: info.rollbackDeploymentId,
-                    ...(info.rollbackMessage ? { message: info.rollbackMessage } : {})
-                };
-            if (info?.rollbackMessage) {
-                message = info.rollbackMessage;
-                messageSince ??= clock.now();
-                if (clock.now() - messageSince >= MESSAGE_SETTLE_MS)
-                    return { message };
-            }
-        }
-        catch (error) {
-            if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'DeploymentDoesNotExistException')
-                return {};
-        }
-        if (clock.now() >= until)
-            return message ? { message } : {};
-        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
-    }
-}
-/**
- * What the `rollback` command redeploys: the newest successful deployment of the group whose
- * revision differs from the one last attempted. After a failed deployment that is the group's last
- * success; after a successful but unwanted one, it is the success before it.
- */
-async function chooseRollbackRevision(codedeploy, application, deploymentGroup, signal) {
-    const options = signal ? { abortSignal: signal } : {};
-    const group = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentGroupCommand */ .WOp({
-        applicationName: application,
-        deploymentGroupName: deploymentGroup
-    }), options);
-    const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment;
-    let current;
-    if (lastAttempt?.deploymentId) {
-        const attempt = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .GetDeploymentCommand */ .Tvn({ deploymentId: lastAttempt.deploymentId }), options);
-        current = attempt.deploymentInfo ? (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(attempt.deploymentInfo) : undefined;
-    }
-    const ids = [];
-    let nextToken;
-    do {
-        const page = await codedeploy.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_4__/* .ListDeploymentsCommand */ .sr8({
-            applicationName: application,
-            deploymentGroupName: deploymentGroup,
-            includeOnlyStatuses: ['Succeeded'],
-            ...(nextToken ? { nextToken } : {})
-        }), options);
-        ids.push(...(page.deployments ?? []));
-        nextToken = page.nextToken;
-    } while (nextToken && ids.length < 500);
-    const successes = await (0,_deploy_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .batchGet */ .Xf)(codedeploy, ids, signal);
-    successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
-    for (const info of successes) {
-        const revision = (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .revisionOfDeployment */ .eZ)(info);
-        if (!revision || (0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .sameRevision */ .Y6)(revision, current) || !info.deploymentId)
-            continue;
-        const reason = current && lastAttempt?.deploymentId
-            ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${(0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)}; ${info.deploymentId} is the newest success with another revision.`
-            : `${info.deploymentId} is the group's newest successful deployment.`;
-        return { revision, choice: { fromDeployment: info.deploymentId, reason } };
-    }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${(0,_revision_s3_js__WEBPACK_IMPORTED_MODULE_3__/* .s3Url */ .AB)(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`);
-}
-
-
-/***/ }),
-
 /***/ 7679:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -41683,6 +42033,136 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 2288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GO: () => (/* binding */ defaultDescription),
+/* harmony export */   r7: () => (/* binding */ DESCRIPTION_LIMIT),
+/* harmony export */   zs: () => (/* binding */ cutDescription)
+/* harmony export */ });
+/**
+ * The deployment's description: what is deployed and from where, cut to the API's limit instead
+ * of failing on it.
+ */
+/** The API's limit for a deployment description. */
+const DESCRIPTION_LIMIT = 512;
+/** Cuts a description so that it and `reserve` more characters fit the API's limit. */
+function cutDescription(text, reserve = 0) {
+    const limit = DESCRIPTION_LIMIT - reserve;
+    const chars = [...text];
+    if (chars.length <= limit)
+        return text;
+    return `${chars.slice(0, limit - 1).join('')}…`;
+}
+/** Default description: what is deployed and from where. */
+function defaultDescription(context) {
+    const parts = [];
+    if (context.sha)
+        parts.push(`commit ${context.sha.slice(0, 12)}`);
+    if (context.ref)
+        parts.push(context.ref);
+    if (context.actor)
+        parts.push(`by ${context.actor}`);
+    const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
+    return context.runUrl ? `${head} (${context.runUrl})` : head;
+}
+
+
+/***/ }),
+
+/***/ 8016:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ s3Url),
+/* harmony export */   F$: () => (/* binding */ parseS3Url),
+/* harmony export */   Jx: () => (/* binding */ bundleTypeOfKey),
+/* harmony export */   WL: () => (/* binding */ bundleExtension),
+/* harmony export */   XA: () => (/* binding */ unquoteETag),
+/* harmony export */   Y6: () => (/* binding */ sameRevision),
+/* harmony export */   _R: () => (/* binding */ bundleContentType),
+/* harmony export */   bI: () => (/* binding */ revisionLocation),
+/* harmony export */   eZ: () => (/* binding */ revisionOfDeployment),
+/* harmony export */   td: () => (/* binding */ BUNDLE_TYPES)
+/* harmony export */ });
+const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
+const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
+const CONTENT_TYPE = {
+    zip: 'application/zip',
+    tgz: 'application/gzip',
+    tar: 'application/x-tar'
+};
+/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
+function bundleExtension(type) {
+    return EXTENSION[type];
+}
+function bundleContentType(type) {
+    return CONTENT_TYPE[type];
+}
+/** The bundle type a key's extension names, or undefined. */
+function bundleTypeOfKey(key) {
+    const lower = key.toLowerCase();
+    if (lower.endsWith('.zip'))
+        return 'zip';
+    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
+        return 'tgz';
+    if (lower.endsWith('.tar'))
+        return 'tar';
+    return undefined;
+}
+/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
+function unquoteETag(eTag) {
+    return (eTag ?? '').trim().replace(/^"|"$/g, '');
+}
+function s3Url(revision) {
+    return `s3://${revision.bucket}/${revision.key}`;
+}
+/** `s3://bucket/key` split, or undefined when the text is not of that form. */
+function parseS3Url(text) {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
+    if (!match?.[1] || !match[2])
+        return undefined;
+    return { bucket: match[1], key: match[2] };
+}
+/** Same object (bucket, key and version); the ETag follows from those. */
+function sameRevision(a, b) {
+    return (!!a &&
+        !!b &&
+        a.bucket === b.bucket &&
+        a.key === b.key &&
+        (a.version ?? '') === (b.version ?? ''));
+}
+/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
+function revisionLocation(revision) {
+    return {
+        revisionType: 'S3',
+        s3Location: {
+            bucket: revision.bucket,
+            key: revision.key,
+            bundleType: revision.bundleType,
+            ...(revision.eTag ? { eTag: revision.eTag } : {}),
+            ...(revision.version ? { version: revision.version } : {})
+        }
+    };
+}
+/** The S3 revision an earlier deployment deployed, when it was one. */
+function revisionOfDeployment(info) {
+    const location = info.revision?.s3Location;
+    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
+        return undefined;
+    const bundleType = location.bundleType ?? 'zip';
+    const revision = { bucket: location.bucket, key: location.key, bundleType };
+    if (location.eTag)
+        revision.eTag = unquoteETag(location.eTag);
+    if (location.version)
+        revision.version = location.version;
+    return revision;
 }
 
 
@@ -41856,367 +42336,6 @@ async function signingKey(dir) {
     if (process.platform !== 'win32' && !ownerOnly(stats.mode))
         return undefined;
     return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(file);
-}
-
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  HF: () => (/* binding */ checkDeploymentTarget),
-  Ne: () => (/* binding */ chooseRevision),
-  x3: () => (/* binding */ contentRevision),
-  rR: () => (/* binding */ existingRevision)
-});
-
-// EXTERNAL MODULE: ./src/engine/errors.ts
-var errors = __nccwpck_require__(7679);
-// EXTERNAL MODULE: ./src/engine/end/rollback.ts
-var rollback = __nccwpck_require__(4642);
-// EXTERNAL MODULE: ./src/engine/revision/s3.ts
-var s3 = __nccwpck_require__(4010);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7507);
-// EXTERNAL MODULE: ./src/engine/aws/errors.ts
-var aws_errors = __nccwpck_require__(2433);
-;// CONCATENATED MODULE: ./src/engine/deploy/target.ts
-/**
- * Checks the deployment target before anything is written: the application, the group and the
- * configuration exist, and the group deploys what this action deploys. A typo fails here, naming
- * what does exist.
- */
-
-
-
-/** How people name CodeDeploy's compute platforms. */
-const PLATFORM_NAME = {
-    Server: 'EC2/on-premises',
-    ECS: 'Amazon ECS',
-    Lambda: 'AWS Lambda'
-};
-function signalOptions(signal) {
-    return signal ? { abortSignal: signal } : {};
-}
-async function known(list) {
-    try {
-        const names = await list();
-        if (names.length === 0)
-            return ' None exist yet in this account and region.';
-        const shown = names.slice(0, 20).join(', ');
-        return ` Existing: ${shown}${names.length > 20 ? `, … (${names.length} in all)` : ''}.`;
-    }
-    catch {
-        return '';
-    }
-}
-/**
- * Reads the application, the group and the config, so a typo fails here, naming what exists,
- * before anything is uploaded or created.
- */
-async function checkTarget(codedeploy, target, region, signal) {
-    const permission = (action, error) => {
-        throw new errors/* InputError */.dz(`Access denied to codedeploy:${action} (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
-    };
-    try {
-        await codedeploy.send(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName: target.application }), signalOptions(signal));
-    }
-    catch (error) {
-        if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            permission('GetApplication', error);
-        if ((0,aws_errors/* errorName */.Is)(error) !== 'ApplicationDoesNotExistException')
-            throw error;
-        const existing = await known(async () => {
-            const out = await codedeploy.send(new dist_cjs/* ListApplicationsCommand */.BJ_({}), signalOptions(signal));
-            return out.applications ?? [];
-        });
-        throw new errors/* InputError */.dz(`Application '${target.application}' does not exist in ${region}.${existing} Set 'application' to one of them, or check the region.`);
-    }
-    if (!target.deploymentGroup)
-        return undefined;
-    let group;
-    try {
-        const out = await codedeploy.send(new dist_cjs/* GetDeploymentGroupCommand */.WOp({
-            applicationName: target.application,
-            deploymentGroupName: target.deploymentGroup
-        }), signalOptions(signal));
-        group = out.deploymentGroupInfo;
-    }
-    catch (error) {
-        if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            permission('GetDeploymentGroup', error);
-        if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupDoesNotExistException')
-            throw error;
-        const existing = await known(async () => {
-            const out = await codedeploy.send(new dist_cjs/* ListDeploymentGroupsCommand */.XOe({ applicationName: target.application }), signalOptions(signal));
-            return out.deploymentGroups ?? [];
-        });
-        throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`);
-    }
-    if (!group)
-        throw new Error(`GetDeploymentGroup returned no group for '${target.deploymentGroup}'`);
-    const platform = group.computePlatform ?? 'Server';
-    const forPlatform = (name) => platform === 'Server'
-        ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
-        : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
-    /** The configurations that fit the group's platform, for an error message. */
-    const configsForPlatform = () => known(async () => {
-        const list = await codedeploy.send(new dist_cjs/* ListDeploymentConfigsCommand */.WbL({}), signalOptions(signal));
-        return (list.deploymentConfigsList ?? []).filter(forPlatform);
-    });
-    if (target.deploymentConfig) {
-        try {
-            const out = await codedeploy.send(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: target.deploymentConfig }), signalOptions(signal));
-            const configPlatform = out.deploymentConfigInfo?.computePlatform ?? 'Server';
-            if (configPlatform !== platform) {
-                const existing = await configsForPlatform();
-                throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
-            }
-        }
-        catch (error) {
-            if (error instanceof errors/* InputError */.dz)
-                throw error;
-            if ((0,aws_errors/* isAccessDenied */.w7)(error))
-                permission('GetDeploymentConfig', error);
-            const name = (0,aws_errors/* errorName */.Is)(error);
-            if (name !== 'DeploymentConfigDoesNotExistException' &&
-                name !== 'InvalidDeploymentConfigNameException')
-                throw error;
-            const existing = await configsForPlatform();
-            throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
-        }
-    }
-    return group;
-}
-
-;// CONCATENATED MODULE: ./src/engine/revision/given.ts
-
-
-
-
-/** Checks the application, the group and the config; remembers the config the group uses. */
-async function checkDeploymentTarget(run) {
-    const { settings, record } = run;
-    run.enter('target');
-    const group = await checkTarget(run.codedeploy, {
-        application: settings.application,
-        deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
-        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
-    }, run.deps.region, run.signal);
-    if (!settings.deploymentConfig && group?.deploymentConfigName)
-        record.deploymentConfig = group.deploymentConfigName;
-    if (group) {
-        record.platform = group.computePlatform ?? 'Server';
-        platformFits(run, record.platform);
-    }
-    const rollback = group?.autoRollbackConfiguration;
-    if (rollback)
-        run.groupRollbackEvents = rollback.enabled ? (rollback.events ?? []) : [];
-    const alarms = group?.alarmConfiguration;
-    if (group)
-        run.groupAlarms = alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [];
-    if (settings.command !== 'package')
-        run.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
-}
-/**
- * The revision kind the inputs give must be the one the group's platform takes: a bundle for
- * EC2/on-premises, an inline AppSpec for ECS and Lambda. Refused before any write.
- */
-function platformFits(run, platform) {
-    const { settings } = run;
-    const group = `Deployment group '${settings.deploymentGroup}'`;
-    if (platform === 'Server') {
-        if (settings.appspec)
-            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
-        return;
-    }
-    const name = PLATFORM_NAME[platform] ?? platform;
-    if (settings.command === 'rollback')
-        throw new errors/* InputError */.dz(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
-    if (!settings.appspec)
-        throw new errors/* InputError */.dz(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
-    if (settings.taskDefinition && platform !== 'ECS')
-        throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
-}
-/**
- * ECS and Lambda: the AppSpec, checked and completed, sent inline. Their clients' commands are
- * loaded only here, so an EC2 run starts without reading them.
- */
-async function contentRevision(run) {
-    await checkDeploymentTarget(run);
-    const platform = run.record.platform;
-    if (platform !== 'ECS' && platform !== 'Lambda')
-        throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(212), __nccwpck_require__.e(696), __nccwpck_require__.e(477), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
-    const { location, facts } = await prepareContent(run, platform);
-    run.record.content = facts;
-    run.changed();
-    return location;
-}
-/** Command `rollback`: the group's last good revision, and why it was chosen. */
-async function chooseRevision(run) {
-    await checkDeploymentTarget(run);
-    run.enter('choose');
-    const { revision, choice } = await (0,rollback/* chooseRollbackRevision */.L)(run.codedeploy, run.settings.application, run.settings.deploymentGroup, run.signal);
-    run.record.choice = choice;
-    run.record.revision = revision;
-    run.changed();
-    run.reporter.info(`Redeploying ${(0,s3/* s3Url */.AB)(revision)}, last deployed successfully by ${choice.fromDeployment}. ${choice.reason}`);
-    return revision;
-}
-/** Input `revision`: an existing bundle, checked before a deployment names it. */
-async function existingRevision(run, given) {
-    await checkDeploymentTarget(run);
-    run.enter('revision');
-    const revision = await (0,s3/* checkRevision */.G7)(run.deps.s3, given, run.reporter, run.signal);
-    run.record.revision = revision;
-    run.changed();
-    return revision;
-}
-
-
-/***/ }),
-
-/***/ 4010:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AB: () => (/* binding */ s3Url),
-/* harmony export */   F$: () => (/* binding */ parseS3Url),
-/* harmony export */   G7: () => (/* binding */ checkRevision),
-/* harmony export */   Jx: () => (/* binding */ bundleTypeOfKey),
-/* harmony export */   WL: () => (/* binding */ bundleExtension),
-/* harmony export */   XA: () => (/* binding */ unquoteETag),
-/* harmony export */   Y6: () => (/* binding */ sameRevision),
-/* harmony export */   _R: () => (/* binding */ bundleContentType),
-/* harmony export */   bI: () => (/* binding */ revisionLocation),
-/* harmony export */   eZ: () => (/* binding */ revisionOfDeployment),
-/* harmony export */   td: () => (/* binding */ BUNDLE_TYPES)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3711);
-/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2433);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7679);
-/**
- * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
- * type and its file extension and content type, ETags as S3 sends them, the location handed to
- * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
- * really there before a deployment names it.
- */
-
-
-
-const BUNDLE_TYPES = ['zip', 'tgz', 'tar'];
-const EXTENSION = { zip: 'zip', tgz: 'tar.gz', tar: 'tar' };
-const CONTENT_TYPE = {
-    zip: 'application/zip',
-    tgz: 'application/gzip',
-    tar: 'application/x-tar'
-};
-/** The file extension of a bundle type, without the dot: `zip`, `tar.gz`, `tar`. */
-function bundleExtension(type) {
-    return EXTENSION[type];
-}
-function bundleContentType(type) {
-    return CONTENT_TYPE[type];
-}
-/** The bundle type a key's extension names, or undefined. */
-function bundleTypeOfKey(key) {
-    const lower = key.toLowerCase();
-    if (lower.endsWith('.zip'))
-        return 'zip';
-    if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz'))
-        return 'tgz';
-    if (lower.endsWith('.tar'))
-        return 'tar';
-    return undefined;
-}
-/** An ETag as S3 sends it (`"abc"`) or as a user pastes it, without the quotes. */
-function unquoteETag(eTag) {
-    return (eTag ?? '').trim().replace(/^"|"$/g, '');
-}
-function s3Url(revision) {
-    return `s3://${revision.bucket}/${revision.key}`;
-}
-/** `s3://bucket/key` split, or undefined when the text is not of that form. */
-function parseS3Url(text) {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(text.trim());
-    if (!match?.[1] || !match[2])
-        return undefined;
-    return { bucket: match[1], key: match[2] };
-}
-/** The revision as CreateDeployment and RegisterApplicationRevision take it. */
-function revisionLocation(revision) {
-    return {
-        revisionType: 'S3',
-        s3Location: {
-            bucket: revision.bucket,
-            key: revision.key,
-            bundleType: revision.bundleType,
-            ...(revision.eTag ? { eTag: revision.eTag } : {}),
-            ...(revision.version ? { version: revision.version } : {})
-        }
-    };
-}
-/** The S3 revision an earlier deployment deployed, when it was one. */
-function revisionOfDeployment(info) {
-    const location = info.revision?.s3Location;
-    if (info.revision?.revisionType !== 'S3' || !location?.bucket || !location.key)
-        return undefined;
-    const bundleType = location.bundleType ?? 'zip';
-    const revision = { bucket: location.bucket, key: location.key, bundleType };
-    if (location.eTag)
-        revision.eTag = unquoteETag(location.eTag);
-    if (location.version)
-        revision.version = location.version;
-    return revision;
-}
-/** Same object (bucket, key and version); the ETag follows from those. */
-function sameRevision(a, b) {
-    return (!!a &&
-        !!b &&
-        a.bucket === b.bucket &&
-        a.key === b.key &&
-        (a.version ?? '') === (b.version ?? ''));
-}
-/**
- * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
- * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
- * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
- */
-async function checkRevision(s3, revision, reporter, signal) {
-    try {
-        const head = await s3.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.HeadObjectCommand({
-            Bucket: revision.bucket,
-            Key: revision.key,
-            ...(revision.version ? { VersionId: revision.version } : {})
-        }), signal ? { abortSignal: signal } : {});
-        const eTag = unquoteETag(head.ETag);
-        if (revision.eTag && eTag && revision.eTag !== eTag) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`);
-        }
-        const checked = { ...revision };
-        if (eTag)
-            checked.eTag = eTag;
-        if (!checked.version && head.VersionId)
-            checked.version = head.VersionId;
-        return checked;
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
-            throw error;
-        const status = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .httpStatus */ .nG)(error);
-        if (status === 404 || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'NotFound' || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'NoSuchKey') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`);
-        }
-        if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error) || status === 403) {
-            reporter.warning(`Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`);
-            return revision;
-        }
-        throw error;
-    }
 }
 
 
@@ -42432,7 +42551,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 1404:
+/***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");

@@ -7,8 +7,8 @@
 import { copyFile, link, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import type { BundleResult } from '../engine/revision/bundle/index.js'
-import type { Reporter } from '../engine/tell/reporter.js'
-import { bundleExtension } from '../engine/revision/s3.js'
+import type { Reporter } from '../engine/reporter.js'
+import { bundleExtension } from '../engine/inputs/s3-location.js'
 
 export async function uploadBundleArtifact(
   name: string,

@@ -2,7 +2,7 @@
  * The engine's Reporter on top of @actions/core: log lines, foldable groups and annotations.
  */
 import * as core from '@actions/core'
-import type { Annotation, Reporter } from '../engine/tell/reporter.js'
+import type { Annotation, Reporter } from '../engine/reporter.js'
 
 export function annotationProperties(annotation?: Annotation): core.AnnotationProperties {
   if (!annotation) return {}

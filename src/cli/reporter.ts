@@ -2,7 +2,7 @@
  * The engine's Reporter for a terminal: plain lines, groups as headings, annotations as
  * `warning: file:line: message`.
  */
-import type { Annotation, Reporter } from '../engine/tell/reporter.js'
+import type { Annotation, Reporter } from '../engine/reporter.js'
 
 function where(annotation?: Annotation): string {
   if (!annotation?.file) return ''

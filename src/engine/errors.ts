@@ -2,7 +2,7 @@
  * Errors the engine raises on purpose. Each one names the problem and how to fix it, so the
  * action can print `error.message` as-is, as the run's one error annotation.
  */
-import type { Annotation } from './tell/reporter.js'
+import type { Annotation } from './reporter.js'
 
 /** A value given by the user (input, appspec, source tree) is not usable. Raised before any AWS write. */
 export class InputError extends Error {

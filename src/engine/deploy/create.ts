@@ -6,22 +6,16 @@
  * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
  * is named at once, with how to end it.
  */
-import {
-  CreateDeploymentCommand,
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type CreateDeploymentCommandInput,
-  type RevisionLocation
-} from '@aws-sdk/client-codedeploy'
+import type { CreateDeploymentCommandInput, RevisionLocation } from '@aws-sdk/client-codedeploy'
 import { errorName, httpStatus, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
+import type { Gateway } from '../aws/gateway.js'
 import { unlessAborted, type Cancellation } from '../cancellation.js'
-import { DESCRIPTION_LIMIT, cutDescription } from './description.js'
+import { DESCRIPTION_LIMIT, cutDescription } from '../inputs/description.js'
 import { InputError, errorMessage } from '../errors.js'
 import { findByToken, findNewerRun, type NewerRun } from './guard.js'
 import { formatMarker, parseMarker, type Marker } from './marker.js'
 import { announceParked } from './parked.js'
-import type { Reporter } from '../tell/reporter.js'
-import { sendOnce } from '../aws/send-once.js'
+import type { Reporter } from '../reporter.js'
 import type { AutoRollback, FileExistsBehavior } from '../inputs/settings.js'
 import { waitForDeployment } from '../follow/watch.js'
 import { type Clock } from '../clock.js'
@@ -55,7 +49,7 @@ export type CreateResult =
   | { kind: 'timeout'; active: string }
 
 export interface CreateOptions {
-  codedeploy: CodeDeployClient
+  gateway: Gateway
   reporter: Reporter
   clock: Clock
   /** Give up waiting for a busy group at this time (ms since epoch). */
@@ -111,7 +105,7 @@ type Sent = { id: string } | { error: unknown }
  * so the request is not cut at the cancel itself.
  */
 async function sendCreate(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   input: CreateDeploymentCommandInput,
   cancel: Cancellation,
   clock: Clock
@@ -124,9 +118,7 @@ async function sendCreate(
   }
   const unsubscribe = cancel.onCancel(onCancel)
   try {
-    const out = await sendOnce(codedeploy, new CreateDeploymentCommand(input), limit.signal)
-    if (!out.deploymentId) throw new Error('CreateDeployment returned no deployment id')
-    return { id: out.deploymentId }
+    return { id: await gateway.createDeployment(input, limit.signal) }
   } catch (error) {
     return { error }
   } finally {
@@ -145,7 +137,7 @@ function refused(error: unknown): boolean {
  * false, or undefined when it could not be read after a few tries.
  */
 async function isOurs(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   id: string,
   marker: Marker,
   clock: Clock,
@@ -153,11 +145,8 @@ async function isOurs(
 ): Promise<boolean | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await codedeploy.send(
-        new GetDeploymentCommand({ deploymentId: id }),
-        signal ? { abortSignal: signal } : {}
-      )
-      return parseMarker(out.deploymentInfo?.description)?.token === marker.token
+      const info = await gateway.deployment(id)
+      return parseMarker(info.description)?.token === marker.token
     } catch (error) {
       if (signal?.aborted || !isTransient(error) || attempt >= 4) return undefined
       await clock.sleep(500 * attempt, signal)
@@ -172,7 +161,7 @@ async function newerRun(
 ): Promise<NewerRun | undefined> {
   const group = { application: request.application, deploymentGroup: request.deploymentGroup }
   try {
-    return await findNewerRun(options.codedeploy, group, request.marker, options.cancel.signal)
+    return await findNewerRun(options.gateway, group, request.marker)
   } catch (error) {
     if (options.cancel.requested) return undefined
     if (isAccessDenied(error))
@@ -195,7 +184,7 @@ export async function createDeployment(
   request: CreateRequest,
   options: CreateOptions
 ): Promise<CreateResult> {
-  const { codedeploy, reporter, clock, cancel } = options
+  const { gateway, reporter, clock, cancel } = options
   const input = createDeploymentInput(request)
   const group = { application: request.application, deploymentGroup: request.deploymentGroup }
   let attempts = 0
@@ -203,7 +192,7 @@ export async function createDeployment(
   let uncertainSince: number | undefined
   const onCancel = async (): Promise<CreateResult> => {
     if (uncertainSince === undefined) return { kind: 'cancelled' }
-    const found = await lookFor(codedeploy, group, request.marker, uncertainSince, options, 0)
+    const found = await lookFor(gateway, group, request.marker, uncertainSince, options, 0)
     return found ? { kind: 'created', id: found } : lostAnswer(request)
   }
   for (;;) {
@@ -215,14 +204,14 @@ export async function createDeployment(
     if (cancel.requested) return onCancel()
     attempts++
     const sentAt = clock.now()
-    const sent = await sendCreate(codedeploy, input, cancel, clock)
+    const sent = await sendCreate(gateway, input, cancel, clock)
     if ('id' in sent) return { kind: 'created', id: sent.id }
     const error = sent.error
 
     if (errorName(error) === 'DeploymentLimitExceededException') {
       const active = ACTIVE_ID.exec(errorMessage(error))?.[0]
       if (!active) throw error
-      const ours = await isOurs(codedeploy, active, request.marker, clock, cancel.signal)
+      const ours = await isOurs(gateway, active, request.marker, clock, cancel.signal)
       if (ours === true) {
         reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`)
         return { kind: 'created', id: active }
@@ -237,7 +226,7 @@ export async function createDeployment(
         `Deployment group '${request.deploymentGroup}' is busy with ${active}; waiting for it to finish before starting this one.`
       )
       const outcome = await waitForDeployment(active, {
-        codedeploy,
+        gateway,
         reporter,
         clock,
         deadline: options.deadline,
@@ -270,14 +259,7 @@ export async function createDeployment(
       `CreateDeployment got no answer (${errorName(error)}: ${errorMessage(error)}); looking for the deployment it may have created.`
     )
     uncertainSince ??= sentAt
-    const found = await lookFor(
-      codedeploy,
-      group,
-      request.marker,
-      uncertainSince,
-      options,
-      LOOKUP_MS
-    )
+    const found = await lookFor(gateway, group, request.marker, uncertainSince, options, LOOKUP_MS)
     if (found) {
       reporter.info(`Found ${found}: CodeDeploy created it before the answer was lost.`)
       return { kind: 'created', id: found }
@@ -307,7 +289,7 @@ function shortened(input: CreateDeploymentCommandInput): boolean {
  * never past the cancel's budget less what stopping it needs; transient failures are retried.
  */
 async function lookFor(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   group: { application: string; deploymentGroup: string },
   marker: Marker,
   sentAt: number,
@@ -326,7 +308,7 @@ async function lookFor(
         cancel.budgetSignal(STOP_RESERVE_MS)
       ])
       const found = await unlessAborted(
-        findByToken(codedeploy, group, marker.token, { sentAt, now: clock.now() }, signal),
+        findByToken(gateway, group, marker.token, { sentAt, now: clock.now() }, signal),
         signal
       )
       if (found) return found

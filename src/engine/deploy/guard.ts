@@ -3,16 +3,9 @@
  * when CreateDeployment's answer was lost, and the guard that keeps an older run from deploying
  * over a newer one (two runs queued on a busy group would otherwise deploy in arrival order).
  */
-import {
-  BatchGetDeploymentsCommand,
-  GetDeploymentGroupCommand,
-  ListDeploymentsCommand,
-  type CodeDeployClient,
-  type DeploymentInfo,
-  type DeploymentStatus
-} from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo, DeploymentStatus } from '@aws-sdk/client-codedeploy'
+import type { Call, Gateway } from '../aws/gateway.js'
 import { describeRun, isNewerRun, parseMarker, type Marker } from './marker.js'
-import { sendOnce } from '../aws/send-once.js'
 
 export interface Group {
   application: string
@@ -28,58 +21,30 @@ export interface NewerRun {
 
 /** Deployments still holding the group or about to. */
 const ACTIVE: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready']
-const BATCH = 25
 /** Margin for clock skew between this machine and CodeDeploy. */
 const SKEW_MS = 5 * 60_000
+/** Deployments of a group looked at, at most. */
+const LIMIT = 1000
 
-async function listIds(
-  codedeploy: CodeDeployClient,
+function ids(
+  gateway: Gateway,
   group: Group,
   filter: {
     includeOnlyStatuses?: DeploymentStatus[]
     createTimeRange?: { start: Date; end: Date }
   },
-  signal?: AbortSignal,
-  once = false
+  call: Call
 ): Promise<string[]> {
-  const ids: string[] = []
-  let nextToken: string | undefined
-  do {
-    const command = new ListDeploymentsCommand({
-      applicationName: group.application,
-      deploymentGroupName: group.deploymentGroup,
-      ...filter,
-      ...(nextToken ? { nextToken } : {})
-    })
-    const page = once
-      ? await sendOnce(codedeploy, command, signal)
-      : await codedeploy.send(command, signal ? { abortSignal: signal } : {})
-    ids.push(...(page.deployments ?? []))
-    nextToken = page.nextToken
-  } while (nextToken && ids.length < 1000)
-  return ids
-}
-
-export async function batchGet(
-  codedeploy: CodeDeployClient,
-  ids: string[],
-  signal?: AbortSignal,
-  once = false
-): Promise<DeploymentInfo[]> {
-  const infos: DeploymentInfo[] = []
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const command = new BatchGetDeploymentsCommand({ deploymentIds: ids.slice(i, i + BATCH) })
-    const out = once
-      ? await sendOnce(codedeploy, command, signal)
-      : await codedeploy.send(command, signal ? { abortSignal: signal } : {})
-    infos.push(...(out.deploymentsInfo ?? []))
-  }
-  return infos
+  return gateway.deploymentIds(
+    { applicationName: group.application, deploymentGroupName: group.deploymentGroup, ...filter },
+    LIMIT,
+    call
+  )
 }
 
 /** The group's deployment whose marker carries `token`, created between `sentAt` and `now`. */
 export async function findByToken(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   group: Group,
   token: string,
   times: { sentAt: number; now: number },
@@ -90,8 +55,11 @@ export async function findByToken(
     end: new Date(times.now + SKEW_MS)
   }
   // Without SDK retries: the caller retries, and a cancel must not leave one backing off.
-  const ids = await listIds(codedeploy, group, { createTimeRange }, signal, true)
-  const infos = await batchGet(codedeploy, ids, signal, true)
+  const call: Call = { once: true, afterCancel: true, ...(signal ? { signal } : {}) }
+  const infos = await gateway.deployments(
+    await ids(gateway, group, { createTimeRange }, call),
+    call
+  )
   return infos.find(info => parseMarker(info.description)?.token === token)?.deploymentId
 }
 
@@ -100,27 +68,20 @@ export async function findByToken(
  * success. CodeDeploy's own rollbacks are left out: they restore an older revision on purpose.
  */
 export async function findNewerRun(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   group: Group,
-  mine: Marker,
-  signal?: AbortSignal
+  mine: Marker
 ): Promise<NewerRun | undefined> {
   if (mine.workflow === undefined || mine.run === undefined) return undefined
-  const options = signal ? { abortSignal: signal } : {}
+  const call: Call = { patient: true }
   const [active, info] = await Promise.all([
-    listIds(codedeploy, group, { includeOnlyStatuses: ACTIVE }, signal),
-    codedeploy.send(
-      new GetDeploymentGroupCommand({
-        applicationName: group.application,
-        deploymentGroupName: group.deploymentGroup
-      }),
-      options
-    )
+    ids(gateway, group, { includeOnlyStatuses: ACTIVE }, call),
+    gateway.deploymentGroup(group.application, group.deploymentGroup, call)
   ])
-  const ids = new Set(active)
-  const lastSuccess = info.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId
-  if (lastSuccess) ids.add(lastSuccess)
-  const infos = await batchGet(codedeploy, [...ids], signal)
+  const wanted = new Set(active)
+  const lastSuccess = info.lastSuccessfulDeployment?.deploymentId
+  if (lastSuccess) wanted.add(lastSuccess)
+  const infos: DeploymentInfo[] = await gateway.deployments([...wanted], call)
   const newer = infos
     .filter(d => d.creator !== 'codeDeployRollback')
     .map(d => ({ info: d, marker: parseMarker(d.description) }))

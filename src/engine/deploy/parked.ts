@@ -5,9 +5,9 @@
  * an hour or more, so a run that finds the group busy with one says so at once, and how to end it.
  */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
-import { inTerminationWait, isBlueGreen } from '../end/blue-green.js'
+import { inTerminationWait, isBlueGreen } from '../tell/fleet.js'
 import { consoleUrl, stopCommand } from '../tell/links.js'
-import type { Reporter } from '../tell/reporter.js'
+import type { Reporter } from '../reporter.js'
 
 export type Parked = 'ready' | 'termination-wait'
 

@@ -1,19 +1,17 @@
 /**
- * Rollbacks: finding the deployment CodeDeploy started to undo a failed one, and choosing what the
- * `rollback` command redeploys (and saying why).
+ * The rollback of a failed (or stopped) deployment: finding the deployment CodeDeploy started to
+ * undo it, and following that one to its end, in a log group of its own.
  */
-import {
-  GetDeploymentCommand,
-  GetDeploymentGroupCommand,
-  ListDeploymentsCommand,
-  type CodeDeployClient
-} from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorName } from '../aws/errors.js'
-import { InputError } from '../errors.js'
-import { batchGet } from '../deploy/guard.js'
-import type { RollbackChoice } from '../tell/record.js'
-import { revisionOfDeployment, s3Url, sameRevision, type S3Revision } from '../revision/s3.js'
+import type { Gateway } from '../aws/gateway.js'
 import type { Clock } from '../clock.js'
+import type { WatchOutcome } from '../follow/watch.js'
+import type { Ports } from '../ports.js'
+import { diagnose } from '../tell/diagnose.js'
+import { consoleUrl } from '../tell/links.js'
+import type { RunRecord } from '../tell/record.js'
+import { decide, type Seen } from './decide.js'
 
 /** How long a rollback message without a rollback id is read again before it counts as "none". */
 const MESSAGE_SETTLE_MS = 5000
@@ -25,7 +23,7 @@ const MESSAGE_SETTLE_MS = 5000
  * it has stood for a few seconds.
  */
 export async function findRollbackDeployment(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   deploymentId: string,
   clock: Clock,
   until: number
@@ -34,10 +32,8 @@ export async function findRollbackDeployment(
   let messageSince: number | undefined
   for (;;) {
     try {
-      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: clock.after(Math.max(100, until - clock.now()))
-      })
-      const info = out.deploymentInfo?.rollbackInfo
+      const info = (await gateway.deployment(deploymentId, { until, afterCancel: true }))
+        .rollbackInfo
       if (info?.rollbackDeploymentId)
         return {
           id: info.rollbackDeploymentId,
@@ -56,63 +52,76 @@ export async function findRollbackDeployment(
   }
 }
 
-/**
- * What the `rollback` command redeploys: the newest successful deployment of the group whose
- * revision differs from the one last attempted. After a failed deployment that is the group's last
- * success; after a successful but unwanted one, it is the success before it.
- */
-export async function chooseRollbackRevision(
-  codedeploy: CodeDeployClient,
-  application: string,
-  deploymentGroup: string,
-  signal?: AbortSignal
-): Promise<{ revision: S3Revision; choice: RollbackChoice }> {
-  const options = signal ? { abortSignal: signal } : {}
-  const group = await codedeploy.send(
-    new GetDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: deploymentGroup
-    }),
-    options
-  )
-  const lastAttempt = group.deploymentGroupInfo?.lastAttemptedDeployment
-  let current: S3Revision | undefined
-  if (lastAttempt?.deploymentId) {
-    const attempt = await codedeploy.send(
-      new GetDeploymentCommand({ deploymentId: lastAttempt.deploymentId }),
-      options
-    )
-    current = attempt.deploymentInfo ? revisionOfDeployment(attempt.deploymentInfo) : undefined
+/** Finds CodeDeploy's rollback of the deployment and, when there is one, follows it. */
+export async function followRollback(
+  ports: Ports,
+  record: RunRecord,
+  options: {
+    /** When following the rollback ends (rollback-timeout). */
+    until: number
+    /** How long CodeDeploy is given to link the rollback to the failed deployment. */
+    linkWaitMs: number
+    watch: (id: string, onUpdate: (info: DeploymentInfo) => void) => Promise<WatchOutcome>
   }
-
-  const ids: string[] = []
-  let nextToken: string | undefined
-  do {
-    const page = await codedeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: application,
-        deploymentGroupName: deploymentGroup,
-        includeOnlyStatuses: ['Succeeded'],
-        ...(nextToken ? { nextToken } : {})
-      }),
-      options
+): Promise<Seen> {
+  const id = record.deployment?.id ?? ''
+  const { clock, reporter } = ports
+  const until = options.until
+  record.stage = 'rollback'
+  return reporter.group(`Rollback of ${id}`, async (): Promise<Seen> => {
+    const link = await findRollbackDeployment(
+      ports.gateway,
+      id,
+      clock,
+      Math.min(until, clock.now() + options.linkWaitMs)
     )
-    ids.push(...(page.deployments ?? []))
-    nextToken = page.nextToken
-  } while (nextToken && ids.length < 500)
-
-  const successes = await batchGet(codedeploy, ids, signal)
-  successes.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0))
-  for (const info of successes) {
-    const revision = revisionOfDeployment(info)
-    if (!revision || sameRevision(revision, current) || !info.deploymentId) continue
-    const reason =
-      current && lastAttempt?.deploymentId
-        ? `The group's last deployment, ${lastAttempt.deploymentId} (${lastAttempt.status ?? 'unknown'}), deployed ${s3Url(current)}; ${info.deploymentId} is the newest success with another revision.`
-        : `${info.deploymentId} is the group's newest successful deployment.`
-    return { revision, choice: { fromDeployment: info.deploymentId, reason } }
-  }
-  throw new InputError(
-    `Deployment group '${deploymentGroup}' has no earlier successful S3 revision to roll back to${current ? ` (the current one is ${s3Url(current)})` : ''}. Deploy a known-good revision with command: deploy and 'revision' instead.`
-  )
+    if (!link.id) {
+      const why = link.message ?? 'CodeDeploy started no rollback deployment.'
+      reporter.warning(`No rollback: ${why}`)
+      record.rollback = { message: why, followed: false }
+      return { kind: 'rollback-found' }
+    }
+    const found = decide(record, { kind: 'rollback-found', id: link.id })
+    if (found.kind !== 'follow-rollback') return { kind: 'rollback-found', id: link.id }
+    const rollback = {
+      id: link.id,
+      followed: true,
+      ...(link.message ? { message: link.message } : {})
+    }
+    record.rollback = rollback
+    ports.changed()
+    reporter.info(
+      `CodeDeploy is rolling back with ${link.id}: ${consoleUrl(record.region, link.id)}`
+    )
+    const outcome = await options.watch(link.id, info => {
+      if (info.status && info.status !== record.rollback?.status) {
+        record.rollback = { ...rollback, status: info.status }
+        ports.changed()
+      }
+    })
+    if (outcome.deployment?.status)
+      record.rollback = { ...rollback, status: outcome.deployment.status }
+    if (outcome.kind === 'cancelled') {
+      record.notes.push({ kind: 'rollback-cut', why: 'cancel', id: link.id })
+      return { kind: 'rollback-cancel' }
+    }
+    if (outcome.kind === 'timeout') {
+      record.notes.push({ kind: 'rollback-cut', why: 'timeout', id: link.id })
+      reporter.warning(
+        `Rollback ${link.id} still running after rollback-timeout; not followed further.`
+      )
+      return { kind: 'rollback-timeout' }
+    }
+    const status = outcome.deployment.status ?? 'Unknown'
+    if (status === 'Succeeded') {
+      reporter.info(`Rollback ${link.id} Succeeded: the previous revision is back in place.`)
+      return { kind: 'rollback-ended' }
+    }
+    const diagnosis = diagnose(outcome.deployment, outcome.targets)
+    record.rollback = { ...rollback, status, message: diagnosis.headline }
+    reporter.warning(`Rollback ${link.id} ${status}: ${diagnosis.headline}`, {
+      title: 'Rollback failed'
+    })
+    return { kind: 'rollback-ended' }
+  })
 }

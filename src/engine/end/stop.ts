@@ -6,22 +6,17 @@
  * learns whether the stop was taken, whether the deployment had ended before it, and the last
  * state read; when the stop was not taken, why: it then says the deployment still runs.
  */
-import {
-  GetDeploymentCommand,
-  StopDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo
-} from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorName, isTransient } from '../aws/errors.js'
+import type { Gateway } from '../aws/gateway.js'
 import type { Cancellation } from '../cancellation.js'
 import { errorMessage } from '../errors.js'
-import type { Reporter } from '../tell/reporter.js'
-import { sendOnce } from '../aws/send-once.js'
+import type { Reporter } from '../reporter.js'
 import { type Clock } from '../clock.js'
 import { TERMINAL } from '../tell/record.js'
 
 export interface StopRequest {
-  codedeploy: CodeDeployClient
+  gateway: Gateway
   reporter: Reporter
   clock: Clock
   deploymentId: string
@@ -49,7 +44,7 @@ const LONGEST_RETRY_MS = 1000
 const READ_RESERVE_MS = 800
 
 export async function stopWithin(request: StopRequest): Promise<StopResult> {
-  const { codedeploy, reporter, clock, deploymentId: id } = request
+  const { gateway, reporter, clock, deploymentId: id } = request
   const bound = (): number => Math.min(request.until, request.cancel?.deadline() ?? Infinity)
   const signal = (reserve = 0): AbortSignal =>
     clock.after(Math.max(100, bound() - reserve - clock.now()))
@@ -57,14 +52,9 @@ export async function stopWithin(request: StopRequest): Promise<StopResult> {
   let why: string | undefined
   for (;;) {
     try {
-      const out = await sendOnce(
-        codedeploy,
-        new StopDeploymentCommand({
-          deploymentId: id,
-          autoRollbackEnabled: request.autoRollbackEnabled
-        }),
-        signal(READ_RESERVE_MS)
-      )
+      const out = await gateway.stopDeployment(id, request.autoRollbackEnabled, {
+        signal: signal(READ_RESERVE_MS)
+      })
       reporter.info(
         `Stopping ${id}${request.autoRollbackEnabled ? ' and rolling back' : ''}: ${out.status ?? ''} ${out.statusMessage ?? ''}`.trim()
       )
@@ -89,20 +79,18 @@ export async function stopWithin(request: StopRequest): Promise<StopResult> {
     }
   }
   // One read, so what is said about the deployment still running is its current state.
-  const info = await readOnce(codedeploy, id, signal())
+  const info = await readOnce(gateway, id, signal())
   return { accepted: false, why: why ?? 'no answer in time', ...(info ? { info } : {}) }
 }
 
+/** One read of the deployment, cut by `signal`; undefined when it fails (the stop goes on). */
 async function readOnce(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   id: string,
-  abortSignal: AbortSignal
+  signal: AbortSignal
 ): Promise<DeploymentInfo | undefined> {
   try {
-    const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId: id }), {
-      abortSignal
-    })
-    return out.deploymentInfo
+    return await gateway.deployment(id, { signal, afterCancel: true })
   } catch {
     return undefined
   }
@@ -117,10 +105,10 @@ async function readUntilSettled(
   bound: () => number,
   signal: () => AbortSignal
 ): Promise<DeploymentInfo | undefined> {
-  const { codedeploy, clock, deploymentId: id } = request
+  const { gateway, clock, deploymentId: id } = request
   let last: DeploymentInfo | undefined
   while (clock.now() < bound()) {
-    last = (await readOnce(codedeploy, id, signal())) ?? last
+    last = (await readOnce(gateway, id, signal())) ?? last
     const ended = last?.status !== undefined && TERMINAL.has(last.status)
     // CodeDeploy links the rollback, or says why there is none, once the deployment has ended.
     const rollback = last?.rollbackInfo

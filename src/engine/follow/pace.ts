@@ -42,7 +42,6 @@ export class Pace {
   private readonly started: number
   private readonly watchStarted: number
   private next: number
-  private own = 0
   /** Calls the run made over its budget before this watch began. */
   private forgiven = 0
   /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
@@ -65,14 +64,9 @@ export class Pace {
     if (run) this.forgiven = Math.max(0, run.spent() - this.allowance(this.watchStarted) - MAX_DEBT)
   }
 
-  /** Counts one request to CodeDeploy (counted by the run instead when there is one). */
-  readonly spend = (): void => {
-    this.own++
-  }
-
   /** Calls made so far that the budget covers. */
   private get calls(): number {
-    return this.run ? this.run.spent() - this.forgiven : this.own
+    return this.run ? this.run.spent() - this.forgiven : 0
   }
 
   /** Beats gone by since the watch began. */

@@ -11,8 +11,8 @@
  *   timeout, a cancel), `settle` says how far it got.
  */
 import type { InstanceTarget, LifecycleEvent } from '@aws-sdk/client-codedeploy'
-import type { Reporter } from '../tell/reporter.js'
-import { fleetSide } from './targets.js'
+import type { Reporter } from '../reporter.js'
+import { fleetSide } from '../tell/fleet.js'
 
 const UNFINISHED = new Set(['Pending', 'InProgress'])
 

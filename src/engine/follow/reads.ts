@@ -10,8 +10,9 @@
  * - only targets that are not done are read again (Succeeded, Failed and Skipped ones are final),
  *   except at the end, when all are read once more for the outcome and the diagnosis.
  */
-import type { CodeDeployClient, DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
-import { batches, listTargetIds, readTargets, type CallOptions } from './targets.js'
+import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import type { Call, Gateway } from '../aws/gateway.js'
+import { batches, listTargetIds, readTargets } from './targets.js'
 
 /** A target in one of these states does not change any more. */
 const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
@@ -60,7 +61,7 @@ export class TargetReads {
   private readAt = -Infinity
 
   constructor(
-    private readonly codedeploy: CodeDeployClient,
+    private readonly gateway: Gateway,
     private readonly deploymentId: string
   ) {}
 
@@ -119,8 +120,8 @@ export class TargetReads {
   }
 
   /** Lists the target ids. */
-  async list(info: DeploymentInfo, call: CallOptions): Promise<void> {
-    this.ids = await listTargetIds(this.codedeploy, this.deploymentId, call)
+  async list(info: DeploymentInfo, call: Call): Promise<void> {
+    this.ids = await listTargetIds(this.gateway, this.deploymentId, call)
     this.listed = true
     this.listedTotal = total(info)
   }
@@ -133,12 +134,12 @@ export class TargetReads {
     info: DeploymentInfo,
     beat: number,
     all: boolean,
-    call: CallOptions
+    call: Call
   ): Promise<string | undefined> {
     if (this.mustList(info)) await this.list(info, call)
     const ids = this.toRead(all)
     const read = ids.length
-      ? await readTargets(this.codedeploy, this.deploymentId, ids, call)
+      ? await readTargets(this.gateway, this.deploymentId, ids, call)
       : { targets: [] }
     for (const row of read.targets) if (row.targetId) this.rows.set(row.targetId, row)
     this.seen = signature(info)

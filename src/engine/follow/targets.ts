@@ -4,31 +4,14 @@
  * Lambda function of a traffic-shifting deployment, whose share of traffic on the new version is
  * read from the same answer (the replacement task set's weight, the target version's weight).
  */
-import {
-  BatchGetDeploymentTargetsCommand,
-  ListDeploymentTargetsCommand,
-  type CodeDeployClient,
-  type DeploymentTarget,
-  type InstanceTarget
-} from '@aws-sdk/client-codedeploy'
-
-const BATCH = 25
+import type { DeploymentTarget, InstanceTarget } from '@aws-sdk/client-codedeploy'
+import { BATCH, type Call, type Gateway } from '../aws/gateway.js'
 
 export interface Targets {
   /** Every target as an instance-shaped row (id, status, label, lifecycle events). */
   targets: InstanceTarget[]
   /** ECS or Lambda: where traffic stands, e.g. "10% on task set ecs-svc/123 (Green)". */
   traffic?: string
-}
-
-/**
- * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
- * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
- */
-export function fleetSide(target: InstanceTarget): 'replacement' | 'original' | undefined {
-  if (target.instanceLabel === 'Green') return 'replacement'
-  if (target.instanceLabel === 'Blue') return 'original'
-  return undefined
 }
 
 /**
@@ -80,31 +63,13 @@ function fromTarget(target: DeploymentTarget): { row?: InstanceTarget; traffic?:
   return {}
 }
 
-/** Options for each call, and a hook told of every request made (the watch counts them). */
-export interface CallOptions {
-  signal?: AbortSignal
-  onCall?: () => void
-}
-
 /** Every target id of the deployment (ListDeploymentTargets, page by page). */
-export async function listTargetIds(
-  codedeploy: CodeDeployClient,
+export function listTargetIds(
+  gateway: Gateway,
   deploymentId: string,
-  call: CallOptions = {}
+  call: Call = {}
 ): Promise<string[]> {
-  const options = call.signal ? { abortSignal: call.signal } : {}
-  const ids: string[] = []
-  let nextToken: string | undefined
-  do {
-    call.onCall?.()
-    const page = await codedeploy.send(
-      new ListDeploymentTargetsCommand({ deploymentId, ...(nextToken ? { nextToken } : {}) }),
-      options
-    )
-    ids.push(...(page.targetIds ?? []))
-    nextToken = page.nextToken
-  } while (nextToken)
-  return ids
+  return gateway.targetIds(deploymentId, call)
 }
 
 /** Requests it takes to read `count` targets. */
@@ -114,25 +79,17 @@ export function batches(count: number): number {
 
 /** The targets `ids` with their lifecycle events (BatchGetDeploymentTargets, 25 at a time). */
 export async function readTargets(
-  codedeploy: CodeDeployClient,
+  gateway: Gateway,
   deploymentId: string,
   ids: string[],
-  call: CallOptions = {}
+  call: Call = {}
 ): Promise<Targets> {
-  const options = call.signal ? { abortSignal: call.signal } : {}
   const targets: InstanceTarget[] = []
   const traffic: string[] = []
-  for (let i = 0; i < ids.length; i += BATCH) {
-    call.onCall?.()
-    const out = await codedeploy.send(
-      new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + BATCH) }),
-      options
-    )
-    for (const target of out.deploymentTargets ?? []) {
-      const { row, traffic: line } = fromTarget(target)
-      if (row) targets.push(row)
-      if (line) traffic.push(line)
-    }
+  for (const target of await gateway.targets(deploymentId, ids, call)) {
+    const { row, traffic: line } = fromTarget(target)
+    if (row) targets.push(row)
+    if (line) traffic.push(line)
   }
   return traffic.length ? { targets, traffic: traffic.join('; ') } : { targets }
 }

@@ -7,18 +7,13 @@
  * failed event at once, every event at debug). The deployment is read on a fixed beat and its
  * targets only when it says they changed, within a budget of calls (pace.ts, target-reads.ts).
  */
-import {
-  GetDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo,
-  type DeploymentOverview,
-  type InstanceTarget
-} from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo, DeploymentOverview, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { errorName, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
+import type { Gateway } from '../aws/gateway.js'
 import type { Clock } from '../clock.js'
 import { TERMINAL } from '../tell/record.js'
 import { InputError } from '../errors.js'
-import type { Reporter } from '../tell/reporter.js'
+import type { Reporter } from '../reporter.js'
 import { BEAT_MS, Pace, type RunBudget } from './pace.js'
 import { TargetProgress } from './progress.js'
 import { TargetReads } from './reads.js'
@@ -31,7 +26,7 @@ export type WatchOutcome =
   | { kind: 'cancelled'; deployment?: DeploymentInfo; targets: InstanceTarget[] }
 
 export interface WatchOptions {
-  codedeploy: CodeDeployClient
+  gateway: Gateway
   reporter: Reporter
   clock: Clock
   /** Stop waiting at this time (ms since epoch). */
@@ -54,7 +49,7 @@ export interface WatchOptions {
   targetsLabel?: string
   /** ECS and Lambda: told where traffic stands each time it moves. */
   onTraffic?: (traffic: string) => void
-  /** The run whose calls share the watch's budget (pace.ts); default: the watch's own. */
+  /** The run whose calls share the watch's budget (pace.ts); default: the watch's own calls. */
   budget?: RunBudget
 }
 
@@ -111,15 +106,16 @@ export async function waitForDeployment(
   deploymentId: string,
   options: WatchOptions
 ): Promise<WatchOutcome> {
-  const { codedeploy, reporter, clock, signal } = options
+  const { gateway, reporter, clock, signal } = options
+  const before = gateway.calls
   const pace = new Pace(
     clock,
     options.minIntervalMs ?? BEAT_MS,
     options.maxIntervalMs,
     Math.random,
-    options.budget
+    options.budget ?? { since: clock.now(), spent: () => gateway.calls - before }
   )
-  const reads = new TargetReads(codedeploy, deploymentId)
+  const reads = new TargetReads(gateway, deploymentId)
   const progress = new TargetProgress(reporter)
   let lastStatus: string | undefined
   let lastOverview = ''
@@ -148,8 +144,7 @@ export async function waitForDeployment(
   /** Reads the targets that may have changed and tells what did. */
   const readTargets = async (info: DeploymentInfo, all: boolean, limit: number): Promise<void> => {
     const line = await reads.read(info, pace.beats(), all, {
-      signal: requestSignal(clock, signal, limit),
-      onCall: pace.spend
+      signal: requestSignal(clock, signal, limit)
     })
     if (line && line !== traffic) {
       traffic = line
@@ -189,12 +184,9 @@ export async function waitForDeployment(
     if (clock.now() >= options.deadline) return stopped('timeout')
     let info: DeploymentInfo
     try {
-      pace.spend()
-      const out = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
-        abortSignal: requestSignal(clock, signal, REQUEST_MS)
+      info = await gateway.deployment(deploymentId, {
+        signal: requestSignal(clock, signal, REQUEST_MS)
       })
-      if (!out.deploymentInfo) throw new Error(`GetDeployment returned nothing for ${deploymentId}`)
-      info = out.deploymentInfo
     } catch (error) {
       if (signal?.aborted) return stopped('cancelled')
       if (isAccessDenied(error)) {
@@ -259,7 +251,7 @@ export async function waitForDeployment(
     const call = { signal: requestSignal(clock, signal, limit(1)) }
     if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
       try {
-        await reads.list(info, { ...call, onCall: pace.spend })
+        await reads.list(info, call)
       } catch (error) {
         if (signal?.aborted) return stopped('cancelled')
         targetReadFailed(error, deploymentId)

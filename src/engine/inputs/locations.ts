@@ -6,7 +6,7 @@
  */
 import { realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { bundleTypeOfKey, parseS3Url, unquoteETag, type S3Revision } from '../revision/s3.js'
+import { bundleTypeOfKey, parseS3Url, unquoteETag, type S3Revision } from './s3-location.js'
 
 /** S3 bucket naming rules (general purpose buckets). */
 export function bucketNameProblem(name: string): string | undefined {

@@ -12,7 +12,7 @@ import {
   parseRevision,
   sourceOutside
 } from './locations.js'
-import { BUNDLE_TYPES, type BundleType, type S3Revision } from '../revision/s3.js'
+import { BUNDLE_TYPES, type BundleType, type S3Revision } from './s3-location.js'
 
 export { parseDuration } from './values.js'
 export { bucketNameProblem } from './locations.js'

@@ -4,7 +4,6 @@
  * upload it (skipped when S3 holds this exact bundle), publish it elsewhere when asked, and
  * register it with the application.
  */
-import { RegisterApplicationRevisionCommand } from '@aws-sdk/client-codedeploy'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { checkAppSpec } from './appspec/index.js'
@@ -18,51 +17,59 @@ import {
 } from './bundle/index.js'
 import { markExecutables } from './bundle/entries.js'
 import { entryTime } from './bundle/time.js'
-import type { Run } from '../context.js'
-import { cutDescription } from '../deploy/description.js'
+import { pointAt, shown, type RevisionStage } from './stage.js'
+import { cutDescription } from '../inputs/description.js'
 import { InputError } from '../errors.js'
-import { checkDeploymentTarget } from './given.js'
 import { checkRerun, reuseLine, type Rerun } from './rerun.js'
-import { bundleExtension, revisionLocation, s3Url, type S3Revision } from './s3.js'
+import { revisionLocation } from '../inputs/s3-location.js'
+import { bundleExtension, s3Url, type S3Revision } from '../inputs/s3-location.js'
 import { abortStaleUploads, checkBucket, uploadBundle, type UploadedObject } from './upload.js'
 
-async function checkAppSpecFile(run: Run): Promise<{ hookScripts: string[] }> {
-  const { reporter, settings } = run
-  run.enter('appspec')
+async function checkAppSpecFile(stage: RevisionStage): Promise<{ hookScripts: string[] }> {
+  const { settings, record } = stage
+  const { reporter } = stage.ports
+  record.stage = 'appspec'
   try {
     const result = await checkAppSpec(settings.source)
     for (const warning of result.warnings)
-      reporter.warning(warning, { file: run.relative(result.path), title: 'appspec' })
+      reporter.warning(warning, { file: shown(stage, result.path), title: 'appspec' })
     reporter.info(
-      `${run.relative(result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
+      `${shown(stage, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
     )
     return result
   } catch (error) {
-    throw run.pointAt(error)
+    throw pointAt(stage, error)
   }
 }
 
 /** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
-async function abortLeftovers(run: Run, bucket: string): Promise<void> {
-  const prefix = run.settings.keyPrefix
+async function abortLeftovers(stage: RevisionStage, bucket: string): Promise<void> {
+  const prefix = stage.settings.keyPrefix
+  const { ports } = stage
   try {
-    const count = await abortStaleUploads(run.deps.s3, bucket, prefix, run.clock.now(), run.signal)
+    const count = await abortStaleUploads(
+      ports.gateway.clients.s3,
+      bucket,
+      prefix,
+      ports.clock.now(),
+      ports.cancel.signal
+    )
     if (count > 0)
-      run.reporter.info(
+      ports.reporter.info(
         `Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`
       )
   } catch (error) {
     if (!isAccessDenied(error)) throw error
-    run.reporter.warning(
+    ports.reporter.warning(
       `Cannot list incomplete uploads in s3://${bucket}/${prefix} (access denied), so those a killed run left are not aborted. Allow s3:ListBucketMultipartUploads on the bucket, or add an AbortIncompleteMultipartUpload lifecycle rule (see the README).`
     )
   }
 }
 
-function tellWarnings(run: Run, warnings: ListingWarning[]): void {
+function tellWarnings(stage: RevisionStage, warnings: ListingWarning[]): void {
   for (const warning of warnings) {
-    const file = run.relative(path.join(run.settings.source, warning.rel))
-    run.reporter.warning(warning.message, { file, title: warning.title })
+    const file = shown(stage, path.join(stage.settings.source, warning.rel))
+    stage.ports.reporter.warning(warning.message, { file, title: warning.title })
   }
 }
 
@@ -84,32 +91,33 @@ type Made =
   { bundle: BundleResult; rerun?: Rerun } | { reused: NonNullable<Rerun['hit']>; files: number }
 
 async function makeBundle(
-  run: Run,
+  stage: RevisionStage,
   outFile: string,
   hookScripts: string[],
   bucket: string | undefined
 ): Promise<Made> {
-  const { settings, deps, reporter } = run
+  const { settings } = stage
+  const { reporter, clock, cancel } = stage.ports
   const time = await entryTime({
     source: settings.source,
-    ...(deps.sourceDateEpoch ? { sourceDateEpoch: deps.sourceDateEpoch } : {}),
-    ...(deps.context?.sha ? { sha: deps.context.sha } : {}),
-    now: () => run.clock.now()
+    ...(stage.sourceDateEpoch ? { sourceDateEpoch: stage.sourceDateEpoch } : {}),
+    ...(stage.sha ? { sha: stage.sha } : {}),
+    now: () => clock.now()
   })
   reporter.info(`Entries dated ${time.time.toISOString()}: ${time.from}.`)
-  const signal = run.signal ? { signal: run.signal } : {}
+  const signal = cancel.signal ? { signal: cancel.signal } : {}
   // Compared with the files' own change times: the real clock, not the run's.
   const listedAt = Date.now()
   const listing = await listEntries(settings.source, { skip: outFile, ...signal })
   markExecutables(listing.entries, hookScripts, listing.rules, settings.source)
   // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
-  const fileWanted = settings.bundlePath !== undefined || deps.publishBundle !== undefined
+  const fileWanted = settings.bundlePath !== undefined || stage.publishBundle !== undefined
   const rerun =
     bucket && !fileWanted && !time.current
-      ? await checkRerun(run, listing, { mtime: time.time, listedAt, bucket })
+      ? await checkRerun(stage, listing, { mtime: time.time, listedAt, bucket })
       : undefined
   if (rerun?.hit) {
-    tellWarnings(run, listing.warnings)
+    tellWarnings(stage, listing.warnings)
     reporter.info(
       `${counts(listing)}: ${rerun.hit.bundle.size} bytes, sha256 ${rerun.hit.bundle.sha256}`
     )
@@ -126,19 +134,24 @@ async function makeBundle(
     listing,
     ...signal
   })
-  tellWarnings(run, bundle.warnings)
+  tellWarnings(stage, bundle.warnings)
   reporter.info(`${counts(listing)}: ${bundle.size} bytes, sha256 ${bundle.sha256}`)
   if (settings.bundlePath) reporter.info(`Bundle written to ${settings.bundlePath}.`)
   return { bundle, ...(rerun ? { rerun } : {}) }
 }
 
-async function upload(run: Run, bucket: string, bundle: BundleResult): Promise<UploadedObject> {
-  const { settings, deps, reporter } = run
+async function upload(
+  stage: RevisionStage,
+  bucket: string,
+  bundle: BundleResult
+): Promise<UploadedObject> {
+  const { settings, ports } = stage
+  const { reporter } = ports
   return reporter.group(`Uploading to s3://${bucket}`, async () => {
-    await abortLeftovers(run, bucket)
+    await abortLeftovers(stage, bucket)
     let lastShown = 0
     const result = await uploadBundle({
-      s3: deps.s3,
+      s3: ports.gateway.clients.s3,
       file: bundle.path,
       size: bundle.size,
       sha256: bundle.sha256,
@@ -147,7 +160,7 @@ async function upload(run: Run, bucket: string, bundle: BundleResult): Promise<U
       keyPrefix: settings.keyPrefix,
       ...(settings.sse ? { sse: settings.sse } : {}),
       ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
-      ...(run.signal ? { signal: run.signal } : {}),
+      ...(ports.cancel.signal ? { signal: ports.cancel.signal } : {}),
       onProgress: (loaded, total) => {
         const percent = total ? Math.floor((loaded / total) * 100) : 100
         if (percent >= lastShown + 25 && percent < 100) {
@@ -170,15 +183,19 @@ async function upload(run: Run, bucket: string, bundle: BundleResult): Promise<U
 }
 
 /** Puts the bundle in S3, or takes the proof that it is there; the revision. */
-async function uploadRevision(run: Run, bucket: string, made: Made): Promise<S3Revision> {
-  const { settings, record } = run
-  run.enter('upload')
+async function uploadRevision(
+  stage: RevisionStage,
+  bucket: string,
+  made: Made
+): Promise<S3Revision> {
+  const { settings, record } = stage
+  record.stage = 'upload'
   let uploaded: Pick<UploadedObject, 'key' | 'eTag' | 'versionId' | 'skipped'>
   if ('reused' in made) {
-    await abortLeftovers(run, bucket)
+    await abortLeftovers(stage, bucket)
     uploaded = { key: made.reused.key, ...made.reused.object, skipped: true }
   } else {
-    const uploading = upload(run, bucket, made.bundle)
+    const uploading = upload(stage, bucket, made.bundle)
     made.rerun?.digestNow()
     const result = await uploading.catch((error: unknown) => {
       // Not left reading the whole tree after the step has failed.
@@ -197,7 +214,7 @@ async function uploadRevision(run: Run, bucket: string, made: Made): Promise<S3R
   }
   if (uploaded.versionId) revision.version = uploaded.versionId
   record.revision = revision
-  run.changed()
+  stage.ports.changed()
   return revision
 }
 
@@ -205,30 +222,26 @@ async function uploadRevision(run: Run, bucket: string, made: Made): Promise<S3R
  * Packages `source`, uploads it and registers it; the revision it made, or undefined when the
  * bundle only went to `bundle-path` (command `package` without a bucket: no S3 call at all).
  */
-export async function packageAndUpload(run: Run): Promise<S3Revision | undefined> {
-  const { settings, deps, reporter, record } = run
+export async function packageAndUpload(stage: RevisionStage): Promise<S3Revision | undefined> {
+  const { settings, record, ports } = stage
+  const { reporter, gateway } = ports
   const bucket = settings.bucket
   if (!bucket && !settings.bundlePath)
     throw new InputError("Input 'bucket' is required to upload the bundle.")
-  // The target first: its platform says which kind of appspec to expect.
-  if (settings.command === 'deploy') {
-    await reporter.group('Checking the deployment target', () => checkDeploymentTarget(run))
-  } else if (settings.application) {
-    await checkDeploymentTarget(run)
-  }
-  const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(run))
+  const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(stage))
   if (bucket) {
-    run.enter('upload')
-    await checkBucket(deps.s3, bucket, run.signal)
+    record.stage = 'upload'
+    await checkBucket(gateway.clients.s3, bucket, ports.cancel.signal)
   }
 
   const outFile =
-    settings.bundlePath ?? path.join(deps.tempDir, `bundle.${bundleExtension(settings.bundleType)}`)
+    settings.bundlePath ??
+    path.join(stage.tempDir, `bundle.${bundleExtension(settings.bundleType)}`)
   try {
-    run.enter('package')
+    record.stage = 'package'
     const made = await reporter.group(
-      `Packaging ${run.relative(settings.source) || '.'} as ${settings.bundleType}`,
-      () => makeBundle(run, outFile, checked.hookScripts, bucket)
+      `Packaging ${shown(stage, settings.source) || '.'} as ${settings.bundleType}`,
+      () => makeBundle(stage, outFile, checked.hookScripts, bucket)
     )
     const facts =
       'reused' in made
@@ -242,25 +255,22 @@ export async function packageAndUpload(run: Run): Promise<S3Revision | undefined
       ...(settings.bundlePath ? { path: settings.bundlePath } : {}),
       ...('reused' in facts ? { reused: true } : {})
     }
-    run.changed()
-    const revision = bucket ? await uploadRevision(run, bucket, made) : undefined
+    ports.changed()
+    const revision = bucket ? await uploadRevision(stage, bucket, made) : undefined
 
-    const publisher = deps.publishBundle
+    const publisher = stage.publishBundle
     if (publisher && 'bundle' in made) {
-      run.enter('publish')
+      record.stage = 'publish'
       const id = await reporter.group(publisher.title, () => publisher.publish(made.bundle))
       record.artifact = { name: publisher.name, ...(id !== undefined ? { id } : {}) }
-      run.changed()
+      ports.changed()
     }
     if (revision && settings.application) {
-      run.enter('register')
-      await run.codedeploy.send(
-        new RegisterApplicationRevisionCommand({
-          applicationName: settings.application,
-          revision: revisionLocation(revision),
-          description: cutDescription(run.description)
-        }),
-        run.signal ? { abortSignal: run.signal } : {}
+      record.stage = 'register'
+      await gateway.registerRevision(
+        settings.application,
+        revisionLocation(revision),
+        cutDescription(stage.description)
       )
       reporter.info(`Registered ${s3Url(revision)} with application '${settings.application}'.`)
     }

@@ -1,6 +1,6 @@
 /**
  * Re-runs that cost almost nothing. The tree about to be packaged is looked up in the runner's
- * cache (./bundle-cache.ts) by its shape, then compared by the digest of its contents
+ * cache (./cache.ts) by its shape, then compared by the digest of its contents
  * (./bundle/digest.ts). When this machine built and uploaded a bundle from the same tree before,
  * and S3's own SHA-256 checksum of the object at that bundle's key is the one recorded then, the
  * object is that bundle byte for byte: packaging and upload are skipped. Anything else (no entry, an entry that fails its signature, no object, another object,
@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Listing } from './bundle/index.js'
 import { treeDigest, treeShape, type TreeDigest } from './bundle/digest.js'
 import { BundleCache, type CachedBundle } from './cache.js'
-import type { Run } from '../context.js'
+import type { RevisionStage } from './stage.js'
 import { headObject, objectKey, type HeadedObject } from './upload.js'
 
 export interface Rerun {
@@ -36,19 +36,22 @@ export interface Rerun {
  * before has its contents digested at once, to compare; a new one leaves that for `digestNow`.
  */
 export async function checkRerun(
-  run: Run,
+  stage: RevisionStage,
   listing: Listing,
   options: { mtime: Date; listedAt: number; bucket: string }
 ): Promise<Rerun | undefined> {
-  const { settings, reporter, deps } = run
-  if (!deps.cacheDir) return undefined
-  const cache = await BundleCache.open(deps.cacheDir, message => reporter.debug(message))
+  const { settings, cacheDir } = stage
+  const { reporter, cancel, gateway } = stage.ports
+  if (!cacheDir) return undefined
+  const cache = await BundleCache.open(cacheDir, message => reporter.debug(message))
   if (!cache) return undefined
   const { mtime, listedAt, bucket } = options
   const shape = treeShape(listing.entries, { type: settings.bundleType, mtime })
   // Ends the digest with the run, or when the upload it would be recorded for fails.
   const stopDigest = new AbortController()
-  const signal = run.signal ? AbortSignal.any([run.signal, stopDigest.signal]) : stopDigest.signal
+  const signal = cancel.signal
+    ? AbortSignal.any([cancel.signal, stopDigest.signal])
+    : stopDigest.signal
   let digesting: Promise<TreeDigest | undefined> | undefined
   const digest = (): Promise<TreeDigest | undefined> => {
     digesting ??= (async () => {
@@ -61,7 +64,7 @@ export async function checkRerun(
       }).catch(() => undefined)
       reporter.debug(
         tree
-          ? `Tree digest ${tree.digest} in ${Math.round(performance.now() - started)} ms (cache ${deps.cacheDir}).`
+          ? `Tree digest ${tree.digest} in ${Math.round(performance.now() - started)} ms (cache ${cacheDir}).`
           : 'Re-run cache: a file could not be read or changed while it was digested.'
       )
       return tree
@@ -86,7 +89,7 @@ export async function checkRerun(
   const tree = await digest()
   if (tree?.digest !== cached.tree) return rerun
   const key = objectKey(settings.keyPrefix, cached.sha256, settings.bundleType)
-  const object = await headObject(deps.s3, bucket, key, run.signal)
+  const object = await headObject(gateway.clients.s3, bucket, key, cancel.signal)
   if (object?.checksum !== cached.checksum) {
     const found = !object
       ? 'holds nothing'

@@ -17,7 +17,12 @@ import {
 import { Upload } from '@aws-sdk/lib-storage'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { bundleContentType, bundleExtension, unquoteETag, type BundleType } from './s3.js'
+import {
+  bundleContentType,
+  bundleExtension,
+  unquoteETag,
+  type BundleType
+} from '../inputs/s3-location.js'
 import { errorName, httpStatus, isAccessDenied } from '../aws/errors.js'
 import { InputError } from '../errors.js'
 import type { ServerSideEncryption } from '../inputs/settings.js'

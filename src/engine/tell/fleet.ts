@@ -1,7 +1,28 @@
 /**
- * How a blue/green deployment's two sides are named: instances on EC2/on-premises, task sets on
- * ECS (where the replacement task set waits at Ready and the original one is terminated).
+ * Blue/green deployments' two sides: how they are named (instances on EC2/on-premises, task sets
+ * on ECS, where the replacement task set waits at Ready and the original one is terminated), and
+ * where a deployment stands between them.
  */
+import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
+
+export function isBlueGreen(info: DeploymentInfo | undefined): boolean {
+  return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN'
+}
+
+/** Traffic is on the replacement and the originals wait to be terminated. */
+export function inTerminationWait(info: DeploymentInfo | undefined): boolean {
+  return info?.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true
+}
+
+/**
+ * A blue/green instance's side, as the log and the summary name it: the replacement (Green) or
+ * the original (Blue) fleet. Undefined for in-place instances and ECS/Lambda targets.
+ */
+export function fleetSide(target: InstanceTarget): 'replacement' | 'original' | undefined {
+  if (target.instanceLabel === 'Green') return 'replacement'
+  if (target.instanceLabel === 'Blue') return 'original'
+  return undefined
+}
 
 export interface FleetWords {
   /** "replacement instances" / "replacement task set" */

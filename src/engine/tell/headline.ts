@@ -6,7 +6,7 @@
 import { fleetWords } from './fleet.js'
 import { consoleUrl, stopCommand } from './links.js'
 import { STAGE_LABEL, type RunRecord } from './record.js'
-import { s3Url } from '../revision/s3.js'
+import { s3Url } from '../inputs/s3-location.js'
 import { TERMINAL } from './record.js'
 
 /** The action's outputs (action.yml), in the order they are listed there. */
@@ -78,9 +78,10 @@ export function duration(seconds: number): string {
 
 /** What the run's time bounds were, for the summary. */
 export function describeTimeout(record: RunRecord): string {
-  const main = `${duration(record.timeoutSeconds ?? 0)} from the step's start to the deployment's end`
-  return record.rollbackTimeoutSeconds
-    ? `${main}; a rollback followed for up to ${duration(record.rollbackTimeoutSeconds)} more`
+  const { timeoutSeconds = 0, rollbackTimeoutSeconds = 0 } = record.policy ?? {}
+  const main = `${duration(timeoutSeconds)} from the step's start to the deployment's end`
+  return rollbackTimeoutSeconds
+    ? `${main}; a rollback followed for up to ${duration(rollbackTimeoutSeconds)} more`
     : main
 }
 
@@ -160,10 +161,10 @@ export function headline(record: RunRecord): string {
       return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`
     case 'timed-out':
       if (!d)
-        return `Timed out after ${duration(record.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`
+        return `Timed out after ${duration(record.policy?.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`
       if (record.stop?.failure)
-        return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
-      return `${d.id} did not finish within the ${duration(record.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`
+        return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; ${stillRunning(record, d.id, record.stop.rollback, record.stop.failure)}`
+      return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout and was ${TERMINAL.has(d.status) ? 'stopped' : 'asked to stop'} (${d.status}).${rollbackSentence(record)}`
     case 'cancelled':
       return cancelledLine(record)
     default:

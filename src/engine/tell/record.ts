@@ -5,11 +5,26 @@
  * derived from it alone.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
-import type { ContentFacts } from '../revision/content.js'
 import type { Diagnosis } from './diagnose.js'
-import type { Annotation } from './reporter.js'
-import type { S3Revision } from '../revision/s3.js'
-import type { Command, OnCancel } from '../inputs/settings.js'
+import type { Annotation } from '../reporter.js'
+import type { S3Revision } from '../inputs/s3-location.js'
+import type {
+  AutoRollback,
+  Command,
+  OnCancel,
+  OnReady,
+  OnTerminationWait
+} from '../inputs/settings.js'
+
+/** What an AppSpecContent revision was made of, for the record and the outputs. */
+export interface ContentFacts {
+  platform: 'ECS' | 'Lambda'
+  /** The AppSpec file, relative to the workspace. */
+  file: string
+  sha256: string
+  taskDefinitionArn?: string
+  lambda?: { name: string; alias: string; currentVersion: string; targetVersion: string }
+}
 
 /** The statuses a deployment ends in. */
 export const TERMINAL: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped'])
@@ -119,6 +134,41 @@ export interface StopFacts {
   accepted: boolean
   /** Why the stop was not accepted: the deployment is then still running. */
   failure?: string
+  /**
+   * The deployment had ended on its own (Succeeded or Failed) before the stop reached it: its own
+   * end is the run's, and nothing was stopped.
+   */
+  endedBefore?: 'Succeeded' | 'Failed'
+}
+
+/**
+ * Something worth telling in the summary that no other fact says; the summary words it.
+ * - `kept-rerouted`: the timeout or a cancel came while a blue/green deployment's originals waited
+ *   to be terminated, with traffic already on the replacement, so nothing was stopped.
+ * - `rollback-cut`: following the rollback ended early, by a cancel or at `rollback-timeout`;
+ *   CodeDeploy carries it on.
+ */
+export type Note =
+  | { kind: 'kept-rerouted'; why: 'cancel' | 'timeout' }
+  | { kind: 'rollback-cut'; why: 'cancel' | 'timeout'; id: string }
+
+/** The choices that decide how a deployment ends: the inputs that say what to do when. */
+export interface Policy {
+  wait: boolean
+  onCancel: OnCancel
+  onReady: OnReady
+  onTerminationWait: OnTerminationWait
+  autoRollback: AutoRollback
+  timeoutSeconds: number
+  rollbackTimeoutSeconds: number
+}
+
+/** What the deployment group says about its own rollbacks and alarms, once read. */
+export interface GroupFacts {
+  /** The events the group's own auto-rollback covers (empty: it is off). */
+  rollbackEvents: string[]
+  /** The CloudWatch alarms it watches while it deploys (empty: none, or off). */
+  alarms: string[]
 }
 
 /** A blue/green deployment's traffic steps, as this run saw and drove them. */
@@ -160,8 +210,10 @@ export interface RunRecord {
   waited?: boolean
   blueGreen?: BlueGreenFacts
   rollback?: RollbackFacts
-  timeoutSeconds?: number
-  rollbackTimeoutSeconds?: number
+  /** What the inputs say to do at each end; absent for a run that failed before its settings. */
+  policy?: Policy
+  /** The group's rollback settings and alarms, once read. */
+  group?: GroupFacts
   /** The job was cancelled, and what `on-cancel` asked for. */
   cancel?: { onCancel: OnCancel }
   stop?: StopFacts
@@ -178,8 +230,8 @@ export interface RunRecord {
     input?: boolean
     annotation?: Annotation
   }
-  /** Notices worth repeating in the summary, in order. */
-  notes: string[]
+  /** What the summary tells beyond the facts above, in order. */
+  notes: Note[]
 }
 
 export function newRecord(command: Command, region: string): RunRecord {

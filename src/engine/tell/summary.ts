@@ -7,10 +7,10 @@ import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { tailLines } from './diagnose.js'
 import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
-import { STAGE_LABEL, passed, type RunRecord } from './record.js'
-import { s3Url } from '../revision/s3.js'
-import { fleetSide } from '../follow/targets.js'
-import { describeTimeout, headline } from './headline.js'
+import { STAGE_LABEL, passed, type Note, type RunRecord } from './record.js'
+import { s3Url } from '../inputs/s3-location.js'
+import { fleetSide } from './fleet.js'
+import { describeTimeout, duration, headline } from './headline.js'
 
 const ICON: Record<string, string> = {
   Succeeded: '✅',
@@ -127,7 +127,8 @@ function rows(record: RunRecord): [string, string][] {
       `${record.artifact.name}${record.artifact.id ? ` (id ${record.artifact.id})` : ''}`
     ])
   if (d) out.push(['Console', `[${d.id}](${consoleUrl(record.region, d.id)})`])
-  if (d && record.timeoutSeconds && record.waited) out.push(['Timeout', describeTimeout(record)])
+  if (d && record.policy?.timeoutSeconds && record.waited)
+    out.push(['Timeout', describeTimeout(record)])
   return out
 }
 
@@ -160,7 +161,12 @@ function notes(record: RunRecord): string[] {
     out.push(
       'Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.'
     )
-  if (record.cancel && record.deployment) {
+  const stop = record.stop
+  if (stop?.endedBefore)
+    out.push(
+      `${stop.why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${record.deployment?.id ?? ''} had ended ${stop.endedBefore}; nothing was stopped.`
+    )
+  else if (record.cancel && record.deployment) {
     const what = {
       'stop-and-rollback': 'stop it and roll back',
       stop: 'stop it',
@@ -169,8 +175,21 @@ function notes(record: RunRecord): string[] {
     out.push(`The job was cancelled; \`on-cancel: ${record.cancel.onCancel}\` said to ${what}.`)
   }
   if (record.stop && !record.stop.accepted) out.push(`⚠️ ${headline(record)}`)
-  out.push(...record.notes)
+  for (const note of record.notes) out.push(noteSentence(record, note))
   return out
+}
+
+function noteSentence(record: RunRecord, note: Note): string {
+  if (note.kind === 'kept-rerouted') {
+    const why =
+      note.why === 'timeout'
+        ? `The ${duration(record.policy?.timeoutSeconds ?? 0)} timeout passed`
+        : 'The job was cancelled'
+    return `${why} while the ${fleetWords(record.platform).original} waited to be terminated; traffic was already on the replacement, so nothing was stopped.`
+  }
+  return note.why === 'cancel'
+    ? `The job was cancelled while following rollback ${note.id}; CodeDeploy carries it on.`
+    : `Rollback ${note.id} was still running when \`rollback-timeout\` (${record.policy?.rollbackTimeoutSeconds ?? 0}s) passed; CodeDeploy carries it on.`
 }
 
 export function renderSummary(record: RunRecord): string {

@@ -17,7 +17,7 @@
  */
 import { createHash, webcrypto } from 'node:crypto'
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
-import type { BundleType } from '../s3.js'
+import type { BundleType } from '../../inputs/s3-location.js'
 import type { BundleEntry } from './entries.js'
 
 /**

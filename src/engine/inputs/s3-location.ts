@@ -1,14 +1,9 @@
 /**
- * The revision: a bundle in S3 that CodeDeploy deploys. Its one home: `s3://` URLs, the bundle
- * type and its file extension and content type, ETags as S3 sends them, the location handed to
- * CodeDeploy, the revision of an earlier deployment, and the check that an existing revision is
- * really there before a deployment names it.
+ * A revision in S3 as the inputs name it and every stage speaks of it: `s3://` URLs, the bundle
+ * types and their file extensions and content types, ETags without their quotes, and the location
+ * as CodeDeploy takes it and gives it back.
  */
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import type { DeploymentInfo, RevisionLocation } from '@aws-sdk/client-codedeploy'
-import { errorName, httpStatus, isAccessDenied } from '../aws/errors.js'
-import { InputError } from '../errors.js'
-import type { Reporter } from '../tell/reporter.js'
 
 /** The bundle formats CodeDeploy unpacks. */
 export type BundleType = 'zip' | 'tgz' | 'tar'
@@ -67,6 +62,17 @@ export function parseS3Url(text: string): { bucket: string; key: string } | unde
   return { bucket: match[1], key: match[2] }
 }
 
+/** Same object (bucket, key and version); the ETag follows from those. */
+export function sameRevision(a: S3Revision | undefined, b: S3Revision | undefined): boolean {
+  return (
+    !!a &&
+    !!b &&
+    a.bucket === b.bucket &&
+    a.key === b.key &&
+    (a.version ?? '') === (b.version ?? '')
+  )
+}
+
 /** The revision as CreateDeployment and RegisterApplicationRevision take it. */
 export function revisionLocation(revision: S3Revision): RevisionLocation {
   return {
@@ -90,63 +96,4 @@ export function revisionOfDeployment(info: DeploymentInfo): S3Revision | undefin
   if (location.eTag) revision.eTag = unquoteETag(location.eTag)
   if (location.version) revision.version = location.version
   return revision
-}
-
-/** Same object (bucket, key and version); the ETag follows from those. */
-export function sameRevision(a: S3Revision | undefined, b: S3Revision | undefined): boolean {
-  return (
-    !!a &&
-    !!b &&
-    a.bucket === b.bucket &&
-    a.key === b.key &&
-    (a.version ?? '') === (b.version ?? '')
-  )
-}
-
-/**
- * Checks that an existing revision (the `revision` input) is there and, when pinned, unchanged,
- * before a deployment names it. Fills in the ETag and version S3 reports. Access denied is a
- * warning: CodeDeploy reads the object with the instances' role, which may differ from ours.
- */
-export async function checkRevision(
-  s3: S3Client,
-  revision: S3Revision,
-  reporter: Reporter,
-  signal?: AbortSignal
-): Promise<S3Revision> {
-  try {
-    const head = await s3.send(
-      new HeadObjectCommand({
-        Bucket: revision.bucket,
-        Key: revision.key,
-        ...(revision.version ? { VersionId: revision.version } : {})
-      }),
-      signal ? { abortSignal: signal } : {}
-    )
-    const eTag = unquoteETag(head.ETag)
-    if (revision.eTag && eTag && revision.eTag !== eTag) {
-      throw new InputError(
-        `Revision ${s3Url(revision)} has ETag ${eTag}, not the ${revision.eTag} given in 'revision-etag'. The object changed since it was built: redeploy from the build, or update revision-etag.`
-      )
-    }
-    const checked: S3Revision = { ...revision }
-    if (eTag) checked.eTag = eTag
-    if (!checked.version && head.VersionId) checked.version = head.VersionId
-    return checked
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    const status = httpStatus(error)
-    if (status === 404 || errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') {
-      throw new InputError(
-        `Revision ${s3Url(revision)} does not exist. Check the bucket and key (and revision-version), or package the source instead.`
-      )
-    }
-    if (isAccessDenied(error) || status === 403) {
-      reporter.warning(
-        `Cannot read ${s3Url(revision)} to check it (access denied); CodeDeploy will read it with the instances' role.`
-      )
-      return revision
-    }
-    throw error
-  }
 }

@@ -1,81 +1,46 @@
 /**
- * Blue/green deployments (EC2/on-premises, ECS): where following one pauses (the replacement
- * waiting at Ready for a traffic reroute; traffic moved and the originals waiting to be
- * terminated), ContinueDeployment for each of those waits, and `command: continue`, which checks
- * that the deployment named really waits before it asks CodeDeploy to move it on.
+ * Moving a blue/green deployment on (EC2/on-premises, ECS): ContinueDeployment for each of its
+ * waits (the replacement at Ready; traffic moved and the originals waiting to be terminated), and
+ * `command: continue`, which checks that the deployment named really waits before it asks
+ * CodeDeploy to move it on.
  */
-import {
-  ContinueDeploymentCommand,
-  GetDeploymentCommand,
-  type DeploymentInfo,
-  type DeploymentWaitType
-} from '@aws-sdk/client-codedeploy'
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorName } from '../aws/errors.js'
-import type { Run } from '../context.js'
 import { InputError, errorMessage } from '../errors.js'
-import { fleetWords } from '../tell/fleet.js'
+import { revisionOfDeployment } from '../inputs/s3-location.js'
+import type { Ports } from '../ports.js'
+import { fleetWords, inTerminationWait, isBlueGreen } from '../tell/fleet.js'
 import { consoleUrl } from '../tell/links.js'
-import { revisionOfDeployment } from '../revision/s3.js'
-import { TERMINAL } from '../tell/record.js'
-
-export type WaitType = Extract<DeploymentWaitType, 'READY_WAIT' | 'TERMINATION_WAIT'>
-
-export function isBlueGreen(info: DeploymentInfo | undefined): boolean {
-  return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN'
-}
-
-/** Traffic is on the replacement and the originals wait to be terminated. */
-export function inTerminationWait(info: DeploymentInfo): boolean {
-  return info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true
-}
-
-function continued(run: Run, type: WaitType): boolean {
-  return run.record.blueGreen?.continued.includes(type) === true
-}
+import { TERMINAL, type RunRecord } from '../tell/record.js'
+import type { WaitType } from './decide.js'
 
 /** Remembers the termination wait the first time it is seen: how long, and since when. */
-export function noteTerminationWait(run: Run, info: DeploymentInfo): void {
+export function noteTerminationWait(ports: Ports, record: RunRecord, info: DeploymentInfo): void {
   if (!inTerminationWait(info)) return
-  const facts = (run.record.blueGreen ??= { continued: [] })
+  const facts = (record.blueGreen ??= { continued: [] })
   if (facts.terminationWaitSeenAt !== undefined) return
-  facts.terminationWaitSeenAt = run.clock.now()
+  facts.terminationWaitSeenAt = ports.clock.now()
   const terminate = info.blueGreenDeploymentConfiguration?.terminateBlueInstancesOnDeploymentSuccess
   if (terminate?.action !== 'KEEP_ALIVE')
     facts.terminationWaitMinutes = terminate?.terminationWaitTimeInMinutes ?? 60
-  run.changed()
-}
-
-/**
- * Where following the run's deployment stops, per `on-ready` and `on-termination-wait`: `ready`
- * or `rerouted`, or undefined to keep following.
- */
-export function pauseAt(run: Run): (info: DeploymentInfo) => string | undefined {
-  return info => {
-    if (!isBlueGreen(info)) return undefined
-    if (info.status === 'Ready' && run.settings.onReady !== 'wait' && !continued(run, 'READY_WAIT'))
-      return 'ready'
-    if (inTerminationWait(info)) {
-      noteTerminationWait(run, info)
-      if (run.settings.onTerminationWait !== 'wait' && !continued(run, 'TERMINATION_WAIT'))
-        return 'rerouted'
-    }
-    return undefined
-  }
+  ports.changed()
 }
 
 /** ContinueDeployment; a refusal because of the deployment's state is a clear InputError. */
-export async function continueDeployment(run: Run, id: string, type: WaitType): Promise<void> {
-  const words = fleetWords(run.record.platform)
+export async function continueDeployment(
+  ports: Ports,
+  record: RunRecord,
+  id: string,
+  type: WaitType
+): Promise<void> {
+  const words = fleetWords(record.platform)
   const what =
     type === 'READY_WAIT'
       ? `rerouting traffic to the ${words.replacement}`
-      : `ending the wait before the ${words.original} ${run.record.platform === 'ECS' ? 'is' : 'are'} terminated`
-  run.reporter.info(`Continuing ${id} (${type}): ${what}.`)
+      : `ending the wait before the ${words.original} ${record.platform === 'ECS' ? 'is' : 'are'} terminated`
+  ports.reporter.info(`Continuing ${id} (${type}): ${what}.`)
   try {
-    await run.codedeploy.send(
-      new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: type }),
-      run.signal ? { abortSignal: run.signal } : {}
-    )
+    await ports.gateway.continueDeployment(id, type)
   } catch (error) {
     const name = errorName(error)
     if (
@@ -84,14 +49,14 @@ export async function continueDeployment(run: Run, id: string, type: WaitType): 
       name === 'DeploymentAlreadyCompletedException'
     ) {
       throw new InputError(
-        `CodeDeploy would not continue ${id} with ${type} (${name}: ${errorMessage(error)}). See its state at ${consoleUrl(run.deps.region, id)}`
+        `CodeDeploy would not continue ${id} with ${type} (${name}: ${errorMessage(error)}). See its state at ${consoleUrl(record.region, id)}`
       )
     }
     throw error
   }
-  const facts = (run.record.blueGreen ??= { continued: [] })
+  const facts = (record.blueGreen ??= { continued: [] })
   facts.continued.push(type)
-  run.changed()
+  ports.changed()
 }
 
 /**
@@ -99,23 +64,21 @@ export async function continueDeployment(run: Run, id: string, type: WaitType): 
  * do not report the Ready read before it. CodeDeploy took it from its wait, so when the read fails
  * (or lags, still saying Ready) it is InProgress, rerouting, as far as this run knows.
  */
-export async function readBack(run: Run, id: string): Promise<void> {
+export async function readBack(ports: Ports, record: RunRecord, id: string): Promise<void> {
+  const deployment = record.deployment
   try {
-    const out = await run.codedeploy.send(
-      new GetDeploymentCommand({ deploymentId: id }),
-      run.signal ? { abortSignal: run.signal } : {}
-    )
-    if (out.deploymentInfo) run.saw(out.deploymentInfo)
+    const info = await ports.gateway.deployment(id)
+    if (deployment?.id === id) {
+      deployment.info = info
+      if (info.status) deployment.status = info.status
+    }
   } catch (error) {
-    run.reporter.warning(
+    ports.reporter.warning(
       `Continued ${id}, but could not read its state afterwards (${errorName(error)}: ${errorMessage(error)}); reporting it InProgress.`
     )
   }
-  const deployment = run.record.deployment
-  if (deployment?.id === id && deployment.status === 'Ready') {
-    deployment.status = 'InProgress'
-    run.changed()
-  }
+  if (deployment?.id === id && deployment.status === 'Ready') deployment.status = 'InProgress'
+  ports.changed()
 }
 
 function notWaiting(id: string, info: DeploymentInfo): string {
@@ -134,8 +97,12 @@ function notWaiting(id: string, info: DeploymentInfo): string {
  * deployment must belong to them (a deployment-id passed from another environment's job is
  * refused rather than moved on).
  */
-function checkBelongs(run: Run, id: string, info: DeploymentInfo): void {
-  const { application, deploymentGroup } = run.settings
+function checkBelongs(
+  names: { application?: string; deploymentGroup?: string },
+  id: string,
+  info: DeploymentInfo
+): void {
+  const { application, deploymentGroup } = names
   const wrong: string[] = []
   if (application && info.applicationName !== application)
     wrong.push(`application '${application}'`)
@@ -151,24 +118,23 @@ function checkBelongs(run: Run, id: string, info: DeploymentInfo): void {
  * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
  * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
  */
-export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
-  const { record } = run
-  let info: DeploymentInfo | undefined
+export async function prepareContinue(
+  ports: Ports,
+  record: RunRecord,
+  names: { application?: string; deploymentGroup?: string },
+  id: string
+): Promise<WaitType> {
+  let info: DeploymentInfo
   try {
-    const out = await run.codedeploy.send(
-      new GetDeploymentCommand({ deploymentId: id }),
-      run.signal ? { abortSignal: run.signal } : {}
-    )
-    info = out.deploymentInfo
+    info = await ports.gateway.deployment(id, { patient: true })
   } catch (error) {
     if (errorName(error) === 'DeploymentDoesNotExistException')
       throw new InputError(
-        `Deployment ${id} does not exist in ${run.deps.region}. Check 'deployment-id' and the region.`
+        `Deployment ${id} does not exist in ${record.region}. Check 'deployment-id' and the region.`
       )
     throw error
   }
-  if (!info) throw new Error(`GetDeployment returned nothing for ${id}`)
-  checkBelongs(run, id, info)
+  checkBelongs(names, id, info)
   if (info.applicationName) record.application = info.applicationName
   if (info.deploymentGroupName) record.deploymentGroup = info.deploymentGroupName
   if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName
@@ -187,7 +153,7 @@ export async function prepareContinue(run: Run, id: string): Promise<WaitType> {
         : undefined
   if (!type) throw new InputError(notWaiting(id, info))
   record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] }
-  noteTerminationWait(run, info)
-  run.changed()
+  noteTerminationWait(ports, record, info)
+  ports.changed()
   return type
 }
