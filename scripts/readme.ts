@@ -1,5 +1,6 @@
 /**
- * Keeps README.md's inputs and outputs tables in step with action.yml.
+ * Keeps README.md's inputs and outputs tables in step with action.yml, and its "What happens
+ * when…" table with the table the decision test runs (__tests__/helpers/decide-cases.ts).
  *   npm run docs          rewrite the tables
  *   (the test suite fails when they differ)
  */
@@ -7,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { renderDecisionTable } from '../__tests__/helpers/decide-cases.js'
 
 interface ActionSpec {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>
@@ -58,7 +60,12 @@ function replaceBetween(text: string, name: string, body: string): string {
 /** README.md as it should be for the given action.yml. */
 export function updatedReadme(readme: string, actionYml: string): string {
   const tables = renderTables(actionYml)
-  return replaceBetween(replaceBetween(readme, 'inputs', tables.inputs), 'outputs', tables.outputs)
+  const withTables = replaceBetween(
+    replaceBetween(readme, 'inputs', tables.inputs),
+    'outputs',
+    tables.outputs
+  )
+  return replaceBetween(withTables, 'decisions', renderDecisionTable())
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

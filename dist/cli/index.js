@@ -41149,6 +41149,11 @@ async function run_continued(scope, id) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/inputs/values.ts
+/**
+ * Readers for one input's value: one of a list, a boolean, a duration (bucket, key prefix,
+ * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
+ * the settings parser reports every bad input at once.
+ */
 function oneOf(name, raw, allowed, problems, normalise = v => v) {
     if (raw === '')
         return undefined;

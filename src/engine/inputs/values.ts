@@ -3,10 +3,9 @@
  * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
  * the settings parser reports every bad input at once.
  */
-import type { InputName } from './settings.js'
 
 export function oneOf<T extends string>(
-  name: InputName,
+  name: string,
   raw: string,
   allowed: readonly T[],
   problems: string[],
@@ -20,7 +19,7 @@ export function oneOf<T extends string>(
 }
 
 export function parseBoolean(
-  name: InputName,
+  name: string,
   raw: string,
   fallback: boolean,
   problems: string[]
