@@ -265,12 +265,29 @@ describe('inputs that do not fit the platform are refused before any write', () 
     expect(placeholder.log).toMatch(
       /leaves TaskDefinition as the placeholder <TASK_DEFINITION>, and no 'task-definition' is given/
     )
+    const notATaskDefinition = await deploy('containers', 'web', {
+      appspec: await file(
+        'appspec.yaml',
+        ecsAppSpec().replace('TaskDefinition: <TASK_DEFINITION>', 'TaskDefinition: x')
+      )
+    })
+    expect(notATaskDefinition.log).toMatch(
+      /TaskDefinition 'x' names no task definition: give its ARN .* or family:revision/
+    )
     const taskDefOnLambda = await deploy('functions', 'checkout', {
       appspec: await file('appspec.json', lambdaAppSpec()),
       'task-definition': await file('task-definition.json', taskDefinition)
     })
     expect(taskDefOnLambda.log).toMatch(/Input 'task-definition' registers an ECS task definition/)
-    for (const run of [onServer, noAppSpec, wrongConfig, ecsOnLambda, placeholder, taskDefOnLambda])
+    for (const run of [
+      onServer,
+      noAppSpec,
+      wrongConfig,
+      ecsOnLambda,
+      placeholder,
+      notATaskDefinition,
+      taskDefOnLambda
+    ])
       expect(run.failed).toBe(true)
     expect(world.calls('CreateDeployment')).toHaveLength(creates)
   })

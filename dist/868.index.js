@@ -16,8 +16,8 @@ var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/engine/revision/appspec/index.ts + 21 modules
-var appspec = __webpack_require__(75477);
+// EXTERNAL MODULE: ./src/engine/revision/appspec/index.ts + 20 modules
+var appspec = __webpack_require__(9859);
 // EXTERNAL MODULE: ./src/engine/aws/errors.ts
 var errors = __webpack_require__(42433);
 // EXTERNAL MODULE: external "node:crypto"

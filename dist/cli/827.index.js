@@ -10,10 +10,12 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _appspec_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5477);
+/* harmony import */ var _appspec_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9859);
 /* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2433);
-/* harmony import */ var _stage_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8868);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7679);
+/* harmony import */ var _appspec_content_ecs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3302);
+/* harmony import */ var _stage_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8868);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7679);
+
 
 
 
@@ -42,12 +44,12 @@ async function registerTaskDefinition(stage, file) {
             input = { ...input.taskDefinition };
     }
     catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Cannot read task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`Cannot read task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Give a task definition as JSON, e.g. the output of 'aws ecs describe-task-definition' or the file you register by hand.`);
     }
     for (const field of DESCRIBED_ONLY)
         delete input[field];
     if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
     try {
         const arn = await stage.ports.gateway.registerTaskDefinition(input);
         stage.ports.reporter.info(`Registered task definition ${arn}.`);
@@ -55,7 +57,7 @@ async function registerTaskDefinition(stage, file) {
     }
     catch (error) {
         if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'ClientException' || (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'InvalidParameterException')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`ECS refused task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`ECS refused task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}`);
         throw error;
     }
 }
@@ -65,7 +67,7 @@ async function lambdaVersions(stage, spec) {
     if (!currentVersion) {
         const version = await gateway.aliasVersion(spec.name, spec.alias).catch((error) => {
             if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'ResourceNotFoundException')
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Lambda has no alias '${spec.alias}' of function '${spec.name}' (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}). Check Name and Alias in the appspec, and the region.`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`Lambda has no alias '${spec.alias}' of function '${spec.name}' (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}). Check Name and Alias in the appspec, and the region.`);
             throw error;
         });
         if (!version)
@@ -82,7 +84,7 @@ async function lambdaVersions(stage, spec) {
         reporter.info(`Published version ${targetVersion} of ${spec.name}.`);
     }
     if (targetVersion === currentVersion)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Version ${targetVersion} of ${spec.name} is already what alias ${spec.alias} points at: nothing to shift. Update the function's code or configuration first (a new version is published only when $LATEST changed), or set TargetVersion in the appspec.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`Version ${targetVersion} of ${spec.name} is already what alias ${spec.alias} points at: nothing to shift. Update the function's code or configuration first (a new version is published only when $LATEST changed), or set TargetVersion in the appspec.`);
     return { currentVersion, targetVersion };
 }
 /** How long a function still updating (right after update-function-code) is waited for. */
@@ -101,7 +103,7 @@ async function publishVersion(stage, name) {
         catch (error) {
             const type = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error);
             if (type === 'ResourceNotFoundException')
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Lambda has no function '${name}' to publish a version of (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}). Check Name in the appspec, and the region.`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`Lambda has no function '${name}' to publish a version of (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}). Check Name in the appspec, and the region.`);
             if (type !== 'ResourceConflictException' || clock.now() >= until)
                 throw error;
             reporter.info(`${name} is still being updated; publishing its version once it is done.`);
@@ -122,16 +124,20 @@ async function prepareContent(stage, platform) {
         spec = await (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .checkContentAppSpec */ .GE)(file, platform);
     }
     catch (error) {
-        throw (0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .pointAt */ .s)(stage, error);
+        throw (0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .pointAt */ .s)(stage, error);
     }
     for (const warning of spec.warnings)
-        reporter.warning(warning, { file: (0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file), title: 'appspec' });
-    const facts = { platform, file: (0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file), sha256: '' };
+        reporter.warning(warning, { file: (0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file), title: 'appspec' });
+    const facts = { platform, file: (0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file), sha256: '' };
     let content = spec.content;
+    const taskDefinition = spec.ecs?.taskDefinition ?? '';
+    if (platform === 'ECS' && !settings.taskDefinition && _appspec_content_ecs_js__WEBPACK_IMPORTED_MODULE_3__/* .PLACEHOLDER */ .Kx.test(taskDefinition))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)} leaves TaskDefinition as the placeholder ${taskDefinition}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`);
     if (platform === 'ECS' &&
         !settings.taskDefinition &&
-        /^<.*>$/.test(spec.ecs?.taskDefinition ?? ''))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${(0,_stage_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .S)(stage, file)} leaves TaskDefinition as the placeholder ${spec.ecs?.taskDefinition ?? ''}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`);
+        !_appspec_content_ecs_js__WEBPACK_IMPORTED_MODULE_3__/* .TASK_DEFINITION_ARN */ .sv.test(taskDefinition) &&
+        !_appspec_content_ecs_js__WEBPACK_IMPORTED_MODULE_3__/* .FAMILY_REVISION */ .Rj.test(taskDefinition))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)}: TaskDefinition '${taskDefinition.slice(0, 80)}' names no task definition: give its ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) or family:revision, or a placeholder such as <TASK_DEFINITION> with the task definition JSON in 'task-definition'.`);
     if (platform === 'ECS' && settings.taskDefinition) {
         record.stage = 'register';
         facts.taskDefinitionArn = await registerTaskDefinition(stage, settings.taskDefinition);

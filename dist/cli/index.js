@@ -40881,7 +40881,7 @@ async function contentRevision(stage) {
     const platform = stage.record.platform;
     if (platform !== 'ECS' && platform !== 'Lambda')
         throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(952), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(174), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
     const { location, facts } = await prepareContent(stage, platform);
     stage.record.content = facts;
     stage.ports.changed();
@@ -41065,7 +41065,7 @@ async function revision(scope) {
     else if (settings.application)
         await target();
     // Loaded here: the archive writers and the appspec parser are not needed at start.
-    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(952), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
+    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(174), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
     const made = await packageAndUpload(stage);
     return settings.command === 'package' || !made ? undefined : (0,s3_location/* revisionLocation */.bI)(made);
 }

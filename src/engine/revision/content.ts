@@ -18,6 +18,7 @@ import {
   type ContentPlatform
 } from './appspec/index.js'
 import { errorName } from '../aws/errors.js'
+import { FAMILY_REVISION, PLACEHOLDER, TASK_DEFINITION_ARN } from './appspec/content/ecs.js'
 import type { ContentFacts } from '../tell/record.js'
 import { pointAt, shown, type RevisionStage } from './stage.js'
 import { InputError, errorMessage } from '../errors.js'
@@ -147,13 +148,19 @@ export async function prepareContent(
     reporter.warning(warning, { file: shown(stage, file), title: 'appspec' })
   const facts: ContentFacts = { platform, file: shown(stage, file), sha256: '' }
   let content = spec.content
+  const taskDefinition = spec.ecs?.taskDefinition ?? ''
+  if (platform === 'ECS' && !settings.taskDefinition && PLACEHOLDER.test(taskDefinition))
+    throw new InputError(
+      `${shown(stage, file)} leaves TaskDefinition as the placeholder ${taskDefinition}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`
+    )
   if (
     platform === 'ECS' &&
     !settings.taskDefinition &&
-    /^<.*>$/.test(spec.ecs?.taskDefinition ?? '')
+    !TASK_DEFINITION_ARN.test(taskDefinition) &&
+    !FAMILY_REVISION.test(taskDefinition)
   )
     throw new InputError(
-      `${shown(stage, file)} leaves TaskDefinition as the placeholder ${spec.ecs?.taskDefinition ?? ''}, and no 'task-definition' is given to fill it. Give the task definition JSON in 'task-definition', or write its ARN in the appspec.`
+      `${shown(stage, file)}: TaskDefinition '${taskDefinition.slice(0, 80)}' names no task definition: give its ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) or family:revision, or a placeholder such as <TASK_DEFINITION> with the task definition JSON in 'task-definition'.`
     )
   if (platform === 'ECS' && settings.taskDefinition) {
     record.stage = 'register'

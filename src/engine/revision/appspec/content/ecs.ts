@@ -23,8 +23,11 @@ const STRATEGY_KEYS = ['Base', 'CapacityProvider', 'Weight']
 const MAX_SUBNETS = 16
 const MAX_SECURITY_GROUPS = 5
 
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/
-const PLACEHOLDER = /^<[^<>]+>$/
+export const TASK_DEFINITION_ARN =
+  /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/
+export const PLACEHOLDER = /^<[^<>]+>$/
+/** A task definition's family and revision, as ECS names one short of its ARN. */
+export const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:\d+$/
 
 export function checkEcsProperties(
   ctx: ContentReader,
