@@ -1,10 +1,10 @@
 /**
- * Reads the action's inputs through @actions/core into the engine's typed settings, plus the
- * inputs only the action has (the GitHub deployment).
+ * The inputs only the action has (the GitHub deployment, the workflow artifact), read through
+ * @actions/core; the host reads the rest into the engine's settings.
  */
 import * as core from '@actions/core'
 import { InputError } from '../engine/errors.js'
-import { parseSettings, type Settings } from '../engine/inputs/settings.js'
+import type { Settings } from '../engine/inputs/settings.js'
 
 /** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
 export const ActionInput = {
@@ -26,11 +26,6 @@ export interface GitHubDeploymentSettings {
   ref: string
   apiUrl: string
   runUrl?: string
-}
-
-/** The settings; `source` must be inside the workspace when the runner names one. */
-export function readSettings(workspace: string, confine: boolean): Settings {
-  return parseSettings(name => core.getInput(name), workspace, { confine })
 }
 
 /** The `github-deployment` request, or undefined when it is off. Needs a runner's environment. */

@@ -7,17 +7,13 @@
  * environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). Exit code 0 only when the deployment
  * succeeded (or was created, with --wait false); 2 for bad input.
  */
-import { appendFile, mkdtemp, rm } from 'node:fs/promises'
+import { appendFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createClients, destroyClients } from '../aws.js'
-import { describeProxy } from '../proxy.js'
+import { host } from '../host.js'
 import { TerminalReporter } from './reporter.js'
-import { cacheDirectory } from '../engine/revision/cache.js'
 import { InputError, errorMessage } from '../engine/errors.js'
-import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/tell/record.js'
-import { runEngine } from '../engine/run.js'
-import { Input, parseSettings, type Command } from '../engine/inputs/settings.js'
+import { passed, type RunRecord } from '../engine/tell/record.js'
+import { Input } from '../engine/inputs/settings.js'
 import { renderSummary } from '../engine/tell/summary.js'
 import { headline, outputsOf } from '../engine/tell/headline.js'
 
@@ -87,56 +83,16 @@ export async function main(
     write(USAGE)
     return 0
   }
-  const reporter = new TerminalReporter(write, { verbose: args.verbose })
-  const controller = new AbortController()
-  const onSignal = (): void => {
-    write('Interrupted: cancelling (press Ctrl-C again to quit at once).')
-    if (controller.signal.aborted) process.exit(130)
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'codedeploy-bridge-'))
-  let clients: Awaited<ReturnType<typeof createClients>> | undefined
-  let record: RunRecord
-  try {
-    const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
-    clients = await createClients({ platforms: settings.appspec !== undefined })
-    const proxy = describeProxy()
-    if (proxy) reporter.info(proxy)
-    record = await runEngine(settings, {
-      codedeploy: clients.codedeploy,
-      s3: clients.s3,
-      ...(clients.ecs ? { ecs: clients.ecs } : {}),
-      ...(clients.lambda ? { lambda: clients.lambda } : {}),
-      region: clients.region,
-      reporter,
-      workspace: process.cwd(),
-      tempDir,
-      signal: controller.signal,
-      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
-      cacheDir: cacheDirectory(process.env)
-    })
-  } catch (error) {
-    record =
-      error instanceof RunFailedError
-        ? error.record
-        : failedBeforeRun(
-            commandOf(args),
-            clients?.region ?? '',
-            errorMessage(error),
-            error instanceof InputError
-          )
-  } finally {
-    process.off('SIGINT', onSignal)
-    destroyClients(clients)
-    await rm(tempDir, { recursive: true, force: true })
-  }
-  return report(record, args, write)
-}
-
-function commandOf(args: CliArgs): Command {
-  const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase()
-  return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy'
+  return host({
+    reporter: new TerminalReporter(write, { verbose: args.verbose }),
+    input: name => args.inputs.get(name) ?? '',
+    workspace: process.cwd(),
+    confine: false,
+    tempRoot: tmpdir(),
+    cancelling: () => write('Interrupted: cancelling (press Ctrl-C again to quit at once).'),
+    repeatedSignal: 130,
+    finish: record => report(record, args, write)
+  })
 }
 
 /** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */

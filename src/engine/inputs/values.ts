@@ -3,7 +3,7 @@
  * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
  * the settings parser reports every bad input at once.
  */
-import type { InputName } from './settings.js'
+import type { Command, InputName } from './settings.js'
 
 export function oneOf<T extends string>(
   name: InputName,
@@ -70,4 +70,13 @@ export function contentInputProblems(
       `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`
     )
   return problems
+}
+
+/**
+ * The command a run asked for, read leniently: what a run that fails before its settings could be
+ * read is recorded as (anything unknown is the default, deploy).
+ */
+export function commandOf(raw: string): Command {
+  const value = raw.trim().toLowerCase()
+  return value === 'package' || value === 'rollback' || value === 'continue' ? value : 'deploy'
 }
