@@ -1,14 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
-import { updatedReadme } from '../scripts/readme.js'
-import { ActionInput } from '../src/action/inputs.js'
-import { Input } from '../src/engine/inputs/settings.js'
+import { DECLARED_FILE, renderDeclared, updatedReadme } from '../scripts/readme.js'
+import { readArtifactName, readGitHubDeployment } from '../src/action/inputs.js'
+import { usage } from '../src/cli/usage.js'
+import { COMMANDS } from '../src/engine/inputs/names.js'
+import { INPUT_NAMES, WORKFLOW_INPUTS, parseSettings } from '../src/engine/inputs/settings.js'
 import { OUTPUT_NAMES } from '../src/engine/tell/headline.js'
 
 const actionYml = readFileSync('action.yml', 'utf8')
 const action = parse(actionYml) as {
-  inputs: Record<string, unknown>
+  inputs: Record<string, { default?: string }>
   outputs: Record<string, unknown>
   runs: { using: string; main: string }
 }
@@ -25,10 +27,54 @@ describe('the public contract', () => {
     expect(readme).toBe(updatedReadme(readme, actionYml))
   })
 
-  it('every declared input is read by the settings parser, and every input read is declared', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual(
-      [...Object.values(Input), ...Object.values(ActionInput)].sort()
+  it('the inputs the code knows are generated from action.yml (run `npm run docs` to fix)', async () => {
+    expect(readFileSync(DECLARED_FILE, 'utf8')).toBe(await renderDeclared(actionYml))
+    expect([...INPUT_NAMES, ...WORKFLOW_INPUTS].sort()).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it('every declared input is read, and every input read is declared', () => {
+    const read = new Set<string>()
+    const from =
+      (inputs: Record<string, string>) =>
+      (name: string): string => {
+        read.add(name)
+        return inputs[name] ?? ''
+      }
+    const attempt = (fn: () => unknown): unknown => {
+      try {
+        return fn()
+      } catch {
+        return undefined
+      }
+    }
+    for (const command of COMMANDS) attempt(() => parseSettings(from({ command }), '/w'))
+    const settings = parseSettings(from({ command: 'package', bucket: 'b-b-b' }), '/w')
+    attempt(() => readArtifactName(settings, {}, from({ 'artifact-name': 'a' })))
+    attempt(() => readGitHubDeployment({}, from({ 'github-deployment': 'e' })))
+    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it("reads an input left out as action.yml's default, as a runner passes it", () => {
+    const required = { application: 'web', 'deployment-group': 'prod', bucket: 'b-b-b' }
+    const defaults = Object.fromEntries(
+      INPUT_NAMES.flatMap(name => {
+        const value = action.inputs[name]?.default
+        return value === undefined ? [] : [[name, value]]
+      })
     )
+    expect(Object.keys(defaults)).toEqual(expect.arrayContaining(['timeout', 'wait', 'command']))
+    const parsed = (inputs: Record<string, string>) =>
+      parseSettings(name => inputs[name] ?? '', '/w')
+    expect(parsed(required)).toEqual(parsed({ ...defaults, ...required }))
+  })
+
+  it("lists every input of the CLI's --help with action.yml's default", () => {
+    const help = usage()
+    for (const name of INPUT_NAMES) {
+      const value = action.inputs[name]?.default
+      expect(help).toContain(`  --${name} <value>${value ? `   (default: ${value})` : ''}\n`)
+    }
+    for (const name of WORKFLOW_INPUTS) expect(help).not.toContain(`--${name}`)
   })
 
   it('the outputs derived from the run record are exactly those action.yml declares', () => {

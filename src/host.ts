@@ -17,8 +17,12 @@ import { createClients, destroyClients, type AwsClients } from './aws.js'
 import { describeProxy } from './proxy.js'
 import { cacheDirectory } from './engine/revision/cache.js'
 import { InputError, errorMessage } from './engine/errors.js'
-import { parseSettings, type InputSource, type Settings } from './engine/inputs/settings.js'
-import { commandOf } from './engine/inputs/values.js'
+import {
+  commandOf,
+  parseSettings,
+  type InputSource,
+  type Settings
+} from './engine/inputs/settings.js'
 import { RunFailedError, failedBeforeRun, type RunRecord } from './engine/tell/record.js'
 import type { Reporter } from './engine/tell/reporter.js'
 import { runEngine, type EngineDeps } from './engine/run.js'

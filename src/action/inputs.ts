@@ -5,13 +5,18 @@
 import * as core from '@actions/core'
 import { InputError } from '../engine/errors.js'
 import type { Settings } from '../engine/inputs/settings.js'
+import type { WorkflowInput } from '../engine/inputs/names.js'
 
 /** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
 export const ActionInput = {
   ArtifactName: 'artifact-name',
   GitHubDeployment: 'github-deployment',
   GitHubToken: 'github-token'
-} as const
+} as const satisfies Record<string, WorkflowInput>
+
+/** Reads one of them: core.getInput on a runner. */
+export type WorkflowInputSource = (name: WorkflowInput) => string
+const fromRunner: WorkflowInputSource = name => core.getInput(name)
 
 /** Characters GitHub refuses in an artifact name. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/
@@ -30,11 +35,12 @@ export interface GitHubDeploymentSettings {
 
 /** The `github-deployment` request, or undefined when it is off. Needs a runner's environment. */
 export function readGitHubDeployment(
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  get: WorkflowInputSource = fromRunner
 ): GitHubDeploymentSettings | undefined {
-  const environment = core.getInput(ActionInput.GitHubDeployment)
+  const environment = get(ActionInput.GitHubDeployment)
   if (!environment) return undefined
-  const token = core.getInput(ActionInput.GitHubToken)
+  const token = get(ActionInput.GitHubToken)
   if (token) core.setSecret(token)
   const problems: string[] = []
   if (environment.length > 255)
@@ -65,9 +71,10 @@ export function readGitHubDeployment(
 /** The `artifact-name` input, checked; undefined when it is off. */
 export function readArtifactName(
   settings: Settings,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  get: WorkflowInputSource = fromRunner
 ): string | undefined {
-  const name = core.getInput(ActionInput.ArtifactName)
+  const name = get(ActionInput.ArtifactName)
   if (!name) return undefined
   const input = `Input '${ActionInput.ArtifactName}'`
   if (ARTIFACT_NAME_FORBIDDEN.test(name))

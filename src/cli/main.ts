@@ -5,55 +5,22 @@
  *
  * Flags are the action's input names (args.ts). Credentials, region and endpoints come from the
  * usual AWS environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). The host (../host.ts) runs
- * the command; this adapter prints what happened and picks the exit code (EXIT_CODES).
+ * the command; this adapter prints what happened and picks the exit code (usage.ts lists them).
  */
 import { appendFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { host } from '../host.js'
 import { parseArgs, type CliArgs } from './args.js'
 import { TerminalReporter } from './reporter.js'
+import { EXIT_CODES, usage } from './usage.js'
 import { errorMessage } from '../engine/errors.js'
 import { passed, type RunRecord } from '../engine/tell/record.js'
-import { Input } from '../engine/inputs/settings.js'
+import { INPUT_NAMES } from '../engine/inputs/settings.js'
 import { renderSummary } from '../engine/tell/summary.js'
 import { headline, outputsOf } from '../engine/tell/headline.js'
 
 /** The inputs the CLI takes as flags: all of the engine's (the action's own need a GitHub run). */
-const INPUTS: readonly string[] = Object.values(Input)
-
-export const EXIT_CODES = {
-  passed: 0,
-  failed: 1,
-  badInput: 2,
-  interrupted: 130
-} as const
-
-const USAGE = `Usage: codedeploy-bridge [--<input> <value>]... [--json] [--summary-file <path>] [--verbose]
-
-Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy, follows
-the deployment and explains a failure: the GitHub Action's engine, from a terminal.
-
-Inputs (the action's input names, as --name value or --name=value):
-${INPUTS.map(name => `  --${name}`).join('\n')}
-
-Other flags:
-  --json                  print one JSON object on stdout (headline, outcome, passed, outputs,
-                          error); every log line goes to stderr
-  --summary-file <path>   append the Markdown summary to this file
-  --verbose               print debug lines
-  -h, --help              show this text
-
-Credentials, region and endpoints come from the AWS environment: AWS_PROFILE, AWS_REGION,
-AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL_S3, …
-
-Exit codes:
-  ${EXIT_CODES.passed}    passed: the deployment succeeded (or was created with --wait false,
-       packaged, skipped as superseded, or left Ready with --on-ready exit)
-  ${EXIT_CODES.failed}    failed: the deployment failed, timed out or was stopped, or the run broke off
-  ${EXIT_CODES.badInput}    bad input: a flag, an input or the appspec needs fixing; nothing was written
-       to AWS
-  ${EXIT_CODES.interrupted}  interrupted: Ctrl-C or SIGTERM cancelled the run, and its deployment was
-       handled as --on-cancel says (a second Ctrl-C quits at once)`
+const INPUTS: readonly string[] = INPUT_NAMES
 
 /** What --json prints: the run's end, from its record. */
 export interface JsonResult {
@@ -107,7 +74,7 @@ export async function main(
     return EXIT_CODES.badInput
   }
   if (args.help) {
-    write(USAGE)
+    write(usage())
     return EXIT_CODES.passed
   }
   const log = args.json ? writeError : write

@@ -4,7 +4,8 @@
  */
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { contentInputProblems, oneOf, parseBoolean, parseDuration } from './values.js'
+import { contentInputProblems, reader } from './values.js'
+import { COMMANDS, type Command, type InputName, type InputSource } from './names.js'
 import {
   bucketNameProblem,
   bundlePathProblem,
@@ -16,40 +17,15 @@ import { BUNDLE_TYPES, type BundleType, type S3Revision } from '../revision/s3.j
 
 export { parseDuration } from './values.js'
 export { bucketNameProblem } from './locations.js'
+export {
+  INPUT_NAMES,
+  WORKFLOW_INPUTS,
+  commandOf,
+  type Command,
+  type InputName,
+  type InputSource
+} from './names.js'
 
-export const Input = {
-  Command: 'command',
-  Application: 'application',
-  DeploymentGroup: 'deployment-group',
-  DeploymentConfig: 'deployment-config',
-  Source: 'source',
-  Bucket: 'bucket',
-  KeyPrefix: 'key-prefix',
-  BundleType: 'bundle-type',
-  Revision: 'revision',
-  RevisionEtag: 'revision-etag',
-  RevisionVersion: 'revision-version',
-  Description: 'description',
-  FileExistsBehavior: 'file-exists-behavior',
-  IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
-  AutoRollback: 'auto-rollback',
-  Wait: 'wait',
-  Timeout: 'timeout',
-  OnCancel: 'on-cancel',
-  Sse: 'sse',
-  SseKmsKeyId: 'sse-kms-key-id',
-  RollbackTimeout: 'rollback-timeout',
-  SkipIfSuperseded: 'skip-if-superseded',
-  OnReady: 'on-ready',
-  OnTerminationWait: 'on-termination-wait',
-  DeploymentId: 'deployment-id',
-  AppSpec: 'appspec',
-  TaskDefinition: 'task-definition',
-  BundlePath: 'bundle-path'
-} as const
-export type InputName = (typeof Input)[keyof typeof Input]
-
-export type Command = 'deploy' | 'package' | 'rollback' | 'continue'
 /** A blue/green deployment at Ready: reroute now, leave it to the group's timer or a person, or end the step. */
 export type OnReady = 'continue' | 'wait' | 'exit'
 /** Traffic is on the replacement and the originals wait to be terminated: end the step, follow the wait, or end the wait now. */
@@ -104,9 +80,6 @@ export interface Settings {
   sseKmsKeyId?: string
 }
 
-/** Reads one raw input; an empty string means "not given". */
-export type InputSource = (name: InputName) => string
-
 export interface ParseOptions {
   /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
   confine?: boolean
@@ -122,31 +95,25 @@ export function parseSettings(
   options: ParseOptions = {}
 ): Settings {
   const problems: string[] = []
-  const read = (name: InputName): string => get(name).trim()
-  /** One of `allowed`, compared lower-cased; `fallback` when not given. */
-  const choice = <T extends string>(name: InputName, allowed: readonly T[], fallback: T): T =>
-    oneOf<T>(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback
+  const input = reader(get, problems)
+  const read = input.given
 
-  const command = choice<Command>(
-    Input.Command,
-    ['deploy', 'package', 'rollback', 'continue'],
-    'deploy'
-  )
-  const application = read(Input.Application)
-  const deploymentGroup = read(Input.DeploymentGroup)
-  const deploymentConfig = read(Input.DeploymentConfig)
-  const revisionRaw = read(Input.Revision)
-  const bucket = read(Input.Bucket)
+  const command = input.choice<Command>('command', COMMANDS)
+  const application = read('application')
+  const deploymentGroup = read('deployment-group')
+  const deploymentConfig = read('deployment-config')
+  const revisionRaw = read('revision')
+  const bucket = read('bucket')
 
-  const deploymentId = read(Input.DeploymentId)
+  const deploymentId = read('deployment-id')
   if (command === 'continue') {
     if (!deploymentId)
       problems.push(
-        `Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
+        `Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
       )
     else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
       problems.push(
-        `Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
+        `Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
       )
     if (revisionRaw || bucket)
       problems.push(
@@ -154,17 +121,17 @@ export function parseSettings(
       )
   } else if (deploymentId) {
     problems.push(
-      `Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
+      `Input 'deployment-id' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
     )
   }
   if (command !== 'package' && command !== 'continue') {
     if (!application)
       problems.push(
-        `Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`
+        `Input 'application' is required for command '${command}': the CodeDeploy application name.`
       )
     if (!deploymentGroup)
       problems.push(
-        `Input '${Input.DeploymentGroup}' is required for command '${command}': the deployment group name.`
+        `Input 'deployment-group' is required for command '${command}': the deployment group name.`
       )
   }
   const nameProblem = (name: InputName, value: string): void => {
@@ -172,16 +139,16 @@ export function parseSettings(
       problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`)
     }
   }
-  nameProblem(Input.Application, application)
-  nameProblem(Input.DeploymentGroup, deploymentGroup)
-  nameProblem(Input.DeploymentConfig, deploymentConfig)
+  nameProblem('application', application)
+  nameProblem('deployment-group', deploymentGroup)
+  nameProblem('deployment-config', deploymentConfig)
 
   const revision = revisionRaw
-    ? parseRevision(revisionRaw, read(Input.RevisionEtag), read(Input.RevisionVersion), problems)
+    ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
     : undefined
-  if (!revisionRaw && (read(Input.RevisionEtag) || read(Input.RevisionVersion))) {
+  if (!revisionRaw && (read('revision-etag') || read('revision-version'))) {
     problems.push(
-      `Inputs '${Input.RevisionEtag}' and '${Input.RevisionVersion}' pin a 'revision': set 'revision' too, or remove them.`
+      `Inputs 'revision-etag' and 'revision-version' pin a 'revision': set 'revision' too, or remove them.`
     )
   }
   if (revision && command === 'package') {
@@ -195,19 +162,19 @@ export function parseSettings(
     )
   }
 
-  const appspecRaw = read(Input.AppSpec)
-  const taskDefinitionRaw = read(Input.TaskDefinition)
+  const appspecRaw = read('appspec')
+  const taskDefinitionRaw = read('task-definition')
   problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
   const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
-  const bundlePathRaw = read(Input.BundlePath)
+  const bundlePathRaw = read('bundle-path')
   const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
   if (bundlePath && !packaging)
     problems.push(
-      `Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
+      `Input 'bundle-path' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
     )
   if (packaging && !bucket && !(command === 'package' && bundlePath)) {
     problems.push(
-      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`
+      `Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`
     )
   }
   if (bucket) {
@@ -218,84 +185,56 @@ export function parseSettings(
       )
   }
 
-  const keyPrefixRaw = read(Input.KeyPrefix)
+  const keyPrefixRaw = read('key-prefix')
   const keyPrefix =
     keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
   const prefixProblem = keyPrefixProblem(keyPrefix)
   if (prefixProblem) {
     problems.push(
-      `Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
+      `Invalid key-prefix ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
     )
   }
 
-  const bundleType =
-    oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
-      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
-    ) ?? 'zip'
-
-  const fileExistsBehavior = oneOf<FileExistsBehavior>(
-    Input.FileExistsBehavior,
-    read(Input.FileExistsBehavior),
+  const bundleType = input.choice<BundleType>('bundle-type', BUNDLE_TYPES, v =>
+    v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
+  )
+  const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
+    'file-exists-behavior',
     ['DISALLOW', 'OVERWRITE', 'RETAIN'],
-    problems,
     v => v.toUpperCase()
   )
-  const autoRollback = choice<AutoRollback>(
-    Input.AutoRollback,
-    ['on-failure', 'group', 'off'],
-    'on-failure'
-  )
-  const onReady = choice<OnReady>(Input.OnReady, ['continue', 'wait', 'exit'], 'continue')
-  const onTerminationWait = choice<OnTerminationWait>(
-    Input.OnTerminationWait,
-    ['exit', 'wait', 'continue'],
-    'exit'
-  )
-  const onCancel = choice<OnCancel>(
-    Input.OnCancel,
-    ['stop-and-rollback', 'stop', 'detach'],
-    'stop-and-rollback'
-  )
-
-  const duration = (name: InputName, fallback: number): number => {
-    const raw = read(name)
-    if (!raw) return fallback
-    const parsed = parseDuration(raw)
-    if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
-      problems.push(
-        `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
-      )
-      return fallback
-    }
-    return parsed
-  }
-  const timeoutSeconds = duration(Input.Timeout, 3600)
-  const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800)
-
-  const sse = oneOf<ServerSideEncryption>(
-    Input.Sse,
-    read(Input.Sse),
-    ['AES256', 'aws:kms', 'aws:kms:dsse'],
-    problems
-  )
-  const sseKmsKeyId = read(Input.SseKmsKeyId)
+  const autoRollback = input.choice<AutoRollback>('auto-rollback', ['on-failure', 'group', 'off'])
+  const onReady = input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit'])
+  const onTerminationWait = input.choice<OnTerminationWait>('on-termination-wait', [
+    'exit',
+    'wait',
+    'continue'
+  ])
+  const onCancel = input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach'])
+  const timeoutSeconds = input.duration('timeout')
+  const rollbackTimeoutSeconds = input.duration('rollback-timeout')
+  const sse = input.optionalChoice<ServerSideEncryption>('sse', [
+    'AES256',
+    'aws:kms',
+    'aws:kms:dsse'
+  ])
+  const sseKmsKeyId = read('sse-kms-key-id')
   if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
-    problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`)
+    problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`)
   }
 
-  const source = path.resolve(workspace, read(Input.Source) || '.')
+  const source = path.resolve(workspace, input.value('source'))
   if (options.confine) {
     const problem = sourceOutside(workspace, source)
     if (problem) {
       problems.push(
-        `Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
+        `Invalid source '${read('source')}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
       )
     }
   }
 
   const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath)
-  if (bundlePathIssue)
-    problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`)
+  if (bundlePathIssue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`)
 
   const settings: Settings = {
     command,
@@ -304,31 +243,21 @@ export function parseSettings(
     source,
     keyPrefix,
     bundleType,
-    ignoreApplicationStopFailures: parseBoolean(
-      Input.IgnoreApplicationStopFailures,
-      read(Input.IgnoreApplicationStopFailures),
-      false,
-      problems
-    ),
+    ignoreApplicationStopFailures: input.boolean('ignore-application-stop-failures'),
     autoRollback,
-    wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
+    wait: input.boolean('wait'),
     timeoutSeconds,
     rollbackTimeoutSeconds,
     onCancel,
     onReady,
     onTerminationWait,
-    skipIfSuperseded: parseBoolean(
-      Input.SkipIfSuperseded,
-      read(Input.SkipIfSuperseded),
-      true,
-      problems
-    )
+    skipIfSuperseded: input.boolean('skip-if-superseded')
   }
   if (deploymentConfig) settings.deploymentConfig = deploymentConfig
   if (bucket) settings.bucket = bucket
   if (bundlePath && packaging) settings.bundlePath = bundlePath
   if (revision) settings.revision = revision
-  const description = get(Input.Description).trim()
+  const description = get('description').trim()
   if (description) settings.description = description
   if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (sse) settings.sse = sse

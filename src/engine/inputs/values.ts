@@ -1,9 +1,10 @@
 /**
- * Readers for one input's value: one of a list, a boolean, a duration (bucket, key prefix,
- * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
- * the settings parser reports every bad input at once.
+ * Reading one input's value: the text given, or action.yml's default when it is left out; one of
+ * a list, a boolean, a duration (bucket, key prefix, source and revision are checked in
+ * locations.ts). Each reader pushes a message that shows the expected form onto `problems`, so
+ * that the settings parser reports every bad input at once.
  */
-import type { Command, InputName } from './settings.js'
+import { defaultOf, type DefaultedInput, type InputName, type InputSource } from './names.js'
 
 export function oneOf<T extends string>(
   name: InputName,
@@ -19,18 +20,12 @@ export function oneOf<T extends string>(
   return undefined
 }
 
-export function parseBoolean(
-  name: InputName,
-  raw: string,
-  fallback: boolean,
-  problems: string[]
-): boolean {
-  if (raw === '') return fallback
+export function parseBoolean(name: InputName, raw: string, problems: string[]): boolean {
   const value = raw.trim().toLowerCase()
   if (['true', 'yes', 'on', '1'].includes(value)) return true
   if (['false', 'no', 'off', '0'].includes(value)) return false
   problems.push(`Invalid ${name} '${raw}'. Expected true or false.`)
-  return fallback
+  return false
 }
 
 /**
@@ -47,6 +42,58 @@ export function parseDuration(raw: string): number | undefined {
     seconds += Number(amount) * factor
   }
   return Math.round(seconds)
+}
+
+/** The shortest and longest `timeout` and `rollback-timeout`, in seconds. */
+export const DURATION_BOUNDS = { min: 60, max: 6 * 3600 } as const
+
+/** The readers of one parse, sharing its `problems`. */
+export interface Reader {
+  /** The text given, trimmed; '' when not given. */
+  given: (name: InputName) => string
+  /** The text given, or action.yml's default ('' when it has none). */
+  value: (name: InputName) => string
+  /** One of `allowed` (compared after `normalise`, lower case by default); the default when not given. */
+  choice: <T extends string>(
+    name: InputName & DefaultedInput,
+    allowed: readonly T[],
+    normalise?: (value: string) => string
+  ) => T
+  /** One of `allowed`, or undefined when not given (an input without a default). */
+  optionalChoice: <T extends string>(
+    name: InputName,
+    allowed: readonly T[],
+    normalise?: (value: string) => string
+  ) => T | undefined
+  boolean: (name: InputName & DefaultedInput) => boolean
+  /** A duration within DURATION_BOUNDS, in seconds. */
+  duration: (name: InputName & DefaultedInput) => number
+}
+
+export function reader(get: InputSource, problems: string[]): Reader {
+  const given = (name: InputName): string => get(name).trim()
+  const value = (name: InputName): string => given(name) || defaultOf(name) || ''
+  const lower = (v: string): string => v.toLowerCase()
+  return {
+    given,
+    value,
+    choice: (name, allowed, normalise = lower) =>
+      oneOf(name, value(name), allowed, problems, normalise) ?? allowed[0]!,
+    optionalChoice: (name, allowed, normalise = v => v) =>
+      oneOf(name, given(name), allowed, problems, normalise),
+    boolean: name => parseBoolean(name, value(name), problems),
+    duration: name => {
+      const raw = value(name)
+      const parsed = parseDuration(raw)
+      if (parsed === undefined || parsed < DURATION_BOUNDS.min || parsed > DURATION_BOUNDS.max) {
+        problems.push(
+          `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
+        )
+        return DURATION_BOUNDS.max
+      }
+      return parsed
+    }
+  }
 }
 
 /** What does not fit about `appspec` and `task-definition` (ECS and Lambda) with the rest. */
@@ -70,13 +117,4 @@ export function contentInputProblems(
       `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`
     )
   return problems
-}
-
-/**
- * The command a run asked for, read leniently: what a run that fails before its settings could be
- * read is recorded as (anything unknown is the default, deploy).
- */
-export function commandOf(raw: string): Command {
-  const value = raw.trim().toLowerCase()
-  return value === 'package' || value === 'rollback' || value === 'continue' ? value : 'deploy'
 }
