@@ -53,9 +53,17 @@ export interface ClientOptions {
    * libraries are loaded only then, so an EC2 run starts without reading them.
    */
   platforms?: boolean
+  /**
+   * Resolve the region up front, failing with the fix when there is none (default). False for a
+   * run that makes no AWS call (a bundle written to a file only): it needs no region at all.
+   */
+  access?: boolean
 }
 
-/** Creates the clients and resolves the region, failing with a fix when none is configured. */
+/**
+ * Creates the clients and (unless `access` is false) resolves the region, failing with a fix when
+ * none is configured.
+ */
 export async function createClients(options: ClientOptions = {}): Promise<AwsClients> {
   const customUserAgent: [string, string][] = [[PRODUCT, VERSION]]
   if (options.runId) customUserAgent.push(['run', options.runId])
@@ -80,6 +88,7 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
     clients.ecs = new ECSClient(common)
     clients.lambda = new LambdaClient(common)
   }
+  if (options.access === false) return clients
   try {
     clients.region = await codedeploy.config.region()
   } catch {

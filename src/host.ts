@@ -18,6 +18,7 @@ import { describeProxy } from './proxy.js'
 import { cacheDirectory } from './engine/revision/cache.js'
 import { InputError, errorMessage } from './engine/errors.js'
 import {
+  callsAws,
   commandOf,
   parseSettings,
   type InputSource,
@@ -117,7 +118,8 @@ async function runOnce<Result>(
     adapter.check?.(settings)
     clients = await createClients({
       ...(adapter.runId ? { runId: adapter.runId } : {}),
-      platforms: settings.appspec !== undefined
+      platforms: settings.appspec !== undefined,
+      access: callsAws(settings)
     })
     const proxy = describeProxy()
     if (proxy) reporter.info(proxy)

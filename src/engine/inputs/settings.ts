@@ -86,6 +86,15 @@ export interface ParseOptions {
 }
 
 /**
+ * Whether a run with these settings calls AWS at all: every run but `package` that only writes the
+ * bundle to `bundle-path` (no bucket) and has no application to check (revision/package.ts).
+ * One that does not needs neither a region nor credentials.
+ */
+export function callsAws(settings: Settings): boolean {
+  return !(settings.command === 'package' && !settings.bucket && !settings.application)
+}
+
+/**
  * Reads and checks every input. Throws one InputError listing every problem found, each with the
  * expected form, so a user fixes them all in one go.
  */
