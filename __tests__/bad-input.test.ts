@@ -146,6 +146,11 @@ const CASES: Record<string, Case> = {
     inputs: { 'auto-rollback': 'always' },
     message: /Invalid auto-rollback 'always'. Expected one of: on-failure, group, off/
   },
+  'a boolean written yes': {
+    inputs: { 'ignore-application-stop-failures': 'yes' },
+    message:
+      /Invalid ignore-application-stop-failures 'yes'. Expected true or false \(one of: true, True, TRUE, false, False, FALSE\)/
+  },
   'invalid on-cancel': { inputs: { 'on-cancel': 'panic' }, message: /Invalid on-cancel 'panic'/ },
   'invalid timeout': {
     inputs: { timeout: 'a while' },

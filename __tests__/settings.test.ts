@@ -182,6 +182,29 @@ describe('parseSettings', () => {
     expect(problem(inputs)).toMatch(expected)
   })
 
+  it.each(['true', 'True', 'TRUE'])('reads %s as true, as core.getBooleanInput does', word => {
+    expect(parse({ 'ignore-application-stop-failures': word, wait: word })).toMatchObject({
+      ignoreApplicationStopFailures: true,
+      wait: true
+    })
+  })
+
+  it.each(['false', 'False', 'FALSE'])('reads %s as false', word => {
+    expect(parse({ 'skip-if-superseded': word, wait: word })).toMatchObject({
+      skipIfSuperseded: false,
+      wait: false
+    })
+  })
+
+  it.each(['yes', 'no', 'on', 'off', '1', '0', 'tRUE', 'y'])(
+    'refuses the boolean %s, naming the words it takes',
+    word => {
+      expect(problem({ 'ignore-application-stop-failures': word })).toBe(
+        `Invalid ignore-application-stop-failures '${word}'. Expected true or false (one of: true, True, TRUE, false, False, FALSE).`
+      )
+    }
+  )
+
   it('lists every problem at once', () => {
     const message = problem({ 'bundle-type': 'rar', wait: 'maybe', bucket: '' })
     expect(message).toMatch(/^3 inputs need fixing:/)

@@ -20,11 +20,20 @@ export function oneOf<T extends string>(
   return undefined
 }
 
+/** The words a boolean input takes: exactly those core.getBooleanInput accepts (YAML 1.2's). */
+export const BOOLEAN_WORDS = {
+  true: ['true', 'True', 'TRUE'],
+  false: ['false', 'False', 'FALSE']
+} as const
+
+/** A boolean input, read as core.getBooleanInput reads it: anything else is refused. */
 export function parseBoolean(name: InputName, raw: string, problems: string[]): boolean {
-  const value = raw.trim().toLowerCase()
-  if (['true', 'yes', 'on', '1'].includes(value)) return true
-  if (['false', 'no', 'off', '0'].includes(value)) return false
-  problems.push(`Invalid ${name} '${raw}'. Expected true or false.`)
+  const value = raw.trim()
+  if ((BOOLEAN_WORDS.true as readonly string[]).includes(value)) return true
+  if ((BOOLEAN_WORDS.false as readonly string[]).includes(value)) return false
+  problems.push(
+    `Invalid ${name} '${raw}'. Expected true or false (one of: ${[...BOOLEAN_WORDS.true, ...BOOLEAN_WORDS.false].join(', ')}).`
+  )
   return false
 }
 
