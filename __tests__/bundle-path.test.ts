@@ -120,17 +120,19 @@ describe('bundle-path', () => {
     await expect(stat(path.join(t.workspace, dir, 'bundle.zip'))).rejects.toThrow(/ENOENT/)
   })
 
-  it('is refused on a step that packages nothing', async () => {
+  it('is ignored with a warning on a step that packages nothing', async () => {
     const result = await counted({
       application: APPLICATION,
       'deployment-group': 'web',
       revision: `s3://${BUCKET}/${'a'.repeat(64)}.zip`,
       'bundle-path': 'x.zip'
     })
-    expect(result.failed).toBe(true)
     expect(result.log).toMatch(
-      /Input 'bundle-path' writes the bundle this step packages, and this step packages none \(it deploys 'revision'\)/
+      /::warning::Input 'bundle-path' is not used: this step deploys 'revision', a bundle already in S3\. It is ignored/
     )
+    // The step goes on to the revision it names (here, one that does not exist).
+    expect(result.log).toMatch(/::error::.*does not exist/)
+    await expect(stat(path.join(t.workspace, 'x.zip'))).rejects.toThrow(/ENOENT/)
   })
 
   it('the CLI takes it as --bundle-path and prints the output', async () => {

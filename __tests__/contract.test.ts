@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
 import { DECLARED_FILE, renderDeclared, updatedReadme } from '../scripts/readme.js'
-import { readArtifactName, readGitHubDeployment } from '../src/action/inputs.js'
+import { readWorkflowInputs } from '../src/action/inputs.js'
 import { usage } from '../src/cli/usage.js'
 import { COMMANDS } from '../src/engine/inputs/names.js'
 import { INPUT_NAMES, WORKFLOW_INPUTS, parseSettings } from '../src/engine/inputs/settings.js'
@@ -49,8 +49,9 @@ describe('the public contract', () => {
     }
     for (const command of COMMANDS) attempt(() => parseSettings(from({ command }), '/w'))
     const settings = parseSettings(from({ command: 'package', bucket: 'b-b-b' }), '/w')
-    attempt(() => readArtifactName(settings, {}, from({ 'artifact-name': 'a' })))
-    attempt(() => readGitHubDeployment({}, from({ 'github-deployment': 'e' })))
+    const workflow = from({ 'artifact-name': 'a', 'github-deployment': 'e' })
+    const runner = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://results' }
+    attempt(() => readWorkflowInputs({ ...settings, command: 'deploy' }, runner, workflow))
     expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
   })
 

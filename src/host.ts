@@ -20,7 +20,7 @@ import { InputError, errorMessage } from './engine/errors.js'
 import {
   callsAws,
   commandOf,
-  parseSettings,
+  parseInputs,
   type InputSource,
   type Settings
 } from './engine/inputs/settings.js'
@@ -114,7 +114,10 @@ async function runOnce<Result>(
   const tempDir = await mkdtemp(path.join(adapter.tempRoot, 'codedeploy-bridge-'))
   let clients: AwsClients | undefined
   try {
-    const settings = parseSettings(adapter.input, workspace, { confine: adapter.confine })
+    const { settings, warnings } = parseInputs(adapter.input, workspace, {
+      confine: adapter.confine
+    })
+    for (const warning of warnings) reporter.warning(warning)
     adapter.check?.(settings)
     clients = await createClients({
       ...(adapter.runId ? { runId: adapter.runId } : {}),

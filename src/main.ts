@@ -7,16 +7,10 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { uploadBundleArtifact } from './action/artifact.js'
 import { GitHubDeployment } from './action/github-deployment.js'
-import {
-  ActionInput,
-  readArtifactName,
-  readGitHubDeployment,
-  type GitHubDeploymentSettings
-} from './action/inputs.js'
+import { readWorkflowInputs, type GitHubDeploymentSettings } from './action/inputs.js'
 import { OutputWriter, exit, writeSummary } from './action/report.js'
 import { ActionReporter } from './action/reporter.js'
 import type { RunContext } from './engine/deploy/description.js'
-import { InputError } from './engine/errors.js'
 import type { RunIdentity } from './engine/deploy/marker.js'
 import type { RunRecord } from './engine/tell/record.js'
 import { host, type Adapter, type HostSeams } from './host.js'
@@ -62,13 +56,10 @@ function actionAdapter(env: NodeJS.ProcessEnv): Adapter<void> {
     cancelling: signal => core.warning(`Received ${signal}: cancelling.`),
     repeatedSignal: 'ignore',
     check: settings => {
-      artifactName = readArtifactName(settings, env)
-      gitHub = readGitHubDeployment(env)
-      if (gitHub && settings.command === 'package') {
-        throw new InputError(
-          `Input '${ActionInput.GitHubDeployment}' follows a CodeDeploy deployment, and command 'package' creates none. Remove it from this step and set it on the step that deploys.`
-        )
-      }
+      const own = readWorkflowInputs(settings, env)
+      for (const warning of own.warnings) reporter.warning(warning)
+      artifactName = own.artifactName
+      gitHub = own.gitHub
     },
     start: async (settings, { tempDir }) => {
       if (gitHub) gitHubDeployment = await GitHubDeployment.start(gitHub, settings, reporter)

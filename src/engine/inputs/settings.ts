@@ -1,10 +1,12 @@
 /**
  * The run's settings: every input read once, checked, and turned into a typed object. Both
- * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ * entry points (the action and the CLI) hand their raw strings to `parseInputs`, which also
+ * returns the warnings about inputs the step does not use (uses.ts).
  */
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { contentInputProblems, reader } from './values.js'
+import { reader, type Reader } from './values.js'
+import { contradictions, stepKind, unusedInputs, uses, type StepKind } from './uses.js'
 import { COMMANDS, type Command, type InputName, type InputSource } from './names.js'
 import {
   bucketNameProblem,
@@ -94,28 +96,72 @@ export function callsAws(settings: Settings): boolean {
   return !(settings.command === 'package' && !settings.bucket && !settings.application)
 }
 
+/** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
+export function buildsBundle(settings: Settings): boolean {
+  if (settings.command === 'package') return true
+  return settings.command === 'deploy' && !settings.revision && !settings.appspec
+}
+
+/** The settings, and the warnings about inputs given that the step does not use. */
+export interface ParsedInputs {
+  settings: Settings
+  warnings: string[]
+}
+
 /**
- * Reads and checks every input. Throws one InputError listing every problem found, each with the
- * expected form, so a user fixes them all in one go.
+ * Reads and checks every input the step uses; an input it does not use is ignored with a warning.
+ * Throws one InputError listing every problem found, each with the expected form, so a user fixes
+ * them all in one go.
  */
+export function parseInputs(
+  get: InputSource,
+  workspace: string,
+  options: ParseOptions = {}
+): ParsedInputs {
+  const problems: string[] = []
+  const all = reader(get, problems)
+  const given = all.given
+  const command = all.choice<Command>('command', COMMANDS)
+  const kind = stepKind(command, given('revision'), given('appspec'))
+  const contradicting = contradictions(kind, given)
+  problems.push(...contradicting.values())
+  const warnings = unusedInputs(kind, given, contradicting)
+  // From here on an input the step does not use reads as not given.
+  const input = reader(name => (uses(kind, name) ? get(name) : ''), problems)
+  const settings = readSettings(command, kind, input, workspace, options, problems)
+  if (problems.length === 1) throw new InputError(problems[0])
+  if (problems.length > 1) {
+    throw new InputError(
+      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+  return { settings, warnings }
+}
+
+/** The settings alone, for callers with nowhere to show warnings (the bench, tests). */
 export function parseSettings(
   get: InputSource,
   workspace: string,
   options: ParseOptions = {}
 ): Settings {
-  const problems: string[] = []
-  const input = reader(get, problems)
-  const read = input.given
+  return parseInputs(get, workspace, options).settings
+}
 
-  const command = input.choice<Command>('command', COMMANDS)
+function readSettings(
+  command: Command,
+  kind: StepKind,
+  input: Reader,
+  workspace: string,
+  options: ParseOptions,
+  problems: string[]
+): Settings {
+  const read = input.given
   const application = read('application')
   const deploymentGroup = read('deployment-group')
   const deploymentConfig = read('deployment-config')
-  const revisionRaw = read('revision')
   const bucket = read('bucket')
-
   const deploymentId = read('deployment-id')
-  if (command === 'continue') {
+  if (kind === 'continue') {
     if (!deploymentId)
       problems.push(
         `Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
@@ -124,16 +170,8 @@ export function parseSettings(
       problems.push(
         `Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
       )
-    if (revisionRaw || bucket)
-      problems.push(
-        `Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`
-      )
-  } else if (deploymentId) {
-    problems.push(
-      `Input 'deployment-id' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
-    )
   }
-  if (command !== 'package' && command !== 'continue') {
+  if (kind !== 'package' && kind !== 'continue') {
     if (!application)
       problems.push(
         `Input 'application' is required for command '${command}': the CodeDeploy application name.`
@@ -152,35 +190,14 @@ export function parseSettings(
   nameProblem('deployment-group', deploymentGroup)
   nameProblem('deployment-config', deploymentConfig)
 
+  const revisionRaw = read('revision')
   const revision = revisionRaw
     ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
     : undefined
-  if (!revisionRaw && (read('revision-etag') || read('revision-version'))) {
-    problems.push(
-      `Inputs 'revision-etag' and 'revision-version' pin a 'revision': set 'revision' too, or remove them.`
-    )
-  }
-  if (revision && command === 'package') {
-    problems.push(
-      `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`
-    )
-  }
-  if (revision && command === 'rollback') {
-    problems.push(
-      `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
-    )
-  }
 
-  const appspecRaw = read('appspec')
-  const taskDefinitionRaw = read('task-definition')
-  problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
-  const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
+  const packaging = kind === 'bundle' || kind === 'package'
   const bundlePathRaw = read('bundle-path')
   const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
-  if (bundlePath && !packaging)
-    problems.push(
-      `Input 'bundle-path' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
-    )
   if (packaging && !bucket && !(command === 'package' && bundlePath)) {
     problems.push(
       `Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`
@@ -204,24 +221,6 @@ export function parseSettings(
     )
   }
 
-  const bundleType = input.choice<BundleType>('bundle-type', BUNDLE_TYPES, v =>
-    v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
-  )
-  const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
-    'file-exists-behavior',
-    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
-    v => v.toUpperCase()
-  )
-  const autoRollback = input.choice<AutoRollback>('auto-rollback', ['on-failure', 'group', 'off'])
-  const onReady = input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit'])
-  const onTerminationWait = input.choice<OnTerminationWait>('on-termination-wait', [
-    'exit',
-    'wait',
-    'continue'
-  ])
-  const onCancel = input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach'])
-  const timeoutSeconds = input.duration('timeout')
-  const rollbackTimeoutSeconds = input.duration('rollback-timeout')
   const sse = input.optionalChoice<ServerSideEncryption>('sse', [
     'AES256',
     'aws:kms',
@@ -241,8 +240,7 @@ export function parseSettings(
       )
     }
   }
-
-  const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath)
+  const bundlePathIssue = bundlePath && bundlePathProblem(source, bundlePath)
   if (bundlePathIssue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`)
 
   const settings: Settings = {
@@ -251,35 +249,41 @@ export function parseSettings(
     deploymentGroup,
     source,
     keyPrefix,
-    bundleType,
+    bundleType: input.choice<BundleType>('bundle-type', BUNDLE_TYPES, v =>
+      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
+    ),
     ignoreApplicationStopFailures: input.boolean('ignore-application-stop-failures'),
-    autoRollback,
+    autoRollback: input.choice<AutoRollback>('auto-rollback', ['on-failure', 'group', 'off']),
     wait: input.boolean('wait'),
-    timeoutSeconds,
-    rollbackTimeoutSeconds,
-    onCancel,
-    onReady,
-    onTerminationWait,
+    timeoutSeconds: input.duration('timeout'),
+    rollbackTimeoutSeconds: input.duration('rollback-timeout'),
+    onCancel: input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+    onReady: input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit']),
+    onTerminationWait: input.choice<OnTerminationWait>('on-termination-wait', [
+      'exit',
+      'wait',
+      'continue'
+    ]),
     skipIfSuperseded: input.boolean('skip-if-superseded')
   }
+  const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
+    'file-exists-behavior',
+    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
+    v => v.toUpperCase()
+  )
+  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (deploymentConfig) settings.deploymentConfig = deploymentConfig
   if (bucket) settings.bucket = bucket
-  if (bundlePath && packaging) settings.bundlePath = bundlePath
+  if (bundlePath) settings.bundlePath = bundlePath
   if (revision) settings.revision = revision
-  const description = get('description').trim()
+  const description = read('description')
   if (description) settings.description = description
-  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (sse) settings.sse = sse
-  if (command === 'continue' && deploymentId) settings.deploymentId = deploymentId
-  if (appspecRaw) settings.appspec = path.resolve(workspace, appspecRaw)
-  if (taskDefinitionRaw) settings.taskDefinition = path.resolve(workspace, taskDefinitionRaw)
+  if (deploymentId) settings.deploymentId = deploymentId
+  const appspec = read('appspec')
+  if (appspec) settings.appspec = path.resolve(workspace, appspec)
+  const taskDefinition = read('task-definition')
+  if (taskDefinition) settings.taskDefinition = path.resolve(workspace, taskDefinition)
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
-
-  if (problems.length === 1) throw new InputError(problems[0])
-  if (problems.length > 1) {
-    throw new InputError(
-      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
-    )
-  }
   return settings
 }

@@ -104,26 +104,3 @@ export function reader(get: InputSource, problems: string[]): Reader {
     }
   }
 }
-
-/** What does not fit about `appspec` and `task-definition` (ECS and Lambda) with the rest. */
-export function contentInputProblems(
-  command: string,
-  appspec: string,
-  taskDefinition: string,
-  revision: string
-): string[] {
-  const problems: string[] = []
-  if (appspec && command !== 'deploy')
-    problems.push(
-      `Input 'appspec' deploys to an ECS or Lambda group with command 'deploy'; command '${command}' does not use it. Remove it, or set command: deploy.`
-    )
-  if (appspec && revision)
-    problems.push(
-      `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`
-    )
-  if (taskDefinition && !appspec)
-    problems.push(
-      `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`
-    )
-  return problems
-}
