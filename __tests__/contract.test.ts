@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
+import { DeploymentStatus } from '@aws-sdk/client-codedeploy'
 import { parse } from 'yaml'
 import { DECLARED_FILE, renderDeclared, updatedReadme } from '../scripts/readme.js'
 import { readWorkflowInputs } from '../src/action/inputs.js'
@@ -80,6 +81,14 @@ describe('the public contract', () => {
 
   it('the outputs derived from the run record are exactly those action.yml declares', () => {
     expect([...OUTPUT_NAMES].sort()).toEqual(Object.keys(action.outputs).sort())
+  })
+
+  it.each([
+    ['status', [...Object.values(DeploymentStatus), 'Skipped']],
+    ['rollback-status', Object.values(DeploymentStatus)]
+  ])("documents every value output '%s' can take", (name, values) => {
+    const description = (action.outputs[name] as { description: string }).description
+    for (const value of values) expect(description).toMatch(new RegExp(`\\b${value}\\b`))
   })
 
   it('runs on node24 from the committed bundle', () => {
