@@ -110,14 +110,26 @@ describe('artifact-name', () => {
     expect(results.artifacts.at(-1)!.name).toBe('pkg')
   })
 
+  it('is ignored with a warning on a step that deploys a bundle it did not build', async () => {
+    const packaged = await runInProcess(
+      { bucket: 'bundles', command: 'package', source: await source() },
+      t.env
+    )
+    const before = results.artifacts.length
+    const deployed = await runInProcess(
+      { ...inputs, bucket: '', revision: packaged.outputs.revision!, 'artifact-name': 'x' },
+      t.env
+    )
+    expect(deployed.failed).toBe(false)
+    expect(deployed.outputs.status).toBe('Succeeded')
+    expect(deployed.log).toContain(
+      "::warning::Input 'artifact-name' is not used: it keeps the bundle a step builds, and this step builds none (it deploys 'revision'). It is ignored"
+    )
+    expect(results.artifacts).toHaveLength(before)
+  })
+
   it.each([
     ['a name GitHub refuses', { 'artifact-name': 'a/b' }, {}, /character GitHub refuses/],
-    [
-      'a step that packages nothing',
-      { 'artifact-name': 'x', revision: 's3://bundles/some.zip' },
-      {},
-      /this step builds none \(it deploys 'revision'\)/
-    ],
     [
       'no runner environment',
       { 'artifact-name': 'x' },

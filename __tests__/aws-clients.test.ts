@@ -41,6 +41,56 @@ async function attempts(env: Record<string, string>, failures: number) {
   }
 }
 
+describe('the region and the credentials', () => {
+  /** createClients' refusal in `env` (over the stack's), with no profile unless one is given. */
+  async function refusal(env: Record<string, string | undefined>): Promise<string> {
+    Object.assign(process.env, t.env, {
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true'
+    })
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+    return createClients().then(
+      clients => {
+        clients.codedeploy.destroy()
+        clients.s3.destroy()
+        return ''
+      },
+      (error: Error) => error.message
+    )
+  }
+
+  it("names a malformed region in the profile, and the profile's name", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cdb-aws-config-'))
+    const config = path.join(dir, 'config')
+    await writeFile(config, '[profile deploy]\nregion = Frankfurt\n')
+    expect(
+      await refusal({ AWS_REGION: undefined, AWS_CONFIG_FILE: config, AWS_PROFILE: 'deploy' })
+    ).toMatch(
+      /^The AWS region "Frankfurt" \(from the region of profile 'deploy'\) is not a region's name\. Expected the form us-east-1/
+    )
+  })
+
+  it('says when no region is configured anywhere', async () => {
+    expect(await refusal({ AWS_REGION: undefined })).toMatch(
+      /^No AWS region is configured\. Set AWS_REGION, or give aws-region to aws-actions\/configure-aws-credentials/
+    )
+  })
+
+  it('names the half of a key pair that is missing', async () => {
+    expect(await refusal({ AWS_SECRET_ACCESS_KEY: undefined })).toMatch(
+      /^No AWS credentials found \(.+\)\. AWS_ACCESS_KEY_ID is set, but AWS_SECRET_ACCESS_KEY is not\./
+    )
+  })
+
+  it('takes a well-formed region and credentials', async () => {
+    expect(await refusal({})).toBe('')
+  })
+})
+
 describe('retries', () => {
   it('default to the standard mode with five attempts when nothing is configured', async () => {
     expect(await attempts({}, DEFAULT_MAX_ATTEMPTS - 1)).toEqual({

@@ -31,6 +31,15 @@ interface Case {
   message: RegExp
 }
 
+/** Credentials that a workflow's undefined secrets give, and nowhere else to find any. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_EC2_METADATA_DISABLED: 'true'
+}
+
 const withAppspec = (text: string, message: RegExp): Case => ({ tree: tree(text), message })
 const base = { application: 'shop', 'deployment-group': 'staging', bucket: 'bundles' }
 
@@ -146,6 +155,11 @@ const CASES: Record<string, Case> = {
     inputs: { 'auto-rollback': 'always' },
     message: /Invalid auto-rollback 'always'. Expected one of: on-failure, group, off/
   },
+  'a boolean written yes': {
+    inputs: { 'ignore-application-stop-failures': 'yes' },
+    message:
+      /Invalid ignore-application-stop-failures 'yes'. Expected true or false \(one of: true, True, TRUE, false, False, FALSE\)/
+  },
   'invalid on-cancel': { inputs: { 'on-cancel': 'panic' }, message: /Invalid on-cancel 'panic'/ },
   'invalid timeout': {
     inputs: { timeout: 'a while' },
@@ -202,6 +216,16 @@ const CASES: Record<string, Case> = {
     env: { SOURCE_DATE_EPOCH: 'yesterday' },
     message: /SOURCE_DATE_EPOCH 'yesterday' is not a whole number of seconds/
   },
+  "a region that is not a region's name": {
+    env: { AWS_REGION: 'not a region!' },
+    message:
+      /The AWS region "not a region!" \(from AWS_REGION\) is not a region's name\. Expected the form us-east-1 .*Set AWS_REGION, or give aws-region to aws-actions\/configure-aws-credentials/
+  },
+  'credentials set but empty': {
+    env: NO_CREDENTIALS,
+    message:
+      /No AWS credentials found \(.+\)\. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set but empty: .* run aws-actions\/configure-aws-credentials before this step \(.*'permissions: id-token: write'\); elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/
+  },
   'revision that does not exist': {
     inputs: { revision: 's3://bundles/app/missing.zip' },
     message: /Revision s3:\/\/bundles\/app\/missing.zip does not exist/
@@ -235,6 +259,20 @@ describe('bad input', () => {
     expect(failure).toMatch(message)
     expect(writes()).toBe(before)
     expect(result.outputs['deployment-id']).toBeUndefined()
+  })
+
+  it.each([
+    ['a malformed region', { AWS_REGION: 'us-east1 ' }],
+    ['no credentials', NO_CREDENTIALS]
+  ])('%s is found before any AWS call, reads included', async (_, env) => {
+    const dir = await t.source(tree(GOOD_APPSPEC))
+    const calls = t.stack.codedeploy.calls.length
+    const requests = t.stack.s3.requests.length
+    const result = await runInProcess({ ...base, source: dir }, { ...t.env, ...env })
+    expect(result.failed).toBe(true)
+    expect(result.log).toMatch(/::error::.*(region's name|No AWS credentials)/)
+    expect(t.stack.codedeploy.calls.length).toBe(calls)
+    expect(t.stack.s3.requests.length).toBe(requests)
   })
 
   it('points an appspec error at its file and line as an annotation', async () => {

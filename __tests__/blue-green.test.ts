@@ -115,8 +115,17 @@ describe('a blue/green deployment', () => {
     expect(staged.log).toContain(`Reroute it with command: continue and deployment-id: ${id}`)
     expect(world.stack.codedeploy.deployment(id)?.status).toBe('Ready')
 
-    const released = await continueRun(id, { 'on-termination-wait': 'continue' })
+    // The step behind the approval still carries the deploy step's bucket and revision: harmless.
+    const released = await continueRun(id, {
+      'on-termination-wait': 'continue',
+      bucket: 'bundles',
+      revision: 's3://bundles/app.zip'
+    })
     expect(released.failed).toBe(false)
+    for (const name of ['bucket', 'revision'])
+      expect(released.log).toContain(
+        `::warning::Input '${name}' is not used: command 'continue' moves an existing deployment on. It is ignored`
+      )
     expect(waits(id)).toEqual(['READY_WAIT', 'TERMINATION_WAIT'])
     expect(released.outputs.status).toBe('Succeeded')
     expect(released.summary).toMatch(new RegExp(`^## ✅ CodeDeploy ${id} Succeeded`, 'm'))

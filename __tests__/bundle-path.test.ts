@@ -4,10 +4,13 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { runAction } from '../local/run-action.js'
 import { main } from '../src/cli/main.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
+import { runCli } from './helpers/cli.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
@@ -46,6 +49,33 @@ describe('bundle-path', () => {
     expect(result.s3Requests).toBe(0)
     expect(result.summary).toContain('## 📦 Packaged a bundle into app.zip')
     expect(result.summary).toContain(`| File | \`${file}\` |`)
+  })
+
+  it('with command package and no bucket, needs no region and no credentials at all', async () => {
+    const dir = await t.source(release('no-aws'))
+    // A home without ~/.aws, and no AWS_* variable: no region, no credentials, no endpoint.
+    const home = await mkdtemp(path.join(tmpdir(), 'cdb-home-'))
+    const action = await runAction({
+      inputs: { command: 'package', source: dir, 'bundle-path': 'no-aws.zip' },
+      env: { HOME: home, GITHUB_WORKSPACE: t.workspace },
+      cwd: t.workspace,
+      entry: path.resolve('src/index.ts')
+    })
+    expect(action.log).not.toMatch(/::error::/)
+    expect(action.code).toBe(0)
+    const file = path.join(t.workspace, 'no-aws.zip')
+    expect(action.outputs['bundle-sha256']).toBe(await sha256(file))
+
+    const cli = await runCli(
+      ['--command', 'package', '--source', dir, '--bundle-path', 'no-aws-cli.zip', '--json'],
+      { env: { HOME: home }, cwd: t.workspace }
+    )
+    expect(cli.stderr).not.toMatch(/^error:/m)
+    expect(cli.code).toBe(0)
+    expect(JSON.parse(cli.stdout)).toMatchObject({
+      outcome: 'packaged',
+      outputs: { 'bundle-sha256': await sha256(path.join(t.workspace, 'no-aws-cli.zip')) }
+    })
   })
 
   it('with a bucket, writes the file and uploads the same bytes, then deploys them', async () => {
@@ -90,17 +120,19 @@ describe('bundle-path', () => {
     await expect(stat(path.join(t.workspace, dir, 'bundle.zip'))).rejects.toThrow(/ENOENT/)
   })
 
-  it('is refused on a step that packages nothing', async () => {
+  it('is ignored with a warning on a step that packages nothing', async () => {
     const result = await counted({
       application: APPLICATION,
       'deployment-group': 'web',
       revision: `s3://${BUCKET}/${'a'.repeat(64)}.zip`,
       'bundle-path': 'x.zip'
     })
-    expect(result.failed).toBe(true)
     expect(result.log).toMatch(
-      /Input 'bundle-path' writes the bundle this step packages, and this step packages none \(it deploys 'revision'\)/
+      /::warning::Input 'bundle-path' is not used: this step deploys 'revision', a bundle already in S3\. It is ignored/
     )
+    // The step goes on to the revision it names (here, one that does not exist).
+    expect(result.log).toMatch(/::error::.*does not exist/)
+    await expect(stat(path.join(t.workspace, 'x.zip'))).rejects.toThrow(/ENOENT/)
   })
 
   it('the CLI takes it as --bundle-path and prints the output', async () => {

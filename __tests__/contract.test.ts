@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
+import { DeploymentStatus } from '@aws-sdk/client-codedeploy'
 import { parse } from 'yaml'
-import { updatedReadme } from '../scripts/readme.js'
-import { ActionInput } from '../src/action/inputs.js'
-import { Input } from '../src/engine/inputs/settings.js'
+import { DECLARED_FILE, renderDeclared, updatedReadme } from '../scripts/readme.js'
+import { readWorkflowInputs } from '../src/action/inputs.js'
+import { usage } from '../src/cli/usage.js'
+import { COMMANDS } from '../src/engine/inputs/names.js'
+import { INPUT_NAMES, WORKFLOW_INPUTS, parseSettings } from '../src/engine/inputs/settings.js'
 import { OUTPUT_NAMES } from '../src/engine/tell/headline.js'
 
 const actionYml = readFileSync('action.yml', 'utf8')
 const action = parse(actionYml) as {
-  inputs: Record<string, unknown>
+  inputs: Record<string, { default?: string }>
   outputs: Record<string, unknown>
   runs: { using: string; main: string }
 }
@@ -25,14 +28,67 @@ describe('the public contract', () => {
     expect(readme).toBe(updatedReadme(readme, actionYml))
   })
 
-  it('every declared input is read by the settings parser, and every input read is declared', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual(
-      [...Object.values(Input), ...Object.values(ActionInput)].sort()
+  it('the inputs the code knows are generated from action.yml (run `npm run docs` to fix)', async () => {
+    expect(readFileSync(DECLARED_FILE, 'utf8')).toBe(await renderDeclared(actionYml))
+    expect([...INPUT_NAMES, ...WORKFLOW_INPUTS].sort()).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it('every declared input is read, and every input read is declared', () => {
+    const read = new Set<string>()
+    const from =
+      (inputs: Record<string, string>) =>
+      (name: string): string => {
+        read.add(name)
+        return inputs[name] ?? ''
+      }
+    const attempt = (fn: () => unknown): unknown => {
+      try {
+        return fn()
+      } catch {
+        return undefined
+      }
+    }
+    for (const command of COMMANDS) attempt(() => parseSettings(from({ command }), '/w'))
+    const settings = parseSettings(from({ command: 'package', bucket: 'b-b-b' }), '/w')
+    const workflow = from({ 'artifact-name': 'a', 'github-deployment': 'e' })
+    const runner = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://results' }
+    attempt(() => readWorkflowInputs({ ...settings, command: 'deploy' }, runner, workflow))
+    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it("reads an input left out as action.yml's default, as a runner passes it", () => {
+    const required = { application: 'web', 'deployment-group': 'prod', bucket: 'b-b-b' }
+    const defaults = Object.fromEntries(
+      INPUT_NAMES.flatMap(name => {
+        const value = action.inputs[name]?.default
+        return value === undefined ? [] : [[name, value]]
+      })
     )
+    expect(Object.keys(defaults)).toEqual(expect.arrayContaining(['timeout', 'wait', 'command']))
+    const parsed = (inputs: Record<string, string>) =>
+      parseSettings(name => inputs[name] ?? '', '/w')
+    expect(parsed(required)).toEqual(parsed({ ...defaults, ...required }))
+  })
+
+  it("lists every input of the CLI's --help with action.yml's default", () => {
+    const help = usage()
+    for (const name of INPUT_NAMES) {
+      const value = action.inputs[name]?.default
+      expect(help).toContain(`  --${name} <value>${value ? `   (default: ${value})` : ''}\n`)
+    }
+    for (const name of WORKFLOW_INPUTS) expect(help).not.toContain(`--${name}`)
   })
 
   it('the outputs derived from the run record are exactly those action.yml declares', () => {
     expect([...OUTPUT_NAMES].sort()).toEqual(Object.keys(action.outputs).sort())
+  })
+
+  it.each([
+    ['status', [...Object.values(DeploymentStatus), 'Skipped']],
+    ['rollback-status', Object.values(DeploymentStatus)]
+  ])("documents every value output '%s' can take", (name, values) => {
+    const description = (action.outputs[name] as { description: string }).description
+    for (const value of values) expect(description).toMatch(new RegExp(`\\b${value}\\b`))
   })
 
   it('runs on node24 from the committed bundle', () => {

@@ -183,11 +183,15 @@ describe('github-deployment', () => {
     }
   })
 
-  it('refuses github-deployment on a step that only packages, and without a token', async () => {
+  it('ignores github-deployment on a step that only packages, with a warning, and refuses it without a token', async () => {
     const dir = await source('exit 0')
+    const before = github.requests.length
     const packaging = await runInProcess({ ...inputs, source: dir, command: 'package' }, t.env)
-    expect(packaging.failed).toBe(true)
-    expect(packaging.log).toMatch(/command 'package' creates none/)
+    expect(packaging.failed).toBe(false)
+    expect(packaging.log).toMatch(
+      /::warning::Input 'github-deployment' is not used: it follows a CodeDeploy deployment, and command 'package' creates none\. It is ignored/
+    )
+    expect(since(before)).toEqual([])
     const noToken = await runInProcess({ ...inputs, source: dir, 'github-token': '' }, t.env)
     expect(noToken.failed).toBe(true)
     expect(noToken.log).toMatch(/permissions: deployments: write/)

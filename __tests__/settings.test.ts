@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/engine/errors.js'
-import { parseDuration, parseSettings, type InputName } from '../src/engine/inputs/settings.js'
+import {
+  parseDuration,
+  parseInputs,
+  parseSettings,
+  type InputName
+} from '../src/engine/inputs/settings.js'
 
 const BASE: Partial<Record<InputName, string>> = {
   application: 'web',
@@ -160,7 +165,7 @@ describe('parseSettings', () => {
       { revision: 's3://my-bundles/app/build' },
       /must end in \.zip, \.tar\.gz, \.tgz or \.tar/
     ],
-    ['etag without revision', { 'revision-etag': 'abc' }, /pin a 'revision'/],
+    ['etag without revision', { 'revision-etag': 'abc' }, /pins a 'revision'/],
     [
       'revision with package',
       { command: 'package', revision: 's3://my-bundles/a.zip' },
@@ -182,12 +187,135 @@ describe('parseSettings', () => {
     expect(problem(inputs)).toMatch(expected)
   })
 
+  it.each(['true', 'True', 'TRUE'])('reads %s as true, as core.getBooleanInput does', word => {
+    expect(parse({ 'ignore-application-stop-failures': word, wait: word })).toMatchObject({
+      ignoreApplicationStopFailures: true,
+      wait: true
+    })
+  })
+
+  it.each(['false', 'False', 'FALSE'])('reads %s as false', word => {
+    expect(parse({ 'skip-if-superseded': word, wait: word })).toMatchObject({
+      skipIfSuperseded: false,
+      wait: false
+    })
+  })
+
+  it.each(['yes', 'no', 'on', 'off', '1', '0', 'tRUE', 'y'])(
+    'refuses the boolean %s, naming the words it takes',
+    word => {
+      expect(problem({ 'ignore-application-stop-failures': word })).toBe(
+        `Invalid ignore-application-stop-failures '${word}'. Expected true or false (one of: true, True, TRUE, false, False, FALSE).`
+      )
+    }
+  )
+
   it('lists every problem at once', () => {
     const message = problem({ 'bundle-type': 'rar', wait: 'maybe', bucket: '' })
     expect(message).toMatch(/^3 inputs need fixing:/)
     expect(message).toMatch(/bundle-type/)
     expect(message).toMatch(/wait/)
     expect(message).toMatch(/bucket/)
+  })
+})
+
+type Inputs = Partial<Record<InputName, string>>
+const CONTINUE: Inputs = { command: 'continue', 'deployment-id': 'd-ABCDEFGHI' }
+const REVISION: Inputs = { ...BASE, bucket: '', revision: 's3://my-bundles/app/a.zip' }
+const APPSPEC: Inputs = { ...BASE, bucket: '', appspec: 'appspec.yml' }
+
+describe('an input the step does not use', () => {
+  const inputs = (given: Inputs) => parseInputs(name => given[name] ?? '', '/work/repo')
+
+  it.each<[string, Inputs, Inputs, RegExp]>([
+    [
+      'continue',
+      CONTINUE,
+      { bucket: 'My_Bucket', revision: 'not-a-url', 'revision-etag': 'e', source: 'build' },
+      /command 'continue' moves an existing deployment on/
+    ],
+    [
+      'continue, deployment options',
+      CONTINUE,
+      { 'deployment-config': 'X', 'auto-rollback': 'off', 'on-ready': 'exit', description: 'd' },
+      /command 'continue' moves an existing deployment on/
+    ],
+    [
+      'package',
+      { command: 'package', bucket: 'my-bundles' },
+      { 'deployment-group': 'g', wait: 'false', timeout: '2h', 'on-cancel': 'detach' },
+      /command 'package' packages and uploads, and creates no deployment/
+    ],
+    [
+      'rollback',
+      { ...BASE, command: 'rollback', bucket: '' },
+      {
+        bucket: 'b-b-b',
+        'key-prefix': 'app/',
+        'bundle-path': 'x.zip',
+        'skip-if-superseded': 'false'
+      },
+      /command 'rollback' redeploys the group's last successful revision/
+    ],
+    [
+      'a deploy of revision',
+      REVISION,
+      { bucket: 'b-b-b', source: 'build', 'bundle-type': 'tgz', sse: 'AES256', 'bundle-path': 'x' },
+      /this step deploys 'revision', a bundle already in S3/
+    ],
+    [
+      'a deploy of appspec',
+      APPSPEC,
+      { bucket: 'b-b-b', 'key-prefix': 'p/', 'bundle-path': 'x.zip' },
+      /this step sends 'appspec' to an ECS or Lambda deployment group/
+    ]
+  ])('with %s is named in a warning and ignored', (_, step, unused, doing) => {
+    const { settings, warnings } = inputs({ ...step, ...unused })
+    expect(warnings).toHaveLength(Object.keys(unused).length)
+    expect(warnings).toEqual(
+      expect.arrayContaining(
+        Object.keys(unused).map(name =>
+          expect.stringMatching(
+            new RegExp(`^Input '${name}' is not used: ${doing.source}. It is ignored`)
+          )
+        )
+      )
+    )
+    expect(settings).toEqual(inputs(step).settings)
+  })
+
+  it("is not warned about when it holds action.yml's default, as a runner passes it", () => {
+    const given = { ...CONTINUE, source: '.', 'bundle-type': 'zip', 'skip-if-superseded': 'true' }
+    expect(inputs(given).warnings).toEqual([])
+  })
+
+  it.each<[string, Inputs, RegExp]>([
+    ['deployment-id on a deploy', { 'deployment-id': 'd-ABCDEFGHI' }, /is for command 'continue'/],
+    [
+      'deployment-id on a rollback',
+      { command: 'rollback', 'deployment-id': 'd-ABCDEFGHI' },
+      /command 'rollback' creates a deployment of its own/
+    ],
+    [
+      'revision on a package',
+      { command: 'package', revision: 's3://b-b-b/a.zip' },
+      /one or the other/
+    ],
+    [
+      'revision on a rollback',
+      { command: 'rollback', revision: 's3://b-b-b/a.zip' },
+      /remove input 'revision'/
+    ],
+    [
+      'a pin without revision',
+      { 'revision-version': 'v1' },
+      /'revision-version' pins a 'revision'/
+    ],
+    ['appspec on a package', { command: 'package', appspec: 'a.yml' }, /deploys another/],
+    ['appspec and revision', { appspec: 'a.yml', revision: 's3://b-b-b/a.zip' }, /two kinds/],
+    ['task-definition without appspec', { 'task-definition': 'td.json' }, /give that AppSpec/]
+  ])('fails when it contradicts the step: %s', (_, given, message) => {
+    expect(problem(given)).toMatch(message)
   })
 })
 

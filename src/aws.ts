@@ -12,7 +12,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda'
 import { S3Client } from '@aws-sdk/client-s3'
 import { loadConfig } from '@smithy/core/config'
 import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from '@smithy/core/retry'
-import { InputError } from './engine/errors.js'
+import { resolveCredentials, resolveRegion } from './access.js'
 import { proxyAgents } from './proxy.js'
 
 export const PRODUCT = 'codedeploy-bridge'
@@ -53,9 +53,18 @@ export interface ClientOptions {
    * libraries are loaded only then, so an EC2 run starts without reading them.
    */
   platforms?: boolean
+  /**
+   * Resolve the region and the credentials up front, failing with the fix when either is missing
+   * or malformed (default). False for a run that makes no AWS call (a bundle written to a file
+   * only): it needs neither.
+   */
+  access?: boolean
 }
 
-/** Creates the clients and resolves the region, failing with a fix when none is configured. */
+/**
+ * Creates the clients and (unless `access` is false) resolves the region and the credentials
+ * (access.ts), failing with the fix before anything is sent.
+ */
 export async function createClients(options: ClientOptions = {}): Promise<AwsClients> {
   const customUserAgent: [string, string][] = [[PRODUCT, VERSION]]
   if (options.runId) customUserAgent.push(['run', options.runId])
@@ -80,13 +89,13 @@ export async function createClients(options: ClientOptions = {}): Promise<AwsCli
     clients.ecs = new ECSClient(common)
     clients.lambda = new LambdaClient(common)
   }
+  if (options.access === false) return clients
   try {
-    clients.region = await codedeploy.config.region()
-  } catch {
+    clients.region = await resolveRegion(codedeploy)
+    await resolveCredentials(codedeploy)
+  } catch (error) {
     destroyClients(clients)
-    throw new InputError(
-      'No AWS region is configured. Set AWS_REGION, or run aws-actions/configure-aws-credentials with aws-region before this step.'
-    )
+    throw error
   }
   return clients
 }

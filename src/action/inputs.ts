@@ -1,17 +1,22 @@
 /**
- * Reads the action's inputs through @actions/core into the engine's typed settings, plus the
- * inputs only the action has (the GitHub deployment).
+ * The inputs only the action has (the GitHub deployment, the workflow artifact), read through
+ * @actions/core; the host reads the rest into the engine's settings.
  */
 import * as core from '@actions/core'
 import { InputError } from '../engine/errors.js'
-import { parseSettings, type Settings } from '../engine/inputs/settings.js'
+import { buildsBundle, type Settings } from '../engine/inputs/settings.js'
+import type { WorkflowInput } from '../engine/inputs/names.js'
 
 /** Inputs of the action alone: the CLI has no GitHub run to attach a deployment to. */
 export const ActionInput = {
   ArtifactName: 'artifact-name',
   GitHubDeployment: 'github-deployment',
   GitHubToken: 'github-token'
-} as const
+} as const satisfies Record<string, WorkflowInput>
+
+/** Reads one of them: core.getInput on a runner. */
+export type WorkflowInputSource = (name: WorkflowInput) => string
+const fromRunner: WorkflowInputSource = name => core.getInput(name)
 
 /** Characters GitHub refuses in an artifact name. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/
@@ -28,18 +33,13 @@ export interface GitHubDeploymentSettings {
   runUrl?: string
 }
 
-/** The settings; `source` must be inside the workspace when the runner names one. */
-export function readSettings(workspace: string, confine: boolean): Settings {
-  return parseSettings(name => core.getInput(name), workspace, { confine })
-}
-
 /** The `github-deployment` request, or undefined when it is off. Needs a runner's environment. */
-export function readGitHubDeployment(
-  env: NodeJS.ProcessEnv = process.env
-): GitHubDeploymentSettings | undefined {
-  const environment = core.getInput(ActionInput.GitHubDeployment)
-  if (!environment) return undefined
-  const token = core.getInput(ActionInput.GitHubToken)
+function readGitHubDeployment(
+  environment: string,
+  env: NodeJS.ProcessEnv,
+  get: WorkflowInputSource
+): GitHubDeploymentSettings {
+  const token = get(ActionInput.GitHubToken)
   if (token) core.setSecret(token)
   const problems: string[] = []
   if (environment.length > 255)
@@ -67,25 +67,51 @@ export function readGitHubDeployment(
   return settings
 }
 
-/** The `artifact-name` input, checked; undefined when it is off. */
-export function readArtifactName(
-  settings: Settings,
-  env: NodeJS.ProcessEnv = process.env
-): string | undefined {
-  const name = core.getInput(ActionInput.ArtifactName)
-  if (!name) return undefined
+/** The `artifact-name` input, checked (for a step that builds a bundle). */
+function readArtifactName(name: string, env: NodeJS.ProcessEnv): string {
   const input = `Input '${ActionInput.ArtifactName}'`
   if (ARTIFACT_NAME_FORBIDDEN.test(name))
     throw new InputError(
       `${input} '${name}' has a character GitHub refuses in artifact names (" : < > | * ? \\ / or a line break). Use letters, digits, '-', '_' and '.'.`
-    )
-  if (settings.command === 'rollback' || settings.revision)
-    throw new InputError(
-      `${input} keeps the bundle this step builds, and this step builds none (${settings.revision ? "it deploys 'revision'" : "command 'rollback'"}). Set it on the step that packages.`
     )
   if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL)
     throw new InputError(
       `${input} works inside a GitHub Actions job only (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set); remove it elsewhere.`
     )
   return name
+}
+
+/** What the action's own inputs ask for, and the warnings about those the step does not use. */
+export interface WorkflowInputs {
+  artifactName?: string
+  gitHub?: GitHubDeploymentSettings
+  warnings: string[]
+}
+
+const IGNORED = 'It is ignored; remove it from this step to silence this warning.'
+
+/**
+ * Reads and checks the action's own inputs for a step with these settings. One the step has no
+ * use for (an artifact of a bundle it does not build, a GitHub deployment for a step that creates
+ * none) is ignored with a warning, as the engine's unused inputs are.
+ */
+export function readWorkflowInputs(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env,
+  get: WorkflowInputSource = fromRunner
+): WorkflowInputs {
+  const inputs: WorkflowInputs = { warnings: [] }
+  const artifactName = get(ActionInput.ArtifactName)
+  if (artifactName && !buildsBundle(settings))
+    inputs.warnings.push(
+      `Input '${ActionInput.ArtifactName}' is not used: it keeps the bundle a step builds, and this step builds none (${settings.revision ? "it deploys 'revision'" : settings.appspec ? "it sends 'appspec'" : `command '${settings.command}'`}). ${IGNORED}`
+    )
+  else if (artifactName) inputs.artifactName = readArtifactName(artifactName, env)
+  const environment = get(ActionInput.GitHubDeployment)
+  if (environment && settings.command === 'package')
+    inputs.warnings.push(
+      `Input '${ActionInput.GitHubDeployment}' is not used: it follows a CodeDeploy deployment, and command 'package' creates none. ${IGNORED}`
+    )
+  else if (environment) inputs.gitHub = readGitHubDeployment(environment, env, get)
+  return inputs
 }

@@ -3,154 +3,109 @@
  *
  *   codedeploy-bridge --application my-app --deployment-group prod --bucket my-bundles --source ./build
  *
- * Flags are the action's input names. Credentials, region and endpoints come from the usual AWS
- * environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). Exit code 0 only when the deployment
- * succeeded (or was created, with --wait false); 2 for bad input.
+ * Flags are the action's input names (args.ts). Credentials, region and endpoints come from the
+ * usual AWS environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). The host (../host.ts) runs
+ * the command; this adapter prints what happened and picks the exit code (usage.ts lists them).
  */
-import { appendFile, mkdtemp, rm } from 'node:fs/promises'
+import { appendFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createClients, destroyClients } from '../aws.js'
-import { describeProxy } from '../proxy.js'
+import { host } from '../host.js'
+import { parseArgs, type CliArgs } from './args.js'
 import { TerminalReporter } from './reporter.js'
-import { cacheDirectory } from '../engine/revision/cache.js'
-import { InputError, errorMessage } from '../engine/errors.js'
-import { RunFailedError, failedBeforeRun, passed, type RunRecord } from '../engine/tell/record.js'
-import { runEngine } from '../engine/run.js'
-import { Input, parseSettings, type Command } from '../engine/inputs/settings.js'
+import { EXIT_CODES, usage } from './usage.js'
+import { errorMessage } from '../engine/errors.js'
+import { passed, type RunRecord } from '../engine/tell/record.js'
+import { INPUT_NAMES } from '../engine/inputs/settings.js'
 import { renderSummary } from '../engine/tell/summary.js'
 import { headline, outputsOf } from '../engine/tell/headline.js'
 
-const NAMES = new Set<string>(Object.values(Input))
+/** The inputs the CLI takes as flags: all of the engine's (the action's own need a GitHub run). */
+const INPUTS: readonly string[] = INPUT_NAMES
 
-const USAGE = `Usage: codedeploy-bridge [--<input> <value>]...
-
-Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy.
-Inputs (same names as the GitHub Action):
-${[...NAMES].map(n => `  --${n}`).join('\n')}
-Other flags:
-  --summary-file <path>   append the Markdown summary to this file
-  --verbose               print debug lines
-  --help                  show this text`
-
-export interface CliArgs {
-  inputs: Map<string, string>
-  summaryFile?: string
-  verbose: boolean
-  help: boolean
+/** What --json prints: the run's end, from its record. */
+export interface JsonResult {
+  headline: string
+  outcome: string
+  passed: boolean
+  outputs: Record<string, string>
+  error?: { message: string; input?: boolean }
 }
 
-/** Parses `--name value` and `--name=value`; throws InputError naming an unknown flag. */
-export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { inputs: new Map(), verbose: false, help: false }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? ''
-    if (arg === '--help' || arg === '-h') {
-      args.help = true
-      continue
-    }
-    if (arg === '--verbose') {
-      args.verbose = true
-      continue
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match?.[1])
-      throw new InputError(
-        `Unexpected argument '${arg}'. Flags look like --application my-app; see --help.`
-      )
-    const name = match[1]
-    let value = match[2]
-    if (value === undefined) {
-      value = argv[i + 1]
-      if (value === undefined) throw new InputError(`Flag --${name} needs a value.`)
-      i++
-    }
-    if (name === 'summary-file') args.summaryFile = value
-    else if (NAMES.has(name)) args.inputs.set(name, value)
-    else throw new InputError(`Unknown flag --${name}. Known inputs: ${[...NAMES].join(', ')}.`)
+function jsonResult(record: RunRecord): JsonResult {
+  const result: JsonResult = {
+    headline: headline(record),
+    outcome: record.outcome ?? 'error',
+    passed: passed(record),
+    outputs: outputsOf(record)
   }
-  return args
+  if (record.error)
+    result.error = {
+      message: record.error.message,
+      ...(record.error.input ? { input: true } : {})
+    }
+  return result
 }
 
+/**
+ * Runs the CLI; resolves with its exit code. `write` takes stdout's lines, `writeError` stderr's
+ * (the log goes there with --json).
+ */
 export async function main(
   argv: string[],
-  write: (line: string) => void = line => console.log(line)
+  write: (line: string) => void = line => console.log(line),
+  writeError: (line: string) => void = line => console.error(line)
 ): Promise<number> {
   let args: CliArgs
   try {
-    args = parseArgs(argv)
+    args = parseArgs(argv, INPUTS)
   } catch (error) {
-    write(`error: ${errorMessage(error)}`)
-    return 2
+    writeError(`error: ${errorMessage(error)}`)
+    if (argv.includes('--json')) {
+      const message = errorMessage(error)
+      const result: JsonResult = {
+        headline: message,
+        outcome: 'error',
+        passed: false,
+        outputs: {},
+        error: { message, input: true }
+      }
+      write(JSON.stringify(result))
+    }
+    return EXIT_CODES.badInput
   }
   if (args.help) {
-    write(USAGE)
-    return 0
+    write(usage())
+    return EXIT_CODES.passed
   }
-  const reporter = new TerminalReporter(write, { verbose: args.verbose })
-  const controller = new AbortController()
-  const onSignal = (): void => {
-    write('Interrupted: cancelling (press Ctrl-C again to quit at once).')
-    if (controller.signal.aborted) process.exit(130)
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'codedeploy-bridge-'))
-  let clients: Awaited<ReturnType<typeof createClients>> | undefined
-  let record: RunRecord
-  try {
-    const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd())
-    clients = await createClients({ platforms: settings.appspec !== undefined })
-    const proxy = describeProxy()
-    if (proxy) reporter.info(proxy)
-    record = await runEngine(settings, {
-      codedeploy: clients.codedeploy,
-      s3: clients.s3,
-      ...(clients.ecs ? { ecs: clients.ecs } : {}),
-      ...(clients.lambda ? { lambda: clients.lambda } : {}),
-      region: clients.region,
-      reporter,
-      workspace: process.cwd(),
-      tempDir,
-      signal: controller.signal,
-      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
-      cacheDir: cacheDirectory(process.env)
-    })
-  } catch (error) {
-    record =
-      error instanceof RunFailedError
-        ? error.record
-        : failedBeforeRun(
-            commandOf(args),
-            clients?.region ?? '',
-            errorMessage(error),
-            error instanceof InputError
-          )
-  } finally {
-    process.off('SIGINT', onSignal)
-    destroyClients(clients)
-    await rm(tempDir, { recursive: true, force: true })
-  }
-  return report(record, args, write)
+  const log = args.json ? writeError : write
+  return host({
+    reporter: new TerminalReporter(log, { verbose: args.verbose }),
+    input: name => args.inputs.get(name) ?? '',
+    workspace: process.cwd(),
+    confine: false,
+    tempRoot: tmpdir(),
+    cancelling: signal =>
+      log(`Received ${signal}: cancelling (press Ctrl-C again to quit at once).`),
+    repeatedSignal: EXIT_CODES.interrupted,
+    finish: (record, interrupted) => report(record, args, interrupted, { write, log })
+  })
 }
 
-function commandOf(args: CliArgs): Command {
-  const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase()
-  return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy'
-}
-
-/** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */
+/** The printout and the exit code, from the record. */
 async function report(
   record: RunRecord,
   args: CliArgs,
-  write: (line: string) => void
+  interrupted: boolean,
+  to: { write: (line: string) => void; log: (line: string) => void }
 ): Promise<number> {
   if (args.summaryFile) await appendFile(args.summaryFile, `${renderSummary(record)}\n`)
   const ok = passed(record)
   const line = headline(record)
-  write(ok ? line : `error: ${line}`)
-  if (!ok && record.error && record.error.message.includes('\n')) write(record.error.message)
-  for (const [name, value] of Object.entries(outputsOf(record))) write(`${name}=${value}`)
-  if (ok) return 0
-  return record.error?.input ? 2 : 1
+  to.log(ok ? line : `error: ${line}`)
+  if (!ok && record.error && record.error.message.includes('\n')) to.log(record.error.message)
+  if (args.json) to.write(JSON.stringify(jsonResult(record)))
+  else for (const [name, value] of Object.entries(outputsOf(record))) to.write(`${name}=${value}`)
+  if (ok) return EXIT_CODES.passed
+  if (interrupted) return EXIT_CODES.interrupted
+  return record.error?.input ? EXIT_CODES.badInput : EXIT_CODES.failed
 }

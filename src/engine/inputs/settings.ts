@@ -1,10 +1,13 @@
 /**
  * The run's settings: every input read once, checked, and turned into a typed object. Both
- * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ * entry points (the action and the CLI) hand their raw strings to `parseInputs`, which also
+ * returns the warnings about inputs the step does not use (uses.ts).
  */
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { contentInputProblems, oneOf, parseBoolean, parseDuration } from './values.js'
+import { reader, type Reader } from './values.js'
+import { contradictions, stepKind, unusedInputs, uses, type StepKind } from './uses.js'
+import { COMMANDS, type Command, type InputName, type InputSource } from './names.js'
 import {
   bucketNameProblem,
   bundlePathProblem,
@@ -16,40 +19,15 @@ import { BUNDLE_TYPES, type BundleType, type S3Revision } from './s3-location.js
 
 export { parseDuration } from './values.js'
 export { bucketNameProblem } from './locations.js'
+export {
+  INPUT_NAMES,
+  WORKFLOW_INPUTS,
+  commandOf,
+  type Command,
+  type InputName,
+  type InputSource
+} from './names.js'
 
-export const Input = {
-  Command: 'command',
-  Application: 'application',
-  DeploymentGroup: 'deployment-group',
-  DeploymentConfig: 'deployment-config',
-  Source: 'source',
-  Bucket: 'bucket',
-  KeyPrefix: 'key-prefix',
-  BundleType: 'bundle-type',
-  Revision: 'revision',
-  RevisionEtag: 'revision-etag',
-  RevisionVersion: 'revision-version',
-  Description: 'description',
-  FileExistsBehavior: 'file-exists-behavior',
-  IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
-  AutoRollback: 'auto-rollback',
-  Wait: 'wait',
-  Timeout: 'timeout',
-  OnCancel: 'on-cancel',
-  Sse: 'sse',
-  SseKmsKeyId: 'sse-kms-key-id',
-  RollbackTimeout: 'rollback-timeout',
-  SkipIfSuperseded: 'skip-if-superseded',
-  OnReady: 'on-ready',
-  OnTerminationWait: 'on-termination-wait',
-  DeploymentId: 'deployment-id',
-  AppSpec: 'appspec',
-  TaskDefinition: 'task-definition',
-  BundlePath: 'bundle-path'
-} as const
-export type InputName = (typeof Input)[keyof typeof Input]
-
-export type Command = 'deploy' | 'package' | 'rollback' | 'continue'
 /** A blue/green deployment at Ready: reroute now, leave it to the group's timer or a person, or end the step. */
 export type OnReady = 'continue' | 'wait' | 'exit'
 /** Traffic is on the replacement and the originals wait to be terminated: end the step, follow the wait, or end the wait now. */
@@ -104,67 +82,103 @@ export interface Settings {
   sseKmsKeyId?: string
 }
 
-/** Reads one raw input; an empty string means "not given". */
-export type InputSource = (name: InputName) => string
-
 export interface ParseOptions {
   /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
   confine?: boolean
 }
 
 /**
- * Reads and checks every input. Throws one InputError listing every problem found, each with the
- * expected form, so a user fixes them all in one go.
+ * Whether a run with these settings calls AWS at all: every run but `package` that only writes the
+ * bundle to `bundle-path` (no bucket) and has no application to check (revision/package.ts).
+ * One that does not needs neither a region nor credentials.
  */
+export function callsAws(settings: Settings): boolean {
+  return !(settings.command === 'package' && !settings.bucket && !settings.application)
+}
+
+/** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
+export function buildsBundle(settings: Settings): boolean {
+  if (settings.command === 'package') return true
+  return settings.command === 'deploy' && !settings.revision && !settings.appspec
+}
+
+/** The settings, and the warnings about inputs given that the step does not use. */
+export interface ParsedInputs {
+  settings: Settings
+  warnings: string[]
+}
+
+/**
+ * Reads and checks every input the step uses; an input it does not use is ignored with a warning.
+ * Throws one InputError listing every problem found, each with the expected form, so a user fixes
+ * them all in one go.
+ */
+export function parseInputs(
+  get: InputSource,
+  workspace: string,
+  options: ParseOptions = {}
+): ParsedInputs {
+  const problems: string[] = []
+  const all = reader(get, problems)
+  const given = all.given
+  const command = all.choice<Command>('command', COMMANDS)
+  const kind = stepKind(command, given('revision'), given('appspec'))
+  const contradicting = contradictions(kind, given)
+  problems.push(...contradicting.values())
+  const warnings = unusedInputs(kind, given, contradicting)
+  // From here on an input the step does not use reads as not given.
+  const input = reader(name => (uses(kind, name) ? get(name) : ''), problems)
+  const settings = readSettings(command, kind, input, workspace, options, problems)
+  if (problems.length === 1) throw new InputError(problems[0])
+  if (problems.length > 1) {
+    throw new InputError(
+      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
+  }
+  return { settings, warnings }
+}
+
+/** The settings alone, for callers with nowhere to show warnings (the bench, tests). */
 export function parseSettings(
   get: InputSource,
   workspace: string,
   options: ParseOptions = {}
 ): Settings {
-  const problems: string[] = []
-  const read = (name: InputName): string => get(name).trim()
-  /** One of `allowed`, compared lower-cased; `fallback` when not given. */
-  const choice = <T extends string>(name: InputName, allowed: readonly T[], fallback: T): T =>
-    oneOf<T>(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback
+  return parseInputs(get, workspace, options).settings
+}
 
-  const command = choice<Command>(
-    Input.Command,
-    ['deploy', 'package', 'rollback', 'continue'],
-    'deploy'
-  )
-  const application = read(Input.Application)
-  const deploymentGroup = read(Input.DeploymentGroup)
-  const deploymentConfig = read(Input.DeploymentConfig)
-  const revisionRaw = read(Input.Revision)
-  const bucket = read(Input.Bucket)
-
-  const deploymentId = read(Input.DeploymentId)
-  if (command === 'continue') {
+function readSettings(
+  command: Command,
+  kind: StepKind,
+  input: Reader,
+  workspace: string,
+  options: ParseOptions,
+  problems: string[]
+): Settings {
+  const read = input.given
+  const application = read('application')
+  const deploymentGroup = read('deployment-group')
+  const deploymentConfig = read('deployment-config')
+  const bucket = read('bucket')
+  const deploymentId = read('deployment-id')
+  if (kind === 'continue') {
     if (!deploymentId)
       problems.push(
-        `Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
+        `Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
       )
     else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
       problems.push(
-        `Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
+        `Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
       )
-    if (revisionRaw || bucket)
-      problems.push(
-        `Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`
-      )
-  } else if (deploymentId) {
-    problems.push(
-      `Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`
-    )
   }
-  if (command !== 'package' && command !== 'continue') {
+  if (kind !== 'package' && kind !== 'continue') {
     if (!application)
       problems.push(
-        `Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`
+        `Input 'application' is required for command '${command}': the CodeDeploy application name.`
       )
     if (!deploymentGroup)
       problems.push(
-        `Input '${Input.DeploymentGroup}' is required for command '${command}': the deployment group name.`
+        `Input 'deployment-group' is required for command '${command}': the deployment group name.`
       )
   }
   const nameProblem = (name: InputName, value: string): void => {
@@ -172,42 +186,21 @@ export function parseSettings(
       problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`)
     }
   }
-  nameProblem(Input.Application, application)
-  nameProblem(Input.DeploymentGroup, deploymentGroup)
-  nameProblem(Input.DeploymentConfig, deploymentConfig)
+  nameProblem('application', application)
+  nameProblem('deployment-group', deploymentGroup)
+  nameProblem('deployment-config', deploymentConfig)
 
+  const revisionRaw = read('revision')
   const revision = revisionRaw
-    ? parseRevision(revisionRaw, read(Input.RevisionEtag), read(Input.RevisionVersion), problems)
+    ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
     : undefined
-  if (!revisionRaw && (read(Input.RevisionEtag) || read(Input.RevisionVersion))) {
-    problems.push(
-      `Inputs '${Input.RevisionEtag}' and '${Input.RevisionVersion}' pin a 'revision': set 'revision' too, or remove them.`
-    )
-  }
-  if (revision && command === 'package') {
-    problems.push(
-      `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`
-    )
-  }
-  if (revision && command === 'rollback') {
-    problems.push(
-      `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
-    )
-  }
 
-  const appspecRaw = read(Input.AppSpec)
-  const taskDefinitionRaw = read(Input.TaskDefinition)
-  problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw))
-  const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw)
-  const bundlePathRaw = read(Input.BundlePath)
+  const packaging = kind === 'bundle' || kind === 'package'
+  const bundlePathRaw = read('bundle-path')
   const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
-  if (bundlePath && !packaging)
-    problems.push(
-      `Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`
-    )
   if (packaging && !bucket && !(command === 'package' && bundlePath)) {
     problems.push(
-      `Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`
+      `Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`
     )
   }
   if (bucket) {
@@ -218,84 +211,37 @@ export function parseSettings(
       )
   }
 
-  const keyPrefixRaw = read(Input.KeyPrefix)
+  const keyPrefixRaw = read('key-prefix')
   const keyPrefix =
     keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`
   const prefixProblem = keyPrefixProblem(keyPrefix)
   if (prefixProblem) {
     problems.push(
-      `Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
+      `Invalid key-prefix ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`
     )
   }
 
-  const bundleType =
-    oneOf<BundleType>(Input.BundleType, read(Input.BundleType), BUNDLE_TYPES, problems, v =>
-      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
-    ) ?? 'zip'
-
-  const fileExistsBehavior = oneOf<FileExistsBehavior>(
-    Input.FileExistsBehavior,
-    read(Input.FileExistsBehavior),
-    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
-    problems,
-    v => v.toUpperCase()
-  )
-  const autoRollback = choice<AutoRollback>(
-    Input.AutoRollback,
-    ['on-failure', 'group', 'off'],
-    'on-failure'
-  )
-  const onReady = choice<OnReady>(Input.OnReady, ['continue', 'wait', 'exit'], 'continue')
-  const onTerminationWait = choice<OnTerminationWait>(
-    Input.OnTerminationWait,
-    ['exit', 'wait', 'continue'],
-    'exit'
-  )
-  const onCancel = choice<OnCancel>(
-    Input.OnCancel,
-    ['stop-and-rollback', 'stop', 'detach'],
-    'stop-and-rollback'
-  )
-
-  const duration = (name: InputName, fallback: number): number => {
-    const raw = read(name)
-    if (!raw) return fallback
-    const parsed = parseDuration(raw)
-    if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
-      problems.push(
-        `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
-      )
-      return fallback
-    }
-    return parsed
-  }
-  const timeoutSeconds = duration(Input.Timeout, 3600)
-  const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800)
-
-  const sse = oneOf<ServerSideEncryption>(
-    Input.Sse,
-    read(Input.Sse),
-    ['AES256', 'aws:kms', 'aws:kms:dsse'],
-    problems
-  )
-  const sseKmsKeyId = read(Input.SseKmsKeyId)
+  const sse = input.optionalChoice<ServerSideEncryption>('sse', [
+    'AES256',
+    'aws:kms',
+    'aws:kms:dsse'
+  ])
+  const sseKmsKeyId = read('sse-kms-key-id')
   if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
-    problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`)
+    problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`)
   }
 
-  const source = path.resolve(workspace, read(Input.Source) || '.')
+  const source = path.resolve(workspace, input.value('source'))
   if (options.confine) {
     const problem = sourceOutside(workspace, source)
     if (problem) {
       problems.push(
-        `Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
+        `Invalid source '${read('source')}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
       )
     }
   }
-
-  const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath)
-  if (bundlePathIssue)
-    problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`)
+  const bundlePathIssue = bundlePath && bundlePathProblem(source, bundlePath)
+  if (bundlePathIssue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`)
 
   const settings: Settings = {
     command,
@@ -303,45 +249,41 @@ export function parseSettings(
     deploymentGroup,
     source,
     keyPrefix,
-    bundleType,
-    ignoreApplicationStopFailures: parseBoolean(
-      Input.IgnoreApplicationStopFailures,
-      read(Input.IgnoreApplicationStopFailures),
-      false,
-      problems
+    bundleType: input.choice<BundleType>('bundle-type', BUNDLE_TYPES, v =>
+      v.toLowerCase().replace(/^tar\.gz$/, 'tgz')
     ),
-    autoRollback,
-    wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
-    timeoutSeconds,
-    rollbackTimeoutSeconds,
-    onCancel,
-    onReady,
-    onTerminationWait,
-    skipIfSuperseded: parseBoolean(
-      Input.SkipIfSuperseded,
-      read(Input.SkipIfSuperseded),
-      true,
-      problems
-    )
+    ignoreApplicationStopFailures: input.boolean('ignore-application-stop-failures'),
+    autoRollback: input.choice<AutoRollback>('auto-rollback', ['on-failure', 'group', 'off']),
+    wait: input.boolean('wait'),
+    timeoutSeconds: input.duration('timeout'),
+    rollbackTimeoutSeconds: input.duration('rollback-timeout'),
+    onCancel: input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+    onReady: input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit']),
+    onTerminationWait: input.choice<OnTerminationWait>('on-termination-wait', [
+      'exit',
+      'wait',
+      'continue'
+    ]),
+    skipIfSuperseded: input.boolean('skip-if-superseded')
   }
+  const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
+    'file-exists-behavior',
+    ['DISALLOW', 'OVERWRITE', 'RETAIN'],
+    v => v.toUpperCase()
+  )
+  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (deploymentConfig) settings.deploymentConfig = deploymentConfig
   if (bucket) settings.bucket = bucket
-  if (bundlePath && packaging) settings.bundlePath = bundlePath
+  if (bundlePath) settings.bundlePath = bundlePath
   if (revision) settings.revision = revision
-  const description = get(Input.Description).trim()
+  const description = read('description')
   if (description) settings.description = description
-  if (fileExistsBehavior) settings.fileExistsBehavior = fileExistsBehavior
   if (sse) settings.sse = sse
-  if (command === 'continue' && deploymentId) settings.deploymentId = deploymentId
-  if (appspecRaw) settings.appspec = path.resolve(workspace, appspecRaw)
-  if (taskDefinitionRaw) settings.taskDefinition = path.resolve(workspace, taskDefinitionRaw)
+  if (deploymentId) settings.deploymentId = deploymentId
+  const appspec = read('appspec')
+  if (appspec) settings.appspec = path.resolve(workspace, appspec)
+  const taskDefinition = read('task-definition')
+  if (taskDefinition) settings.taskDefinition = path.resolve(workspace, taskDefinition)
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
-
-  if (problems.length === 1) throw new InputError(problems[0])
-  if (problems.length > 1) {
-    throw new InputError(
-      `${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`
-    )
-  }
   return settings
 }

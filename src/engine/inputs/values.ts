@@ -1,8 +1,10 @@
 /**
- * Readers for one input's value: one of a list, a boolean, a duration (bucket, key prefix,
- * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
- * the settings parser reports every bad input at once.
+ * Reading one input's value: the text given, or action.yml's default when it is left out; one of
+ * a list, a boolean, a duration (bucket, key prefix, source and revision are checked in
+ * locations.ts). Each reader pushes a message that shows the expected form onto `problems`, so
+ * that the settings parser reports every bad input at once.
  */
+import { defaultOf, type DefaultedInput, type InputName, type InputSource } from './names.js'
 
 export function oneOf<T extends string>(
   name: string,
@@ -18,18 +20,21 @@ export function oneOf<T extends string>(
   return undefined
 }
 
-export function parseBoolean(
-  name: string,
-  raw: string,
-  fallback: boolean,
-  problems: string[]
-): boolean {
-  if (raw === '') return fallback
-  const value = raw.trim().toLowerCase()
-  if (['true', 'yes', 'on', '1'].includes(value)) return true
-  if (['false', 'no', 'off', '0'].includes(value)) return false
-  problems.push(`Invalid ${name} '${raw}'. Expected true or false.`)
-  return fallback
+/** The words a boolean input takes: exactly those core.getBooleanInput accepts (YAML 1.2's). */
+export const BOOLEAN_WORDS = {
+  true: ['true', 'True', 'TRUE'],
+  false: ['false', 'False', 'FALSE']
+} as const
+
+/** A boolean input, read as core.getBooleanInput reads it: anything else is refused. */
+export function parseBoolean(name: InputName, raw: string, problems: string[]): boolean {
+  const value = raw.trim()
+  if ((BOOLEAN_WORDS.true as readonly string[]).includes(value)) return true
+  if ((BOOLEAN_WORDS.false as readonly string[]).includes(value)) return false
+  problems.push(
+    `Invalid ${name} '${raw}'. Expected true or false (one of: ${[...BOOLEAN_WORDS.true, ...BOOLEAN_WORDS.false].join(', ')}).`
+  )
+  return false
 }
 
 /**
@@ -48,25 +53,54 @@ export function parseDuration(raw: string): number | undefined {
   return Math.round(seconds)
 }
 
-/** What does not fit about `appspec` and `task-definition` (ECS and Lambda) with the rest. */
-export function contentInputProblems(
-  command: string,
-  appspec: string,
-  taskDefinition: string,
-  revision: string
-): string[] {
-  const problems: string[] = []
-  if (appspec && command !== 'deploy')
-    problems.push(
-      `Input 'appspec' deploys to an ECS or Lambda group with command 'deploy'; command '${command}' does not use it. Remove it, or set command: deploy.`
-    )
-  if (appspec && revision)
-    problems.push(
-      `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`
-    )
-  if (taskDefinition && !appspec)
-    problems.push(
-      `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`
-    )
-  return problems
+/** The shortest and longest `timeout` and `rollback-timeout`, in seconds. */
+export const DURATION_BOUNDS = { min: 60, max: 6 * 3600 } as const
+
+/** The readers of one parse, sharing its `problems`. */
+export interface Reader {
+  /** The text given, trimmed; '' when not given. */
+  given: (name: InputName) => string
+  /** The text given, or action.yml's default ('' when it has none). */
+  value: (name: InputName) => string
+  /** One of `allowed` (compared after `normalise`, lower case by default); the default when not given. */
+  choice: <T extends string>(
+    name: InputName & DefaultedInput,
+    allowed: readonly T[],
+    normalise?: (value: string) => string
+  ) => T
+  /** One of `allowed`, or undefined when not given (an input without a default). */
+  optionalChoice: <T extends string>(
+    name: InputName,
+    allowed: readonly T[],
+    normalise?: (value: string) => string
+  ) => T | undefined
+  boolean: (name: InputName & DefaultedInput) => boolean
+  /** A duration within DURATION_BOUNDS, in seconds. */
+  duration: (name: InputName & DefaultedInput) => number
+}
+
+export function reader(get: InputSource, problems: string[]): Reader {
+  const given = (name: InputName): string => get(name).trim()
+  const value = (name: InputName): string => given(name) || defaultOf(name) || ''
+  const lower = (v: string): string => v.toLowerCase()
+  return {
+    given,
+    value,
+    choice: (name, allowed, normalise = lower) =>
+      oneOf(name, value(name), allowed, problems, normalise) ?? allowed[0]!,
+    optionalChoice: (name, allowed, normalise = v => v) =>
+      oneOf(name, given(name), allowed, problems, normalise),
+    boolean: name => parseBoolean(name, value(name), problems),
+    duration: name => {
+      const raw = value(name)
+      const parsed = parseDuration(raw)
+      if (parsed === undefined || parsed < DURATION_BOUNDS.min || parsed > DURATION_BOUNDS.max) {
+        problems.push(
+          `Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`
+        )
+        return DURATION_BOUNDS.max
+      }
+      return parsed
+    }
+  }
 }

@@ -1,0 +1,137 @@
+/**
+ * The action's inputs as action.yml declares them: each name, its default (what the runner passes
+ * when a workflow leaves the input out) and its description. Generated from action.yml by
+ * `npm run docs` (scripts/readme.ts); do not edit: the contract test fails when it differs.
+ */
+export const DECLARED_INPUTS = {
+  command: {
+    default: 'deploy',
+    description:
+      "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), or 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated; see deployment-id)."
+  },
+  application: {
+    description:
+      'CodeDeploy application name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+  },
+  'deployment-group': {
+    description:
+      'Deployment group name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+  },
+  'deployment-config': {
+    description:
+      "Deployment configuration, e.g. CodeDeployDefault.OneAtATime. Empty uses the group's own."
+  },
+  source: {
+    default: '.',
+    description:
+      'Directory to package, relative to the workspace and inside it (links followed). appspec.yml (or appspec.yaml) must be at its root. .codedeployignore files leave out more; see the README.'
+  },
+  bucket: {
+    description:
+      'S3 bucket for the bundle (name only). Required when packaging, unless command is package and bundle-path is set.'
+  },
+  'bundle-path': {
+    description:
+      'Also write the bundle to this file (relative to the workspace, outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. With command package and no bucket, the bundle is only written there: nothing is uploaded.'
+  },
+  'key-prefix': {
+    description:
+      "Prefix for the bundle's object key, e.g. 'my-app/' or 'teams/web/my-app/'. No leading slash, no '.' or '..' segment, no control characters. The key ends with the bundle's SHA-256."
+  },
+  'bundle-type': { default: 'zip', description: 'Bundle format: zip, tgz or tar.' },
+  revision: {
+    description:
+      "Deploy this existing bundle instead of packaging, as s3://bucket/key (e.g. the 'revision' output of an earlier package step)."
+  },
+  'revision-etag': {
+    description:
+      "With 'revision', the object's ETag; CodeDeploy refuses the deployment if the object changed."
+  },
+  'revision-version': {
+    description: "With 'revision', the S3 object version to deploy (versioned buckets)."
+  },
+  description: {
+    description:
+      "Deployment description. Empty uses the commit, ref and run URL. A short run marker ([cdb …]) is appended, which finds the deployment again if CodeDeploy's answer to the create call is lost; the whole is cut to 512 characters."
+  },
+  'file-exists-behavior': {
+    description:
+      "What the agent does with files already at a destination: DISALLOW, OVERWRITE or RETAIN. Empty uses CodeDeploy's default (DISALLOW)."
+  },
+  'ignore-application-stop-failures': {
+    default: 'false',
+    description: "Carry on when the previous revision's ApplicationStop hook fails."
+  },
+  'auto-rollback': {
+    default: 'on-failure',
+    description:
+      "'on-failure' rolls back when the deployment fails or is stopped (also by one of the group's CloudWatch alarms); 'group' uses the deployment group's setting; 'off' never rolls back."
+  },
+  wait: {
+    default: 'true',
+    description:
+      'Wait for the deployment to finish. With false the step ends once the deployment is created.'
+  },
+  timeout: {
+    default: '60m',
+    description:
+      "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
+  },
+  'rollback-timeout': {
+    default: '30m',
+    description:
+      'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
+  },
+  'on-cancel': {
+    default: 'stop-and-rollback',
+    description:
+      'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
+  },
+  appspec: {
+    description:
+      "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+  },
+  'task-definition': {
+    description:
+      "ECS, with appspec: a task definition JSON file (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
+  },
+  'on-ready': {
+    default: 'continue',
+    description:
+      "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue."
+  },
+  'on-termination-wait': {
+    default: 'exit',
+    description:
+      "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded."
+  },
+  'deployment-id': {
+    description:
+      'With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated.'
+  },
+  'skip-if-superseded': {
+    default: 'true',
+    description:
+      'Skip the deployment (status Skipped; the step passes) when a newer run of the same workflow has already deployed to the group, or is deploying to it, so that an older run that waited never overwrites a newer one. Set false to deploy an older revision on purpose.'
+  },
+  sse: {
+    description:
+      "Server-side encryption for the bundle: AES256, aws:kms or aws:kms:dsse. Empty uses the bucket's default."
+  },
+  'sse-kms-key-id': { description: 'KMS key for sse aws:kms.' },
+  'artifact-name': {
+    description:
+      'Also keep the bundle, exactly as uploaded to S3, as a workflow artifact with this name. Empty: no artifact.'
+  },
+  'github-deployment': {
+    description:
+      'Also record a GitHub deployment for this environment name (e.g. staging), marked in progress, then success, failure or error with a link to the CodeDeploy console (pending when left at Ready by on-ready exit). Needs the job permission deployments write. Empty: no GitHub deployment.'
+  },
+  'github-token': {
+    default: '${{ github.token }}',
+    description: 'Token for the GitHub API, used by github-deployment.'
+  }
+} as const
+
+/** An input action.yml declares. */
+export type DeclaredInput = keyof typeof DECLARED_INPUTS

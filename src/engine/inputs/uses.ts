@@ -1,0 +1,149 @@
+/**
+ * Which inputs each kind of step uses, and which contradict it. An input a step does not use is
+ * ignored with a warning that names it: the step does exactly what it would do without it, so
+ * failing there would only cost a re-run (often a new approval, for a `continue` step behind an
+ * environment's reviewers). Only an input that contradicts the step fails it: one that gives a
+ * second answer to what the step deploys (another revision, another deployment), or a pin or an
+ * ECS detail that has nothing to apply to.
+ */
+import type { Command, InputName } from './names.js'
+import { defaultOf } from './names.js'
+
+/** What a step does, as far as its inputs are concerned. */
+export type StepKind =
+  /** command deploy: package `source`, upload it, deploy it */
+  | 'bundle'
+  /** command deploy with `revision`: deploy a bundle already in S3 */
+  | 'revision'
+  /** command deploy with `appspec`: an ECS or Lambda AppSpec sent inline */
+  | 'appspec'
+  | 'package'
+  | 'rollback'
+  | 'continue'
+
+export function stepKind(command: Command, revision: string, appspec: string): StepKind {
+  if (command !== 'deploy') return command
+  return appspec ? 'appspec' : revision ? 'revision' : 'bundle'
+}
+
+const DEPLOYS: readonly StepKind[] = ['bundle', 'revision', 'appspec', 'rollback']
+const FOLLOWS: readonly StepKind[] = [...DEPLOYS, 'continue']
+const BUILDS: readonly StepKind[] = ['bundle', 'package']
+const ALL: readonly StepKind[] = [...FOLLOWS, 'package']
+
+/** The steps that use each input (a new input does not compile until it is placed here). */
+const USED_BY: Record<InputName, readonly StepKind[]> = {
+  command: ALL,
+  application: ALL,
+  'deployment-group': FOLLOWS,
+  'deployment-config': DEPLOYS,
+  source: BUILDS,
+  bucket: BUILDS,
+  'bundle-path': BUILDS,
+  'key-prefix': BUILDS,
+  'bundle-type': BUILDS,
+  sse: BUILDS,
+  'sse-kms-key-id': BUILDS,
+  revision: ['revision'],
+  'revision-etag': ['revision'],
+  'revision-version': ['revision'],
+  // The registered revision's description too, for package with an application.
+  description: [...DEPLOYS, 'package'],
+  'file-exists-behavior': DEPLOYS,
+  'ignore-application-stop-failures': DEPLOYS,
+  // A continued deployment keeps the rollback settings it was created with.
+  'auto-rollback': DEPLOYS,
+  wait: FOLLOWS,
+  timeout: FOLLOWS,
+  'rollback-timeout': FOLLOWS,
+  'on-cancel': FOLLOWS,
+  // A continued deployment is past Ready.
+  'on-ready': DEPLOYS,
+  'on-termination-wait': FOLLOWS,
+  'deployment-id': ['continue'],
+  // A rollback redeploys an older revision on purpose.
+  'skip-if-superseded': ['bundle', 'revision', 'appspec'],
+  appspec: ['appspec'],
+  'task-definition': ['appspec']
+}
+
+export function uses(kind: StepKind, name: InputName): boolean {
+  return USED_BY[name].includes(kind)
+}
+
+/** What the step does, for the warning about an input it does not use. */
+const DOING: Record<StepKind, string> = {
+  bundle: "this step packages 'source' and deploys it",
+  revision: "this step deploys 'revision', a bundle already in S3",
+  appspec: "this step sends 'appspec' to an ECS or Lambda deployment group",
+  package: "command 'package' packages and uploads, and creates no deployment",
+  rollback: "command 'rollback' redeploys the group's last successful revision",
+  continue: "command 'continue' moves an existing deployment on"
+}
+
+/** The inputs that contradict the step, each with the message that says why and the fix. */
+export function contradictions(
+  kind: StepKind,
+  given: (name: InputName) => string
+): Map<InputName, string> {
+  const found = new Map<InputName, string>()
+  if (kind === 'continue') return found
+  const command = kind === 'package' || kind === 'rollback' ? kind : 'deploy'
+  if (given('deployment-id'))
+    found.set(
+      'deployment-id',
+      `Input 'deployment-id' is for command 'continue' (move a waiting blue/green deployment on), and command '${command}' creates a deployment of its own. Remove it, or set command: continue.`
+    )
+  if (given('revision') && kind === 'package')
+    found.set(
+      'revision',
+      `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`
+    )
+  if (given('revision') && kind === 'rollback')
+    found.set(
+      'revision',
+      `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
+    )
+  if (!given('revision'))
+    for (const pin of ['revision-etag', 'revision-version'] as const)
+      if (given(pin))
+        found.set(
+          pin,
+          `Input '${pin}' pins a 'revision', and this step names none: set 'revision' too, or remove '${pin}'.`
+        )
+  if (given('appspec') && kind !== 'appspec')
+    found.set(
+      'appspec',
+      `Input 'appspec' is the revision of an ECS or Lambda deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`
+    )
+  if (given('appspec') && given('revision') && kind === 'appspec')
+    found.set(
+      'revision',
+      `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`
+    )
+  if (given('task-definition') && !given('appspec'))
+    found.set(
+      'task-definition',
+      `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`
+    )
+  return found
+}
+
+/**
+ * The warnings for inputs given (other than their default) that the step does not use and that
+ * do not contradict it: each is named, and ignored.
+ */
+export function unusedInputs(
+  kind: StepKind,
+  given: (name: InputName) => string,
+  contradicting: ReadonlyMap<InputName, string>
+): string[] {
+  const names = (Object.keys(USED_BY) as InputName[]).filter(name => {
+    const value = given(name)
+    return value && value !== defaultOf(name) && !uses(kind, name) && !contradicting.has(name)
+  })
+  return names.map(
+    name =>
+      `Input '${name}' is not used: ${DOING[kind]}. It is ignored; remove it from this step to silence this warning.`
+  )
+}
