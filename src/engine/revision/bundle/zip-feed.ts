@@ -7,7 +7,7 @@
 import type { BundleEntry } from './entries.js'
 import type { Progress } from './read.js'
 import type { WorkerPool } from './zip-pool.js'
-import type { JobResult, Piece, PieceResult } from './zip-worker.js'
+import type { JobResult, Piece, PieceResult } from './zip-job.js'
 
 type FileEntry = Extract<BundleEntry, { kind: 'file' }>
 
