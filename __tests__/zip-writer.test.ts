@@ -3,7 +3,7 @@
  * content, big files in chunks, a file that changes under it, and the Zip64 records.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createCipheriv, createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -22,8 +22,9 @@ import {
   S_IFREG,
   type ZipEntry
 } from '../src/engine/revision/bundle/zip-format.js'
+import { checksWith } from './helpers/tools.js'
 
-const hasUnzip = process.platform !== 'win32' && spawnSync('unzip', ['-v']).error === undefined
+const hasUnzip = checksWith('unzip')
 
 /** Bytes that do not compress, the same on every run. */
 function noise(bytes: number, seed = 1): Buffer {

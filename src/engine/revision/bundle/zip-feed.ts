@@ -7,7 +7,7 @@
 import type { BundleEntry } from './entries.js'
 import type { Progress } from './read.js'
 import type { WorkerPool } from './zip-pool.js'
-import type { JobResult, Piece, PieceResult } from './zip-worker.js'
+import type { JobResult, Piece, PieceResult } from './zip-job.js'
 
 type FileEntry = Extract<BundleEntry, { kind: 'file' }>
 
@@ -29,9 +29,9 @@ function* plan(entries: BundleEntry[]): Generator<{ pieces: Piece[]; files: File
   let bytes = 0
   for (const entry of entries) {
     if (entry.kind !== 'file' || entry.size === 0) continue
-    const base = { path: entry.abs, fileSize: entry.size }
+    const { abs: path, size: fileSize } = entry
     if (entry.size <= CHUNK) {
-      pieces.push({ ...base, offset: 0, length: entry.size, whole: true, last: true })
+      pieces.push({ path, fileSize, offset: 0, length: fileSize, whole: true, last: true })
       files.push(entry)
       bytes += entry.size
       if (bytes < BATCH_BYTES && pieces.length < BATCH_FILES) continue
@@ -46,13 +46,16 @@ function* plan(entries: BundleEntry[]): Generator<{ pieces: Piece[]; files: File
       const offset = i * CHUNK
       const length = Math.min(CHUNK, entry.size - offset)
       const last = i === count - 1
-      yield { pieces: [{ ...base, offset, length, whole: false, last }], files: [entry] }
+      yield { pieces: [{ path, fileSize, offset, length, whole: false, last }], files: [entry] }
     }
   }
   if (pieces.length) yield { pieces, files }
 }
 
 type Done = Extract<JobResult, { buffer: ArrayBuffer }>
+
+/** A piece as the writer takes it: its CRC, how it is stored, and its bytes. */
+export type Taken = Omit<PieceResult, 'length'> & { data: Buffer }
 
 /** The workers' results, piece by piece in the entries' order. */
 export class PieceFeed {
@@ -85,32 +88,46 @@ export class PieceFeed {
   }
 
   /**
-   * The next piece. Its bytes stay valid until the following call, which hands the job's buffer
-   * back to the workers once all its pieces are taken.
+   * The next piece when its job's answer is in already, without waiting (most pieces: a job
+   * carries up to BATCH_FILES of them); undefined when it must be waited for with next(). Its
+   * bytes stay valid until the writer asks for a piece again.
    */
-  async next(): Promise<PieceResult & { data: Buffer }> {
-    while (!this.current || this.index === this.current.pieces.length) {
-      if (this.current) this.pool.recycle(this.current.buffer)
-      this.current = undefined
-      const job = this.ahead.shift()
-      if (!job) throw new Error('The zip writer asked for more pieces than it planned.')
-      const result = await job.result
-      this.fill()
-      if ('error' in result) {
-        const file = job.files[result.piece]!
-        this.progress.rel = file.rel
-        this.progress.abs = file.abs
-        throw Object.assign(new Error(result.error.message), result.error, {
-          path: result.error.path ?? file.abs
-        })
-      }
-      this.current = result
-      this.index = 0
-      this.at = 0
+  take(): Taken | undefined {
+    const current = this.current
+    if (!current || this.index === current.pieces.length) return undefined
+    const { crc, method, length } = current.pieces[this.index++]!
+    const data = Buffer.from(current.buffer, this.at, length)
+    this.at += length
+    return { crc, method, data }
+  }
+
+  /** The next piece, waiting for its job if need be (see take()). */
+  async next(): Promise<Taken> {
+    for (;;) {
+      const piece = this.take()
+      if (piece) return piece
+      await this.load()
     }
-    const piece = this.current.pieces[this.index++]!
-    const data = Buffer.from(this.current.buffer, this.at, piece.length)
-    this.at += piece.length
-    return { ...piece, data }
+  }
+
+  /** Hands the finished job's buffer back to the workers and waits for the next job's answer. */
+  private async load(): Promise<void> {
+    if (this.current) this.pool.recycle(this.current.buffer)
+    this.current = undefined
+    const job = this.ahead.shift()
+    if (!job) throw new Error('The zip writer asked for more pieces than it planned.')
+    const result = await job.result
+    this.fill()
+    if ('error' in result) {
+      const file = job.files[result.piece]!
+      this.progress.rel = file.rel
+      this.progress.abs = file.abs
+      throw Object.assign(new Error(result.error.message), result.error, {
+        path: result.error.path ?? file.abs
+      })
+    }
+    this.current = result
+    this.index = 0
+    this.at = 0
   }
 }

@@ -4,8 +4,9 @@
  * to the worker with the fewest waiting; the answer comes back with its bytes transferred, not
  * copied. An abort, or a worker that dies, ends every job still waiting.
  */
-import { Worker } from 'node:worker_threads'
-import { WORKER_SOURCE, type Job, type JobResult } from './zip-worker.js'
+import type { Worker } from 'node:worker_threads'
+import type { Job, JobResult, ToWorker } from './zip-job.js'
+import { startZipWorker } from './zip-worker-start.js'
 
 interface Lane {
   worker: Worker
@@ -19,27 +20,41 @@ interface Waiter {
 }
 
 export class WorkerPool {
-  private readonly lanes: Lane[]
+  private readonly lanes: Lane[] = []
   private readonly waiters = new Map<number, Waiter>()
   private failure: Error | undefined
   private closed = false
   private recycled = 0
   private readonly onAbort = (): void => this.fail(this.signal?.reason)
 
+  /** `startWorker`: how a worker thread is started (the tests start some that fail). */
   constructor(
     count: number,
-    private readonly signal?: AbortSignal
+    private readonly signal?: AbortSignal,
+    private readonly startWorker: () => Worker = startZipWorker
   ) {
-    this.lanes = Array.from({ length: count }, () => {
-      const lane: Lane = { worker: new Worker(WORKER_SOURCE, { eval: true }), waiting: 0 }
-      lane.worker.on('message', (result: JobResult) => this.settle(result))
-      lane.worker.on('error', error => this.fail(error))
-      lane.worker.on('exit', code => {
-        if (!this.closed) this.fail(new Error(`A zip worker thread stopped (exit code ${code}).`))
-      })
-      return lane
-    })
+    try {
+      for (let i = 0; i < count; i++) this.lanes.push(this.start())
+    } catch (error) {
+      // The ones already started would keep the process alive: nobody else holds them.
+      this.close()
+      throw error
+    }
     signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  private start(): Lane {
+    const lane: Lane = { worker: this.startWorker(), waiting: 0 }
+    lane.worker.on('message', (result: JobResult) => this.settle(result))
+    lane.worker.on('error', error => this.fail(error))
+    lane.worker.on('exit', code => {
+      if (!this.closed) this.fail(new Error(`A zip worker thread stopped (exit code ${code}).`))
+    })
+    return lane
+  }
+
+  private send(worker: Worker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    worker.postMessage(message, transfer)
   }
 
   /** Runs the job on the least busy worker. */
@@ -50,7 +65,7 @@ export class WorkerPool {
     lane.waiting++
     return new Promise<JobResult>((resolve, reject) => {
       this.waiters.set(job.id, { lane, resolve, reject })
-      lane.worker.postMessage(job)
+      this.send(lane.worker, job)
     })
   }
 
@@ -58,7 +73,7 @@ export class WorkerPool {
   recycle(buffer: ArrayBuffer): void {
     if (this.closed) return
     const lane = this.lanes[this.recycled++ % this.lanes.length]!
-    lane.worker.postMessage({ spare: buffer }, [buffer])
+    this.send(lane.worker, { spare: buffer }, [buffer])
   }
 
   private settle(result: JobResult): void {
