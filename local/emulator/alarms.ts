@@ -99,9 +99,8 @@ export class AlarmWatch implements Engine {
       const active = this.alarms.active(config)
       if (active.length === 0) return
       this.unwatch(d.deploymentId)
-      const auto = d.autoRollbackConfiguration
       d.stop = {
-        autoRollbackEnabled: auto.enabled && auto.events.includes('DEPLOYMENT_STOP_ON_ALARM'),
+        by: 'alarm',
         error: {
           code: 'ALARM_ACTIVE',
           message: `${ALARM_MESSAGE} ${active.map(name => `<${name}>`).join(' ')}`
