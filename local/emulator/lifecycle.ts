@@ -11,7 +11,8 @@ import { runBlueGreen } from './blue-green.js'
 import { broken, endDeployment, failed as failure } from './ending.js'
 import type { Deployment, DeploymentGroup } from './model.js'
 import { HEALTH_MESSAGE, NO_INSTANCES_MESSAGE, plan } from './plan.js'
-import { Runs } from './runs.js'
+import { TERMINAL } from './model.js'
+import { Runs, type RunsOptions } from './runs.js'
 import type { CodeDeployService, Lifecycle } from './service.js'
 
 export interface LifecycleOptions {
@@ -23,16 +24,19 @@ export interface LifecycleOptions {
   useCli: boolean
   /** Factor applied to the blue/green waits (1 = real minutes; 0.001 turns an hour into 3.6 s). */
   timeScale: number
+  runs: RunsOptions
 }
 
 export class LifecycleEngine implements Lifecycle {
-  private readonly runs = new Runs()
+  private readonly runs: Runs
   private readonly memories = new Map<string, InstanceMemory>()
 
   constructor(
     readonly service: CodeDeployService,
     readonly options: LifecycleOptions
-  ) {}
+  ) {
+    this.runs = new Runs(options.runs)
+  }
 
   memory(instanceId: string): InstanceMemory {
     let memory = this.memories.get(instanceId)
@@ -50,7 +54,9 @@ export class LifecycleEngine implements Lifecycle {
         deployment.blueGreen
           ? runBlueGreen(this, deployment, signal)
           : this.run(deployment, signal),
-      error => endDeployment(this.service, deployment, broken(error))
+      error => {
+        if (!TERMINAL.has(deployment.status)) endDeployment(this.service, deployment, broken(error))
+      }
     )
   }
 

@@ -8,7 +8,8 @@
 import type { World } from '../../ecs-lambda/world.js'
 import { broken, endDeployment, failed } from '../ending.js'
 import type { ContentRevisionLocation, Deployment, DeploymentGroup } from '../model.js'
-import { Runs } from '../runs.js'
+import { TERMINAL } from '../model.js'
+import { Runs, type RunsOptions } from '../runs.js'
 import type { CodeDeployService, Lifecycle } from '../service.js'
 import { parsePlatformAppSpec, revisionContent } from './appspec.js'
 import { trafficSteps } from './configs.js'
@@ -32,17 +33,20 @@ export interface TrafficOptions {
   stepDelayMs: number
   /** A configured minute lasts 60 000 / timeCompression ms. */
   timeCompression: number
+  runs: RunsOptions
 }
 
 const HOOK_TIMEOUT_MINUTES = 60
 
 export class TrafficEngine implements Lifecycle {
-  private readonly runs = new Runs()
+  private readonly runs: Runs
 
   constructor(
     private readonly service: CodeDeployService,
     private readonly options: TrafficOptions
-  ) {}
+  ) {
+    this.runs = new Runs(options.runs)
+  }
 
   start(d: Deployment): void {
     const group = this.group(d)
@@ -63,6 +67,7 @@ export class TrafficEngine implements Lifecycle {
       d.deploymentId,
       signal => this.run(d, group, signal),
       error => {
+        if (TERMINAL.has(d.status)) return
         shiftBack(d, this.options.world)
         endDeployment(this.service, d, broken(error))
       }
