@@ -82,6 +82,11 @@ beforeAll(async () => {
               name: 'fresh',
               instances: 1,
               autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+            },
+            {
+              name: 'options',
+              instances: 1,
+              autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
             }
           ]
         }
@@ -238,6 +243,43 @@ describe('CodeDeploy emulator', () => {
     expect(await readFile(path.join(badRoot, 'stops.log'), 'utf8')).toMatch(
       /stopping v2\nstopping v2\n$/
     )
+  })
+
+  it('rolls back with the options of the last successful deployment, not those of the failed one', async () => {
+    const create = async (
+      tree: Tree,
+      fileExistsBehavior: 'RETAIN' | 'OVERWRITE',
+      ignoreApplicationStopFailures: boolean
+    ): Promise<string> =>
+      (
+        await client.send(
+          new CreateDeploymentCommand({
+            applicationName: 'web',
+            deploymentGroupName: 'options',
+            revision: { revisionType: 'S3', s3Location: await put(tree) },
+            fileExistsBehavior,
+            ignoreApplicationStopFailures
+          })
+        )
+      ).deploymentId!
+    const good = await settle(await create(app('r1'), 'RETAIN', true))
+    expect(good.status).toBe('Succeeded')
+    const broken = app('r2', { 'hooks/validate.sh': script('exit 1') })
+    const failedId = await create(broken, 'OVERWRITE', false)
+    const failed = await settle(failedId)
+    expect(failed.status).toBe('Failed')
+    const rollback = await settle(failed.rollbackInfo!.rollbackDeploymentId!)
+    expect(rollback).toMatchObject({
+      status: 'Succeeded',
+      creator: 'codeDeployRollback',
+      fileExistsBehavior: 'RETAIN',
+      ignoreApplicationStopFailures: true,
+      deploymentConfigName: failed.deploymentConfigName,
+      revision: good.revision,
+      rollbackInfo: { rollbackTriggeringDeploymentId: failedId }
+    })
+    // A rollback is not rolled back itself.
+    expect(rollback.autoRollbackConfiguration).toMatchObject({ enabled: false })
   })
 
   it('refuses a second deployment while one is active, naming the active one', async () => {

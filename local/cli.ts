@@ -7,11 +7,19 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
 import type { EmulatorConfig } from './emulator/index.js'
+import { failureEntry, stderrLog } from './guard.js'
 import { DEMO_CONFIG, startLocalStack } from './stack.js'
 
 interface StackFile extends EmulatorConfig {
   buckets?: string[]
 }
+
+// The servers guard their own handlers; this is the last resort, so that nothing the stack does
+// ends it silently: whatever escapes is written with its stack, and the stack goes on serving.
+process.on('uncaughtException', error => stderrLog(failureEntry('the local stack', error)))
+process.on('unhandledRejection', reason =>
+  stderrLog(failureEntry('the local stack (a promise nobody awaited)', reason))
+)
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--config')

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import S3rver from 's3rver'
+import { guardRequests, InjectedFailures, stderrLog, type StackLog } from './guard.js'
 import { ChecksumStore } from './s3-checksums.js'
 import {
   BodyRejected,
@@ -39,6 +40,8 @@ export interface S3ServerOptions {
   directory?: string
   /** Buckets to create before the server answers. */
   buckets?: string[]
+  /** Where a failure inside the front is written, with its stack (default: stderr). */
+  log?: StackLog
 }
 
 /** One request as the front saw it, for tests that assert what a client did (or did not) send. */
@@ -67,6 +70,8 @@ export interface LocalS3 {
   readonly requests: S3RequestRecord[]
   /** Multipart uploads begun and neither completed nor aborted. */
   openUploads(): OpenUpload[]
+  /** A test's way to make the front's handler throw, as a bug would. */
+  readonly failures: InjectedFailures
   close(): Promise<void>
 }
 
@@ -90,6 +95,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
   let spoolCount = 0
   const uploads = new Map<string, OpenUpload>()
   const checksums = new ChecksumStore()
+  const failures = new InjectedFailures()
 
   /** s3rver has no AbortMultipartUpload: drop its parts and forget the upload. */
   const abortUpload = (res: ServerResponse, uploadId: string): number => {
@@ -177,7 +183,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     })
   }
 
-  const server = http.createServer((req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    failures.take('the S3 front')
     const url = new URL(req.url ?? '/', 'http://local')
     const record: S3RequestRecord = {
       method: req.method ?? 'GET',
@@ -208,29 +215,25 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     }
     if (req.method === 'POST' && url.searchParams.has('uploads')) {
       const algorithm = req.headers['x-amz-checksum-algorithm']
-      void forward(req, res, req.headers, req, record, body => {
+      return forward(req, res, req.headers, req, record, body => {
         const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1]
         if (id) uploads.set(id, { bucket, key, uploadId: id, initiated: new Date() })
         if (id) checksums.created(id, typeof algorithm === 'string' ? algorithm : undefined)
       })
-      return
     }
     if (req.method === 'POST' && uploadId !== null) {
-      void completeUpload(req, res, record, bucket, key, uploadId)
-      return
+      return completeUpload(req, res, record, bucket, key, uploadId)
     }
     if ((req.method === 'HEAD' || req.method === 'GET') && key !== '') {
       const wanted =
         String(req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED' &&
         req.headers.range === undefined
-      void forward(req, res, req.headers, req, record, undefined, {
+      return forward(req, res, req.headers, req, record, undefined, {
         ...(wanted ? checksums.headers(bucket, key) : {})
       })
-      return
     }
     if (req.method === 'DELETE' && key !== '') {
-      void forward(req, res, req.headers, req, record, () => checksums.delete(bucket, key))
-      return
+      return forward(req, res, req.headers, req, record, () => checksums.delete(bucket, key))
     }
     const hasBody =
       (req.method === 'PUT' || req.method === 'POST') &&
@@ -241,14 +244,13 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     if (!hasBody) {
       const passthrough = new PassThrough()
       req.pipe(passthrough)
-      void forward(req, res, req.headers, passthrough, record, () => {
+      return forward(req, res, req.headers, passthrough, record, () => {
         if (objectPut) checksums.put(bucket, key, undefined)
       })
-      return
     }
     if (isAwsChunked(req.headers)) record.encoding = 'aws-chunked'
     const file = path.join(spoolDir, `body-${++spoolCount}`)
-    spool(req, file)
+    return spool(req, file)
       .then(async body => {
         record.bytes = body.size
         const headers = plainHeaders(req.headers, body.size)
@@ -273,12 +275,19 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
         )
       })
       .catch((error: unknown) => {
+        // A body that did not arrive whole is the client's; one that began to be answered is not.
+        if (res.headersSent) throw error
         record.status = 400
         if (error instanceof BodyRejected) sendError(res, 400, error.code, error.message)
         else sendError(res, 400, 'IncompleteBody', String(error))
       })
       .finally(() => void unlink(file).catch(() => undefined))
-  })
+  }
+  const server = http.createServer(
+    guardRequests('S3 front', options.log ?? stderrLog, handle, (res, message) =>
+      sendError(res, 500, 'InternalError', message)
+    )
+  )
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
@@ -287,6 +296,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     directory,
     requests,
     openUploads: () => [...uploads.values()],
+    failures,
     async close(): Promise<void> {
       await new Promise<void>(resolve => {
         server.close(() => resolve())

@@ -42,11 +42,17 @@ export const DEMO_CONFIG: EmulatorConfig = {
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const { buckets, ...emulatorOptions } = options
-  const s3 = await startS3Server({ buckets: buckets ?? ['demo-bundles'] })
+  const s3 = await startS3Server({
+    buckets: buckets ?? ['demo-bundles'],
+    ...(emulatorOptions.log ? { log: emulatorOptions.log } : {})
+  })
   let codedeploy: CodeDeployEmulator
   let ecsLambda: EcsLambdaStandIns
   try {
-    ecsLambda = await startEcsLambda(emulatorOptions.world ?? new World(emulatorOptions.config))
+    ecsLambda = await startEcsLambda(
+      emulatorOptions.world ?? new World(emulatorOptions.config),
+      emulatorOptions.log
+    )
   } catch (error) {
     await s3.close()
     throw error

@@ -5,6 +5,7 @@
  * `{"__type","message"}`, times as epoch seconds.
  */
 import { toWire } from '../emulator/wire.js'
+import type { InjectedFailures, StackLog } from '../guard.js'
 import { jsonObject, serve, StandInError, type Answer, type LocalServer } from './http.js'
 import type { World } from './world.js'
 
@@ -49,9 +50,16 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeTaskDefinition: describeTaskDefinition
 }
 
-export function startEcs(world: World): Promise<LocalServer> {
-  return serve(
-    request => {
+export function startEcs(
+  world: World,
+  log: StackLog,
+  failures: InjectedFailures
+): Promise<LocalServer> {
+  return serve({
+    name: 'ECS stand-in',
+    log,
+    failures,
+    handle: request => {
       const target = String(request.headers['x-amz-target'] ?? '')
       const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : ''
       const operation = OPERATIONS[name]
@@ -68,11 +76,11 @@ export function startEcs(world: World): Promise<LocalServer> {
       }
       return answer
     },
-    error => ({
+    onError: error => ({
       status: error.status,
       body: { __type: error.type, message: error.message },
       contentType: CONTENT_TYPE,
       errorType: error.type
     })
-  )
+  })
 }

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { guardRequests, InjectedFailures, type StackLog } from '../guard.js'
 
 export interface Answer {
   status: number
@@ -58,33 +59,50 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(text)
 }
 
-export async function serve(
-  handle: (request: Request) => Answer | Promise<Answer>,
+/** What a stand-in server is: its name in logs, its handler and how it answers its errors. */
+export interface StandInServer {
+  name: string
+  handle: (request: Request) => Answer | Promise<Answer>
+  /** The service's answer to one of its own errors (a StandInError). */
   onError: (error: StandInError) => Answer
-): Promise<LocalServer> {
-  const server = http.createServer((req, res) => {
-    const respond = async (): Promise<void> => {
-      const body = await readBody(req)
-      const request = {
-        method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', 'http://127.0.0.1'),
-        headers: req.headers,
-        body
-      }
-      try {
-        send(res, await handle(request))
-      } catch (error) {
-        const standIn =
-          error instanceof StandInError
-            ? error
-            : new StandInError('ServiceException', `The stand-in failed: ${String(error)}`, 500)
-        send(res, onError(standIn))
-      }
+  log: StackLog
+  /** A test's way to make the handler throw as a bug would. */
+  failures: InjectedFailures
+}
+
+/**
+ * Serves `standIn` on 127.0.0.1. Any other error its handler throws is the stand-in's own: logged
+ * with its stack and answered 500 `{"__type":"InternalFailure","message"}`.
+ */
+export async function serve(standIn: StandInServer): Promise<LocalServer> {
+  const respond = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req)
+    const request = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: req.headers,
+      body
     }
-    respond().catch(() => {
-      if (!res.headersSent) send(res, { status: 500, body: { message: 'failed' } })
-    })
-  })
+    let answer: Answer
+    try {
+      standIn.failures.take(`the ${standIn.name} handler`)
+      answer = await standIn.handle(request)
+    } catch (error) {
+      if (!(error instanceof StandInError)) throw error
+      answer = standIn.onError(error)
+    }
+    send(res, answer)
+  }
+  const server = http.createServer(
+    guardRequests(standIn.name, standIn.log, respond, (res, message) =>
+      send(res, {
+        status: 500,
+        body: { __type: 'InternalFailure', message },
+        contentType: 'application/x-amz-json-1.1',
+        errorType: 'InternalFailure'
+      })
+    )
+  )
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {

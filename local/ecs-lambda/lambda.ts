@@ -4,6 +4,7 @@
  * ListVersionsByFunction. Errors carry `x-amzn-ErrorType` and `{"Type","Message"}` with the
  * service's status codes (404 for a missing function, version or alias).
  */
+import type { InjectedFailures, StackLog } from '../guard.js'
 import { jsonObject, serve, StandInError, type LocalServer } from './http.js'
 import { ACCOUNT, REGION, type Alias, type LambdaFunction, type World } from './world.js'
 
@@ -119,18 +120,25 @@ function route(world: World, method: string, url: URL, body: string): [number, u
   throw new StandInError('UnknownOperationException', `No operation for ${method} ${url.pathname}`)
 }
 
-export function startLambda(world: World): Promise<LocalServer> {
-  return serve(
-    request => {
+export function startLambda(
+  world: World,
+  log: StackLog,
+  failures: InjectedFailures
+): Promise<LocalServer> {
+  return serve({
+    name: 'Lambda stand-in',
+    log,
+    failures,
+    handle: request => {
       if (!request.url.pathname.startsWith(PREFIX))
         throw new StandInError('UnknownOperationException', 'Unknown operation', 404)
       const [status, body] = route(world, request.method, request.url, request.body)
       return { status, body }
     },
-    error => ({
+    onError: error => ({
       status: error.status,
       body: { Type: error.status >= 500 ? 'Service' : 'User', Message: error.message },
       errorType: error.type
     })
-  )
+  })
 }

@@ -9,6 +9,7 @@
  * watching it reaches that event on any target, and back to OK once that deployment is stopped
  * (its traffic goes back, so the metric recovers).
  */
+import { failureEntry, type StackLog } from '../guard.js'
 import type { AlarmConfiguration, Deployment, DeploymentGroup } from './model.js'
 import { TERMINAL } from './model.js'
 import type { Engine } from './platforms/router.js'
@@ -82,7 +83,7 @@ export class AlarmWatch implements Engine {
     private readonly inner: Engine,
     private readonly service: CodeDeployService,
     readonly alarms: Alarms,
-    private readonly pollMs: number
+    private readonly options: { pollMs: number; log: StackLog }
   ) {}
 
   private group(d: Deployment): DeploymentGroup | undefined {
@@ -94,23 +95,32 @@ export class AlarmWatch implements Engine {
     const config = this.group(d)?.alarmConfiguration
     if (!config?.enabled || config.alarms.length === 0 || d.creator === 'codeDeployRollback') return
     const timer = setInterval(() => {
-      if (TERMINAL.has(d.status) || d.stop) return this.unwatch(d.deploymentId)
-      const fired = this.alarms.trigger(config, d)
-      const active = this.alarms.active(config)
-      if (active.length === 0) return
-      this.unwatch(d.deploymentId)
-      const auto = d.autoRollbackConfiguration
-      d.stop = {
-        autoRollbackEnabled: auto.enabled && auto.events.includes('DEPLOYMENT_STOP_ON_ALARM'),
-        error: {
-          code: 'ALARM_ACTIVE',
-          message: `${ALARM_MESSAGE} ${active.map(name => `<${name}>`).join(' ')}`
-        }
+      try {
+        this.poll(d, config)
+      } catch (error) {
+        this.unwatch(d.deploymentId)
+        this.options.log(failureEntry(`the alarm watch of deployment ${d.deploymentId}`, error))
       }
-      this.inner.stop(d)
-      for (const name of fired) this.alarms.set(name, 'OK')
-    }, this.pollMs)
+    }, this.options.pollMs)
     this.timers.set(d.deploymentId, timer)
+  }
+
+  /** One look at the alarms of `d`'s group: stops `d` once one is in ALARM. */
+  private poll(d: Deployment, config: AlarmConfiguration): void {
+    if (TERMINAL.has(d.status) || d.stop) return this.unwatch(d.deploymentId)
+    const fired = this.alarms.trigger(config, d)
+    const active = this.alarms.active(config)
+    if (active.length === 0) return
+    this.unwatch(d.deploymentId)
+    d.stop = {
+      by: 'alarm',
+      error: {
+        code: 'ALARM_ACTIVE',
+        message: `${ALARM_MESSAGE} ${active.map(name => `<${name}>`).join(' ')}`
+      }
+    }
+    this.inner.stop(d)
+    for (const name of fired) this.alarms.set(name, 'OK')
   }
 
   private unwatch(id: string): void {

@@ -18,6 +18,7 @@ import {
   type InstanceMemory
 } from './agent.js'
 import { ok } from './agent/context.js'
+import { endDeployment, failed } from './ending.js'
 import { runHooks } from './agent/scripts.js'
 import type {
   BlueGreenRun,
@@ -38,12 +39,6 @@ export interface BlueGreenHost {
   delay(signal?: AbortSignal): Promise<void>
   group(deployment: Deployment): DeploymentGroup
   memory(instanceId: string): InstanceMemory
-  finish(
-    deployment: Deployment,
-    status: 'Succeeded' | 'Failed' | 'Stopped',
-    error: { code: string; message: string } | undefined
-  ): void
-  rollback(failed: Deployment): void
 }
 
 type WaitEnd = 'timeout' | 'continued' | 'aborted'
@@ -81,7 +76,7 @@ class BlueGreenDeployment {
     this.d.status = 'InProgress'
     this.d.startTime = new Date()
     if (this.bg.original.length === 0 && !this.bg.isRollback) {
-      this.host.finish(this.d, 'Failed', { code: 'NO_INSTANCES', message: NO_INSTANCES_MESSAGE })
+      this.end(failed({ code: 'NO_INSTANCES', message: NO_INSTANCES_MESSAGE }))
       return
     }
     if (!this.bg.isRollback) {
@@ -96,8 +91,11 @@ class BlueGreenDeployment {
     if (this.halted()) return
     if (!rerouted) return this.fail()
     if (!(await this.terminationWait())) return
-    this.host.finish(this.d, 'Succeeded', undefined)
-    this.host.group(this.d).lastSuccessfulDeployment = this.d.deploymentId
+    this.end({ status: 'Succeeded' })
+  }
+
+  private end(ending: Parameters<typeof endDeployment>[2]): void {
+    endDeployment(this.host.service, this.d, ending)
   }
 
   private runs(label: TargetLabel): InstanceRun[] {
@@ -182,7 +180,7 @@ class BlueGreenDeployment {
     }
     if (end === 'timeout') {
       this.settleRuns()
-      this.host.finish(this.d, 'Stopped', { code: 'TIMEOUT', message: READY_TIMEOUT_MESSAGE })
+      this.end({ status: 'Stopped', error: { code: 'TIMEOUT', message: READY_TIMEOUT_MESSAGE } })
       return false
     }
     return true
@@ -312,15 +310,12 @@ class BlueGreenDeployment {
     if (!this.signal.aborted) return false
     if (!this.d.stop || this.d.completeTime) return true
     this.settleRuns()
-    this.host.finish(this.d, 'Stopped', this.d.stop.error)
-    if (this.d.stop.autoRollbackEnabled) this.host.rollback(this.d)
+    this.end(this.d.stop)
     return true
   }
 
   private fail(): void {
     this.settleRuns()
-    this.host.finish(this.d, 'Failed', { code: 'HEALTH_CONSTRAINTS', message: HEALTH_MESSAGE })
-    const auto = this.d.autoRollbackConfiguration
-    if (auto.enabled && auto.events.includes('DEPLOYMENT_FAILURE')) this.host.rollback(this.d)
+    this.end(failed({ code: 'HEALTH_CONSTRAINTS', message: HEALTH_MESSAGE }))
   }
 }

@@ -23,6 +23,16 @@ export interface FaultSettings {
   answerDelayMs: number
   /** The next N requests run their operation, then lose the answer: the connection is destroyed. */
   lostAnswerNext: number
+  /**
+   * The next N requests throw inside the emulator's handler, as a bug would: the error is logged
+   * with its stack and answered 500 InternalFailure, and the emulator goes on serving.
+   */
+  handlerErrorNext: number
+  /**
+   * The next N deployments started throw inside their run, as a bug would: logged, and the
+   * deployment fails with INTERNAL_ERROR.
+   */
+  lifecycleErrorNext: number
   /** Only these operations are affected (all when empty). */
   operations: string[]
 }
@@ -69,6 +79,8 @@ export class Faults {
       resetNext: 0,
       answerDelayMs: 0,
       lostAnswerNext: 0,
+      handlerErrorNext: 0,
+      lifecycleErrorNext: 0,
       operations: []
     }
   }
@@ -120,6 +132,20 @@ export class Faults {
       return 'server-error'
     }
     return undefined
+  }
+
+  /** Throws when the handler of `operation` is to fail as a bug would (handlerErrorNext). */
+  breakHandler(operation: string): void {
+    if (!this.affects(operation) || this.settings.handlerErrorNext <= 0) return
+    this.settings.handlerErrorNext--
+    throw new Error(`Injected failure in the handler of ${operation} (handlerErrorNext)`)
+  }
+
+  /** Throws when a deployment's run is to fail as a bug would (lifecycleErrorNext). */
+  breakRun(deploymentId: string): void {
+    if (this.settings.lifecycleErrorNext <= 0) return
+    this.settings.lifecycleErrorNext--
+    throw new Error(`Injected failure in the run of ${deploymentId} (lifecycleErrorNext)`)
   }
 
   /** After the operation ran: whether its answer is held back, and whether it is lost. */

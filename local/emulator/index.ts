@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { World, type EcsLambdaConfig } from '../ecs-lambda/world.js'
 import { AlarmWatch, Alarms, type AlarmSetup } from './alarms.js'
+import { stderrLog, type StackLog } from '../guard.js'
 import { Faults } from './faults.js'
 import { LifecycleEngine } from './lifecycle.js'
 import type {
@@ -109,6 +110,8 @@ export interface EmulatorOptions {
   pageSize?: number
   /** The ECS and Lambda resources, shared with their stand-ins; made from `config` by default. */
   world?: World
+  /** Where a failure inside the emulator is written, with its stack (default: stderr). */
+  log?: StackLog
 }
 
 export interface CodeDeployEmulator {
@@ -194,25 +197,32 @@ export async function startCodeDeployEmulator(
     ...(s3Endpoint ? { endpoint: s3Endpoint } : {})
   })
   const alarms = new Alarms(options.config?.alarms)
+  const faults = new Faults()
+  const log = options.log ?? stderrLog
+  const runs = { log, beforeRun: (id: string) => faults.breakRun(id) }
   const router = new PlatformRouter(
     new LifecycleEngine(service, {
       s3,
       stateDir: path.join(directory, 'agent'),
       stepDelayMs: options.stepDelayMs ?? 20,
       useCli: options.useCli ?? true,
-      timeScale
+      timeScale,
+      runs
     }),
     new TrafficEngine(service, {
       world,
       stepDelayMs: options.stepDelayMs ?? 20,
-      timeCompression: 1 / timeScale
+      timeCompression: 1 / timeScale,
+      runs
     })
   )
-  const lifecycle = new AlarmWatch(router, service, alarms, Math.max(5, options.stepDelayMs ?? 20))
+  const lifecycle = new AlarmWatch(router, service, alarms, {
+    pollMs: Math.max(5, options.stepDelayMs ?? 20),
+    log
+  })
   service.lifecycle = lifecycle
-  const faults = new Faults()
   const calls: CallRecord[] = []
-  const server = createServer(service, faults, calls)
+  const server = createServer(service, faults, calls, log)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 

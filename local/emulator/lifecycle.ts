@@ -8,9 +8,11 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import path from 'node:path'
 import { deployToInstance, skipRun, type InstanceMemory } from './agent.js'
 import { runBlueGreen } from './blue-green.js'
+import { broken, endDeployment, failed as failure } from './ending.js'
 import type { Deployment, DeploymentGroup } from './model.js'
 import { HEALTH_MESSAGE, NO_INSTANCES_MESSAGE, plan } from './plan.js'
-import { Runs } from './runs.js'
+import { TERMINAL } from './model.js'
+import { Runs, type RunsOptions } from './runs.js'
 import type { CodeDeployService, Lifecycle } from './service.js'
 
 export interface LifecycleOptions {
@@ -22,16 +24,19 @@ export interface LifecycleOptions {
   useCli: boolean
   /** Factor applied to the blue/green waits (1 = real minutes; 0.001 turns an hour into 3.6 s). */
   timeScale: number
+  runs: RunsOptions
 }
 
 export class LifecycleEngine implements Lifecycle {
-  private readonly runs = new Runs()
+  private readonly runs: Runs
   private readonly memories = new Map<string, InstanceMemory>()
 
   constructor(
     readonly service: CodeDeployService,
     readonly options: LifecycleOptions
-  ) {}
+  ) {
+    this.runs = new Runs(options.runs)
+  }
 
   memory(instanceId: string): InstanceMemory {
     let memory = this.memories.get(instanceId)
@@ -49,11 +54,9 @@ export class LifecycleEngine implements Lifecycle {
         deployment.blueGreen
           ? runBlueGreen(this, deployment, signal)
           : this.run(deployment, signal),
-      error =>
-        this.finish(deployment, 'Failed', {
-          code: 'INTERNAL_ERROR',
-          message: `The emulator failed: ${String(error)}`
-        })
+      error => {
+        if (!TERMINAL.has(deployment.status)) endDeployment(this.service, deployment, broken(error))
+      }
     )
   }
 
@@ -102,10 +105,11 @@ export class LifecycleEngine implements Lifecycle {
     }
     const runs = deployment.instances
     if (runs.length === 0 && !signal.aborted) {
-      this.finish(deployment, 'Failed', {
-        code: 'NO_INSTANCES',
-        message: NO_INSTANCES_MESSAGE
-      })
+      endDeployment(
+        this.service,
+        deployment,
+        failure({ code: 'NO_INSTANCES', message: NO_INSTANCES_MESSAGE })
+      )
       return
     }
     const config = this.service.config(deployment.deploymentConfigName)
@@ -149,67 +153,16 @@ export class LifecycleEngine implements Lifecycle {
     }
     for (const run of runs) if (run.status === 'Pending') skipRun(run)
     if (signal.aborted && deployment.stop) {
-      this.finish(deployment, 'Stopped', deployment.stop.error)
-      if (deployment.stop.autoRollbackEnabled) this.rollback(deployment)
+      endDeployment(this.service, deployment, deployment.stop)
       return
     }
     if (this.runs.closed) return
-    if (healthFailure || succeeded === 0) {
-      this.finish(deployment, 'Failed', { code: 'HEALTH_CONSTRAINTS', message: HEALTH_MESSAGE })
-      const auto = deployment.autoRollbackConfiguration
-      if (auto.enabled && auto.events.includes('DEPLOYMENT_FAILURE')) this.rollback(deployment)
-      return
-    }
-    this.finish(deployment, 'Succeeded', undefined)
-    group.lastSuccessfulDeployment = deployment.deploymentId
-  }
-
-  finish(
-    deployment: Deployment,
-    status: 'Succeeded' | 'Failed' | 'Stopped',
-    error: { code: string; message: string } | undefined
-  ): void {
-    deployment.status = status
-    deployment.completeTime = new Date()
-    if (error) deployment.errorInformation = error
-  }
-
-  /** Starts the automatic rollback of a failed or stopped deployment, or records why there is none. */
-  rollback(failed: Deployment): void {
-    const app = this.service.applications.get(failed.applicationName)
-    const group = app?.groups.get(failed.deploymentGroupName)
-    const lastGood = group?.lastSuccessfulDeployment
-      ? this.service.deployments.get(group.lastSuccessfulDeployment)
-      : undefined
-    if (!app || !group || !lastGood) {
-      failed.rollbackInfo = {
-        rollbackMessage:
-          'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.'
-      }
-      return
-    }
-    const rollback = this.service.newDeployment(app, group, {
-      configName: failed.deploymentConfigName,
-      revision: lastGood.revision,
-      fileExistsBehavior: 'OVERWRITE',
-      ignoreApplicationStopFailures: true,
-      creator: 'codeDeployRollback',
-      description: `Automatic rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
-      override: { enabled: false, events: [] },
-      rollbackOf: failed.deploymentId,
-      // A blue/green rollback gives the traffic back to the instances the deployment replaced.
-      ...(failed.blueGreen
-        ? {
-            blueGreenRollback: {
-              original: failed.blueGreen.replacement,
-              replacement: failed.blueGreen.original
-            }
-          }
-        : {})
-    })
-    failed.rollbackInfo = {
-      rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage: `Deployment ${failed.deploymentId} was rolled back by ${rollback.deploymentId}.`
-    }
+    endDeployment(
+      this.service,
+      deployment,
+      healthFailure || succeeded === 0
+        ? failure({ code: 'HEALTH_CONSTRAINTS', message: HEALTH_MESSAGE })
+        : { status: 'Succeeded' }
+    )
   }
 }

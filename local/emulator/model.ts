@@ -33,10 +33,23 @@ export interface DeploymentConfig {
   trafficRoutingConfig?: TrafficRoutingConfig
 }
 
+export type RollbackEvent =
+  'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_REQUEST' | 'DEPLOYMENT_STOP_ON_ALARM'
+
 export interface AutoRollbackConfiguration {
   enabled: boolean
   events: string[]
 }
+
+/** Why a deployment failed or was stopped, as errorInformation carries it. */
+export interface ErrorInformation {
+  code: string
+  message: string
+}
+
+/** What stopped a deployment: StopDeployment (with its autoRollbackEnabled) or an alarm. */
+export type DeploymentStop =
+  { by: 'request'; autoRollbackEnabled: boolean } | { by: 'alarm'; error: ErrorInformation }
 
 /** The CloudWatch alarms a deployment group watches while its deployments run. */
 export interface AlarmConfiguration {
@@ -196,15 +209,15 @@ export interface Deployment {
   autoRollbackConfiguration: AutoRollbackConfiguration
   /** True when CreateDeployment passed its own autoRollbackConfiguration. */
   autoRollbackOverride: boolean
-  errorInformation?: { code: string; message: string }
+  errorInformation?: ErrorInformation
   rollbackInfo?: {
     rollbackDeploymentId?: string
     rollbackTriggeringDeploymentId?: string
     rollbackMessage?: string
   }
   instances: InstanceRun[]
-  /** StopDeployment's, or an alarm's (with the error the deployment ends with). */
-  stop?: { autoRollbackEnabled: boolean; error?: { code: string; message: string } }
+  /** Set once StopDeployment or an alarm stops it. */
+  stop?: DeploymentStop
   blueGreen?: BlueGreenRun
   /** Absent for Server deployments. */
   computePlatform?: 'ECS' | 'Lambda'

@@ -6,7 +6,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { ServiceError } from './errors.js'
-import type { Faults, FaultSettings } from './faults.js'
+import { guardRequests, type StackLog } from '../guard.js'
+import { controlFaults, FAULTS_PATH } from './fault-control.js'
+import type { Faults } from './faults.js'
 import type { CodeDeployService } from './service.js'
 import type { Input } from './wire.js'
 
@@ -82,200 +84,129 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-/**
- * Not part of the AWS protocol: `GET /_emulator/faults` shows the fault settings and counts,
- * `PUT` with a JSON object of FaultSettings changes some of them, `DELETE` clears them. Lets a
- * person (curl) or another process switch faults while `npm run local-stack` runs.
- */
-export const FAULTS_PATH = '/_emulator/faults'
-
-const FAULT_NUMBERS = [
-  'throttleRate',
-  'serverErrorRate',
-  'resetRate',
-  'latencyMs',
-  'throttleNext',
-  'serverErrorNext',
-  'resetNext',
-  'answerDelayMs',
-  'lostAnswerNext'
-] as const
-
-function controlFaults(
-  method: string | undefined,
-  body: string,
-  faults: Faults,
-  res: http.ServerResponse
-): void {
-  const show = (): void => send(res, 200, { settings: faults.settings, counts: faults.counts })
-  if (method === 'GET') return show()
-  if (method === 'DELETE') {
-    faults.clear()
-    return show()
-  }
-  if (method !== 'PUT') {
-    return send(res, 405, { __type: 'MethodNotAllowed', message: 'Use GET, PUT or DELETE.' })
-  }
-  let input: unknown
-  try {
-    input = JSON.parse(body)
-  } catch {
-    input = undefined
-  }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return send(res, 400, { __type: 'InvalidFaults', message: 'Send a JSON object.' })
-  }
-  const changes: Partial<FaultSettings> = {}
-  for (const [key, value] of Object.entries(input)) {
-    if ((FAULT_NUMBERS as readonly string[]).includes(key)) {
-      const isRate = key.endsWith('Rate')
-      if (typeof value !== 'number' || value < 0 || (isRate && value > 1)) {
-        return send(res, 400, {
-          __type: 'InvalidFaults',
-          message: `${key} must be a number ${isRate ? 'from 0 to 1' : 'of 0 or more'}.`
-        })
-      }
-      changes[key as (typeof FAULT_NUMBERS)[number]] = value
-    } else if (
-      key === 'operations' &&
-      Array.isArray(value) &&
-      value.every(v => typeof v === 'string')
-    ) {
-      changes.operations = value
-    } else {
-      return send(res, 400, {
-        __type: 'InvalidFaults',
-        message: `Unknown fault setting '${key}'. Known: ${[...FAULT_NUMBERS, 'operations'].join(', ')}.`
-      })
-    }
-  }
-  faults.set(changes)
-  show()
-}
-
 export function createServer(
   service: CodeDeployService,
   faults: Faults,
-  calls: CallRecord[]
+  calls: CallRecord[],
+  log: StackLog
 ): http.Server {
-  return http.createServer((req, res) => {
-    const handle = async (): Promise<void> => {
-      const target = String(req.headers['x-amz-target'] ?? '')
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : ''
-      let body: string
-      try {
-        body = await readBody(req)
-      } catch (error) {
-        if (error instanceof ServiceError) sendError(res, error)
-        return
-      }
-      const urlPath = req.url?.split('?')[0]
-      if (urlPath === FAULTS_PATH) return controlFaults(req.method, body, faults, res)
-      if (urlPath === CALLS_PATH && req.method === 'GET') return send(res, 200, countCalls(calls))
-      const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
-      calls.push(record)
-      // Known before any fault is decided, so a throttled call still shows what it asked for.
-      try {
-        const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body)
-        if (parsed && typeof parsed === 'object') record.input = parsed as Record<string, unknown>
-      } catch {
-        // Answered below as a malformed request.
-      }
-      const finish = (status: number, errorType?: string): void => {
-        record.status = status
-        if (errorType) record.errorType = errorType
-      }
-      if (req.method !== 'POST' || urlPath !== '/') {
-        finish(404, 'UnknownOperationException')
-        send(
-          res,
-          404,
-          { __type: 'UnknownOperationException', message: 'Only POST / is served.' },
-          'UnknownOperationException'
-        )
-        return
-      }
-      const latency = faults.settings.latencyMs
-      if (latency > 0) await new Promise(resolve => setTimeout(resolve, latency))
-      const fault = faults.decide(operation)
-      if (fault === 'reset') {
-        finish(0, 'ConnectionReset')
-        req.socket.destroy()
-        return
-      }
-      if (fault === 'throttle') {
-        finish(400, 'ThrottlingException')
-        return sendError(res, new ServiceError('ThrottlingException', 'Rate exceeded'))
-      }
-      if (fault === 'server-error') {
-        const unavailable = faults.counts.serverErrors % 2 === 0
-        const type = unavailable ? 'ServiceUnavailableException' : 'InternalFailure'
-        finish(unavailable ? 503 : 500, type)
-        return sendError(
-          res,
-          new ServiceError(
-            type,
-            'The service is unavailable. Please try again.',
-            unavailable ? 503 : 500
-          )
-        )
-      }
-      if (!operation) {
-        finish(400, 'UnknownOperationException')
-        return sendError(
-          res,
-          new ServiceError(
-            'UnknownOperationException',
-            `Missing or unknown X-Amz-Target '${target}'`
-          )
-        )
-      }
-      let input: unknown
-      try {
-        input = body.trim() === '' ? {} : JSON.parse(body)
-      } catch {
-        finish(400, 'SerializationException')
-        return sendError(
-          res,
-          new ServiceError(
-            'SerializationException',
-            'Start of structure or map found where not expected, or the body is not valid JSON.'
-          )
-        )
-      }
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        finish(400, 'SerializationException')
-        return sendError(
-          res,
-          new ServiceError('SerializationException', 'The request body must be a JSON object.')
-        )
-      }
-      record.input = input as Input
-      let answer: () => void
-      try {
-        const result = await service.call(operation, input as Input)
-        finish(200)
-        answer = () => send(res, 200, result)
-      } catch (error) {
-        const serviceError =
-          error instanceof ServiceError
-            ? error
-            : new ServiceError('InternalFailure', `The emulator failed: ${String(error)}`, 500)
-        finish(serviceError.status, serviceError.type)
-        answer = () => sendError(res, serviceError)
-      }
-      const after = faults.answer(operation)
-      if (after.delayMs > 0) await hold(res, after.delayMs)
-      if (after.lose) {
-        record.answerLost = true
-        req.socket.destroy()
-        return
-      }
-      answer()
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = String(req.headers['x-amz-target'] ?? '')
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : ''
+    let body: string
+    try {
+      body = await readBody(req)
+    } catch (error) {
+      if (error instanceof ServiceError) sendError(res, error)
+      return
     }
-    handle().catch(() => {
-      if (!res.headersSent)
-        sendError(res, new ServiceError('InternalFailure', 'The emulator failed', 500))
-    })
-  })
+    const urlPath = req.url?.split('?')[0]
+    if (urlPath === FAULTS_PATH) {
+      const answer = controlFaults(req.method, body, faults)
+      return send(res, answer.status, answer.body)
+    }
+    if (urlPath === CALLS_PATH && req.method === 'GET') return send(res, 200, countCalls(calls))
+    const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
+    calls.push(record)
+    // Known before any fault is decided, so a throttled call still shows what it asked for.
+    try {
+      const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body)
+      if (parsed && typeof parsed === 'object') record.input = parsed as Record<string, unknown>
+    } catch {
+      // Answered below as a malformed request.
+    }
+    const finish = (status: number, errorType?: string): void => {
+      record.status = status
+      if (errorType) record.errorType = errorType
+    }
+    if (req.method !== 'POST' || urlPath !== '/') {
+      finish(404, 'UnknownOperationException')
+      send(
+        res,
+        404,
+        { __type: 'UnknownOperationException', message: 'Only POST / is served.' },
+        'UnknownOperationException'
+      )
+      return
+    }
+    const latency = faults.settings.latencyMs
+    if (latency > 0) await new Promise(resolve => setTimeout(resolve, latency))
+    const fault = faults.decide(operation)
+    if (fault === 'reset') {
+      finish(0, 'ConnectionReset')
+      req.socket.destroy()
+      return
+    }
+    if (fault === 'throttle') {
+      finish(400, 'ThrottlingException')
+      return sendError(res, new ServiceError('ThrottlingException', 'Rate exceeded'))
+    }
+    if (fault === 'server-error') {
+      const unavailable = faults.counts.serverErrors % 2 === 0
+      const type = unavailable ? 'ServiceUnavailableException' : 'InternalFailure'
+      finish(unavailable ? 503 : 500, type)
+      return sendError(
+        res,
+        new ServiceError(
+          type,
+          'The service is unavailable. Please try again.',
+          unavailable ? 503 : 500
+        )
+      )
+    }
+    if (!operation) {
+      finish(400, 'UnknownOperationException')
+      return sendError(
+        res,
+        new ServiceError('UnknownOperationException', `Missing or unknown X-Amz-Target '${target}'`)
+      )
+    }
+    let input: unknown
+    try {
+      input = body.trim() === '' ? {} : JSON.parse(body)
+    } catch {
+      finish(400, 'SerializationException')
+      return sendError(
+        res,
+        new ServiceError(
+          'SerializationException',
+          'Start of structure or map found where not expected, or the body is not valid JSON.'
+        )
+      )
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      finish(400, 'SerializationException')
+      return sendError(
+        res,
+        new ServiceError('SerializationException', 'The request body must be a JSON object.')
+      )
+    }
+    record.input = input as Input
+    let answer: () => void
+    try {
+      faults.breakHandler(operation)
+      const result = await service.call(operation, input as Input)
+      finish(200)
+      answer = () => send(res, 200, result)
+    } catch (error) {
+      // Anything but the service's own errors is the emulator's: logged and answered below.
+      if (!(error instanceof ServiceError)) finish(500, 'InternalFailure')
+      if (!(error instanceof ServiceError)) throw error
+      finish(error.status, error.type)
+      answer = () => sendError(res, error)
+    }
+    const after = faults.answer(operation)
+    if (after.delayMs > 0) await hold(res, after.delayMs)
+    if (after.lose) {
+      record.answerLost = true
+      req.socket.destroy()
+      return
+    }
+    answer()
+  }
+  return http.createServer(
+    guardRequests('CodeDeploy emulator', log, handle, (res, message) =>
+      sendError(res, new ServiceError('InternalFailure', message, 500))
+    )
+  )
 }

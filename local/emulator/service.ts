@@ -103,6 +103,11 @@ export class CodeDeployService {
     return newDeployment(this, app, group, options)
   }
 
+  /** The service's time, for every date it records. */
+  now(): Date {
+    return new Date()
+  }
+
   deploymentInfo(d: Deployment): object {
     return deploymentInfo(this, d)
   }

@@ -191,7 +191,7 @@ function stopDeployment(service: CodeDeployService, input: Input): Json {
       'DeploymentAlreadyCompletedException',
       `The deployment ${d.deploymentId} has already completed.`
     )
-  d.stop = { autoRollbackEnabled }
+  d.stop = { by: 'request', autoRollbackEnabled }
   service.lifecycle?.stop(d)
   return { status: 'Pending', statusMessage: 'Stop request has been submitted' }
 }

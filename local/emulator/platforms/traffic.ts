@@ -6,8 +6,10 @@
  * the automatic rollback as a new deployment of the group's last successful revision.
  */
 import type { World } from '../../ecs-lambda/world.js'
+import { broken, endDeployment, failed } from '../ending.js'
 import type { ContentRevisionLocation, Deployment, DeploymentGroup } from '../model.js'
-import { Runs } from '../runs.js'
+import { TERMINAL } from '../model.js'
+import { Runs, type RunsOptions } from '../runs.js'
 import type { CodeDeployService, Lifecycle } from '../service.js'
 import { parsePlatformAppSpec, revisionContent } from './appspec.js'
 import { trafficSteps } from './configs.js'
@@ -31,17 +33,20 @@ export interface TrafficOptions {
   stepDelayMs: number
   /** A configured minute lasts 60 000 / timeCompression ms. */
   timeCompression: number
+  runs: RunsOptions
 }
 
 const HOOK_TIMEOUT_MINUTES = 60
 
 export class TrafficEngine implements Lifecycle {
-  private readonly runs = new Runs()
+  private readonly runs: Runs
 
   constructor(
     private readonly service: CodeDeployService,
     private readonly options: TrafficOptions
-  ) {}
+  ) {
+    this.runs = new Runs(options.runs)
+  }
 
   start(d: Deployment): void {
     const group = this.group(d)
@@ -62,11 +67,9 @@ export class TrafficEngine implements Lifecycle {
       d.deploymentId,
       signal => this.run(d, group, signal),
       error => {
+        if (TERMINAL.has(d.status)) return
         shiftBack(d, this.options.world)
-        this.finish(d, 'Failed', {
-          code: 'INTERNAL_ERROR',
-          message: `The emulator failed: ${String(error)}`
-        })
+        endDeployment(this.service, d, broken(error))
       }
     )
   }
@@ -194,23 +197,19 @@ export class TrafficEngine implements Lifecycle {
     if (signal.aborted && d.stop) {
       shiftBack(d, world)
       run.status = 'Unknown'
-      this.finish(d, 'Stopped', d.stop.error)
-      if (d.stop.autoRollbackEnabled) this.rollback(d)
+      endDeployment(this.service, d, d.stop)
       return
     }
     if (this.runs.closed) return
     if (failure) {
       shiftBack(d, world)
       run.status = 'Failed'
-      this.finish(d, 'Failed', failure)
-      const auto = d.autoRollbackConfiguration
-      if (auto.enabled && auto.events.includes('DEPLOYMENT_FAILURE')) this.rollback(d)
+      endDeployment(this.service, d, failed(failure))
       return
     }
     run.status = 'Succeeded'
     run.lastUpdatedAt = new Date()
-    this.finish(d, 'Succeeded', undefined)
-    group.lastSuccessfulDeployment = d.deploymentId
+    endDeployment(this.service, d, { status: 'Succeeded' })
   }
 
   /**
@@ -243,46 +242,9 @@ export class TrafficEngine implements Lifecycle {
     for (const event of run.lifecycleEvents)
       if (event.status === 'Pending') event.status = 'Skipped'
     run.status = 'Skipped'
-    this.finish(d, 'Stopped', { code: 'TIMEOUT', message: READY_TIMEOUT_MESSAGE })
-  }
-
-  private finish(
-    d: Deployment,
-    status: 'Succeeded' | 'Failed' | 'Stopped',
-    error?: ErrorInfo
-  ): void {
-    d.status = status
-    d.completeTime = new Date()
-    if (error) d.errorInformation = error
-  }
-
-  /** Starts the rollback deployment of a failed or stopped deployment, or says why there is none. */
-  private rollback(failed: Deployment): void {
-    const app = this.service.applications.get(failed.applicationName)
-    const group = app?.groups.get(failed.deploymentGroupName)
-    const lastGood = group?.lastSuccessfulDeployment
-      ? this.service.deployments.get(group.lastSuccessfulDeployment)
-      : undefined
-    if (!app || !group || !lastGood) {
-      failed.rollbackInfo = {
-        rollbackMessage:
-          'Automatic rollback was not performed because no previous successful deployment exists for this deployment group.'
-      }
-      return
-    }
-    const rollback = this.service.newDeployment(app, group, {
-      configName: failed.deploymentConfigName,
-      revision: lastGood.revision,
-      fileExistsBehavior: 'DISALLOW',
-      ignoreApplicationStopFailures: false,
-      creator: 'codeDeployRollback',
-      description: `Automatic rollback of ${failed.deploymentId} to ${lastGood.deploymentId}`,
-      override: { enabled: false, events: [] },
-      rollbackOf: failed.deploymentId
+    endDeployment(this.service, d, {
+      status: 'Stopped',
+      error: { code: 'TIMEOUT', message: READY_TIMEOUT_MESSAGE }
     })
-    failed.rollbackInfo = {
-      rollbackDeploymentId: rollback.deploymentId,
-      rollbackMessage: `Deployment ${failed.deploymentId} was rolled back by ${rollback.deploymentId}.`
-    }
   }
 }
