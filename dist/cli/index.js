@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6724);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2153);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6724:
+/***/ 2153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37768,8 +37768,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
-
-// UNUSED EXPORTS: parseArgs
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -37788,6 +37786,68 @@ var config = __nccwpck_require__(7291);
 var retry = __nccwpck_require__(3609);
 // EXTERNAL MODULE: ./src/engine/errors.ts
 var errors = __nccwpck_require__(7679);
+;// CONCATENATED MODULE: ./src/access.ts
+
+
+/** A region's name: us-east-1, eu-west-2, us-gov-west-1, cn-north-1, ap-southeast-5, … */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const SET_REGION = 'Set AWS_REGION, or give aws-region to aws-actions/configure-aws-credentials before this step.';
+/** The region the environment or the profile names, if any, and where it was found. */
+async function configuredRegion(env) {
+    const fromEnv = env.AWS_REGION;
+    if (fromEnv)
+        return { region: fromEnv, from: 'AWS_REGION' };
+    const inProfile = await (0,config.loadConfig)({
+        environmentVariableSelector: () => undefined,
+        configFileSelector: profile => profile.region || undefined,
+        default: () => undefined
+    })().catch(() => undefined);
+    if (!inProfile)
+        return undefined;
+    return { region: inProfile, from: `the region of profile '${env.AWS_PROFILE || 'default'}'` };
+}
+/** The region the clients use; an InputError with the fix when it is missing or malformed. */
+async function resolveRegion(codedeploy, env = process.env) {
+    const configured = await configuredRegion(env);
+    const named = configured
+        ? `The AWS region ${JSON.stringify(configured.region.slice(0, 40))} (from ${configured.from})`
+        : '';
+    if (configured && !REGION.test(configured.region))
+        throw new errors/* InputError */.dz(`${named} is not a region's name. Expected the form us-east-1 (eu-west-1, ap-southeast-2, …). ${SET_REGION}`);
+    try {
+        return await codedeploy.config.region();
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(configured
+            ? `${named} is not usable (${(0,errors/* errorMessage */.gJ)(error)}). ${SET_REGION}`
+            : `No AWS region is configured. ${SET_REGION}`);
+    }
+}
+/** What is wrong with the credential variables the environment sets, if anything. */
+function credentialVariables(env) {
+    const empty = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter(name => name in env && !env[name]?.trim());
+    if (empty.length)
+        return ` ${empty.join(' and ')} ${empty.length > 1 ? 'are' : 'is'} set but empty: a secret the workflow refers to that is not defined comes through empty.`;
+    const [key, secret] = [env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY];
+    if (key && !secret)
+        return ' AWS_ACCESS_KEY_ID is set, but AWS_SECRET_ACCESS_KEY is not.';
+    if (secret && !key)
+        return ' AWS_SECRET_ACCESS_KEY is set, but AWS_ACCESS_KEY_ID is not.';
+    return '';
+}
+/**
+ * Resolves the credentials the clients will sign with (the SDK keeps them for the calls); an
+ * InputError naming the fixes when there are none. Nothing of the credentials is printed.
+ */
+async function resolveCredentials(codedeploy, env = process.env) {
+    try {
+        await codedeploy.config.credentials();
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`No AWS credentials found (${(0,errors/* errorMessage */.gJ)(error)}).${credentialVariables(env)} On GitHub Actions, run aws-actions/configure-aws-credentials before this step (with role-to-assume, the job needs 'permissions: id-token: write'); elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE.`);
+    }
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -37975,7 +38035,10 @@ function destroyClients(clients) {
     clients?.ecs?.destroy();
     clients?.lambda?.destroy();
 }
-/** Creates the clients and resolves the region, failing with a fix when none is configured. */
+/**
+ * Creates the clients and (unless `access` is false) resolves the region and the credentials
+ * (access.ts), failing with the fix before anything is sent.
+ */
 async function createClients(options = {}) {
     const customUserAgent = [[PRODUCT, VERSION]];
     if (options.runId)
@@ -38000,56 +38063,628 @@ async function createClients(options = {}) {
         clients.ecs = new ECSClient(common);
         clients.lambda = new LambdaClient(common);
     }
+    if (options.access === false)
+        return clients;
     try {
-        clients.region = await codedeploy.config.region();
+        clients.region = await resolveRegion(codedeploy);
+        await resolveCredentials(codedeploy);
     }
-    catch {
+    catch (error) {
         destroyClients(clients);
-        throw new errors/* InputError */.dz('No AWS region is configured. Set AWS_REGION, or run aws-actions/configure-aws-credentials with aws-region before this step.');
+        throw error;
     }
     return clients;
 }
 
-;// CONCATENATED MODULE: ./src/cli/reporter.ts
-function where(annotation) {
-    if (!annotation?.file)
-        return '';
-    const line = annotation.startLine
-        ? `:${annotation.startLine}${annotation.startColumn ? `:${annotation.startColumn}` : ''}`
-        : '';
-    return `${annotation.file}${line}: `;
-}
-class TerminalReporter {
-    write;
-    options;
-    constructor(write, options = {}) {
-        this.write = write;
-        this.options = options;
-    }
-    info(message) {
-        this.write(message);
-    }
-    debug(message) {
-        if (this.options.verbose)
-            this.write(`debug: ${message}`);
-    }
-    notice(message, annotation) {
-        this.write(`notice: ${where(annotation)}${message}`);
-    }
-    warning(message, annotation) {
-        this.write(`warning: ${where(annotation)}${message}`);
-    }
-    error(message, annotation) {
-        this.write(`error: ${where(annotation)}${message}`);
-    }
-    async group(title, fn) {
-        this.write(`== ${title}`);
-        return fn();
-    }
-}
-
 // EXTERNAL MODULE: ./src/engine/revision/cache.ts
 var cache = __nccwpck_require__(7884);
+;// CONCATENATED MODULE: ./src/engine/inputs/declared.ts
+/**
+ * The action's inputs as action.yml declares them: each name, its default (what the runner passes
+ * when a workflow leaves the input out) and its description. Generated from action.yml by
+ * `npm run docs` (scripts/readme.ts); do not edit: the contract test fails when it differs.
+ */
+const DECLARED_INPUTS = {
+    command: {
+        default: 'deploy',
+        description: "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), or 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated; see deployment-id)."
+    },
+    application: {
+        description: 'CodeDeploy application name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+    },
+    'deployment-group': {
+        description: 'Deployment group name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+    },
+    'deployment-config': {
+        description: "Deployment configuration, e.g. CodeDeployDefault.OneAtATime. Empty uses the group's own."
+    },
+    source: {
+        default: '.',
+        description: 'Directory to package, relative to the workspace and inside it (links followed). appspec.yml (or appspec.yaml) must be at its root. .codedeployignore files leave out more; see the README.'
+    },
+    bucket: {
+        description: 'S3 bucket for the bundle (name only). Required when packaging, unless command is package and bundle-path is set.'
+    },
+    'bundle-path': {
+        description: 'Also write the bundle to this file (relative to the workspace, outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. With command package and no bucket, the bundle is only written there: nothing is uploaded.'
+    },
+    'key-prefix': {
+        description: "Prefix for the bundle's object key, e.g. 'my-app/' or 'teams/web/my-app/'. No leading slash, no '.' or '..' segment, no control characters. The key ends with the bundle's SHA-256."
+    },
+    'bundle-type': { default: 'zip', description: 'Bundle format: zip, tgz or tar.' },
+    revision: {
+        description: "Deploy this existing bundle instead of packaging, as s3://bucket/key (e.g. the 'revision' output of an earlier package step)."
+    },
+    'revision-etag': {
+        description: "With 'revision', the object's ETag; CodeDeploy refuses the deployment if the object changed."
+    },
+    'revision-version': {
+        description: "With 'revision', the S3 object version to deploy (versioned buckets)."
+    },
+    description: {
+        description: "Deployment description. Empty uses the commit, ref and run URL. A short run marker ([cdb …]) is appended, which finds the deployment again if CodeDeploy's answer to the create call is lost; the whole is cut to 512 characters."
+    },
+    'file-exists-behavior': {
+        description: "What the agent does with files already at a destination: DISALLOW, OVERWRITE or RETAIN. Empty uses CodeDeploy's default (DISALLOW)."
+    },
+    'ignore-application-stop-failures': {
+        default: 'false',
+        description: "Carry on when the previous revision's ApplicationStop hook fails."
+    },
+    'auto-rollback': {
+        default: 'on-failure',
+        description: "'on-failure' rolls back when the deployment fails or is stopped (also by one of the group's CloudWatch alarms); 'group' uses the deployment group's setting; 'off' never rolls back."
+    },
+    wait: {
+        default: 'true',
+        description: 'Wait for the deployment to finish. With false the step ends once the deployment is created.'
+    },
+    timeout: {
+        default: '60m',
+        description: "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
+    },
+    'rollback-timeout': {
+        default: '30m',
+        description: 'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
+    },
+    'on-cancel': {
+        default: 'stop-and-rollback',
+        description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
+    },
+    appspec: {
+        description: "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+    },
+    'task-definition': {
+        description: "ECS, with appspec: a task definition JSON file (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
+    },
+    'on-ready': {
+        default: 'continue',
+        description: "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue."
+    },
+    'on-termination-wait': {
+        default: 'exit',
+        description: "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded."
+    },
+    'deployment-id': {
+        description: 'With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated.'
+    },
+    'skip-if-superseded': {
+        default: 'true',
+        description: 'Skip the deployment (status Skipped; the step passes) when a newer run of the same workflow has already deployed to the group, or is deploying to it, so that an older run that waited never overwrites a newer one. Set false to deploy an older revision on purpose.'
+    },
+    sse: {
+        description: "Server-side encryption for the bundle: AES256, aws:kms or aws:kms:dsse. Empty uses the bucket's default."
+    },
+    'sse-kms-key-id': { description: 'KMS key for sse aws:kms.' },
+    'artifact-name': {
+        description: 'Also keep the bundle, exactly as uploaded to S3, as a workflow artifact with this name. Empty: no artifact.'
+    },
+    'github-deployment': {
+        description: 'Also record a GitHub deployment for this environment name (e.g. staging), marked in progress, then success, failure or error with a link to the CodeDeploy console (pending when left at Ready by on-ready exit). Needs the job permission deployments write. Empty: no GitHub deployment.'
+    },
+    'github-token': {
+        default: '${{ github.token }}',
+        description: 'Token for the GitHub API, used by github-deployment.'
+    }
+};
+
+;// CONCATENATED MODULE: ./src/engine/inputs/names.ts
+/**
+ * The inputs' names and defaults, as action.yml declares them (declared.ts is generated from it):
+ * which of them the engine reads, which the action reads itself, and the default each one takes
+ * when it is left out.
+ */
+
+/** Inputs that need a GitHub workflow run: the action reads them itself (src/action/inputs.ts). */
+const WORKFLOW_INPUTS = [
+    'artifact-name',
+    'github-deployment',
+    'github-token'
+];
+/** The engine's inputs, in action.yml's order: the CLI's flags. */
+const INPUT_NAMES = Object.keys(DECLARED_INPUTS).filter((name) => !WORKFLOW_INPUTS.includes(name));
+/** action.yml's default for `name`, or undefined when it has none. */
+function defaultOf(name) {
+    const input = DECLARED_INPUTS[name];
+    return input.default;
+}
+const COMMANDS = ['deploy', 'package', 'rollback', 'continue'];
+/**
+ * The command a run asked for, read leniently: what a run that fails before its settings could be
+ * read is recorded as (anything unknown is the default command).
+ */
+function commandOf(raw) {
+    const value = (raw.trim() || defaultOf('command') || '').toLowerCase();
+    return COMMANDS.includes(value) ? value : 'deploy';
+}
+
+;// CONCATENATED MODULE: ./src/engine/inputs/values.ts
+/**
+ * Reading one input's value: the text given, or action.yml's default when it is left out; one of
+ * a list, a boolean, a duration (bucket, key prefix, source and revision are checked in
+ * locations.ts). Each reader pushes a message that shows the expected form onto `problems`, so
+ * that the settings parser reports every bad input at once.
+ */
+
+function oneOf(name, raw, allowed, problems, normalise = v => v) {
+    if (raw === '')
+        return undefined;
+    const value = normalise(raw);
+    if (allowed.includes(value))
+        return value;
+    problems.push(`Invalid ${name} '${raw}'. Expected one of: ${allowed.join(', ')}.`);
+    return undefined;
+}
+/** The words a boolean input takes: exactly those core.getBooleanInput accepts (YAML 1.2's). */
+const BOOLEAN_WORDS = {
+    true: ['true', 'True', 'TRUE'],
+    false: ['false', 'False', 'FALSE']
+};
+/** A boolean input, read as core.getBooleanInput reads it: anything else is refused. */
+function parseBoolean(name, raw, problems) {
+    const value = raw.trim();
+    if (BOOLEAN_WORDS.true.includes(value))
+        return true;
+    if (BOOLEAN_WORDS.false.includes(value))
+        return false;
+    problems.push(`Invalid ${name} '${raw}'. Expected true or false (one of: ${[...BOOLEAN_WORDS.true, ...BOOLEAN_WORDS.false].join(', ')}).`);
+    return false;
+}
+/**
+ * A duration: plain seconds (`900`), or a number with a unit (`45m`, `2h`, `90s`, `1h30m`).
+ * Returns seconds, or undefined when the text is not a duration.
+ */
+function parseDuration(raw) {
+    const text = raw.trim().toLowerCase();
+    if (/^\d+$/.test(text))
+        return Number(text);
+    if (!/^(\d+(\.\d+)?[hms])+$/.test(text))
+        return undefined;
+    let seconds = 0;
+    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)) {
+        const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1;
+        seconds += Number(amount) * factor;
+    }
+    return Math.round(seconds);
+}
+/** The shortest and longest `timeout` and `rollback-timeout`, in seconds. */
+const DURATION_BOUNDS = { min: 60, max: 6 * 3600 };
+function reader(get, problems) {
+    const given = (name) => get(name).trim();
+    const value = (name) => given(name) || defaultOf(name) || '';
+    const lower = (v) => v.toLowerCase();
+    return {
+        given,
+        value,
+        choice: (name, allowed, normalise = lower) => oneOf(name, value(name), allowed, problems, normalise) ?? allowed[0],
+        optionalChoice: (name, allowed, normalise = v => v) => oneOf(name, given(name), allowed, problems, normalise),
+        boolean: name => parseBoolean(name, value(name), problems),
+        duration: name => {
+            const raw = value(name);
+            const parsed = parseDuration(raw);
+            if (parsed === undefined || parsed < DURATION_BOUNDS.min || parsed > DURATION_BOUNDS.max) {
+                problems.push(`Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`);
+                return DURATION_BOUNDS.max;
+            }
+            return parsed;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/inputs/uses.ts
+
+function stepKind(command, revision, appspec) {
+    if (command !== 'deploy')
+        return command;
+    return appspec ? 'appspec' : revision ? 'revision' : 'bundle';
+}
+const DEPLOYS = ['bundle', 'revision', 'appspec', 'rollback'];
+const FOLLOWS = [...DEPLOYS, 'continue'];
+const BUILDS = ['bundle', 'package'];
+const ALL = [...FOLLOWS, 'package'];
+/** The steps that use each input (a new input does not compile until it is placed here). */
+const USED_BY = {
+    command: ALL,
+    application: ALL,
+    'deployment-group': FOLLOWS,
+    'deployment-config': DEPLOYS,
+    source: BUILDS,
+    bucket: BUILDS,
+    'bundle-path': BUILDS,
+    'key-prefix': BUILDS,
+    'bundle-type': BUILDS,
+    sse: BUILDS,
+    'sse-kms-key-id': BUILDS,
+    revision: ['revision'],
+    'revision-etag': ['revision'],
+    'revision-version': ['revision'],
+    // The registered revision's description too, for package with an application.
+    description: [...DEPLOYS, 'package'],
+    'file-exists-behavior': DEPLOYS,
+    'ignore-application-stop-failures': DEPLOYS,
+    // A continued deployment keeps the rollback settings it was created with.
+    'auto-rollback': DEPLOYS,
+    wait: FOLLOWS,
+    timeout: FOLLOWS,
+    'rollback-timeout': FOLLOWS,
+    'on-cancel': FOLLOWS,
+    // A continued deployment is past Ready.
+    'on-ready': DEPLOYS,
+    'on-termination-wait': FOLLOWS,
+    'deployment-id': ['continue'],
+    // A rollback redeploys an older revision on purpose.
+    'skip-if-superseded': ['bundle', 'revision', 'appspec'],
+    appspec: ['appspec'],
+    'task-definition': ['appspec']
+};
+function uses(kind, name) {
+    return USED_BY[name].includes(kind);
+}
+/** What the step does, for the warning about an input it does not use. */
+const DOING = {
+    bundle: "this step packages 'source' and deploys it",
+    revision: "this step deploys 'revision', a bundle already in S3",
+    appspec: "this step sends 'appspec' to an ECS or Lambda deployment group",
+    package: "command 'package' packages and uploads, and creates no deployment",
+    rollback: "command 'rollback' redeploys the group's last successful revision",
+    continue: "command 'continue' moves an existing deployment on"
+};
+/** The inputs that contradict the step, each with the message that says why and the fix. */
+function contradictions(kind, given) {
+    const found = new Map();
+    if (kind === 'continue')
+        return found;
+    const command = kind === 'package' || kind === 'rollback' ? kind : 'deploy';
+    if (given('deployment-id'))
+        found.set('deployment-id', `Input 'deployment-id' is for command 'continue' (move a waiting blue/green deployment on), and command '${command}' creates a deployment of its own. Remove it, or set command: continue.`);
+    if (given('revision') && kind === 'package')
+        found.set('revision', `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`);
+    if (given('revision') && kind === 'rollback')
+        found.set('revision', `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`);
+    if (!given('revision'))
+        for (const pin of ['revision-etag', 'revision-version'])
+            if (given(pin))
+                found.set(pin, `Input '${pin}' pins a 'revision', and this step names none: set 'revision' too, or remove '${pin}'.`);
+    if (given('appspec') && kind !== 'appspec')
+        found.set('appspec', `Input 'appspec' is the revision of an ECS or Lambda deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`);
+    if (given('appspec') && given('revision') && kind === 'appspec')
+        found.set('revision', `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`);
+    if (given('task-definition') && !given('appspec'))
+        found.set('task-definition', `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`);
+    return found;
+}
+/**
+ * The warnings for inputs given (other than their default) that the step does not use and that
+ * do not contradict it: each is named, and ignored.
+ */
+function unusedInputs(kind, given, contradicting) {
+    const names = Object.keys(USED_BY).filter(name => {
+        const value = given(name);
+        return value && value !== defaultOf(name) && !uses(kind, name) && !contradicting.has(name);
+    });
+    return names.map(name => `Input '${name}' is not used: ${DOING[kind]}. It is ignored; remove it from this step to silence this warning.`);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
+var s3_location = __nccwpck_require__(8016);
+;// CONCATENATED MODULE: ./src/engine/inputs/locations.ts
+/**
+ * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
+ * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
+ * that breaks a log line or an output), the source directory (inside the workspace, links
+ * followed) and the file the bundle is written to (outside the source, in a directory that exists).
+ */
+
+
+
+/** S3 bucket naming rules (general purpose buckets). */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    return undefined;
+}
+/** The longest object key S3 takes, in UTF-8 bytes. */
+const KEY_LIMIT = 1024;
+/** What the bundle adds after the prefix: `<sha256>.tar.gz` at the longest. */
+const KEY_SUFFIX = 64 + '.tar.gz'.length;
+/**
+ * Why a key prefix (normalised, ending in `/`) cannot be used: S3 keeps `.` and `..` segments
+ * as they are while other tools resolve them, so the outputs would name another object than the
+ * one written; control characters end up in outputs and logs.
+ */
+function keyPrefixProblem(prefix) {
+    if (prefix.startsWith('/'))
+        return 'it must not start with /';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix))
+        return 'it must not hold control characters (newlines, tabs, …)';
+    const segments = prefix.split('/').slice(0, -1);
+    if (segments.some(s => s === '.' || s === '..'))
+        return "it must not hold a '.' or '..' segment";
+    const bytes = Buffer.byteLength(prefix);
+    if (bytes + KEY_SUFFIX > KEY_LIMIT) {
+        return `it is ${bytes} bytes long, and with the bundle's name the key must fit S3's ${KEY_LIMIT} bytes (at most ${KEY_LIMIT - KEY_SUFFIX})`;
+    }
+    return undefined;
+}
+/** Why `source` (absolute) is not inside `workspace`, following links; undefined when it is. */
+function sourceOutside(workspace, source) {
+    const within = (root, candidate) => {
+        const rel = external_node_path_default().relative(root, candidate);
+        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
+    };
+    if (!within(workspace, source))
+        return `it is ${source}`;
+    const real = (p) => {
+        try {
+            return (0,external_node_fs_.realpathSync)(p);
+        }
+        catch {
+            return undefined; // a missing source is reported by the appspec check, with its fix
+        }
+    };
+    const realSource = real(source);
+    const realWorkspace = real(workspace) ?? workspace;
+    if (realSource && !within(realWorkspace, realSource))
+        return `it resolves through a link to ${realSource}`;
+    return undefined;
+}
+/**
+ * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
+ * links followed, so the bundle would package itself, or its directory does not exist.
+ */
+function bundlePathProblem(source, file) {
+    const within = (root, candidate) => {
+        const rel = external_node_path_default().relative(root, candidate);
+        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
+    };
+    const dir = external_node_path_default().dirname(file);
+    const stats = (p) => (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
+    if (!stats(dir)?.isDirectory())
+        return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
+    if (stats(file)?.isDirectory())
+        return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
+    let realSource = source;
+    let realFile = file;
+    try {
+        realSource = (0,external_node_fs_.realpathSync)(source);
+        realFile = external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), external_node_path_default().basename(file));
+    }
+    catch {
+        // A missing source is reported by the appspec check, with its fix.
+    }
+    if (within(source, file) || within(realSource, realFile))
+        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`;
+    return undefined;
+}
+/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
+function parseRevision(raw, eTag, version, problems) {
+    const location = (0,s3_location/* parseS3Url */.F$)(raw);
+    if (!location) {
+        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
+        return undefined;
+    }
+    const { bucket, key } = location;
+    const bucketProblem = bucketNameProblem(bucket);
+    if (bucketProblem)
+        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
+    const bundleType = (0,s3_location/* bundleTypeOfKey */.Jx)(key);
+    if (!bundleType) {
+        problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
+        return undefined;
+    }
+    const revision = { bucket, key, bundleType };
+    if (eTag)
+        revision.eTag = (0,s3_location/* unquoteETag */.XA)(eTag);
+    if (version)
+        revision.version = version;
+    return revision;
+}
+
+;// CONCATENATED MODULE: ./src/engine/inputs/settings.ts
+/**
+ * The run's settings: every input read once, checked, and turned into a typed object. Both
+ * entry points (the action and the CLI) hand their raw strings to `parseInputs`, which also
+ * returns the warnings about inputs the step does not use (uses.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * Whether a run with these settings calls AWS at all: every run but `package` that only writes the
+ * bundle to `bundle-path` (no bucket) and has no application to check (revision/package.ts).
+ * One that does not needs neither a region nor credentials.
+ */
+function callsAws(settings) {
+    return !(settings.command === 'package' && !settings.bucket && !settings.application);
+}
+/** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
+function buildsBundle(settings) {
+    if (settings.command === 'package')
+        return true;
+    return settings.command === 'deploy' && !settings.revision && !settings.appspec;
+}
+/**
+ * Reads and checks every input the step uses; an input it does not use is ignored with a warning.
+ * Throws one InputError listing every problem found, each with the expected form, so a user fixes
+ * them all in one go.
+ */
+function parseInputs(get, workspace, options = {}) {
+    const problems = [];
+    const all = reader(get, problems);
+    const given = all.given;
+    const command = all.choice('command', COMMANDS);
+    const kind = stepKind(command, given('revision'), given('appspec'));
+    const contradicting = contradictions(kind, given);
+    problems.push(...contradicting.values());
+    const warnings = unusedInputs(kind, given, contradicting);
+    // From here on an input the step does not use reads as not given.
+    const input = reader(name => (uses(kind, name) ? get(name) : ''), problems);
+    const settings = readSettings(command, kind, input, workspace, options, problems);
+    if (problems.length === 1)
+        throw new errors/* InputError */.dz(problems[0]);
+    if (problems.length > 1) {
+        throw new errors/* InputError */.dz(`${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+    }
+    return { settings, warnings };
+}
+/** The settings alone, for callers with nowhere to show warnings (the bench, tests). */
+function parseSettings(get, workspace, options = {}) {
+    return parseInputs(get, workspace, options).settings;
+}
+function readSettings(command, kind, input, workspace, options, problems) {
+    const read = input.given;
+    const application = read('application');
+    const deploymentGroup = read('deployment-group');
+    const deploymentConfig = read('deployment-config');
+    const bucket = read('bucket');
+    const deploymentId = read('deployment-id');
+    if (kind === 'continue') {
+        if (!deploymentId)
+            problems.push(`Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`);
+        else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
+            problems.push(`Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`);
+    }
+    if (kind !== 'package' && kind !== 'continue') {
+        if (!application)
+            problems.push(`Input 'application' is required for command '${command}': the CodeDeploy application name.`);
+        if (!deploymentGroup)
+            problems.push(`Input 'deployment-group' is required for command '${command}': the deployment group name.`);
+    }
+    const nameProblem = (name, value) => {
+        if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
+            problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`);
+        }
+    };
+    nameProblem('application', application);
+    nameProblem('deployment-group', deploymentGroup);
+    nameProblem('deployment-config', deploymentConfig);
+    const revisionRaw = read('revision');
+    const revision = revisionRaw
+        ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
+        : undefined;
+    const packaging = kind === 'bundle' || kind === 'package';
+    const bundlePathRaw = read('bundle-path');
+    const bundlePath = bundlePathRaw ? external_node_path_default().resolve(workspace, bundlePathRaw) : undefined;
+    if (packaging && !bucket && !(command === 'package' && bundlePath)) {
+        problems.push(`Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`);
+    }
+    if (bucket) {
+        const problem = bucketNameProblem(bucket);
+        if (problem)
+            problems.push(`Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`);
+    }
+    const keyPrefixRaw = read('key-prefix');
+    const keyPrefix = keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`;
+    const prefixProblem = keyPrefixProblem(keyPrefix);
+    if (prefixProblem) {
+        problems.push(`Invalid key-prefix ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
+    }
+    const sse = input.optionalChoice('sse', [
+        'AES256',
+        'aws:kms',
+        'aws:kms:dsse'
+    ]);
+    const sseKmsKeyId = read('sse-kms-key-id');
+    if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
+        problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`);
+    }
+    const source = external_node_path_default().resolve(workspace, input.value('source'));
+    if (options.confine) {
+        const problem = sourceOutside(workspace, source);
+        if (problem) {
+            problems.push(`Invalid source '${read('source')}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`);
+        }
+    }
+    const bundlePathIssue = bundlePath && bundlePathProblem(source, bundlePath);
+    if (bundlePathIssue)
+        problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`);
+    const settings = {
+        command,
+        application,
+        deploymentGroup,
+        source,
+        keyPrefix,
+        bundleType: input.choice('bundle-type', s3_location/* BUNDLE_TYPES */.td, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')),
+        ignoreApplicationStopFailures: input.boolean('ignore-application-stop-failures'),
+        autoRollback: input.choice('auto-rollback', ['on-failure', 'group', 'off']),
+        wait: input.boolean('wait'),
+        timeoutSeconds: input.duration('timeout'),
+        rollbackTimeoutSeconds: input.duration('rollback-timeout'),
+        onCancel: input.choice('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+        onReady: input.choice('on-ready', ['continue', 'wait', 'exit']),
+        onTerminationWait: input.choice('on-termination-wait', [
+            'exit',
+            'wait',
+            'continue'
+        ]),
+        skipIfSuperseded: input.boolean('skip-if-superseded')
+    };
+    const fileExistsBehavior = input.optionalChoice('file-exists-behavior', ['DISALLOW', 'OVERWRITE', 'RETAIN'], v => v.toUpperCase());
+    if (fileExistsBehavior)
+        settings.fileExistsBehavior = fileExistsBehavior;
+    if (deploymentConfig)
+        settings.deploymentConfig = deploymentConfig;
+    if (bucket)
+        settings.bucket = bucket;
+    if (bundlePath)
+        settings.bundlePath = bundlePath;
+    if (revision)
+        settings.revision = revision;
+    const description = read('description');
+    if (description)
+        settings.description = description;
+    if (sse)
+        settings.sse = sse;
+    if (deploymentId)
+        settings.deploymentId = deploymentId;
+    const appspec = read('appspec');
+    if (appspec)
+        settings.appspec = external_node_path_default().resolve(workspace, appspec);
+    const taskDefinition = read('task-definition');
+    if (taskDefinition)
+        settings.taskDefinition = external_node_path_default().resolve(workspace, taskDefinition);
+    if (sseKmsKeyId)
+        settings.sseKmsKeyId = sseKmsKeyId;
+    return settings;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/tell/record.ts
 /** The statuses a deployment ends in. */
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
@@ -39765,8 +40400,6 @@ function platformFits(settings, platform) {
         throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
 }
 
-// EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
-var s3_location = __nccwpck_require__(8016);
 ;// CONCATENATED MODULE: ./src/engine/end/continue.ts
 
 
@@ -40901,7 +41534,7 @@ async function contentRevision(stage) {
     const platform = stage.record.platform;
     if (platform !== 'ECS' && platform !== 'Lambda')
         throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(174), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(786), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
     const { location, facts } = await prepareContent(stage, platform);
     stage.record.content = facts;
     stage.ports.changed();
@@ -41085,7 +41718,7 @@ async function revision(scope) {
     else if (settings.application)
         await target();
     // Loaded here: the archive writers and the appspec parser are not needed at start.
-    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(174), __nccwpck_require__.e(868)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5868));
+    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(786), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1550));
     const made = await packageAndUpload(stage);
     return settings.command === 'package' || !made ? undefined : (0,s3_location/* revisionLocation */.bI)(made);
 }
@@ -41168,381 +41801,296 @@ async function run_continued(scope, id) {
         : `Terminating the ${fleetWords(record.platform).original} of ${id}`);
 }
 
-;// CONCATENATED MODULE: ./src/engine/inputs/values.ts
+;// CONCATENATED MODULE: ./src/host.ts
 /**
- * Readers for one input's value: one of a list, a boolean, a duration (bucket, key prefix,
- * source and revision are checked in locations.ts). Each pushes a message that shows the expected form onto `problems`, so that
- * the settings parser reports every bad input at once.
- */
-function oneOf(name, raw, allowed, problems, normalise = v => v) {
-    if (raw === '')
-        return undefined;
-    const value = normalise(raw);
-    if (allowed.includes(value))
-        return value;
-    problems.push(`Invalid ${name} '${raw}'. Expected one of: ${allowed.join(', ')}.`);
-    return undefined;
-}
-function parseBoolean(name, raw, fallback, problems) {
-    if (raw === '')
-        return fallback;
-    const value = raw.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    problems.push(`Invalid ${name} '${raw}'. Expected true or false.`);
-    return fallback;
-}
-/**
- * A duration: plain seconds (`900`), or a number with a unit (`45m`, `2h`, `90s`, `1h30m`).
- * Returns seconds, or undefined when the text is not a duration.
- */
-function parseDuration(raw) {
-    const text = raw.trim().toLowerCase();
-    if (/^\d+$/.test(text))
-        return Number(text);
-    if (!/^(\d+(\.\d+)?[hms])+$/.test(text))
-        return undefined;
-    let seconds = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)([hms])/g)) {
-        const factor = unit === 'h' ? 3600 : unit === 'm' ? 60 : 1;
-        seconds += Number(amount) * factor;
-    }
-    return Math.round(seconds);
-}
-/** What does not fit about `appspec` and `task-definition` (ECS and Lambda) with the rest. */
-function contentInputProblems(command, appspec, taskDefinition, revision) {
-    const problems = [];
-    if (appspec && command !== 'deploy')
-        problems.push(`Input 'appspec' deploys to an ECS or Lambda group with command 'deploy'; command '${command}' does not use it. Remove it, or set command: deploy.`);
-    if (appspec && revision)
-        problems.push(`Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`);
-    if (taskDefinition && !appspec)
-        problems.push(`Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`);
-    return problems;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/engine/inputs/locations.ts
-/**
- * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
- * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), the source directory (inside the workspace, links
- * followed) and the file the bundle is written to (outside the source, in a directory that exists).
+ * One host for both entries, the action (main.ts) and the CLI (cli/main.ts): it owns the process
+ * around one run of the engine. It installs the signal handlers, makes and removes the temp
+ * directory, reads the settings, builds the AWS clients, runs the engine, turns a failure before
+ * the run into a record, and hands the record to the adapter, which says what happened (the
+ * action: outputs, summary, GitHub deployment status, the step's failure; the CLI: its printout
+ * and exit code).
+ *
+ * Signals: the first SIGINT or SIGTERM aborts the engine, which handles its deployment as
+ * `on-cancel` says. A runner sends SIGINT, then SIGTERM about 7.5 s later, then kills the process
+ * about 2.5 s after that, so the action ignores the second signal (it must not kill the report);
+ * in a terminal a second Ctrl-C quits at once.
  */
 
 
 
-/** S3 bucket naming rules (general purpose buckets). */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    return undefined;
-}
-/** The longest object key S3 takes, in UTF-8 bytes. */
-const KEY_LIMIT = 1024;
-/** What the bundle adds after the prefix: `<sha256>.tar.gz` at the longest. */
-const KEY_SUFFIX = 64 + '.tar.gz'.length;
-/**
- * Why a key prefix (normalised, ending in `/`) cannot be used: S3 keeps `.` and `..` segments
- * as they are while other tools resolve them, so the outputs would name another object than the
- * one written; control characters end up in outputs and logs.
- */
-function keyPrefixProblem(prefix) {
-    if (prefix.startsWith('/'))
-        return 'it must not start with /';
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(prefix))
-        return 'it must not hold control characters (newlines, tabs, …)';
-    const segments = prefix.split('/').slice(0, -1);
-    if (segments.some(s => s === '.' || s === '..'))
-        return "it must not hold a '.' or '..' segment";
-    const bytes = Buffer.byteLength(prefix);
-    if (bytes + KEY_SUFFIX > KEY_LIMIT) {
-        return `it is ${bytes} bytes long, and with the bundle's name the key must fit S3's ${KEY_LIMIT} bytes (at most ${KEY_LIMIT - KEY_SUFFIX})`;
-    }
-    return undefined;
-}
-/** Why `source` (absolute) is not inside `workspace`, following links; undefined when it is. */
-function sourceOutside(workspace, source) {
-    const within = (root, candidate) => {
-        const rel = external_node_path_default().relative(root, candidate);
-        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
-    };
-    if (!within(workspace, source))
-        return `it is ${source}`;
-    const real = (p) => {
-        try {
-            return (0,external_node_fs_.realpathSync)(p);
+
+
+
+
+
+
+/** Runs one command for an entry; resolves with what the adapter's `finish` says. */
+async function host(adapter, seams = {}) {
+    const { signal: external, ...engineSeams } = seams;
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (!controller.signal.aborted) {
+            adapter.cancelling(signal);
+            controller.abort();
         }
-        catch {
-            return undefined; // a missing source is reported by the appspec check, with its fix
+        else if (adapter.repeatedSignal !== 'ignore') {
+            process.exit(adapter.repeatedSignal);
         }
     };
-    const realSource = real(source);
-    const realWorkspace = real(workspace) ?? workspace;
-    if (realSource && !within(realWorkspace, realSource))
-        return `it resolves through a link to ${realSource}`;
-    return undefined;
-}
-/**
- * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
- * links followed, so the bundle would package itself, or its directory does not exist.
- */
-function bundlePathProblem(source, file) {
-    const within = (root, candidate) => {
-        const rel = external_node_path_default().relative(root, candidate);
-        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
-    };
-    const dir = external_node_path_default().dirname(file);
-    const stats = (p) => (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
-    if (!stats(dir)?.isDirectory())
-        return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
-    if (stats(file)?.isDirectory())
-        return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
-    let realSource = source;
-    let realFile = file;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    external?.addEventListener('abort', () => controller.abort(), { once: true });
     try {
-        realSource = (0,external_node_fs_.realpathSync)(source);
-        realFile = external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), external_node_path_default().basename(file));
+        const record = await runOnce(adapter, engineSeams, controller.signal);
+        // The signal handlers stay until the end: a second signal must not kill the report.
+        return await adapter.finish(record, controller.signal.aborted);
     }
-    catch {
-        // A missing source is reported by the appspec check, with its fix.
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
     }
-    if (within(source, file) || within(realSource, realFile))
-        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`;
-    return undefined;
 }
-/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
-function parseRevision(raw, eTag, version, problems) {
-    const location = (0,s3_location/* parseS3Url */.F$)(raw);
-    if (!location) {
-        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
-        return undefined;
+/** The run's record, whether the engine ran or the run failed before it. */
+async function runOnce(adapter, seams, signal) {
+    const { reporter, workspace } = adapter;
+    const tempDir = await (0,promises_.mkdtemp)(external_node_path_default().join(adapter.tempRoot, 'codedeploy-bridge-'));
+    let clients;
+    try {
+        const { settings, warnings } = parseInputs(adapter.input, workspace, {
+            confine: adapter.confine
+        });
+        for (const warning of warnings)
+            reporter.warning(warning);
+        adapter.check?.(settings);
+        clients = await createClients({
+            ...(adapter.runId ? { runId: adapter.runId } : {}),
+            platforms: settings.appspec !== undefined,
+            access: callsAws(settings)
+        });
+        const proxy = describeProxy();
+        if (proxy)
+            reporter.info(proxy);
+        const added = (await adapter.start?.(settings, { tempDir })) ?? {};
+        return await runEngine(settings, {
+            sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
+            cacheDir: (0,cache/* cacheDirectory */.o3)(process.env),
+            ...added,
+            ...seams,
+            codedeploy: clients.codedeploy,
+            s3: clients.s3,
+            ...(clients.ecs ? { ecs: clients.ecs } : {}),
+            ...(clients.lambda ? { lambda: clients.lambda } : {}),
+            region: clients.region,
+            reporter,
+            workspace,
+            tempDir,
+            signal
+        });
     }
-    const { bucket, key } = location;
-    const bucketProblem = bucketNameProblem(bucket);
-    if (bucketProblem)
-        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
-    const bundleType = (0,s3_location/* bundleTypeOfKey */.Jx)(key);
-    if (!bundleType) {
-        problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
-        return undefined;
+    catch (error) {
+        if (error instanceof RunFailedError)
+            return error.record;
+        return failedBeforeRun(commandOf(adapter.input('command')), clients?.region ?? '', (0,errors/* errorMessage */.gJ)(error), error instanceof errors/* InputError */.dz);
     }
-    const revision = { bucket, key, bundleType };
-    if (eTag)
-        revision.eTag = (0,s3_location/* unquoteETag */.XA)(eTag);
-    if (version)
-        revision.version = version;
-    return revision;
+    finally {
+        destroyClients(clients);
+        await (0,promises_.rm)(tempDir, { recursive: true, force: true });
+    }
 }
 
-;// CONCATENATED MODULE: ./src/engine/inputs/settings.ts
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/engine/revision/appspec/suggest.ts
+var suggest = __nccwpck_require__(1875);
+;// CONCATENATED MODULE: ./src/cli/args.ts
 /**
- * The run's settings: every input read once, checked, and turned into a typed object. Both
- * entry points (the action and the CLI) hand their raw strings to `parseSettings`.
+ * The CLI's flags, parsed by node:util's parseArgs (strict): the action's input names as
+ * `--name value` or `--name=value`, and the CLI's own flags. A flag it does not know, a flag
+ * without its value, a stray argument or a flag given twice is an InputError that names it and
+ * points at --help (the CLI exits 2).
  */
 
 
 
+function options(inputs) {
+    const all = {
+        'summary-file': { type: 'string' },
+        verbose: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+    };
+    for (const name of inputs)
+        all[name] = { type: 'string' };
+    return all;
+}
+const SEE_HELP = 'See --help for the flags.';
+/** Why strict parsing refused `argv`, named from its tokens (not from node's wording). */
+function refusal(argv, known, error) {
+    const { tokens } = (0,external_node_util_.parseArgs)({
+        args: argv,
+        options: known,
+        strict: false,
+        allowPositionals: true,
+        tokens: true
+    });
+    const names = Object.keys(known);
+    for (const token of tokens) {
+        if (token.kind === 'positional')
+            return new errors/* InputError */.dz(`Unexpected argument '${token.value}': every value follows its flag, e.g. --application my-app. ${SEE_HELP}`);
+        if (token.kind !== 'option')
+            continue;
+        const option = known[token.name];
+        if (!option)
+            return new errors/* InputError */.dz(`Unknown flag ${token.rawName}.${(0,suggest/* didYouMean */.a)(token.name, names).replace(/'([^']+)'/, '--$1')} ${SEE_HELP}`);
+        if (option.type === 'boolean' && token.value !== undefined)
+            return new errors/* InputError */.dz(`Flag --${token.name} takes no value. ${SEE_HELP}`);
+        if (option.type === 'string' &&
+            (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))
+            return new errors/* InputError */.dz(`Flag --${token.name} needs a value, e.g. --${token.name} <value> (a value that starts with '-' as --${token.name}=<value>). ${SEE_HELP}`);
+    }
+    return new errors/* InputError */.dz(`${(0,errors/* errorMessage */.gJ)(error)} ${SEE_HELP}`);
+}
+function strictly(argv, known) {
+    try {
+        return (0,external_node_util_.parseArgs)({ args: argv, options: known, strict: true, tokens: true });
+    }
+    catch (error) {
+        throw refusal(argv, known, error);
+    }
+}
+/** Parses the CLI's arguments; `inputs` are the input names it takes as flags. */
+function parseArgs(argv, inputs) {
+    const known = options(inputs);
+    const parsed = strictly(argv, known);
+    const seen = new Set();
+    for (const token of parsed.tokens) {
+        if (token.kind !== 'option' || token.name === undefined)
+            continue;
+        if (seen.has(token.name))
+            throw new errors/* InputError */.dz(`Flag --${token.name} is given twice: give it once. ${SEE_HELP}`);
+        seen.add(token.name);
+    }
+    const values = parsed.values;
+    const args = {
+        inputs: new Map(),
+        verbose: values.verbose === true,
+        help: values.help === true,
+        json: values.json === true
+    };
+    const summaryFile = values['summary-file'];
+    if (typeof summaryFile === 'string')
+        args.summaryFile = summaryFile;
+    for (const name of inputs) {
+        const value = values[name];
+        if (typeof value === 'string')
+            args.inputs.set(name, value);
+    }
+    return args;
+}
+
+;// CONCATENATED MODULE: ./src/cli/reporter.ts
+function where(annotation) {
+    if (!annotation?.file)
+        return '';
+    const line = annotation.startLine
+        ? `:${annotation.startLine}${annotation.startColumn ? `:${annotation.startColumn}` : ''}`
+        : '';
+    return `${annotation.file}${line}: `;
+}
+class TerminalReporter {
+    write;
+    options;
+    constructor(write, options = {}) {
+        this.write = write;
+        this.options = options;
+    }
+    info(message) {
+        this.write(message);
+    }
+    debug(message) {
+        if (this.options.verbose)
+            this.write(`debug: ${message}`);
+    }
+    notice(message, annotation) {
+        this.write(`notice: ${where(annotation)}${message}`);
+    }
+    warning(message, annotation) {
+        this.write(`warning: ${where(annotation)}${message}`);
+    }
+    error(message, annotation) {
+        this.write(`error: ${where(annotation)}${message}`);
+    }
+    async group(title, fn) {
+        this.write(`== ${title}`);
+        return fn();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/usage.ts
+/**
+ * The CLI's --help: its flags, the action's inputs with their defaults and descriptions (from
+ * action.yml, through the generated declared.ts), and the exit codes.
+ */
 
 
-
-
-const Input = {
-    Command: 'command',
-    Application: 'application',
-    DeploymentGroup: 'deployment-group',
-    DeploymentConfig: 'deployment-config',
-    Source: 'source',
-    Bucket: 'bucket',
-    KeyPrefix: 'key-prefix',
-    BundleType: 'bundle-type',
-    Revision: 'revision',
-    RevisionEtag: 'revision-etag',
-    RevisionVersion: 'revision-version',
-    Description: 'description',
-    FileExistsBehavior: 'file-exists-behavior',
-    IgnoreApplicationStopFailures: 'ignore-application-stop-failures',
-    AutoRollback: 'auto-rollback',
-    Wait: 'wait',
-    Timeout: 'timeout',
-    OnCancel: 'on-cancel',
-    Sse: 'sse',
-    SseKmsKeyId: 'sse-kms-key-id',
-    RollbackTimeout: 'rollback-timeout',
-    SkipIfSuperseded: 'skip-if-superseded',
-    OnReady: 'on-ready',
-    OnTerminationWait: 'on-termination-wait',
-    DeploymentId: 'deployment-id',
-    AppSpec: 'appspec',
-    TaskDefinition: 'task-definition',
-    BundlePath: 'bundle-path'
+const EXIT_CODES = {
+    passed: 0,
+    failed: 1,
+    badInput: 2,
+    interrupted: 130
 };
-/**
- * Reads and checks every input. Throws one InputError listing every problem found, each with the
- * expected form, so a user fixes them all in one go.
- */
-function parseSettings(get, workspace, options = {}) {
-    const problems = [];
-    const read = (name) => get(name).trim();
-    /** One of `allowed`, compared lower-cased; `fallback` when not given. */
-    const choice = (name, allowed, fallback) => oneOf(name, read(name), allowed, problems, v => v.toLowerCase()) ?? fallback;
-    const command = choice(Input.Command, ['deploy', 'package', 'rollback', 'continue'], 'deploy');
-    const application = read(Input.Application);
-    const deploymentGroup = read(Input.DeploymentGroup);
-    const deploymentConfig = read(Input.DeploymentConfig);
-    const revisionRaw = read(Input.Revision);
-    const bucket = read(Input.Bucket);
-    const deploymentId = read(Input.DeploymentId);
-    if (command === 'continue') {
-        if (!deploymentId)
-            problems.push(`Input '${Input.DeploymentId}' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`);
-        else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
-            problems.push(`Invalid ${Input.DeploymentId} '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`);
-        if (revisionRaw || bucket)
-            problems.push(`Command 'continue' moves an existing deployment on; it packages nothing. Remove 'revision' and 'bucket' from this step.`);
-    }
-    else if (deploymentId) {
-        problems.push(`Input '${Input.DeploymentId}' is for command 'continue' (reroute a waiting blue/green deployment). Remove it, or set command: continue.`);
-    }
-    if (command !== 'package' && command !== 'continue') {
-        if (!application)
-            problems.push(`Input '${Input.Application}' is required for command '${command}': the CodeDeploy application name.`);
-        if (!deploymentGroup)
-            problems.push(`Input '${Input.DeploymentGroup}' is required for command '${command}': the deployment group name.`);
-    }
-    const nameProblem = (name, value) => {
-        if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
-            problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`);
+const WIDTH = 100;
+/** `text` cut into lines of at most WIDTH characters, each after `indent` spaces. */
+function wrap(text, indent) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/)) {
+        if (line && indent + line.length + 1 + word.length > WIDTH) {
+            lines.push(line);
+            line = word;
         }
-    };
-    nameProblem(Input.Application, application);
-    nameProblem(Input.DeploymentGroup, deploymentGroup);
-    nameProblem(Input.DeploymentConfig, deploymentConfig);
-    const revision = revisionRaw
-        ? parseRevision(revisionRaw, read(Input.RevisionEtag), read(Input.RevisionVersion), problems)
-        : undefined;
-    if (!revisionRaw && (read(Input.RevisionEtag) || read(Input.RevisionVersion))) {
-        problems.push(`Inputs '${Input.RevisionEtag}' and '${Input.RevisionVersion}' pin a 'revision': set 'revision' too, or remove them.`);
+        else
+            line = line ? `${line} ${word}` : word;
     }
-    if (revision && command === 'package') {
-        problems.push(`Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`);
-    }
-    if (revision && command === 'rollback') {
-        problems.push(`Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`);
-    }
-    const appspecRaw = read(Input.AppSpec);
-    const taskDefinitionRaw = read(Input.TaskDefinition);
-    problems.push(...contentInputProblems(command, appspecRaw, taskDefinitionRaw, revisionRaw));
-    const packaging = command === 'package' || (command === 'deploy' && !revision && !appspecRaw);
-    const bundlePathRaw = read(Input.BundlePath);
-    const bundlePath = bundlePathRaw ? external_node_path_default().resolve(workspace, bundlePathRaw) : undefined;
-    if (bundlePath && !packaging)
-        problems.push(`Input '${Input.BundlePath}' writes the bundle this step packages, and this step packages none (${revision ? "it deploys 'revision'" : appspecRaw ? "it sends 'appspec'" : `command '${command}'`}). Set it on the step that packages.`);
-    if (packaging && !bucket && !(command === 'package' && bundlePath)) {
-        problems.push(`Input '${Input.Bucket}' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set '${Input.BundlePath}')` : ''}.`);
-    }
-    if (bucket) {
-        const problem = bucketNameProblem(bucket);
-        if (problem)
-            problems.push(`Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`);
-    }
-    const keyPrefixRaw = read(Input.KeyPrefix);
-    const keyPrefix = keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`;
-    const prefixProblem = keyPrefixProblem(keyPrefix);
-    if (prefixProblem) {
-        problems.push(`Invalid ${Input.KeyPrefix} ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
-    }
-    const bundleType = oneOf(Input.BundleType, read(Input.BundleType), s3_location/* BUNDLE_TYPES */.td, problems, v => v.toLowerCase().replace(/^tar\.gz$/, 'tgz')) ?? 'zip';
-    const fileExistsBehavior = oneOf(Input.FileExistsBehavior, read(Input.FileExistsBehavior), ['DISALLOW', 'OVERWRITE', 'RETAIN'], problems, v => v.toUpperCase());
-    const autoRollback = choice(Input.AutoRollback, ['on-failure', 'group', 'off'], 'on-failure');
-    const onReady = choice(Input.OnReady, ['continue', 'wait', 'exit'], 'continue');
-    const onTerminationWait = choice(Input.OnTerminationWait, ['exit', 'wait', 'continue'], 'exit');
-    const onCancel = choice(Input.OnCancel, ['stop-and-rollback', 'stop', 'detach'], 'stop-and-rollback');
-    const duration = (name, fallback) => {
-        const raw = read(name);
-        if (!raw)
-            return fallback;
-        const parsed = parseDuration(raw);
-        if (parsed === undefined || parsed < 60 || parsed > 6 * 3600) {
-            problems.push(`Invalid ${name} '${raw}'. Expected a duration from 1m to 6h, such as 45m, 2h or 900 (seconds).`);
-            return fallback;
-        }
-        return parsed;
-    };
-    const timeoutSeconds = duration(Input.Timeout, 3600);
-    const rollbackTimeoutSeconds = duration(Input.RollbackTimeout, 1800);
-    const sse = oneOf(Input.Sse, read(Input.Sse), ['AES256', 'aws:kms', 'aws:kms:dsse'], problems);
-    const sseKmsKeyId = read(Input.SseKmsKeyId);
-    if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
-        problems.push(`Input '${Input.SseKmsKeyId}' needs sse: aws:kms (or aws:kms:dsse).`);
-    }
-    const source = external_node_path_default().resolve(workspace, read(Input.Source) || '.');
-    if (options.confine) {
-        const problem = sourceOutside(workspace, source);
-        if (problem) {
-            problems.push(`Invalid ${Input.Source} '${read(Input.Source)}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`);
-        }
-    }
-    const bundlePathIssue = bundlePath && packaging && bundlePathProblem(source, bundlePath);
-    if (bundlePathIssue)
-        problems.push(`Invalid ${Input.BundlePath} '${bundlePathRaw}': ${bundlePathIssue}.`);
-    const settings = {
-        command,
-        application,
-        deploymentGroup,
-        source,
-        keyPrefix,
-        bundleType,
-        ignoreApplicationStopFailures: parseBoolean(Input.IgnoreApplicationStopFailures, read(Input.IgnoreApplicationStopFailures), false, problems),
-        autoRollback,
-        wait: parseBoolean(Input.Wait, read(Input.Wait), true, problems),
-        timeoutSeconds,
-        rollbackTimeoutSeconds,
-        onCancel,
-        onReady,
-        onTerminationWait,
-        skipIfSuperseded: parseBoolean(Input.SkipIfSuperseded, read(Input.SkipIfSuperseded), true, problems)
-    };
-    if (deploymentConfig)
-        settings.deploymentConfig = deploymentConfig;
-    if (bucket)
-        settings.bucket = bucket;
-    if (bundlePath && packaging)
-        settings.bundlePath = bundlePath;
-    if (revision)
-        settings.revision = revision;
-    const description = get(Input.Description).trim();
-    if (description)
-        settings.description = description;
-    if (fileExistsBehavior)
-        settings.fileExistsBehavior = fileExistsBehavior;
-    if (sse)
-        settings.sse = sse;
-    if (command === 'continue' && deploymentId)
-        settings.deploymentId = deploymentId;
-    if (appspecRaw)
-        settings.appspec = external_node_path_default().resolve(workspace, appspecRaw);
-    if (taskDefinitionRaw)
-        settings.taskDefinition = external_node_path_default().resolve(workspace, taskDefinitionRaw);
-    if (sseKmsKeyId)
-        settings.sseKmsKeyId = sseKmsKeyId;
-    if (problems.length === 1)
-        throw new errors/* InputError */.dz(problems[0]);
-    if (problems.length > 1) {
-        throw new errors/* InputError */.dz(`${problems.length} inputs need fixing:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-    }
-    return settings;
+    if (line)
+        lines.push(line);
+    return lines.map(l => `${' '.repeat(indent)}${l}`).join('\n');
+}
+function inputs() {
+    return INPUT_NAMES.map(name => {
+        const fallback = defaultOf(name);
+        const head = `  --${name} <value>${fallback ? `   (default: ${fallback})` : ''}`;
+        return `${head}\n${wrap(DECLARED_INPUTS[name].description, 6)}`;
+    }).join('\n');
+}
+function usage() {
+    return `Usage: codedeploy-bridge [--<input> <value>]... [--json] [--summary-file <path>] [--verbose]
+
+Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy, follows
+the deployment and explains a failure: the GitHub Action's engine, from a terminal.
+
+Other flags:
+  --json                  print one JSON object on stdout (headline, outcome, passed, outputs,
+                          error); every log line goes to stderr
+  --summary-file <path>   append the Markdown summary to this file
+  --verbose               print debug lines
+  -h, --help              show this text
+
+Exit codes:
+  ${EXIT_CODES.passed}    passed: the deployment succeeded (or was created with --wait false,
+       packaged, skipped as superseded, or left Ready with --on-ready exit)
+  ${EXIT_CODES.failed}    failed: the deployment failed, timed out or was stopped, or the run broke off
+  ${EXIT_CODES.badInput}    bad input: a flag, an input or the appspec needs fixing; nothing was written
+       to AWS
+  ${EXIT_CODES.interrupted}  interrupted: Ctrl-C or SIGTERM cancelled the run, and its deployment was
+       handled as --on-cancel says (a second Ctrl-C quits at once)
+
+Credentials, region and endpoints come from the AWS environment: AWS_PROFILE, AWS_REGION,
+AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL_S3, …
+
+Inputs (the action's input names, as --name value or --name=value; relative paths start at the
+current directory):
+${inputs()}`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/tell/summary.ts
@@ -41782,9 +42330,9 @@ function renderSummary(record) {
  *
  *   codedeploy-bridge --application my-app --deployment-group prod --bucket my-bundles --source ./build
  *
- * Flags are the action's input names. Credentials, region and endpoints come from the usual AWS
- * environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). Exit code 0 only when the deployment
- * succeeded (or was created, with --wait false); 2 for bad input.
+ * Flags are the action's input names (args.ts). Credentials, region and endpoints come from the
+ * usual AWS environment (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_*). The host (../host.ts) runs
+ * the command; this adapter prints what happened and picks the exit code (usage.ts lists them).
  */
 
 
@@ -41797,127 +42345,81 @@ function renderSummary(record) {
 
 
 
-
-
-const NAMES = new Set(Object.values(Input));
-const USAGE = `Usage: codedeploy-bridge [--<input> <value>]...
-
-Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy.
-Inputs (same names as the GitHub Action):
-${[...NAMES].map(n => `  --${n}`).join('\n')}
-Other flags:
-  --summary-file <path>   append the Markdown summary to this file
-  --verbose               print debug lines
-  --help                  show this text`;
-/** Parses `--name value` and `--name=value`; throws InputError naming an unknown flag. */
-function parseArgs(argv) {
-    const args = { inputs: new Map(), verbose: false, help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i] ?? '';
-        if (arg === '--help' || arg === '-h') {
-            args.help = true;
-            continue;
-        }
-        if (arg === '--verbose') {
-            args.verbose = true;
-            continue;
-        }
-        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-        if (!match?.[1])
-            throw new errors/* InputError */.dz(`Unexpected argument '${arg}'. Flags look like --application my-app; see --help.`);
-        const name = match[1];
-        let value = match[2];
-        if (value === undefined) {
-            value = argv[i + 1];
-            if (value === undefined)
-                throw new errors/* InputError */.dz(`Flag --${name} needs a value.`);
-            i++;
-        }
-        if (name === 'summary-file')
-            args.summaryFile = value;
-        else if (NAMES.has(name))
-            args.inputs.set(name, value);
-        else
-            throw new errors/* InputError */.dz(`Unknown flag --${name}. Known inputs: ${[...NAMES].join(', ')}.`);
-    }
-    return args;
+/** The inputs the CLI takes as flags: all of the engine's (the action's own need a GitHub run). */
+const INPUTS = INPUT_NAMES;
+function jsonResult(record) {
+    const result = {
+        headline: headline(record),
+        outcome: record.outcome ?? 'error',
+        passed: passed(record),
+        outputs: outputsOf(record)
+    };
+    if (record.error)
+        result.error = {
+            message: record.error.message,
+            ...(record.error.input ? { input: true } : {})
+        };
+    return result;
 }
-async function main(argv, write = line => console.log(line)) {
+/**
+ * Runs the CLI; resolves with its exit code. `write` takes stdout's lines, `writeError` stderr's
+ * (the log goes there with --json).
+ */
+async function main(argv, write = line => console.log(line), writeError = line => console.error(line)) {
     let args;
     try {
-        args = parseArgs(argv);
+        args = parseArgs(argv, INPUTS);
     }
     catch (error) {
-        write(`error: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return 2;
+        writeError(`error: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        if (argv.includes('--json')) {
+            const message = (0,errors/* errorMessage */.gJ)(error);
+            const result = {
+                headline: message,
+                outcome: 'error',
+                passed: false,
+                outputs: {},
+                error: { message, input: true }
+            };
+            write(JSON.stringify(result));
+        }
+        return EXIT_CODES.badInput;
     }
     if (args.help) {
-        write(USAGE);
-        return 0;
+        write(usage());
+        return EXIT_CODES.passed;
     }
-    const reporter = new TerminalReporter(write, { verbose: args.verbose });
-    const controller = new AbortController();
-    const onSignal = () => {
-        write('Interrupted: cancelling (press Ctrl-C again to quit at once).');
-        if (controller.signal.aborted)
-            process.exit(130);
-        controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    const tempDir = await (0,promises_.mkdtemp)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'codedeploy-bridge-'));
-    let clients;
-    let record;
-    try {
-        const settings = parseSettings(name => args.inputs.get(name) ?? '', process.cwd());
-        clients = await createClients({ platforms: settings.appspec !== undefined });
-        const proxy = describeProxy();
-        if (proxy)
-            reporter.info(proxy);
-        record = await runEngine(settings, {
-            codedeploy: clients.codedeploy,
-            s3: clients.s3,
-            ...(clients.ecs ? { ecs: clients.ecs } : {}),
-            ...(clients.lambda ? { lambda: clients.lambda } : {}),
-            region: clients.region,
-            reporter,
-            workspace: process.cwd(),
-            tempDir,
-            signal: controller.signal,
-            sourceDateEpoch: process.env.SOURCE_DATE_EPOCH ?? '',
-            cacheDir: (0,cache/* cacheDirectory */.o3)(process.env)
-        });
-    }
-    catch (error) {
-        record =
-            error instanceof RunFailedError
-                ? error.record
-                : failedBeforeRun(commandOf(args), clients?.region ?? '', (0,errors/* errorMessage */.gJ)(error), error instanceof errors/* InputError */.dz);
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        destroyClients(clients);
-        await (0,promises_.rm)(tempDir, { recursive: true, force: true });
-    }
-    return report(record, args, write);
+    const log = args.json ? writeError : write;
+    return host({
+        reporter: new TerminalReporter(log, { verbose: args.verbose }),
+        input: name => args.inputs.get(name) ?? '',
+        workspace: process.cwd(),
+        confine: false,
+        tempRoot: (0,external_node_os_.tmpdir)(),
+        cancelling: signal => log(`Received ${signal}: cancelling (press Ctrl-C again to quit at once).`),
+        repeatedSignal: EXIT_CODES.interrupted,
+        finish: (record, interrupted) => report(record, args, interrupted, { write, log })
+    });
 }
-function commandOf(args) {
-    const raw = (args.inputs.get(Input.Command) ?? '').trim().toLowerCase();
-    return raw === 'package' || raw === 'rollback' || raw === 'continue' ? raw : 'deploy';
-}
-/** The printout and the exit code, from the record: 0 passed, 2 bad input, 1 anything else. */
-async function report(record, args, write) {
+/** The printout and the exit code, from the record. */
+async function report(record, args, interrupted, to) {
     if (args.summaryFile)
         await (0,promises_.appendFile)(args.summaryFile, `${renderSummary(record)}\n`);
     const ok = passed(record);
     const line = headline(record);
-    write(ok ? line : `error: ${line}`);
+    to.log(ok ? line : `error: ${line}`);
     if (!ok && record.error && record.error.message.includes('\n'))
-        write(record.error.message);
-    for (const [name, value] of Object.entries(outputsOf(record)))
-        write(`${name}=${value}`);
+        to.log(record.error.message);
+    if (args.json)
+        to.write(JSON.stringify(jsonResult(record)));
+    else
+        for (const [name, value] of Object.entries(outputsOf(record)))
+            to.write(`${name}=${value}`);
     if (ok)
-        return 0;
-    return record.error?.input ? 2 : 1;
+        return EXIT_CODES.passed;
+    if (interrupted)
+        return EXIT_CODES.interrupted;
+    return record.error?.input ? EXIT_CODES.badInput : EXIT_CODES.failed;
 }
 
 
@@ -42188,6 +42690,56 @@ function revisionOfDeployment(info) {
     if (location.version)
         revision.version = location.version;
     return revision;
+}
+
+
+/***/ }),
+
+/***/ 1875:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ suggest),
+/* harmony export */   a: () => (/* binding */ didYouMean)
+/* harmony export */ });
+/**
+ * "Did you mean" for misspelt keys and hook names: the closest known name by edit distance, when
+ * it is close enough to be a typo of what was written.
+ */
+/** Edit distance (insert, delete, substitute), case-insensitive. */
+function distance(a, b) {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
+    let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= x.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= y.length; j++) {
+            const substitute = (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitute));
+        }
+        previous = current;
+    }
+    return previous[y.length] ?? 0;
+}
+/** The closest of `known` to `name`, when it is close enough to be a typo of it. */
+function suggest(name, known) {
+    let best;
+    let bestScore = Infinity;
+    for (const candidate of known) {
+        const score = distance(name, candidate);
+        if (score < bestScore) {
+            best = candidate;
+            bestScore = score;
+        }
+    }
+    // One edit for short names (so 'foo' is not taken for 'os'), more for longer ones.
+    const allowed = name.length < 5 ? 1 : Math.max(2, Math.floor(name.length / 4));
+    return bestScore <= allowed ? best : undefined;
+}
+/** ` Did you mean '…'?` for a close match, or nothing: to append to a message. */
+function didYouMean(name, known) {
+    const close = suggest(name, known);
+    return close ? ` Did you mean '${close}'?` : '';
 }
 
 
