@@ -8,6 +8,7 @@ import {
   mkdir,
   mkdtemp,
   open,
+  readdir,
   readFile,
   readlink,
   rm,
@@ -302,17 +303,20 @@ describe.each<BundleType>(['zip', 'tgz', 'tar'])('%s bundle', type => {
     const controller = new AbortController()
     const reason = new Error('job cancelled')
     const running = createBundle({ source: src, type, outFile, signal: controller.signal })
-    while (
-      !(await stat(outFile).then(
+    // The bundle is written under a temporary name beside outFile, renamed once whole.
+    const writing = async (): Promise<boolean> => {
+      const partial = (await readdir(out)).find(name => name.endsWith('.partial'))
+      if (!partial) return false
+      return stat(path.join(out, partial)).then(
         s => s.size > 0,
         () => false
-      ))
-    ) {
-      await new Promise(resolve => setTimeout(resolve, 1))
+      )
     }
+    while (!(await writing())) await new Promise(resolve => setTimeout(resolve, 1))
+    expect(await exists(outFile)).toBe(false)
     controller.abort(reason)
     await expect(running).rejects.toBe(reason)
-    expect(await exists(outFile)).toBe(false)
+    expect(await readdir(out)).toEqual([])
   })
 })
 

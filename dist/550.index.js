@@ -107,7 +107,7 @@ async function listEntries(source, options = {}) {
     const root = external_node_path_default().resolve(source);
     const realRoot = await (0,promises_.realpath)(root);
     const skip = options.skip ? external_node_path_default().resolve(options.skip) : undefined;
-    const rules = await (0,ignore_rules/* loadExcludeRules */.Ss)(root);
+    const rules = (0,ignore_rules/* loadExcludeRules */.Ss)(root);
     for (const name of ['appspec.yml', 'appspec.yaml']) {
         const present = await (0,promises_.lstat)(external_node_path_default().join(root, name)).then(() => true, () => false);
         if (present && rules.excludes(name, false)) {
@@ -996,6 +996,7 @@ async function writeZip(entries, mtime, options) {
 
 
 
+
 /**
  * The timestamp every entry gets by default: 2000-01-01T00:00:00Z. Any constant keeps bundles
  * reproducible; this one is valid in every format (zip cannot store dates before 1980, and some zip
@@ -1004,7 +1005,7 @@ async function writeZip(entries, mtime, options) {
 const ENTRY_TIME = new Date(Date.UTC(2000, 0, 1));
 /**
  * Packages `source` into `outFile` as zip, tgz or tar (see the module comment for what goes in and
- * how). Removes the partial file on failure or abort.
+ * how). Removes the partial file on failure or abort; `outFile` is only ever a whole bundle.
  */
 async function createBundle(options) {
     const { source, type, outFile, signal } = options;
@@ -1038,14 +1039,17 @@ async function createBundle(options) {
         hash.update(chunk);
         size += chunk.length;
     };
+    const partial = external_node_path_default().join(external_node_path_default().dirname(outFile), `.${external_node_path_default().basename(outFile)}.${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.partial`);
+    const sink = { outFile: partial, progress, count, signal };
     try {
         if (type === 'zip')
-            await zipFile(entries, mtime, { outFile, progress, count, signal });
+            await zipFile(entries, mtime, sink);
         else
-            await tarFile(entries, mtime, { outFile, progress, count, signal, gzip: type === 'tgz' });
+            await tarFile(entries, mtime, { ...sink, gzip: type === 'tgz' });
+        await (0,promises_.rename)(partial, outFile);
     }
     catch (error) {
-        await (0,promises_.rm)(outFile, { force: true });
+        await (0,promises_.rm)(partial, { force: true });
         if (signal?.aborted)
             throw signal.reason;
         throw translate(error, progress, source);

@@ -42,7 +42,7 @@ export interface Adapter<Result> {
   reporter: Reporter
   /** One raw input by its action.yml name; '' when not given. */
   input: InputSource
-  /** Where relative paths start; with `confine`, `source` must be inside it. */
+  /** Where relative paths start; with `confine`, every path input must be inside it. */
   workspace: string
   confine: boolean
   /** The directory the run's temp directory is made in (RUNNER_TEMP on a runner). */
@@ -115,7 +115,8 @@ async function runOnce<Result>(
   let clients: AwsClients | undefined
   try {
     const { settings, warnings } = parseInputs(adapter.input, workspace, {
-      confine: adapter.confine
+      confine: adapter.confine,
+      tempRoot: adapter.tempRoot
     })
     for (const warning of warnings) reporter.warning(warning)
     adapter.check?.(settings)

@@ -37,7 +37,7 @@ export async function runInProcess(
   Object.assign(process.env, env, {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir
+    RUNNER_TEMP: env.RUNNER_TEMP ?? dir
   })
   for (const [name, value] of Object.entries(inputs))
     process.env[`INPUT_${name.toUpperCase()}`] = value

@@ -1596,7 +1596,7 @@ async function checkContentAppSpec(file, platform) {
 async function checkAppSpec(sourceDir) {
     const source = external_node_path_default().resolve(sourceDir);
     const { file, fileName } = await locate(source, sourceDir);
-    const rules = await (0,ignore_rules/* loadExcludeRules */.Ss)(source);
+    const rules = (0,ignore_rules/* loadExcludeRules */.Ss)(source);
     if (rules.excludes(fileName, false)) {
         throw new errors/* InputError */.dz(`${ignore_rules/* IGNORE_FILE */.SV} excludes ${fileName}, but the bundle must contain it. Remove the rule that matches it, or add '!${fileName}' at the end of ${ignore_rules/* IGNORE_FILE */.SV}.`);
     }
@@ -1627,12 +1627,11 @@ async function checkAppSpec(sourceDir) {
 /* unused harmony export ALWAYS_LEFT_OUT */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(298);
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(ignore__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(298);
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(ignore__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7679);
 /**
  * What stays out of a bundle: `.git` (a directory, or the file a worktree or submodule leaves) at
  * any depth, every `.codedeployignore` file itself, and whatever those files exclude. They work
@@ -1652,8 +1651,25 @@ function builtIn(rel) {
     const parts = rel.split('/');
     return parts.includes('.git') || parts[parts.length - 1] === IGNORE_FILE;
 }
+/**
+ * The text of the ignore file `rel` (posix, relative to `root`). One that is a link may point
+ * anywhere inside the source; a link out of it is refused, as a packaged link out of it is: the
+ * rules would come from a file nobody reviews with the revision.
+ */
+function readIgnoreFile(root, rel) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(root, rel);
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file).isSymbolicLink()) {
+        const real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(file);
+        const realRoot = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(root);
+        const inside = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realRoot, real);
+        if (inside === '' || inside.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) || node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(inside)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`${rel} in ${root} is a link to ${real}, outside the source directory: ignore files are read from the source only. Replace the link with the file itself.`);
+        }
+    }
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
+}
 /** Reads the `.codedeployignore` files of `root` and its directories (absent is fine). */
-async function loadExcludeRules(root) {
+function loadExcludeRules(root) {
     // Read when first asked about, once per directory: a walk asks about every directory anyway.
     const files = new Map();
     const absent = (error) => {
@@ -1667,7 +1683,7 @@ async function loadExcludeRules(root) {
             return files.get(dir);
         let rules;
         try {
-            rules = ignore__WEBPACK_IMPORTED_MODULE_3___default()().add((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(root, dir, IGNORE_FILE), 'utf8'));
+            rules = ignore__WEBPACK_IMPORTED_MODULE_2___default()().add(readIgnoreFile(root, node_path__WEBPACK_IMPORTED_MODULE_1___default().posix.join(dir, IGNORE_FILE)));
         }
         catch (error) {
             rules = absent(error);
@@ -1675,8 +1691,6 @@ async function loadExcludeRules(root) {
         files.set(dir, rules);
         return rules;
     };
-    const top = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(root, IGNORE_FILE), 'utf8').catch(absent);
-    files.set('', top === undefined ? undefined : ignore__WEBPACK_IMPORTED_MODULE_3___default()().add(top));
     /** The deepest ignore file with an opinion on `rel` decides. */
     const decides = (rel, isDirectory) => {
         const parts = rel.split('/');

@@ -38106,7 +38106,7 @@ const DECLARED_INPUTS = {
         description: 'S3 bucket for the bundle (name only). Required when packaging, unless command is package and bundle-path is set.'
     },
     'bundle-path': {
-        description: 'Also write the bundle to this file (relative to the workspace, outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. With command package and no bucket, the bundle is only written there: nothing is uploaded.'
+        description: "Also write the bundle to this file (relative to the workspace; inside it or the runner's temp directory, links followed; outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. It replaces only an older bundle, and appears whole or not at all. With command package and no bucket, the bundle is only written there: nothing is uploaded."
     },
     'key-prefix': {
         description: "Prefix for the bundle's object key, e.g. 'my-app/' or 'teams/web/my-app/'. No leading slash, no '.' or '..' segment, no control characters. The key ends with the bundle's SHA-256."
@@ -38152,10 +38152,10 @@ const DECLARED_INPUTS = {
         description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
     },
     appspec: {
-        description: "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+        description: "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
     },
     'task-definition': {
-        description: "ECS, with appspec: a task definition JSON file (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
+        description: "ECS, with appspec: a task definition JSON file inside the workspace (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
     },
     'on-ready': {
         default: 'continue',
@@ -38393,8 +38393,9 @@ var s3_location = __nccwpck_require__(8016);
 /**
  * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
  * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), the source directory (inside the workspace, links
- * followed) and the file the bundle is written to (outside the source, in a directory that exists).
+ * that breaks a log line or an output), the path inputs (inside the workspace, links followed;
+ * the bundle's file may also go to the runner's temp directory) and the file the bundle is written
+ * to (outside the source, in a directory that exists, replacing nothing but a bundle).
  */
 
 
@@ -38436,54 +38437,87 @@ function keyPrefixProblem(prefix) {
     }
     return undefined;
 }
-/** Why `source` (absolute) is not inside `workspace`, following links; undefined when it is. */
-function sourceOutside(workspace, source) {
-    const within = (root, candidate) => {
-        const rel = external_node_path_default().relative(root, candidate);
-        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
-    };
-    if (!within(workspace, source))
-        return `it is ${source}`;
-    const real = (p) => {
+/** Whether `candidate` is `root` or below it (both absolute, as written). */
+function within(root, candidate) {
+    const rel = external_node_path_default().relative(root, candidate);
+    return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
+}
+/**
+ * Where `candidate` (absolute) really is, links followed: its real path, or for a path that does
+ * not exist (yet), the real path of its nearest existing ancestor with the rest appended.
+ */
+function realLocation(candidate) {
+    let rest = '';
+    for (let at = candidate;; at = external_node_path_default().dirname(at)) {
         try {
-            return (0,external_node_fs_.realpathSync)(p);
+            return external_node_path_default().join((0,external_node_fs_.realpathSync)(at), rest);
         }
         catch {
-            return undefined; // a missing source is reported by the appspec check, with its fix
+            if (external_node_path_default().dirname(at) === at)
+                return candidate;
+            rest = external_node_path_default().join(external_node_path_default().basename(at), rest);
         }
-    };
-    const realSource = real(source);
-    const realWorkspace = real(workspace) ?? workspace;
-    if (realSource && !within(realWorkspace, realSource))
-        return `it resolves through a link to ${realSource}`;
+    }
+}
+/**
+ * Why `candidate` (absolute) is not inside one of `roots`, as written or once links are
+ * followed; undefined when it is inside one both ways.
+ */
+function outsideRoots(candidate, roots) {
+    if (!roots.some(root => within(root, candidate)))
+        return `it is ${candidate}`;
+    const real = realLocation(candidate);
+    if (!roots.some(root => within(realLocation(root), real)))
+        return `it resolves through a link to ${real}`;
     return undefined;
+}
+/** The first bytes of every bundle type: zip (a local header, or the end record of an empty zip), gzip. */
+const BUNDLE_MAGIC = [
+    Buffer.from('PK\x03\x04', 'latin1'),
+    Buffer.from('PK\x05\x06', 'latin1'),
+    Buffer.from([0x1f, 0x8b])
+];
+/** Whether the file at `file` holds a zip, a gzip (tgz) or a tar, judged by its first bytes. */
+function looksLikeBundle(file) {
+    const head = Buffer.alloc(512);
+    let read = 0;
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+        read = (0,external_node_fs_.readSync)(fd, head, 0, head.length, 0);
+    }
+    catch {
+        return false;
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+    if (read === 0)
+        return true; // an empty file (a bundle cut short, a placeholder): nothing to lose
+    if (BUNDLE_MAGIC.some(magic => head.subarray(0, magic.length).equals(magic)))
+        return true;
+    return read >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
 }
 /**
  * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
- * links followed, so the bundle would package itself, or its directory does not exist.
+ * links followed, so the bundle would package itself; its directory does not exist; or a file is
+ * there already that is not a bundle (a zip, tgz or tar), which the bundle would replace.
  */
 function bundlePathProblem(source, file) {
-    const within = (root, candidate) => {
-        const rel = external_node_path_default().relative(root, candidate);
-        return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
-    };
     const dir = external_node_path_default().dirname(file);
     const stats = (p) => (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
     if (!stats(dir)?.isDirectory())
         return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
-    if (stats(file)?.isDirectory())
+    const existing = stats(file);
+    if (existing?.isDirectory())
         return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
-    let realSource = source;
-    let realFile = file;
-    try {
-        realSource = (0,external_node_fs_.realpathSync)(source);
-        realFile = external_node_path_default().join((0,external_node_fs_.realpathSync)(dir), external_node_path_default().basename(file));
-    }
-    catch {
-        // A missing source is reported by the appspec check, with its fix.
-    }
-    if (within(source, file) || within(realSource, realFile))
+    if (within(source, file) || within(realLocation(source), realLocation(file)))
         return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`;
+    if (existing && !existing.isFile())
+        return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`;
+    if (existing && !looksLikeBundle(file))
+        return `${file} exists and is not a bundle (zip, tgz or tar), so it is not replaced. Remove it in an earlier step, or choose another file name`;
     return undefined;
 }
 /** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
@@ -38626,15 +38660,31 @@ function readSettings(command, kind, input, workspace, options, problems) {
         problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`);
     }
     const source = external_node_path_default().resolve(workspace, input.value('source'));
-    if (options.confine) {
-        const problem = sourceOutside(workspace, source);
-        if (problem) {
-            problems.push(`Invalid source '${read('source')}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`);
-        }
+    const confined = (name, resolved, fix, roots = [workspace]) => {
+        const problem = options.confine && outsideRoots(resolved, roots);
+        if (!problem)
+            return;
+        const where = roots.length > 1
+            ? `the workspace ${workspace} and the runner's temp directory ${roots[1]}`
+            : `the workspace ${workspace}`;
+        problems.push(`Invalid ${name} '${read(name)}': ${problem}, outside ${where}. ${fix}`);
+    };
+    confined('source', source, "Set it to a directory inside the workspace, relative to it, e.g. './deploy'.");
+    if (bundlePath) {
+        const temp = options.tempRoot;
+        const roots = temp && !within(workspace, temp) ? [workspace, temp] : [workspace];
+        const before = problems.length;
+        confined('bundle-path', bundlePath, `Write the bundle there, e.g. '\${{ runner.temp }}/bundle.zip'${temp ? ` (${external_node_path_default().join(temp, 'bundle.zip')})` : ''}.`, roots);
+        const issue = problems.length === before && bundlePathProblem(source, bundlePath);
+        if (issue)
+            problems.push(`Invalid bundle-path '${bundlePathRaw}': ${issue}.`);
     }
-    const bundlePathIssue = bundlePath && bundlePathProblem(source, bundlePath);
-    if (bundlePathIssue)
-        problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`);
+    const appspec = read('appspec') && external_node_path_default().resolve(workspace, read('appspec'));
+    if (appspec)
+        confined('appspec', appspec, "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'.");
+    const taskDefinition = read('task-definition') && external_node_path_default().resolve(workspace, read('task-definition'));
+    if (taskDefinition)
+        confined('task-definition', taskDefinition, "Keep the task definition file in the repository, or write it in an earlier step (e.g. with aws ecs describe-task-definition), and give its path relative to the workspace, e.g. 'deploy/task-definition.json'.");
     const settings = {
         command,
         application,
@@ -38674,12 +38724,10 @@ function readSettings(command, kind, input, workspace, options, problems) {
         settings.sse = sse;
     if (deploymentId)
         settings.deploymentId = deploymentId;
-    const appspec = read('appspec');
     if (appspec)
-        settings.appspec = external_node_path_default().resolve(workspace, appspec);
-    const taskDefinition = read('task-definition');
+        settings.appspec = appspec;
     if (taskDefinition)
-        settings.taskDefinition = external_node_path_default().resolve(workspace, taskDefinition);
+        settings.taskDefinition = taskDefinition;
     if (sseKmsKeyId)
         settings.sseKmsKeyId = sseKmsKeyId;
     return settings;
@@ -41857,7 +41905,8 @@ async function runOnce(adapter, seams, signal) {
     let clients;
     try {
         const { settings, warnings } = parseInputs(adapter.input, workspace, {
-            confine: adapter.confine
+            confine: adapter.confine,
+            tempRoot: adapter.tempRoot
         });
         for (const warning of warnings)
             reporter.warning(warning);

@@ -32,7 +32,7 @@ export const DECLARED_INPUTS = {
   },
   'bundle-path': {
     description:
-      'Also write the bundle to this file (relative to the workspace, outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. With command package and no bucket, the bundle is only written there: nothing is uploaded.'
+      "Also write the bundle to this file (relative to the workspace; inside it or the runner's temp directory, links followed; outside source, in a directory that exists), e.g. for a later step that ships it elsewhere. It replaces only an older bundle, and appears whole or not at all. With command package and no bucket, the bundle is only written there: nothing is uploaded."
   },
   'key-prefix': {
     description:
@@ -89,11 +89,11 @@ export const DECLARED_INPUTS = {
   },
   appspec: {
     description:
-      "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+      "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
   },
   'task-definition': {
     description:
-      "ECS, with appspec: a task definition JSON file (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
+      "ECS, with appspec: a task definition JSON file inside the workspace (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
   },
   'on-ready': {
     default: 'continue',

@@ -1,10 +1,11 @@
 /**
  * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
  * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), the source directory (inside the workspace, links
- * followed) and the file the bundle is written to (outside the source, in a directory that exists).
+ * that breaks a log line or an output), the path inputs (inside the workspace, links followed;
+ * the bundle's file may also go to the runner's temp directory) and the file the bundle is written
+ * to (outside the source, in a directory that exists, replacing nothing but a bundle).
  */
-import { realpathSync, statSync } from 'node:fs'
+import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { bundleTypeOfKey, parseS3Url, unquoteETag, type S3Revision } from './s3-location.js'
 
@@ -43,53 +44,85 @@ export function keyPrefixProblem(prefix: string): string | undefined {
   return undefined
 }
 
-/** Why `source` (absolute) is not inside `workspace`, following links; undefined when it is. */
-export function sourceOutside(workspace: string, source: string): string | undefined {
-  const within = (root: string, candidate: string): boolean => {
-    const rel = path.relative(root, candidate)
-    return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel))
-  }
-  if (!within(workspace, source)) return `it is ${source}`
-  const real = (p: string): string | undefined => {
+/** Whether `candidate` is `root` or below it (both absolute, as written). */
+export function within(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate)
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel))
+}
+
+/**
+ * Where `candidate` (absolute) really is, links followed: its real path, or for a path that does
+ * not exist (yet), the real path of its nearest existing ancestor with the rest appended.
+ */
+export function realLocation(candidate: string): string {
+  let rest = ''
+  for (let at = candidate; ; at = path.dirname(at)) {
     try {
-      return realpathSync(p)
+      return path.join(realpathSync(at), rest)
     } catch {
-      return undefined // a missing source is reported by the appspec check, with its fix
+      if (path.dirname(at) === at) return candidate
+      rest = path.join(path.basename(at), rest)
     }
   }
-  const realSource = real(source)
-  const realWorkspace = real(workspace) ?? workspace
-  if (realSource && !within(realWorkspace, realSource))
-    return `it resolves through a link to ${realSource}`
+}
+
+/**
+ * Why `candidate` (absolute) is not inside one of `roots`, as written or once links are
+ * followed; undefined when it is inside one both ways.
+ */
+export function outsideRoots(candidate: string, roots: readonly string[]): string | undefined {
+  if (!roots.some(root => within(root, candidate))) return `it is ${candidate}`
+  const real = realLocation(candidate)
+  if (!roots.some(root => within(realLocation(root), real)))
+    return `it resolves through a link to ${real}`
   return undefined
+}
+
+/** The first bytes of every bundle type: zip (a local header, or the end record of an empty zip), gzip. */
+const BUNDLE_MAGIC = [
+  Buffer.from('PK\x03\x04', 'latin1'),
+  Buffer.from('PK\x05\x06', 'latin1'),
+  Buffer.from([0x1f, 0x8b])
+]
+
+/** Whether the file at `file` holds a zip, a gzip (tgz) or a tar, judged by its first bytes. */
+function looksLikeBundle(file: string): boolean {
+  const head = Buffer.alloc(512)
+  let read = 0
+  let fd: number | undefined
+  try {
+    fd = openSync(file, 'r')
+    read = readSync(fd, head, 0, head.length, 0)
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+  if (read === 0) return true // an empty file (a bundle cut short, a placeholder): nothing to lose
+  if (BUNDLE_MAGIC.some(magic => head.subarray(0, magic.length).equals(magic))) return true
+  return read >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar'
 }
 
 /**
  * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
- * links followed, so the bundle would package itself, or its directory does not exist.
+ * links followed, so the bundle would package itself; its directory does not exist; or a file is
+ * there already that is not a bundle (a zip, tgz or tar), which the bundle would replace.
  */
 export function bundlePathProblem(source: string, file: string): string | undefined {
-  const within = (root: string, candidate: string): boolean => {
-    const rel = path.relative(root, candidate)
-    return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel))
-  }
   const dir = path.dirname(file)
   const stats = (p: string): ReturnType<typeof statSync> | undefined =>
     statSync(p, { throwIfNoEntry: false })
   if (!stats(dir)?.isDirectory())
     return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`
-  if (stats(file)?.isDirectory())
+  const existing = stats(file)
+  if (existing?.isDirectory())
     return `${file} is a directory. Give a file name, e.g. ${path.join(file, 'bundle.zip')}`
-  let realSource = source
-  let realFile = file
-  try {
-    realSource = realpathSync(source)
-    realFile = path.join(realpathSync(dir), path.basename(file))
-  } catch {
-    // A missing source is reported by the appspec check, with its fix.
-  }
-  if (within(source, file) || within(realSource, realFile))
+  if (within(source, file) || within(realLocation(source), realLocation(file)))
     return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`
+  if (existing && !existing.isFile())
+    return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`
+  if (existing && !looksLikeBundle(file))
+    return `${file} exists and is not a bundle (zip, tgz or tar), so it is not replaced. Remove it in an earlier step, or choose another file name`
   return undefined
 }
 

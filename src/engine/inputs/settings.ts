@@ -12,8 +12,9 @@ import {
   bucketNameProblem,
   bundlePathProblem,
   keyPrefixProblem,
+  outsideRoots,
   parseRevision,
-  sourceOutside
+  within
 } from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './s3-location.js'
 
@@ -83,8 +84,13 @@ export interface Settings {
 }
 
 export interface ParseOptions {
-  /** Refuse a `source` outside the workspace (the action, where GITHUB_WORKSPACE is set). */
+  /**
+   * Refuse a path input outside the workspace, links followed (the action, where
+   * GITHUB_WORKSPACE is set); `bundle-path` may also be inside `tempRoot`.
+   */
   confine?: boolean
+  /** The runner's temp directory (RUNNER_TEMP), where `bundle-path` may point too. */
+  tempRoot?: string
 }
 
 /**
@@ -232,16 +238,47 @@ function readSettings(
   }
 
   const source = path.resolve(workspace, input.value('source'))
-  if (options.confine) {
-    const problem = sourceOutside(workspace, source)
-    if (problem) {
-      problems.push(
-        `Invalid source '${read('source')}': ${problem}, outside the workspace ${workspace}. Set it to a directory inside the workspace, relative to it, e.g. './deploy'.`
-      )
-    }
+  const confined = (name: InputName, resolved: string, fix: string, roots = [workspace]): void => {
+    const problem = options.confine && outsideRoots(resolved, roots)
+    if (!problem) return
+    const where =
+      roots.length > 1
+        ? `the workspace ${workspace} and the runner's temp directory ${roots[1]}`
+        : `the workspace ${workspace}`
+    problems.push(`Invalid ${name} '${read(name)}': ${problem}, outside ${where}. ${fix}`)
   }
-  const bundlePathIssue = bundlePath && bundlePathProblem(source, bundlePath)
-  if (bundlePathIssue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${bundlePathIssue}.`)
+  confined(
+    'source',
+    source,
+    "Set it to a directory inside the workspace, relative to it, e.g. './deploy'."
+  )
+  if (bundlePath) {
+    const temp = options.tempRoot
+    const roots = temp && !within(workspace, temp) ? [workspace, temp] : [workspace]
+    const before = problems.length
+    confined(
+      'bundle-path',
+      bundlePath,
+      `Write the bundle there, e.g. '\${{ runner.temp }}/bundle.zip'${temp ? ` (${path.join(temp, 'bundle.zip')})` : ''}.`,
+      roots
+    )
+    const issue = problems.length === before && bundlePathProblem(source, bundlePath)
+    if (issue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${issue}.`)
+  }
+  const appspec = read('appspec') && path.resolve(workspace, read('appspec'))
+  if (appspec)
+    confined(
+      'appspec',
+      appspec,
+      "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'."
+    )
+  const taskDefinition = read('task-definition') && path.resolve(workspace, read('task-definition'))
+  if (taskDefinition)
+    confined(
+      'task-definition',
+      taskDefinition,
+      "Keep the task definition file in the repository, or write it in an earlier step (e.g. with aws ecs describe-task-definition), and give its path relative to the workspace, e.g. 'deploy/task-definition.json'."
+    )
 
   const settings: Settings = {
     command,
@@ -280,10 +317,8 @@ function readSettings(
   if (description) settings.description = description
   if (sse) settings.sse = sse
   if (deploymentId) settings.deploymentId = deploymentId
-  const appspec = read('appspec')
-  if (appspec) settings.appspec = path.resolve(workspace, appspec)
-  const taskDefinition = read('task-definition')
-  if (taskDefinition) settings.taskDefinition = path.resolve(workspace, taskDefinition)
+  if (appspec) settings.appspec = appspec
+  if (taskDefinition) settings.taskDefinition = taskDefinition
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
   return settings
 }

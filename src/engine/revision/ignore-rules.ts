@@ -6,10 +6,10 @@
  * directory that is left out coming back. Shared by the appspec check, so a hook script that would
  * be left out is reported at its line, and by the bundle, which applies the rules.
  */
-import { readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { lstatSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import ignore, { type Ignore } from 'ignore'
+import { InputError } from '../errors.js'
 
 export const IGNORE_FILE = '.codedeployignore'
 
@@ -31,8 +31,28 @@ function builtIn(rel: string): boolean {
   return parts.includes('.git') || parts[parts.length - 1] === IGNORE_FILE
 }
 
+/**
+ * The text of the ignore file `rel` (posix, relative to `root`). One that is a link may point
+ * anywhere inside the source; a link out of it is refused, as a packaged link out of it is: the
+ * rules would come from a file nobody reviews with the revision.
+ */
+function readIgnoreFile(root: string, rel: string): string {
+  const file = path.join(root, rel)
+  if (lstatSync(file).isSymbolicLink()) {
+    const real = realpathSync(file)
+    const realRoot = realpathSync(root)
+    const inside = path.relative(realRoot, real)
+    if (inside === '' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+      throw new InputError(
+        `${rel} in ${root} is a link to ${real}, outside the source directory: ignore files are read from the source only. Replace the link with the file itself.`
+      )
+    }
+  }
+  return readFileSync(file, 'utf8')
+}
+
 /** Reads the `.codedeployignore` files of `root` and its directories (absent is fine). */
-export async function loadExcludeRules(root: string): Promise<ExcludeRules> {
+export function loadExcludeRules(root: string): ExcludeRules {
   // Read when first asked about, once per directory: a walk asks about every directory anyway.
   const files = new Map<string, Ignore | undefined>()
   const absent = (error: unknown): undefined => {
@@ -44,15 +64,13 @@ export async function loadExcludeRules(root: string): Promise<ExcludeRules> {
     if (files.has(dir)) return files.get(dir)
     let rules: Ignore | undefined
     try {
-      rules = ignore().add(readFileSync(path.join(root, dir, IGNORE_FILE), 'utf8'))
+      rules = ignore().add(readIgnoreFile(root, path.posix.join(dir, IGNORE_FILE)))
     } catch (error) {
       rules = absent(error)
     }
     files.set(dir, rules)
     return rules
   }
-  const top = await readFile(path.join(root, IGNORE_FILE), 'utf8').catch(absent)
-  files.set('', top === undefined ? undefined : ignore().add(top))
   /** The deepest ignore file with an opinion on `rel` decides. */
   const decides = (rel: string, isDirectory: boolean): boolean => {
     const parts = rel.split('/')

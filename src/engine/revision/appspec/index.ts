@@ -48,7 +48,7 @@ export {
 export async function checkAppSpec(sourceDir: string): Promise<CheckedAppSpec> {
   const source = path.resolve(sourceDir)
   const { file, fileName } = await locate(source, sourceDir)
-  const rules = await loadExcludeRules(source)
+  const rules = loadExcludeRules(source)
   if (rules.excludes(fileName, false)) {
     throw new InputError(
       `${IGNORE_FILE} excludes ${fileName}, but the bundle must contain it. Remove the rule that matches it, or add '!${fileName}' at the end of ${IGNORE_FILE}.`

@@ -69,7 +69,7 @@ export async function listEntries(
   const root = path.resolve(source)
   const realRoot = await realpath(root)
   const skip = options.skip ? path.resolve(options.skip) : undefined
-  const rules = await loadExcludeRules(root)
+  const rules = loadExcludeRules(root)
   for (const name of ['appspec.yml', 'appspec.yaml']) {
     const present = await lstat(path.join(root, name)).then(
       () => true,

@@ -21,9 +21,10 @@
  *   the content and stays reproducible (./time.ts: SOURCE_DATE_EPOCH or the commit time);
  *   `ENTRY_TIME` is only the default for callers that give none.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { open, rm } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { once } from 'node:events'
@@ -51,7 +52,10 @@ export interface BundleOptions {
   /** Directory to package; appspec.yml should be at its root. */
   source: string
   type: BundleType
-  /** File to write. Removed again if packaging fails or is aborted. */
+  /**
+   * File to write. The bundle is written beside it under a temporary name and renamed into place
+   * once complete, so the file is never a half bundle, and an old one stays until then.
+   */
   outFile: string
   /** Hook scripts (posix paths relative to the source) to mark executable. */
   executables?: string[]
@@ -86,7 +90,7 @@ export interface BundleResult {
 
 /**
  * Packages `source` into `outFile` as zip, tgz or tar (see the module comment for what goes in and
- * how). Removes the partial file on failure or abort.
+ * how). Removes the partial file on failure or abort; `outFile` is only ever a whole bundle.
  */
 export async function createBundle(options: BundleOptions): Promise<BundleResult> {
   const { source, type, outFile, signal } = options
@@ -123,11 +127,17 @@ export async function createBundle(options: BundleOptions): Promise<BundleResult
     hash.update(chunk)
     size += chunk.length
   }
+  const partial = path.join(
+    path.dirname(outFile),
+    `.${path.basename(outFile)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`
+  )
+  const sink = { outFile: partial, progress, count, signal }
   try {
-    if (type === 'zip') await zipFile(entries, mtime, { outFile, progress, count, signal })
-    else await tarFile(entries, mtime, { outFile, progress, count, signal, gzip: type === 'tgz' })
+    if (type === 'zip') await zipFile(entries, mtime, sink)
+    else await tarFile(entries, mtime, { ...sink, gzip: type === 'tgz' })
+    await rename(partial, outFile)
   } catch (error) {
-    await rm(outFile, { force: true })
+    await rm(partial, { force: true })
     if (signal?.aborted) throw signal.reason
     throw translate(error, progress, source)
   }
