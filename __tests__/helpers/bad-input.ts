@@ -95,3 +95,8 @@ export function badInputCases(
     expect(result.outputs['deployment-id']).toBeUndefined()
   })
 }
+
+export const withInputs = (inputs: Record<string, string>, message: RegExp): Case => ({
+  inputs,
+  message
+})
