@@ -4,44 +4,18 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runInProcess } from './helpers/action.js'
-import { script, type Tree } from './helpers/revisions.js'
+import {
+  GOOD_APPSPEC,
+  NO_CREDENTIALS,
+  badInputCases,
+  base,
+  tree,
+  withAppspec,
+  type Case
+} from './helpers/bad-input.js'
 import { useTestStack } from './helpers/stack.js'
 
 const t = useTestStack({ groups: { staging: 1, prod: 1 }, stepDelayMs: 0 })
-
-const GOOD_APPSPEC =
-  'version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/app\nhooks:\n  ValidateService:\n    - location: scripts/check.sh\n      timeout: 60\n'
-
-function tree(appspecText: string | undefined, extra: Tree = {}): Tree {
-  return {
-    ...(appspecText === undefined ? {} : { 'appspec.yml': appspecText }),
-    'site/index.html': 'hello',
-    'scripts/check.sh': script('true'),
-    ...extra
-  }
-}
-
-interface Case {
-  tree?: Tree
-  /** Create the source as an empty directory. */
-  empty?: boolean
-  /** `source: 'LINK'` stands for `<the tree's directory>/elsewhere`. */
-  inputs?: Record<string, string>
-  env?: Record<string, string>
-  message: RegExp
-}
-
-/** Credentials that a workflow's undefined secrets give, and nowhere else to find any. */
-const NO_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: '',
-  AWS_SECRET_ACCESS_KEY: '',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  AWS_CONFIG_FILE: '/nonexistent/config',
-  AWS_EC2_METADATA_DISABLED: 'true'
-}
-
-const withAppspec = (text: string, message: RegExp): Case => ({ tree: tree(text), message })
-const base = { application: 'shop', 'deployment-group': 'staging', bucket: 'bundles' }
 
 const CASES: Record<string, Case> = {
   'missing appspec': { tree: tree(undefined), message: /No appspec.yml at the root of .*Add one/ },
@@ -232,34 +206,8 @@ const CASES: Record<string, Case> = {
   }
 }
 
-function writes(): number {
-  const s3Writes = t.stack.s3.requests.filter(
-    r => r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE'
-  ).length
-  const cdWrites = t.stack.codedeploy.calls.filter(c =>
-    ['RegisterApplicationRevision', 'CreateDeployment', 'StopDeployment'].includes(c.operation)
-  ).length
-  return s3Writes + cdWrites
-}
-
 describe('bad input', () => {
-  it.each(Object.keys(CASES))('%s fails with a fix and writes nothing', async name => {
-    const c = CASES[name]!
-    const message = c.message
-    const dir = await t.source(c.empty ? {} : (c.tree ?? tree(GOOD_APPSPEC)))
-    const before = writes()
-    const inputs = { ...base, source: dir, ...c.inputs }
-    if (inputs.source === 'LINK') inputs.source = `${dir}/elsewhere`
-    const result = await runInProcess(inputs, { ...t.env, ...c.env })
-    expect(result.failed).toBe(true)
-    const failure = result.log
-      .split('\n')
-      .filter(l => l.startsWith('::error'))
-      .join('\n')
-    expect(failure).toMatch(message)
-    expect(writes()).toBe(before)
-    expect(result.outputs['deployment-id']).toBeUndefined()
-  })
+  badInputCases(t, CASES)
 
   it.each([
     ['a malformed region', { AWS_REGION: 'us-east1 ' }],

@@ -43,7 +43,9 @@ function readGitHubDeployment(
   if (token) core.setSecret(token)
   const problems: string[] = []
   if (environment.length > 255)
-    problems.push(`Input '${ActionInput.GitHubDeployment}' is longer than GitHub's 255 characters.`)
+    problems.push(
+      `Input '${ActionInput.GitHubDeployment}' is ${environment.length} characters long, longer than GitHub's 255 characters for an environment name. Use a shorter environment name, e.g. staging or production.`
+    )
   if (!token)
     problems.push(
       `Input '${ActionInput.GitHubDeployment}' needs a token: leave '${ActionInput.GitHubToken}' at its default (\${{ github.token }}) and give the job 'permissions: deployments: write'.`

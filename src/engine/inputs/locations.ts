@@ -142,7 +142,10 @@ export function parseRevision(
   }
   const { bucket, key } = location
   const bucketProblem = bucketNameProblem(bucket)
-  if (bucketProblem) problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`)
+  if (bucketProblem)
+    problems.push(
+      `Invalid bucket '${bucket}' in revision: ${bucketProblem}. Expected s3://<bucket>/<key> with the bucket's S3 name, e.g. s3://my-bucket/app/1f2e3d.zip.`
+    )
   const bundleType = bundleTypeOfKey(key)
   if (!bundleType) {
     problems.push(

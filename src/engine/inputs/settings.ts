@@ -180,16 +180,24 @@ function readSettings(
   if (kind !== 'package' && kind !== 'continue') {
     if (!application)
       problems.push(
-        `Input 'application' is required for command '${command}': the CodeDeploy application name.`
+        `Input 'application' is required for command '${command}': set it to the CodeDeploy application name.`
       )
     if (!deploymentGroup)
       problems.push(
-        `Input 'deployment-group' is required for command '${command}': the deployment group name.`
+        `Input 'deployment-group' is required for command '${command}': set it to the deployment group name (in application '${application || '…'}').`
       )
   }
   const nameProblem = (name: InputName, value: string): void => {
-    if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
-      problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`)
+    const control = [...value].some(c => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
+    if (value && (value.length > 100 || control)) {
+      // A line break or tab is shown escaped: printed as it is, it would hide in the log.
+      const shown = JSON.stringify(value.slice(0, 40)).slice(1, -1)
+      const why = control
+        ? 'it holds a control character (a line break or tab)'
+        : `it is ${value.length} characters long`
+      problems.push(
+        `Invalid ${name} '${shown}': ${why}. Give the name as CodeDeploy shows it: at most 100 printable characters.`
+      )
     }
   }
   nameProblem('application', application)
@@ -234,7 +242,9 @@ function readSettings(
   ])
   const sseKmsKeyId = read('sse-kms-key-id')
   if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
-    problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`)
+    problems.push(
+      `Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse)${sse ? `, not ${sse}` : ''}. Set sse to aws:kms to encrypt the bundle with that key, or remove sse-kms-key-id.`
+    )
   }
 
   const source = path.resolve(workspace, input.value('source'))

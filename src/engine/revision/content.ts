@@ -35,7 +35,55 @@ const DESCRIBED_ONLY = [
   'deregisteredAt'
 ]
 
-async function registerTaskDefinition(stage: RevisionStage, file: string): Promise<string> {
+/** ECS's rule for a task definition's family. */
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/
+
+/**
+ * What ECS or CodeDeploy would refuse in a task definition, found before it is registered: a
+ * family and containers with a name and an image each, one of them the appspec's ContainerName
+ * (with its ContainerPort, when the container maps ports).
+ */
+function taskDefinitionProblem(
+  input: Record<string, unknown>,
+  ecs: ContentAppSpec['ecs']
+): string | undefined {
+  const { family, containerDefinitions: containers } = input
+  if (typeof family !== 'string' || family === '')
+    return `has no 'family'. Add "family": "<name>", the task definition family to register a revision of`
+  if (!FAMILY.test(family))
+    return `has family '${family.slice(0, 60)}', which ECS refuses. Use up to 255 letters, digits, hyphens and underscores, e.g. "family": "web"`
+  if (!Array.isArray(containers) || containers.length === 0)
+    return `has no 'containerDefinitions'. Add "containerDefinitions": [{"name": "web", "image": "…"}], the containers of the task`
+  const names: string[] = []
+  for (const [index, raw] of containers.entries()) {
+    const container = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
+    const name = typeof container.name === 'string' && container.name ? container.name : ''
+    const missing = ['name', 'image'].filter(
+      key => typeof container[key] !== 'string' || container[key] === ''
+    )
+    if (missing.length)
+      return `has a container (${name ? `'${name}'` : `containerDefinitions[${index}]`}) without ${missing.map(m => `'${m}'`).join(' and ')}. Give each container a name and an image`
+    names.push(name)
+  }
+  if (!ecs) return undefined
+  const target = containers.find(c => (c as Record<string, unknown>).name === ecs.containerName) as
+    Record<string, unknown> | undefined
+  if (!target)
+    return `has no container '${ecs.containerName}', the appspec's ContainerName (it has: ${names.join(', ')}). Set ContainerName to one of them, or add the container to the task definition`
+  const mappings = Array.isArray(target.portMappings)
+    ? (target.portMappings as Record<string, unknown>[])
+    : []
+  const ports = mappings.map(m => m?.containerPort).filter(p => typeof p === 'number')
+  if (ports.length > 0 && !ports.includes(ecs.containerPort))
+    return `maps no port ${ecs.containerPort} (the appspec's ContainerPort) in container '${ecs.containerName}' (it maps: ${ports.join(', ')}). Set ContainerPort to one of them, or add the port mapping`
+  return undefined
+}
+
+async function registerTaskDefinition(
+  stage: RevisionStage,
+  file: string,
+  spec: ContentAppSpec
+): Promise<string> {
   let input: Record<string, unknown>
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
@@ -51,10 +99,8 @@ async function registerTaskDefinition(stage: RevisionStage, file: string): Promi
     )
   }
   for (const field of DESCRIBED_ONLY) delete input[field]
-  if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
-    throw new InputError(
-      `task-definition ${shown(stage, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`
-    )
+  const problem = taskDefinitionProblem(input, spec.ecs)
+  if (problem) throw new InputError(`task-definition ${shown(stage, file)} ${problem}.`)
   try {
     const arn = await stage.ports.gateway.registerTaskDefinition(
       input as unknown as RegisterTaskDefinitionCommandInput
@@ -164,7 +210,7 @@ export async function prepareContent(
     )
   if (platform === 'ECS' && settings.taskDefinition) {
     record.stage = 'register'
-    facts.taskDefinitionArn = await registerTaskDefinition(stage, settings.taskDefinition)
+    facts.taskDefinitionArn = await registerTaskDefinition(stage, settings.taskDefinition, spec)
     content = withTaskDefinition(spec, facts.taskDefinitionArn)
   }
   if (platform === 'Lambda' && spec.lambda) {
