@@ -101,7 +101,8 @@ const CASES: Record<string, Case> = {
   },
   'missing bucket': {
     inputs: { bucket: '' },
-    message: /'bucket' is required to upload the bundle/
+    message:
+      /'bucket' is required to upload the bundle.*An ECS or Lambda deployment group takes no bundle: give its AppSpec file in 'appspec' instead/
   },
   'bucket that does not exist': {
     inputs: { bucket: 'no-such-bucket' },

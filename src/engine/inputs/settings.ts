@@ -214,7 +214,7 @@ function readSettings(
   const bundlePath = bundlePathRaw ? path.resolve(workspace, bundlePathRaw) : undefined
   if (packaging && !bucket && !(command === 'package' && bundlePath)) {
     problems.push(
-      `Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`
+      `Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : `. An ECS or Lambda deployment group takes no bundle: give its AppSpec file in 'appspec' instead`}.`
     )
   }
   if (bucket) {
