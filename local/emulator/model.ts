@@ -31,6 +31,8 @@ export interface DeploymentConfig {
   createTime: Date
   computePlatform: ComputePlatform
   trafficRoutingConfig?: TrafficRoutingConfig
+  /** Server configs: kept and answered as given (the emulator deploys zone-blind). */
+  zonalConfig?: Record<string, unknown>
 }
 
 export type RollbackEvent =

@@ -6,7 +6,7 @@
  */
 import { parseArgs as parseFlags, type ParseArgsConfig } from 'node:util'
 import { InputError, errorMessage } from '../engine/errors.js'
-import { didYouMean } from '../engine/revision/appspec/suggest.js'
+import { didYouMean } from '../engine/inputs/suggest.js'
 
 export interface CliArgs {
   /** The action's inputs given, by name. */

@@ -13,6 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { Gateway } from './aws/gateway.js'
 import { Cancellation } from './cancellation.js'
 import { systemClock, type Clock } from './clock.js'
+import { ensureDeploymentConfig } from './deploy/config.js'
 import { createDeployment } from './deploy/create.js'
 import { formatMarker, newMarker, type RunIdentity } from './deploy/marker.js'
 import { checkDeploymentTarget } from './deploy/target.js'
@@ -199,12 +200,13 @@ async function sequence(scope: Scope): Promise<void> {
   const marker = newMarker(scope.deps.identity ?? {})
   record.marker = formatMarker(marker)
   const { reporter } = ports
-  const result = await reporter.group('Creating the deployment', () =>
-    createDeployment(
+  const result = await reporter.group('Creating the deployment', async () => {
+    const deploymentConfig = await ensureDeploymentConfig(ports, record, settings)
+    return createDeployment(
       {
         application: settings.application,
         deploymentGroup: settings.deploymentGroup,
-        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
+        ...(deploymentConfig ? { deploymentConfig } : {}),
         location,
         description: scope.description,
         marker,
@@ -223,7 +225,7 @@ async function sequence(scope: Scope): Promise<void> {
         region: record.region
       }
     )
-  )
+  })
   switch (result.kind) {
     case 'created':
       record.deployment = { id: result.id, status: 'Created', targets: [] }

@@ -136,7 +136,10 @@ function createDeploymentConfig(service: CodeDeployService, input: Input): Json 
       'The minimum healthy instance value was specified in an invalid format.'
     )
   }
-  return { deploymentConfigId: addConfig(service, name, { type, value }).deploymentConfigId }
+  const config = addConfig(service, name, { type, value })
+  const zonal = optionalObject(input, 'zonalConfig')
+  if (zonal) config.zonalConfig = zonal
+  return { deploymentConfigId: config.deploymentConfigId }
 }
 
 export const configOps: Handlers = {

@@ -20,6 +20,7 @@ import {
   CodeDeployClient,
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
   GetApplicationCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -32,6 +33,7 @@ import {
   paginateListDeploymentGroups,
   paginateListDeployments,
   type CreateDeploymentCommandInput,
+  type CreateDeploymentConfigCommandInput,
   type DeploymentConfigInfo,
   type DeploymentGroupInfo,
   type DeploymentInfo,
@@ -334,6 +336,15 @@ export class Gateway {
       { patient: true }
     )
     return out.deploymentConfigInfo ?? {}
+  }
+
+  /**
+   * Creates a deployment configuration (`deployment-config-spec`). Patient: a create that
+   * reached AWS and is retried answers DeploymentConfigAlreadyExistsException, which the caller
+   * takes as "it is there" once it has read it back.
+   */
+  async createDeploymentConfig(input: CreateDeploymentConfigCommandInput): Promise<void> {
+    await this.codedeploy(new CreateDeploymentConfigCommand(input), { patient: true })
   }
 
   applicationNames(limit = 1000): Promise<string[]> {

@@ -10,13 +10,10 @@ import { InputError } from '../errors.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Ports } from '../ports.js'
 import type { RunRecord } from '../tell/record.js'
+import { checkConfigSpec } from './config.js'
+import { PLATFORM_NAME } from '../inputs/config-spec.js'
 
-/** How people name CodeDeploy's compute platforms. */
-export const PLATFORM_NAME: Record<string, string> = {
-  Server: 'EC2/on-premises',
-  ECS: 'Amazon ECS',
-  Lambda: 'AWS Lambda'
-}
+export { PLATFORM_NAME }
 
 export interface Target {
   application: string
@@ -128,7 +125,10 @@ export async function checkDeploymentTarget(
     {
       application: settings.application,
       deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
-      ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+      // A config from a spec may not exist yet: ./config.ts checks it.
+      ...(settings.deploymentConfig && !settings.deploymentConfigSpec
+        ? { deploymentConfig: settings.deploymentConfig }
+        : {})
     },
     record.region
   )
@@ -137,6 +137,8 @@ export async function checkDeploymentTarget(
       record.deploymentConfig = group.deploymentConfigName
     record.platform = group.computePlatform ?? 'Server'
     platformFits(settings, record.platform)
+    if (settings.command !== 'package')
+      await checkConfigSpec(ports, record, settings, record.platform)
     const rollback = group.autoRollbackConfiguration
     const alarms = group.alarmConfiguration
     record.group = {

@@ -21,6 +21,10 @@ export const DECLARED_INPUTS = {
     description:
       "Deployment configuration, e.g. CodeDeployDefault.OneAtATime. Empty uses the group's own."
   },
+  'deployment-config-spec': {
+    description:
+      "A YAML or JSON file (inside the workspace) with CreateDeploymentConfig's fields (deploymentConfigName, computePlatform, minimumHealthyHosts, trafficRoutingConfig, zonalConfig), to define the deployment config this deployment uses: created when missing; a config of that name with other settings is refused, naming the difference, as configs cannot be changed. Its name comes from the file or from deployment-config."
+  },
   source: {
     default: '.',
     description:

@@ -45,6 +45,8 @@ export interface Settings {
   deploymentGroup: string
   /** Empty: the deployment group's own configuration. */
   deploymentConfig?: string
+  /** A file defining the deployment config to use, created when missing (absolute). */
+  deploymentConfigSpec?: string
   /** Directory to package (absolute). */
   source: string
   /** ECS or Lambda: the AppSpec file sent inline as an AppSpecContent revision (absolute). */
@@ -282,6 +284,14 @@ function readSettings(
       appspec,
       "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'."
     )
+  const configSpec =
+    read('deployment-config-spec') && path.resolve(workspace, read('deployment-config-spec'))
+  if (configSpec)
+    confined(
+      'deployment-config-spec',
+      configSpec,
+      "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-config.yml'."
+    )
   const taskDefinition = read('task-definition') && path.resolve(workspace, read('task-definition'))
   if (taskDefinition)
     confined(
@@ -329,6 +339,7 @@ function readSettings(
   if (deploymentId) settings.deploymentId = deploymentId
   if (appspec) settings.appspec = appspec
   if (taskDefinition) settings.taskDefinition = taskDefinition
+  if (configSpec) settings.deploymentConfigSpec = configSpec
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
   return settings
 }

@@ -37,6 +37,7 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   application: ALL,
   'deployment-group': FOLLOWS,
   'deployment-config': DEPLOYS,
+  'deployment-config-spec': DEPLOYS,
   source: BUILDS,
   bucket: BUILDS,
   'bundle-path': BUILDS,

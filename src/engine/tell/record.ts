@@ -194,6 +194,8 @@ export interface RunRecord {
   deploymentGroup?: string
   /** The config asked for, or the group's own when none was. */
   deploymentConfig?: string
+  /** The deployment config was created by this run, from `deployment-config-spec`. */
+  deploymentConfigCreated?: boolean
   /** The mark in the deployment's description that finds it again: run identity and a token. */
   marker?: string
   /** The group's compute platform, once read: Server (EC2/on-premises), ECS or Lambda. */

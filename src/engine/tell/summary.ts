@@ -86,7 +86,11 @@ function rows(record: RunRecord): [string, string][] {
   if (record.application) out.push(['Application', record.application])
   if (record.deploymentGroup && record.command !== 'package')
     out.push(['Deployment group', record.deploymentGroup])
-  if (record.deploymentConfig && d) out.push(['Config', record.deploymentConfig])
+  if (record.deploymentConfig && d)
+    out.push([
+      'Config',
+      `${record.deploymentConfig}${record.deploymentConfigCreated ? ' (created by this run)' : ''}`
+    ])
   if (record.revision) {
     out.push(['Revision', `\`${s3Url(record.revision)}\``])
     if (record.revision.eTag) out.push(['ETag', `\`${record.revision.eTag}\``])

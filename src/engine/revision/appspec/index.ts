@@ -26,7 +26,7 @@ export {
   type ContentAppSpec,
   type ContentPlatform
 } from './content/index.js'
-export { suggest } from './suggest.js'
+export { suggest } from '../../inputs/suggest.js'
 export {
   HOOK_NAMES,
   MAX_EVENT_SECONDS,

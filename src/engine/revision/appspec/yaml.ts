@@ -15,7 +15,7 @@ import {
   type YAMLSeq
 } from 'yaml'
 import { AppSpecError } from '../../errors.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../../inputs/suggest.js'
 
 /** One `key: value` of a mapping, with both nodes for their positions. */
 export interface Field {

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar } from 'yaml'
 import { HOOK_NAMES } from '../types.js'
-import { suggest } from '../suggest.js'
+import { suggest } from '../../../inputs/suggest.js'
 import type { Field } from '../yaml.js'
 import type { ContentReader } from './reader.js'
 import { HOOK_EVENTS, type ContentAppSpec } from './types.js'

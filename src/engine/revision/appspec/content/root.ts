@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, type ParsedNode, type YAMLMap } from 'yaml'
 import { AppSpecError } from '../../../errors.js'
-import { didYouMean, suggest } from '../suggest.js'
+import { didYouMean, suggest } from '../../../inputs/suggest.js'
 import type { Field } from '../yaml.js'
 import { checkEcsProperties } from './ecs.js'
 import { checkHooks } from './hooks.js'

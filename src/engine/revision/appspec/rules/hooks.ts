@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { CheckContext } from '../context.js'
-import { suggest } from '../suggest.js'
+import { suggest } from '../../../inputs/suggest.js'
 import {
   HOOK_NAMES,
   MAX_EVENT_SECONDS,

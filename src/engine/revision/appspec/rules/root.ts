@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
 import { AppSpecError } from '../../../errors.js'
 import type { CheckContext } from '../context.js'
-import { didYouMean } from '../suggest.js'
+import { didYouMean } from '../../../inputs/suggest.js'
 import type { AppSpec } from '../types.js'
 import type { Field } from '../yaml.js'
 import { checkFileExistsBehavior } from './file-exists-behavior.js'
