@@ -101,7 +101,9 @@ export class Pace {
     readonly beatMs = BEAT_MS,
     private readonly maxMs = Math.max(beatMs, MAX_BACKOFF_MS),
     private readonly random: () => number = Math.random,
-    private readonly run: RunBudget = { since: clock.now(), spent: () => 0 }
+    private readonly run: RunBudget = { since: clock.now(), spent: () => 0 },
+    /** When the deployment is read first, after the watch starts (one unit by default). */
+    private readonly firstMs = beatMs
   ) {
     this.started = clock.now()
     this.seen = run.spent()
@@ -234,7 +236,7 @@ export class Pace {
       const base = Math.min(this.maxMs, 2 * this.beatMs * 2 ** this.level)
       wanted = now + Math.round(base / 2 + (this.random() * base) / 2)
     } else if (this.first) {
-      wanted = this.started + this.beatMs
+      wanted = this.started + this.firstMs
     } else {
       const jitter = 1 + JITTER * (2 * this.random() - 1)
       const age = now - this.started

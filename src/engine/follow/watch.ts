@@ -52,6 +52,11 @@ export interface WatchOptions {
   onTraffic?: (traffic: string) => void
   /** The run whose calls share the watch's budget (pace.ts); default: the watch's own calls. */
   budget?: RunBudget
+  /**
+   * When the deployment is read first (default: one unit after the watch starts, for one just
+   * created); 0 for one already under way, e.g. a rollback that a read just found.
+   */
+  firstReadMs?: number
 }
 
 /** Consecutive transient failures after which the user hears about them. */
@@ -114,7 +119,8 @@ export async function waitForDeployment(
     options.minIntervalMs ?? BEAT_MS,
     options.maxIntervalMs,
     Math.random,
-    options.budget ?? { since: clock.now(), spent: () => gateway.calls - before }
+    options.budget ?? { since: clock.now(), spent: () => gateway.calls - before },
+    options.firstReadMs
   )
   const reads = new TargetReads(gateway, deploymentId)
   const progress = new TargetProgress(reporter)
