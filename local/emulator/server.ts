@@ -24,6 +24,8 @@ export interface CallRecord {
   errorType?: string
   /** The operation ran but its connection was destroyed instead of answering (lostAnswerNext). */
   answerLost?: boolean
+  /** When the request came in (ms since the epoch). */
+  at: number
 }
 
 /**
@@ -106,7 +108,12 @@ export function createServer(
       return send(res, answer.status, answer.body)
     }
     if (urlPath === CALLS_PATH && req.method === 'GET') return send(res, 200, countCalls(calls))
-    const record: CallRecord = { operation: operation || target, input: {}, status: 0 }
+    const record: CallRecord = {
+      operation: operation || target,
+      input: {},
+      status: 0,
+      at: Date.now()
+    }
     calls.push(record)
     // Known before any fault is decided, so a throttled call still shows what it asked for.
     try {

@@ -104,7 +104,8 @@ export class Drive {
         return followRollback(this.ports, this.record, {
           until,
           linkWaitMs: this.limits.rollbackLinkWaitMs ?? 30_000,
-          watch: (id, onUpdate) => this.watch(id, until, onUpdate)
+          // The rollback is under way when its link is read: read it at once.
+          watch: (id, onUpdate) => this.watch(id, until, onUpdate, undefined, 0)
         })
       }
       case 'follow-rollback':
@@ -166,12 +167,16 @@ export class Drive {
     if (outcome.deployment) this.saw(outcome.deployment)
   }
 
-  /** Follows `id` until `until`, reporting each step, stopping where `pauseWhen` says. */
+  /**
+   * Follows `id` until `until`, reporting each step, stopping where `pauseWhen` says, reading it
+   * first `firstReadMs` after it starts (pace.ts's unit by default).
+   */
   private watch(
     id: string,
     until: number,
     onUpdate?: (info: DeploymentInfo) => void,
-    pauseWhen?: (info: DeploymentInfo) => string | undefined
+    pauseWhen?: (info: DeploymentInfo) => string | undefined,
+    firstReadMs?: number
   ): Promise<WatchOutcome> {
     const { ports, record, limits } = this
     const intervals = limits.pollIntervalMs
@@ -185,6 +190,7 @@ export class Drive {
       ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
       ...(onUpdate ? { onUpdate } : {}),
       ...(pauseWhen ? { pauseWhen } : {}),
+      ...(firstReadMs !== undefined ? { firstReadMs } : {}),
       ...(record.platform && record.platform !== 'Server' ? { targetsLabel: 'Targets' } : {}),
       budget: { since: limits.startedAt, spent: () => ports.gateway.calls },
       onTraffic: traffic => {

@@ -7,20 +7,23 @@
  *   it is read again every few beats while traffic shifts;
  * - the ids are listed once (an in-place deployment keeps its targets), and again only when the
  *   overview counts more targets than are known (a blue/green deployment's replacement instances);
- * - only targets that are not done are read again (Succeeded, Failed and Skipped ones are final),
- *   except at the end, when all are read once more for the outcome and the diagnosis.
+ * - only targets that may have changed are read again: not those done (Succeeded, Failed and
+ *   Skipped are final), nor those seen Pending while the overview counts as many Pending; when
+ *   some left Pending, those seen Pending are read 25 at a time, in the listing's order, until as
+ *   many are found as left (when CodeDeploy takes them in that order, as the emulator does, one
+ *   call per change however large the fleet; otherwise a few more); at the end all are read once more
+ *   for the outcome and the diagnosis.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
-import type { Call, Gateway } from '../aws/gateway.js'
+import { BATCH, type Call, type Gateway } from '../aws/gateway.js'
 import { batches, listTargetIds, readTargets } from './targets.js'
 
 /** A target in one of these states does not change any more. */
 const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
 
 /**
- * ECS and Lambda: beats between two reads of the target while traffic shifts (13 s at the default
- * beat, or as the budget allows: ~22 s once the listing is done). Traffic moves in steps of a
- * minute or more.
+ * ECS and Lambda: long-run beats between two reads of the target while traffic shifts (~17 s; see
+ * pace.ts). Traffic moves in steps of a minute or more.
  */
 export const TRAFFIC_BEATS = 6
 
@@ -90,15 +93,33 @@ export class TargetReads {
     return total(info) > Math.max(this.ids.length, this.listedTotal)
   }
 
-  private toRead(all: boolean): string[] {
+  /**
+   * The targets not done yet: those seen running (or never read), and those seen Pending, which
+   * change only by leaving Pending; how many have left it, the overview's Pending count says.
+   */
+  private open(info: DeploymentInfo): { running: string[]; pending: string[]; started: number } {
+    const open = this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''))
+    const pending = open.filter(id => this.rows.get(id)?.status === 'Pending')
+    const running = open.filter(id => this.rows.get(id)?.status !== 'Pending')
+    const started = Math.max(0, pending.length - (info.deploymentOverview?.Pending ?? 0))
+    return { running, pending, started }
+  }
+
+  /**
+   * The targets the next read takes first: all of them (`all`), or those seen running, and when
+   * some left Pending, as many seen Pending as fill the batch (more follow until they are found).
+   */
+  private toRead(info: DeploymentInfo, all: boolean): string[] {
     if (all) return this.ids
-    return this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''))
+    const { running, pending, started } = this.open(info)
+    if (!started) return running
+    return [...running, ...pending.slice(0, BATCH - (running.length % BATCH))]
   }
 
   /** The calls the next read takes (`all`: every target, not only those not done). */
   cost(info: DeploymentInfo, all: boolean): number {
     if (this.mustList(info)) return 1 + batches(Math.max(1, total(info)))
-    return batches(this.toRead(all).length)
+    return batches(this.toRead(info, all).length)
   }
 
   /**
@@ -137,14 +158,25 @@ export class TargetReads {
     call: Call
   ): Promise<string | undefined> {
     if (this.mustList(info)) await this.list(info, call)
-    const ids = this.toRead(all)
-    const read = ids.length
-      ? await readTargets(this.gateway, this.deploymentId, ids, call)
-      : { targets: [] }
-    for (const row of read.targets) if (row.targetId) this.rows.set(row.targetId, row)
+    const { pending, started } = this.open(info)
+    let ids = this.toRead(info, all)
+    const traffic: string[] = []
+    let found = 0
+    for (let from = 0; ids.length;) {
+      const read = await readTargets(this.gateway, this.deploymentId, ids, call)
+      for (const row of read.targets) {
+        if (!row.targetId) continue
+        if (this.rows.get(row.targetId)?.status === 'Pending' && row.status !== 'Pending') found++
+        this.rows.set(row.targetId, row)
+      }
+      if (read.traffic) traffic.push(read.traffic)
+      // The ones that left Pending are not all found yet: the next 25 seen Pending.
+      from += ids.filter(id => pending.includes(id)).length
+      ids = all || found >= started ? [] : pending.slice(from, from + BATCH)
+    }
     this.seen = signature(info)
     this.failedSeen = info.deploymentOverview?.Failed ?? 0
     this.readAt = beat
-    return read.traffic
+    return traffic.length ? traffic.join('; ') : undefined
   }
 }

@@ -4,8 +4,9 @@
  * (they slow it down), a permanent error (AccessDenied, a missing deployment) ends it at once with
  * a clear message, and every change is reported as it happens: status, counts, traffic, and each
  * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
- * failed event at once, every event at debug). The deployment is read on a fixed beat and its
- * targets only when it says they changed, within a budget of calls (pace.ts, target-reads.ts).
+ * failed event at once, every event at debug). The deployment is read on a beat that starts fast
+ * and stretches as it ages, its targets only when it says they changed (only those that may have),
+ * all within the limits of pace.ts (reads.ts says which targets).
  */
 import type { DeploymentInfo, DeploymentOverview, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { errorName, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
@@ -34,7 +35,7 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Only report the end, not every step (used while waiting for someone else's deployment). */
   quiet?: boolean
-  /** The pause between two reads of the deployment (default 2.2 s); see pace.ts. */
+  /** The shortest pause between two reads of the deployment, pace.ts's unit (default 1 s). */
   minIntervalMs?: number
   /** The longest pause while CodeDeploy throttles or fails (default 20 s). */
   maxIntervalMs?: number
@@ -51,6 +52,11 @@ export interface WatchOptions {
   onTraffic?: (traffic: string) => void
   /** The run whose calls share the watch's budget (pace.ts); default: the watch's own calls. */
   budget?: RunBudget
+  /**
+   * When the deployment is read first (default: one unit after the watch starts, for one just
+   * created); 0 for one already under way, e.g. a rollback that a read just found.
+   */
+  firstReadMs?: number
 }
 
 /** Consecutive transient failures after which the user hears about them. */
@@ -113,7 +119,8 @@ export async function waitForDeployment(
     options.minIntervalMs ?? BEAT_MS,
     options.maxIntervalMs,
     Math.random,
-    options.budget ?? { since: clock.now(), spent: () => gateway.calls - before }
+    options.budget ?? { since: clock.now(), spent: () => gateway.calls - before },
+    options.firstReadMs
   )
   const reads = new TargetReads(gateway, deploymentId)
   const progress = new TargetProgress(reporter)
@@ -249,7 +256,11 @@ export async function waitForDeployment(
     const limit = (cost: number): number =>
       Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext())
     const call = { signal: requestSignal(clock, signal, limit(1)) }
-    if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
+    const due = reads.due(info, pace.beats())
+    // Listed early when it costs the beat nothing, or when the targets are due anyway.
+    const fits = (cost: number, kept: number): boolean =>
+      due ? pace.affordsNow(cost, kept) : pace.affords(cost, kept)
+    if (reads.unlisted(info) && fits(1, reads.lastCost(info, false))) {
       try {
         await reads.list(info, call)
       } catch (error) {
@@ -257,18 +268,23 @@ export async function waitForDeployment(
         targetReadFailed(error, deploymentId)
         failedCall(error, 'Listing the targets')
         continue
+      } finally {
+        pace.hold(reserve(info))
       }
     }
-    if (!reads.due(info, pace.beats())) continue
-    // Within the budget, keeping room for the last read, which comes whatever it costs.
-    const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false))
-    if (!reads.urgent(info) && !affords) continue
+    if (!due) continue
+    // Within the limits, keeping room for the last read, which comes whatever it costs: on the
+    // beat when it leaves room, else now, the next read of the deployment waiting for it.
+    const cost = reads.cost(info, false)
+    if (!reads.urgent(info) && !pace.affordsNow(cost, reads.lastCost(info, false))) continue
     try {
-      await readTargets(info, false, limit(reads.cost(info, false)))
+      await readTargets(info, false, limit(cost))
     } catch (error) {
       if (signal?.aborted) return stopped('cancelled')
       targetReadFailed(error, deploymentId)
       failedCall(error, 'Reading the targets')
+    } finally {
+      pace.hold(reserve(info))
     }
   }
 }
