@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { CodeDeployClient, ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy'
 import { REGION } from '../local/stack.js'
-import type { Clock } from '../src/engine/clock.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
+import { JumpClock, until } from './helpers/clock.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
@@ -174,14 +174,10 @@ describe('a blue/green deployment', () => {
   })
 
   it('is not stopped when the timeout passes while its originals wait to be terminated', async () => {
-    // 20 times faster than the wall clock: the 1m timeout passes after 3 s, within the 3.6 s wait.
-    const start = Date.now()
-    const fast: Clock = {
-      now: () => start + (Date.now() - start) * 20,
-      after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
-      sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(1, ms / 20)))
-    }
-    const run = await runInProcess(
+    // The wall clock until the action has seen the originals' wait (an hour, 3.6 s here); then
+    // past the 1m timeout, within the wait.
+    const clock = new JumpClock()
+    const running = runInProcess(
       {
         application: APPLICATION,
         'deployment-group': 'bg-long-wait',
@@ -191,8 +187,24 @@ describe('a blue/green deployment', () => {
         timeout: '1m'
       },
       world.env,
-      { clock: fast }
+      { clock }
     )
+    // When this test first saw the originals waiting; then a read of the deployment after it.
+    let waitingSince: number | undefined
+    const seenWaiting = (): boolean => {
+      const d = [...world.stack.codedeploy.service.deployments.values()].find(
+        d => d.deploymentGroupName === 'bg-long-wait' && d.blueGreen?.waiting === 'TERMINATION_WAIT'
+      )
+      if (!d) return false
+      const since = (waitingSince ??= Date.now())
+      return world.stack.codedeploy.calls.some(
+        c =>
+          c.operation === 'GetDeployment' && c.input.deploymentId === d.deploymentId && c.at > since
+      )
+    }
+    await until(seenWaiting)
+    clock.jump(61_000)
+    const run = await running
     const id = run.outputs['deployment-id']!
     expect(run.failed).toBe(false)
     expect(world.calls('StopDeployment', id)).toEqual([])

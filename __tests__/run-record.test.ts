@@ -3,8 +3,8 @@
  * say (heading, ids, revision, statuses), and only what happened.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Clock } from '../src/engine/clock.js'
 import { runInProcess, type InProcessRun } from './helpers/action.js'
+import { JumpClock, until } from './helpers/clock.js'
 import { release, type Tree } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 
@@ -113,19 +113,23 @@ describe('the summary and the outputs of the same run agree', () => {
 
   it('timeout: stopped, and the summary says so with the status the outputs have', async () => {
     expect((await deploy('timeout', release('1'))).failed).toBe(false)
-    // A clock 100 times faster than the wall clock: the 60 s timeout passes in 0.6 s.
-    const start = Date.now()
-    const fast: Clock = {
-      now: () => start + (Date.now() - start) * 100,
-      after: (ms: number) => AbortSignal.timeout(Math.max(0, ms)),
-      sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(1, ms / 100)))
-    }
-    const run = await deploy(
-      'timeout',
-      release('2', 'sleep 60'),
-      { timeout: '1m' },
-      { clock: fast }
-    )
+    // The wall clock, until the new revision's hook runs (sleep 60); then past the 1m timeout.
+    const clock = new JumpClock()
+    const running = deploy('timeout', release('2', 'sleep 60'), { timeout: '1m' }, { clock })
+    const hookRunning = (): boolean =>
+      [...world.stack.codedeploy.service.deployments.values()].some(
+        d =>
+          d.deploymentGroupName === 'timeout' &&
+          d.creator === 'user' &&
+          d.instances.some(i =>
+            i.lifecycleEvents.some(
+              e => e.lifecycleEventName === 'ValidateService' && e.status === 'InProgress'
+            )
+          )
+      )
+    await until(hookRunning)
+    clock.jump(61_000)
+    const run = await running
     expect(run.failed).toBe(true)
     const id = run.outputs['deployment-id']!
     expect(run.outputs.status).toBe('Stopped')

@@ -13,7 +13,6 @@ import type {
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { parseDocument } from 'yaml'
 import { didYouMean } from './suggest.js'
 
 /** How people name CodeDeploy's compute platforms. */
@@ -179,6 +178,8 @@ export async function readConfigSpec(
       `Invalid deployment-config-spec '${shown}': ${file} cannot be read (it does not exist, or is not a file). Give the path of a YAML or JSON file with CreateDeploymentConfig's fields, relative to the workspace.`
     )
   }
+  // Loaded here: only runs with a spec parse YAML at this point.
+  const { parseDocument } = await import('yaml')
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
   const syntax = doc.errors[0]
   if (syntax)
