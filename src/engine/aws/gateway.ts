@@ -6,9 +6,10 @@
  *   cuts it too unless the call is part of what a cancel does (`afterCancel`);
  * - how it is retried: the SDK's own retries by default; `once` sends a single attempt, for the
  *   calls the engine retries itself (CreateDeployment, which is not idempotent; a cancel's
- *   StopDeployment, which must fit the runner's few seconds); `patient` reads, the checks before a
- *   deployment exists, also ride out sustained throttling and transient faults with backoff, as the
- *   watch does;
+ *   StopDeployment, which must fit the runner's few seconds); `patient` calls, every call before
+ *   the deployment exists (its reads, and its writes that may be sent twice: registering the
+ *   revision, the bundle's upload, an abort), also ride out sustained throttling and transient
+ *   faults with backoff, as the watch does (CreateDeployment rides out throttling itself);
  * - pagination: the SDK's paginators, for every `nextToken` list;
  * - S3 (./s3.ts, `gateway.s3`): the bucket check, object heads, the bundle's upload and the
  *   abort of multipart uploads, with the same patience (S3 throttles with 503 SlowDown);
@@ -454,7 +455,10 @@ export class Gateway {
     return out.FunctionVersion
   }
 
-  /** PublishVersion, one attempt (the caller waits while the function still updates). */
+  /**
+   * PublishVersion, patient: publishing again when $LATEST has not changed gives the same version.
+   * The caller waits while the function still updates.
+   */
   async publishVersion(functionName: string): Promise<string | undefined> {
     const lambda = this.clients.lambda
     if (!lambda) throw new Error('No Lambda client to publish the version with')
