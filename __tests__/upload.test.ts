@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
@@ -11,6 +12,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy'
+import { Gateway } from '../src/engine/aws/gateway.js'
+import { systemClock } from '../src/engine/clock.js'
 import { InputError } from '../src/engine/errors.js'
 import {
   abortStaleUploads,
@@ -27,6 +31,7 @@ const BUCKET = 'bundles'
 describe('uploadBundle against the local S3', () => {
   let s3: LocalS3
   let client: S3Client
+  let gateway: Gateway
   let dir: string
 
   beforeAll(async () => {
@@ -37,6 +42,7 @@ describe('uploadBundle against the local S3', () => {
       forcePathStyle: true,
       credentials: S3_CREDENTIALS
     })
+    gateway = new Gateway({ codedeploy: {} as CodeDeployClient, s3: client }, systemClock)
     dir = await mkdtemp(path.join(tmpdir(), 'cdb-upload-'))
   })
 
@@ -56,7 +62,7 @@ describe('uploadBundle against the local S3', () => {
   it('stores the bundle under its hash, with the hash in its metadata, then skips an identical one', async () => {
     const { file, sha256, data } = await bundleFile(100_000)
     const request = {
-      s3: client,
+      gateway,
       file,
       size: data.length,
       sha256,
@@ -91,7 +97,7 @@ describe('uploadBundle against the local S3', () => {
   it('uploads a large bundle in parts and stores exactly what was built', async () => {
     const { file, sha256, data } = await bundleFile(2 * PART_SIZE + 4096)
     const result = await uploadBundle({
-      s3: client,
+      gateway,
       file,
       size: data.length,
       sha256,
@@ -115,7 +121,7 @@ describe('uploadBundle against the local S3', () => {
     expect(head.ChecksumSHA256).toMatch(/-3$/)
     expect(head.ChecksumSHA256).toBe(await compositeChecksum(file))
     const again = await uploadBundle({
-      s3: client,
+      gateway,
       file,
       size: data.length,
       sha256,
@@ -145,7 +151,7 @@ describe('uploadBundle against the local S3', () => {
         })
       )
       const result = await uploadBundle({
-        s3: client,
+        gateway,
         file,
         size: data.length,
         sha256,
@@ -164,7 +170,7 @@ describe('uploadBundle against the local S3', () => {
     const { file, sha256, data } = await bundleFile(3 * PART_SIZE)
     const controller = new AbortController()
     const promise = uploadBundle({
-      s3: client,
+      gateway,
       file,
       size: data.length,
       sha256,
@@ -203,19 +209,90 @@ describe('uploadBundle against the local S3', () => {
         .map(u => u.key)
         .sort()
 
-    expect(await abortStaleUploads(client, BUCKET, 'stale/', Date.now())).toBe(0)
+    expect(await abortStaleUploads(gateway, BUCKET, 'stale/', Date.now())).toBe(0)
     expect(open()).toHaveLength(5)
     const anHourLater = Date.now() + 61 * 60 * 1000
-    expect(await abortStaleUploads(client, BUCKET, 'stale/', anHourLater)).toBe(2)
+    expect(await abortStaleUploads(gateway, BUCKET, 'stale/', anHourLater)).toBe(2)
     expect(open()).toEqual([...others].sort())
   })
 
   it('names a missing bucket and the fix, before any write', async () => {
     const writes = s3.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD').length
-    await expect(checkBucket(client, 'no-such-bucket')).rejects.toThrow(InputError)
-    await expect(checkBucket(client, 'no-such-bucket')).rejects.toThrow(
+    await expect(checkBucket(gateway, 'no-such-bucket')).rejects.toThrow(InputError)
+    await expect(checkBucket(gateway, 'no-such-bucket')).rejects.toThrow(
       /does not exist.*set 'bucket' to an existing one/
     )
     expect(s3.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD').length).toBe(writes)
+  })
+
+  describe('while S3 throttles (503 SlowDown) and fails', () => {
+    afterEach(() => s3.faults.clear())
+
+    it('answers throttling as S3 does, and the gateway rides it out past the SDK retries', async () => {
+      const once = new S3Client({
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        credentials: S3_CREDENTIALS,
+        maxAttempts: 1
+      })
+      s3.faults.set({ throttleNext: 2, operations: ['PutObject', 'HeadBucket'] })
+      const put = new PutObjectCommand({ Bucket: BUCKET, Key: 'slow.txt', Body: 'x' })
+      await expect(once.send(put)).rejects.toMatchObject({
+        name: 'SlowDown',
+        $metadata: { httpStatusCode: 503 }
+      })
+      // HEAD has no body: the SDK knows the fault by its status alone.
+      await expect(once.send(new HeadBucketCommand({ Bucket: BUCKET }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 503 }
+      })
+      once.destroy()
+
+      // The test's client makes 3 attempts: 7 throttles in a row outlast two rounds of them.
+      const throttled = s3.faults.counts.throttled
+      s3.faults.set({ throttleNext: 7, operations: ['HeadBucket'] })
+      await checkBucket(gateway, BUCKET)
+      s3.faults.set({ throttleNext: 4, serverErrorNext: 3, operations: ['PutObject'] })
+      const { file, sha256, data } = await bundleFile(50_000)
+      const result = await uploadBundle({
+        gateway,
+        file,
+        size: data.length,
+        sha256,
+        bundleType: 'zip',
+        bucket: BUCKET,
+        keyPrefix: 'throttled/'
+      })
+      expect(result).toMatchObject({ skipped: false, bytesUploaded: data.length })
+      expect(s3.faults.counts.throttled - throttled).toBe(11)
+      const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.key }))
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(data)).toBe(true)
+    })
+
+    it('aborts a cut multipart upload even when its abort is throttled', async () => {
+      const { file, sha256, data } = await bundleFile(2 * PART_SIZE + 1)
+      const controller = new AbortController()
+      const promise = uploadBundle({
+        gateway,
+        file,
+        size: data.length,
+        sha256,
+        bundleType: 'zip',
+        bucket: BUCKET,
+        keyPrefix: 'cut/',
+        signal: controller.signal,
+        onProgress: loaded => {
+          if (loaded === 0 || controller.signal.aborted) return
+          // More throttled aborts in a row than one round of SDK attempts.
+          s3.faults.set({ throttleNext: 5, operations: ['AbortMultipartUpload'] })
+          controller.abort()
+        }
+      })
+      await expect(promise).rejects.toThrow()
+      for (let i = 0; i < 100 && s3.openUploads().some(u => u.key.startsWith('cut/')); i++)
+        await new Promise(r => setTimeout(r, 50))
+      expect(s3.openUploads().filter(u => u.key.startsWith('cut/'))).toEqual([])
+      expect(s3.faults.settings.throttleNext).toBe(0)
+    })
   })
 })

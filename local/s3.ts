@@ -22,7 +22,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import S3rver from 's3rver'
+import { controlFaults, FAULTS_PATH } from './emulator/fault-control.js'
+import { Faults } from './emulator/faults.js'
 import { guardRequests, InjectedFailures, stderrLog, type StackLog } from './guard.js'
+import { injectFault, s3Operation } from './s3-faults.js'
 import { ChecksumStore } from './s3-checksums.js'
 import {
   BodyRejected,
@@ -72,6 +75,11 @@ export interface LocalS3 {
   openUploads(): OpenUpload[]
   /** A test's way to make the front's handler throw, as a bug would. */
   readonly failures: InjectedFailures
+  /**
+   * Throttling (503 SlowDown), 5xx and resets, as the CodeDeploy emulator's (./s3-faults.ts); also
+   * switched over HTTP at `/_emulator/faults`.
+   */
+  readonly faults: Faults
   close(): Promise<void>
 }
 
@@ -96,6 +104,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
   const uploads = new Map<string, OpenUpload>()
   const checksums = new ChecksumStore()
   const failures = new InjectedFailures()
+  const faults = new Faults()
 
   /** s3rver has no AbortMultipartUpload: drop its parts and forget the upload. */
   const abortUpload = (res: ServerResponse, uploadId: string): number => {
@@ -186,6 +195,14 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     failures.take('the S3 front')
     const url = new URL(req.url ?? '/', 'http://local')
+    if (url.pathname === FAULTS_PATH) {
+      const chunks: Buffer[] = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      const answer = controlFaults(req.method, Buffer.concat(chunks).toString(), faults)
+      res.writeHead(answer.status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(answer.body))
+      return
+    }
     const record: S3RequestRecord = {
       method: req.method ?? 'GET',
       path: decodeURIComponent(url.pathname),
@@ -197,6 +214,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     const [bucket = '', ...keyParts] = record.path.replace(/^\//, '').split('/')
     const key = keyParts.join('/')
     const uploadId = url.searchParams.get('uploadId')
+    const fault = injectFault(req, res, s3Operation(record.method, key, url.searchParams), faults)
+    if (fault !== undefined) {
+      record.status = fault
+      return
+    }
     if (req.method === 'GET' && key === '' && url.searchParams.has('uploads')) {
       record.status = 200
       listUploads(
@@ -297,6 +319,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
     requests,
     openUploads: () => [...uploads.values()],
     failures,
+    faults,
     async close(): Promise<void> {
       await new Promise<void>(resolve => {
         server.close(() => resolve())

@@ -6,10 +6,13 @@
  *   cuts it too unless the call is part of what a cancel does (`afterCancel`);
  * - how it is retried: the SDK's own retries by default; `once` sends a single attempt, for the
  *   calls the engine retries itself (CreateDeployment, which is not idempotent; a cancel's
- *   StopDeployment, which must fit the runner's few seconds); `patient` reads, the checks before a
- *   deployment exists, also ride out sustained throttling and transient faults with backoff, as the
- *   watch does;
+ *   StopDeployment, which must fit the runner's few seconds); `patient` calls, every call before
+ *   the deployment exists (its reads, and its writes that may be sent twice: registering the
+ *   revision, the bundle's upload, an abort), also ride out sustained throttling and transient
+ *   faults with backoff, as the watch does (CreateDeployment rides out throttling itself);
  * - pagination: the SDK's paginators, for every `nextToken` list;
+ * - S3 (./s3.ts, `gateway.s3`): the bucket check, object heads, the bundle's upload and the
+ *   abort of multipart uploads, with the same patience (S3 throttles with 503 SlowDown);
  * - what was sent: every CodeDeploy request is counted, SDK retries included, for the watch's
  *   budget of calls.
  * Errors keep their AWS type (`name`) for the caller to classify (./errors.ts).
@@ -44,10 +47,11 @@ import {
   type StopDeploymentCommandOutput
 } from '@aws-sdk/client-codedeploy'
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
-import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { Clock } from '../clock.js'
 import { countCalls, type CallCount } from './call-count.js'
 import { errorName, isTransient } from './errors.js'
+import { S3Calls } from './s3.js'
 
 export interface AwsClients {
   codedeploy: CodeDeployClient
@@ -78,6 +82,15 @@ export interface Call {
 export const PATIENCE_MS = 120_000
 const FIRST_BACKOFF_MS = 1000
 const LONGEST_BACKOFF_MS = 15_000
+
+/**
+ * The pause before the next try after `failures` throttled or transient ones (1 s, doubling up
+ * to 15 s), with jitter so that runs sharing an account do not retry in step.
+ */
+export function patientPause(failures: number, random: () => number = Math.random): number {
+  const delay = Math.min(LONGEST_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - 1))
+  return delay / 2 + (random() * delay) / 2
+}
 /** Deployments or targets per BatchGet request: the API's limit. */
 export const BATCH = 25
 
@@ -109,6 +122,8 @@ function withoutRetries<C>(command: C): C {
 export class Gateway {
   private readonly counted: CallCount | undefined
   private sent = 0
+  /** Buckets and objects, with this gateway's cut, cancel and patience (./s3.ts). */
+  readonly s3: S3Calls
 
   constructor(
     readonly clients: AwsClients,
@@ -117,6 +132,12 @@ export class Gateway {
     private readonly cancel?: AbortSignal
   ) {
     this.counted = countCalls(clients.codedeploy)
+    this.s3 = new S3Calls(clients.s3, {
+      send: (command, call) => this.send(clients.s3, command, call),
+      patiently: (call, attempt) => this.patiently(call, attempt),
+      signalFor: call => this.signalFor(call),
+      now: () => clock.now()
+    })
   }
 
   /** CodeDeploy requests sent so far, every attempt counted. */
@@ -152,18 +173,19 @@ export class Gateway {
   private async patiently<T>(call: Call, attempt: () => Promise<T>): Promise<T> {
     if (!call.patient) return attempt()
     const giveUp = this.clock.now() + PATIENCE_MS
-    let delay = FIRST_BACKOFF_MS
-    for (;;) {
+    for (let failures = 1; ; failures++) {
       try {
         return await attempt()
       } catch (error) {
         const cut =
-          this.cancel?.aborted || call.signal?.aborted || errorName(error) === 'AbortError'
+          (this.cancel?.aborted && !call.afterCancel) ||
+          call.signal?.aborted ||
+          errorName(error) === 'AbortError'
         const until = Math.min(giveUp, call.until ?? Infinity)
-        if (cut || !isTransient(error) || this.clock.now() + delay >= until) throw error
-        await this.clock.sleep(delay / 2 + (Math.random() * delay) / 2, this.cancel)
+        const pause = patientPause(failures)
+        if (cut || !isTransient(error) || this.clock.now() + pause >= until) throw error
+        await this.clock.sleep(pause, call.afterCancel ? call.signal : this.cancel)
         if (this.cancel?.aborted && !call.afterCancel) throw error
-        delay = Math.min(LONGEST_BACKOFF_MS, delay * 2)
       }
     }
   }
@@ -410,28 +432,7 @@ export class Gateway {
     })
   }
 
-  // --- S3, ECS, Lambda ---------------------------------------------------------------------
-
-  /** HeadObject (with the checksum when asked); the object's metadata. */
-  headObject(
-    input: {
-      Bucket: string
-      Key: string
-      VersionId?: string
-      IfMatch?: string
-      checksum?: boolean
-    },
-    call: Call = { patient: true }
-  ): Promise<HeadObjectCommandOutput> {
-    const { checksum, ...rest } = input
-    return this.patiently(call, () =>
-      this.send(
-        this.clients.s3,
-        new HeadObjectCommand({ ...rest, ...(checksum ? { ChecksumMode: 'ENABLED' } : {}) }),
-        call
-      )
-    )
-  }
+  // --- ECS, Lambda (S3: ./s3.ts) -----------------------------------------------------------
 
   /** RegisterTaskDefinition; its ARN. */
   async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string> {
@@ -465,7 +466,10 @@ export class Gateway {
     return out.FunctionVersion
   }
 
-  /** PublishVersion, one attempt (the caller waits while the function still updates). */
+  /**
+   * PublishVersion, patient: publishing again when $LATEST has not changed gives the same version.
+   * The caller waits while the function still updates.
+   */
   async publishVersion(functionName: string): Promise<string | undefined> {
     const lambda = this.clients.lambda
     if (!lambda) throw new Error('No Lambda client to publish the version with')

@@ -2,13 +2,15 @@
  * Creating the deployment, so that it is never lost. CreateDeployment is not idempotent, so it is
  * sent once, without the SDK's retries, and carries the run marker in its description. When its
  * answer is lost (a reset connection, a 5xx, a cancel that cut the wait short), the deployment is
- * looked for by that marker before anything else is said or tried. When the group is busy, the
+ * looked for by that marker before anything else is said or tried. A throttled send is an answer
+ * (nothing was created), so it is sent again with backoff as long as a patient read would try.
+ * When the group is busy, the
  * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
  * is named at once, with how to end it.
  */
 import type { CreateDeploymentCommandInput, RevisionLocation } from '@aws-sdk/client-codedeploy'
-import { errorName, httpStatus, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
-import type { Gateway } from '../aws/gateway.js'
+import { errorName, httpStatus, isAccessDenied, isThrottling } from '../aws/errors.js'
+import { PATIENCE_MS, patientPause, type Gateway } from '../aws/gateway.js'
 import { unlessAborted, type Cancellation } from '../cancellation.js'
 import { DESCRIPTION_LIMIT, cutDescription } from '../inputs/description.js'
 import { InputError, errorMessage } from '../errors.js'
@@ -134,23 +136,14 @@ function refused(error: unknown): boolean {
 
 /**
  * Whether the group's active deployment is this run's own (an earlier attempt got through): true,
- * false, or undefined when it could not be read after a few tries.
+ * false, or undefined when it could not be read (the read rides out throttling and faults).
  */
-async function isOurs(
-  gateway: Gateway,
-  id: string,
-  marker: Marker,
-  clock: Clock,
-  signal?: AbortSignal
-): Promise<boolean | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const info = await gateway.deployment(id)
-      return parseMarker(info.description)?.token === marker.token
-    } catch (error) {
-      if (signal?.aborted || !isTransient(error) || attempt >= 4) return undefined
-      await clock.sleep(500 * attempt, signal)
-    }
+async function isOurs(gateway: Gateway, id: string, marker: Marker): Promise<boolean | undefined> {
+  try {
+    const info = await gateway.deployment(id, { patient: true })
+    return parseMarker(info.description)?.token === marker.token
+  } catch {
+    return undefined
   }
 }
 
@@ -187,7 +180,11 @@ export async function createDeployment(
   const { gateway, reporter, clock, cancel } = options
   const input = createDeploymentInput(request)
   const group = { application: request.application, deploymentGroup: request.deploymentGroup }
-  let attempts = 0
+  /** Sends whose answer was lost (or failed) and whose deployment was not found. */
+  let lost = 0
+  /** Throttled sends in a row, and when the first of them was answered. */
+  let throttled = 0
+  let throttledSince: number | undefined
   /** When an attempt's answer was lost and its deployment not found: the first such send. */
   let uncertainSince: number | undefined
   const onCancel = async (): Promise<CreateResult> => {
@@ -202,16 +199,16 @@ export async function createDeployment(
       if (newer) return { kind: 'superseded', by: newer }
     }
     if (cancel.requested) return onCancel()
-    attempts++
     const sentAt = clock.now()
     const sent = await sendCreate(gateway, input, cancel, clock)
     if ('id' in sent) return { kind: 'created', id: sent.id }
     const error = sent.error
+    if (!isThrottling(error)) throttled = 0
 
     if (errorName(error) === 'DeploymentLimitExceededException') {
       const active = ACTIVE_ID.exec(errorMessage(error))?.[0]
       if (!active) throw error
-      const ours = await isOurs(gateway, active, request.marker, clock, cancel.signal)
+      const ours = await isOurs(gateway, active, request.marker)
       if (ours === true) {
         reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`)
         return { kind: 'created', id: active }
@@ -248,9 +245,14 @@ export async function createDeployment(
     }
     if (refused(error)) throw error
     if (isThrottling(error)) {
+      // CodeDeploy answered, and created nothing: sending again cannot duplicate. Ridden out
+      // like the checks before it, for up to PATIENCE_MS and never past the deadline.
       if (cancel.requested) return onCancel()
-      if (attempts >= MAX_ATTEMPTS) throw error
-      await clock.sleep(1000 * 2 ** attempts, cancel.signal)
+      if (throttled++ === 0) throttledSince = clock.now()
+      const pause = patientPause(throttled)
+      const until = Math.min((throttledSince ?? clock.now()) + PATIENCE_MS, options.deadline)
+      if (clock.now() + pause >= until) throw error
+      await clock.sleep(pause, cancel.signal)
       continue
     }
 
@@ -265,7 +267,7 @@ export async function createDeployment(
       return { kind: 'created', id: found }
     }
     if (cancel.requested) return lostAnswer(request)
-    if (attempts >= MAX_ATTEMPTS) throw error
+    if (++lost >= MAX_ATTEMPTS) throw error
     reporter.info('CodeDeploy created no deployment; trying again.')
   }
 }

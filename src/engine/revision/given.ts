@@ -69,7 +69,7 @@ export async function checkRevision(
   reporter: Reporter
 ): Promise<S3Revision> {
   try {
-    const head = await gateway.headObject({
+    const head = await gateway.s3.headObject({
       Bucket: revision.bucket,
       Key: revision.key,
       ...(revision.version ? { VersionId: revision.version } : {})

@@ -48,7 +48,7 @@ async function abortLeftovers(stage: RevisionStage, bucket: string): Promise<voi
   const { ports } = stage
   try {
     const count = await abortStaleUploads(
-      ports.gateway.clients.s3,
+      ports.gateway,
       bucket,
       prefix,
       ports.clock.now(),
@@ -151,7 +151,7 @@ async function upload(
     await abortLeftovers(stage, bucket)
     let lastShown = 0
     const result = await uploadBundle({
-      s3: ports.gateway.clients.s3,
+      gateway: ports.gateway,
       file: bundle.path,
       size: bundle.size,
       sha256: bundle.sha256,
@@ -231,7 +231,7 @@ export async function packageAndUpload(stage: RevisionStage): Promise<S3Revision
   const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(stage))
   if (bucket) {
     record.stage = 'upload'
-    await checkBucket(gateway.clients.s3, bucket, ports.cancel.signal)
+    await checkBucket(gateway, bucket, ports.cancel.signal)
   }
 
   const outFile =

@@ -89,7 +89,7 @@ export async function checkRerun(
   const tree = await digest()
   if (tree?.digest !== cached.tree) return rerun
   const key = objectKey(settings.keyPrefix, cached.sha256, settings.bundleType)
-  const object = await headObject(gateway.clients.s3, bucket, key, cancel.signal)
+  const object = await headObject(gateway, bucket, key, cancel.signal)
   if (object?.checksum !== cached.checksum) {
     const found = !object
       ? 'holds nothing'

@@ -5,16 +5,9 @@
  * anyone who may write to the bucket, a checksum S3 computed cannot be forged. Large bundles go up
  * in parts of PART_SIZE, so their composite checksum (the SHA-256 of the parts' SHA-256s, then
  * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
- * parts are left behind.
+ * parts are left behind. Every S3 call goes through the gateway (../aws/s3.ts), which rides out
+ * S3's throttling (503 SlowDown) and transient faults in one place.
  */
-import {
-  AbortMultipartUploadCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  type S3Client
-} from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import {
@@ -24,6 +17,7 @@ import {
   type BundleType
 } from '../inputs/s3-location.js'
 import { errorName, httpStatus, isAccessDenied } from '../aws/errors.js'
+import type { Gateway } from '../aws/gateway.js'
 import { InputError } from '../errors.js'
 import type { ServerSideEncryption } from '../inputs/settings.js'
 
@@ -32,7 +26,7 @@ export const SHA256_METADATA = 'bundle-sha256'
 export const PART_SIZE = 8 * 1024 * 1024
 
 export interface UploadRequest {
-  s3: S3Client
+  gateway: Gateway
   file: string
   size: number
   sha256: string
@@ -71,12 +65,12 @@ export function objectKey(keyPrefix: string, sha256: string, bundleType: BundleT
 
 /** Fails early, before any write, when the bucket is missing or not ours to use. */
 export async function checkBucket(
-  s3: S3Client,
+  gateway: Gateway,
   bucket: string,
   signal?: AbortSignal
 ): Promise<void> {
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {})
+    await gateway.s3.headBucket(bucket, { patient: true, ...(signal ? { signal } : {}) })
   } catch (error) {
     const status = httpStatus(error)
     if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket' || status === 404) {
@@ -148,16 +142,16 @@ export interface HeadedObject {
 
 /** What sits at `key`: its ETag, version and SHA-256 checksum; undefined when nothing does. */
 export async function headObject(
-  s3: S3Client,
+  gateway: Gateway,
   bucket: string,
   key: string,
   signal?: AbortSignal
 ): Promise<HeadedObject | undefined> {
   let head
   try {
-    head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
-      signal ? { abortSignal: signal } : {}
+    head = await gateway.s3.headObject(
+      { Bucket: bucket, Key: key, checksum: true },
+      { patient: true, ...(signal ? { signal } : {}) }
     )
   } catch (error) {
     const status = httpStatus(error)
@@ -181,8 +175,8 @@ type Existing =
  * something else, with the reason it is not taken. Metadata alone never decides.
  */
 async function existing(request: UploadRequest, key: string): Promise<Existing> {
-  const { s3, bucket, signal } = request
-  const head = await headObject(s3, bucket, key, signal)
+  const { gateway, bucket, signal } = request
+  const head = await headObject(gateway, bucket, key, signal)
   if (!head) return { holds: false }
   const stored = head.checksum
   if (!stored) return { holds: false, why: 'S3 keeps no SHA-256 checksum for it' }
@@ -206,34 +200,23 @@ export const STALE_UPLOAD_MS = 60 * 60 * 1000
  * own, and their parts are billed until someone does. Returns how many it aborted.
  */
 export async function abortStaleUploads(
-  s3: S3Client,
+  gateway: Gateway,
   bucket: string,
   keyPrefix: string,
   now: number,
   signal?: AbortSignal
 ): Promise<number> {
   const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`)
-  const options = signal ? { abortSignal: signal } : {}
+  const call = { patient: true, ...(signal ? { signal } : {}) }
   let aborted = 0
-  let markers: { KeyMarker?: string; UploadIdMarker?: string } = {}
-  for (;;) {
-    const page = await s3.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }),
-      options
-    )
-    for (const upload of page.Uploads ?? []) {
-      const { Key, UploadId, Initiated } = upload
-      if (!Key || !UploadId || !Initiated || !ours.test(Key)) continue
-      if (now - Initiated.getTime() < STALE_UPLOAD_MS) continue
-      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options)
-      aborted++
-    }
-    if (!page.IsTruncated) return aborted
-    markers = {
-      ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
-      ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
-    }
+  for (const upload of await gateway.s3.multipartUploads(bucket, keyPrefix, call)) {
+    const { Key, UploadId, Initiated } = upload
+    if (!Key || !UploadId || !Initiated || !ours.test(Key)) continue
+    if (now - Initiated.getTime() < STALE_UPLOAD_MS) continue
+    await gateway.s3.abortMultipartUpload({ Bucket: bucket, Key, UploadId }, call)
+    aborted++
   }
+  return aborted
 }
 
 function escapeRegExp(text: string): string {
@@ -241,7 +224,7 @@ function escapeRegExp(text: string): string {
 }
 
 export async function uploadBundle(request: UploadRequest): Promise<UploadedObject> {
-  const { s3, bucket, sha256, signal } = request
+  const { gateway, bucket, sha256, signal } = request
   const key = objectKey(request.keyPrefix, sha256, request.bundleType)
   const found = await existing(request, key)
   if (found.holds) {
@@ -250,49 +233,43 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
   }
 
   signal?.throwIfAborted()
-  const upload = new Upload({
-    client: s3,
-    partSize: PART_SIZE,
-    queueSize: 4,
-    leavePartsOnError: false,
-    params: {
-      Bucket: bucket,
-      Key: key,
-      Body: createReadStream(request.file),
-      ContentLength: request.size,
-      ContentType: bundleContentType(request.bundleType),
-      Metadata: { [SHA256_METADATA]: sha256 },
-      // S3 checks the bytes against it and keeps it: the proof a later run skips on.
-      ChecksumAlgorithm: 'SHA256',
-      ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
-      ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
-      ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
-    }
-  })
-  let loaded = 0
-  upload.on('httpUploadProgress', progress => {
-    loaded = progress.loaded ?? loaded
-    request.onProgress?.(loaded, request.size)
-  })
-  const onAbort = (): void => void upload.abort()
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    // The composite is worked out from the file while its parts go up.
-    const [result, checksum] = await Promise.all([upload.done(), expectedChecksum(request, signal)])
-    const versionId = 'VersionId' in result ? result.VersionId : undefined
-    const answered = 'ChecksumSHA256' in result ? result.ChecksumSHA256 : undefined
-    const uploaded: UploadedObject = {
-      bucket,
-      key,
-      eTag: unquoteETag(result.ETag),
-      bytesUploaded: request.size,
-      skipped: false
-    }
-    if (versionId) uploaded.versionId = versionId
-    if (found.why) uploaded.replaced = found.why
-    if (!answered || answered === checksum) uploaded.checksum = checksum
-    return uploaded
-  } finally {
-    signal?.removeEventListener('abort', onAbort)
+  const params = {
+    Bucket: bucket,
+    Key: key,
+    ContentLength: request.size,
+    ContentType: bundleContentType(request.bundleType),
+    Metadata: { [SHA256_METADATA]: sha256 },
+    // S3 checks the bytes against it and keeps it: the proof a later run skips on.
+    ChecksumAlgorithm: 'SHA256' as const,
+    ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
+    ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
+    ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
   }
+  // The composite is worked out from the file while its parts go up.
+  const [result, checksum] = await Promise.all([
+    gateway.s3.putObject(
+      params,
+      () => createReadStream(request.file),
+      {
+        partSize: PART_SIZE,
+        queueSize: 4,
+        onProgress: loaded => request.onProgress?.(loaded, request.size)
+      },
+      { patient: true, ...(signal ? { signal } : {}) }
+    ),
+    expectedChecksum(request, signal)
+  ])
+  const versionId = 'VersionId' in result ? result.VersionId : undefined
+  const answered = 'ChecksumSHA256' in result ? result.ChecksumSHA256 : undefined
+  const uploaded: UploadedObject = {
+    bucket,
+    key,
+    eTag: unquoteETag(result.ETag),
+    bytesUploaded: request.size,
+    skipped: false
+  }
+  if (versionId) uploaded.versionId = versionId
+  if (found.why) uploaded.replaced = found.why
+  if (!answered || answered === checksum) uploaded.checksum = checksum
+  return uploaded
 }
