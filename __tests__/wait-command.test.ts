@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { main, type JsonResult } from '../src/cli/main.js'
+import { usage } from '../src/cli/usage.js'
 import { runInProcess } from './helpers/action.js'
 import { release } from './helpers/revisions.js'
 import { deployWithSdk, holdUntil, until } from './helpers/sdk-deployments.js'
@@ -117,6 +118,13 @@ describe('command wait', () => {
 })
 
 describe('command wait from the CLI', () => {
+  it('is in --help with an example, as is stop', () => {
+    const help = usage()
+    expect(help).toContain('codedeploy-bridge --command wait --deployment-id d-A1B2C3D4E --json')
+    expect(help).toContain('codedeploy-bridge --command stop --deployment-id d-A1B2C3D4E')
+    expect(help).toMatch(/--rollback <value> {3}\(default: true\)/)
+  })
+
   it('prints one JSON object with the outputs', async () => {
     const id = await deployWithSdk(world, 'cli', release('c'))
     const saved = { ...process.env }
