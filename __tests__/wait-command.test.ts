@@ -109,6 +109,27 @@ describe('command wait', () => {
     expect(world.stack.codedeploy.calls.length).toBe(before)
   })
 
+  it('leaves the deployment running when the job is cancelled (on-cancel defaults to detach)', async () => {
+    const gate = path.join(world.workspace, 'cancel-gate')
+    const id = await deployWithSdk(world, 'other', release('c', holdUntil(gate)))
+    await until(() => status(id) === 'InProgress')
+    const controller = new AbortController()
+    const running = runInProcess({ command: 'wait', 'deployment-id': id }, world.env, {
+      signal: controller.signal
+    })
+    await until(() => world.calls('GetDeployment', id).length > 1)
+    controller.abort()
+    const run = await running
+    expect(run.failed).toBe(true)
+    expect(world.calls('StopDeployment', id)).toEqual([])
+    expect(run.log).toContain(`${id} keeps running (on-cancel: detach)`)
+    expect(run.summary).toContain(`Cancelled; CodeDeploy ${id} left running (InProgress)`)
+    expect(status(id)).toBe('InProgress')
+    await writeFile(gate, '')
+    await world.stack.codedeploy.idle()
+    expect(status(id)).toBe('Succeeded')
+  })
+
   it('warns about an input it does not use, and goes on', async () => {
     const run = await waitFor(succeeded, { 'auto-rollback': 'off', rollback: 'false' })
     expect(run.failed).toBe(false)
