@@ -22,7 +22,7 @@ const CASES: Record<string, Case> = {
   // command, application, deployment-group, deployment-config
   'unknown command': withInputs(
     { command: 'deploi' },
-    /Invalid command 'deploi'. Expected one of: deploy, package, rollback, continue/
+    /Invalid command 'deploi'. Expected one of: deploy, package, rollback, continue, wait, stop/
   ),
   'application longer than 100 characters': withInputs(
     { application: 'a'.repeat(101) },

@@ -44,6 +44,9 @@ async function main(): Promise<void> {
     '  node dist/cli/index.js --application demo-app --deployment-group demo-fleet --bucket demo-bundles --source examples/app'
   )
   console.log(
+    '  node dist/cli/index.js --command wait --deployment-id <id>   (or --command stop; a deployment made by anyone)'
+  )
+  console.log(
     `  curl -X PUT -d '{"throttleRate":0.3,"latencyMs":200}' $AWS_ENDPOINT_URL_CODEDEPLOY/_emulator/faults`
   )
   console.log(

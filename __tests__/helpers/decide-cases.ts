@@ -38,6 +38,7 @@ interface Spec {
   stop?: RunRecord['stop']
   cancel?: RunRecord['cancel']
   continued?: ('READY_WAIT' | 'TERMINATION_WAIT')[]
+  rollback?: RunRecord['rollback']
 }
 
 function record(spec: Spec = {}): RunRecord {
@@ -59,6 +60,7 @@ function record(spec: Spec = {}): RunRecord {
   if (spec.stop) r.stop = spec.stop
   if (spec.cancel) r.cancel = spec.cancel
   if (spec.continued) r.blueGreen = { continued: spec.continued }
+  if (spec.rollback) r.rollback = spec.rollback
   return r
 }
 
@@ -627,6 +629,145 @@ export const CASES: DecideCase[] = [
     seen: { kind: 'state', info: { ...failed, autoRollbackConfiguration: { enabled: false } } },
     then: finish('failed', { explain: true })
   },
+  // Command wait: a deployment made by anyone, followed like a deploy.
+  {
+    when: 'The deployment named is found (command `wait`)',
+    with: '',
+    record: record({ command: 'wait', info: inProgress }),
+    seen: { kind: 'found', cancelled: false },
+    then: { kind: 'follow' }
+  },
+  {
+    when: 'The job is cancelled while the deployment named is read (command `wait`)',
+    with: '`on-cancel` not given: `detach`',
+    record: record({ command: 'wait', policy: { onCancel: 'detach' }, info: inProgress }),
+    seen: { kind: 'found', cancelled: true },
+    then: { kind: 'detach' }
+  },
+  {
+    when: 'The timeout passes while a deployment is waited for (command `wait`)',
+    with: '`timeout`',
+    record: record({ command: 'wait', info: inProgress }),
+    seen: { kind: 'timeout' },
+    then: finish('timed-out')
+  },
+  {
+    when: 'A deployment waited for fails (command `wait`)',
+    with: 'it was created without auto-rollback',
+    record: record({
+      command: 'wait',
+      info: { ...failed, autoRollbackConfiguration: { enabled: false } }
+    }),
+    seen: { kind: 'state', info: { ...failed, autoRollbackConfiguration: { enabled: false } } },
+    then: finish('failed', { explain: true })
+  },
+  {
+    when: 'A deployment waited for was stopped with a rollback (command `wait`)',
+    with: 'CodeDeploy linked a rollback to it',
+    record: record({
+      command: 'wait',
+      info: { ...stoppedBySomeone, rollbackInfo: { rollbackDeploymentId: 'd-TABLE0002' } }
+    }),
+    seen: {
+      kind: 'state',
+      info: { ...stoppedBySomeone, rollbackInfo: { rollbackDeploymentId: 'd-TABLE0002' } }
+    },
+    then: { kind: 'find-rollback', explain: true }
+  },
+  // Command stop.
+  {
+    when: 'The deployment named is found (command `stop`)',
+    with: '`rollback: true`',
+    record: record({ command: 'stop', policy: { stopRollback: true }, info: inProgress }),
+    seen: { kind: 'found', cancelled: false },
+    then: { kind: 'stop', why: 'request', rollback: true }
+  },
+  {
+    when: 'The deployment named is found (command `stop`)',
+    with: '`rollback: false`',
+    record: record({ command: 'stop', policy: { stopRollback: false }, info: inProgress }),
+    seen: { kind: 'found', cancelled: false },
+    then: { kind: 'stop', why: 'request', rollback: false }
+  },
+  {
+    when: 'The stop is taken (command `stop`)',
+    with: '',
+    record: record({
+      command: 'stop',
+      info: inProgress,
+      stop: { why: 'request', rollback: true, accepted: true }
+    }),
+    seen: { kind: 'stopped', result: { accepted: true, info: inProgress } },
+    then: { kind: 'settle' }
+  },
+  {
+    when: 'The stop finds the deployment had already failed (command `stop`)',
+    with: '',
+    record: record({
+      command: 'stop',
+      info: failed,
+      stop: { why: 'request', rollback: true, accepted: true, endedBefore: 'Failed' }
+    }),
+    seen: { kind: 'stopped', result: { accepted: true, alreadyEnded: true, info: failed } },
+    then: { kind: 'note-rollback', explain: true }
+  },
+  {
+    when: 'The stop is not confirmed (command `stop`)',
+    with: '',
+    record: record({
+      command: 'stop',
+      info: inProgress,
+      stop: { why: 'request', rollback: true, accepted: false, failure: 'Throttled' }
+    }),
+    seen: { kind: 'stopped', result: { accepted: false, why: 'Throttled' } },
+    then: finish('failed')
+  },
+  {
+    when: 'The stopped deployment shows its end (command `stop`)',
+    with: '`rollback: true`',
+    record: record({
+      command: 'stop',
+      info: stoppedBySomeone,
+      stop: { why: 'request', rollback: true, accepted: true }
+    }),
+    seen: { kind: 'settled', cancelled: false },
+    then: { kind: 'find-rollback' }
+  },
+  {
+    when: 'The stopped deployment shows its end (command `stop`)',
+    with: '`rollback: false`',
+    record: record({
+      command: 'stop',
+      info: stoppedBySomeone,
+      stop: { why: 'request', rollback: false, accepted: true }
+    }),
+    seen: { kind: 'settled', cancelled: false },
+    then: finish('stopped')
+  },
+  {
+    when: 'The rollback the stop asked for ends (command `stop`)',
+    with: 'it succeeded',
+    record: record({
+      command: 'stop',
+      info: stoppedBySomeone,
+      stop: { why: 'request', rollback: true, accepted: true },
+      rollback: { id: 'd-TABLE0002', status: 'Succeeded', followed: true }
+    }),
+    seen: { kind: 'rollback-ended' },
+    then: finish('stopped')
+  },
+  {
+    when: 'The rollback the stop asked for ends (command `stop`)',
+    with: 'it failed',
+    record: record({
+      command: 'stop',
+      info: stoppedBySomeone,
+      stop: { why: 'request', rollback: true, accepted: true },
+      rollback: { id: 'd-TABLE0002', status: 'Failed', followed: true }
+    }),
+    seen: { kind: 'rollback-ended' },
+    then: finish('failed')
+  },
   // A stage fails.
   {
     when: 'A stage fails before the deployment exists (a bad input, AWS refuses a call)',
@@ -659,6 +800,7 @@ const OUTCOME: Record<Extract<Decision, { kind: 'finish' }>['outcome'], string> 
   skipped: 'the step passes, skipped (`status: Skipped`)',
   ready: 'the step passes at Ready, traffic not yet moved',
   rerouted: 'the step passes, traffic on the replacement',
+  stopped: 'the step passes (`command: stop`; see `status`)',
   failed: 'the step fails',
   'timed-out': 'the step fails (timed out)',
   cancelled: 'the step fails (cancelled)',

@@ -56,6 +56,7 @@ export function finalState(record: RunRecord): GitHubDeploymentState {
     case 'ready':
       return 'pending'
     case 'skipped':
+    case 'stopped':
       return 'inactive'
     case 'failed':
     case 'timed-out':
@@ -84,6 +85,12 @@ function describe(target: GitHubDeploymentTarget): { description: string; starti
     return {
       description: `CodeDeploy: continues ${target.deploymentId}${where ? ` (${where})` : ''}`,
       starting: `Continuing ${target.deploymentId} (traffic reroute or end of the termination wait)`
+    }
+  }
+  if (target.command === 'wait' && target.deploymentId) {
+    return {
+      description: `CodeDeploy: waits for ${target.deploymentId}${where ? ` (${where})` : ''}`,
+      starting: `Following ${target.deploymentId} to its end`
     }
   }
   return {
@@ -124,7 +131,7 @@ export class GitHubDeployment {
         payload: {
           application: target.application,
           deploymentGroup: target.deploymentGroup,
-          ...(target.command === 'continue' && target.deploymentId
+          ...((target.command === 'continue' || target.command === 'wait') && target.deploymentId
             ? { deploymentId: target.deploymentId }
             : {})
         }

@@ -110,9 +110,9 @@ export function readWorkflowInputs(
     )
   else if (artifactName) inputs.artifactName = readArtifactName(artifactName, env)
   const environment = get(ActionInput.GitHubDeployment)
-  if (environment && settings.command === 'package')
+  if (environment && (settings.command === 'package' || settings.command === 'stop'))
     inputs.warnings.push(
-      `Input '${ActionInput.GitHubDeployment}' is not used: it follows a CodeDeploy deployment, and command 'package' creates none. ${IGNORED}`
+      `Input '${ActionInput.GitHubDeployment}' is not used: it follows a CodeDeploy deployment, and command '${settings.command}' ${settings.command === 'stop' ? 'ends one' : 'creates none'}. ${IGNORED}`
     )
   else if (environment) inputs.gitHub = readGitHubDeployment(environment, env, get)
   return inputs

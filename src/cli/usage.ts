@@ -42,6 +42,13 @@ export function usage(): string {
 Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy, follows
 the deployment and explains a failure: the GitHub Action's engine, from a terminal.
 
+Examples:
+  codedeploy-bridge --application my-app --deployment-group staging --bucket my-bundles --source ./deploy
+  codedeploy-bridge --command wait --deployment-id d-A1B2C3D4E --json
+      follow a deployment made by anyone to its end; exit 0 only when it Succeeded
+  codedeploy-bridge --command stop --deployment-id d-A1B2C3D4E --rollback false
+      stop it (rolling back unless --rollback false), then follow the stop and the rollback
+
 Other flags:
   --json                  print one JSON object on stdout (headline, outcome, passed, outputs,
                           error); every log line goes to stderr
@@ -51,7 +58,8 @@ Other flags:
 
 Exit codes:
   ${EXIT_CODES.passed}    passed: the deployment succeeded (or was created with --wait false,
-       packaged, skipped as superseded, or left Ready with --on-ready exit)
+       packaged, skipped as superseded, left Ready with --on-ready exit, or no longer running
+       after --command stop)
   ${EXIT_CODES.failed}    failed: the deployment failed, timed out or was stopped, or the run broke off
   ${EXIT_CODES.badInput}    bad input: a flag, an input or the appspec needs fixing; nothing was written
        to AWS

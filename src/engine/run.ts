@@ -20,6 +20,7 @@ import { checkDeploymentTarget } from './deploy/target.js'
 import { continueDeployment, prepareContinue } from './end/continue.js'
 import { hasAlarms } from './end/decide.js'
 import { Drive } from './end/drive.js'
+import { readNamed } from './end/named.js'
 import { defaultDescription, type RunContext } from './inputs/description.js'
 import { revisionLocation } from './inputs/s3-location.js'
 import type { Settings } from './inputs/settings.js'
@@ -104,7 +105,8 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<R
     onTerminationWait: settings.onTerminationWait,
     autoRollback: settings.autoRollback,
     timeoutSeconds: settings.timeoutSeconds,
-    rollbackTimeoutSeconds: settings.rollbackTimeoutSeconds
+    rollbackTimeoutSeconds: settings.rollbackTimeoutSeconds,
+    ...(settings.command === 'stop' ? { stopRollback: settings.stopRollback } : {})
   }
   if (settings.application) record.application = settings.application
   if (settings.deploymentGroup) record.deploymentGroup = settings.deploymentGroup
@@ -193,6 +195,8 @@ async function sequence(scope: Scope): Promise<void> {
   const { settings, ports, record, drive } = scope
   if (settings.command === 'continue' && settings.deploymentId)
     return continued(scope, settings.deploymentId)
+  if ((settings.command === 'wait' || settings.command === 'stop') && settings.deploymentId)
+    return named(scope, settings.deploymentId)
   const location = await revision(scope)
   if (!location) return drive.end({ kind: 'packaged' })
   if (ports.clock.now() >= scope.deadline) return drive.end({ kind: 'late' })
@@ -258,6 +262,34 @@ async function sequence(scope: Scope): Promise<void> {
       break
   }
   return drive.end({ kind: 'created', result, cancelled: ports.cancel.requested })
+}
+
+/**
+ * Commands `wait` and `stop`: a deployment made by anyone, read and checked against the names the
+ * step gives, then followed like a deploy (wait) or stopped and followed to its end and its
+ * rollback (stop).
+ */
+async function named(scope: Scope, id: string): Promise<void> {
+  const { ports, record, settings, drive } = scope
+  const stopping = settings.command === 'stop'
+  record.stage = stopping ? 'stop' : 'deploy'
+  const names = {
+    ...(settings.application ? { application: settings.application } : {}),
+    ...(settings.deploymentGroup ? { deploymentGroup: settings.deploymentGroup } : {})
+  }
+  const info = await ports.reporter.group(`Checking ${id}`, () =>
+    readNamed(ports, record, names, id)
+  )
+  record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] }
+  if (!stopping) record.waited = true
+  ports.changed()
+  ports.reporter.info(
+    `${id} (${record.application ?? '?'} / ${record.deploymentGroup ?? '?'}) is ${info.status ?? 'unknown'}: ${consoleUrl(record.region, id)}`
+  )
+  return drive.end(
+    { kind: 'found', cancelled: ports.cancel.requested },
+    stopping ? `Stopping ${id}` : `Waiting for ${id}`
+  )
 }
 
 /** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */

@@ -2,17 +2,17 @@
  * Moving a blue/green deployment on (EC2/on-premises, ECS): ContinueDeployment for each of its
  * waits (the replacement at Ready; traffic moved and the originals waiting to be terminated), and
  * `command: continue`, which checks that the deployment named really waits before it asks
- * CodeDeploy to move it on.
+ * CodeDeploy to move it on (./named.ts reads and checks it).
  */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorName } from '../aws/errors.js'
 import { InputError, errorMessage } from '../errors.js'
-import { revisionOfDeployment } from '../inputs/s3-location.js'
 import type { Ports } from '../ports.js'
 import { fleetWords, inTerminationWait, isBlueGreen } from '../tell/fleet.js'
 import { consoleUrl } from '../tell/links.js'
 import { TERMINAL, type RunRecord } from '../tell/record.js'
 import type { WaitType } from './decide.js'
+import { readNamed } from './named.js'
 
 /** Remembers the termination wait the first time it is seen: how long, and since when. */
 export function noteTerminationWait(ports: Ports, record: RunRecord, info: DeploymentInfo): void {
@@ -93,28 +93,6 @@ function notWaiting(id: string, info: DeploymentInfo): string {
 }
 
 /**
- * With command `continue`, `application` and `deployment-group` are optional; when given, the
- * deployment must belong to them (a deployment-id passed from another environment's job is
- * refused rather than moved on).
- */
-function checkBelongs(
-  names: { application?: string; deploymentGroup?: string },
-  id: string,
-  info: DeploymentInfo
-): void {
-  const { application, deploymentGroup } = names
-  const wrong: string[] = []
-  if (application && info.applicationName !== application)
-    wrong.push(`application '${application}'`)
-  if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
-    wrong.push(`deployment group '${deploymentGroup}'`)
-  if (wrong.length === 0) return
-  throw new InputError(
-    `${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`
-  )
-}
-
-/**
  * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
  * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
  */
@@ -124,23 +102,7 @@ export async function prepareContinue(
   names: { application?: string; deploymentGroup?: string },
   id: string
 ): Promise<WaitType> {
-  let info: DeploymentInfo
-  try {
-    info = await ports.gateway.deployment(id, { patient: true })
-  } catch (error) {
-    if (errorName(error) === 'DeploymentDoesNotExistException')
-      throw new InputError(
-        `Deployment ${id} does not exist in ${record.region}. Check 'deployment-id' and the region.`
-      )
-    throw error
-  }
-  checkBelongs(names, id, info)
-  if (info.applicationName) record.application = info.applicationName
-  if (info.deploymentGroupName) record.deploymentGroup = info.deploymentGroupName
-  if (info.deploymentConfigName) record.deploymentConfig = info.deploymentConfigName
-  if (info.computePlatform) record.platform = info.computePlatform
-  const revision = revisionOfDeployment(info)
-  if (revision) record.revision = revision
+  const info = await readNamed(ports, record, names, id)
   if (!isBlueGreen(info))
     throw new InputError(
       `${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`

@@ -24,6 +24,8 @@ export type Seen =
   | { kind: 'created'; result: CreateResult; cancelled: boolean }
   /** Command `continue`: ContinueDeployment was taken. */
   | { kind: 'moved-on'; cancelled: boolean }
+  /** Command `wait` or `stop`: the deployment named in `deployment-id` was read and checked. */
+  | { kind: 'found'; cancelled: boolean }
   /** A state of the run's deployment, as just read. */
   | { kind: 'state'; info: DeploymentInfo }
   /** The run's timeout passed while its deployment was followed. */
@@ -51,8 +53,8 @@ export type Decision =
   | { kind: 'wait'; at: 'ready' | 'termination' }
   /** ContinueDeployment: reroute traffic (READY_WAIT) or end the termination wait. */
   | { kind: 'continue'; type: WaitType }
-  /** StopDeployment, rolling back or not. */
-  | { kind: 'stop'; why: 'cancel' | 'timeout'; rollback: boolean }
+  /** StopDeployment, rolling back or not (`request`: command `stop`). */
+  | { kind: 'stop'; why: 'cancel' | 'timeout' | 'request'; rollback: boolean }
   /** Leave the deployment running (on-cancel: detach): read it once, then finish. */
   | { kind: 'detach' }
   /** After a timeout's stop: read it until it shows its end (`explain`: it had failed on its own). */
@@ -78,9 +80,12 @@ const ROLLBACK_EVENT = {
  */
 export function rollbackExpected(record: RunRecord, on: keyof typeof ROLLBACK_EVENT): boolean {
   const event = ROLLBACK_EVENT[on]
-  // A continued deployment keeps the rollback setting it was created with.
-  if (record.command === 'continue') {
-    const config = record.deployment?.info?.autoRollbackConfiguration
+  // A deployment this step did not create keeps the rollback setting it was created with; one
+  // that waited for or stopped also follows a rollback CodeDeploy has already linked to it.
+  if (byId(record)) {
+    const info = record.deployment?.info
+    if (record.command !== 'continue' && info?.rollbackInfo?.rollbackDeploymentId) return true
+    const config = info?.autoRollbackConfiguration
     return config?.enabled === true && (config.events ?? []).includes(event)
   }
   const policy = record.policy
@@ -88,6 +93,11 @@ export function rollbackExpected(record: RunRecord, on: keyof typeof ROLLBACK_EV
   if (policy?.autoRollback === 'on-failure') return on !== 'alarm' || hasAlarms(record)
   if (policy?.autoRollback !== 'group') return false
   return (record.group?.rollbackEvents ?? []).includes(event)
+}
+
+/** Whether the run's deployment is one named in `deployment-id` rather than created by it. */
+function byId(record: RunRecord): boolean {
+  return record.command === 'continue' || record.command === 'wait' || record.command === 'stop'
 }
 
 export function hasAlarms(record: RunRecord): boolean {
@@ -100,10 +110,22 @@ export function hasAlarms(record: RunRecord): boolean {
  */
 export function outcomeAfter(record: RunRecord): Outcome {
   const stop = record.stop
+  if (stop?.why === 'request') return stopOutcome(record)
   if (stop?.endedBefore) return stop.endedBefore === 'Succeeded' ? 'succeeded' : 'failed'
   if (stop) return stop.why === 'timeout' ? 'timed-out' : 'cancelled'
   if (record.cancel) return 'cancelled'
   return record.deployment?.status === 'Succeeded' ? 'succeeded' : 'failed'
+}
+
+/**
+ * Command `stop`: the step did what it was for when the deployment no longer runs (stopped now,
+ * or ended before) and the rollback it asked for, when one was followed, succeeded.
+ */
+function stopOutcome(record: RunRecord): Outcome {
+  if (!record.stop?.accepted) return 'failed'
+  const rollback = record.rollback
+  if (rollback?.id && rollback.followed && rollback.status !== 'Succeeded') return 'failed'
+  return 'stopped'
 }
 
 function continued(record: RunRecord, type: WaitType): boolean {
@@ -123,7 +145,9 @@ function onState(record: RunRecord, info: DeploymentInfo): Decision {
   if (info.status === 'Succeeded') return finish('succeeded')
   if (info.status !== undefined && TERMINAL.has(info.status)) {
     const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE'
-    return rollbackExpected(record, byAlarm ? 'alarm' : 'failure')
+    // Someone's stop of a deployment waited for rolls it back on its own rollback setting.
+    const byStop = info.status === 'Stopped' && record.command === 'wait'
+    return rollbackExpected(record, byAlarm ? 'alarm' : byStop ? 'stop' : 'failure')
       ? { kind: 'find-rollback', explain: true }
       : finish('failed', { explain: true })
   }
@@ -147,6 +171,8 @@ function onCut(record: RunRecord, why: 'cancel' | 'timeout'): Decision {
   // Stopping now would move traffic back to a fleet it just left: the step ends there instead.
   if (inTerminationWait(record.deployment?.info))
     return finish('rerouted', { note: { kind: 'kept-rerouted', why } })
+  // A wait step stops nothing at its timeout: the deployment is not its own.
+  if (why === 'timeout' && record.command === 'wait') return finish('timed-out')
   if (why === 'timeout') return { kind: 'stop', why, rollback: rollbackExpected(record, 'stop') }
   const onCancel = record.policy?.onCancel ?? 'stop-and-rollback'
   if (onCancel === 'detach') return { kind: 'detach' }
@@ -158,6 +184,9 @@ function onStopped(record: RunRecord, result: StopResult): Decision {
   const why = record.stop?.why ?? 'timeout'
   if (!result.accepted) return finish(outcomeAfter(record))
   const status = result.info?.status
+  // Command stop: a deployment that had ended is reported as it is, with any rollback it had.
+  if (why === 'request' && result.alreadyEnded)
+    return { kind: 'note-rollback', explain: status === 'Failed' }
   if (result.alreadyEnded && status === 'Succeeded') return finish('succeeded')
   if (result.alreadyEnded && status === 'Failed') {
     // It failed on its own: explained; a timeout goes on to its rollback, a cancel has no time.
@@ -165,7 +194,7 @@ function onStopped(record: RunRecord, result: StopResult): Decision {
       ? { kind: 'note-rollback', explain: true }
       : { kind: 'settle', explain: true }
   }
-  return why === 'timeout' ? { kind: 'settle' } : { kind: 'note-rollback' }
+  return why === 'cancel' ? { kind: 'note-rollback' } : { kind: 'settle' }
 }
 
 export function decide(record: RunRecord, seen: Seen): Decision {
@@ -189,6 +218,10 @@ export function decide(record: RunRecord, seen: Seen): Decision {
       return record.policy?.wait === false
         ? finish('created', { readBack: true })
         : { kind: 'follow' }
+    case 'found':
+      if (record.command === 'stop')
+        return { kind: 'stop', why: 'request', rollback: record.policy?.stopRollback ?? true }
+      return seen.cancelled ? onCut(record, 'cancel') : { kind: 'follow' }
     case 'state':
       return onState(record, seen.info)
     case 'timeout':

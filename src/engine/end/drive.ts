@@ -135,7 +135,11 @@ export class Drive {
           ? `The ${duration(record.policy?.timeoutSeconds ?? 0)} timeout passed`
           : 'The job was cancelled'
       ports.reporter.warning(`${why}; ${headline(record)}`)
-    } else if (decision.outcome === 'ready' || decision.outcome === 'rerouted') {
+    } else if (
+      decision.outcome === 'ready' ||
+      decision.outcome === 'rerouted' ||
+      decision.outcome === 'stopped'
+    ) {
       ports.reporter.notice(headline(record))
     } else if (decision.outcome === 'succeeded' && record.stage === 'deploy' && !record.stop) {
       const count = record.deployment?.targets.length ?? 0
@@ -257,18 +261,19 @@ export class Drive {
     return (this.record.policy?.rollbackTimeoutSeconds ?? 0) * 1000
   }
 
-  /** Stops the deployment (the timeout, or a cancel), within the time each leaves. */
-  private async stop(why: 'cancel' | 'timeout', rollback: boolean): Promise<Seen> {
+  /** Stops the deployment (the timeout, a cancel, or command stop), within the time each leaves. */
+  private async stop(why: 'cancel' | 'timeout' | 'request', rollback: boolean): Promise<Seen> {
     const { ports, record } = this
     const id = this.id
     const now = ports.clock.now()
     let until: number
-    if (why === 'timeout') {
+    if (why !== 'cancel') {
       this.rollbackUntil = now + this.rollbackMs()
       until = Math.min(this.rollbackUntil, now + SETTLE_MS)
-      ports.reporter.warning(
-        `${id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; stopping it.`
-      )
+      if (why === 'timeout')
+        ports.reporter.warning(
+          `${id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; stopping it.`
+        )
     } else {
       record.cancel = { onCancel: record.policy?.onCancel ?? 'stop-and-rollback' }
       until = ports.cancel.deadline()
@@ -288,6 +293,8 @@ export class Drive {
     const stop: NonNullable<RunRecord['stop']> = { why, rollback, accepted: result.accepted }
     const status = result.info?.status
     if (result.alreadyEnded && (status === 'Succeeded' || status === 'Failed'))
+      stop.endedBefore = status
+    else if (result.alreadyEnded && status === 'Stopped' && why === 'request')
       stop.endedBefore = status
     record.stop = stop
     if (!result.accepted) {

@@ -7,7 +7,7 @@ export const DECLARED_INPUTS = {
   command: {
     default: 'deploy',
     description:
-      "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), or 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated; see deployment-id)."
+      "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated), 'wait' (follow a deployment made by anyone to its end, like a deploy: progress, diagnosis, rollback, outputs; as aws deploy wait deployment-successful) or 'stop' (stop a deployment, as aws deploy stop-deployment, and follow the stop and its rollback). The last three act on deployment-id."
   },
   application: {
     description:
@@ -111,7 +111,12 @@ export const DECLARED_INPUTS = {
   },
   'deployment-id': {
     description:
-      'With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated.'
+      "With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated. With command wait or stop: the deployment to wait for or to stop, e.g. the deployment-id output of a step with wait false. With these three commands application and deployment-group are optional and, when given, must be the deployment's, or the step fails before it changes anything. A wait step leaves the deployment as it is unless told otherwise: on-cancel defaults to detach, on-ready to wait, and the timeout ends the step without stopping the deployment."
+  },
+  rollback: {
+    default: 'true',
+    description:
+      "With command stop: ask CodeDeploy to roll the stopped deployment back to the last successful revision (StopDeployment's autoRollbackEnabled, aws deploy stop-deployment --auto-rollback-enabled), then follow the rollback (see rollback-timeout). A yes or no for this one stop, as on-cancel gives one for a cancel, rather than auto-rollback, which sets up a deployment being created."
   },
   'skip-if-superseded': {
     default: 'true',

@@ -35,8 +35,11 @@ export function defaultOf(name: DeclaredInput): string | undefined {
 /** Reads one raw input by name; an empty string means "not given". */
 export type InputSource = (name: InputName) => string
 
-export const COMMANDS = ['deploy', 'package', 'rollback', 'continue'] as const
+export const COMMANDS = ['deploy', 'package', 'rollback', 'continue', 'wait', 'stop'] as const
 export type Command = (typeof COMMANDS)[number]
+
+/** The commands that act on an existing deployment, named in `deployment-id`. */
+export const BY_ID: readonly Command[] = ['continue', 'wait', 'stop']
 
 /**
  * The command a run asked for, read leniently: what a run that fails before its settings could be

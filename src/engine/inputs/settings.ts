@@ -79,8 +79,10 @@ export interface Settings {
   skipIfSuperseded: boolean
   onReady: OnReady
   onTerminationWait: OnTerminationWait
-  /** With command `continue`: the blue/green deployment to continue. */
+  /** With command `continue`, `wait` or `stop`: the deployment to act on. */
   deploymentId?: string
+  /** With command `stop`: StopDeployment's autoRollbackEnabled. */
+  stopRollback: boolean
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
 }
@@ -169,17 +171,23 @@ function readSettings(
   const deploymentConfig = read('deployment-config')
   const bucket = read('bucket')
   const deploymentId = read('deployment-id')
-  if (kind === 'continue') {
+  const byId = kind === 'continue' || kind === 'wait' || kind === 'stop'
+  if (byId) {
+    const what = {
+      continue: `the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready`,
+      wait: `the deployment to wait for, e.g. the 'deployment-id' output of a step with wait: false`,
+      stop: `the deployment to stop, e.g. the 'deployment-id' output of a step with wait: false`
+    }[kind]
     if (!deploymentId)
       problems.push(
-        `Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`
+        `Input 'deployment-id' is required for command '${kind}': the id (d-XXXXXXXXX) of ${what}.`
       )
     else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
       problems.push(
         `Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`
       )
   }
-  if (kind !== 'package' && kind !== 'continue') {
+  if (kind !== 'package' && !byId) {
     if (!application)
       problems.push(
         `Input 'application' is required for command '${command}': set it to the CodeDeploy application name.`
@@ -314,14 +322,22 @@ function readSettings(
     wait: input.boolean('wait'),
     timeoutSeconds: input.duration('timeout'),
     rollbackTimeoutSeconds: input.duration('rollback-timeout'),
-    onCancel: input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
-    onReady: input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit']),
+    // A wait step did not make its deployment: unless told otherwise, it leaves it as it is.
+    onCancel:
+      kind === 'wait' && !read('on-cancel')
+        ? 'detach'
+        : input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+    onReady:
+      kind === 'wait' && !read('on-ready')
+        ? 'wait'
+        : input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit']),
     onTerminationWait: input.choice<OnTerminationWait>('on-termination-wait', [
       'exit',
       'wait',
       'continue'
     ]),
-    skipIfSuperseded: input.boolean('skip-if-superseded')
+    skipIfSuperseded: input.boolean('skip-if-superseded'),
+    stopRollback: input.boolean('rollback')
   }
   const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
     'file-exists-behavior',

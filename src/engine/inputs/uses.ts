@@ -20,6 +20,10 @@ export type StepKind =
   | 'package'
   | 'rollback'
   | 'continue'
+  /** command wait: follow an existing deployment, created by anyone, to its end */
+  | 'wait'
+  /** command stop: stop an existing deployment, then follow the stop (and its rollback) */
+  | 'stop'
 
 export function stepKind(command: Command, revision: string, appspec: string): StepKind {
   if (command !== 'deploy') return command
@@ -28,14 +32,18 @@ export function stepKind(command: Command, revision: string, appspec: string): S
 
 const DEPLOYS: readonly StepKind[] = ['bundle', 'revision', 'appspec', 'rollback']
 const FOLLOWS: readonly StepKind[] = [...DEPLOYS, 'continue']
+/** The steps that follow a deployment until it ends, whoever made it. */
+const WATCHES: readonly StepKind[] = [...FOLLOWS, 'wait']
+/** The steps that name their deployment in `deployment-id`. */
+const BY_ID: readonly StepKind[] = ['continue', 'wait', 'stop']
 const BUILDS: readonly StepKind[] = ['bundle', 'package']
-const ALL: readonly StepKind[] = [...FOLLOWS, 'package']
+const ALL: readonly StepKind[] = [...WATCHES, 'stop', 'package']
 
 /** The steps that use each input (a new input does not compile until it is placed here). */
 const USED_BY: Record<InputName, readonly StepKind[]> = {
   command: ALL,
   application: ALL,
-  'deployment-group': FOLLOWS,
+  'deployment-group': [...FOLLOWS, 'wait', 'stop'],
   'deployment-config': DEPLOYS,
   'deployment-config-spec': DEPLOYS,
   source: BUILDS,
@@ -54,14 +62,18 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'ignore-application-stop-failures': DEPLOYS,
   // A continued deployment keeps the rollback settings it was created with.
   'auto-rollback': DEPLOYS,
+  // A wait step always waits; a stop step always follows its stop.
   wait: FOLLOWS,
-  timeout: FOLLOWS,
-  'rollback-timeout': FOLLOWS,
-  'on-cancel': FOLLOWS,
+  // A stop is followed for a short settle, then its rollback for rollback-timeout.
+  timeout: WATCHES,
+  'rollback-timeout': [...WATCHES, 'stop'],
+  // A cancelled stop step has sent its stop already.
+  'on-cancel': WATCHES,
   // A continued deployment is past Ready.
-  'on-ready': DEPLOYS,
-  'on-termination-wait': FOLLOWS,
-  'deployment-id': ['continue'],
+  'on-ready': [...DEPLOYS, 'wait'],
+  'on-termination-wait': WATCHES,
+  'deployment-id': BY_ID,
+  rollback: ['stop'],
   // A rollback redeploys an older revision on purpose.
   'skip-if-superseded': ['bundle', 'revision', 'appspec'],
   appspec: ['appspec'],
@@ -79,7 +91,9 @@ const DOING: Record<StepKind, string> = {
   appspec: "this step sends 'appspec' to an ECS or Lambda deployment group",
   package: "command 'package' packages and uploads, and creates no deployment",
   rollback: "command 'rollback' redeploys the group's last successful revision",
-  continue: "command 'continue' moves an existing deployment on"
+  continue: "command 'continue' moves an existing deployment on",
+  wait: "command 'wait' follows an existing deployment, and changes nothing about it",
+  stop: "command 'stop' stops an existing deployment and follows the stop"
 }
 
 /** The inputs that contradict the step, each with the message that says why and the fix. */
@@ -89,11 +103,28 @@ export function contradictions(
 ): Map<InputName, string> {
   const found = new Map<InputName, string>()
   if (kind === 'continue') return found
+  if (kind === 'wait' || kind === 'stop') {
+    // What would deploy something else: these steps deploy nothing.
+    const doing = kind === 'wait' ? 'waits for' : 'stops'
+    for (const name of ['revision', 'appspec', 'task-definition'] as const)
+      if (given(name))
+        found.set(
+          name,
+          `Input '${name}' gives a revision to deploy, and command '${kind}' deploys nothing: it ${doing} the deployment named in 'deployment-id'. Remove '${name}', or set command: deploy.`
+        )
+    for (const pin of ['revision-etag', 'revision-version'] as const)
+      if (given(pin) && !given('revision'))
+        found.set(
+          pin,
+          `Input '${pin}' pins a 'revision', and command '${kind}' deploys none. Remove '${pin}'.`
+        )
+    return found
+  }
   const command = kind === 'package' || kind === 'rollback' ? kind : 'deploy'
   if (given('deployment-id'))
     found.set(
       'deployment-id',
-      `Input 'deployment-id' is for command 'continue' (move a waiting blue/green deployment on), and command '${command}' creates a deployment of its own. Remove it, or set command: continue.`
+      `Input 'deployment-id' is for command 'continue', 'wait' or 'stop' (act on an existing deployment), and command '${command}' creates a deployment of its own. Remove it, or set command: continue, wait or stop.`
     )
   if (given('revision') && kind === 'package')
     found.set(

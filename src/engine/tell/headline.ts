@@ -119,7 +119,10 @@ function rollbackSentence(record: RunRecord): string {
   const r = record.rollback
   if (!r) return ''
   if (!r.id) return r.message ? ` No rollback: ${r.message}` : ''
-  if (!r.followed) return ` Rollback ${r.id} started.`
+  if (!r.followed)
+    return r.status && TERMINAL.has(r.status)
+      ? ` Rollback ${r.id} ${r.status}.`
+      : ` Rollback ${r.id} started.`
   if (r.status === 'Succeeded')
     return ` Rolled back by ${r.id} (Succeeded): the previous revision is back in place.`
   if (r.status === 'Failed' || r.status === 'Stopped')
@@ -157,9 +160,14 @@ export function headline(record: RunRecord): string {
       return `Traffic of ${d?.id ?? ''} is on the ${fleetWords(record.platform).replacement}. ${terminationSentence(record)}`
     case 'skipped':
       return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`
+    case 'stopped':
+      return stopLine(record)
     case 'failed':
+      if (record.command === 'stop' && record.stop) return stopLine(record)
       return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`
     case 'timed-out':
+      if (d && record.command === 'wait')
+        return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; it keeps running (${d.status}), as command wait stops nothing: ${consoleUrl(record.region, d.id)}`
       if (!d)
         return `Timed out after ${duration(record.policy?.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`
       if (record.stop?.failure)
@@ -172,6 +180,30 @@ export function headline(record: RunRecord): string {
         return `Could not follow ${d.id} (${d.status}): ${oneLine(record.error.message)}${TERMINAL.has(d.status) ? '' : ` It keeps running: ${consoleUrl(record.region, d.id)}`}`
       return `Failed while ${STAGE_LABEL[record.stage]}: ${oneLine(record.error?.message ?? 'unknown error')}`
   }
+}
+
+/** Command `stop`: what the stop found, did and left, and the rollback it asked for. */
+function stopLine(record: RunRecord): string {
+  const d = record.deployment
+  const stop = record.stop
+  const id = d?.id ?? ''
+  if (!d || !stop) return `${id} was not stopped.`
+  if (!stop.accepted) return stillRunning(record, id, stop.rollback, stop.failure)
+  if (stop.endedBefore)
+    return `${id} had already ended ${stop.endedBefore}; nothing was stopped.${rollbackSentence(record)}`
+  if (!TERMINAL.has(d.status))
+    return `CodeDeploy took the stop of ${id}, which was still ${d.status} when the step ended: ${consoleUrl(record.region, id)}`
+  const r = record.rollback
+  const rollback = !stop.rollback
+    ? ' No rollback was asked for (rollback: false).'
+    : r?.id &&
+        r.followed &&
+        r.status !== 'Succeeded' &&
+        r.status !== undefined &&
+        TERMINAL.has(r.status)
+      ? ` Its rollback ${r.id} ${r.status}${r.message ? `: ${r.message}` : '.'}`
+      : rollbackSentence(record)
+  return `Stopped ${id} (${d.status}).${rollback}`
 }
 
 function cancelledLine(record: RunRecord): string {

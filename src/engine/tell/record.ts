@@ -42,6 +42,7 @@ export type Stage =
   | 'choose'
   | 'create'
   | 'continue'
+  | 'stop'
   | 'deploy'
   | 'rollback'
 
@@ -58,6 +59,7 @@ export const STAGE_LABEL: Record<Stage, string> = {
   choose: 'choosing the revision to roll back to',
   create: 'creating the deployment',
   continue: 'continuing the deployment',
+  stop: 'stopping the deployment',
   deploy: 'following the deployment',
   rollback: 'following the rollback'
 }
@@ -75,6 +77,8 @@ export type Outcome =
   | 'ready'
   /** Blue/green: traffic is on the replacement; the originals wait to be terminated. */
   | 'rerouted'
+  /** Command `stop`: the deployment no longer runs (stopped by the step, or it had ended). */
+  | 'stopped'
   | 'failed'
   | 'timed-out'
   | 'cancelled'
@@ -86,7 +90,8 @@ export const PASSING: ReadonlySet<Outcome> = new Set([
   'created',
   'skipped',
   'ready',
-  'rerouted'
+  'rerouted',
+  'stopped'
 ])
 
 export interface BundleFacts {
@@ -127,7 +132,8 @@ export interface RollbackFacts {
 
 /** The run stopped its deployment (on a cancel or at the timeout), or tried to. */
 export interface StopFacts {
-  why: 'cancel' | 'timeout'
+  /** `request`: command `stop`, the step's own purpose. */
+  why: 'cancel' | 'timeout' | 'request'
   /** Asked CodeDeploy to roll back as it stops. */
   rollback: boolean
   /** CodeDeploy took the stop (or the deployment had ended already). */
@@ -136,9 +142,10 @@ export interface StopFacts {
   failure?: string
   /**
    * The deployment had ended on its own (Succeeded or Failed) before the stop reached it: its own
-   * end is the run's, and nothing was stopped.
+   * end is the run's, and nothing was stopped. With command `stop`, also Stopped (by someone
+   * else).
    */
-  endedBefore?: 'Succeeded' | 'Failed'
+  endedBefore?: 'Succeeded' | 'Failed' | 'Stopped'
 }
 
 /**
@@ -161,6 +168,8 @@ export interface Policy {
   autoRollback: AutoRollback
   timeoutSeconds: number
   rollbackTimeoutSeconds: number
+  /** Command `stop`: ask CodeDeploy to roll back as it stops (input `rollback`). */
+  stopRollback?: boolean
 }
 
 /** What the deployment group says about its own rollbacks and alarms, once read. */

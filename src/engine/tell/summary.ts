@@ -60,6 +60,10 @@ function title(record: RunRecord): string {
       return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`
     case 'ready':
       return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`
+    case 'stopped':
+      return record.stop?.endedBefore
+        ? `ℹ️ ${kind} ${d?.id ?? ''} had already ended (${record.stop.endedBefore})`
+        : `⏹️ ${kind} ${d?.id ?? ''} stopped (${d?.status ?? ''})`
     case 'rerouted':
       return `✅ ${kind} ${d?.id ?? ''}: traffic on the ${fleetWords(record.platform).replacement}`
     case 'failed':
@@ -166,7 +170,11 @@ function notes(record: RunRecord): string[] {
       'Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.'
     )
   const stop = record.stop
-  if (stop?.endedBefore)
+  if (stop?.endedBefore && stop.why === 'request')
+    out.push(
+      `${record.deployment?.id ?? ''} had ended ${stop.endedBefore} before the stop reached it; nothing was stopped.`
+    )
+  else if (stop?.endedBefore)
     out.push(
       `${stop.why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${record.deployment?.id ?? ''} had ended ${stop.endedBefore}; nothing was stopped.`
     )
