@@ -21,7 +21,8 @@ const world = useTestStack({
     lost: 1,
     throttled: 1,
     'throttled-briefly': 1,
-    ended: 1
+    ended: 1,
+    early: 1
   }
 })
 
@@ -245,5 +246,31 @@ describe('a cancel whose StopDeployment is throttled', () => {
     expect(run.log).not.toMatch(/is still running/)
     expect(exitMs).toBeLessThan(RUNNER_WINDOW_MS)
     await world.stack.codedeploy.idle()
+  })
+})
+
+describe('a cancel before the deployment exists', () => {
+  it.each([
+    ['::group::Checking appspec', 'checking the appspec'],
+    ['::group::Packaging', 'packaging the bundle'],
+    ['::group::Uploading to', 'uploading the bundle']
+  ])('at %s names the stage it came in', async (line, stage) => {
+    const controller = new AbortController()
+    const writes = (): number =>
+      world.stack.codedeploy.calls.filter(c => c.operation === 'CreateDeployment').length
+    const before = writes()
+    const run = await runInProcess(
+      inputs('early', await world.source(release(`early-${stage}`))),
+      world.env,
+      { signal: controller.signal },
+      chunk => {
+        if (chunk.startsWith(line)) controller.abort()
+      }
+    )
+    expect(run.failed).toBe(true)
+    expect(run.log).toMatch(
+      new RegExp(`::error::Job cancelled while ${stage}; no deployment was created\\.`)
+    )
+    expect(writes()).toBe(before)
   })
 })

@@ -25,7 +25,9 @@ let summaryFile: string | undefined
 export async function runInProcess(
   inputs: Record<string, string>,
   env: Record<string, string>,
-  overrides: RunOverrides = {}
+  overrides: RunOverrides = {},
+  /** Sees each chunk the run writes, as it writes it (e.g. to cancel at a given line). */
+  onOutput?: (chunk: string) => void
 ): Promise<InProcessRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cdb-run-'))
   const outputFile = path.join(dir, 'output')
@@ -46,6 +48,7 @@ export async function runInProcess(
     .spyOn(process.stdout, 'write')
     .mockImplementation((chunk: string | Uint8Array) => {
       lines.push(chunk.toString())
+      onOutput?.(chunk.toString())
       return true
     })
   const exitCode = process.exitCode

@@ -118,6 +118,7 @@ export async function runEngine(settings: Settings, deps: EngineDeps): Promise<R
     cancel: new Cancellation(deps.signal, clock, deps.cancelBudgetMs),
     changed: () => deps.onRecord?.(record)
   }
+  ports.cancel.onCancel(() => (record.cancelledIn ??= record.stage))
   const deadline = startedAt + settings.timeoutSeconds * 1000
   const drive = new Drive(ports, record, {
     deadline,

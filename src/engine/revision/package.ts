@@ -228,6 +228,8 @@ export async function packageAndUpload(stage: RevisionStage): Promise<S3Revision
   const bucket = settings.bucket
   if (!bucket && !settings.bundlePath)
     throw new InputError("Input 'bucket' is required to upload the bundle.")
+  // The stage starts with its log group: a cancel seen there came in this stage.
+  record.stage = 'appspec'
   const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(stage))
   if (bucket) {
     record.stage = 'upload'

@@ -209,7 +209,7 @@ function stopLine(record: RunRecord): string {
 function cancelledLine(record: RunRecord): string {
   const d = record.deployment
   if (!d) {
-    return `Job cancelled while ${STAGE_LABEL[record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`
+    return `Job cancelled while ${STAGE_LABEL[record.cancelledIn ?? record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`
   }
   if (record.cancel?.onCancel === 'detach')
     return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`

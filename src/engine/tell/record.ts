@@ -235,6 +235,8 @@ export interface RunRecord {
   outcome?: Outcome
   /** The stage the run was in when it ended; for a failure, where it failed. */
   stage: Stage
+  /** The stage the run was in when the job was cancelled (a later stage may be the one to notice). */
+  cancelledIn?: Stage
   error?: {
     message: string
     /** The user's input is at fault: fix it and run again (the CLI exits 2). */
