@@ -26,6 +26,7 @@ import {
 import { errorName, httpStatus, isAccessDenied } from '../aws/errors.js'
 import { InputError } from '../errors.js'
 import type { ServerSideEncryption } from '../inputs/settings.js'
+import { taggingHeader, type Tag } from '../inputs/options.js'
 
 /** Object metadata key holding the bundle's SHA-256 (stored as x-amz-meta-bundle-sha256). */
 export const SHA256_METADATA = 'bundle-sha256'
@@ -41,6 +42,8 @@ export interface UploadRequest {
   keyPrefix: string
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
+  /** The object's tags, sent with PutObject or CreateMultipartUpload. */
+  tags?: readonly Tag[]
   signal?: AbortSignal
   onProgress?: (loaded: number, total: number) => void
 }
@@ -266,7 +269,9 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
       ChecksumAlgorithm: 'SHA256',
       ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
       ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
-      ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
+      ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {}),
+      // With the object itself (not a PutObjectTagging after it): there is never an untagged copy.
+      ...(request.tags?.length ? { Tagging: taggingHeader(request.tags) } : {})
     }
   })
   let loaded = 0
