@@ -112,7 +112,7 @@ const CASES: Record<string, Case> = {
     tree: tree(GOOD_APPSPEC, { 'ecs.yaml': ecsSpec() }),
     inputs: { command: 'package', appspec: '{dir}/ecs.yaml' },
     message:
-      /Input 'appspec' is the revision of an ECS or Lambda deployment with command 'deploy', and command 'package' deploys another. Remove it, or set command: deploy/
+      /Input 'appspec' is the AppSpec of a deployment with command 'deploy', and command 'package' deploys another. Remove it, or set command: deploy/
   },
   'appspec with command rollback': {
     tree: { 'ecs.yaml': ecsSpec() },
@@ -128,11 +128,12 @@ const CASES: Record<string, Case> = {
     { 'task-definition': 'task.json' },
     /Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too/
   ),
-  'appspec for an EC2 group': {
-    tree: tree(GOOD_APPSPEC, { 'ecs.yaml': ecsSpec() }),
+  // An EC2 group takes 'appspec' as its bundle's appspec.yml, checked as one.
+  'an ECS appspec for an EC2 group': {
+    tree: tree(undefined, { 'ecs.yaml': ecsSpec() }),
     inputs: { appspec: '{dir}/ecs.yaml' },
     message:
-      /Deployment group 'staging' deploys to EC2\/on-premises instances, which take a bundle: remove 'appspec' and give 'source'/
+      /file=src-\d+\/ecs\.yaml,line=2.*'Resources' belongs to a Lambda or ECS appspec, but this action deploys EC2\/on-premises revisions/
   },
   'source for an ECS group': withInputs(
     { ...ECS, bucket: 'bundles' },

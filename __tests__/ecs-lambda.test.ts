@@ -240,8 +240,9 @@ describe('inputs that do not fit the platform are refused before any write', () 
     const onServer = await deploy('shop', 'fleet', {
       appspec: await file('appspec.json', lambdaAppSpec())
     })
+    // An EC2 group takes 'appspec' as its bundle's appspec.yml, uploaded to S3.
     expect(onServer.log).toMatch(
-      /deploys to EC2\/on-premises instances, which take a bundle: remove 'appspec'/
+      /deploys to EC2\/on-premises instances, which take a bundle: 'appspec' goes into it as appspec\.yml, .* Set 'bucket'/
     )
     const noAppSpec = await deploy('functions', 'checkout', { bucket: 'bundles' })
     expect(noAppSpec.log).toMatch(

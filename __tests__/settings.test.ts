@@ -222,7 +222,6 @@ describe('parseSettings', () => {
 type Inputs = Partial<Record<InputName, string>>
 const CONTINUE: Inputs = { command: 'continue', 'deployment-id': 'd-ABCDEFGHI' }
 const REVISION: Inputs = { ...BASE, bucket: '', revision: 's3://my-bundles/app/a.zip' }
-const APPSPEC: Inputs = { ...BASE, bucket: '', appspec: 'appspec.yml' }
 
 describe('an input the step does not use', () => {
   const inputs = (given: Inputs) => parseInputs(name => given[name] ?? '', '/work/repo')
@@ -264,10 +263,15 @@ describe('an input the step does not use', () => {
       /this step deploys 'revision', a bundle already in S3/
     ],
     [
-      'a deploy of appspec',
-      APPSPEC,
-      { bucket: 'b-b-b', 'key-prefix': 'p/', 'bundle-path': 'x.zip' },
-      /this step sends 'appspec' to an ECS or Lambda deployment group/
+      // A deploy of appspec uses the bundle's inputs too: an EC2/on-premises group packages it.
+      'rollback, the new bundle and instance options',
+      { ...BASE, command: 'rollback', bucket: '' },
+      {
+        's3-tags': 'team=web',
+        'target-instances': '{"autoScalingGroups":["web-green"]}',
+        'outdated-instances-only': 'true'
+      },
+      /command 'rollback' redeploys the group's last successful revision/
     ]
   ])('with %s is named in a warning and ignored', (_, step, unused, doing) => {
     const { settings, warnings } = inputs({ ...step, ...unused })

@@ -27,6 +27,7 @@ import { Faults } from './emulator/faults.js'
 import { guardRequests, InjectedFailures, stderrLog, type StackLog } from './guard.js'
 import { injectFault, s3Operation } from './s3-faults.js'
 import { ChecksumStore } from './s3-checksums.js'
+import { parseTagging, writeTags, type ObjectTag } from './s3-tags.js'
 import {
   BodyRejected,
   isAwsChunked,
@@ -83,6 +84,11 @@ export interface LocalS3 {
   close(): Promise<void>
 }
 
+/** The object's path as the request named it (still URL-encoded), without the query. */
+function objectPath(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/'
+}
+
 /** Start s3rver and its verifying front on 127.0.0.1, each on a free port. */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<LocalS3> {
   const ownsDirectory = options.directory === undefined
@@ -105,6 +111,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
   const checksums = new ChecksumStore()
   const failures = new InjectedFailures()
   const faults = new Faults()
+  /** The `x-amz-tagging` of each open multipart upload, written once it completes. */
+  const uploadTags = new Map<string, ObjectTag[]>()
+  /** After a store's success: the object gets exactly the tags it was written with. */
+  const tagged = (objectPath: string, tags: ObjectTag[]) => (): Promise<void> =>
+    writeTags(backend, objectPath, tags)
 
   /** s3rver has no AbortMultipartUpload: drop its parts and forget the upload. */
   const abortUpload = (res: ServerResponse, uploadId: string): number => {
@@ -190,6 +201,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       uploads.delete(uploadId)
       checksums.finish(uploadId, bucket, key, checked.composite)
     })
+    const tags = uploadTags.get(uploadId)
+    uploadTags.delete(uploadId)
+    if (record.status === 200 && tags) await tagged(objectPath(req), tags)()
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -235,12 +249,20 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       record.status = abortUpload(res, uploadId)
       return
     }
+    const tags = parseTagging(req.headers['x-amz-tagging'])
+    if ('error' in tags) {
+      req.resume()
+      record.status = 400
+      sendError(res, 400, 'InvalidTag', tags.error)
+      return
+    }
     if (req.method === 'POST' && url.searchParams.has('uploads')) {
       const algorithm = req.headers['x-amz-checksum-algorithm']
       return forward(req, res, req.headers, req, record, body => {
         const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1]
         if (id) uploads.set(id, { bucket, key, uploadId: id, initiated: new Date() })
         if (id) checksums.created(id, typeof algorithm === 'string' ? algorithm : undefined)
+        if (id) uploadTags.set(id, tags)
       })
     }
     if (req.method === 'POST' && uploadId !== null) {
@@ -262,13 +284,20 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
       (req.headers['transfer-encoding'] !== undefined ||
         Number(req.headers['content-length'] ?? 0) > 0)
     const partNumber = url.searchParams.get('partNumber')
-    const objectPut = req.method === 'PUT' && key !== '' && partNumber === null
+    // A subresource PUT (?tagging, ?acl) writes no object.
+    const objectPut =
+      req.method === 'PUT' &&
+      key !== '' &&
+      partNumber === null &&
+      !['tagging', 'acl'].some(sub => url.searchParams.has(sub))
     if (!hasBody) {
       const passthrough = new PassThrough()
       req.pipe(passthrough)
-      return forward(req, res, req.headers, passthrough, record, () => {
+      await forward(req, res, req.headers, passthrough, record, () => {
         if (objectPut) checksums.put(bucket, key, undefined)
       })
+      if (objectPut && record.status === 200) await tagged(objectPath(req), tags)()
+      return
     }
     if (isAwsChunked(req.headers)) record.encoding = 'aws-chunked'
     const file = path.join(spoolDir, `body-${++spoolCount}`)
@@ -295,6 +324,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Loca
           },
           answer
         )
+        if (objectPut && record.status === 200) await tagged(objectPath(req), tags)()
       })
       .catch((error: unknown) => {
         // A body that did not arrive whole is the client's; one that began to be answered is not.

@@ -20,6 +20,7 @@ import { InputError, errorMessage } from './engine/errors.js'
 import {
   callsAws,
   commandOf,
+  loadStructuredParser,
   parseInputs,
   type InputSource,
   type Settings
@@ -114,9 +115,11 @@ async function runOnce<Result>(
   const tempDir = await mkdtemp(path.join(adapter.tempRoot, 'codedeploy-bridge-'))
   let clients: AwsClients | undefined
   try {
+    const parse = await loadStructuredParser(adapter.input)
     const { settings, warnings } = parseInputs(adapter.input, workspace, {
       confine: adapter.confine,
-      tempRoot: adapter.tempRoot
+      tempRoot: adapter.tempRoot,
+      ...(parse ? { parse } : {})
     })
     for (const warning of warnings) reporter.warning(warning)
     adapter.check?.(settings)

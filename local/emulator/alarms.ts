@@ -92,7 +92,8 @@ export class AlarmWatch implements Engine {
 
   start(d: Deployment): void {
     this.inner.start(d)
-    const config = this.group(d)?.alarmConfiguration
+    // CreateDeployment's overrideAlarmConfiguration replaces the group's for this deployment.
+    const config = d.overrideAlarmConfiguration ?? this.group(d)?.alarmConfiguration
     if (!config?.enabled || config.alarms.length === 0 || d.creator === 'codeDeployRollback') return
     const timer = setInterval(() => {
       try {

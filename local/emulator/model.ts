@@ -225,6 +225,12 @@ export interface Deployment {
   computePlatform?: 'ECS' | 'Lambda'
   /** ECS and Lambda deployments: their traffic shift, task sets or alias, and hook executions. */
   traffic?: TrafficRun
+  /** CreateDeployment's targetInstances (blue/green EC2), as given; recorded, not acted on. */
+  targetInstances?: object
+  /** CreateDeployment's updateOutdatedInstancesOnly; recorded and checked, not acted on. */
+  updateOutdatedInstancesOnly?: boolean
+  /** The alarms watched instead of the group's (../alarms.ts). */
+  overrideAlarmConfiguration?: AlarmConfiguration
 }
 
 export const PREDEFINED_CONFIGS: [string, MinimumHealthyHosts][] = [

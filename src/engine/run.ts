@@ -14,7 +14,7 @@ import { Gateway } from './aws/gateway.js'
 import { Cancellation } from './cancellation.js'
 import { systemClock, type Clock } from './clock.js'
 import { ensureDeploymentConfig } from './deploy/config.js'
-import { createDeployment } from './deploy/create.js'
+import { createDeployment, type CreateRequest } from './deploy/create.js'
 import { formatMarker, newMarker, type RunIdentity } from './deploy/marker.js'
 import { checkDeploymentTarget } from './deploy/target.js'
 import { continueDeployment, prepareContinue } from './end/continue.js'
@@ -170,26 +170,47 @@ async function revision(scope: Scope): Promise<RevisionLocation | undefined> {
       return revisionLocation(await chooseRevision(stage))
     })
   }
-  if (settings.appspec) {
-    return reporter.group('Checking the appspec', async () => {
-      await target()
-      return contentRevision(stage)
-    })
-  }
   const given = settings.revision
-  if (given) {
+  if (settings.appspec) {
+    const content = await reporter.group('Checking the appspec', async () => {
+      await target()
+      // An EC2/on-premises group takes it as the appspec.yml of a bundle, packaged below.
+      return record.platform === 'Server' ? undefined : contentRevision(stage)
+    })
+    if (content) return content
+  } else if (given) {
     return reporter.group('Checking the revision', async () => {
       await target()
       return revisionLocation(await existingRevision(stage, given))
     })
-  }
-  // The target first: its platform says which kind of appspec to expect.
-  if (settings.command === 'deploy') await reporter.group('Checking the deployment target', target)
+  } else if (settings.command === 'deploy')
+    // The target first: its platform says which kind of appspec to expect.
+    await reporter.group('Checking the deployment target', target)
   else if (settings.application) await target()
   // Loaded here: the archive writers and the appspec parser are not needed at start.
   const { packageAndUpload } = await import('./revision/package.js')
   const made = await packageAndUpload(stage)
   return settings.command === 'package' || !made ? undefined : revisionLocation(made)
+}
+
+/** What CreateDeployment carries beyond the revision: target instances, outdated only, alarms. */
+function deploymentOptions(
+  settings: Settings,
+  record: RunRecord
+): Pick<CreateRequest, 'targetInstances' | 'outdatedInstancesOnly' | 'alarmOverride'> {
+  const ignored = record.group?.ignoredAlarms
+  return {
+    ...(settings.targetInstances ? { targetInstances: settings.targetInstances } : {}),
+    ...(settings.outdatedInstancesOnly ? { outdatedInstancesOnly: true } : {}),
+    ...(ignored?.length
+      ? {
+          alarmOverride: {
+            watched: record.group?.alarms ?? [],
+            ignorePollAlarmFailure: record.group?.ignorePollAlarmFailure ?? false
+          }
+        }
+      : {})
+  }
 }
 
 async function sequence(scope: Scope): Promise<void> {
@@ -219,7 +240,8 @@ async function sequence(scope: Scope): Promise<void> {
         ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
         ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
         rollbackOnAlarm: hasAlarms(record),
-        skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
+        skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy',
+        ...deploymentOptions(settings, record)
       },
       {
         gateway: ports.gateway,

@@ -36,6 +36,7 @@ import { findApplication } from './applications.js'
 import type { Handlers } from './common.js'
 import { findGroup, rollbackConfig } from './groups.js'
 import { readDescription, readRevision } from './revisions.js'
+import { readDeploymentOptions, type DeploymentOptions } from './deployment-options.js'
 
 const FILE_EXISTS: readonly FileExistsBehavior[] = ['DISALLOW', 'OVERWRITE', 'RETAIN']
 const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/
@@ -51,6 +52,8 @@ export interface NewDeployment {
   rollbackOf?: string
   /** A blue/green rollback: who gets the traffic back (replacement) and who loses it (original). */
   blueGreenRollback?: { original: Instance[]; replacement: Instance[] }
+  /** targetInstances, updateOutdatedInstancesOnly and overrideAlarmConfiguration, as given. */
+  options?: DeploymentOptions
 }
 
 export function findDeployment(service: CodeDeployService, input: Input): Deployment {
@@ -110,6 +113,13 @@ export function newDeployment(
     autoRollbackOverride: options.override !== undefined,
     instances,
     ...(blueGreen ? { blueGreen } : {}),
+    ...(options.options?.targetInstances
+      ? { targetInstances: options.options.targetInstances }
+      : {}),
+    ...(options.options?.updateOutdatedInstancesOnly ? { updateOutdatedInstancesOnly: true } : {}),
+    ...(options.options?.overrideAlarmConfiguration
+      ? { overrideAlarmConfiguration: options.options.overrideAlarmConfiguration }
+      : {}),
     ...(options.description ? { description: options.description } : {}),
     ...(options.rollbackOf
       ? {
@@ -154,11 +164,7 @@ function createDeployment(service: CodeDeployService, input: Input): Json {
   const override = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
   const ignoreApplicationStopFailures =
     optionalBoolean(input, 'ignoreApplicationStopFailures') ?? false
-  if (optionalObject(input, 'targetInstances'))
-    throw new ServiceError(
-      'InvalidTargetInstancesException',
-      'targetInstances is not supported by this emulator.'
-    )
+  const options = readDeploymentOptions(input, app, group)
   const active = [...service.deployments.values()].find(
     d =>
       d.applicationName === app.applicationName &&
@@ -178,7 +184,8 @@ function createDeployment(service: CodeDeployService, input: Input): Json {
     ignoreApplicationStopFailures,
     creator: 'user',
     ...(description ? { description } : {}),
-    ...(override ? { override } : {})
+    ...(override ? { override } : {}),
+    options
   })
   return { deploymentId: deployment.deploymentId }
 }

@@ -8,7 +8,11 @@
  * active deployment is waited for, unless it is this run's own; one parked at a blue/green wait
  * is named at once, with how to end it.
  */
-import type { CreateDeploymentCommandInput, RevisionLocation } from '@aws-sdk/client-codedeploy'
+import type {
+  CreateDeploymentCommandInput,
+  RevisionLocation,
+  TargetInstances
+} from '@aws-sdk/client-codedeploy'
 import { errorName, httpStatus, isAccessDenied, isThrottling } from '../aws/errors.js'
 import { PATIENCE_MS, patientPause, type Gateway } from '../aws/gateway.js'
 import { unlessAborted, type Cancellation } from '../cancellation.js'
@@ -38,6 +42,15 @@ export interface CreateRequest {
   rollbackOnAlarm?: boolean
   /** Skip when a newer run of the same workflow deployed, or is deploying, to the group. */
   skipIfSuperseded: boolean
+  /** Blue/green EC2: the replacement environment's instances. */
+  targetInstances?: TargetInstances
+  /** In-place EC2: only the instances that do not run this revision yet. */
+  outdatedInstancesOnly?: boolean
+  /**
+   * Some of the group's alarms are ignored: those still watched (none: alarm polling is off for
+   * this deployment), and the group's ignorePollAlarmFailure.
+   */
+  alarmOverride?: { watched: string[]; ignorePollAlarmFailure: boolean }
 }
 
 export type CreateResult =
@@ -84,6 +97,18 @@ export function createDeploymentInput(request: CreateRequest): CreateDeploymentC
   }
   if (request.deploymentConfig) input.deploymentConfigName = request.deploymentConfig
   if (request.fileExistsBehavior) input.fileExistsBehavior = request.fileExistsBehavior
+  if (request.targetInstances) input.targetInstances = request.targetInstances
+  if (request.outdatedInstancesOnly) input.updateOutdatedInstancesOnly = true
+  const override = request.alarmOverride
+  if (override)
+    input.overrideAlarmConfiguration =
+      override.watched.length === 0
+        ? { enabled: false }
+        : {
+            enabled: true,
+            ignorePollAlarmFailure: override.ignorePollAlarmFailure,
+            alarms: override.watched.map(name => ({ name }))
+          }
   if (request.autoRollback === 'on-failure') {
     input.autoRollbackConfiguration = {
       enabled: true,

@@ -137,14 +137,17 @@ export async function checkDeploymentTarget(
       record.deploymentConfig = group.deploymentConfigName
     record.platform = group.computePlatform ?? 'Server'
     platformFits(settings, record.platform)
+    deploymentOptionsFit(settings, group)
     if (settings.command !== 'package')
       await checkConfigSpec(ports, record, settings, record.platform)
     const rollback = group.autoRollbackConfiguration
     const alarms = group.alarmConfiguration
     record.group = {
       rollbackEvents: rollback?.enabled ? (rollback.events ?? []) : [],
-      alarms: alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : []
+      alarms: alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [],
+      ...(alarms?.ignorePollAlarmFailure ? { ignorePollAlarmFailure: true } : {})
     }
+    if (settings.overrideAlarms) ignoreAlarms(ports, record.group, settings)
   }
   if (settings.command !== 'package')
     ports.reporter.info(
@@ -159,9 +162,13 @@ export async function checkDeploymentTarget(
 function platformFits(settings: Settings, platform: string): void {
   const group = `Deployment group '${settings.deploymentGroup}'`
   if (platform === 'Server') {
-    if (settings.appspec)
+    if (settings.appspec && !settings.bucket)
       throw new InputError(
-        `${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`
+        `${group} deploys to EC2/on-premises instances, which take a bundle: 'appspec' goes into it as appspec.yml, with 'source', and the bundle is uploaded to S3. Set 'bucket' to the S3 bucket CodeDeploy reads revisions from.`
+      )
+    if (settings.taskDefinition)
+      throw new InputError(
+        `Input 'task-definition' registers an ECS task definition, and ${group} deploys to EC2/on-premises instances. Remove it.`
       )
     return
   }
@@ -178,4 +185,71 @@ function platformFits(settings: Settings, platform: string): void {
     throw new InputError(
       `Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`
     )
+}
+
+/**
+ * `target-instances` names a blue/green EC2 group's replacement instances, and
+ * `outdated-instances-only` skips the instances of an in-place EC2 group that already run the
+ * revision: each is refused, with the fix, on a group it has nothing to apply to.
+ */
+function deploymentOptionsFit(settings: Settings, info: DeploymentGroupInfo): void {
+  const group = `deployment group '${settings.deploymentGroup}'`
+  const platform = info.computePlatform ?? 'Server'
+  const name = PLATFORM_NAME[platform] ?? platform
+  const blueGreen = info.deploymentStyle?.deploymentType === 'BLUE_GREEN'
+  if (settings.targetInstances) {
+    if (platform !== 'Server')
+      throw new InputError(
+        `Input 'target-instances' picks the replacement EC2 instances of a blue/green deployment, and ${group} deploys to ${name}, which has no instances to pick. Remove 'target-instances'.`
+      )
+    if (!blueGreen)
+      throw new InputError(
+        `Input 'target-instances' picks the replacement instances of a blue/green deployment, and ${group} deploys in place (CodeDeploy refuses targetInstances there). Remove 'target-instances'; the group's own tags or Auto Scaling groups say where an in-place deployment goes.`
+      )
+  }
+  if (settings.outdatedInstancesOnly) {
+    if (platform !== 'Server')
+      throw new InputError(
+        `Input 'outdated-instances-only' skips EC2/on-premises instances that already run the revision, and ${group} deploys to ${name}. Remove it (or set it to false).`
+      )
+    if (blueGreen)
+      throw new InputError(
+        `Input 'outdated-instances-only' skips instances that already run the revision, and ${group} deploys blue/green, whose replacement instances are all new. Remove it (or set it to false).`
+      )
+  }
+}
+
+/**
+ * `override-alarms`: the group's alarms this deployment ignores, all or those named (a name the
+ * group does not watch is refused: a typo would leave the alarm watched). Said as a warning.
+ */
+function ignoreAlarms(
+  ports: Ports,
+  facts: NonNullable<RunRecord['group']>,
+  settings: Settings
+): void {
+  const asked = settings.overrideAlarms ?? []
+  const group = `Deployment group '${settings.deploymentGroup}'`
+  if (facts.alarms.length === 0) {
+    if (asked === 'all') {
+      ports.reporter.warning(
+        `Input 'override-alarms' is 'all', and ${group} watches no CloudWatch alarms: nothing to ignore.`
+      )
+      return
+    }
+    throw new InputError(
+      `Input 'override-alarms' names ${asked.join(', ')}, and ${group} watches no CloudWatch alarms. Remove 'override-alarms'.`
+    )
+  }
+  const ignored = asked === 'all' ? facts.alarms : asked
+  const unknown = ignored.filter(name => !facts.alarms.includes(name))
+  if (unknown.length > 0)
+    throw new InputError(
+      `Input 'override-alarms' names ${unknown.map(n => `'${n}'`).join(', ')}, which ${group} does not watch. It watches: ${facts.alarms.join(', ')}. Name those to ignore, or 'all'.`
+    )
+  facts.ignoredAlarms = ignored
+  facts.alarms = facts.alarms.filter(name => !ignored.includes(name))
+  ports.reporter.warning(
+    `Ignoring CloudWatch alarm${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} of ${group} for this deployment (override-alarms): ${ignored.length === 1 ? 'it does' : 'they do'} not stop it or roll it back.${facts.alarms.length ? ` Still watched: ${facts.alarms.join(', ')}.` : ''}`
+  )
 }

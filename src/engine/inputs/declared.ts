@@ -93,7 +93,7 @@ export const DECLARED_INPUTS = {
   },
   appspec: {
     description:
-      "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+      "The AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform. ECS and Lambda groups: sent inline as an AppSpecContent revision (no bundle, no S3); for ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published. EC2/on-premises groups: packaged with source as the bundle's appspec.yml (hook scripts found in source); refused when source has an appspec.yml or appspec.yaml of its own that differs."
   },
   'task-definition': {
     description:
@@ -128,6 +128,23 @@ export const DECLARED_INPUTS = {
       "Server-side encryption for the bundle: AES256, aws:kms or aws:kms:dsse. Empty uses the bucket's default."
   },
   'sse-kms-key-id': { description: 'KMS key for sse aws:kms.' },
+  's3-tags': {
+    description:
+      "Tags for the bundle's S3 object, sent with the upload (PutObject or CreateMultipartUpload Tagging), as key=value pairs separated by commas or lines (team=web,env=prod) or a YAML map. At most 10 tags; keys up to 128 and values up to 256 characters of letters, digits, spaces and + - = . _ : / @; no key starting with aws:. When S3 already holds the bundle (nothing is uploaded), its tags are left as they are. Needs s3:PutObjectTagging."
+  },
+  'target-instances': {
+    description:
+      'EC2/on-premises blue/green groups: the instances of the replacement environment, as CreateDeployment\'s targetInstances takes them, in YAML or JSON, with tagFilters (a list of Key, Value, Type KEY_ONLY, VALUE_ONLY or KEY_AND_VALUE; Type may be left out), ec2TagSet (ec2TagSetList, a list of such lists) or autoScalingGroups (a list of names), e.g. {"autoScalingGroups":["web-green"]}.'
+  },
+  'override-alarms': {
+    description:
+      "Ignore the deployment group's CloudWatch alarms for this deployment only: 'all', or the names of the alarms to ignore (commas or lines); the others are still watched. Sent as CreateDeployment's overrideAlarmConfiguration, which needs codedeploy:UpdateDeploymentGroup; the log and the job summary warn about it. Empty: the group's alarms stop the deployment as configured."
+  },
+  'outdated-instances-only': {
+    default: 'false',
+    description:
+      "EC2/on-premises in-place groups: deploy only to the instances that do not run this revision yet (CreateDeployment's updateOutdatedInstancesOnly); the others are skipped."
+  },
   'artifact-name': {
     description:
       'Also keep the bundle, exactly as uploaded to S3, as a workflow artifact with this name. Empty: no artifact.'

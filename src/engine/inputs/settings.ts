@@ -17,6 +17,14 @@ import {
   within
 } from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './s3-location.js'
+import type { TargetInstances } from '@aws-sdk/client-codedeploy'
+import {
+  parseOverrideAlarms,
+  parseS3Tags,
+  parseTargetInstances,
+  type StructuredParser,
+  type Tag
+} from './options.js'
 
 export { parseDuration } from './values.js'
 export { bucketNameProblem } from './locations.js'
@@ -49,7 +57,10 @@ export interface Settings {
   deploymentConfigSpec?: string
   /** Directory to package (absolute). */
   source: string
-  /** ECS or Lambda: the AppSpec file sent inline as an AppSpecContent revision (absolute). */
+  /**
+   * The AppSpec file (absolute): ECS or Lambda, sent inline as an AppSpecContent revision;
+   * EC2/on-premises, packaged with `source` as the bundle's appspec.yml.
+   */
   appspec?: string
   /** ECS: a task definition JSON file to register; its ARN goes into the appspec (absolute). */
   taskDefinition?: string
@@ -85,6 +96,14 @@ export interface Settings {
   stopRollback: boolean
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
+  /** Tags for the bundle's S3 object. */
+  s3Tags?: Tag[]
+  /** Blue/green EC2: CreateDeployment's targetInstances (the replacement environment). */
+  targetInstances?: TargetInstances
+  /** The group's alarms this deployment ignores: all, or those named. */
+  overrideAlarms?: 'all' | string[]
+  /** In-place EC2: deploy only to instances that do not run this revision yet. */
+  outdatedInstancesOnly: boolean
 }
 
 export interface ParseOptions {
@@ -95,6 +114,8 @@ export interface ParseOptions {
   confine?: boolean
   /** The runner's temp directory (RUNNER_TEMP), where `bundle-path` may point too. */
   tempRoot?: string
+  /** Parses the YAML of `target-instances` and `s3-tags` (loadStructuredParser); JSON when absent. */
+  parse?: StructuredParser
 }
 
 /**
@@ -110,6 +131,18 @@ export function callsAws(settings: Settings): boolean {
 export function buildsBundle(settings: Settings): boolean {
   if (settings.command === 'package') return true
   return settings.command === 'deploy' && !settings.revision && !settings.appspec
+}
+
+/**
+ * The YAML parser the structured inputs need, loaded only when one of them is given (`yaml` stays
+ * out of the action's start for every other run).
+ */
+export async function loadStructuredParser(
+  get: InputSource
+): Promise<StructuredParser | undefined> {
+  if (!get('target-instances').trim() && !get('s3-tags').trim()) return undefined
+  const { parse } = await import('yaml')
+  return text => parse(text) as unknown
 }
 
 /** The settings, and the warnings about inputs given that the step does not use. */
@@ -337,8 +370,15 @@ function readSettings(
       'continue'
     ]),
     skipIfSuperseded: input.boolean('skip-if-superseded'),
-    stopRollback: input.boolean('rollback')
+    stopRollback: input.boolean('rollback'),
+    outdatedInstancesOnly: input.boolean('outdated-instances-only')
   }
+  const s3Tags = parseS3Tags(read('s3-tags'), problems, options.parse)
+  if (s3Tags) settings.s3Tags = s3Tags
+  const targetInstances = parseTargetInstances(read('target-instances'), problems, options.parse)
+  if (targetInstances) settings.targetInstances = targetInstances
+  const overrideAlarms = parseOverrideAlarms(read('override-alarms'), problems)
+  if (overrideAlarms) settings.overrideAlarms = overrideAlarms
   const fileExistsBehavior = input.optionalChoice<FileExistsBehavior>(
     'file-exists-behavior',
     ['DISALLOW', 'OVERWRITE', 'RETAIN'],

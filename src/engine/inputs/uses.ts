@@ -15,7 +15,10 @@ export type StepKind =
   | 'bundle'
   /** command deploy with `revision`: deploy a bundle already in S3 */
   | 'revision'
-  /** command deploy with `appspec`: an ECS or Lambda AppSpec sent inline */
+  /**
+   * command deploy with `appspec`: an ECS or Lambda AppSpec sent inline, or for an EC2/on-premises
+   * group (known once the group is read) the appspec.yml of the bundle packaged from `source`
+   */
   | 'appspec'
   | 'package'
   | 'rollback'
@@ -37,6 +40,8 @@ const WATCHES: readonly StepKind[] = [...FOLLOWS, 'wait']
 /** The steps that name their deployment in `deployment-id`. */
 const BY_ID: readonly StepKind[] = ['continue', 'wait', 'stop']
 const BUILDS: readonly StepKind[] = ['bundle', 'package']
+/** What packages a bundle, or may (an `appspec` for a group whose platform is not known yet). */
+const MAY_BUILD: readonly StepKind[] = [...BUILDS, 'appspec']
 const ALL: readonly StepKind[] = [...WATCHES, 'stop', 'package']
 
 /** The steps that use each input (a new input does not compile until it is placed here). */
@@ -46,13 +51,18 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'deployment-group': [...FOLLOWS, 'wait', 'stop'],
   'deployment-config': DEPLOYS,
   'deployment-config-spec': DEPLOYS,
-  source: BUILDS,
-  bucket: BUILDS,
-  'bundle-path': BUILDS,
-  'key-prefix': BUILDS,
-  'bundle-type': BUILDS,
-  sse: BUILDS,
-  'sse-kms-key-id': BUILDS,
+  source: MAY_BUILD,
+  bucket: MAY_BUILD,
+  'bundle-path': MAY_BUILD,
+  'key-prefix': MAY_BUILD,
+  'bundle-type': MAY_BUILD,
+  sse: MAY_BUILD,
+  'sse-kms-key-id': MAY_BUILD,
+  's3-tags': MAY_BUILD,
+  // Checked against the group's platform once it is read (deploy/target.ts).
+  'target-instances': ['bundle', 'revision', 'appspec'],
+  'override-alarms': DEPLOYS,
+  'outdated-instances-only': ['bundle', 'revision', 'appspec'],
   revision: ['revision'],
   'revision-etag': ['revision'],
   'revision-version': ['revision'],
@@ -88,7 +98,8 @@ export function uses(kind: StepKind, name: InputName): boolean {
 const DOING: Record<StepKind, string> = {
   bundle: "this step packages 'source' and deploys it",
   revision: "this step deploys 'revision', a bundle already in S3",
-  appspec: "this step sends 'appspec' to an ECS or Lambda deployment group",
+  appspec:
+    "this step deploys 'appspec' (inline to an ECS or Lambda group, in a bundle to an EC2/on-premises group)",
   package: "command 'package' packages and uploads, and creates no deployment",
   rollback: "command 'rollback' redeploys the group's last successful revision",
   continue: "command 'continue' moves an existing deployment on",
@@ -146,12 +157,12 @@ export function contradictions(
   if (given('appspec') && kind !== 'appspec')
     found.set(
       'appspec',
-      `Input 'appspec' is the revision of an ECS or Lambda deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`
+      `Input 'appspec' is the AppSpec of a deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`
     )
   if (given('appspec') && given('revision') && kind === 'appspec')
     found.set(
       'revision',
-      `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`
+      `Inputs 'appspec' (an AppSpec to deploy) and 'revision' (a bundle already in S3, with its own appspec.yml) are two kinds of revision: give one.`
     )
   if (given('task-definition') && !given('appspec'))
     found.set(

@@ -4,13 +4,14 @@
  * upload it (skipped when S3 holds this exact bundle), publish it elsewhere when asked, and
  * register it with the application.
  */
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { checkAppSpec } from './appspec/index.js'
 import { isAccessDenied } from '../aws/errors.js'
 import {
   createBundle,
   listEntries,
+  type BundleEntry,
   type BundleResult,
   type Listing,
   type ListingWarning
@@ -20,26 +21,53 @@ import { entryTime } from './bundle/time.js'
 import { pointAt, shown, type RevisionStage } from './stage.js'
 import { cutDescription } from '../inputs/description.js'
 import { InputError } from '../errors.js'
+import type { Tag } from '../inputs/options.js'
 import { checkRerun, reuseLine, type Rerun } from './rerun.js'
 import { revisionLocation } from '../inputs/s3-location.js'
 import { bundleExtension, s3Url, type S3Revision } from '../inputs/s3-location.js'
 import { abortStaleUploads, checkBucket, uploadBundle, type UploadedObject } from './upload.js'
 
-async function checkAppSpecFile(stage: RevisionStage): Promise<{ hookScripts: string[] }> {
+/** The appspec checked, and the `appspec` input's file when the bundle gets it as appspec.yml. */
+interface Checked {
+  hookScripts: string[]
+  injected?: string
+}
+
+async function checkAppSpecFile(stage: RevisionStage): Promise<Checked> {
   const { settings, record } = stage
   const { reporter } = stage.ports
   record.stage = 'appspec'
   try {
-    const result = await checkAppSpec(settings.source)
+    const result = await checkAppSpec(settings.source, settings.appspec)
+    if (result.injected)
+      reporter.info(
+        `${shown(stage, result.path)} goes into the bundle as appspec.yml (source has none of its own).`
+      )
     for (const warning of result.warnings)
       reporter.warning(warning, { file: shown(stage, result.path), title: 'appspec' })
     reporter.info(
       `${shown(stage, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`
     )
-    return result
+    return {
+      hookScripts: result.hookScripts,
+      ...(result.injected ? { injected: result.path } : {})
+    }
   } catch (error) {
     throw pointAt(stage, error)
   }
+}
+
+/**
+ * Puts the `appspec` input's file into the listing as appspec.yml, where the walk would have put
+ * one at the source's root (entries in name order), dated and permitted like every file, so the
+ * same inputs give the same bytes.
+ */
+async function addAppSpec(entries: BundleEntry[], file: string): Promise<void> {
+  const { size } = await stat(file)
+  const name = 'appspec.yml'
+  const at = entries.findIndex(e => (e.rel.split('/')[0] ?? '') > name)
+  const entry: BundleEntry = { kind: 'file', rel: name, abs: file, mode: 0o644, size }
+  entries.splice(at < 0 ? entries.length : at, 0, entry)
 }
 
 /** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
@@ -93,9 +121,10 @@ type Made =
 async function makeBundle(
   stage: RevisionStage,
   outFile: string,
-  hookScripts: string[],
+  checked: Checked,
   bucket: string | undefined
 ): Promise<Made> {
+  const { hookScripts } = checked
   const { settings } = stage
   const { reporter, clock, cancel } = stage.ports
   const time = await entryTime({
@@ -110,10 +139,12 @@ async function makeBundle(
   const listedAt = Date.now()
   const listing = await listEntries(settings.source, { skip: outFile, ...signal })
   markExecutables(listing.entries, hookScripts, listing.rules, settings.source)
-  // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
+  if (checked.injected) await addAppSpec(listing.entries, checked.injected)
+  // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again;
+  // the re-run cache knows the source's tree only, not an appspec from elsewhere.
   const fileWanted = settings.bundlePath !== undefined || stage.publishBundle !== undefined
   const rerun =
-    bucket && !fileWanted && !time.current
+    bucket && !fileWanted && !time.current && !checked.injected
       ? await checkRerun(stage, listing, { mtime: time.time, listedAt, bucket })
       : undefined
   if (rerun?.hit) {
@@ -160,6 +191,7 @@ async function upload(
       keyPrefix: settings.keyPrefix,
       ...(settings.sse ? { sse: settings.sse } : {}),
       ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
+      ...(settings.s3Tags ? { tags: settings.s3Tags } : {}),
       ...(ports.cancel.signal ? { signal: ports.cancel.signal } : {}),
       onProgress: (loaded, total) => {
         const percent = total ? Math.floor((loaded / total) * 100) : 100
@@ -176,10 +208,27 @@ async function upload(
     reporter.info(
       result.skipped
         ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
-        : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`
+        : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}${settings.s3Tags ? `, tagged ${tagList(settings.s3Tags)}` : ''}`
     )
+    if (result.skipped) tagsKept(stage, bucket, result.key)
     return result
   })
+}
+
+const tagList = (tags: readonly Tag[]): string => tags.map(t => `${t.Key}=${t.Value}`).join(', ')
+
+/**
+ * `s3-tags` with a bundle S3 already holds: the object's tags are left as they are. The key is
+ * the bundle's hash, so other runs and workflows (staging and prod alike) may share the object;
+ * retagging it would change what their tags say (and what tag-based lifecycle rules do to it).
+ */
+function tagsKept(stage: RevisionStage, bucket: string, key: string): void {
+  const tags = stage.settings.s3Tags
+  if (!tags) return
+  if (stage.record.bundle) stage.record.bundle.tagsKept = true
+  stage.ports.reporter.notice(
+    `s3://${bucket}/${key} was already in S3, so its tags are not changed (s3-tags ${tagList(tags)} not applied): the object may be shared with other runs. Tag it with aws s3api put-object-tagging if it needs these.`
+  )
 }
 
 /** Puts the bundle in S3, or takes the proof that it is there; the revision. */
@@ -193,6 +242,7 @@ async function uploadRevision(
   let uploaded: Pick<UploadedObject, 'key' | 'eTag' | 'versionId' | 'skipped'>
   if ('reused' in made) {
     await abortLeftovers(stage, bucket)
+    tagsKept(stage, bucket, made.reused.key)
     uploaded = { key: made.reused.key, ...made.reused.object, skipped: true }
   } else {
     const uploading = upload(stage, bucket, made.bundle)
@@ -243,7 +293,7 @@ export async function packageAndUpload(stage: RevisionStage): Promise<S3Revision
     record.stage = 'package'
     const made = await reporter.group(
       `Packaging ${shown(stage, settings.source) || '.'} as ${settings.bundleType}`,
-      () => makeBundle(stage, outFile, checked.hookScripts, bucket)
+      () => makeBundle(stage, outFile, checked, bucket)
     )
     const facts =
       'reused' in made
@@ -255,7 +305,10 @@ export async function packageAndUpload(stage: RevisionStage): Promise<S3Revision
       files: facts.files,
       uploaded: false,
       ...(settings.bundlePath ? { path: settings.bundlePath } : {}),
-      ...('reused' in facts ? { reused: true } : {})
+      ...('reused' in facts ? { reused: true } : {}),
+      ...(bucket && settings.s3Tags
+        ? { tags: settings.s3Tags.map(t => `${t.Key}=${t.Value}`) }
+        : {})
     }
     ports.changed()
     const revision = bucket ? await uploadRevision(stage, bucket, made) : undefined

@@ -20,6 +20,7 @@ import { errorName, httpStatus, isAccessDenied } from '../aws/errors.js'
 import type { Gateway } from '../aws/gateway.js'
 import { InputError } from '../errors.js'
 import type { ServerSideEncryption } from '../inputs/settings.js'
+import { taggingHeader, type Tag } from '../inputs/options.js'
 
 /** Object metadata key holding the bundle's SHA-256 (stored as x-amz-meta-bundle-sha256). */
 export const SHA256_METADATA = 'bundle-sha256'
@@ -35,6 +36,8 @@ export interface UploadRequest {
   keyPrefix: string
   sse?: ServerSideEncryption
   sseKmsKeyId?: string
+  /** The object's tags, sent with PutObject or CreateMultipartUpload. */
+  tags?: readonly Tag[]
   signal?: AbortSignal
   onProgress?: (loaded: number, total: number) => void
 }
@@ -243,7 +246,9 @@ export async function uploadBundle(request: UploadRequest): Promise<UploadedObje
     ChecksumAlgorithm: 'SHA256' as const,
     ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
     ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
-    ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
+    ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {}),
+    // With the object itself (not a PutObjectTagging after it): there is never an untagged copy.
+    ...(request.tags?.length ? { Tagging: taggingHeader(request.tags) } : {})
   }
   // The composite is worked out from the file while its parts go up.
   const [result, checksum] = await Promise.all([

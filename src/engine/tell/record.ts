@@ -104,6 +104,10 @@ export interface BundleFacts {
   path?: string
   /** Not packaged again: S3 holds the bundle an earlier run made from the same tree. */
   reused?: boolean
+  /** `s3-tags`, as `key=value` pairs. */
+  tags?: string[]
+  /** S3 already held the bundle, whose tags were left as they were. */
+  tagsKept?: boolean
 }
 
 export interface DeploymentFacts {
@@ -176,8 +180,12 @@ export interface Policy {
 export interface GroupFacts {
   /** The events the group's own auto-rollback covers (empty: it is off). */
   rollbackEvents: string[]
-  /** The CloudWatch alarms it watches while it deploys (empty: none, or off). */
+  /** The CloudWatch alarms it watches while it deploys (empty: none, or off); less those ignored. */
   alarms: string[]
+  /** Its alarm configuration's ignorePollAlarmFailure. */
+  ignorePollAlarmFailure?: boolean
+  /** The group's alarms this deployment ignores (override-alarms). */
+  ignoredAlarms?: string[]
 }
 
 /** A blue/green deployment's traffic steps, as this run saw and drove them. */

@@ -121,6 +121,11 @@ function rows(record: RunRecord): [string, string][] {
     out.push(['Bundle', `${size(b.size)}, ${b.files} files`])
     out.push(['SHA-256', `\`${b.sha256}\``])
     if (b.path) out.push(['File', `\`${b.path}\``])
+    if (b.tags)
+      out.push([
+        'Tags',
+        `${b.tags.map(t => `\`${t}\``).join(', ')}${b.tagsKept ? ' (not applied: the object was already in S3, its tags are unchanged)' : ''}`
+      ])
     if (record.revision)
       out.push([
         'Upload',
@@ -187,6 +192,11 @@ function notes(record: RunRecord): string[] {
     out.push(`The job was cancelled; \`on-cancel: ${record.cancel.onCancel}\` said to ${what}.`)
   }
   if (record.stop && !record.stop.accepted) out.push(`⚠️ ${headline(record)}`)
+  const ignored = record.group?.ignoredAlarms
+  if (ignored?.length && record.deployment)
+    out.push(
+      `⚠️ \`override-alarms\`: this deployment ignored the group's CloudWatch alarm${ignored.length === 1 ? '' : 's'} ${ignored.map(n => `\`${n}\``).join(', ')}${record.group?.alarms.length ? `; still watched: ${record.group.alarms.map(n => `\`${n}\``).join(', ')}` : ''}.`
+    )
   for (const note of record.notes) out.push(noteSentence(record, note))
   return out
 }

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { InputError } from '../../errors.js'
 import { IGNORE_FILE, loadExcludeRules } from '../ignore-rules.js'
 import { CheckContext } from './context.js'
-import { locate } from './locate.js'
+import { locate, locateGiven } from './locate.js'
 import { checkRoot } from './rules/root.js'
 import type { CheckedAppSpec } from './types.js'
 import { parseYaml } from './yaml.js'
@@ -41,15 +41,18 @@ export {
 } from './types.js'
 
 /**
- * Finds and checks the appspec of `sourceDir` for an EC2/on-premises deployment. Throws
+ * Finds and checks the appspec of `sourceDir` for an EC2/on-premises deployment (`given`: the
+ * `appspec` input's file, which goes into the bundle as appspec.yml, see locateGiven). Throws
  * InputError when the source or the appspec cannot be found, AppSpecError (with line and column
  * where there is one) when the appspec is wrong.
  */
-export async function checkAppSpec(sourceDir: string): Promise<CheckedAppSpec> {
+export async function checkAppSpec(sourceDir: string, given?: string): Promise<CheckedAppSpec> {
   const source = path.resolve(sourceDir)
-  const { file, fileName } = await locate(source, sourceDir)
+  const { file, fileName, injected } = given
+    ? await locateGiven(source, sourceDir, given)
+    : { ...(await locate(source, sourceDir)), injected: false }
   const rules = loadExcludeRules(source)
-  if (rules.excludes(fileName, false)) {
+  if (!injected && rules.excludes(fileName, false)) {
     throw new InputError(
       `${IGNORE_FILE} excludes ${fileName}, but the bundle must contain it. Remove the rule that matches it, or add '!${fileName}' at the end of ${IGNORE_FILE}.`
     )
@@ -64,6 +67,7 @@ export async function checkAppSpec(sourceDir: string): Promise<CheckedAppSpec> {
     fileName,
     spec,
     hookScripts: ctx.hookScripts,
-    warnings: ctx.warnings
+    warnings: ctx.warnings,
+    ...(injected ? { injected } : {})
   }
 }

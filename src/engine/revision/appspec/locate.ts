@@ -3,7 +3,7 @@
  * why: no source, a file instead of a directory, an empty one, both names, the wrong case, or an
  * appspec a few levels down (with the `source` that would reach it).
  */
-import { readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../../errors.js'
 import { errnoCode, isMissing, toPosix } from './paths.js'
@@ -99,4 +99,46 @@ export async function locate(
   throw new InputError(
     `No appspec.yml at the root of ${where}. Add one there (version: 0.0, os, files, hooks), or set 'source' to the directory that holds it.`
   )
+}
+
+/**
+ * With the `appspec` input, for an EC2/on-premises group: the file that goes into the bundle as
+ * appspec.yml. The source's own appspec.yml (or .yaml) is taken when it is that very file or the
+ * same bytes; one that differs is refused, so that nobody deploys the wrong one unknowingly.
+ */
+export async function locateGiven(
+  source: string,
+  label: string,
+  given: string
+): Promise<{ file: string; fileName: AppSpecFileName; injected: boolean }> {
+  const where = label === source ? `'${label}'` : `'${label}' (${source})`
+  const info = await stat(source).catch((error: unknown) => {
+    if (!isMissing(errnoCode(error))) throw error
+    throw new InputError(
+      `Source directory ${where} does not exist. Set 'source' to the directory whose files the appspec deploys, relative to the workspace, and make sure the checkout or build step that fills it ran first.`
+    )
+  })
+  if (!info.isDirectory())
+    throw new InputError(`Source ${where} is a file, not a directory. Set 'source' to a directory.`)
+  const givenInfo = await stat(given).catch(() => undefined)
+  if (!givenInfo?.isFile())
+    throw new InputError(
+      `Input 'appspec' ${given} ${givenInfo ? 'is not a file' : 'does not exist'}. Set it to the appspec file, relative to the workspace, e.g. 'deploy/appspec-prod.yml'.`
+    )
+  const names = (await readdir(source)).filter(n => n === 'appspec.yml' || n === 'appspec.yaml')
+  if (names.length === 2)
+    throw new InputError(
+      `Source ${where} has both appspec.yml and appspec.yaml; the agent reads only one of them. Delete both to deploy 'appspec' instead.`
+    )
+  const own = names[0]
+  if (!own) return { file: given, fileName: 'appspec.yml', injected: true }
+  const ownFile = path.join(source, own)
+  const same =
+    (await realpath(ownFile)) === (await realpath(given)) ||
+    (await readFile(ownFile)).equals(await readFile(given))
+  if (!same)
+    throw new InputError(
+      `Input 'appspec' (${given}) and ${toPosix(path.join(label, own))}, already at the root of source, differ; the bundle holds one appspec, and the agent reads the one at its root. Remove 'appspec' to deploy ${own}, or delete ${own} from source (or make the two the same) to deploy 'appspec'.`
+    )
+  return { file: ownFile, fileName: own, injected: false }
 }

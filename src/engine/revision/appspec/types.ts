@@ -73,6 +73,11 @@ export interface CheckedAppSpec {
   hookScripts: string[]
   /** Things that will work but deserve a look (e.g. a hook script without its execute bit). */
   warnings: string[]
+  /**
+   * `path` is the file of the `appspec` input, which the bundle holds at its root as appspec.yml
+   * (the source has none of its own).
+   */
+  injected?: boolean
 }
 
 /** The most seconds CodeDeploy gives one lifecycle event (and so one script). */
