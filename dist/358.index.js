@@ -540,7 +540,7 @@ to input.params.ContentLength in bytes.
     }
 }
 
-exports._ = Upload;
+exports.Upload = Upload;
 
 
 /***/ })

@@ -16,8 +16,8 @@ var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/engine/revision/appspec/index.ts + 20 modules
-var appspec = __webpack_require__(9859);
+// EXTERNAL MODULE: ./src/engine/revision/appspec/index.ts + 19 modules
+var appspec = __webpack_require__(65743);
 // EXTERNAL MODULE: ./src/engine/aws/errors.ts
 var errors = __webpack_require__(42433);
 // EXTERNAL MODULE: external "node:crypto"
@@ -1303,12 +1303,10 @@ function unchangedSince(seen) {
 
 // EXTERNAL MODULE: ./src/engine/revision/cache.ts
 var revision_cache = __webpack_require__(77884);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __webpack_require__(53711);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __webpack_require__(22358);
 // EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
 var s3_location = __webpack_require__(68016);
+// EXTERNAL MODULE: ./src/engine/inputs/options.ts
+var options = __webpack_require__(96988);
 ;// CONCATENATED MODULE: ./src/engine/revision/upload.ts
 /**
  * Puts a bundle in S3 under a key that carries its content hash, with a SHA-256 checksum that S3
@@ -1317,9 +1315,9 @@ var s3_location = __webpack_require__(68016);
  * anyone who may write to the bucket, a checksum S3 computed cannot be forged. Large bundles go up
  * in parts of PART_SIZE, so their composite checksum (the SHA-256 of the parts' SHA-256s, then
  * `-<parts>`) is computed here too. A failed or cancelled multipart upload is aborted so no
- * parts are left behind.
+ * parts are left behind. Every S3 call goes through the gateway (../aws/s3.ts), which rides out
+ * S3's throttling (503 SlowDown) and transient faults in one place.
  */
-
 
 
 
@@ -1334,9 +1332,9 @@ function objectKey(keyPrefix, sha256, bundleType) {
     return `${keyPrefix}${sha256}.${(0,s3_location/* bundleExtension */.WL)(bundleType)}`;
 }
 /** Fails early, before any write, when the bucket is missing or not ours to use. */
-async function checkBucket(s3, bucket, signal) {
+async function checkBucket(gateway, bucket, signal) {
     try {
-        await s3.send(new dist_cjs.HeadBucketCommand({ Bucket: bucket }), signal ? { abortSignal: signal } : {});
+        await gateway.s3.headBucket(bucket, { patient: true, ...(signal ? { signal } : {}) });
     }
     catch (error) {
         const status = (0,errors/* httpStatus */.nG)(error);
@@ -1389,10 +1387,10 @@ function expectedChecksum(bundle, signal) {
         : Promise.resolve(fullChecksum(bundle.sha256));
 }
 /** What sits at `key`: its ETag, version and SHA-256 checksum; undefined when nothing does. */
-async function headObject(s3, bucket, key, signal) {
+async function headObject(gateway, bucket, key, signal) {
     let head;
     try {
-        head = await s3.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), signal ? { abortSignal: signal } : {});
+        head = await gateway.s3.headObject({ Bucket: bucket, Key: key, checksum: true }, { patient: true, ...(signal ? { signal } : {}) });
     }
     catch (error) {
         const status = (0,errors/* httpStatus */.nG)(error);
@@ -1411,8 +1409,8 @@ async function headObject(s3, bucket, key, signal) {
  * something else, with the reason it is not taken. Metadata alone never decides.
  */
 async function existing(request, key) {
-    const { s3, bucket, signal } = request;
-    const head = await headObject(s3, bucket, key, signal);
+    const { gateway, bucket, signal } = request;
+    const head = await headObject(gateway, bucket, key, signal);
     if (!head)
         return { holds: false };
     const stored = head.checksum;
@@ -1435,35 +1433,26 @@ const STALE_UPLOAD_MS = 60 * 60 * 1000;
  * `<prefix><sha256>.<ext>`) begun more than an hour before `now`: a killed runner cannot abort its
  * own, and their parts are billed until someone does. Returns how many it aborted.
  */
-async function abortStaleUploads(s3, bucket, keyPrefix, now, signal) {
+async function abortStaleUploads(gateway, bucket, keyPrefix, now, signal) {
     const ours = new RegExp(`^${escapeRegExp(keyPrefix)}[0-9a-f]{64}\\.(zip|tar|tar\\.gz)$`);
-    const options = signal ? { abortSignal: signal } : {};
+    const call = { patient: true, ...(signal ? { signal } : {}) };
     let aborted = 0;
-    let markers = {};
-    for (;;) {
-        const page = await s3.send(new dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, ...markers }), options);
-        for (const upload of page.Uploads ?? []) {
-            const { Key, UploadId, Initiated } = upload;
-            if (!Key || !UploadId || !Initiated || !ours.test(Key))
-                continue;
-            if (now - Initiated.getTime() < STALE_UPLOAD_MS)
-                continue;
-            await s3.send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }), options);
-            aborted++;
-        }
-        if (!page.IsTruncated)
-            return aborted;
-        markers = {
-            ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
-            ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
-        };
+    for (const upload of await gateway.s3.multipartUploads(bucket, keyPrefix, call)) {
+        const { Key, UploadId, Initiated } = upload;
+        if (!Key || !UploadId || !Initiated || !ours.test(Key))
+            continue;
+        if (now - Initiated.getTime() < STALE_UPLOAD_MS)
+            continue;
+        await gateway.s3.abortMultipartUpload({ Bucket: bucket, Key, UploadId }, call);
+        aborted++;
     }
+    return aborted;
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 async function uploadBundle(request) {
-    const { s3, bucket, sha256, signal } = request;
+    const { gateway, bucket, sha256, signal } = request;
     const key = objectKey(request.keyPrefix, sha256, request.bundleType);
     const found = await existing(request, key);
     if (found.holds) {
@@ -1471,55 +1460,45 @@ async function uploadBundle(request) {
         return { bucket, key, ...object, bytesUploaded: 0, skipped: true };
     }
     signal?.throwIfAborted();
-    const upload = new lib_storage_dist_cjs/* Upload */._({
-        client: s3,
-        partSize: PART_SIZE,
-        queueSize: 4,
-        leavePartsOnError: false,
-        params: {
-            Bucket: bucket,
-            Key: key,
-            Body: (0,external_node_fs_.createReadStream)(request.file),
-            ContentLength: request.size,
-            ContentType: (0,s3_location/* bundleContentType */._R)(request.bundleType),
-            Metadata: { [SHA256_METADATA]: sha256 },
-            // S3 checks the bytes against it and keeps it: the proof a later run skips on.
-            ChecksumAlgorithm: 'SHA256',
-            ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
-            ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
-            ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {})
-        }
-    });
-    let loaded = 0;
-    upload.on('httpUploadProgress', progress => {
-        loaded = progress.loaded ?? loaded;
-        request.onProgress?.(loaded, request.size);
-    });
-    const onAbort = () => void upload.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-        // The composite is worked out from the file while its parts go up.
-        const [result, checksum] = await Promise.all([upload.done(), expectedChecksum(request, signal)]);
-        const versionId = 'VersionId' in result ? result.VersionId : undefined;
-        const answered = 'ChecksumSHA256' in result ? result.ChecksumSHA256 : undefined;
-        const uploaded = {
-            bucket,
-            key,
-            eTag: (0,s3_location/* unquoteETag */.XA)(result.ETag),
-            bytesUploaded: request.size,
-            skipped: false
-        };
-        if (versionId)
-            uploaded.versionId = versionId;
-        if (found.why)
-            uploaded.replaced = found.why;
-        if (!answered || answered === checksum)
-            uploaded.checksum = checksum;
-        return uploaded;
-    }
-    finally {
-        signal?.removeEventListener('abort', onAbort);
-    }
+    const params = {
+        Bucket: bucket,
+        Key: key,
+        ContentLength: request.size,
+        ContentType: (0,s3_location/* bundleContentType */._R)(request.bundleType),
+        Metadata: { [SHA256_METADATA]: sha256 },
+        // S3 checks the bytes against it and keeps it: the proof a later run skips on.
+        ChecksumAlgorithm: 'SHA256',
+        ...(multipart(request.size) ? {} : { ChecksumSHA256: fullChecksum(sha256) }),
+        ...(request.sse ? { ServerSideEncryption: request.sse } : {}),
+        ...(request.sseKmsKeyId ? { SSEKMSKeyId: request.sseKmsKeyId } : {}),
+        // With the object itself (not a PutObjectTagging after it): there is never an untagged copy.
+        ...(request.tags?.length ? { Tagging: (0,options/* taggingHeader */.tS)(request.tags) } : {})
+    };
+    // The composite is worked out from the file while its parts go up.
+    const [result, checksum] = await Promise.all([
+        gateway.s3.putObject(params, () => (0,external_node_fs_.createReadStream)(request.file), {
+            partSize: PART_SIZE,
+            queueSize: 4,
+            onProgress: loaded => request.onProgress?.(loaded, request.size)
+        }, { patient: true, ...(signal ? { signal } : {}) }),
+        expectedChecksum(request, signal)
+    ]);
+    const versionId = 'VersionId' in result ? result.VersionId : undefined;
+    const answered = 'ChecksumSHA256' in result ? result.ChecksumSHA256 : undefined;
+    const uploaded = {
+        bucket,
+        key,
+        eTag: (0,s3_location/* unquoteETag */.XA)(result.ETag),
+        bytesUploaded: request.size,
+        skipped: false
+    };
+    if (versionId)
+        uploaded.versionId = versionId;
+    if (found.why)
+        uploaded.replaced = found.why;
+    if (!answered || answered === checksum)
+        uploaded.checksum = checksum;
+    return uploaded;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/revision/rerun.ts
@@ -1592,7 +1571,7 @@ async function checkRerun(stage, listing, options) {
     if (tree?.digest !== cached.tree)
         return rerun;
     const key = objectKey(settings.keyPrefix, cached.sha256, settings.bundleType);
-    const object = await headObject(gateway.clients.s3, bucket, key, cancel.signal);
+    const object = await headObject(gateway, bucket, key, cancel.signal);
     if (object?.checksum !== cached.checksum) {
         const found = !object
             ? 'holds nothing'
@@ -1637,22 +1616,39 @@ async function checkAppSpecFile(stage) {
     const { reporter } = stage.ports;
     record.stage = 'appspec';
     try {
-        const result = await (0,appspec/* checkAppSpec */.Nm)(settings.source);
+        const result = await (0,appspec/* checkAppSpec */.Nm)(settings.source, settings.appspec);
+        if (result.injected)
+            reporter.info(`${(0,revision_stage/* shown */.S)(stage, result.path)} goes into the bundle as appspec.yml (source has none of its own).`);
         for (const warning of result.warnings)
             reporter.warning(warning, { file: (0,revision_stage/* shown */.S)(stage, result.path), title: 'appspec' });
         reporter.info(`${(0,revision_stage/* shown */.S)(stage, result.path)}: ${result.spec.os}, ${Object.keys(result.spec.hooks).length} hook(s), ${result.spec.files.length} file mapping(s)`);
-        return result;
+        return {
+            hookScripts: result.hookScripts,
+            ...(result.injected ? { injected: result.path } : {})
+        };
     }
     catch (error) {
         throw (0,revision_stage/* pointAt */.s)(stage, error);
     }
+}
+/**
+ * Puts the `appspec` input's file into the listing as appspec.yml, where the walk would have put
+ * one at the source's root (entries in name order), dated and permitted like every file, so the
+ * same inputs give the same bytes.
+ */
+async function addAppSpec(entries, file) {
+    const { size } = await (0,promises_.stat)(file);
+    const name = 'appspec.yml';
+    const at = entries.findIndex(e => (e.rel.split('/')[0] ?? '') > name);
+    const entry = { kind: 'file', rel: name, abs: file, mode: 0o644, size };
+    entries.splice(at < 0 ? entries.length : at, 0, entry);
 }
 /** Aborts the prefix's multipart uploads that killed runs left behind, saying how many. */
 async function abortLeftovers(stage, bucket) {
     const prefix = stage.settings.keyPrefix;
     const { ports } = stage;
     try {
-        const count = await abortStaleUploads(ports.gateway.clients.s3, bucket, prefix, ports.clock.now(), ports.cancel.signal);
+        const count = await abortStaleUploads(ports.gateway, bucket, prefix, ports.clock.now(), ports.cancel.signal);
         if (count > 0)
             ports.reporter.info(`Aborted ${count} incomplete upload${count === 1 ? '' : 's'} under s3://${bucket}/${prefix} older than an hour (left by a cancelled or killed run).`);
     }
@@ -1683,7 +1679,8 @@ function counts(listing) {
     const excluded = listing.excluded ? `, ${listing.excluded} excluded` : '';
     return `${files} files, ${directories} directories, ${links} links${excluded}`;
 }
-async function makeBundle(stage, outFile, hookScripts, bucket) {
+async function makeBundle(stage, outFile, checked, bucket) {
+    const { hookScripts } = checked;
     const { settings } = stage;
     const { reporter, clock, cancel } = stage.ports;
     const time = await entryTime({
@@ -1698,9 +1695,12 @@ async function makeBundle(stage, outFile, hookScripts, bucket) {
     const listedAt = Date.now();
     const listing = await listEntries(settings.source, { skip: outFile, ...signal });
     markExecutables(listing.entries, hookScripts, listing.rules, settings.source);
-    // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again.
+    if (checked.injected)
+        await addAppSpec(listing.entries, checked.injected);
+    // Only a bundle nobody needs as a file can be left unmade, and only a dated one made again;
+    // the re-run cache knows the source's tree only, not an appspec from elsewhere.
     const fileWanted = settings.bundlePath !== undefined || stage.publishBundle !== undefined;
-    const rerun = bucket && !fileWanted && !time.current
+    const rerun = bucket && !fileWanted && !time.current && !checked.injected
         ? await checkRerun(stage, listing, { mtime: time.time, listedAt, bucket })
         : undefined;
     if (rerun?.hit) {
@@ -1732,7 +1732,7 @@ async function upload(stage, bucket, bundle) {
         await abortLeftovers(stage, bucket);
         let lastShown = 0;
         const result = await uploadBundle({
-            s3: ports.gateway.clients.s3,
+            gateway: ports.gateway,
             file: bundle.path,
             size: bundle.size,
             sha256: bundle.sha256,
@@ -1741,6 +1741,7 @@ async function upload(stage, bucket, bundle) {
             keyPrefix: settings.keyPrefix,
             ...(settings.sse ? { sse: settings.sse } : {}),
             ...(settings.sseKmsKeyId ? { sseKmsKeyId: settings.sseKmsKeyId } : {}),
+            ...(settings.s3Tags ? { tags: settings.s3Tags } : {}),
             ...(ports.cancel.signal ? { signal: ports.cancel.signal } : {}),
             onProgress: (loaded, total) => {
                 const percent = total ? Math.floor((loaded / total) * 100) : 100;
@@ -1754,9 +1755,25 @@ async function upload(stage, bucket, bundle) {
             reporter.warning(`s3://${bucket}/${result.key} was already there but is not this bundle (${result.replaced}): uploaded it again. Check who else writes to this bucket and prefix.`);
         reporter.info(result.skipped
             ? `s3://${bucket}/${result.key} already holds this bundle (S3's SHA-256 checksum matches): nothing uploaded.`
-            : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}`);
+            : `Uploaded ${result.bytesUploaded} bytes to s3://${bucket}/${result.key}${settings.s3Tags ? `, tagged ${tagList(settings.s3Tags)}` : ''}`);
+        if (result.skipped)
+            tagsKept(stage, bucket, result.key);
         return result;
     });
+}
+const tagList = (tags) => tags.map(t => `${t.Key}=${t.Value}`).join(', ');
+/**
+ * `s3-tags` with a bundle S3 already holds: the object's tags are left as they are. The key is
+ * the bundle's hash, so other runs and workflows (staging and prod alike) may share the object;
+ * retagging it would change what their tags say (and what tag-based lifecycle rules do to it).
+ */
+function tagsKept(stage, bucket, key) {
+    const tags = stage.settings.s3Tags;
+    if (!tags)
+        return;
+    if (stage.record.bundle)
+        stage.record.bundle.tagsKept = true;
+    stage.ports.reporter.notice(`s3://${bucket}/${key} was already in S3, so its tags are not changed (s3-tags ${tagList(tags)} not applied): the object may be shared with other runs. Tag it with aws s3api put-object-tagging if it needs these.`);
 }
 /** Puts the bundle in S3, or takes the proof that it is there; the revision. */
 async function uploadRevision(stage, bucket, made) {
@@ -1765,6 +1782,7 @@ async function uploadRevision(stage, bucket, made) {
     let uploaded;
     if ('reused' in made) {
         await abortLeftovers(stage, bucket);
+        tagsKept(stage, bucket, made.reused.key);
         uploaded = { key: made.reused.key, ...made.reused.object, skipped: true };
     }
     else {
@@ -1802,16 +1820,18 @@ async function packageAndUpload(stage) {
     const bucket = settings.bucket;
     if (!bucket && !settings.bundlePath)
         throw new engine_errors/* InputError */.dz("Input 'bucket' is required to upload the bundle.");
+    // The stage starts with its log group: a cancel seen there came in this stage.
+    record.stage = 'appspec';
     const checked = await reporter.group('Checking appspec', () => checkAppSpecFile(stage));
     if (bucket) {
         record.stage = 'upload';
-        await checkBucket(gateway.clients.s3, bucket, ports.cancel.signal);
+        await checkBucket(gateway, bucket, ports.cancel.signal);
     }
     const outFile = settings.bundlePath ??
         external_node_path_default().join(stage.tempDir, `bundle.${(0,s3_location/* bundleExtension */.WL)(settings.bundleType)}`);
     try {
         record.stage = 'package';
-        const made = await reporter.group(`Packaging ${(0,revision_stage/* shown */.S)(stage, settings.source) || '.'} as ${settings.bundleType}`, () => makeBundle(stage, outFile, checked.hookScripts, bucket));
+        const made = await reporter.group(`Packaging ${(0,revision_stage/* shown */.S)(stage, settings.source) || '.'} as ${settings.bundleType}`, () => makeBundle(stage, outFile, checked, bucket));
         const facts = 'reused' in made
             ? { ...made.reused.bundle, files: made.files, reused: true }
             : { sha256: made.bundle.sha256, size: made.bundle.size, files: made.bundle.files };
@@ -1821,7 +1841,10 @@ async function packageAndUpload(stage) {
             files: facts.files,
             uploaded: false,
             ...(settings.bundlePath ? { path: settings.bundlePath } : {}),
-            ...('reused' in facts ? { reused: true } : {})
+            ...('reused' in facts ? { reused: true } : {}),
+            ...(bucket && settings.s3Tags
+                ? { tags: settings.s3Tags.map(t => `${t.Key}=${t.Value}`) }
+                : {})
         };
         ports.changed();
         const revision = bucket ? await uploadRevision(stage, bucket, made) : undefined;

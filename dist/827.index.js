@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _appspec_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9859);
+/* harmony import */ var _appspec_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(65743);
 /* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(42433);
 /* harmony import */ var _appspec_content_ecs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(43302);
 /* harmony import */ var _stage_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(38868);
@@ -32,7 +32,44 @@ const DESCRIBED_ONLY = [
     'registeredBy',
     'deregisteredAt'
 ];
-async function registerTaskDefinition(stage, file) {
+/** ECS's rule for a task definition's family. */
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * What ECS or CodeDeploy would refuse in a task definition, found before it is registered: a
+ * family and containers with a name and an image each, one of them the appspec's ContainerName
+ * (with its ContainerPort, when the container maps ports).
+ */
+function taskDefinitionProblem(input, ecs) {
+    const { family, containerDefinitions: containers } = input;
+    if (typeof family !== 'string' || family === '')
+        return `has no 'family'. Add "family": "<name>", the task definition family to register a revision of`;
+    if (!FAMILY.test(family))
+        return `has family '${family.slice(0, 60)}', which ECS refuses. Use up to 255 letters, digits, hyphens and underscores, e.g. "family": "web"`;
+    if (!Array.isArray(containers) || containers.length === 0)
+        return `has no 'containerDefinitions'. Add "containerDefinitions": [{"name": "web", "image": "…"}], the containers of the task`;
+    const names = [];
+    for (const [index, raw] of containers.entries()) {
+        const container = (raw && typeof raw === 'object' ? raw : {});
+        const name = typeof container.name === 'string' && container.name ? container.name : '';
+        const missing = ['name', 'image'].filter(key => typeof container[key] !== 'string' || container[key] === '');
+        if (missing.length)
+            return `has a container (${name ? `'${name}'` : `containerDefinitions[${index}]`}) without ${missing.map(m => `'${m}'`).join(' and ')}. Give each container a name and an image`;
+        names.push(name);
+    }
+    if (!ecs)
+        return undefined;
+    const target = containers.find(c => c.name === ecs.containerName);
+    if (!target)
+        return `has no container '${ecs.containerName}', the appspec's ContainerName (it has: ${names.join(', ')}). Set ContainerName to one of them, or add the container to the task definition`;
+    const mappings = Array.isArray(target.portMappings)
+        ? target.portMappings
+        : [];
+    const ports = mappings.map(m => m?.containerPort).filter(p => typeof p === 'number');
+    if (ports.length > 0 && !ports.includes(ecs.containerPort))
+        return `maps no port ${ecs.containerPort} (the appspec's ContainerPort) in container '${ecs.containerName}' (it maps: ${ports.join(', ')}). Set ContainerPort to one of them, or add the port mapping`;
+    return undefined;
+}
+async function registerTaskDefinition(stage, file, spec) {
     let input;
     try {
         const parsed = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(file, 'utf8'));
@@ -48,8 +85,9 @@ async function registerTaskDefinition(stage, file) {
     }
     for (const field of DESCRIBED_ONLY)
         delete input[field];
-    if (typeof input.family !== 'string' || !Array.isArray(input.containerDefinitions))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)} has no 'family' or no 'containerDefinitions'; both are required to register it.`);
+    const problem = taskDefinitionProblem(input, spec.ecs);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`task-definition ${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)} ${problem}.`);
     try {
         const arn = await stage.ports.gateway.registerTaskDefinition(input);
         stage.ports.reporter.info(`Registered task definition ${arn}.`);
@@ -140,7 +178,7 @@ async function prepareContent(stage, platform) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`${(0,_stage_js__WEBPACK_IMPORTED_MODULE_4__/* .shown */ .S)(stage, file)}: TaskDefinition '${taskDefinition.slice(0, 80)}' names no task definition: give its ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) or family:revision, or a placeholder such as <TASK_DEFINITION> with the task definition JSON in 'task-definition'.`);
     if (platform === 'ECS' && settings.taskDefinition) {
         record.stage = 'register';
-        facts.taskDefinitionArn = await registerTaskDefinition(stage, settings.taskDefinition);
+        facts.taskDefinitionArn = await registerTaskDefinition(stage, settings.taskDefinition, spec);
         content = (0,_appspec_index_js__WEBPACK_IMPORTED_MODULE_1__/* .withTaskDefinition */ .$5)(spec, facts.taskDefinitionArn);
     }
     if (platform === 'Lambda' && spec.lambda) {

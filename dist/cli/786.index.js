@@ -166,8 +166,8 @@ var errors = __webpack_require__(7679);
 var ignore_rules = __webpack_require__(4532);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./src/engine/revision/appspec/suggest.ts
-var suggest = __webpack_require__(1875);
+// EXTERNAL MODULE: ./src/engine/inputs/suggest.ts
+var suggest = __webpack_require__(5372);
 ;// CONCATENATED MODULE: ./src/engine/revision/appspec/yaml.ts
 /**
  * Reads appspec YAML for the rules: parses it with positions, turns a parse error or a node into
@@ -204,7 +204,7 @@ function syntaxError(error, text, lines, file, fileName) {
  */
 function parseYaml(text, file, fileName) {
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = (0,dist.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first)
         throw syntaxError(first, text, lines, file, fileName);
@@ -447,6 +447,36 @@ async function locate(source, label) {
         throw new errors/* InputError */.dz(`No appspec.yml at the root of ${where}, but found ${nested}: set source to '${suggested}'. The appspec must be at the root of the bundle.`);
     }
     throw new errors/* InputError */.dz(`No appspec.yml at the root of ${where}. Add one there (version: 0.0, os, files, hooks), or set 'source' to the directory that holds it.`);
+}
+/**
+ * With the `appspec` input, for an EC2/on-premises group: the file that goes into the bundle as
+ * appspec.yml. The source's own appspec.yml (or .yaml) is taken when it is that very file or the
+ * same bytes; one that differs is refused, so that nobody deploys the wrong one unknowingly.
+ */
+async function locateGiven(source, label, given) {
+    const where = label === source ? `'${label}'` : `'${label}' (${source})`;
+    const info = await (0,promises_.stat)(source).catch((error) => {
+        if (!isMissing(errnoCode(error)))
+            throw error;
+        throw new errors/* InputError */.dz(`Source directory ${where} does not exist. Set 'source' to the directory whose files the appspec deploys, relative to the workspace, and make sure the checkout or build step that fills it ran first.`);
+    });
+    if (!info.isDirectory())
+        throw new errors/* InputError */.dz(`Source ${where} is a file, not a directory. Set 'source' to a directory.`);
+    const givenInfo = await (0,promises_.stat)(given).catch(() => undefined);
+    if (!givenInfo?.isFile())
+        throw new errors/* InputError */.dz(`Input 'appspec' ${given} ${givenInfo ? 'is not a file' : 'does not exist'}. Set it to the appspec file, relative to the workspace, e.g. 'deploy/appspec-prod.yml'.`);
+    const names = (await (0,promises_.readdir)(source)).filter(n => n === 'appspec.yml' || n === 'appspec.yaml');
+    if (names.length === 2)
+        throw new errors/* InputError */.dz(`Source ${where} has both appspec.yml and appspec.yaml; the agent reads only one of them. Delete both to deploy 'appspec' instead.`);
+    const own = names[0];
+    if (!own)
+        return { file: given, fileName: 'appspec.yml', injected: true };
+    const ownFile = external_node_path_default().join(source, own);
+    const same = (await (0,promises_.realpath)(ownFile)) === (await (0,promises_.realpath)(given)) ||
+        (await (0,promises_.readFile)(ownFile)).equals(await (0,promises_.readFile)(given));
+    if (!same)
+        throw new errors/* InputError */.dz(`Input 'appspec' (${given}) and ${toPosix(external_node_path_default().join(label, own))}, already at the root of source, differ; the bundle holds one appspec, and the agent reads the one at its root. Remove 'appspec' to deploy ${own}, or delete ${own} from source (or make the two the same) to deploy 'appspec'.`);
+    return { file: ownFile, fileName: own, injected: false };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/revision/appspec/rules/file-exists-behavior.ts
@@ -1078,11 +1108,11 @@ function strictJson(text, file, label) {
         const position = /at position (\d+)/.exec(message)?.[1];
         const offset = position !== undefined
             ? Number(position)
-            : (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false }).errors[0]?.pos[0];
+            : (0,dist.parseDocument)(text, { prettyErrors: false }).errors[0]?.pos[0];
         if (offset === undefined)
             throw new errors/* AppSpecError */.HY(`${label}: ${fix}`, file);
         const lines = new dist/* LineCounter */.HN();
-        (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines });
+        (0,dist.parseDocument)(text, { lineCounter: lines });
         const { line, col } = lines.linePos(offset);
         throw new errors/* AppSpecError */.HY(`${label}:${line}:${col}: ${fix}`, file, line, col);
     }
@@ -1450,7 +1480,7 @@ function render(node, value, ctx) {
     return JSON.stringify(value);
 }
 function plainReadsAs(value) {
-    const doc = (0,dist/* parseDocument */.Tp)(`k: ${value}\n`);
+    const doc = (0,dist.parseDocument)(`k: ${value}\n`);
     return doc.errors.length === 0 && doc.get('k') === value;
 }
 /** Sets `name` in `props`: replaces its value, or adds the pair after the last one. */
@@ -1589,15 +1619,18 @@ async function checkContentAppSpec(file, platform) {
 
 
 /**
- * Finds and checks the appspec of `sourceDir` for an EC2/on-premises deployment. Throws
+ * Finds and checks the appspec of `sourceDir` for an EC2/on-premises deployment (`given`: the
+ * `appspec` input's file, which goes into the bundle as appspec.yml, see locateGiven). Throws
  * InputError when the source or the appspec cannot be found, AppSpecError (with line and column
  * where there is one) when the appspec is wrong.
  */
-async function checkAppSpec(sourceDir) {
+async function checkAppSpec(sourceDir, given) {
     const source = external_node_path_default().resolve(sourceDir);
-    const { file, fileName } = await locate(source, sourceDir);
+    const { file, fileName, injected } = given
+        ? await locateGiven(source, sourceDir, given)
+        : { ...(await locate(source, sourceDir)), injected: false };
     const rules = (0,ignore_rules/* loadExcludeRules */.Ss)(source);
-    if (rules.excludes(fileName, false)) {
+    if (!injected && rules.excludes(fileName, false)) {
         throw new errors/* InputError */.dz(`${ignore_rules/* IGNORE_FILE */.SV} excludes ${fileName}, but the bundle must contain it. Remove the rule that matches it, or add '!${fileName}' at the end of ${ignore_rules/* IGNORE_FILE */.SV}.`);
     }
     const text = await (0,promises_.readFile)(file, 'utf8');
@@ -1610,7 +1643,8 @@ async function checkAppSpec(sourceDir) {
         fileName,
         spec,
         hookScripts: ctx.hookScripts,
-        warnings: ctx.warnings
+        warnings: ctx.warnings,
+        ...(injected ? { injected } : {})
     };
 }
 

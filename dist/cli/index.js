@@ -5669,7 +5669,7 @@ __webpack_unused_export__ = CreateApplicationOutput$;
 __webpack_unused_export__ = CreateDeployment$;
 exports.ttP = CreateDeploymentCommand;
 __webpack_unused_export__ = CreateDeploymentConfig$;
-__webpack_unused_export__ = CreateDeploymentConfigCommand;
+exports.JKx = CreateDeploymentConfigCommand;
 __webpack_unused_export__ = CreateDeploymentConfigInput$;
 __webpack_unused_export__ = CreateDeploymentConfigOutput$;
 __webpack_unused_export__ = CreateDeploymentGroup$;
@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2153);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8779);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2153:
+/***/ 8779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38087,7 +38087,7 @@ var cache = __nccwpck_require__(7884);
 const DECLARED_INPUTS = {
     command: {
         default: 'deploy',
-        description: "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), or 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated; see deployment-id)."
+        description: "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated), 'wait' (follow a deployment made by anyone to its end, like a deploy: progress, diagnosis, rollback, outputs; as aws deploy wait deployment-successful) or 'stop' (stop a deployment, as aws deploy stop-deployment, and follow the stop and its rollback). The last three act on deployment-id."
     },
     application: {
         description: 'CodeDeploy application name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
@@ -38097,6 +38097,9 @@ const DECLARED_INPUTS = {
     },
     'deployment-config': {
         description: "Deployment configuration, e.g. CodeDeployDefault.OneAtATime. Empty uses the group's own."
+    },
+    'deployment-config-spec': {
+        description: "A YAML or JSON file (inside the workspace) with CreateDeploymentConfig's fields (deploymentConfigName, computePlatform, minimumHealthyHosts, trafficRoutingConfig, zonalConfig), to define the deployment config this deployment uses: created when missing; a config of that name with other settings is refused, naming the difference, as configs cannot be changed. Its name comes from the file or from deployment-config."
     },
     source: {
         default: '.',
@@ -38152,7 +38155,7 @@ const DECLARED_INPUTS = {
         description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
     },
     appspec: {
-        description: "ECS and Lambda deployment groups: the AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform and sent inline as an AppSpecContent revision (no bundle, no S3). For ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published."
+        description: "The AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform. ECS and Lambda groups: sent inline as an AppSpecContent revision (no bundle, no S3); for ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published. EC2/on-premises groups: packaged with source as the bundle's appspec.yml (hook scripts found in source); refused when source has an appspec.yml or appspec.yaml of its own that differs."
     },
     'task-definition': {
         description: "ECS, with appspec: a task definition JSON file inside the workspace (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
@@ -38166,7 +38169,11 @@ const DECLARED_INPUTS = {
         description: "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded."
     },
     'deployment-id': {
-        description: 'With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated.'
+        description: "With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated. With command wait or stop: the deployment to wait for or to stop, e.g. the deployment-id output of a step with wait false. With these three commands application and deployment-group are optional and, when given, must be the deployment's, or the step fails before it changes anything. A wait step leaves the deployment as it is unless told otherwise: on-cancel defaults to detach, on-ready to wait, and the timeout ends the step without stopping the deployment."
+    },
+    rollback: {
+        default: 'true',
+        description: "With command stop: ask CodeDeploy to roll the stopped deployment back to the last successful revision (StopDeployment's autoRollbackEnabled, aws deploy stop-deployment --auto-rollback-enabled), then follow the rollback (see rollback-timeout). A yes or no for this one stop, as on-cancel gives one for a cancel, rather than auto-rollback, which sets up a deployment being created."
     },
     'skip-if-superseded': {
         default: 'true',
@@ -38176,6 +38183,19 @@ const DECLARED_INPUTS = {
         description: "Server-side encryption for the bundle: AES256, aws:kms or aws:kms:dsse. Empty uses the bucket's default."
     },
     'sse-kms-key-id': { description: 'KMS key for sse aws:kms.' },
+    's3-tags': {
+        description: "Tags for the bundle's S3 object, sent with the upload (PutObject or CreateMultipartUpload Tagging), as key=value pairs separated by commas or lines (team=web,env=prod) or a YAML map. At most 10 tags; keys up to 128 and values up to 256 characters of letters, digits, spaces and + - = . _ : / @; no key starting with aws:. When S3 already holds the bundle (nothing is uploaded), its tags are left as they are. Needs s3:PutObjectTagging."
+    },
+    'target-instances': {
+        description: 'EC2/on-premises blue/green groups: the instances of the replacement environment, as CreateDeployment\'s targetInstances takes them, in YAML or JSON, with tagFilters (a list of Key, Value, Type KEY_ONLY, VALUE_ONLY or KEY_AND_VALUE; Type may be left out), ec2TagSet (ec2TagSetList, a list of such lists) or autoScalingGroups (a list of names), e.g. {"autoScalingGroups":["web-green"]}.'
+    },
+    'override-alarms': {
+        description: "Ignore the deployment group's CloudWatch alarms for this deployment only: 'all', or the names of the alarms to ignore (commas or lines); the others are still watched. Sent as CreateDeployment's overrideAlarmConfiguration, which needs codedeploy:UpdateDeploymentGroup; the log and the job summary warn about it. Empty: the group's alarms stop the deployment as configured."
+    },
+    'outdated-instances-only': {
+        default: 'false',
+        description: "EC2/on-premises in-place groups: deploy only to the instances that do not run this revision yet (CreateDeployment's updateOutdatedInstancesOnly); the others are skipped."
+    },
     'artifact-name': {
         description: 'Also keep the bundle, exactly as uploaded to S3, as a workflow artifact with this name. Empty: no artifact.'
     },
@@ -38208,7 +38228,9 @@ function defaultOf(name) {
     const input = DECLARED_INPUTS[name];
     return input.default;
 }
-const COMMANDS = ['deploy', 'package', 'rollback', 'continue'];
+const COMMANDS = ['deploy', 'package', 'rollback', 'continue', 'wait', 'stop'];
+/** The commands that act on an existing deployment, named in `deployment-id`. */
+const BY_ID = (/* unused pure expression or super */ null && (['continue', 'wait', 'stop']));
 /**
  * The command a run asked for, read leniently: what a run that fails before its settings could be
  * read is recorded as (anything unknown is the default command).
@@ -38300,21 +38322,33 @@ function stepKind(command, revision, appspec) {
 }
 const DEPLOYS = ['bundle', 'revision', 'appspec', 'rollback'];
 const FOLLOWS = [...DEPLOYS, 'continue'];
+/** The steps that follow a deployment until it ends, whoever made it. */
+const WATCHES = [...FOLLOWS, 'wait'];
+/** The steps that name their deployment in `deployment-id`. */
+const uses_BY_ID = ['continue', 'wait', 'stop'];
 const BUILDS = ['bundle', 'package'];
-const ALL = [...FOLLOWS, 'package'];
+/** What packages a bundle, or may (an `appspec` for a group whose platform is not known yet). */
+const MAY_BUILD = [...BUILDS, 'appspec'];
+const ALL = [...WATCHES, 'stop', 'package'];
 /** The steps that use each input (a new input does not compile until it is placed here). */
 const USED_BY = {
     command: ALL,
     application: ALL,
-    'deployment-group': FOLLOWS,
+    'deployment-group': [...FOLLOWS, 'wait', 'stop'],
     'deployment-config': DEPLOYS,
-    source: BUILDS,
-    bucket: BUILDS,
-    'bundle-path': BUILDS,
-    'key-prefix': BUILDS,
-    'bundle-type': BUILDS,
-    sse: BUILDS,
-    'sse-kms-key-id': BUILDS,
+    'deployment-config-spec': DEPLOYS,
+    source: MAY_BUILD,
+    bucket: MAY_BUILD,
+    'bundle-path': MAY_BUILD,
+    'key-prefix': MAY_BUILD,
+    'bundle-type': MAY_BUILD,
+    sse: MAY_BUILD,
+    'sse-kms-key-id': MAY_BUILD,
+    's3-tags': MAY_BUILD,
+    // Checked against the group's platform once it is read (deploy/target.ts).
+    'target-instances': ['bundle', 'revision', 'appspec'],
+    'override-alarms': DEPLOYS,
+    'outdated-instances-only': ['bundle', 'revision', 'appspec'],
     revision: ['revision'],
     'revision-etag': ['revision'],
     'revision-version': ['revision'],
@@ -38324,14 +38358,18 @@ const USED_BY = {
     'ignore-application-stop-failures': DEPLOYS,
     // A continued deployment keeps the rollback settings it was created with.
     'auto-rollback': DEPLOYS,
+    // A wait step always waits; a stop step always follows its stop.
     wait: FOLLOWS,
-    timeout: FOLLOWS,
-    'rollback-timeout': FOLLOWS,
-    'on-cancel': FOLLOWS,
+    // A stop is followed for a short settle, then its rollback for rollback-timeout.
+    timeout: WATCHES,
+    'rollback-timeout': [...WATCHES, 'stop'],
+    // A cancelled stop step has sent its stop already.
+    'on-cancel': WATCHES,
     // A continued deployment is past Ready.
-    'on-ready': DEPLOYS,
-    'on-termination-wait': FOLLOWS,
-    'deployment-id': ['continue'],
+    'on-ready': [...DEPLOYS, 'wait'],
+    'on-termination-wait': WATCHES,
+    'deployment-id': uses_BY_ID,
+    rollback: ['stop'],
     // A rollback redeploys an older revision on purpose.
     'skip-if-superseded': ['bundle', 'revision', 'appspec'],
     appspec: ['appspec'],
@@ -38344,19 +38382,32 @@ function uses(kind, name) {
 const DOING = {
     bundle: "this step packages 'source' and deploys it",
     revision: "this step deploys 'revision', a bundle already in S3",
-    appspec: "this step sends 'appspec' to an ECS or Lambda deployment group",
+    appspec: "this step deploys 'appspec' (inline to an ECS or Lambda group, in a bundle to an EC2/on-premises group)",
     package: "command 'package' packages and uploads, and creates no deployment",
     rollback: "command 'rollback' redeploys the group's last successful revision",
-    continue: "command 'continue' moves an existing deployment on"
+    continue: "command 'continue' moves an existing deployment on",
+    wait: "command 'wait' follows an existing deployment, and changes nothing about it",
+    stop: "command 'stop' stops an existing deployment and follows the stop"
 };
 /** The inputs that contradict the step, each with the message that says why and the fix. */
 function contradictions(kind, given) {
     const found = new Map();
     if (kind === 'continue')
         return found;
+    if (kind === 'wait' || kind === 'stop') {
+        // What would deploy something else: these steps deploy nothing.
+        const doing = kind === 'wait' ? 'waits for' : 'stops';
+        for (const name of ['revision', 'appspec', 'task-definition'])
+            if (given(name))
+                found.set(name, `Input '${name}' gives a revision to deploy, and command '${kind}' deploys nothing: it ${doing} the deployment named in 'deployment-id'. Remove '${name}', or set command: deploy.`);
+        for (const pin of ['revision-etag', 'revision-version'])
+            if (given(pin) && !given('revision'))
+                found.set(pin, `Input '${pin}' pins a 'revision', and command '${kind}' deploys none. Remove '${pin}'.`);
+        return found;
+    }
     const command = kind === 'package' || kind === 'rollback' ? kind : 'deploy';
     if (given('deployment-id'))
-        found.set('deployment-id', `Input 'deployment-id' is for command 'continue' (move a waiting blue/green deployment on), and command '${command}' creates a deployment of its own. Remove it, or set command: continue.`);
+        found.set('deployment-id', `Input 'deployment-id' is for command 'continue', 'wait' or 'stop' (act on an existing deployment), and command '${command}' creates a deployment of its own. Remove it, or set command: continue, wait or stop.`);
     if (given('revision') && kind === 'package')
         found.set('revision', `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`);
     if (given('revision') && kind === 'rollback')
@@ -38366,9 +38417,9 @@ function contradictions(kind, given) {
             if (given(pin))
                 found.set(pin, `Input '${pin}' pins a 'revision', and this step names none: set 'revision' too, or remove '${pin}'.`);
     if (given('appspec') && kind !== 'appspec')
-        found.set('appspec', `Input 'appspec' is the revision of an ECS or Lambda deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`);
+        found.set('appspec', `Input 'appspec' is the AppSpec of a deployment with command 'deploy', and command '${command}' deploys another. Remove it, or set command: deploy.`);
     if (given('appspec') && given('revision') && kind === 'appspec')
-        found.set('revision', `Inputs 'appspec' (an ECS or Lambda AppSpec sent inline) and 'revision' (a bundle in S3) are two kinds of revision: give one.`);
+        found.set('revision', `Inputs 'appspec' (an AppSpec to deploy) and 'revision' (a bundle already in S3, with its own appspec.yml) are two kinds of revision: give one.`);
     if (given('task-definition') && !given('appspec'))
         found.set('task-definition', `Input 'task-definition' is registered and put into an ECS AppSpec: give that AppSpec in 'appspec' too.`);
     return found;
@@ -38530,7 +38581,7 @@ function parseRevision(raw, eTag, version, problems) {
     const { bucket, key } = location;
     const bucketProblem = bucketNameProblem(bucket);
     if (bucketProblem)
-        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}.`);
+        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}. Expected s3://<bucket>/<key> with the bucket's S3 name, e.g. s3://my-bucket/app/1f2e3d.zip.`);
     const bundleType = (0,s3_location/* bundleTypeOfKey */.Jx)(key);
     if (!bundleType) {
         problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
@@ -38544,12 +38595,15 @@ function parseRevision(raw, eTag, version, problems) {
     return revision;
 }
 
+// EXTERNAL MODULE: ./src/engine/inputs/options.ts
+var inputs_options = __nccwpck_require__(6988);
 ;// CONCATENATED MODULE: ./src/engine/inputs/settings.ts
 /**
  * The run's settings: every input read once, checked, and turned into a typed object. Both
  * entry points (the action and the CLI) hand their raw strings to `parseInputs`, which also
  * returns the warnings about inputs the step does not use (uses.ts).
  */
+
 
 
 
@@ -38573,6 +38627,16 @@ function buildsBundle(settings) {
     if (settings.command === 'package')
         return true;
     return settings.command === 'deploy' && !settings.revision && !settings.appspec;
+}
+/**
+ * The YAML parser the structured inputs need, loaded only when one of them is given (`yaml` stays
+ * out of the action's start for every other run).
+ */
+async function loadStructuredParser(get) {
+    if (!get('target-instances').trim() && !get('s3-tags').trim())
+        return undefined;
+    const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    return text => parse(text);
 }
 /**
  * Reads and checks every input the step uses; an input it does not use is ignored with a warning.
@@ -38609,21 +38673,33 @@ function readSettings(command, kind, input, workspace, options, problems) {
     const deploymentConfig = read('deployment-config');
     const bucket = read('bucket');
     const deploymentId = read('deployment-id');
-    if (kind === 'continue') {
+    const byId = kind === 'continue' || kind === 'wait' || kind === 'stop';
+    if (byId) {
+        const what = {
+            continue: `the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready`,
+            wait: `the deployment to wait for, e.g. the 'deployment-id' output of a step with wait: false`,
+            stop: `the deployment to stop, e.g. the 'deployment-id' output of a step with wait: false`
+        }[kind];
         if (!deploymentId)
-            problems.push(`Input 'deployment-id' is required for command 'continue': the id (d-XXXXXXXXX) of the blue/green deployment to continue, e.g. the 'deployment-id' output of the step that left it Ready.`);
+            problems.push(`Input 'deployment-id' is required for command '${kind}': the id (d-XXXXXXXXX) of ${what}.`);
         else if (!/^d-[A-Z0-9]{9}$/.test(deploymentId))
             problems.push(`Invalid deployment-id '${deploymentId.slice(0, 40)}'. Expected a CodeDeploy deployment id such as d-A1B2C3D4E.`);
     }
-    if (kind !== 'package' && kind !== 'continue') {
+    if (kind !== 'package' && !byId) {
         if (!application)
-            problems.push(`Input 'application' is required for command '${command}': the CodeDeploy application name.`);
+            problems.push(`Input 'application' is required for command '${command}': set it to the CodeDeploy application name.`);
         if (!deploymentGroup)
-            problems.push(`Input 'deployment-group' is required for command '${command}': the deployment group name.`);
+            problems.push(`Input 'deployment-group' is required for command '${command}': set it to the deployment group name (in application '${application || '…'}').`);
     }
     const nameProblem = (name, value) => {
-        if (value && (value.length > 100 || [...value].some(c => c.charCodeAt(0) < 32))) {
-            problems.push(`Invalid ${name} '${value.slice(0, 40)}': at most 100 printable characters.`);
+        const control = [...value].some(c => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+        if (value && (value.length > 100 || control)) {
+            // A line break or tab is shown escaped: printed as it is, it would hide in the log.
+            const shown = JSON.stringify(value.slice(0, 40)).slice(1, -1);
+            const why = control
+                ? 'it holds a control character (a line break or tab)'
+                : `it is ${value.length} characters long`;
+            problems.push(`Invalid ${name} '${shown}': ${why}. Give the name as CodeDeploy shows it: at most 100 printable characters.`);
         }
     };
     nameProblem('application', application);
@@ -38637,7 +38713,7 @@ function readSettings(command, kind, input, workspace, options, problems) {
     const bundlePathRaw = read('bundle-path');
     const bundlePath = bundlePathRaw ? external_node_path_default().resolve(workspace, bundlePathRaw) : undefined;
     if (packaging && !bucket && !(command === 'package' && bundlePath)) {
-        problems.push(`Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : ''}.`);
+        problems.push(`Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : `. An ECS or Lambda deployment group takes no bundle: give its AppSpec file in 'appspec' instead`}.`);
     }
     if (bucket) {
         const problem = bucketNameProblem(bucket);
@@ -38657,7 +38733,7 @@ function readSettings(command, kind, input, workspace, options, problems) {
     ]);
     const sseKmsKeyId = read('sse-kms-key-id');
     if (sseKmsKeyId && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
-        problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse).`);
+        problems.push(`Input 'sse-kms-key-id' needs sse: aws:kms (or aws:kms:dsse)${sse ? `, not ${sse}` : ''}. Set sse to aws:kms to encrypt the bundle with that key, or remove sse-kms-key-id.`);
     }
     const source = external_node_path_default().resolve(workspace, input.value('source'));
     const confined = (name, resolved, fix, roots = [workspace]) => {
@@ -38682,6 +38758,9 @@ function readSettings(command, kind, input, workspace, options, problems) {
     const appspec = read('appspec') && external_node_path_default().resolve(workspace, read('appspec'));
     if (appspec)
         confined('appspec', appspec, "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'.");
+    const configSpec = read('deployment-config-spec') && external_node_path_default().resolve(workspace, read('deployment-config-spec'));
+    if (configSpec)
+        confined('deployment-config-spec', configSpec, "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-config.yml'.");
     const taskDefinition = read('task-definition') && external_node_path_default().resolve(workspace, read('task-definition'));
     if (taskDefinition)
         confined('task-definition', taskDefinition, "Keep the task definition file in the repository, or write it in an earlier step (e.g. with aws ecs describe-task-definition), and give its path relative to the workspace, e.g. 'deploy/task-definition.json'.");
@@ -38697,15 +38776,31 @@ function readSettings(command, kind, input, workspace, options, problems) {
         wait: input.boolean('wait'),
         timeoutSeconds: input.duration('timeout'),
         rollbackTimeoutSeconds: input.duration('rollback-timeout'),
-        onCancel: input.choice('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
-        onReady: input.choice('on-ready', ['continue', 'wait', 'exit']),
+        // A wait step did not make its deployment: unless told otherwise, it leaves it as it is.
+        onCancel: kind === 'wait' && !read('on-cancel')
+            ? 'detach'
+            : input.choice('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+        onReady: kind === 'wait' && !read('on-ready')
+            ? 'wait'
+            : input.choice('on-ready', ['continue', 'wait', 'exit']),
         onTerminationWait: input.choice('on-termination-wait', [
             'exit',
             'wait',
             'continue'
         ]),
-        skipIfSuperseded: input.boolean('skip-if-superseded')
+        skipIfSuperseded: input.boolean('skip-if-superseded'),
+        stopRollback: input.boolean('rollback'),
+        outdatedInstancesOnly: input.boolean('outdated-instances-only')
     };
+    const s3Tags = (0,inputs_options/* parseS3Tags */.BL)(read('s3-tags'), problems, options.parse);
+    if (s3Tags)
+        settings.s3Tags = s3Tags;
+    const targetInstances = (0,inputs_options/* parseTargetInstances */.Ds)(read('target-instances'), problems, options.parse);
+    if (targetInstances)
+        settings.targetInstances = targetInstances;
+    const overrideAlarms = (0,inputs_options/* parseOverrideAlarms */.UQ)(read('override-alarms'), problems);
+    if (overrideAlarms)
+        settings.overrideAlarms = overrideAlarms;
     const fileExistsBehavior = input.optionalChoice('file-exists-behavior', ['DISALLOW', 'OVERWRITE', 'RETAIN'], v => v.toUpperCase());
     if (fileExistsBehavior)
         settings.fileExistsBehavior = fileExistsBehavior;
@@ -38728,6 +38823,8 @@ function readSettings(command, kind, input, workspace, options, problems) {
         settings.appspec = appspec;
     if (taskDefinition)
         settings.taskDefinition = taskDefinition;
+    if (configSpec)
+        settings.deploymentConfigSpec = configSpec;
     if (sseKmsKeyId)
         settings.sseKmsKeyId = sseKmsKeyId;
     return settings;
@@ -38749,6 +38846,7 @@ const STAGE_LABEL = {
     choose: 'choosing the revision to roll back to',
     create: 'creating the deployment',
     continue: 'continuing the deployment',
+    stop: 'stopping the deployment',
     deploy: 'following the deployment',
     rollback: 'following the rollback'
 };
@@ -38758,7 +38856,8 @@ const PASSING = new Set([
     'created',
     'skipped',
     'ready',
-    'rerouted'
+    'rerouted',
+    'stopped'
 ]);
 function newRecord(command, region) {
     return { command, region, stage: 'inputs', notes: [] };
@@ -38812,6 +38911,108 @@ function countCalls(client) {
 
 // EXTERNAL MODULE: ./src/engine/aws/errors.ts
 var aws_errors = __nccwpck_require__(2433);
+;// CONCATENATED MODULE: ./src/engine/aws/s3.ts
+/**
+ * S3 as the engine reaches it: the gateway's part for buckets and objects (`gateway.s3`), with the
+ * gateway's cut, cancel and patience (./gateway.ts). S3 throttles with 503 SlowDown and fails with
+ * 500 and 503, which the checks before a deployment ride out like CodeDeploy's throttling: every
+ * call here is patient unless its caller says otherwise. The bundle's upload is too (a PUT of a
+ * key is idempotent); a multipart upload that fails or is cut is aborted.
+ */
+
+
+/** How long aborting a failed or cut multipart upload may take, a cancel's included. */
+const ABORT_UPLOAD_MS = 10_000;
+class S3Calls {
+    client;
+    reach;
+    constructor(client, reach) {
+        this.client = client;
+        this.reach = reach;
+    }
+    call(command, call) {
+        return this.reach.patiently(call, () => this.reach.send(command, call));
+    }
+    /** HeadBucket: the bucket is there and this role may use it. */
+    async headBucket(bucket, call = { patient: true }) {
+        await this.call(new client_s3_dist_cjs.HeadBucketCommand({ Bucket: bucket }), call);
+    }
+    /** HeadObject (with the checksum when asked); the object's metadata. */
+    headObject(input, call = { patient: true }) {
+        const { checksum, ...rest } = input;
+        return this.call(new client_s3_dist_cjs.HeadObjectCommand({ ...rest, ...(checksum ? { ChecksumMode: 'ENABLED' } : {}) }), call);
+    }
+    /** The bucket's incomplete multipart uploads under `prefix`, every page. */
+    async multipartUploads(bucket, prefix, call = { patient: true }) {
+        const uploads = [];
+        // Markers are a key and an upload id, not opaque tokens: a page tried again is the same page.
+        let markers = {};
+        for (;;) {
+            const page = await this.call(new client_s3_dist_cjs.ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, ...markers }), call);
+            uploads.push(...(page.Uploads ?? []));
+            if (!page.IsTruncated)
+                return uploads;
+            markers = {
+                ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}),
+                ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {})
+            };
+        }
+    }
+    /** AbortMultipartUpload. Idempotent, so patient: an upload already gone counts as aborted. */
+    async abortMultipartUpload(input, call = { patient: true }) {
+        try {
+            await this.call(new client_s3_dist_cjs.AbortMultipartUploadCommand(input), call);
+        }
+        catch (error) {
+            if ((0,aws_errors/* errorName */.Is)(error) === 'NoSuchUpload' || (0,aws_errors/* httpStatus */.nG)(error) === 404)
+                return;
+            throw error;
+        }
+    }
+    /**
+     * Puts an object with lib-storage's Upload: one PUT, or parts of `partSize` when larger. A
+     * patient upload that fails on throttling or a transient fault after the SDK's retries starts
+     * again from the first byte (`body` opens it anew). A multipart upload that fails or is cut is
+     * aborted, by lib-storage and then here, patiently and past a cancel, so that no parts are left
+     * behind when lib-storage's own abort was throttled too.
+     */
+    putObject(params, body, options, call = { patient: true }) {
+        return this.reach.patiently(call, async () => {
+            // Loaded here: only a run that uploads needs it.
+            const { Upload } = await __nccwpck_require__.e(/* import() */ 358).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19));
+            const signal = this.reach.signalFor(call);
+            signal?.throwIfAborted();
+            const upload = new Upload({
+                client: this.client,
+                partSize: options.partSize,
+                queueSize: options.queueSize,
+                leavePartsOnError: false,
+                params: { ...params, Body: body() }
+            });
+            upload.on('httpUploadProgress', progress => options.onProgress?.(progress.loaded ?? 0));
+            const onAbort = () => void upload.abort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            try {
+                return await upload.done();
+            }
+            catch (error) {
+                if (upload.uploadId) {
+                    const open = { Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId };
+                    await this.abortMultipartUpload(open, {
+                        patient: true,
+                        afterCancel: true,
+                        until: this.reach.now() + ABORT_UPLOAD_MS
+                    }).catch(() => undefined);
+                }
+                throw error;
+            }
+            finally {
+                signal?.removeEventListener('abort', onAbort);
+            }
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/aws/gateway.ts
 /**
  * The one way the engine reaches AWS. Every call a stage makes to CodeDeploy, S3, ECS or Lambda
@@ -38821,10 +39022,13 @@ var aws_errors = __nccwpck_require__(2433);
  *   cuts it too unless the call is part of what a cancel does (`afterCancel`);
  * - how it is retried: the SDK's own retries by default; `once` sends a single attempt, for the
  *   calls the engine retries itself (CreateDeployment, which is not idempotent; a cancel's
- *   StopDeployment, which must fit the runner's few seconds); `patient` reads, the checks before a
- *   deployment exists, also ride out sustained throttling and transient faults with backoff, as the
- *   watch does;
+ *   StopDeployment, which must fit the runner's few seconds); `patient` calls, every call before
+ *   the deployment exists (its reads, and its writes that may be sent twice: registering the
+ *   revision, the bundle's upload, an abort), also ride out sustained throttling and transient
+ *   faults with backoff, as the watch does (CreateDeployment rides out throttling itself);
  * - pagination: the SDK's paginators, for every `nextToken` list;
+ * - S3 (./s3.ts, `gateway.s3`): the bucket check, object heads, the bundle's upload and the
+ *   abort of multipart uploads, with the same patience (S3 throttles with 503 SlowDown);
  * - what was sent: every CodeDeploy request is counted, SDK retries included, for the watch's
  *   budget of calls.
  * Errors keep their AWS type (`name`) for the caller to classify (./errors.ts).
@@ -38837,6 +39041,14 @@ var aws_errors = __nccwpck_require__(2433);
 const PATIENCE_MS = 120_000;
 const FIRST_BACKOFF_MS = 1000;
 const LONGEST_BACKOFF_MS = 15_000;
+/**
+ * The pause before the next try after `failures` throttled or transient ones (1 s, doubling up
+ * to 15 s), with jitter so that runs sharing an account do not retry in step.
+ */
+function patientPause(failures, random = Math.random) {
+    const delay = Math.min(LONGEST_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
+    return delay / 2 + (random() * delay) / 2;
+}
 /** Deployments or targets per BatchGet request: the API's limit. */
 const BATCH = 25;
 /** The client's retry step, replaced for one command by one that passes straight through. */
@@ -38858,6 +39070,8 @@ class Gateway {
     cancel;
     counted;
     sent = 0;
+    /** Buckets and objects, with this gateway's cut, cancel and patience (./s3.ts). */
+    s3;
     constructor(clients, clock, 
     /** The run's cancel: it cuts every call that is not part of what a cancel does. */
     cancel) {
@@ -38865,6 +39079,12 @@ class Gateway {
         this.clock = clock;
         this.cancel = cancel;
         this.counted = countCalls(clients.codedeploy);
+        this.s3 = new S3Calls(clients.s3, {
+            send: (command, call) => this.send(clients.s3, command, call),
+            patiently: (call, attempt) => this.patiently(call, attempt),
+            signalFor: call => this.signalFor(call),
+            now: () => clock.now()
+        });
     }
     /** CodeDeploy requests sent so far, every attempt counted. */
     get calls() {
@@ -38901,20 +39121,21 @@ class Gateway {
         if (!call.patient)
             return attempt();
         const giveUp = this.clock.now() + PATIENCE_MS;
-        let delay = FIRST_BACKOFF_MS;
-        for (;;) {
+        for (let failures = 1;; failures++) {
             try {
                 return await attempt();
             }
             catch (error) {
-                const cut = this.cancel?.aborted || call.signal?.aborted || (0,aws_errors/* errorName */.Is)(error) === 'AbortError';
+                const cut = (this.cancel?.aborted && !call.afterCancel) ||
+                    call.signal?.aborted ||
+                    (0,aws_errors/* errorName */.Is)(error) === 'AbortError';
                 const until = Math.min(giveUp, call.until ?? Infinity);
-                if (cut || !(0,aws_errors/* isTransient */.dg)(error) || this.clock.now() + delay >= until)
+                const pause = patientPause(failures);
+                if (cut || !(0,aws_errors/* isTransient */.dg)(error) || this.clock.now() + pause >= until)
                     throw error;
-                await this.clock.sleep(delay / 2 + (Math.random() * delay) / 2, this.cancel);
+                await this.clock.sleep(pause, call.afterCancel ? call.signal : this.cancel);
                 if (this.cancel?.aborted && !call.afterCancel)
                     throw error;
-                delay = Math.min(LONGEST_BACKOFF_MS, delay * 2);
             }
         }
     }
@@ -39005,6 +39226,14 @@ class Gateway {
         const out = await this.codedeploy(new dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName }), { patient: true });
         return out.deploymentConfigInfo ?? {};
     }
+    /**
+     * Creates a deployment configuration (`deployment-config-spec`). Patient: a create that
+     * reached AWS and is retried answers DeploymentConfigAlreadyExistsException, which the caller
+     * takes as "it is there" once it has read it back.
+     */
+    async createDeploymentConfig(input) {
+        await this.codedeploy(new dist_cjs/* CreateDeploymentConfigCommand */.JKx(input), { patient: true });
+    }
     applicationNames(limit = 1000) {
         return this.pages({ patient: true }, signal => (0,dist_cjs/* paginateListApplications */.Piy)({ client: this.clients.codedeploy }, {}, ...(signal ? [{ abortSignal: signal }] : [])), page => page.applications ?? [], limit);
     }
@@ -39031,12 +39260,7 @@ class Gateway {
             return out;
         });
     }
-    // --- S3, ECS, Lambda ---------------------------------------------------------------------
-    /** HeadObject (with the checksum when asked); the object's metadata. */
-    headObject(input, call = { patient: true }) {
-        const { checksum, ...rest } = input;
-        return this.patiently(call, () => this.send(this.clients.s3, new client_s3_dist_cjs.HeadObjectCommand({ ...rest, ...(checksum ? { ChecksumMode: 'ENABLED' } : {}) }), call));
-    }
+    // --- ECS, Lambda (S3: ./s3.ts) -----------------------------------------------------------
     /** RegisterTaskDefinition; its ARN. */
     async registerTaskDefinition(input) {
         const ecs = this.clients.ecs;
@@ -39058,7 +39282,10 @@ class Gateway {
         const out = await this.patiently({ patient: true }, () => this.send(lambda, new GetAliasCommand({ FunctionName: functionName, Name: alias }), {}));
         return out.FunctionVersion;
     }
-    /** PublishVersion, one attempt (the caller waits while the function still updates). */
+    /**
+     * PublishVersion, patient: publishing again when $LATEST has not changed gives the same version.
+     * The caller waits while the function still updates.
+     */
     async publishVersion(functionName) {
         const lambda = this.clients.lambda;
         if (!lambda)
@@ -39161,6 +39388,297 @@ const systemClock = {
     }),
     after: ms => AbortSignal.timeout(Math.max(0, ms))
 };
+
+// EXTERNAL MODULE: ./src/engine/inputs/suggest.ts
+var suggest = __nccwpck_require__(5372);
+;// CONCATENATED MODULE: ./src/engine/inputs/config-spec.ts
+
+
+
+
+/** How people name CodeDeploy's compute platforms. */
+const PLATFORM_NAME = {
+    Server: 'EC2/on-premises',
+    ECS: 'Amazon ECS',
+    Lambda: 'AWS Lambda'
+};
+/** Checks one level of the spec: known fields only, each of the right shape. */
+class Checker {
+    file;
+    problems = [];
+    constructor(file) {
+        this.file = file;
+    }
+    problem(at, text) {
+        this.problems.push(`${this.file}: ${at ? `${at} ` : ''}${text}`);
+    }
+    object(value, at, known) {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+            this.problem(at, `must be a mapping of ${known.join(', ')}.`);
+            return undefined;
+        }
+        for (const key of Object.keys(value))
+            if (!known.includes(key))
+                this.problem(at ? `${at}.${key}` : key, `is not a field of CreateDeploymentConfig here.${(0,suggest/* didYouMean */.a)(key, known)} Known: ${known.join(', ')}.`);
+        return value;
+    }
+    whole(fields, at, name, min, max) {
+        const value = fields[name];
+        if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+            return value;
+        this.problem(`${at}${name}`, `is ${JSON.stringify(value) ?? 'missing'}: give a whole number from ${min} to ${max}.`);
+        return undefined;
+    }
+    choice(fields, at, name, allowed) {
+        const value = fields[name];
+        if (typeof value === 'string' && allowed.includes(value))
+            return value;
+        this.problem(`${at}${name}`, `is ${JSON.stringify(value) ?? 'missing'}: expected one of ${allowed.join(', ')}.`);
+        return undefined;
+    }
+}
+const TOP = [
+    'deploymentConfigName',
+    'computePlatform',
+    'minimumHealthyHosts',
+    'trafficRoutingConfig',
+    'zonalConfig'
+];
+function hosts(check, value, at) {
+    const fields = check.object(value, at, ['type', 'value']);
+    if (!fields)
+        return undefined;
+    const type = check.choice(fields, `${at}.`, 'type', ['HOST_COUNT', 'FLEET_PERCENT']);
+    const count = check.whole(fields, `${at}.`, 'value', 0, type === 'FLEET_PERCENT' ? 99 : 2 ** 31 - 1);
+    return type && count !== undefined ? { type, value: count } : undefined;
+}
+function traffic(check, value) {
+    const at = 'trafficRoutingConfig';
+    const fields = check.object(value, at, ['type', 'timeBasedCanary', 'timeBasedLinear']);
+    if (!fields)
+        return undefined;
+    const type = check.choice(fields, `${at}.`, 'type', [
+        'AllAtOnce',
+        'TimeBasedCanary',
+        'TimeBasedLinear'
+    ]);
+    if (type === 'TimeBasedCanary') {
+        const c = check.object(fields.timeBasedCanary, `${at}.timeBasedCanary`, [
+            'canaryPercentage',
+            'canaryInterval'
+        ]);
+        if (!c)
+            return undefined;
+        const percentage = check.whole(c, `${at}.timeBasedCanary.`, 'canaryPercentage', 1, 99);
+        const interval = check.whole(c, `${at}.timeBasedCanary.`, 'canaryInterval', 1, 2880);
+        return { type, timeBasedCanary: { canaryPercentage: percentage, canaryInterval: interval } };
+    }
+    if (type === 'TimeBasedLinear') {
+        const l = check.object(fields.timeBasedLinear, `${at}.timeBasedLinear`, [
+            'linearPercentage',
+            'linearInterval'
+        ]);
+        if (!l)
+            return undefined;
+        const percentage = check.whole(l, `${at}.timeBasedLinear.`, 'linearPercentage', 1, 99);
+        const interval = check.whole(l, `${at}.timeBasedLinear.`, 'linearInterval', 1, 2880);
+        return { type, timeBasedLinear: { linearPercentage: percentage, linearInterval: interval } };
+    }
+    for (const extra of ['timeBasedCanary', 'timeBasedLinear'])
+        if (fields[extra] !== undefined)
+            check.problem(`${at}.${extra}`, `belongs to type ${extra === 'timeBasedCanary' ? 'TimeBasedCanary' : 'TimeBasedLinear'}: remove it, or set that type.`);
+    return type ? { type } : undefined;
+}
+function zonal(check, value) {
+    const at = 'zonalConfig';
+    const fields = check.object(value, at, [
+        'firstZoneMonitorDurationInSeconds',
+        'monitorDurationInSeconds',
+        'minimumHealthyHostsPerZone'
+    ]);
+    if (!fields)
+        return undefined;
+    const out = {};
+    for (const name of ['firstZoneMonitorDurationInSeconds', 'monitorDurationInSeconds'])
+        if (fields[name] !== undefined)
+            out[name] = check.whole(fields, `${at}.`, name, 0, 86_400);
+    if (fields.minimumHealthyHostsPerZone !== undefined)
+        out.minimumHealthyHostsPerZone = hosts(check, fields.minimumHealthyHostsPerZone, `${at}.minimumHealthyHostsPerZone`);
+    return out;
+}
+/**
+ * Reads and checks the spec at `file` (absolute; `shown` is how messages name it). `name` is the
+ * `deployment-config` input: the spec's own deploymentConfigName must agree with it, and one of
+ * the two must name the config. Throws one InputError listing every problem.
+ */
+async function readConfigSpec(file, shown, name) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Invalid deployment-config-spec '${shown}': ${file} cannot be read (it does not exist, or is not a file). Give the path of a YAML or JSON file with CreateDeploymentConfig's fields, relative to the workspace.`);
+    }
+    // Loaded here: only runs with a spec parse YAML at this point.
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    const syntax = doc.errors[0];
+    if (syntax)
+        throw new errors/* InputError */.dz(`Invalid deployment-config-spec: ${shown} is not valid YAML or JSON (${syntax.message.split('\n')[0] ?? ''}). Fix the syntax: a mapping of CreateDeploymentConfig's fields.`);
+    const value = doc.toJS();
+    const check = new Checker(shown);
+    const fields = check.object(value, '', TOP) ?? {};
+    const own = fields.deploymentConfigName;
+    let configName = name;
+    if (own !== undefined) {
+        if (typeof own !== 'string' || !/^[A-Za-z0-9+=,.@_-]{1,100}$/.test(own))
+            check.problem('deploymentConfigName', `is ${JSON.stringify(own)}: give 1 to 100 of A-Z a-z 0-9 + = , . @ _ -.`);
+        else if (name && own !== name)
+            check.problem('deploymentConfigName', `is '${own}', and input 'deployment-config' is '${name}': give the name once, or the same in both.`);
+        else
+            configName = own;
+    }
+    if (!configName)
+        check.problem('', "names no config: set deploymentConfigName in the file, or the input 'deployment-config'.");
+    if (configName.startsWith('CodeDeployDefault.'))
+        check.problem('deploymentConfigName', `'${configName}': names starting with CodeDeployDefault. are AWS's own. Choose another name.`);
+    const platform = fields.computePlatform === undefined
+        ? 'Server'
+        : check.choice(fields, '', 'computePlatform', ['Server', 'ECS', 'Lambda']);
+    const spec = {
+        deploymentConfigName: configName,
+        computePlatform: platform ?? 'Server'
+    };
+    if (platform === 'Server') {
+        if (fields.minimumHealthyHosts === undefined)
+            check.problem('', 'needs minimumHealthyHosts for computePlatform Server, e.g. {type: FLEET_PERCENT, value: 75}.');
+        else
+            spec.minimumHealthyHosts = hosts(check, fields.minimumHealthyHosts, 'minimumHealthyHosts');
+        if (fields.trafficRoutingConfig !== undefined)
+            check.problem('trafficRoutingConfig', 'shifts ECS or Lambda traffic: set computePlatform ECS or Lambda, or remove it.');
+        if (fields.zonalConfig !== undefined)
+            spec.zonalConfig = zonal(check, fields.zonalConfig);
+    }
+    else if (platform) {
+        for (const name of ['minimumHealthyHosts', 'zonalConfig'])
+            if (fields[name] !== undefined)
+                check.problem(name, `is for EC2/on-premises (computePlatform Server), not ${platform}: remove it.`);
+        if (fields.trafficRoutingConfig !== undefined)
+            spec.trafficRoutingConfig = traffic(check, fields.trafficRoutingConfig);
+    }
+    if (check.problems.length === 1)
+        throw new errors/* InputError */.dz(`Invalid deployment-config-spec: ${check.problems[0]}`);
+    if (check.problems.length > 1)
+        throw new errors/* InputError */.dz(`Invalid deployment-config-spec, ${check.problems.length} problems:\n${check.problems.map(p => `  - ${p}`).join('\n')}`);
+    return spec;
+}
+/** The settings of a config as comparable lines, `field.path: value`, defaults filled in. */
+function settingsOf(config) {
+    const lines = new Map();
+    const walk = (value, at) => {
+        if (value === undefined || value === null)
+            return;
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            lines.set(at, String(value));
+        else if (typeof value === 'object' && !(value instanceof Date))
+            for (const [key, inner] of Object.entries(value))
+                walk(inner, at ? `${at}.${key}` : key);
+    };
+    const platform = config.computePlatform ?? 'Server';
+    walk({ computePlatform: platform }, '');
+    if (platform === 'Server') {
+        walk({ minimumHealthyHosts: config.minimumHealthyHosts }, '');
+        walk({ zonalConfig: config.zonalConfig }, '');
+    }
+    else
+        walk({ trafficRoutingConfig: config.trafficRoutingConfig ?? { type: 'AllAtOnce' } }, '');
+    return lines;
+}
+/**
+ * How the config AWS holds differs from the spec, one `field: AWS value → file value` each;
+ * empty when they agree.
+ */
+function specDifferences(spec, existing) {
+    const wanted = settingsOf(spec);
+    const held = settingsOf(existing);
+    const fields = [...new Set([...wanted.keys(), ...held.keys()])].sort();
+    return fields
+        .filter(field => wanted.get(field) !== held.get(field))
+        .map(field => `${field}: ${held.get(field) ?? '(not set)'} in AWS, ${wanted.get(field) ?? '(not set)'} in the file`);
+}
+/** The message for a spec that differs from the config of the same name. */
+function differsMessage(spec, file, differences) {
+    return `Deployment config '${spec.deploymentConfigName}' exists with other settings than ${external_node_path_default().basename(file)} gives (${differences.join('; ')}). A deployment config cannot be changed: give the new settings a new deploymentConfigName, or make the file match.`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy/config.ts
+/**
+ * The deployment config a `deployment-config-spec` defines: checked against the group and the
+ * account with the target (no write), and created, when missing, just before the deployment.
+ */
+
+
+
+async function state(ports, spec, file) {
+    try {
+        const existing = await ports.gateway.deploymentConfig(spec.deploymentConfigName);
+        const differences = specDifferences(spec, existing);
+        if (differences.length)
+            throw new errors/* InputError */.dz(differsMessage(spec, file, differences));
+        return 'exists';
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            throw new errors/* InputError */.dz(`Access denied to codedeploy:GetDeploymentConfig (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentConfigDoesNotExistException')
+            return 'missing';
+        throw error;
+    }
+}
+/**
+ * With the target: reads and checks the spec, for the group's platform, and compares it with the
+ * config of that name, if there is one. Records the config's name. Writes nothing.
+ */
+async function checkConfigSpec(ports, record, settings, platform) {
+    const file = settings.deploymentConfigSpec;
+    if (!file)
+        return;
+    const spec = await readConfigSpec(file, file, settings.deploymentConfig ?? '');
+    if (spec.computePlatform !== platform)
+        throw new errors/* InputError */.dz(`Invalid deployment-config-spec: ${file} defines a config for ${PLATFORM_NAME[spec.computePlatform]}, and group '${settings.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}. Set computePlatform: ${platform} in the file, with the fields that platform takes.`);
+    record.deploymentConfig = spec.deploymentConfigName;
+    const found = await state(ports, spec, file);
+    ports.reporter.info(found === 'exists'
+        ? `Deployment config '${spec.deploymentConfigName}' exists with the settings of ${file}.`
+        : `Deployment config '${spec.deploymentConfigName}' does not exist yet: it is created from ${file} just before the deployment.`);
+}
+/**
+ * Just before CreateDeployment: creates the spec's config when it is still missing (another run
+ * may have made it meanwhile: then it must match). Returns the config's name.
+ */
+async function ensureDeploymentConfig(ports, record, settings) {
+    const file = settings.deploymentConfigSpec;
+    if (!file)
+        return settings.deploymentConfig;
+    const spec = await readConfigSpec(file, file, settings.deploymentConfig ?? '');
+    if ((await state(ports, spec, file)) === 'exists')
+        return spec.deploymentConfigName;
+    try {
+        await ports.gateway.createDeploymentConfig(spec);
+    }
+    catch (error) {
+        if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentConfigAlreadyExistsException')
+            throw error;
+        await state(ports, spec, file); // made meanwhile: it must hold these settings
+        return spec.deploymentConfigName;
+    }
+    record.deploymentConfigCreated = true;
+    ports.changed();
+    ports.reporter.info(`Created deployment config '${spec.deploymentConfigName}'.`);
+    return spec.deploymentConfigName;
+}
 
 // EXTERNAL MODULE: ./src/engine/inputs/description.ts
 var inputs_description = __nccwpck_require__(2288);
@@ -39417,31 +39935,77 @@ function announceParked(reporter, group, region) {
 
 ;// CONCATENATED MODULE: ./src/engine/follow/pace.ts
 /**
- * When the watch reads a deployment, and how many CodeDeploy calls it may make.
+ * When the watch reads a deployment, and how many CodeDeploy calls it may make. No AWS calls and
+ * no real clock here: it is given a clock, a source of randomness and the run's count of calls.
  *
- * - The deployment itself is read on a fixed beat (2.2 s by default), whatever happens: a
- *   deployment ends at a moment that has nothing to do with the beat, so it is seen on average
- *   half a beat later (~1.1 s), and a quiet deployment is seen as soon as a busy one.
- * - Every call comes out of one budget of 1.1 calls per beat, 0.5 calls per second at the default
- *   beat. In a run, the budget counts from the run's start and covers all its CodeDeploy calls
- *   (the checks and the create before the watch too: call-count.ts); a watch on its own counts
- *   from its start and covers its reads of the deployment and of its targets. Each read
- *   keeps room for the last read of the targets, which comes whatever it costs once the deployment
- *   ends: so the run as a whole stays within the budget, however short it is. The beat spends 1
- *   call of 1.1; the targets get the rest as it builds up. The first read waits until the budget
- *   holds that read and the reserve (for a watch on its own, 6 s with a reserve of 2 calls; a run
- *   that packaged first has saved up meanwhile): a deployment just created has nothing to tell
- *   yet. A read of the targets that cannot wait (a failure) may overdraw it.
- * - When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to
- *   a limit), each answer halves it again, with jitter so that many runs sharing an account do
- *   not retry in step.
+ * Three rules, each for one goal, all counted in calls of every operation (SDK retries included:
+ * call-count.ts), the run's calls just before the watch too (up to MAX_CARRY of them: the
+ * CreateDeployment and the checks before it):
+ *
+ * - The beat (latency): the deployment is read a unit (1 s) after the watch starts, so a short
+ *   deployment is seen at once, then every unit for the first EARLY_UNITS, then the beat stretches
+ *   to LONG_BEATS (2.8 s) by RAMP_UNITS. A deployment ends at a moment unrelated to the beat, so
+ *   it is seen on average half a beat later (≤ 1.4 s); each beat is jittered ±JITTER so that the
+ *   phase is random (the median holds for a deployment of any length, not on average over
+ *   lengths) and runs sharing an account do not poll in step. Most deployments are short: reading
+ *   them fast costs a few calls; a long one is read at the long-run beat.
+ * - The window (bursts): no more than WINDOW_CALLS calls in any WINDOW_UNITS (10 in 10 s). Every
+ *   call is logged when the count is seen to move (never earlier than it was made); only the last
+ *   read of the targets, which comes whatever it costs once the deployment ended, may borrow
+ *   beyond it.
+ * - The allowance (the long run): calls since the watch began ≤ RATE × max(time, FREE_UNITS), so a
+ *   run of two minutes or more averages at most 0.4 calls/s, the last read of the targets kept in
+ *   reserve so that it fits too. After the fast start the beat is stretched further when needed
+ *   (`spread`) so that what the allowance holds lasts evenly until it grows again (two minutes)
+ *   and over the next minute, a share kept for the targets: spending ahead (a large fleet's first
+ *   read, a busy fleet) slows the beat a little at once instead of stopping it later.
+ *
+ * Why not a plain average over the run (as before): it made a deployment just created wait until
+ * the average held its first read plus a reserve (12–14 s for a short deployment). Why not a plain
+ * token bucket: a burst large enough for a fast start breaks the 10-in-10-s window, and its rate
+ * would have to depend on the deployment's age anyway; the window and the allowance state the two
+ * limits exactly, and the beat says what latency wants within them.
+ *
+ * The price (pace.test.ts measures it): two minutes hold 48 calls; the fast start, the listing and
+ * the reads of the targets take some 15 of them, so between ~15 s and 2 min the beat is ~3.5 s
+ * (the end seen ~2 s later, median) rather than 2.8 s. Reads of the targets that are due but would
+ * delay the beat are made now (`affordsNow`) and push the beat back (`hold`): the targets first,
+ * within the same limits.
+ *
+ * When CodeDeploy throttles or fails, the beat slows down: each failure doubles the pause (up to a
+ * limit), each answer halves it again, with jitter (between half and all of the pause).
+ *
+ * All durations scale with the unit (`beatMs`), so tests can run the same pace 50 times faster.
  */
-/** The pause between two reads of the deployment by default. */
-const BEAT_MS = 2200;
-/** Calls per beat, all operations together: 0.5 calls per second at the default beat. */
-const CALLS_PER_BEAT = 1.1;
-/** The most calls over its budget a run can have a watch pay back (a run's checks and create). */
-const MAX_DEBT = 4;
+/** The unit: the shortest beat, 1 s by default. */
+const BEAT_MS = 1000;
+/** The long-run beat, in units. */
+const LONG_BEATS = 2.8;
+/** Beats of one unit for this long after the watch starts (units). */
+const EARLY_UNITS = 3;
+/** The beat has stretched to LONG_BEATS this long after the watch starts (units). */
+const RAMP_UNITS = 15;
+/** Each beat is jittered by up to this fraction, either way. */
+const JITTER = 0.2;
+/** Calls per unit over the long run. */
+const RATE = 0.4;
+/** The allowance holds RATE × this many units from the start (two minutes). */
+const FREE_UNITS = 120;
+/** How far ahead the beat spreads what the allowance holds (units). */
+const HORIZON_UNITS = 60;
+/** At most WINDOW_CALLS calls in any WINDOW_UNITS. */
+const WINDOW_UNITS = 10;
+const WINDOW_CALLS = 10;
+/** The most of the run's calls before the watch that count against its allowance. */
+const MAX_CARRY = 6;
+/**
+ * The most of them counted in its window, as made when it starts: the CreateDeployment and the
+ * checks just before it (those before packaging and upload are older), or a stop's and a
+ * rollback's last reads.
+ */
+const WINDOW_CARRY = 3;
+/** The share of what the allowance holds that the beat plans to spend; the targets get the rest. */
+const BEAT_SHARE = 0.85;
 /** The longest pause while CodeDeploy throttles, by default. */
 const MAX_BACKOFF_MS = 20_000;
 class Pace {
@@ -39450,48 +40014,116 @@ class Pace {
     maxMs;
     random;
     run;
-    /** Where the budget counts from: the run's start, or the watch's. */
+    firstMs;
     started;
-    watchStarted;
+    /** The run's count when the watch began, less the calls carried into the watch. */
+    base;
+    /** The run's count as last seen. */
+    seen;
+    /** When each call in the window was seen, oldest first. */
+    log = [];
     next;
-    /** Calls the run made over its budget before this watch began. */
-    forgiven = 0;
+    first = true;
     /** Failures in a row not yet made up by answers: how far the beat is slowed down. */
     level = 0;
     saidThrottling = false;
-    constructor(clock, beatMs = BEAT_MS, maxMs = Math.max(beatMs, MAX_BACKOFF_MS), random = Math.random, run) {
+    constructor(clock, beatMs = BEAT_MS, maxMs = Math.max(beatMs, MAX_BACKOFF_MS), random = Math.random, run = { since: clock.now(), spent: () => 0 }, 
+    /** When the deployment is read first, after the watch starts (one unit by default). */
+    firstMs = beatMs) {
         this.clock = clock;
         this.beatMs = beatMs;
         this.maxMs = maxMs;
         this.random = random;
         this.run = run;
-        this.watchStarted = clock.now();
-        this.started = run?.since ?? this.watchStarted;
-        this.next = this.watchStarted;
-        // A watch starts at most MAX_DEBT calls in debt: a run's checks and create are paid back,
-        // but the fast reads of a stop or of a rollback's link, which cannot wait, are not paid back
-        // by the watch of the rollback that follows them.
-        if (run)
-            this.forgiven = Math.max(0, run.spent() - this.allowance(this.watchStarted) - MAX_DEBT);
+        this.firstMs = firstMs;
+        this.started = clock.now();
+        this.seen = run.spent();
+        const carried = Math.min(this.seen, MAX_CARRY);
+        this.base = this.seen - carried;
+        for (let i = 0; i < Math.min(carried, WINDOW_CARRY); i++)
+            this.log.push(this.started);
+        this.next = this.started;
     }
-    /** Calls made so far that the budget covers. */
-    get calls() {
-        return this.run ? this.run.spent() - this.forgiven : 0;
+    get windowMs() {
+        return WINDOW_UNITS * this.beatMs;
     }
-    /** Beats gone by since the watch began. */
-    beats() {
-        return (this.clock.now() - this.watchStarted) / this.beatMs;
+    /** Calls counted so far; new ones are logged now. */
+    calls() {
+        const now = this.clock.now();
+        const spent = this.run.spent();
+        for (; this.seen < spent; this.seen++)
+            this.log.push(now);
+        while (this.log.length && (this.log[0] ?? 0) <= now - this.windowMs)
+            this.log.shift();
+        return spent - this.base;
     }
-    /** The calls the budget holds at time `at`. */
+    /** Calls in the window that ends at `at` (not before now). */
+    inWindow(at) {
+        return this.log.filter(t => t > at - this.windowMs).length;
+    }
+    /** The earliest time from now at which the window has room for `need` more calls. */
+    windowRoom(need) {
+        const over = this.log.length + need - WINDOW_CALLS;
+        if (over <= 0)
+            return this.clock.now();
+        const oldest = this.log[Math.min(over, this.log.length) - 1] ?? this.clock.now();
+        return oldest + this.windowMs + 1;
+    }
+    /** The calls the allowance holds at time `at`. */
     allowance(at) {
-        return (CALLS_PER_BEAT * (at - this.started)) / this.beatMs;
+        return RATE * Math.max((at - this.started) / this.beatMs, FREE_UNITS);
+    }
+    /** The earliest time from now at which the allowance holds `need` more calls. */
+    allowanceRoom(need) {
+        const units = (this.calls() + need) / RATE;
+        if (units <= FREE_UNITS)
+            return this.clock.now();
+        return Math.max(this.clock.now(), Math.ceil(this.started + units * this.beatMs));
+    }
+    /**
+     * The beat that spreads what the allowance holds evenly over the next HORIZON_UNITS and until it
+     * starts to grow, `reserve` kept and a share left for the targets: so that spending ahead of it
+     * (a large fleet's first read, a fleet's changes) slows the beat a little at once rather than
+     * stopping it later.
+     */
+    spread(reserve) {
+        const now = this.clock.now();
+        const calls = this.calls();
+        // The allowance is flat until FREE_UNITS: up to then, and over the horizon.
+        const horizons = [HORIZON_UNITS * this.beatMs, this.started + FREE_UNITS * this.beatMs - now];
+        let beat = 0;
+        for (const horizon of horizons.filter(h => h > 0)) {
+            const left = this.allowance(now + horizon) - calls - reserve;
+            beat = Math.max(beat, horizon / Math.max(1, BEAT_SHARE * left));
+        }
+        return beat;
+    }
+    /** The beat at this age of the watch. */
+    beatAt(ageMs) {
+        const age = ageMs / this.beatMs;
+        if (age < EARLY_UNITS)
+            return this.beatMs;
+        const ramp = Math.min(1, (age - EARLY_UNITS) / (RAMP_UNITS - EARLY_UNITS));
+        return this.beatMs * (1 + (LONG_BEATS - 1) * ramp);
+    }
+    /** Long-run beats gone by since the watch began (for reads every few beats). */
+    beats() {
+        return (this.clock.now() - this.started) / (LONG_BEATS * this.beatMs);
     }
     /**
      * Whether `cost` more calls now leave the next read of the deployment on its beat, with
      * `reserve` calls still kept for the last read of the targets.
      */
     affords(cost, reserve) {
-        return this.calls + cost + 1 + reserve <= this.allowance(this.next);
+        const calls = this.calls();
+        return (this.inWindow(this.next) + cost + 1 <= WINDOW_CALLS &&
+            calls + cost + 1 + reserve <= this.allowance(this.next));
+    }
+    /** Whether `cost` more calls fit now, the next read of the deployment to wait for them. */
+    affordsNow(cost, reserve) {
+        const calls = this.calls();
+        const now = this.clock.now();
+        return (this.inWindow(now) + cost <= WINDOW_CALLS && calls + cost + reserve <= this.allowance(now));
     }
     /** Whether the beat is slowed down by recent failures (reads of targets wait meanwhile). */
     get backingOff() {
@@ -39510,19 +40142,36 @@ class Pace {
         this.level = Math.max(0, this.level - 1);
     }
     /**
-     * Sets when the deployment is read next: on the next beat, once the budget holds that read and
-     * `reserve` calls for the last read of the targets; while backing off, after a jittered pause
-     * between half and all of beat × 2^failures (at most the limit).
+     * Sets when the deployment is read next: a beat from now (the first read a unit after the watch
+     * began), once the window has room for it and the allowance holds it and `reserve` calls for the
+     * last read of the targets; while backing off, after a jittered pause between half and all of
+     * 2 units × 2^failures (at most the limit).
      */
     schedule(reserve) {
+        this.calls();
         const now = this.clock.now();
+        let wanted;
         if (this.level > 0) {
-            const base = Math.min(this.maxMs, this.beatMs * 2 ** this.level);
-            this.next = now + Math.round(base / 2 + (this.random() * base) / 2);
-            return;
+            const base = Math.min(this.maxMs, 2 * this.beatMs * 2 ** this.level);
+            wanted = now + Math.round(base / 2 + (this.random() * base) / 2);
         }
-        const held = this.started + ((this.calls + 1 + reserve) / CALLS_PER_BEAT) * this.beatMs;
-        this.next = Math.max(this.next + this.beatMs, now, Math.ceil(held));
+        else if (this.first) {
+            wanted = this.started + this.firstMs;
+        }
+        else {
+            const jitter = 1 + JITTER * (2 * this.random() - 1);
+            const age = now - this.started;
+            // The fast start is spent whatever the allowance's plan: the window bounds it.
+            const spread = age < RAMP_UNITS * this.beatMs ? 0 : this.spread(reserve);
+            wanted = now + Math.round(Math.max(this.beatAt(age), spread) * jitter);
+        }
+        this.first = false;
+        this.next = Math.max(wanted, this.windowRoom(1), this.allowanceRoom(1 + reserve));
+    }
+    /** Other calls were made since the schedule (reads of the targets): the next read waits for them. */
+    hold(reserve) {
+        this.calls();
+        this.next = Math.max(this.next, this.windowRoom(1), this.allowanceRoom(1 + reserve));
     }
     /** Time left until the deployment is read next. */
     untilNext() {
@@ -39738,12 +40387,12 @@ async function readTargets(gateway, deploymentId, ids, call = {}) {
 
 ;// CONCATENATED MODULE: ./src/engine/follow/reads.ts
 
+
 /** A target in one of these states does not change any more. */
 const FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
 /**
- * ECS and Lambda: beats between two reads of the target while traffic shifts (13 s at the default
- * beat, or as the budget allows: ~22 s once the listing is done). Traffic moves in steps of a
- * minute or more.
+ * ECS and Lambda: long-run beats between two reads of the target while traffic shifts (~17 s; see
+ * pace.ts). Traffic moves in steps of a minute or more.
  */
 const TRAFFIC_BEATS = 6;
 /** The overview's counts added up: the number of targets CodeDeploy knows of. */
@@ -39805,16 +40454,34 @@ class TargetReads {
         // More targets than when they were listed: a blue/green deployment's replacements.
         return total(info) > Math.max(this.ids.length, this.listedTotal);
     }
-    toRead(all) {
+    /**
+     * The targets not done yet: those seen running (or never read), and those seen Pending, which
+     * change only by leaving Pending; how many have left it, the overview's Pending count says.
+     */
+    open(info) {
+        const open = this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''));
+        const pending = open.filter(id => this.rows.get(id)?.status === 'Pending');
+        const running = open.filter(id => this.rows.get(id)?.status !== 'Pending');
+        const started = Math.max(0, pending.length - (info.deploymentOverview?.Pending ?? 0));
+        return { running, pending, started };
+    }
+    /**
+     * The targets the next read takes first: all of them (`all`), or those seen running, and when
+     * some left Pending, as many seen Pending as fill the batch (more follow until they are found).
+     */
+    toRead(info, all) {
         if (all)
             return this.ids;
-        return this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''));
+        const { running, pending, started } = this.open(info);
+        if (!started)
+            return running;
+        return [...running, ...pending.slice(0, BATCH - (running.length % BATCH))];
     }
     /** The calls the next read takes (`all`: every target, not only those not done). */
     cost(info, all) {
         if (this.mustList(info))
             return 1 + batches(Math.max(1, total(info)));
-        return batches(this.toRead(all).length);
+        return batches(this.toRead(info, all).length);
     }
     /**
      * The calls the last read takes (every target, once the deployment ended or paused), with the
@@ -39845,17 +40512,29 @@ class TargetReads {
     async read(info, beat, all, call) {
         if (this.mustList(info))
             await this.list(info, call);
-        const ids = this.toRead(all);
-        const read = ids.length
-            ? await readTargets(this.gateway, this.deploymentId, ids, call)
-            : { targets: [] };
-        for (const row of read.targets)
-            if (row.targetId)
+        const { pending, started } = this.open(info);
+        let ids = this.toRead(info, all);
+        const traffic = [];
+        let found = 0;
+        for (let from = 0; ids.length;) {
+            const read = await readTargets(this.gateway, this.deploymentId, ids, call);
+            for (const row of read.targets) {
+                if (!row.targetId)
+                    continue;
+                if (this.rows.get(row.targetId)?.status === 'Pending' && row.status !== 'Pending')
+                    found++;
                 this.rows.set(row.targetId, row);
+            }
+            if (read.traffic)
+                traffic.push(read.traffic);
+            // The ones that left Pending are not all found yet: the next 25 seen Pending.
+            from += ids.filter(id => pending.includes(id)).length;
+            ids = all || found >= started ? [] : pending.slice(from, from + BATCH);
+        }
         this.seen = signature(info);
         this.failedSeen = info.deploymentOverview?.Failed ?? 0;
         this.readAt = beat;
-        return read.traffic;
+        return traffic.length ? traffic.join('; ') : undefined;
     }
 }
 
@@ -39908,7 +40587,7 @@ const LAST_READ_ATTEMPTS = 3;
 async function waitForDeployment(deploymentId, options) {
     const { gateway, reporter, clock, signal } = options;
     const before = gateway.calls;
-    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget ?? { since: clock.now(), spent: () => gateway.calls - before });
+    const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget ?? { since: clock.now(), spent: () => gateway.calls - before }, options.firstReadMs);
     const reads = new TargetReads(gateway, deploymentId);
     const progress = new TargetProgress(reporter);
     let lastStatus;
@@ -40045,7 +40724,10 @@ async function waitForDeployment(deploymentId, options) {
         // shorter than the reads need: a large fleet takes one call per 25 targets.
         const limit = (cost) => Math.max(MIN_TARGETS_MS * Math.max(1, cost), pace.untilNext());
         const call = { signal: requestSignal(clock, signal, limit(1)) };
-        if (reads.unlisted(info) && pace.affords(1, reads.lastCost(info, false))) {
+        const due = reads.due(info, pace.beats());
+        // Listed early when it costs the beat nothing, or when the targets are due anyway.
+        const fits = (cost, kept) => due ? pace.affordsNow(cost, kept) : pace.affords(cost, kept);
+        if (reads.unlisted(info) && fits(1, reads.lastCost(info, false))) {
             try {
                 await reads.list(info, call);
             }
@@ -40056,15 +40738,19 @@ async function waitForDeployment(deploymentId, options) {
                 failedCall(error, 'Listing the targets');
                 continue;
             }
+            finally {
+                pace.hold(reserve(info));
+            }
         }
-        if (!reads.due(info, pace.beats()))
+        if (!due)
             continue;
-        // Within the budget, keeping room for the last read, which comes whatever it costs.
-        const affords = pace.affords(reads.cost(info, false), reads.lastCost(info, false));
-        if (!reads.urgent(info) && !affords)
+        // Within the limits, keeping room for the last read, which comes whatever it costs: on the
+        // beat when it leaves room, else now, the next read of the deployment waiting for it.
+        const cost = reads.cost(info, false);
+        if (!reads.urgent(info) && !pace.affordsNow(cost, reads.lastCost(info, false)))
             continue;
         try {
-            await readTargets(info, false, limit(reads.cost(info, false)));
+            await readTargets(info, false, limit(cost));
         }
         catch (error) {
             if (signal?.aborted)
@@ -40072,10 +40758,14 @@ async function waitForDeployment(deploymentId, options) {
             targetReadFailed(error, deploymentId);
             failedCall(error, 'Reading the targets');
         }
+        finally {
+            pace.hold(reserve(info));
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/deploy/create.ts
+
 
 
 
@@ -40107,6 +40797,20 @@ function createDeploymentInput(request) {
         input.deploymentConfigName = request.deploymentConfig;
     if (request.fileExistsBehavior)
         input.fileExistsBehavior = request.fileExistsBehavior;
+    if (request.targetInstances)
+        input.targetInstances = request.targetInstances;
+    if (request.outdatedInstancesOnly)
+        input.updateOutdatedInstancesOnly = true;
+    const override = request.alarmOverride;
+    if (override)
+        input.overrideAlarmConfiguration =
+            override.watched.length === 0
+                ? { enabled: false }
+                : {
+                    enabled: true,
+                    ignorePollAlarmFailure: override.ignorePollAlarmFailure,
+                    alarms: override.watched.map(name => ({ name }))
+                };
     if (request.autoRollback === 'on-failure') {
         input.autoRollbackConfiguration = {
             enabled: true,
@@ -40152,19 +40856,15 @@ function refused(error) {
 }
 /**
  * Whether the group's active deployment is this run's own (an earlier attempt got through): true,
- * false, or undefined when it could not be read after a few tries.
+ * false, or undefined when it could not be read (the read rides out throttling and faults).
  */
-async function isOurs(gateway, id, marker, clock, signal) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            const info = await gateway.deployment(id);
-            return parseMarker(info.description)?.token === marker.token;
-        }
-        catch (error) {
-            if (signal?.aborted || !(0,aws_errors/* isTransient */.dg)(error) || attempt >= 4)
-                return undefined;
-            await clock.sleep(500 * attempt, signal);
-        }
+async function isOurs(gateway, id, marker) {
+    try {
+        const info = await gateway.deployment(id, { patient: true });
+        return parseMarker(info.description)?.token === marker.token;
+    }
+    catch {
+        return undefined;
     }
 }
 /** The guard, whose failure must not stop a deploy: a missing permission is named, a fault skipped. */
@@ -40191,7 +40891,11 @@ async function createDeployment(request, options) {
     const { gateway, reporter, clock, cancel } = options;
     const input = createDeploymentInput(request);
     const group = { application: request.application, deploymentGroup: request.deploymentGroup };
-    let attempts = 0;
+    /** Sends whose answer was lost (or failed) and whose deployment was not found. */
+    let lost = 0;
+    /** Throttled sends in a row, and when the first of them was answered. */
+    let throttled = 0;
+    let throttledSince;
     /** When an attempt's answer was lost and its deployment not found: the first such send. */
     let uncertainSince;
     const onCancel = async () => {
@@ -40210,17 +40914,18 @@ async function createDeployment(request, options) {
         }
         if (cancel.requested)
             return onCancel();
-        attempts++;
         const sentAt = clock.now();
         const sent = await sendCreate(gateway, input, cancel, clock);
         if ('id' in sent)
             return { kind: 'created', id: sent.id };
         const error = sent.error;
+        if (!(0,aws_errors/* isThrottling */.E2)(error))
+            throttled = 0;
         if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentLimitExceededException') {
             const active = ACTIVE_ID.exec((0,errors/* errorMessage */.gJ)(error))?.[0];
             if (!active)
                 throw error;
-            const ours = await isOurs(gateway, active, request.marker, clock, cancel.signal);
+            const ours = await isOurs(gateway, active, request.marker);
             if (ours === true) {
                 reporter.info(`${active} is this run's own deployment (an earlier attempt got through).`);
                 return { kind: 'created', id: active };
@@ -40255,11 +40960,17 @@ async function createDeployment(request, options) {
         if (refused(error))
             throw error;
         if ((0,aws_errors/* isThrottling */.E2)(error)) {
+            // CodeDeploy answered, and created nothing: sending again cannot duplicate. Ridden out
+            // like the checks before it, for up to PATIENCE_MS and never past the deadline.
             if (cancel.requested)
                 return onCancel();
-            if (attempts >= MAX_ATTEMPTS)
+            if (throttled++ === 0)
+                throttledSince = clock.now();
+            const pause = patientPause(throttled);
+            const until = Math.min((throttledSince ?? clock.now()) + PATIENCE_MS, options.deadline);
+            if (clock.now() + pause >= until)
                 throw error;
-            await clock.sleep(1000 * 2 ** attempts, cancel.signal);
+            await clock.sleep(pause, cancel.signal);
             continue;
         }
         // No answer: the deployment may exist. Find out before saying or trying anything else.
@@ -40272,7 +40983,7 @@ async function createDeployment(request, options) {
         }
         if (cancel.requested)
             return lostAnswer(request);
-        if (attempts >= MAX_ATTEMPTS)
+        if (++lost >= MAX_ATTEMPTS)
             throw error;
         reporter.info('CodeDeploy created no deployment; trying again.');
     }
@@ -40319,12 +41030,9 @@ async function lookFor(gateway, group, marker, sentAt, options, forMs) {
 ;// CONCATENATED MODULE: ./src/engine/deploy/target.ts
 
 
-/** How people name CodeDeploy's compute platforms. */
-const PLATFORM_NAME = {
-    Server: 'EC2/on-premises',
-    ECS: 'Amazon ECS',
-    Lambda: 'AWS Lambda'
-};
+
+
+
 async function known(list) {
     try {
         const names = await list();
@@ -40411,19 +41119,28 @@ async function checkDeploymentTarget(ports, record, settings) {
     const group = await checkTarget(ports.gateway, {
         application: settings.application,
         deploymentGroup: settings.command === 'package' ? '' : settings.deploymentGroup,
-        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {})
+        // A config from a spec may not exist yet: ./config.ts checks it.
+        ...(settings.deploymentConfig && !settings.deploymentConfigSpec
+            ? { deploymentConfig: settings.deploymentConfig }
+            : {})
     }, record.region);
     if (group) {
         if (!settings.deploymentConfig && group.deploymentConfigName)
             record.deploymentConfig = group.deploymentConfigName;
         record.platform = group.computePlatform ?? 'Server';
         platformFits(settings, record.platform);
+        deploymentOptionsFit(settings, group);
+        if (settings.command !== 'package')
+            await checkConfigSpec(ports, record, settings, record.platform);
         const rollback = group.autoRollbackConfiguration;
         const alarms = group.alarmConfiguration;
         record.group = {
             rollbackEvents: rollback?.enabled ? (rollback.events ?? []) : [],
-            alarms: alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : []
+            alarms: alarms?.enabled ? (alarms.alarms ?? []).flatMap(a => a.name ?? []) : [],
+            ...(alarms?.ignorePollAlarmFailure ? { ignorePollAlarmFailure: true } : {})
         };
+        if (settings.overrideAlarms)
+            ignoreAlarms(ports, record.group, settings);
     }
     if (settings.command !== 'package')
         ports.reporter.info(`Target: application '${settings.application}', group '${settings.deploymentGroup}', config '${record.deploymentConfig ?? 'group default'}'`);
@@ -40435,8 +41152,10 @@ async function checkDeploymentTarget(ports, record, settings) {
 function platformFits(settings, platform) {
     const group = `Deployment group '${settings.deploymentGroup}'`;
     if (platform === 'Server') {
-        if (settings.appspec)
-            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: remove 'appspec' and give 'source' (a directory with appspec.yml at its root) or 'revision'.`);
+        if (settings.appspec && !settings.bucket)
+            throw new errors/* InputError */.dz(`${group} deploys to EC2/on-premises instances, which take a bundle: 'appspec' goes into it as appspec.yml, with 'source', and the bundle is uploaded to S3. Set 'bucket' to the S3 bucket CodeDeploy reads revisions from.`);
+        if (settings.taskDefinition)
+            throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to EC2/on-premises instances. Remove it.`);
         return;
     }
     const name = PLATFORM_NAME[platform] ?? platform;
@@ -40446,6 +41165,96 @@ function platformFits(settings, platform) {
         throw new errors/* InputError */.dz(`${group} deploys to ${name}, which takes its AppSpec inline: give the AppSpec file in 'appspec' (and, for ECS, a task definition in 'task-definition' if it should be registered), instead of 'source' or 'revision'.`);
     if (settings.taskDefinition && platform !== 'ECS')
         throw new errors/* InputError */.dz(`Input 'task-definition' registers an ECS task definition, and ${group} deploys to ${name}. Remove it.`);
+}
+/**
+ * `target-instances` names a blue/green EC2 group's replacement instances, and
+ * `outdated-instances-only` skips the instances of an in-place EC2 group that already run the
+ * revision: each is refused, with the fix, on a group it has nothing to apply to.
+ */
+function deploymentOptionsFit(settings, info) {
+    const group = `deployment group '${settings.deploymentGroup}'`;
+    const platform = info.computePlatform ?? 'Server';
+    const name = PLATFORM_NAME[platform] ?? platform;
+    const blueGreen = info.deploymentStyle?.deploymentType === 'BLUE_GREEN';
+    if (settings.targetInstances) {
+        if (platform !== 'Server')
+            throw new errors/* InputError */.dz(`Input 'target-instances' picks the replacement EC2 instances of a blue/green deployment, and ${group} deploys to ${name}, which has no instances to pick. Remove 'target-instances'.`);
+        if (!blueGreen)
+            throw new errors/* InputError */.dz(`Input 'target-instances' picks the replacement instances of a blue/green deployment, and ${group} deploys in place (CodeDeploy refuses targetInstances there). Remove 'target-instances'; the group's own tags or Auto Scaling groups say where an in-place deployment goes.`);
+    }
+    if (settings.outdatedInstancesOnly) {
+        if (platform !== 'Server')
+            throw new errors/* InputError */.dz(`Input 'outdated-instances-only' skips EC2/on-premises instances that already run the revision, and ${group} deploys to ${name}. Remove it (or set it to false).`);
+        if (blueGreen)
+            throw new errors/* InputError */.dz(`Input 'outdated-instances-only' skips instances that already run the revision, and ${group} deploys blue/green, whose replacement instances are all new. Remove it (or set it to false).`);
+    }
+}
+/**
+ * `override-alarms`: the group's alarms this deployment ignores, all or those named (a name the
+ * group does not watch is refused: a typo would leave the alarm watched). Said as a warning.
+ */
+function ignoreAlarms(ports, facts, settings) {
+    const asked = settings.overrideAlarms ?? [];
+    const group = `Deployment group '${settings.deploymentGroup}'`;
+    if (facts.alarms.length === 0) {
+        if (asked === 'all') {
+            ports.reporter.warning(`Input 'override-alarms' is 'all', and ${group} watches no CloudWatch alarms: nothing to ignore.`);
+            return;
+        }
+        throw new errors/* InputError */.dz(`Input 'override-alarms' names ${asked.join(', ')}, and ${group} watches no CloudWatch alarms. Remove 'override-alarms'.`);
+    }
+    const ignored = asked === 'all' ? facts.alarms : asked;
+    const unknown = ignored.filter(name => !facts.alarms.includes(name));
+    if (unknown.length > 0)
+        throw new errors/* InputError */.dz(`Input 'override-alarms' names ${unknown.map(n => `'${n}'`).join(', ')}, which ${group} does not watch. It watches: ${facts.alarms.join(', ')}. Name those to ignore, or 'all'.`);
+    facts.ignoredAlarms = ignored;
+    facts.alarms = facts.alarms.filter(name => !ignored.includes(name));
+    ports.reporter.warning(`Ignoring CloudWatch alarm${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} of ${group} for this deployment (override-alarms): ${ignored.length === 1 ? 'it does' : 'they do'} not stop it or roll it back.${facts.alarms.length ? ` Still watched: ${facts.alarms.join(', ')}.` : ''}`);
+}
+
+;// CONCATENATED MODULE: ./src/engine/end/named.ts
+
+
+
+/**
+ * `application` and `deployment-group` are optional; when given, the deployment must belong to
+ * them (a deployment-id passed from another environment's job is refused rather than acted on).
+ */
+function checkBelongs(names, id, info) {
+    const { application, deploymentGroup } = names;
+    const wrong = [];
+    if (application && info.applicationName !== application)
+        wrong.push(`application '${application}'`);
+    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
+        wrong.push(`deployment group '${deploymentGroup}'`);
+    if (wrong.length === 0)
+        return;
+    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
+}
+/** Reads deployment `id`, checks it belongs to `names`, and records what it is. */
+async function readNamed(ports, record, names, id) {
+    let info;
+    try {
+        info = await ports.gateway.deployment(id, { patient: true });
+    }
+    catch (error) {
+        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
+            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${record.region}. Check 'deployment-id' and the region.`);
+        throw error;
+    }
+    checkBelongs(names, id, info);
+    if (info.applicationName)
+        record.application = info.applicationName;
+    if (info.deploymentGroupName)
+        record.deploymentGroup = info.deploymentGroupName;
+    if (info.deploymentConfigName)
+        record.deploymentConfig = info.deploymentConfigName;
+    if (info.computePlatform)
+        record.platform = info.computePlatform;
+    const revision = (0,s3_location/* revisionOfDeployment */.eZ)(info);
+    if (revision)
+        record.revision = revision;
+    return info;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/end/continue.ts
@@ -40524,47 +41333,11 @@ function notWaiting(id, info) {
     return `${id} is ${status}, not waiting: command 'continue' reroutes a blue/green deployment that is Ready, or ends the wait of one whose traffic is already on the ${replacement}. ${why}`;
 }
 /**
- * With command `continue`, `application` and `deployment-group` are optional; when given, the
- * deployment must belong to them (a deployment-id passed from another environment's job is
- * refused rather than moved on).
- */
-function checkBelongs(names, id, info) {
-    const { application, deploymentGroup } = names;
-    const wrong = [];
-    if (application && info.applicationName !== application)
-        wrong.push(`application '${application}'`);
-    if (deploymentGroup && info.deploymentGroupName !== deploymentGroup)
-        wrong.push(`deployment group '${deploymentGroup}'`);
-    if (wrong.length === 0)
-        return;
-    throw new errors/* InputError */.dz(`${id} belongs to application '${info.applicationName ?? '?'}', deployment group '${info.deploymentGroupName ?? '?'}', not to the ${wrong.join(' and ')} this step names. Check 'deployment-id' (does it come from this environment's job?), or correct 'application' and 'deployment-group' (or leave them out).`);
-}
-/**
  * Command `continue`: reads the deployment named in `deployment-id`, checks that it is a
  * blue/green deployment that waits, and fills the record with it. Returns the wait to end.
  */
 async function prepareContinue(ports, record, names, id) {
-    let info;
-    try {
-        info = await ports.gateway.deployment(id, { patient: true });
-    }
-    catch (error) {
-        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentDoesNotExistException')
-            throw new errors/* InputError */.dz(`Deployment ${id} does not exist in ${record.region}. Check 'deployment-id' and the region.`);
-        throw error;
-    }
-    checkBelongs(names, id, info);
-    if (info.applicationName)
-        record.application = info.applicationName;
-    if (info.deploymentGroupName)
-        record.deploymentGroup = info.deploymentGroupName;
-    if (info.deploymentConfigName)
-        record.deploymentConfig = info.deploymentConfigName;
-    if (info.computePlatform)
-        record.platform = info.computePlatform;
-    const revision = (0,s3_location/* revisionOfDeployment */.eZ)(info);
-    if (revision)
-        record.revision = revision;
+    const info = await readNamed(ports, record, names, id);
     if (!isBlueGreen(info))
         throw new errors/* InputError */.dz(`${id} is an in-place deployment (${info.status ?? 'unknown'}): only a blue/green deployment waits for a traffic reroute or for its original instances to be terminated, so there is nothing to continue.`);
     const type = info.status === 'Ready'
@@ -40594,9 +41367,13 @@ const ROLLBACK_EVENT = {
  */
 function rollbackExpected(record, on) {
     const event = ROLLBACK_EVENT[on];
-    // A continued deployment keeps the rollback setting it was created with.
-    if (record.command === 'continue') {
-        const config = record.deployment?.info?.autoRollbackConfiguration;
+    // A deployment this step did not create keeps the rollback setting it was created with; one
+    // that waited for or stopped also follows a rollback CodeDeploy has already linked to it.
+    if (byId(record)) {
+        const info = record.deployment?.info;
+        if (record.command !== 'continue' && info?.rollbackInfo?.rollbackDeploymentId)
+            return true;
+        const config = info?.autoRollbackConfiguration;
         return config?.enabled === true && (config.events ?? []).includes(event);
     }
     const policy = record.policy;
@@ -40607,6 +41384,10 @@ function rollbackExpected(record, on) {
         return false;
     return (record.group?.rollbackEvents ?? []).includes(event);
 }
+/** Whether the run's deployment is one named in `deployment-id` rather than created by it. */
+function byId(record) {
+    return record.command === 'continue' || record.command === 'wait' || record.command === 'stop';
+}
 function hasAlarms(record) {
     return (record.group?.alarms ?? []).length > 0;
 }
@@ -40616,6 +41397,8 @@ function hasAlarms(record) {
  */
 function outcomeAfter(record) {
     const stop = record.stop;
+    if (stop?.why === 'request')
+        return stopOutcome(record);
     if (stop?.endedBefore)
         return stop.endedBefore === 'Succeeded' ? 'succeeded' : 'failed';
     if (stop)
@@ -40623,6 +41406,18 @@ function outcomeAfter(record) {
     if (record.cancel)
         return 'cancelled';
     return record.deployment?.status === 'Succeeded' ? 'succeeded' : 'failed';
+}
+/**
+ * Command `stop`: the step did what it was for when the deployment no longer runs (stopped now,
+ * or ended before) and the rollback it asked for, when one was followed, succeeded.
+ */
+function stopOutcome(record) {
+    if (!record.stop?.accepted)
+        return 'failed';
+    const rollback = record.rollback;
+    if (rollback?.id && rollback.followed && rollback.status !== 'Succeeded')
+        return 'failed';
+    return 'stopped';
 }
 function continued(record, type) {
     return record.blueGreen?.continued.includes(type) === true;
@@ -40637,7 +41432,9 @@ function onState(record, info) {
         return finish('succeeded');
     if (info.status !== undefined && TERMINAL.has(info.status)) {
         const byAlarm = info.errorInformation?.code === 'ALARM_ACTIVE';
-        return rollbackExpected(record, byAlarm ? 'alarm' : 'failure')
+        // Someone's stop of a deployment waited for rolls it back on its own rollback setting.
+        const byStop = info.status === 'Stopped' && record.command === 'wait';
+        return rollbackExpected(record, byAlarm ? 'alarm' : byStop ? 'stop' : 'failure')
             ? { kind: 'find-rollback', explain: true }
             : finish('failed', { explain: true });
     }
@@ -40664,6 +41461,9 @@ function onCut(record, why) {
     // Stopping now would move traffic back to a fleet it just left: the step ends there instead.
     if (inTerminationWait(record.deployment?.info))
         return finish('rerouted', { note: { kind: 'kept-rerouted', why } });
+    // A wait step stops nothing at its timeout: the deployment is not its own.
+    if (why === 'timeout' && record.command === 'wait')
+        return finish('timed-out');
     if (why === 'timeout')
         return { kind: 'stop', why, rollback: rollbackExpected(record, 'stop') };
     const onCancel = record.policy?.onCancel ?? 'stop-and-rollback';
@@ -40677,6 +41477,9 @@ function onStopped(record, result) {
     if (!result.accepted)
         return finish(outcomeAfter(record));
     const status = result.info?.status;
+    // Command stop: a deployment that had ended is reported as it is, with any rollback it had.
+    if (why === 'request' && result.alreadyEnded)
+        return { kind: 'note-rollback', explain: status === 'Failed' };
     if (result.alreadyEnded && status === 'Succeeded')
         return finish('succeeded');
     if (result.alreadyEnded && status === 'Failed') {
@@ -40685,7 +41488,7 @@ function onStopped(record, result) {
             ? { kind: 'note-rollback', explain: true }
             : { kind: 'settle', explain: true };
     }
-    return why === 'timeout' ? { kind: 'settle' } : { kind: 'note-rollback' };
+    return why === 'cancel' ? { kind: 'note-rollback' } : { kind: 'settle' };
 }
 function decide(record, seen) {
     switch (seen.kind) {
@@ -40713,6 +41516,10 @@ function decide(record, seen) {
             return record.policy?.wait === false
                 ? finish('created', { readBack: true })
                 : { kind: 'follow' };
+        case 'found':
+            if (record.command === 'stop')
+                return { kind: 'stop', why: 'request', rollback: record.policy?.stopRollback ?? true };
+            return seen.cancelled ? onCut(record, 'cancel') : { kind: 'follow' };
         case 'state':
             return onState(record, seen.info);
         case 'timeout':
@@ -40957,7 +41764,9 @@ function rollbackSentence(record) {
     if (!r.id)
         return r.message ? ` No rollback: ${r.message}` : '';
     if (!r.followed)
-        return ` Rollback ${r.id} started.`;
+        return r.status && TERMINAL.has(r.status)
+            ? ` Rollback ${r.id} ${r.status}.`
+            : ` Rollback ${r.id} started.`;
     if (r.status === 'Succeeded')
         return ` Rolled back by ${r.id} (Succeeded): the previous revision is back in place.`;
     if (r.status === 'Failed' || r.status === 'Stopped')
@@ -40993,9 +41802,15 @@ function headline(record) {
             return `Traffic of ${d?.id ?? ''} is on the ${fleetWords(record.platform).replacement}. ${terminationSentence(record)}`;
         case 'skipped':
             return `Skipped: ${record.supersededBy?.run ?? 'a newer run'} of this workflow already deployed ${record.supersededBy?.deploymentId ?? ''} to '${record.deploymentGroup ?? ''}'.`;
+        case 'stopped':
+            return stopLine(record);
         case 'failed':
+            if (record.command === 'stop' && record.stop)
+                return stopLine(record);
             return `${d?.diagnosis?.headline ?? `${d?.id ?? ''} ${d?.status ?? 'failed'}.`}${trafficBack(record)}${rollbackSentence(record)}`;
         case 'timed-out':
+            if (d && record.command === 'wait')
+                return `${d.id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; it keeps running (${d.status}), as command wait stops nothing: ${consoleUrl(record.region, d.id)}`;
             if (!d)
                 return `Timed out after ${duration(record.policy?.timeoutSeconds ?? 0)}, before a deployment was created${record.error ? `: ${oneLine(record.error.message)}` : '.'}`;
             if (record.stop?.failure)
@@ -41009,10 +41824,35 @@ function headline(record) {
             return `Failed while ${STAGE_LABEL[record.stage]}: ${oneLine(record.error?.message ?? 'unknown error')}`;
     }
 }
+/** Command `stop`: what the stop found, did and left, and the rollback it asked for. */
+function stopLine(record) {
+    const d = record.deployment;
+    const stop = record.stop;
+    const id = d?.id ?? '';
+    if (!d || !stop)
+        return `${id} was not stopped.`;
+    if (!stop.accepted)
+        return stillRunning(record, id, stop.rollback, stop.failure);
+    if (stop.endedBefore)
+        return `${id} had already ended ${stop.endedBefore}; nothing was stopped.${rollbackSentence(record)}`;
+    if (!TERMINAL.has(d.status))
+        return `CodeDeploy took the stop of ${id}, which was still ${d.status} when the step ended: ${consoleUrl(record.region, id)}`;
+    const r = record.rollback;
+    const rollback = !stop.rollback
+        ? ' No rollback was asked for (rollback: false).'
+        : r?.id &&
+            r.followed &&
+            r.status !== 'Succeeded' &&
+            r.status !== undefined &&
+            TERMINAL.has(r.status)
+            ? ` Its rollback ${r.id} ${r.status}${r.message ? `: ${r.message}` : '.'}`
+            : rollbackSentence(record);
+    return `Stopped ${id} (${d.status}).${rollback}`;
+}
 function cancelledLine(record) {
     const d = record.deployment;
     if (!d) {
-        return `Job cancelled while ${STAGE_LABEL[record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`;
+        return `Job cancelled while ${STAGE_LABEL[record.cancelledIn ?? record.stage]}; ${record.lostCreate ?? 'no deployment was created.'}`;
     }
     if (record.cancel?.onCancel === 'detach')
         return `Job cancelled; ${d.id} left running (on-cancel: detach): ${consoleUrl(record.region, d.id)}`;
@@ -41277,7 +42117,8 @@ class Drive {
                 return followRollback(this.ports, this.record, {
                     until,
                     linkWaitMs: this.limits.rollbackLinkWaitMs ?? 30_000,
-                    watch: (id, onUpdate) => this.watch(id, until, onUpdate)
+                    // The rollback is under way when its link is read: read it at once.
+                    watch: (id, onUpdate) => this.watch(id, until, onUpdate, undefined, 0)
                 });
             }
             case 'follow-rollback':
@@ -41310,7 +42151,9 @@ class Drive {
                 : 'The job was cancelled';
             ports.reporter.warning(`${why}; ${headline(record)}`);
         }
-        else if (decision.outcome === 'ready' || decision.outcome === 'rerouted') {
+        else if (decision.outcome === 'ready' ||
+            decision.outcome === 'rerouted' ||
+            decision.outcome === 'stopped') {
             ports.reporter.notice(headline(record));
         }
         else if (decision.outcome === 'succeeded' && record.stage === 'deploy' && !record.stop) {
@@ -41343,8 +42186,11 @@ class Drive {
         if (outcome.deployment)
             this.saw(outcome.deployment);
     }
-    /** Follows `id` until `until`, reporting each step, stopping where `pauseWhen` says. */
-    watch(id, until, onUpdate, pauseWhen) {
+    /**
+     * Follows `id` until `until`, reporting each step, stopping where `pauseWhen` says, reading it
+     * first `firstReadMs` after it starts (pace.ts's unit by default).
+     */
+    watch(id, until, onUpdate, pauseWhen, firstReadMs) {
         const { ports, record, limits } = this;
         const intervals = limits.pollIntervalMs;
         const cancel = ports.cancel.signal;
@@ -41357,6 +42203,7 @@ class Drive {
             ...(intervals ? { minIntervalMs: intervals.min, maxIntervalMs: intervals.max } : {}),
             ...(onUpdate ? { onUpdate } : {}),
             ...(pauseWhen ? { pauseWhen } : {}),
+            ...(firstReadMs !== undefined ? { firstReadMs } : {}),
             ...(record.platform && record.platform !== 'Server' ? { targetsLabel: 'Targets' } : {}),
             budget: { since: limits.startedAt, spent: () => ports.gateway.calls },
             onTraffic: traffic => {
@@ -41417,16 +42264,17 @@ class Drive {
     rollbackMs() {
         return (this.record.policy?.rollbackTimeoutSeconds ?? 0) * 1000;
     }
-    /** Stops the deployment (the timeout, or a cancel), within the time each leaves. */
+    /** Stops the deployment (the timeout, a cancel, or command stop), within the time each leaves. */
     async stop(why, rollback) {
         const { ports, record } = this;
         const id = this.id;
         const now = ports.clock.now();
         let until;
-        if (why === 'timeout') {
+        if (why !== 'cancel') {
             this.rollbackUntil = now + this.rollbackMs();
             until = Math.min(this.rollbackUntil, now + SETTLE_MS);
-            ports.reporter.warning(`${id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; stopping it.`);
+            if (why === 'timeout')
+                ports.reporter.warning(`${id} did not finish within the ${duration(record.policy?.timeoutSeconds ?? 0)} timeout; stopping it.`);
         }
         else {
             record.cancel = { onCancel: record.policy?.onCancel ?? 'stop-and-rollback' };
@@ -41448,6 +42296,8 @@ class Drive {
         const stop = { why, rollback, accepted: result.accepted };
         const status = result.info?.status;
         if (result.alreadyEnded && (status === 'Succeeded' || status === 'Failed'))
+            stop.endedBefore = status;
+        else if (result.alreadyEnded && status === 'Stopped' && why === 'request')
             stop.endedBefore = status;
         record.stop = stop;
         if (!result.accepted) {
@@ -41582,7 +42432,7 @@ async function contentRevision(stage) {
     const platform = stage.record.platform;
     if (platform !== 'ECS' && platform !== 'Lambda')
         throw new Error(`No inline AppSpec for ${platform}`);
-    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(786), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
+    const { prepareContent } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(298), __nccwpck_require__.e(786), __nccwpck_require__.e(827)]).then(__nccwpck_require__.bind(__nccwpck_require__, 827));
     const { location, facts } = await prepareContent(stage, platform);
     stage.record.content = facts;
     stage.ports.changed();
@@ -41615,7 +42465,7 @@ async function existingRevision(stage, given) {
  */
 async function checkRevision(gateway, revision, reporter) {
     try {
-        const head = await gateway.headObject({
+        const head = await gateway.s3.headObject({
             Bucket: revision.bucket,
             Key: revision.key,
             ...(revision.version ? { VersionId: revision.version } : {})
@@ -41662,6 +42512,8 @@ async function checkRevision(gateway, revision, reporter) {
 
 
 
+
+
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
     const clock = deps.clock ?? systemClock;
@@ -41680,7 +42532,8 @@ async function runEngine(settings, deps) {
         onTerminationWait: settings.onTerminationWait,
         autoRollback: settings.autoRollback,
         timeoutSeconds: settings.timeoutSeconds,
-        rollbackTimeoutSeconds: settings.rollbackTimeoutSeconds
+        rollbackTimeoutSeconds: settings.rollbackTimeoutSeconds,
+        ...(settings.command === 'stop' ? { stopRollback: settings.stopRollback } : {})
     };
     if (settings.application)
         record.application = settings.application;
@@ -41695,6 +42548,7 @@ async function runEngine(settings, deps) {
         cancel: new Cancellation(deps.signal, clock, deps.cancelBudgetMs),
         changed: () => deps.onRecord?.(record)
     };
+    ports.cancel.onCancel(() => (record.cancelledIn ??= record.stage));
     const deadline = startedAt + settings.timeoutSeconds * 1000;
     const drive = new Drive(ports, record, {
         deadline,
@@ -41747,33 +42601,54 @@ async function revision(scope) {
             return (0,s3_location/* revisionLocation */.bI)(await chooseRevision(stage));
         });
     }
-    if (settings.appspec) {
-        return reporter.group('Checking the appspec', async () => {
-            await target();
-            return contentRevision(stage);
-        });
-    }
     const given = settings.revision;
-    if (given) {
+    if (settings.appspec) {
+        const content = await reporter.group('Checking the appspec', async () => {
+            await target();
+            // An EC2/on-premises group takes it as the appspec.yml of a bundle, packaged below.
+            return record.platform === 'Server' ? undefined : contentRevision(stage);
+        });
+        if (content)
+            return content;
+    }
+    else if (given) {
         return reporter.group('Checking the revision', async () => {
             await target();
             return (0,s3_location/* revisionLocation */.bI)(await existingRevision(stage, given));
         });
     }
-    // The target first: its platform says which kind of appspec to expect.
-    if (settings.command === 'deploy')
+    else if (settings.command === 'deploy')
+        // The target first: its platform says which kind of appspec to expect.
         await reporter.group('Checking the deployment target', target);
     else if (settings.application)
         await target();
     // Loaded here: the archive writers and the appspec parser are not needed at start.
-    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(36), __nccwpck_require__.e(689), __nccwpck_require__.e(786), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1550));
+    const { packageAndUpload } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(298), __nccwpck_require__.e(118), __nccwpck_require__.e(786), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1550));
     const made = await packageAndUpload(stage);
     return settings.command === 'package' || !made ? undefined : (0,s3_location/* revisionLocation */.bI)(made);
+}
+/** What CreateDeployment carries beyond the revision: target instances, outdated only, alarms. */
+function deploymentOptions(settings, record) {
+    const ignored = record.group?.ignoredAlarms;
+    return {
+        ...(settings.targetInstances ? { targetInstances: settings.targetInstances } : {}),
+        ...(settings.outdatedInstancesOnly ? { outdatedInstancesOnly: true } : {}),
+        ...(ignored?.length
+            ? {
+                alarmOverride: {
+                    watched: record.group?.alarms ?? [],
+                    ignorePollAlarmFailure: record.group?.ignorePollAlarmFailure ?? false
+                }
+            }
+            : {})
+    };
 }
 async function sequence(scope) {
     const { settings, ports, record, drive } = scope;
     if (settings.command === 'continue' && settings.deploymentId)
         return run_continued(scope, settings.deploymentId);
+    if ((settings.command === 'wait' || settings.command === 'stop') && settings.deploymentId)
+        return named(scope, settings.deploymentId);
     const location = await revision(scope);
     if (!location)
         return drive.end({ kind: 'packaged' });
@@ -41783,26 +42658,30 @@ async function sequence(scope) {
     const marker = newMarker(scope.deps.identity ?? {});
     record.marker = formatMarker(marker);
     const { reporter } = ports;
-    const result = await reporter.group('Creating the deployment', () => createDeployment({
-        application: settings.application,
-        deploymentGroup: settings.deploymentGroup,
-        ...(settings.deploymentConfig ? { deploymentConfig: settings.deploymentConfig } : {}),
-        location,
-        description: scope.description,
-        marker,
-        autoRollback: settings.autoRollback,
-        ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
-        ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
-        rollbackOnAlarm: hasAlarms(record),
-        skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy'
-    }, {
-        gateway: ports.gateway,
-        reporter,
-        clock: ports.clock,
-        deadline: scope.deadline,
-        cancel: ports.cancel,
-        region: record.region
-    }));
+    const result = await reporter.group('Creating the deployment', async () => {
+        const deploymentConfig = await ensureDeploymentConfig(ports, record, settings);
+        return createDeployment({
+            application: settings.application,
+            deploymentGroup: settings.deploymentGroup,
+            ...(deploymentConfig ? { deploymentConfig } : {}),
+            location,
+            description: scope.description,
+            marker,
+            autoRollback: settings.autoRollback,
+            ...(settings.fileExistsBehavior ? { fileExistsBehavior: settings.fileExistsBehavior } : {}),
+            ignoreApplicationStopFailures: settings.ignoreApplicationStopFailures,
+            rollbackOnAlarm: hasAlarms(record),
+            skipIfSuperseded: settings.skipIfSuperseded && settings.command === 'deploy',
+            ...deploymentOptions(settings, record)
+        }, {
+            gateway: ports.gateway,
+            reporter,
+            clock: ports.clock,
+            deadline: scope.deadline,
+            cancel: ports.cancel,
+            region: record.region
+        });
+    });
     switch (result.kind) {
         case 'created':
             record.deployment = { id: result.id, status: 'Created', targets: [] };
@@ -41831,6 +42710,27 @@ async function sequence(scope) {
             break;
     }
     return drive.end({ kind: 'created', result, cancelled: ports.cancel.requested });
+}
+/**
+ * Commands `wait` and `stop`: a deployment made by anyone, read and checked against the names the
+ * step gives, then followed like a deploy (wait) or stopped and followed to its end and its
+ * rollback (stop).
+ */
+async function named(scope, id) {
+    const { ports, record, settings, drive } = scope;
+    const stopping = settings.command === 'stop';
+    record.stage = stopping ? 'stop' : 'deploy';
+    const names = {
+        ...(settings.application ? { application: settings.application } : {}),
+        ...(settings.deploymentGroup ? { deploymentGroup: settings.deploymentGroup } : {})
+    };
+    const info = await ports.reporter.group(`Checking ${id}`, () => readNamed(ports, record, names, id));
+    record.deployment = { id, status: info.status ?? 'unknown', info, targets: [] };
+    if (!stopping)
+        record.waited = true;
+    ports.changed();
+    ports.reporter.info(`${id} (${record.application ?? '?'} / ${record.deploymentGroup ?? '?'}) is ${info.status ?? 'unknown'}: ${consoleUrl(record.region, id)}`);
+    return drive.end({ kind: 'found', cancelled: ports.cancel.requested }, stopping ? `Stopping ${id}` : `Waiting for ${id}`);
 }
 /** Command `continue`: a waiting blue/green deployment moved on, then followed like a deploy. */
 async function run_continued(scope, id) {
@@ -41904,9 +42804,11 @@ async function runOnce(adapter, seams, signal) {
     const tempDir = await (0,promises_.mkdtemp)(external_node_path_default().join(adapter.tempRoot, 'codedeploy-bridge-'));
     let clients;
     try {
+        const parse = await loadStructuredParser(adapter.input);
         const { settings, warnings } = parseInputs(adapter.input, workspace, {
             confine: adapter.confine,
-            tempRoot: adapter.tempRoot
+            tempRoot: adapter.tempRoot,
+            ...(parse ? { parse } : {})
         });
         for (const warning of warnings)
             reporter.warning(warning);
@@ -41949,8 +42851,6 @@ async function runOnce(adapter, seams, signal) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/engine/revision/appspec/suggest.ts
-var suggest = __nccwpck_require__(1875);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 /**
  * The CLI's flags, parsed by node:util's parseArgs (strict): the action's input names as
@@ -42118,6 +43018,13 @@ function usage() {
 Packages a directory with appspec.yml, uploads it to S3 and deploys it with CodeDeploy, follows
 the deployment and explains a failure: the GitHub Action's engine, from a terminal.
 
+Examples:
+  codedeploy-bridge --application my-app --deployment-group staging --bucket my-bundles --source ./deploy
+  codedeploy-bridge --command wait --deployment-id d-A1B2C3D4E --json
+      follow a deployment made by anyone to its end; exit 0 only when it Succeeded
+  codedeploy-bridge --command stop --deployment-id d-A1B2C3D4E --rollback false
+      stop it (rolling back unless --rollback false), then follow the stop and the rollback
+
 Other flags:
   --json                  print one JSON object on stdout (headline, outcome, passed, outputs,
                           error); every log line goes to stderr
@@ -42127,7 +43034,8 @@ Other flags:
 
 Exit codes:
   ${EXIT_CODES.passed}    passed: the deployment succeeded (or was created with --wait false,
-       packaged, skipped as superseded, or left Ready with --on-ready exit)
+       packaged, skipped as superseded, left Ready with --on-ready exit, or no longer running
+       after --command stop)
   ${EXIT_CODES.failed}    failed: the deployment failed, timed out or was stopped, or the run broke off
   ${EXIT_CODES.badInput}    bad input: a flag, an input or the appspec needs fixing; nothing was written
        to AWS
@@ -42196,6 +43104,10 @@ function title(record) {
             return `⏭️ Skipped: ${record.supersededBy?.run ?? 'a newer run'} already deployed`;
         case 'ready':
             return `🟢 ${kind} ${d?.id ?? ''} Ready: traffic not rerouted yet`;
+        case 'stopped':
+            return record.stop?.endedBefore
+                ? `ℹ️ ${kind} ${d?.id ?? ''} had already ended (${record.stop.endedBefore})`
+                : `⏹️ ${kind} ${d?.id ?? ''} stopped (${d?.status ?? ''})`;
         case 'rerouted':
             return `✅ ${kind} ${d?.id ?? ''}: traffic on the ${fleetWords(record.platform).replacement}`;
         case 'failed':
@@ -42224,7 +43136,10 @@ function rows(record) {
     if (record.deploymentGroup && record.command !== 'package')
         out.push(['Deployment group', record.deploymentGroup]);
     if (record.deploymentConfig && d)
-        out.push(['Config', record.deploymentConfig]);
+        out.push([
+            'Config',
+            `${record.deploymentConfig}${record.deploymentConfigCreated ? ' (created by this run)' : ''}`
+        ]);
     if (record.revision) {
         out.push(['Revision', `\`${(0,s3_location/* s3Url */.AB)(record.revision)}\``]);
         if (record.revision.eTag)
@@ -42256,6 +43171,11 @@ function rows(record) {
         out.push(['SHA-256', `\`${b.sha256}\``]);
         if (b.path)
             out.push(['File', `\`${b.path}\``]);
+        if (b.tags)
+            out.push([
+                'Tags',
+                `${b.tags.map(t => `\`${t}\``).join(', ')}${b.tagsKept ? ' (not applied: the object was already in S3, its tags are unchanged)' : ''}`
+            ]);
         if (record.revision)
             out.push([
                 'Upload',
@@ -42300,7 +43220,9 @@ function notes(record) {
     if (record.outcome === 'created')
         out.push('Not waited for (`wait: false`): the deployment goes on in CodeDeploy; follow it in the console.');
     const stop = record.stop;
-    if (stop?.endedBefore)
+    if (stop?.endedBefore && stop.why === 'request')
+        out.push(`${record.deployment?.id ?? ''} had ended ${stop.endedBefore} before the stop reached it; nothing was stopped.`);
+    else if (stop?.endedBefore)
         out.push(`${stop.why === 'cancel' ? 'The job was cancelled' : 'The timeout passed'} after ${record.deployment?.id ?? ''} had ended ${stop.endedBefore}; nothing was stopped.`);
     else if (record.cancel && record.deployment) {
         const what = {
@@ -42312,6 +43234,9 @@ function notes(record) {
     }
     if (record.stop && !record.stop.accepted)
         out.push(`⚠️ ${headline(record)}`);
+    const ignored = record.group?.ignoredAlarms;
+    if (ignored?.length && record.deployment)
+        out.push(`⚠️ \`override-alarms\`: this deployment ignored the group's CloudWatch alarm${ignored.length === 1 ? '' : 's'} ${ignored.map(n => `\`${n}\``).join(', ')}${record.group?.alarms.length ? `; still watched: ${record.group.alarms.map(n => `\`${n}\``).join(', ')}` : ''}.`);
     for (const note of record.notes)
         out.push(noteSentence(record, note));
     return out;
@@ -42652,6 +43577,236 @@ function defaultDescription(context) {
 
 /***/ }),
 
+/***/ 6988:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BL: () => (/* binding */ parseS3Tags),
+/* harmony export */   Ds: () => (/* binding */ parseTargetInstances),
+/* harmony export */   UQ: () => (/* binding */ parseOverrideAlarms),
+/* harmony export */   tS: () => (/* binding */ taggingHeader)
+/* harmony export */ });
+/* unused harmony export TAG_LIMITS */
+/** What a run without `yaml` loaded parses: JSON only. */
+const jsonOnly = text => JSON.parse(text);
+/** S3's limits on an object's tags. */
+const TAG_LIMITS = { count: 10, key: 128, value: 256 };
+/** Letters, digits, spaces and + - = . _ : / @, as S3 and every AWS tag take them. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const show = (text) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+/** Whether the text is a YAML map or JSON object rather than `key=value` pairs. */
+function looksStructured(text) {
+    return text.startsWith('{') || /^\s*[^=\s#][^=\n]*:(\s|$)/m.test(text);
+}
+function parsed(name, text, parse, problems, example) {
+    try {
+        return parse(text);
+    }
+    catch (error) {
+        const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        problems.push(`Invalid ${name}: it is not valid YAML or JSON (${why}). ${example}`);
+        return undefined;
+    }
+}
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * `s3-tags`: `team=web,env=prod` (commas or lines), or a YAML map. Undefined when not given or
+ * wrong (the problem is pushed).
+ */
+function parseS3Tags(raw, problems, parse = jsonOnly) {
+    if (!raw)
+        return undefined;
+    const example = "Give key=value pairs separated by commas or lines, e.g. 'team=web,env=prod', or a YAML map.";
+    const before = problems.length;
+    const tags = [];
+    if (looksStructured(raw)) {
+        const value = parsed('s3-tags', raw, parse, problems, example);
+        if (value === undefined)
+            return undefined;
+        if (!isRecord(value)) {
+            problems.push(`Invalid s3-tags: expected a map of tag names to values. ${example}`);
+            return undefined;
+        }
+        for (const [Key, v] of Object.entries(value)) {
+            if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+                problems.push(`Invalid s3-tags: the value of ${show(Key)} is not text. ${example}`);
+                continue;
+            }
+            tags.push({ Key, Value: String(v) });
+        }
+    }
+    else {
+        for (const item of raw.split(/[,\n]/).map(i => i.trim())) {
+            if (!item)
+                continue;
+            const at = item.indexOf('=');
+            if (at < 0) {
+                problems.push(`Invalid s3-tags item ${show(item)}: it has no '='. ${example}`);
+                continue;
+            }
+            tags.push({ Key: item.slice(0, at).trim(), Value: item.slice(at + 1).trim() });
+        }
+    }
+    if (tags.length > TAG_LIMITS.count)
+        problems.push(`Invalid s3-tags: ${tags.length} tags, and S3 keeps at most ${TAG_LIMITS.count} on an object. Keep the ${TAG_LIMITS.count} that matter.`);
+    const seen = new Set();
+    for (const { Key, Value } of tags) {
+        const fix = `Tag keys are 1 to ${TAG_LIMITS.key} and values up to ${TAG_LIMITS.value} characters of letters, digits, spaces and + - = . _ : / @.`;
+        if (!Key)
+            problems.push(`Invalid s3-tags: a tag has an empty key. ${fix}`);
+        else if ([...Key].length > TAG_LIMITS.key)
+            problems.push(`Invalid s3-tags key ${show(Key)}: it is ${[...Key].length} characters long. ${fix}`);
+        else if (!TAG_TEXT.test(Key))
+            problems.push(`Invalid s3-tags key ${show(Key)}: it holds a character S3 refuses. ${fix}`);
+        else if (Key.toLowerCase().startsWith('aws:'))
+            problems.push(`Invalid s3-tags key ${show(Key)}: keys starting with aws: are AWS's own. Choose another key.`);
+        if ([...Value].length > TAG_LIMITS.value)
+            problems.push(`Invalid s3-tags value of ${show(Key)}: it is ${[...Value].length} characters long. ${fix}`);
+        else if (!TAG_TEXT.test(Value))
+            problems.push(`Invalid s3-tags value of ${show(Key)}: it holds a character S3 refuses. ${fix}`);
+        if (seen.has(Key))
+            problems.push(`Invalid s3-tags: key ${show(Key)} is given twice. Give it once.`);
+        seen.add(Key);
+    }
+    return problems.length === before ? tags : undefined;
+}
+/** The tags as S3's Tagging header takes them: a URL-encoded query string. */
+function taggingHeader(tags) {
+    return tags.map(t => `${encodeURIComponent(t.Key)}=${encodeURIComponent(t.Value)}`).join('&');
+}
+const FILTER_TYPES = ['KEY_ONLY', 'VALUE_ONLY', 'KEY_AND_VALUE'];
+const TARGET_EXAMPLE = 'Expected, as CreateDeployment takes it: {"tagFilters":[{"Key":"Name","Value":"web-green","Type":"KEY_AND_VALUE"}]}, {"ec2TagSet":{"ec2TagSetList":[[{"Key":"env","Value":"prod"}]]}} or {"autoScalingGroups":["web-green"]}.';
+/** One EC2 tag filter; Type may be left out (it follows from Key and Value). */
+function tagFilter(value, where, problems) {
+    const bad = (why) => {
+        problems.push(`Invalid target-instances ${where}: ${why}. ${TARGET_EXAMPLE}`);
+        return undefined;
+    };
+    if (!isRecord(value))
+        return bad('expected a map with Key, Value and Type');
+    const unknown = Object.keys(value).filter(k => !['Key', 'Value', 'Type'].includes(k));
+    if (unknown.length > 0)
+        return bad(`${unknown.map(k => `'${k}'`).join(', ')} is not one of Key, Value, Type (spelt as the API spells them)`);
+    for (const field of ['Key', 'Value', 'Type'])
+        if (value[field] !== undefined && typeof value[field] !== 'string')
+            return bad(`${field} is not text (quote it)`);
+    const key = value.Key;
+    const text = value.Value;
+    if (key !== undefined && (key.length === 0 || key.length > 128))
+        return bad('Key must be 1 to 128 characters');
+    if (text !== undefined && text.length > 256)
+        return bad('Value must be at most 256 characters');
+    const type = value.Type ??
+        (key !== undefined && text !== undefined
+            ? 'KEY_AND_VALUE'
+            : key !== undefined
+                ? 'KEY_ONLY'
+                : 'VALUE_ONLY');
+    if (!FILTER_TYPES.includes(type))
+        return bad(`Type ${show(type)} is not one of ${FILTER_TYPES.join(', ')}`);
+    if (type !== 'VALUE_ONLY' && key === undefined)
+        return bad(`Type ${type} needs a Key`);
+    if (type !== 'KEY_ONLY' && text === undefined)
+        return bad(`Type ${type} needs a Value`);
+    if (type === 'KEY_ONLY' && text !== undefined)
+        return bad('Type KEY_ONLY takes no Value');
+    if (type === 'VALUE_ONLY' && key !== undefined)
+        return bad('Type VALUE_ONLY takes no Key');
+    return {
+        ...(key !== undefined ? { Key: key } : {}),
+        ...(text !== undefined ? { Value: text } : {}),
+        Type: type
+    };
+}
+function filterList(value, where, problems) {
+    if (!Array.isArray(value) || value.length === 0) {
+        problems.push(`Invalid target-instances ${where}: expected a list of tag filters. ${TARGET_EXAMPLE}`);
+        return undefined;
+    }
+    const filters = value.map((f, i) => tagFilter(f, `${where}[${i}]`, problems));
+    return filters.every(f => f !== undefined) ? filters : undefined;
+}
+/** `target-instances`: CreateDeployment's targetInstances, in YAML or JSON. */
+function parseTargetInstances(raw, problems, parse = jsonOnly) {
+    if (!raw)
+        return undefined;
+    const value = parsed('target-instances', raw, parse, problems, TARGET_EXAMPLE);
+    if (value === undefined)
+        return undefined;
+    const bad = (why) => {
+        problems.push(`Invalid target-instances: ${why}. ${TARGET_EXAMPLE}`);
+        return undefined;
+    };
+    if (!isRecord(value))
+        return bad('expected a map');
+    const fields = ['tagFilters', 'ec2TagSet', 'autoScalingGroups'];
+    const unknown = Object.keys(value).filter(k => !fields.includes(k));
+    if (unknown.length > 0)
+        return bad(`${unknown.map(k => `'${k}'`).join(', ')} is not one of ${fields.join(', ')}`);
+    if (Object.keys(value).length === 0)
+        return bad('it names no instances');
+    if (value.tagFilters !== undefined && value.ec2TagSet !== undefined)
+        return bad('tagFilters and ec2TagSet cannot be used together (CodeDeploy refuses both in one call); give one');
+    const before = problems.length;
+    const out = {};
+    if (value.tagFilters !== undefined) {
+        const filters = filterList(value.tagFilters, 'tagFilters', problems);
+        if (filters)
+            out.tagFilters = filters;
+    }
+    if (value.ec2TagSet !== undefined) {
+        const set = value.ec2TagSet;
+        const groups = isRecord(set) ? set.ec2TagSetList : set;
+        if (isRecord(set) && Object.keys(set).some(k => k !== 'ec2TagSetList'))
+            return bad('ec2TagSet takes ec2TagSetList only');
+        if (!Array.isArray(groups) || groups.length === 0 || groups.length > 3)
+            return bad('ec2TagSet.ec2TagSetList must be a list of 1 to 3 lists of tag filters');
+        const lists = groups.map((g, i) => filterList(g, `ec2TagSet.ec2TagSetList[${i}]`, problems));
+        if (lists.every(l => l !== undefined))
+            out.ec2TagSet = { ec2TagSetList: lists };
+    }
+    if (value.autoScalingGroups !== undefined) {
+        const names = value.autoScalingGroups;
+        if (!Array.isArray(names) ||
+            names.length === 0 ||
+            names.some(n => typeof n !== 'string' || n.length === 0 || n.length > 255))
+            return bad('autoScalingGroups must be a list of Auto Scaling group names (1 to 255 characters each)');
+        if (new Set(names).size !== names.length)
+            return bad('autoScalingGroups names a group twice');
+        out.autoScalingGroups = names;
+    }
+    return problems.length === before ? out : undefined;
+}
+/** `override-alarms`: 'all', or the names of the alarms to ignore. */
+function parseOverrideAlarms(raw, problems) {
+    if (!raw)
+        return undefined;
+    if (raw.trim().toLowerCase() === 'all')
+        return 'all';
+    const names = raw
+        .split(/[,\n]/)
+        .map(n => n.trim().replace(/^-\s+/, ''))
+        .filter(Boolean);
+    const fix = "Give 'all', or the names of the group's alarms to ignore, separated by commas or lines, e.g. 'latency-high, errors-5xx'.";
+    if (names.some(n => n.toLowerCase() === 'all')) {
+        problems.push(`Invalid override-alarms: 'all' cannot be mixed with alarm names. ${fix}`);
+        return undefined;
+    }
+    const long = names.find(n => n.length > 255);
+    if (long) {
+        problems.push(`Invalid override-alarms name ${show(long)}: alarm names are at most 255 characters. ${fix}`);
+        return undefined;
+    }
+    if (new Set(names).size !== names.length) {
+        problems.push(`Invalid override-alarms: an alarm is named twice. ${fix}`);
+        return undefined;
+    }
+    return names;
+}
+
+
+/***/ }),
+
 /***/ 8016:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42744,7 +43899,7 @@ function revisionOfDeployment(info) {
 
 /***/ }),
 
-/***/ 1875:
+/***/ 5372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
