@@ -318,28 +318,20 @@ function readSettings(
     const issue = problems.length === before && bundlePathProblem(source, bundlePath)
     if (issue) problems.push(`Invalid bundle-path '${bundlePathRaw}': ${issue}.`)
   }
-  const appspec = read('appspec') && path.resolve(workspace, read('appspec'))
-  if (appspec)
+  /** A file input: resolved against the workspace, and confined to it. */
+  const workspaceFile = (name: InputName, example: string): string | undefined => {
+    if (!read(name)) return undefined
+    const file = path.resolve(workspace, read(name))
     confined(
-      'appspec',
-      appspec,
-      "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'."
+      name,
+      file,
+      `Keep the file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. '${example}'.`
     )
-  const configSpec =
-    read('deployment-config-spec') && path.resolve(workspace, read('deployment-config-spec'))
-  if (configSpec)
-    confined(
-      'deployment-config-spec',
-      configSpec,
-      "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-config.yml'."
-    )
-  const taskDefinition = read('task-definition') && path.resolve(workspace, read('task-definition'))
-  if (taskDefinition)
-    confined(
-      'task-definition',
-      taskDefinition,
-      "Keep the task definition file in the repository, or write it in an earlier step (e.g. with aws ecs describe-task-definition), and give its path relative to the workspace, e.g. 'deploy/task-definition.json'."
-    )
+    return file
+  }
+  const appspec = workspaceFile('appspec', 'deploy/appspec.yaml')
+  const configSpec = workspaceFile('deployment-config-spec', 'deploy/deployment-config.yml')
+  const taskDefinition = workspaceFile('task-definition', 'deploy/task-definition.json')
 
   const settings: Settings = {
     command,
