@@ -55,6 +55,8 @@ export interface Settings {
   deploymentConfig?: string
   /** A file defining the deployment config to use, created when missing (absolute). */
   deploymentConfigSpec?: string
+  /** A file of CreateDeploymentGroup's fields: the group is created or updated to it (absolute). */
+  deploymentGroupConfig?: string
   /** Directory to package (absolute). */
   source: string
   /**
@@ -333,6 +335,14 @@ function readSettings(
       configSpec,
       "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-config.yml'."
     )
+  const groupConfig =
+    read('deployment-group-config') && path.resolve(workspace, read('deployment-group-config'))
+  if (groupConfig)
+    confined(
+      'deployment-group-config',
+      groupConfig,
+      "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-group.yml'."
+    )
   const taskDefinition = read('task-definition') && path.resolve(workspace, read('task-definition'))
   if (taskDefinition)
     confined(
@@ -396,6 +406,7 @@ function readSettings(
   if (appspec) settings.appspec = appspec
   if (taskDefinition) settings.taskDefinition = taskDefinition
   if (configSpec) settings.deploymentConfigSpec = configSpec
+  if (groupConfig) settings.deploymentGroupConfig = groupConfig
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
   return settings
 }
