@@ -6,6 +6,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { groupDifferences, readGroupConfig } from '../src/engine/inputs/group-config.js'
+import { parseSettings } from '../src/engine/inputs/settings.js'
 import { runInProcess } from './helpers/action.js'
 import { release } from './helpers/revisions.js'
 import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
@@ -13,6 +15,9 @@ import { APPLICATION, BUCKET, useTestStack } from './helpers/stack.js'
 const t = useTestStack({
   groups: { web: 2 },
   stepDelayMs: 0,
+  config: {
+    applications: [{ name: 'functions', computePlatform: 'Lambda', deploymentGroups: [] }]
+  },
   env: { GITHUB_WORKFLOW_REF: 'octo/shop/.github/workflows/deploy.yml@refs/heads/main' }
 })
 
@@ -41,13 +46,14 @@ const groupWrites = (): number =>
 async function deploy(
   config: string,
   version: string,
-  group = 'fresh'
+  group = 'fresh',
+  application = APPLICATION
 ): Promise<Awaited<ReturnType<typeof runInProcess>>> {
   await writeFile(path.join(t.workspace, 'deployment-group.yml'), config)
   const dir = await t.source(release(version))
   return runInProcess(
     {
-      application: APPLICATION,
+      application,
       'deployment-group': group,
       bucket: BUCKET,
       source: dir,
@@ -82,6 +88,7 @@ describe('deploying with a group config', () => {
     expect(result.log).toContain("Created deployment group 'fresh' from")
     expect(result.outputs['deployment-group-created']).toBe('true')
     expect(result.outputs.status).toBe('Succeeded')
+    expect(result.summary).toMatch(/\| Deployment group \| fresh \(created by this run\) \|/)
     expect(await t.installed('fresh', 'srv/app/version.txt')).toBe('group-1')
   })
 
@@ -147,6 +154,11 @@ describe('a group config that is refused before any write', () => {
       /deploymentGroupName is 'other', and input 'deployment-group' is 'brand-new': give the same name in both/
     ],
     [
+      'another application than application',
+      `applicationName: elsewhere\n${GROUP}`,
+      /applicationName is 'elsewhere', and input 'application' is 'shop'/
+    ],
+    [
       'a role name instead of its ARN',
       GROUP.replace(/serviceRoleArn: .*/, 'serviceRoleArn: CodeDeployServiceRole'),
       /serviceRoleArn is 'CodeDeployServiceRole': give a role's ARN/
@@ -168,5 +180,77 @@ describe('a group config that is refused before any write', () => {
     )
     expect(result.failed).toBe(true)
     expect(result.log).toMatch(/or give 'deployment-group-config' to create it/)
+  })
+})
+
+describe('the platform and the place of a group config', () => {
+  it("checks a missing group by its application's platform, before any write", async () => {
+    const before = writes()
+    const result = await deploy(GROUP, 'lambda', 'new-fn', 'functions')
+    expect(result.failed).toBe(true)
+    expect(result.log).toMatch(
+      /Deployment group 'new-fn' deploys to AWS Lambda, which takes its AppSpec inline/
+    )
+    expect(writes()).toBe(before)
+  })
+
+  it('refuses a file outside the workspace', () => {
+    const given: Record<string, string> = {
+      application: 'a',
+      'deployment-group': 'g',
+      bucket: 'b-b-b',
+      'deployment-group-config': '../elsewhere/group.yml'
+    }
+    expect(() =>
+      parseSettings(name => given[name] ?? '', '/home/me/repo', { confine: true })
+    ).toThrow(
+      /Invalid deployment-group-config '..\/elsewhere\/group.yml': it is \/home\/me\/elsewhere\/group.yml, outside/
+    )
+  })
+})
+
+describe('comparing with what GetDeploymentGroup answers', () => {
+  const read = async (text: string) => {
+    await writeFile(path.join(t.workspace, 'compare.yml'), text)
+    return readGroupConfig(path.join(t.workspace, 'compare.yml'), 'compare.yml', 'g', 'shop')
+  }
+  const ROLE = 'serviceRoleArn: arn:aws:iam::123456789012:role/R\n'
+
+  it('takes defaults AWS adds, list order and Auto Scaling groups as {name, hook} as no difference', async () => {
+    const config = await read(
+      `${ROLE}ec2TagFilters: [{Key: app, Value: web}, {Key: tier, Value: front}]\nautoScalingGroups: [asg-1]\nterminationHookEnabled: false\nautoRollbackConfiguration: {enabled: true, events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]}\n`
+    )
+    expect(
+      groupDifferences(config, {
+        serviceRoleArn: 'arn:aws:iam::123456789012:role/R',
+        ec2TagFilters: [
+          { Key: 'tier', Value: 'front', Type: 'KEY_AND_VALUE' },
+          { Key: 'app', Value: 'web', Type: 'KEY_AND_VALUE' }
+        ],
+        autoScalingGroups: [
+          { name: 'asg-1', hook: 'CodeDeploy-managed-automatic-launch-deployment-hook-g' }
+        ],
+        autoRollbackConfiguration: {
+          enabled: true,
+          events: ['DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_FAILURE']
+        }
+      })
+    ).toEqual([])
+  })
+
+  it('names a list item AWS has and the file has not, and a value that differs', async () => {
+    const config = await read(`${ROLE}ec2TagFilters: [{Key: app, Value: web}]\n`)
+    expect(
+      groupDifferences(config, {
+        serviceRoleArn: 'arn:aws:iam::123456789012:role/Other',
+        ec2TagFilters: [
+          { Key: 'app', Value: 'web', Type: 'KEY_AND_VALUE' },
+          { Key: 'old', Value: 'x', Type: 'KEY_AND_VALUE' }
+        ]
+      })
+    ).toEqual([
+      'serviceRoleArn: "arn:aws:iam::123456789012:role/Other" in AWS, "arn:aws:iam::123456789012:role/R" in the file',
+      'ec2TagFilters: [{"Key":"app","Value":"web"},{"Key":"old","Value":"x"}] in AWS, [{"Key":"app","Value":"web"}] in the file'
+    ])
   })
 })

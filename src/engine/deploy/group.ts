@@ -66,7 +66,7 @@ export async function checkGroupConfig(
 ): Promise<DeploymentGroupInfo> {
   const file = settings.deploymentGroupConfig
   if (!file) throw new Error('checkGroupConfig without deployment-group-config')
-  const config = await readGroupConfig(file, file, settings.deploymentGroup)
+  const config = await readGroupConfig(file, file, settings.deploymentGroup, settings.application)
   record.deploymentGroupCreated = false
   const group = `Deployment group '${settings.deploymentGroup}'`
   if (!held)
@@ -96,7 +96,7 @@ export async function ensureDeploymentGroup(
 ): Promise<void> {
   const file = settings.deploymentGroupConfig
   if (!file) return
-  const config = await readGroupConfig(file, file, settings.deploymentGroup)
+  const config = await readGroupConfig(file, file, settings.deploymentGroup, settings.application)
   const name = `deployment group '${settings.deploymentGroup}'`
   let held = await current(ports, settings)
   if (!held) {

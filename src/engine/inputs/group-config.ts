@@ -23,13 +23,15 @@ const NAME = /^[A-Za-z0-9+=,.@_-]{1,100}$/
 
 /**
  * Reads and checks the file at `file` (absolute; `shown` names it in messages). `name` is the
- * `deployment-group` input: the file's own deploymentGroupName, when given, must be the same.
+ * `deployment-group` input and `application` the `application` input: the file's own
+ * deploymentGroupName and applicationName, when given, must be the same.
  * Throws one InputError listing every problem.
  */
 export async function readGroupConfig(
   file: string,
   shown: string,
-  name: string
+  name: string,
+  application: string
 ): Promise<GroupConfig> {
   let text: string
   try {
@@ -58,6 +60,12 @@ export async function readGroupConfig(
     problem(
       'deploymentGroupName',
       `is '${own}', and input 'deployment-group' is '${name}': give the same name in both, or leave it out of the file.`
+    )
+  const app = fields.applicationName
+  if (typeof app === 'string' && app !== application)
+    problem(
+      'applicationName',
+      `is '${app}', and input 'application' is '${application}': give the same name in both, or leave it out of the file.`
     )
   const role = fields.serviceRoleArn
   if (role === undefined)
@@ -90,7 +98,8 @@ export async function readGroupConfig(
     throw new InputError(
       `Invalid deployment-group-config, ${problems.length} problems:\n${problems.map(p => `  - ${p}`).join('\n')}`
     )
-  return { ...fields, deploymentGroupName: name } as GroupConfig
+  const { applicationName: _given, ...given } = fields
+  return { ...given, deploymentGroupName: name } as GroupConfig
 }
 
 type Json = unknown

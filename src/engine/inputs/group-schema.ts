@@ -37,8 +37,9 @@ const TRIGGER_EVENTS = [
   'InstanceReady'
 ]
 
-/** CreateDeploymentGroup's fields, but applicationName (the `application` input). */
+/** CreateDeploymentGroup's fields, but tags (this action's own). */
 export const GROUP_FIELDS: Readonly<Record<string, Shape>> = {
+  applicationName: 'string',
   deploymentGroupName: 'string',
   deploymentConfigName: 'string',
   serviceRoleArn: 'string',
