@@ -141,6 +141,10 @@ describe('the public contract', () => {
         for (const op of operations(a ?? b ?? '')) needed.add(`${prefix}:${op}`)
     }
     if (needed.has('ecs:RegisterTaskDefinition')) needed.add('iam:PassRole')
+    // A group created or updated with its service role passes that role; tags given to
+    // CreateDeploymentGroup are authorised by TagResource.
+    if (needed.has('codedeploy:CreateDeploymentGroup')) needed.add('iam:PassRole')
+    if (/CreateDeploymentGroup[\s\S]*\btags:/.test(source)) needed.add('codedeploy:TagResource')
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
     if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
     // sse aws:kms with a customer managed key: S3 asks KMS for a data key to write and to read.

@@ -129,6 +129,17 @@ export interface DeploymentGroup {
   lastAttemptedDeployment?: string
   /** ECS and Lambda groups: their platform members, as the API names them. */
   platform?: PlatformGroup
+  /** The tags CreateDeploymentGroup gave. */
+  tags?: { Key: string; Value: string }[]
+  /** Kept as given and answered by GetDeploymentGroup; nothing in the emulator acts on them. */
+  kept?: KeptGroupFields
+}
+
+/** Group fields the emulator stores and answers without acting on them. */
+export interface KeptGroupFields {
+  triggerConfigurations?: unknown[]
+  outdatedInstancesStrategy?: string
+  terminationHookEnabled?: boolean
 }
 
 export interface Application {

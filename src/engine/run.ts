@@ -15,6 +15,7 @@ import { Cancellation } from './cancellation.js'
 import { systemClock, type Clock } from './clock.js'
 import { ensureDeploymentConfig } from './deploy/config.js'
 import { createDeployment, type CreateRequest } from './deploy/create.js'
+import { creatorOf, ensureDeploymentGroup } from './deploy/group.js'
 import { formatMarker, newMarker, type RunIdentity } from './deploy/marker.js'
 import { checkDeploymentTarget } from './deploy/target.js'
 import { continueDeployment, prepareContinue } from './end/continue.js'
@@ -228,6 +229,13 @@ async function sequence(scope: Scope): Promise<void> {
   const { reporter } = ports
   const result = await reporter.group('Creating the deployment', async () => {
     const deploymentConfig = await ensureDeploymentConfig(ports, record, settings)
+    // After the config: the group's own deploymentConfigName may be the one just made.
+    await ensureDeploymentGroup(
+      ports,
+      record,
+      settings,
+      creatorOf(scope.deps.identity?.workflowRef)
+    )
     return createDeployment(
       {
         application: settings.application,

@@ -18,7 +18,7 @@ import {
 import { findApplication } from './applications.js'
 import { readGroupStyle } from './blue-green-config.js'
 import { BATCH_LIMIT, type Handlers } from './common.js'
-import { alarmConfig, groupInfo, instanceCount, rollbackConfig } from './groups.js'
+import { alarmConfig, groupInfo, instanceCount, keptFields, rollbackConfig } from './groups.js'
 
 async function updateDeploymentGroup(service: CodeDeployService, input: Input): Promise<Json> {
   const app = findApplication(service, input)
@@ -51,6 +51,7 @@ async function updateDeploymentGroup(service: CodeDeployService, input: Input): 
   const alarms = alarmConfig(optionalObject(input, 'alarmConfiguration'))
   const style = readGroupStyle(input, group)
   const count = instanceCount(input)
+  const kept = keptFields(input)
 
   // Every check passed: change the group.
   if (configName) group.deploymentConfigName = configName
@@ -59,6 +60,7 @@ async function updateDeploymentGroup(service: CodeDeployService, input: Input): 
   if (autoRollback) group.autoRollbackConfiguration = autoRollback
   if (alarms) group.alarmConfiguration = alarms
   Object.assign(group, style)
+  group.kept = { ...group.kept, ...kept }
   if (count !== undefined && count > group.instances.length) {
     const more = count - group.instances.length
     group.instances.push(...(await service.createInstances(app.applicationName, name, more)))

@@ -10,7 +10,8 @@ import {
   type AlarmConfiguration,
   type Application,
   type AutoRollbackConfiguration,
-  type DeploymentGroup
+  type DeploymentGroup,
+  type KeptGroupFields
 } from '../model.js'
 import type { CodeDeployService } from '../service.js'
 import {
@@ -110,6 +111,45 @@ export function alarmConfig(input: Input | undefined): AlarmConfiguration | unde
 }
 
 /** The instance count an `emulator:instances` EC2 tag filter asks for, if there is one. */
+/** The fields a group keeps as given (checked for their type, as the API does). */
+export function keptFields(input: Input): KeptGroupFields {
+  const kept: KeptGroupFields = {}
+  const triggers = input.triggerConfigurations
+  if (triggers !== undefined) {
+    if (!Array.isArray(triggers))
+      throw new ServiceError(
+        'InvalidTriggerConfigException',
+        'The trigger was specified in an invalid format.'
+      )
+    kept.triggerConfigurations = triggers
+  }
+  const strategy = optionalString(input, 'outdatedInstancesStrategy')
+  if (strategy)
+    kept.outdatedInstancesStrategy = oneOf(
+      strategy,
+      ['UPDATE', 'IGNORE'] as const,
+      'InvalidInputException',
+      'Outdated instances strategy'
+    )
+  const hook = optionalBoolean(input, 'terminationHookEnabled')
+  if (hook !== undefined) kept.terminationHookEnabled = hook
+  return kept
+}
+
+/** CreateDeploymentGroup's tags: a list of {Key, Value}. */
+function readTags(input: Input): { Key: string; Value: string }[] | undefined {
+  const tags = input.tags
+  if (tags === undefined) return undefined
+  const bad = new ServiceError('InvalidTagException', 'The tag was specified in an invalid format.')
+  if (!Array.isArray(tags)) throw bad
+  return tags.map(tag => {
+    const { Key, Value } = (tag ?? {}) as Input
+    if (typeof Key !== 'string' || Key === '' || (Value !== undefined && typeof Value !== 'string'))
+      throw bad
+    return { Key, Value: Value ?? '' }
+  })
+}
+
 export function instanceCount(input: Input): number | undefined {
   let count: number | undefined
   const tags = input.ec2TagFilters
@@ -172,6 +212,8 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
   const instances = instanceCount(input) ?? service.defaultInstances
   const autoRollback = rollbackConfig(optionalObject(input, 'autoRollbackConfiguration'))
   const alarmConfiguration = alarmConfig(optionalObject(input, 'alarmConfiguration'))
+  const kept = keptFields(input)
+  const tags = readTags(input)
   const group = await addGroup(service, app, name, {
     // ECS groups carry their own blue/green style, checked with their platform.
     ...(platform ? {} : readGroupStyle(input)),
@@ -182,6 +224,8 @@ async function createDeploymentGroup(service: CodeDeployService, input: Input): 
     ...(autoRollback ? { autoRollback } : {}),
     ...(alarmConfiguration ? { alarmConfiguration } : {})
   })
+  group.kept = kept
+  if (tags) group.tags = tags
   return { deploymentGroupId: group.deploymentGroupId }
 }
 
@@ -213,6 +257,8 @@ export function groupInfo(service: CodeDeployService, group: DeploymentGroup): o
     blueGreenDeploymentConfiguration: group.blueGreenDeploymentConfiguration,
     loadBalancerInfo: group.loadBalancerInfo,
     outdatedInstancesStrategy: 'UPDATE',
+    terminationHookEnabled: false,
+    ...group.kept,
     computePlatform: 'Server',
     lastSuccessfulDeployment: deploymentSummary(service, group.lastSuccessfulDeployment),
     lastAttemptedDeployment: deploymentSummary(service, group.lastAttemptedDeployment),

@@ -24,6 +24,7 @@ import {
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
   CreateDeploymentConfigCommand,
+  CreateDeploymentGroupCommand,
   GetApplicationCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -31,12 +32,15 @@ import {
   ListDeploymentTargetsCommand,
   RegisterApplicationRevisionCommand,
   StopDeploymentCommand,
+  UpdateDeploymentGroupCommand,
   paginateListApplications,
   paginateListDeploymentConfigs,
   paginateListDeploymentGroups,
   paginateListDeployments,
   type CreateDeploymentCommandInput,
+  type ApplicationInfo,
   type CreateDeploymentConfigCommandInput,
+  type CreateDeploymentGroupCommandInput,
   type DeploymentConfigInfo,
   type DeploymentGroupInfo,
   type DeploymentInfo,
@@ -44,7 +48,8 @@ import {
   type DeploymentWaitType,
   type ListDeploymentsCommandInput,
   type RevisionLocation,
-  type StopDeploymentCommandOutput
+  type StopDeploymentCommandOutput,
+  type UpdateDeploymentGroupCommandInput
 } from '@aws-sdk/client-codedeploy'
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs'
 import type { S3Client } from '@aws-sdk/client-s3'
@@ -334,8 +339,12 @@ export class Gateway {
 
   // --- CodeDeploy: applications, groups, configs (checked before anything is written) --------
 
-  async application(applicationName: string): Promise<void> {
-    await this.codedeploy(new GetApplicationCommand({ applicationName }), { patient: true })
+  async application(applicationName: string): Promise<ApplicationInfo> {
+    const out = await this.codedeploy<{ application?: ApplicationInfo }>(
+      new GetApplicationCommand({ applicationName }),
+      { patient: true }
+    )
+    return out.application ?? {}
   }
 
   async deploymentGroup(
@@ -367,6 +376,20 @@ export class Gateway {
    */
   async createDeploymentConfig(input: CreateDeploymentConfigCommandInput): Promise<void> {
     await this.codedeploy(new CreateDeploymentConfigCommand(input), { patient: true })
+  }
+
+  /**
+   * Creates a deployment group (`deployment-group-config`), with its tags. Patient: a create
+   * that reached AWS and is retried answers DeploymentGroupAlreadyExistsException, which the
+   * caller takes as "it is there" once it has read it back and compared it.
+   */
+  async createDeploymentGroup(input: CreateDeploymentGroupCommandInput): Promise<void> {
+    await this.codedeploy(new CreateDeploymentGroupCommand(input), { patient: true })
+  }
+
+  /** Updates a deployment group to the file's fields; patient: sending it twice is harmless. */
+  async updateDeploymentGroup(input: UpdateDeploymentGroupCommandInput): Promise<void> {
+    await this.codedeploy(new UpdateDeploymentGroupCommand(input), { patient: true })
   }
 
   applicationNames(limit = 1000): Promise<string[]> {

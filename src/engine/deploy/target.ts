@@ -11,6 +11,7 @@ import type { Settings } from '../inputs/settings.js'
 import type { Ports } from '../ports.js'
 import type { RunRecord } from '../tell/record.js'
 import { checkConfigSpec } from './config.js'
+import { checkGroupConfig } from './group.js'
 import { PLATFORM_NAME } from '../inputs/config-spec.js'
 
 export { PLATFORM_NAME }
@@ -20,6 +21,14 @@ export interface Target {
   /** Empty: check the application only (the `package` command). */
   deploymentGroup: string
   deploymentConfig?: string
+  /**
+   * `deployment-group-config` is given: a group that does not exist yet is made from it, so a
+   * missing one passes, checked as the file gives it (`asApplied`).
+   */
+  groupConfig?: (
+    held: DeploymentGroupInfo | undefined,
+    platform: string
+  ) => Promise<DeploymentGroupInfo>
 }
 
 async function known(list: () => Promise<string[]>): Promise<string> {
@@ -48,8 +57,9 @@ export async function checkTarget(
   target: Target,
   region: string
 ): Promise<DeploymentGroupInfo | undefined> {
+  let platform: string
   try {
-    await gateway.application(target.application)
+    platform = (await gateway.application(target.application)).computePlatform ?? 'Server'
   } catch (error) {
     if (isAccessDenied(error)) permission('GetApplication', error)
     if (errorName(error) !== 'ApplicationDoesNotExistException') throw error
@@ -60,18 +70,22 @@ export async function checkTarget(
   }
 
   if (!target.deploymentGroup) return undefined
-  let group: DeploymentGroupInfo
+  let held: DeploymentGroupInfo | undefined
   try {
-    group = await gateway.deploymentGroup(target.application, target.deploymentGroup)
+    held = await gateway.deploymentGroup(target.application, target.deploymentGroup)
   } catch (error) {
     if (isAccessDenied(error)) permission('GetDeploymentGroup', error)
     if (errorName(error) !== 'DeploymentGroupDoesNotExistException') throw error
-    const existing = await known(() => gateway.deploymentGroupNames(target.application))
-    throw new InputError(
-      `Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`
-    )
+    if (!target.groupConfig) {
+      const existing = await known(() => gateway.deploymentGroupNames(target.application))
+      throw new InputError(
+        `Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them, or give 'deployment-group-config' to create it.`
+      )
+    }
   }
-  const platform = group.computePlatform ?? 'Server'
+  const group = target.groupConfig ? await target.groupConfig(held, platform) : held
+  if (!group) throw new Error(`No deployment group '${target.deploymentGroup}'`)
+  platform = group.computePlatform ?? platform
   const forPlatform = (name: string): boolean =>
     platform === 'Server'
       ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
@@ -128,6 +142,12 @@ export async function checkDeploymentTarget(
       // A config from a spec may not exist yet: ./config.ts checks it.
       ...(settings.deploymentConfig && !settings.deploymentConfigSpec
         ? { deploymentConfig: settings.deploymentConfig }
+        : {}),
+      ...(settings.deploymentGroupConfig && settings.command !== 'package'
+        ? {
+            groupConfig: (held: DeploymentGroupInfo | undefined, platform: string) =>
+              checkGroupConfig(ports, record, settings, held, platform)
+          }
         : {})
     },
     record.region

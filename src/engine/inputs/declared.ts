@@ -25,6 +25,10 @@ export const DECLARED_INPUTS = {
     description:
       "A YAML or JSON file (inside the workspace) with CreateDeploymentConfig's fields (deploymentConfigName, computePlatform, minimumHealthyHosts, trafficRoutingConfig, zonalConfig), to define the deployment config this deployment uses: created when missing; a config of that name with other settings is refused, naming the difference, as configs cannot be changed. Its name comes from the file or from deployment-config."
   },
+  'deployment-group-config': {
+    description:
+      "A YAML or JSON file (inside the workspace) with CreateDeploymentGroup's fields, in the API's camelCase (serviceRoleArn, ec2TagFilters or ec2TagSet, autoScalingGroups, deploymentStyle, autoRollbackConfiguration, alarmConfiguration, triggerConfigurations, loadBalancerInfo, blueGreenDeploymentConfiguration, ecsServices, …), defining deployment-group: a missing group is created (tagged codedeploy-bridge:created-by) just before the deployment, one that differs in a field the file gives is updated (the difference is logged), and one that holds the file's settings is left alone. deploymentGroupName may be left out; if given it must be deployment-group."
+  },
   source: {
     default: '.',
     description:

@@ -55,6 +55,8 @@ export interface Settings {
   deploymentConfig?: string
   /** A file defining the deployment config to use, created when missing (absolute). */
   deploymentConfigSpec?: string
+  /** A file of CreateDeploymentGroup's fields: the group is created or updated to it (absolute). */
+  deploymentGroupConfig?: string
   /** Directory to package (absolute). */
   source: string
   /**
@@ -331,6 +333,7 @@ function readSettings(
   }
   const appspec = workspaceFile('appspec', 'deploy/appspec.yaml')
   const configSpec = workspaceFile('deployment-config-spec', 'deploy/deployment-config.yml')
+  const groupConfig = workspaceFile('deployment-group-config', 'deploy/deployment-group.yml')
   const taskDefinition = workspaceFile('task-definition', 'deploy/task-definition.json')
 
   const settings: Settings = {
@@ -388,6 +391,7 @@ function readSettings(
   if (appspec) settings.appspec = appspec
   if (taskDefinition) settings.taskDefinition = taskDefinition
   if (configSpec) settings.deploymentConfigSpec = configSpec
+  if (groupConfig) settings.deploymentGroupConfig = groupConfig
   if (sseKmsKeyId) settings.sseKmsKeyId = sseKmsKeyId
   return settings
 }

@@ -51,6 +51,8 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'deployment-group': [...FOLLOWS, 'wait', 'stop'],
   'deployment-config': DEPLOYS,
   'deployment-config-spec': DEPLOYS,
+  // A rollback redeploys to a group that has deployed before: it does not define the group.
+  'deployment-group-config': ['bundle', 'revision', 'appspec'],
   source: MAY_BUILD,
   bucket: MAY_BUILD,
   'bundle-path': MAY_BUILD,

@@ -27,7 +27,8 @@ export const OUTPUT_NAMES = [
   'appspec-sha256',
   'task-definition-arn',
   'lambda-current-version',
-  'lambda-target-version'
+  'lambda-target-version',
+  'deployment-group-created'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 export type Outputs = Partial<Record<OutputName, string>>
@@ -63,6 +64,8 @@ export function outputsOf(record: RunRecord): Outputs {
       out['lambda-target-version'] = content.lambda.targetVersion
     }
   }
+  if (record.deploymentGroupCreated !== undefined)
+    out['deployment-group-created'] = String(record.deploymentGroupCreated)
   return out
 }
 

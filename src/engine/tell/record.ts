@@ -213,6 +213,8 @@ export interface RunRecord {
   deploymentConfig?: string
   /** The deployment config was created by this run, from `deployment-config-spec`. */
   deploymentConfigCreated?: boolean
+  /** With `deployment-group-config`: whether this run created the group (false: it existed). */
+  deploymentGroupCreated?: boolean
   /** The mark in the deployment's description that finds it again: run identity and a token. */
   marker?: string
   /** The group's compute platform, once read: Server (EC2/on-premises), ECS or Lambda. */

@@ -89,7 +89,10 @@ function rows(record: RunRecord): [string, string][] {
   const d = record.deployment
   if (record.application) out.push(['Application', record.application])
   if (record.deploymentGroup && record.command !== 'package')
-    out.push(['Deployment group', record.deploymentGroup])
+    out.push([
+      'Deployment group',
+      `${record.deploymentGroup}${record.deploymentGroupCreated ? ' (created by this run)' : ''}`
+    ])
   if (record.deploymentConfig && d)
     out.push([
       'Config',
