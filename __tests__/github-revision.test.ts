@@ -4,14 +4,14 @@
  * its tree, nothing goes to S3; malformed names, a missing job context and a group that takes no
  * GitHub revision are refused before anything is written.
  */
-import { describe, expect, it } from '@jest/globals'
-import { mkdtemp } from 'node:fs/promises'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runInProcess } from './helpers/action.js'
 import { GOOD_APPSPEC, badInputCases, tree, withInputs, writes } from './helpers/bad-input.js'
 import { commitAt } from './helpers/git.js'
-import { writeTree } from './helpers/revisions.js'
+import { script, writeTree } from './helpers/revisions.js'
 import { useTestStack } from './helpers/stack.js'
 
 const REPO = 'octo-org/web'
@@ -36,9 +36,15 @@ const t = useTestStack({
   }
 })
 
+const made: string[] = []
+afterAll(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true })
+})
+
 /** A repository outside the workspace holding `version` of the site; returns its commit. */
 async function commitSite(version: string, seconds: number): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cdb-gh-'))
+  made.push(dir)
   await writeTree(dir, tree(GOOD_APPSPEC, { 'site/index.html': version }))
   repositories[REPO] = dir
   return commitAt(dir, seconds)
@@ -72,6 +78,27 @@ describe('revision github:owner/repo@sha', () => {
     expect(result.log).toMatch(/::warning::Input 'bucket' is not used/)
     expect(result.log).toMatch(/::warning::Input 'key-prefix' is not used/)
     expect(result.summary).toContain(`github:${REPO}@${sha}`)
+  })
+
+  it('rolls a failed commit back to the last good one, fetched again from GitHub', async () => {
+    const good = await commitSite('v-good', 1700000010)
+    const ok = await runInProcess(
+      { ...base, 'deployment-group': 'prod', revision: `github:${REPO}@${good}` },
+      t.env
+    )
+    expect(ok.outputs.status).toBe('Succeeded')
+    // The next commit of the same repository: its check script fails.
+    const dir = repositories[REPO]!
+    await writeTree(dir, { 'site/index.html': 'v-bad', 'scripts/check.sh': script('exit 3') })
+    const broken = commitAt(dir, 1700000030)
+    const result = await runInProcess(
+      { ...base, 'deployment-group': 'prod', revision: `github:${REPO}@${broken}` },
+      t.env
+    )
+    expect(result.failed).toBe(true)
+    expect(result.outputs.status).toBe('Failed')
+    expect(result.outputs['rollback-status']).toBe('Succeeded')
+    expect(await t.installed('prod', 'srv/app/index.html')).toBe('v-good')
   })
 
   it('fails the deployment, as CodeDeploy does, when the commit cannot be fetched', async () => {
