@@ -119,6 +119,7 @@ async function runOnce<Result>(
     const { settings, warnings } = parseInputs(adapter.input, workspace, {
       confine: adapter.confine,
       tempRoot: adapter.tempRoot,
+      gitHub: { repository: process.env.GITHUB_REPOSITORY, sha: process.env.GITHUB_SHA },
       ...(parse ? { parse } : {})
     })
     for (const warning of warnings) reporter.warning(warning)

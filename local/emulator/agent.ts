@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import {
-  s3Location,
+  bundleTypeOf,
   type Deployment,
   type Diagnostics,
   type InstanceRun,
@@ -82,7 +82,7 @@ export async function deployToInstance(
   run.lastUpdatedAt = new Date()
   context.touch()
   const bundleDir = path.join(context.workDir, 'deployment-archive')
-  const archive = path.join(context.workDir, `bundle.${s3Location(deployment.revision).bundleType}`)
+  const archive = path.join(context.workDir, `bundle.${bundleTypeOf(deployment.revision)}`)
   const env = {
     LIFECYCLE_EVENT: '',
     DEPLOYMENT_ID: deployment.deploymentId,

@@ -35,7 +35,13 @@ import type { CodeDeployService } from './service.js'
 /** What the blue/green run uses of the lifecycle engine that starts it. */
 export interface BlueGreenHost {
   readonly service: CodeDeployService
-  readonly options: { s3: S3Client; stateDir: string; useCli: boolean; timeScale: number }
+  readonly options: {
+    s3: S3Client
+    stateDir: string
+    useCli: boolean
+    timeScale: number
+    gitHubRepositories: Readonly<Record<string, string>>
+  }
   delay(signal?: AbortSignal): Promise<void>
   group(deployment: Deployment): DeploymentGroup
   memory(instanceId: string): InstanceMemory
@@ -155,6 +161,7 @@ class BlueGreenDeployment {
               ),
               deploymentGroupId: this.host.group(this.d).deploymentGroupId,
               useCli: this.host.options.useCli,
+              gitHubRepositories: this.host.options.gitHubRepositories,
               signal: this.signal,
               touch: () => undefined
             },

@@ -91,6 +91,12 @@ export interface EmulatorConfig extends EcsLambdaConfig {
    * default) is real time; 0.001 turns a 60-minute wait into 3.6 s.
    */
   timeScale?: number
+  /**
+   * GitHub revisions, served from local git repositories: `{ repositories: { 'owner/repo':
+   * '/path/to/repo' } }`. An instance gets the tree at the deployment's commit (`git archive`); a
+   * repository not named here, or a commit it lacks, fails the DownloadBundle event.
+   */
+  gitHub?: { repositories: Record<string, string> }
 }
 
 export interface EmulatorOptions {
@@ -207,7 +213,8 @@ export async function startCodeDeployEmulator(
       stepDelayMs: options.stepDelayMs ?? 20,
       useCli: options.useCli ?? true,
       timeScale,
-      runs
+      runs,
+      gitHubRepositories: options.config?.gitHub?.repositories ?? {}
     }),
     new TrafficEngine(service, {
       world,

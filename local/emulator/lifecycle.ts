@@ -25,6 +25,8 @@ export interface LifecycleOptions {
   /** Factor applied to the blue/green waits (1 = real minutes; 0.001 turns an hour into 3.6 s). */
   timeScale: number
   runs: RunsOptions
+  /** GitHub revisions' repositories: `owner/repo` → a local git repository's directory. */
+  gitHubRepositories: Readonly<Record<string, string>>
 }
 
 export class LifecycleEngine implements Lifecycle {
@@ -132,6 +134,7 @@ export class LifecycleEngine implements Lifecycle {
             workDir: path.join(this.options.stateDir, instance.instanceId, deployment.deploymentId),
             deploymentGroupId: group.deploymentGroupId,
             useCli: this.options.useCli,
+            gitHubRepositories: this.options.gitHubRepositories,
             signal,
             touch: () => undefined
           })

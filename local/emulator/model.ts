@@ -105,7 +105,13 @@ export interface ContentRevisionLocation {
   string?: { content: string; sha256?: string }
 }
 
-export type RevisionLocation = S3RevisionLocation | ContentRevisionLocation
+/** A commit in GitHub, which the emulator serves from a local git repository (see `gitHub`). */
+export interface GitHubRevisionLocation {
+  revisionType: 'GitHub'
+  gitHubLocation: { repository: string; commitId: string }
+}
+
+export type RevisionLocation = S3RevisionLocation | ContentRevisionLocation | GitHubRevisionLocation
 
 export interface Instance {
   instanceId: string
@@ -277,7 +283,14 @@ export function s3Location(revision: RevisionLocation): S3Location {
   return revision.s3Location
 }
 
+/** How an instance's agent unpacks the revision: its S3 bundle type, or a GitHub commit's tar. */
+export function bundleTypeOf(revision: RevisionLocation): S3Location['bundleType'] {
+  return revision.revisionType === 'GitHub' ? 'tar' : s3Location(revision).bundleType
+}
+
 export function revisionKey(revision: RevisionLocation): string {
+  if (revision.revisionType === 'GitHub')
+    return `github:${revision.gitHubLocation.repository.toLowerCase()}@${revision.gitHubLocation.commitId}`
   if (revision.revisionType !== 'S3') return contentKey(revision)
   const s = revision.s3Location
   return `s3://${s.bucket}/${s.key}#${s.version ?? ''}#${s.eTag ?? ''}#${s.bundleType}`

@@ -24,10 +24,12 @@ import { Drive } from './end/drive.js'
 import { readNamed } from './end/named.js'
 import { defaultDescription, type RunContext } from './inputs/description.js'
 import { revisionLocation } from './inputs/s3-location.js'
+import { gitHubLocation } from './inputs/github-revision.js'
 import type { Settings } from './inputs/settings.js'
 import type { Ports } from './ports.js'
 import type { Reporter } from './reporter.js'
 import { chooseRevision, contentRevision, existingRevision } from './revision/given.js'
+import { gitHubRevision } from './revision/github.js'
 import type { BundlePublisher, RevisionStage } from './revision/stage.js'
 import { fleetWords } from './tell/fleet.js'
 import { consoleUrl } from './tell/links.js'
@@ -179,6 +181,12 @@ async function revision(scope: Scope): Promise<RevisionLocation | undefined> {
       return record.platform === 'Server' ? undefined : contentRevision(stage)
     })
     if (content) return content
+  } else if (settings.gitHubRevision) {
+    const commit = settings.gitHubRevision
+    return reporter.group('Checking the GitHub revision', async () => {
+      await target()
+      return gitHubLocation(await gitHubRevision(stage, commit))
+    })
   } else if (given) {
     return reporter.group('Checking the revision', async () => {
       await target()

@@ -1,5 +1,6 @@
 /**
- * The DownloadBundle step: fetch the revision from S3 into a fresh work directory, refuse it when
+ * The DownloadBundle step: fetch the revision from S3 (or, for a GitHub revision, its commit from a
+ * local git repository, ./github.ts) into a fresh work directory, refuse an S3 bundle when
  * its eTag differs from the one the deployment names, unpack it as its bundle type and read its
  * AppSpec file.
  */
@@ -8,7 +9,8 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { s3Location, type Deployment } from '../model.js'
+import { bundleTypeOf, s3Location, type Deployment } from '../model.js'
+import { archiveCommit } from './github.js'
 import { unpack } from '../unpack.js'
 import { findAppSpec, readAppSpec, type ParsedAppSpec } from './appspec.js'
 import { failure, type AgentContext } from './context.js'
@@ -52,10 +54,12 @@ export async function downloadBundle(
   bundleDir: string,
   archive: string
 ): Promise<ParsedAppSpec> {
-  const bundleType = s3Location(deployment.revision).bundleType
+  const bundleType = bundleTypeOf(deployment.revision)
   await rm(context.workDir, { recursive: true, force: true })
   await mkdir(context.workDir, { recursive: true })
-  await download(context, deployment, archive)
+  if (deployment.revision.revisionType === 'GitHub')
+    await archiveCommit(context, deployment.revision, archive)
+  else await download(context, deployment, archive)
   try {
     await unpack(archive, bundleType, bundleDir, { useCli: context.useCli })
   } catch (error) {

@@ -22,6 +22,8 @@ export interface AgentContext {
   workDir: string
   deploymentGroupId: string
   useCli: boolean
+  /** Where GitHub revisions come from: `owner/repo` → a local git repository. */
+  gitHubRepositories: Readonly<Record<string, string>>
   signal: AbortSignal
   /** Called whenever the run changes, so readers see progress. */
   touch: () => void

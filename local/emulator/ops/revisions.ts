@@ -23,10 +23,11 @@ export function readRevision(input: Input): RevisionLocation {
   if (!revision)
     throw new ServiceError('RevisionRequiredException', 'The revision ID was not specified.')
   const type = optionalString(revision, 'revisionType')
+  if (type === 'GitHub') return readGitHubRevision(revision)
   if (type !== 'S3')
     throw new ServiceError(
       'InvalidRevisionException',
-      `The revision type '${type ?? ''}' is not supported here; use S3.`
+      `The revision type '${type ?? ''}' is not supported here; use S3 or GitHub.`
     )
   const s3 = optionalObject(revision, 's3Location')
   if (!s3) throw new ServiceError('InvalidRevisionException', 'The S3 location was not specified.')
@@ -57,6 +58,20 @@ export function readRevision(input: Input): RevisionLocation {
       ...(version ? { version } : {})
     }
   }
+}
+
+/** A GitHub revision: a repository (`account/repository`) and a commit, both required; a commit
+ * that cannot be fetched fails the deployment on its instances (agent/bundle.ts). */
+function readGitHubRevision(revision: Input): RevisionLocation {
+  const location = optionalObject(revision, 'gitHubLocation')
+  const repository = location && optionalString(location, 'repository', 'InvalidRevisionException')
+  const commitId = location && optionalString(location, 'commitId', 'InvalidRevisionException')
+  if (!repository || !commitId)
+    throw new ServiceError(
+      'InvalidRevisionException',
+      'The GitHub repository and commit ID must both be specified.'
+    )
+  return { revisionType: 'GitHub', gitHubLocation: { repository, commitId } }
 }
 
 /** The optional `description` member, at most as long as the service allows. */

@@ -193,6 +193,10 @@ function platformFits(settings: Settings, platform: string): void {
     return
   }
   const name = PLATFORM_NAME[platform] ?? platform
+  if (settings.gitHubRevision)
+    throw new InputError(
+      `${group} deploys to ${name}, and a GitHub revision deploys to EC2/on-premises instances only: CodeDeploy takes an ${name} deployment's AppSpec inline. Give the AppSpec file in 'appspec' instead of 'revision: github…'.`
+    )
   if (settings.command === 'rollback')
     throw new InputError(
       `${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`

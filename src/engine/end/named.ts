@@ -7,6 +7,7 @@ import type { DeploymentInfo } from '@aws-sdk/client-codedeploy'
 import { errorName } from '../aws/errors.js'
 import { InputError } from '../errors.js'
 import { revisionOfDeployment } from '../inputs/s3-location.js'
+import { gitHubRevisionOfDeployment } from '../inputs/github-revision.js'
 import type { Ports } from '../ports.js'
 import type { RunRecord } from '../tell/record.js'
 
@@ -57,5 +58,7 @@ export async function readNamed(
   if (info.computePlatform) record.platform = info.computePlatform
   const revision = revisionOfDeployment(info)
   if (revision) record.revision = revision
+  const gitHub = gitHubRevisionOfDeployment(info)
+  if (gitHub) record.gitHub = gitHub
   return info
 }

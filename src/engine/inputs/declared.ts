@@ -49,7 +49,7 @@ export const DECLARED_INPUTS = {
   'bundle-type': { default: 'zip', description: 'Bundle format: zip, tgz or tar.' },
   revision: {
     description:
-      "Deploy this existing bundle instead of packaging, as s3://bucket/key (e.g. the 'revision' output of an earlier package step)."
+      "Deploy an existing revision instead of packaging: a bundle in S3 as s3://bucket/key (e.g. the 'revision' output of an earlier package step); 'github', this repository at this commit (GITHUB_REPOSITORY, GITHUB_SHA); or github:owner/repo@sha with the full 40-character commit SHA. A GitHub revision is fetched by CodeDeploy through the account's GitHub connection (no bucket, no packaging; EC2/on-premises groups only); the checkout's appspec is checked when it is that commit's."
   },
   'revision-etag': {
     description:

@@ -136,7 +136,7 @@ export function parseRevision(
   const location = parseS3Url(raw)
   if (!location) {
     problems.push(
-      `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`
+      `Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip (or github:owner/repo@<commit SHA> for a commit in GitHub).`
     )
     return undefined
   }

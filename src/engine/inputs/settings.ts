@@ -17,6 +17,12 @@ import {
   within
 } from './locations.js'
 import { BUNDLE_TYPES, type BundleType, type S3Revision } from './s3-location.js'
+import {
+  isThisCommit,
+  parseGitHubRevision,
+  type GitHubContext,
+  type GitHubRevision
+} from './github-revision.js'
 import type { TargetInstances } from '@aws-sdk/client-codedeploy'
 import {
   parseOverrideAlarms,
@@ -74,6 +80,10 @@ export interface Settings {
   bundleType: BundleType
   /** Deploy this revision instead of packaging. */
   revision?: S3Revision
+  /** Deploy this GitHub commit, which CodeDeploy fetches (nothing packaged, nothing uploaded). */
+  gitHubRevision?: GitHubRevision
+  /** The GitHub revision is the job's own commit: `source`, when checked out, is what deploys. */
+  gitHubCheckout?: boolean
   /** Empty: built from the commit, ref and run URL. Cut to the API's 512 characters. */
   description?: string
   fileExistsBehavior?: FileExistsBehavior
@@ -118,6 +128,8 @@ export interface ParseOptions {
   tempRoot?: string
   /** Parses the YAML of `target-instances` and `s3-tags` (loadStructuredParser); JSON when absent. */
   parse?: StructuredParser
+  /** GITHUB_REPOSITORY and GITHUB_SHA, for `revision: github`. */
+  gitHub?: GitHubContext
 }
 
 /**
@@ -132,7 +144,12 @@ export function callsAws(settings: Settings): boolean {
 /** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
 export function buildsBundle(settings: Settings): boolean {
   if (settings.command === 'package') return true
-  return settings.command === 'deploy' && !settings.revision && !settings.appspec
+  return (
+    settings.command === 'deploy' &&
+    !settings.revision &&
+    !settings.gitHubRevision &&
+    !settings.appspec
+  )
 }
 
 /**
@@ -250,9 +267,12 @@ function readSettings(
   nameProblem('deployment-config', deploymentConfig)
 
   const revisionRaw = read('revision')
-  const revision = revisionRaw
-    ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
-    : undefined
+  const gitHubRevision =
+    kind === 'github' ? parseGitHubRevision(revisionRaw, options.gitHub ?? {}, problems) : undefined
+  const revision =
+    revisionRaw && kind !== 'github'
+      ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
+      : undefined
 
   const packaging = kind === 'bundle' || kind === 'package'
   const bundlePathRaw = read('bundle-path')
@@ -384,6 +404,10 @@ function readSettings(
   if (bucket) settings.bucket = bucket
   if (bundlePath) settings.bundlePath = bundlePath
   if (revision) settings.revision = revision
+  if (gitHubRevision) {
+    settings.gitHubRevision = gitHubRevision
+    if (isThisCommit(gitHubRevision, options.gitHub ?? {})) settings.gitHubCheckout = true
+  }
   const description = read('description')
   if (description) settings.description = description
   if (sse) settings.sse = sse

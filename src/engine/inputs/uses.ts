@@ -8,6 +8,7 @@
  */
 import type { Command, InputName } from './names.js'
 import { defaultOf } from './names.js'
+import { isGitHubInput } from './github-revision.js'
 
 /** What a step does, as far as its inputs are concerned. */
 export type StepKind =
@@ -15,6 +16,8 @@ export type StepKind =
   | 'bundle'
   /** command deploy with `revision`: deploy a bundle already in S3 */
   | 'revision'
+  /** command deploy with `revision: github…`: a commit CodeDeploy fetches from GitHub */
+  | 'github'
   /**
    * command deploy with `appspec`: an ECS or Lambda AppSpec sent inline, or for an EC2/on-premises
    * group (known once the group is read) the appspec.yml of the bundle packaged from `source`
@@ -30,10 +33,12 @@ export type StepKind =
 
 export function stepKind(command: Command, revision: string, appspec: string): StepKind {
   if (command !== 'deploy') return command
-  return appspec ? 'appspec' : revision ? 'revision' : 'bundle'
+  if (appspec) return 'appspec'
+  if (!revision) return 'bundle'
+  return isGitHubInput(revision) ? 'github' : 'revision'
 }
 
-const DEPLOYS: readonly StepKind[] = ['bundle', 'revision', 'appspec', 'rollback']
+const DEPLOYS: readonly StepKind[] = ['bundle', 'revision', 'github', 'appspec', 'rollback']
 const FOLLOWS: readonly StepKind[] = [...DEPLOYS, 'continue']
 /** The steps that follow a deployment until it ends, whoever made it. */
 const WATCHES: readonly StepKind[] = [...FOLLOWS, 'wait']
@@ -52,8 +57,9 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'deployment-config': DEPLOYS,
   'deployment-config-spec': DEPLOYS,
   // A rollback redeploys to a group that has deployed before: it does not define the group.
-  'deployment-group-config': ['bundle', 'revision', 'appspec'],
-  source: MAY_BUILD,
+  'deployment-group-config': ['bundle', 'revision', 'appspec', 'github'],
+  // A GitHub revision's checkout, when it is there, has its appspec checked.
+  source: [...MAY_BUILD, 'github'],
   bucket: MAY_BUILD,
   'bundle-path': MAY_BUILD,
   'key-prefix': MAY_BUILD,
@@ -62,10 +68,10 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'sse-kms-key-id': MAY_BUILD,
   's3-tags': MAY_BUILD,
   // Checked against the group's platform once it is read (deploy/target.ts).
-  'target-instances': ['bundle', 'revision', 'appspec'],
+  'target-instances': ['bundle', 'revision', 'github', 'appspec'],
   'override-alarms': DEPLOYS,
-  'outdated-instances-only': ['bundle', 'revision', 'appspec'],
-  revision: ['revision'],
+  'outdated-instances-only': ['bundle', 'revision', 'github', 'appspec'],
+  revision: ['revision', 'github'],
   'revision-etag': ['revision'],
   'revision-version': ['revision'],
   // The registered revision's description too, for package with an application.
@@ -87,7 +93,7 @@ const USED_BY: Record<InputName, readonly StepKind[]> = {
   'deployment-id': BY_ID,
   rollback: ['stop'],
   // A rollback redeploys an older revision on purpose.
-  'skip-if-superseded': ['bundle', 'revision', 'appspec'],
+  'skip-if-superseded': ['bundle', 'revision', 'github', 'appspec'],
   appspec: ['appspec'],
   'task-definition': ['appspec']
 }
@@ -100,6 +106,8 @@ export function uses(kind: StepKind, name: InputName): boolean {
 const DOING: Record<StepKind, string> = {
   bundle: "this step packages 'source' and deploys it",
   revision: "this step deploys 'revision', a bundle already in S3",
+  github:
+    "this step deploys 'revision', a commit CodeDeploy fetches from GitHub (no bundle, no S3)",
   appspec:
     "this step deploys 'appspec' (inline to an ECS or Lambda group, in a bundle to an EC2/on-premises group)",
   package: "command 'package' packages and uploads, and creates no deployment",
@@ -149,6 +157,13 @@ export function contradictions(
       'revision',
       `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`
     )
+  if (kind === 'github')
+    for (const pin of ['revision-etag', 'revision-version'] as const)
+      if (given(pin))
+        found.set(
+          pin,
+          `Input '${pin}' pins an S3 object, and 'revision' is a GitHub commit, which its SHA pins already. Remove '${pin}'.`
+        )
   if (!given('revision'))
     for (const pin of ['revision-etag', 'revision-version'] as const)
       if (given(pin))

@@ -7,6 +7,7 @@ import { fleetWords } from './fleet.js'
 import { consoleUrl, stopCommand } from './links.js'
 import { STAGE_LABEL, type RunRecord } from './record.js'
 import { s3Url } from '../inputs/s3-location.js'
+import { gitHubRef } from '../inputs/github-revision.js'
 import { TERMINAL } from './record.js'
 
 /** The action's outputs (action.yml), in the order they are listed there. */
@@ -50,6 +51,8 @@ export function outputsOf(record: RunRecord): Outputs {
     if (revision.eTag) out.etag = revision.eTag
     if (revision.version) out['version-id'] = revision.version
   }
+  // A GitHub revision has no bucket, key, ETag or version: those outputs stay empty.
+  if (record.gitHub) out.revision = gitHubRef(record.gitHub)
   if (record.bundle) out['bundle-sha256'] = record.bundle.sha256
   if (record.bundle?.path) out['bundle-path'] = record.bundle.path
   if (rollback?.id) out['rollback-deployment-id'] = rollback.id

@@ -8,6 +8,7 @@ import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import type { Diagnosis } from './diagnose.js'
 import type { Annotation } from '../reporter.js'
 import type { S3Revision } from '../inputs/s3-location.js'
+import type { GitHubRevision } from '../inputs/github-revision.js'
 import type {
   AutoRollback,
   Command,
@@ -222,6 +223,8 @@ export interface RunRecord {
   bundle?: BundleFacts
   /** An S3 bundle (EC2/on-premises). */
   revision?: S3Revision
+  /** A GitHub commit (EC2/on-premises), fetched by CodeDeploy itself. */
+  gitHub?: GitHubRevision
   /** ECS and Lambda: the AppSpec sent inline, and what went into it. */
   content?: ContentFacts
   choice?: RollbackChoice

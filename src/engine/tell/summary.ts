@@ -9,6 +9,7 @@ import { fleetWords } from './fleet.js'
 import { consoleUrl } from './links.js'
 import { STAGE_LABEL, passed, type Note, type RunRecord } from './record.js'
 import { s3Url } from '../inputs/s3-location.js'
+import { gitHubRef } from '../inputs/github-revision.js'
 import { fleetSide } from './fleet.js'
 import { describeTimeout, duration, headline } from './headline.js'
 
@@ -103,6 +104,11 @@ function rows(record: RunRecord): [string, string][] {
     if (record.revision.eTag) out.push(['ETag', `\`${record.revision.eTag}\``])
     if (record.revision.version) out.push(['Version', `\`${record.revision.version}\``])
   }
+  if (record.gitHub)
+    out.push([
+      'Revision',
+      `\`${gitHubRef(record.gitHub)}\` (GitHub, fetched by CodeDeploy through its GitHub connection)`
+    ])
   if (record.choice) {
     out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`])
     out.push(['Why this one', record.choice.reason])
