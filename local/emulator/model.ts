@@ -3,6 +3,7 @@
  * the service's own field names. Times are Date here and epoch seconds on the wire.
  */
 import { contentKey, type PlatformGroup, type TrafficRun } from './platforms/state.js'
+import type { SimulatedInstances } from './simulated.js'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready'
@@ -129,6 +130,8 @@ export interface DeploymentGroup {
   lastAttemptedDeployment?: string
   /** ECS and Lambda groups: their platform members, as the API names them. */
   platform?: PlatformGroup
+  /** Cheap instances that run no agent (./simulated.ts), for scale runs. */
+  simulated?: SimulatedInstances
 }
 
 export interface Application {
