@@ -163,9 +163,11 @@ describe('the pace of a watch', () => {
     ['all at once', waves(100, 100, 40_000)]
   ])('tells each of 100 instances (%s) within 5 s of its last event', async (_, plan) => {
     const { reporter, created } = await follow(plan)
+    // A fleet this large is folded into counts: each success is told at debug only.
+    expect(reporter.said.filter(s => s.line.startsWith('  i-'))).toEqual([])
     for (const [i, t] of plan.entries()) {
       const id = `i-${String(i).padStart(3, '0')}`
-      const line = reporter.said.find(s => s.line.startsWith(`  ${id}: ✓`))
+      const line = reporter.said.find(s => s.line.startsWith(`::debug::  ${id}: ✓`))
       expect(line).toBeDefined()
       expect(line!.at - created - t.end).toBeLessThanOrEqual(5000)
     }

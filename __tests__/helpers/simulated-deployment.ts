@@ -115,7 +115,7 @@ export function simulate(
   return { client: { send } as unknown as CodeDeployClient, calls, end }
 }
 
-/** A reporter that remembers when (on `clock`) each line was said. */
+/** A reporter that remembers when (on `clock`) each line was said (debug ones `::debug::`). */
 export class TimedReporter extends RecordingReporter {
   readonly said: { line: string; at: number }[] = []
   constructor(private readonly clock: Clock) {
@@ -124,6 +124,10 @@ export class TimedReporter extends RecordingReporter {
   override info(message: string): void {
     super.info(message)
     this.said.push({ line: message, at: this.clock.now() })
+  }
+  override debug(message: string): void {
+    super.debug(message)
+    this.said.push({ line: `::debug::${message}`, at: this.clock.now() })
   }
 }
 

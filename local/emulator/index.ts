@@ -32,11 +32,13 @@ import type { PlatformGroup } from './platforms/state.js'
 import { TrafficEngine } from './platforms/traffic.js'
 import { countCalls, createServer, type CallRecord } from './server.js'
 import { CodeDeployService } from './service.js'
+import { checkSimulated, type SimulatedInstances } from './simulated.js'
 
 export { Alarms, type AlarmSetup, type AlarmState } from './alarms.js'
 export { Faults, type FaultSettings } from './faults.js'
 export type { CallRecord } from './server.js'
 export { INSTANCES_TAG } from './service.js'
+export type { SimulatedInstances } from './simulated.js'
 
 /** The emulator's starting state; `ecs`, `lambda` and `hookOutcomes` are the simulated resources. */
 export interface EmulatorConfig extends EcsLambdaConfig {
@@ -48,6 +50,11 @@ export interface EmulatorConfig extends EcsLambdaConfig {
       name: string
       /** How many simulated instances the group has (Server groups). */
       instances?: number
+      /**
+       * Cheap instances for scale runs: no bundle, no scripts; each event takes `eventMs` and
+       * succeeds, or fails on the instances `fail` names (./simulated.ts).
+       */
+      simulated?: SimulatedInstances
       deploymentConfig?: string
       autoRollback?: AutoRollbackConfiguration
       /** CloudWatch alarms that stop its deployments, in the API's shape (see `alarms`). */
@@ -153,13 +160,14 @@ export async function startCodeDeployEmulator(
   const createInstances = async (
     application: string,
     group: string,
-    count: number
+    count: number,
+    cheap = false
   ): Promise<Instance[]> => {
     const instances: Instance[] = []
     for (let i = 0; i < count; i++) {
       const instanceId = `i-${(++counter).toString(16).padStart(17, '0')}`
       const root = path.join(directory, 'instances', application, group, instanceId)
-      await mkdir(root, { recursive: true })
+      if (!cheap) await mkdir(root, { recursive: true })
       instances.push({ instanceId, root })
     }
     return instances
@@ -187,6 +195,7 @@ export async function startCodeDeployEmulator(
         instances: group.instances ?? 1,
         ...(platform ? { platform } : {}),
         ...(group.deploymentConfig ? { deploymentConfigName: group.deploymentConfig } : {}),
+        ...(group.simulated ? { simulated: checkSimulated(group.simulated, group.name) } : {}),
         ...(group.autoRollback ? { autoRollback: group.autoRollback } : {}),
         ...(group.alarmConfiguration
           ? { alarmConfiguration: alarmConfig({ ...group.alarmConfiguration })! }

@@ -13,6 +13,7 @@ import type { Deployment, DeploymentGroup } from './model.js'
 import { HEALTH_MESSAGE, NO_INSTANCES_MESSAGE, plan } from './plan.js'
 import { TERMINAL } from './model.js'
 import { Runs, type RunsOptions } from './runs.js'
+import { simulateInstance } from './simulated.js'
 import type { CodeDeployService, Lifecycle } from './service.js'
 
 export interface LifecycleOptions {
@@ -119,14 +120,18 @@ export class LifecycleEngine implements Lifecycle {
     let failed = 0
     let succeeded = 0
     let healthFailure = false
+    // By id, once: a fleet of 1,000 is not searched once per instance.
+    const index = new Map(group.instances.map((instance, i) => [instance.instanceId, i]))
     for (let start = 0; start < runs.length && !signal.aborted; start += batchSize) {
       await this.delay(signal)
       if (signal.aborted) break
       const batch = runs.slice(start, start + batchSize)
       const results = await Promise.all(
         batch.map(run => {
-          const instance = group.instances.find(i => i.instanceId === run.instanceId)
-          if (!instance) throw new Error(`instance ${run.instanceId} vanished`)
+          const at = index.get(run.instanceId)
+          const instance = at === undefined ? undefined : group.instances[at]
+          if (at === undefined || !instance) throw new Error(`instance ${run.instanceId} vanished`)
+          if (group.simulated) return simulateInstance(deployment, run, at, group.simulated, signal)
           return deployToInstance(deployment, run, {
             s3: this.options.s3,
             instance,

@@ -3,6 +3,7 @@
  * the service's own field names. Times are Date here and epoch seconds on the wire.
  */
 import { contentKey, type PlatformGroup, type TrafficRun } from './platforms/state.js'
+import type { SimulatedInstances } from './simulated.js'
 
 export type DeploymentStatus =
   'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Succeeded' | 'Failed' | 'Stopped' | 'Ready'
@@ -139,6 +140,8 @@ export interface DeploymentGroup {
   tags?: { Key: string; Value: string }[]
   /** Kept as given and answered by GetDeploymentGroup; nothing in the emulator acts on them. */
   kept?: KeptGroupFields
+  /** Cheap instances that run no agent (./simulated.ts), for scale runs. */
+  simulated?: SimulatedInstances
 }
 
 /** Group fields the emulator stores and answers without acting on them. */

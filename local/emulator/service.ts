@@ -34,11 +34,12 @@ export interface Lifecycle {
   stop(deployment: Deployment): void
 }
 
-/** Creates simulated instances (directories) for a deployment group. */
+/** Creates simulated instances (directories, unless `cheap`: see ./simulated.ts) for a group. */
 export type InstanceFactory = (
   application: string,
   group: string,
-  count: number
+  count: number,
+  cheap?: boolean
 ) => Promise<Instance[]>
 
 const HANDLERS = handlerTable(

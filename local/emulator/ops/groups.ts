@@ -29,6 +29,7 @@ import { IN_PLACE_STYLE } from '../blue-green-state.js'
 import { checkConfigPlatform, DEFAULT_CONFIG } from '../platforms/configs.js'
 import { checkServiceMapping, platformGroupInfo, readPlatformGroup } from '../platforms/groups.js'
 import type { PlatformGroup } from '../platforms/state.js'
+import type { SimulatedInstances } from '../simulated.js'
 import { findApplication } from './applications.js'
 import { readGroupStyle, type GroupStyle } from './blue-green-config.js'
 import type { Handlers } from './common.js'
@@ -50,6 +51,8 @@ export interface GroupOptions extends GroupStyle {
   serviceRoleArn?: string
   /** ECS and Lambda groups: their platform members (and no instances). */
   platform?: PlatformGroup
+  /** Cheap simulated instances: no agent, no directories (../simulated.ts). */
+  simulated?: SimulatedInstances
 }
 
 function groupName(input: Input): string {
@@ -179,8 +182,14 @@ export async function addGroup(
     ...(options.alarmConfiguration ? { alarmConfiguration: options.alarmConfiguration } : {}),
     instances: options.platform
       ? []
-      : await service.createInstances(app.applicationName, name, options.instances),
+      : await service.createInstances(
+          app.applicationName,
+          name,
+          options.instances,
+          options.simulated !== undefined
+        ),
     ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.simulated ? { simulated: options.simulated } : {}),
     ...(options.deploymentStyle ? { deploymentStyle: options.deploymentStyle } : {}),
     ...(options.blueGreenDeploymentConfiguration
       ? { blueGreenDeploymentConfiguration: options.blueGreenDeploymentConfiguration }

@@ -12,8 +12,23 @@ import { optionalStringList, requiredString, toWire, type Input, type Json } fro
 import { BATCH_LIMIT, page, type Handlers } from './common.js'
 import { findDeployment } from './deployments.js'
 
+/** Each deployment's runs by instance id, rebuilt when its runs change (blue/green adds some). */
+const byId = new WeakMap<
+  Deployment,
+  { runs: InstanceRun[]; size: number; map: Map<string, InstanceRun> }
+>()
+
 function findRun(d: Deployment, id: string, missing: string): InstanceRun {
-  const run = d.instances.find(r => r.instanceId === id)
+  let known = byId.get(d)
+  if (!known || known.runs !== d.instances || known.size !== d.instances.length) {
+    known = {
+      runs: d.instances,
+      size: d.instances.length,
+      map: new Map(d.instances.map(r => [r.instanceId, r]))
+    }
+    byId.set(d, known)
+  }
+  const run = known.map.get(id)
   if (!run)
     throw new ServiceError(
       missing,

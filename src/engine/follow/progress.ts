@@ -8,13 +8,19 @@
  * - every event that runs, as it starts and ends, goes to debug (shown by the runner with
  *   RUNNER_DEBUG=1, by the CLI with --verbose);
  * - when following stops before a target is done (a failure elsewhere, a pause at Ready, the
- *   timeout, a cancel), `settle` says how far it got.
+ *   timeout, a cancel), `settle` says how far it got;
+ * - a fleet of more than FOLD_ABOVE targets is folded (fold.ts): its successes go to debug, one
+ *   line per target, and its unfinished targets are counted in one line when following stops;
+ *   failures are told as for any fleet.
  */
 import type { InstanceTarget, LifecycleEvent } from '@aws-sdk/client-codedeploy'
 import type { Reporter } from '../reporter.js'
 import { fleetSide } from '../tell/fleet.js'
+import { folds, someIds } from './fold.js'
 
 const UNFINISHED = new Set(['Pending', 'InProgress'])
+/** A target in one of these states does not change any more. */
+const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
 
 /** Anything an event ends in that is neither a success nor a skip (Failed, Unknown). */
 function failed(event: LifecycleEvent): boolean {
@@ -84,11 +90,18 @@ export class TargetProgress {
   private readonly told = new Set<string>()
   /** Targets whose last word was said: their summary line or a failed event. */
   private readonly closed = new Set<string>()
+  /** The fleet is large: successes are folded into the watch's counts (fold.ts). */
+  private folded = false
 
   constructor(private readonly reporter: Reporter) {}
 
-  /** Tells what changed in `targets` since the last call. */
-  update(targets: InstanceTarget[]): void {
+  /**
+   * Tells what changed in `targets` since the last call; `size` is the fleet's size as the
+   * deployment counts it (default: the targets given).
+   */
+  update(targets: InstanceTarget[], size = targets.length): void {
+    this.folded ||= folds(size)
+    if (this.folded) return this.updateFolded(targets)
     for (const target of targets) {
       const id = target.targetId ?? ''
       const name = targetName(target)
@@ -120,12 +133,41 @@ export class TargetProgress {
     }
   }
 
+  /** A large fleet: a line for each failure, a debug line for each success, nothing else. */
+  private updateFolded(targets: InstanceTarget[]): void {
+    for (const target of targets) {
+      const id = target.targetId ?? ''
+      if (this.closed.has(id) && FINAL.has(target.status ?? '')) continue
+      const events = target.lifecycleEvents ?? []
+      const bad = events.find(failed)
+      if (bad) {
+        const key = `${id}/${bad.lifecycleEventName}/${bad.status}`
+        if (this.told.has(key)) continue
+        this.told.add(key)
+        const before = events.filter(e => e.status === 'Succeeded').length
+        this.reporter.info(
+          `  ${targetName(target)}: ✗ ${eventLine(bad)}${before ? `, after ${before} event${before === 1 ? '' : 's'} succeeded` : ''}`
+        )
+        this.closed.add(id)
+        continue
+      }
+      if (this.closed.has(id)) continue
+      const ran = counted(target)
+      if (ran.length && ran.every(e => e.status === 'Succeeded')) {
+        this.reporter.debug(`  ${targetName(target)}: ✓ ${successes(ran)}`)
+        this.closed.add(id)
+      }
+    }
+  }
+
   /**
    * Following stops here: for each target that started but has no last word yet, how far it got
    * (what succeeded, what was running or came next), so a failure elsewhere, a pause or a timeout
-   * does not leave its progress only in the debug log.
+   * does not leave its progress only in the debug log. A large fleet's unfinished targets are
+   * counted in one line, each failed one told.
    */
   settle(targets: InstanceTarget[]): void {
+    const unfinished: string[] = []
     for (const target of targets) {
       if (this.closed.has(target.targetId ?? '')) continue
       const ran = counted(target)
@@ -140,11 +182,20 @@ export class TargetProgress {
         continue
       }
       if (!done.length && !running) continue
+      if (this.folded) {
+        unfinished.push(target.targetId ?? 'unknown target')
+        this.closed.add(target.targetId ?? '')
+        continue
+      }
       const where = next
         ? `; ${next.lifecycleEventName ?? 'unknown event'} ${running ? 'still running' : 'next'}`
         : ''
       this.reporter.info(`  ${targetName(target)}: ${successes(done, ran.length)}${where}`)
       this.closed.add(target.targetId ?? '')
     }
+    if (unfinished.length)
+      this.reporter.info(
+        `  ${unfinished.length} target${unfinished.length === 1 ? '' : 's'} not done when following stopped: ${someIds(unfinished)}`
+      )
   }
 }

@@ -11,11 +11,16 @@
  *   Skipped are final), nor those seen Pending while the overview counts as many Pending; when
  *   some left Pending, those seen Pending are read 25 at a time, in the listing's order, until as
  *   many are found as left (when CodeDeploy takes them in that order, as the emulator does, one
- *   call per change however large the fleet; otherwise a few more); at the end all are read once more
- *   for the outcome and the diagnosis.
+ *   call per change however large the fleet; otherwise a few more); at the end all that are not
+ *   done are read once more for the outcome and the diagnosis (a fleet of 1,000 read as it went
+ *   costs a few calls there, not 40);
+ * - a large fleet's targets that succeeded are kept without their events' diagnostics (what an
+ *   agent says of a success, its log tail included, is never told), so that following 1,000
+ *   instances holds little more than their ids and statuses.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { BATCH, type Call, type Gateway } from '../aws/gateway.js'
+import { folds } from './fold.js'
 import { batches, listTargetIds, readTargets } from './targets.js'
 
 /** A target in one of these states does not change any more. */
@@ -26,6 +31,23 @@ const FINAL = new Set(['Succeeded', 'Failed', 'Skipped'])
  * pace.ts). Traffic moves in steps of a minute or more.
  */
 export const TRAFFIC_BEATS = 6
+
+/** The most targets read whole when never read yet: what the pace's window holds (10 calls). */
+const WHOLE_READ = 10 * BATCH
+
+/** A target that succeeded, as a large fleet keeps it: its events without their diagnostics. */
+function compact(row: InstanceTarget): InstanceTarget {
+  if (row.status !== 'Succeeded') return row
+  return {
+    ...row,
+    lifecycleEvents: (row.lifecycleEvents ?? []).map(e => ({
+      ...(e.lifecycleEventName ? { lifecycleEventName: e.lifecycleEventName } : {}),
+      ...(e.status ? { status: e.status } : {}),
+      ...(e.startTime ? { startTime: e.startTime } : {}),
+      ...(e.endTime ? { endTime: e.endTime } : {})
+    }))
+  }
+}
 
 /** The overview's counts added up: the number of targets CodeDeploy knows of. */
 function total(info: DeploymentInfo): number {
@@ -99,8 +121,13 @@ export class TargetReads {
    */
   private open(info: DeploymentInfo): { running: string[]; pending: string[]; started: number } {
     const open = this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''))
-    const pending = open.filter(id => this.rows.get(id)?.status === 'Pending')
-    const running = open.filter(id => this.rows.get(id)?.status !== 'Pending')
+    // In a fleet too large to read whole within the pace's window (10 calls), never read yet
+    // counts as Pending: those just listed are found in the listing's order, as many as the
+    // overview says left Pending. A smaller fleet is read whole at once, which sees it sooner.
+    const unread = this.ids.length > WHOLE_READ ? 'Pending' : ''
+    const waiting = (id: string): boolean => (this.rows.get(id)?.status ?? unread) === 'Pending'
+    const pending = open.filter(waiting)
+    const running = open.filter(id => !waiting(id))
     const started = Math.max(0, pending.length - (info.deploymentOverview?.Pending ?? 0))
     return { running, pending, started }
   }
@@ -110,16 +137,25 @@ export class TargetReads {
    * some left Pending, as many seen Pending as fill the batch (more follow until they are found).
    */
   private toRead(info: DeploymentInfo, all: boolean): string[] {
-    if (all) return this.ids
+    if (all) return this.notDone()
     const { running, pending, started } = this.open(info)
     if (!started) return running
     return [...running, ...pending.slice(0, BATCH - (running.length % BATCH))]
   }
 
-  /** The calls the next read takes (`all`: every target, not only those not done). */
+  /** Every target not seen done yet (never read, Pending, running): what the last read takes. */
+  private notDone(): string[] {
+    return this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''))
+  }
+
+  /** The calls the next read takes (`all`: every target not done, not only those due). */
   cost(info: DeploymentInfo, all: boolean): number {
-    if (this.mustList(info)) return 1 + batches(Math.max(1, total(info)))
-    return batches(this.toRead(info, all).length)
+    const left = Math.max(1, total(info) - (info.deploymentOverview?.Pending ?? 0))
+    if (this.mustList(info)) return 1 + batches(all ? Math.max(1, total(info)) : left)
+    if (all || this.ids.length <= WHOLE_READ) return batches(this.toRead(info, all).length)
+    // A large fleet: those running, and those that left Pending, found in the listing's order.
+    const { running, pending, started } = this.open(info)
+    return batches(running.length + Math.min(started, pending.length))
   }
 
   /**
@@ -127,9 +163,18 @@ export class TargetReads {
    * listing when it is still to come (`listing`), or as if it were done.
    */
   lastCost(info: DeploymentInfo | undefined, listing = true): number {
-    const known = Math.max(1, info ? total(info) : 0, this.ids.length)
-    const list = listing && (!info || this.mustList(info)) ? 1 : 0
-    return list + batches(known)
+    const must = !info || this.mustList(info)
+    const known = must
+      ? Math.max(1, info ? total(info) : 0, this.ids.length)
+      : this.notDone().length
+    const list = listing && must ? 1 : 0
+    if (!info) return list + batches(known)
+    // Planned for those running now and as many as may start before the end (a batch of the
+    // fleet): a fleet of 1,000 kept in reserve whole would hold the allowance for minutes. Should
+    // the end skip many more at once, the last read borrows for them, as it may.
+    const running = must ? 0 : this.open(info).running.length
+    const likely = running + Math.max(BATCH, info.deploymentOverview?.InProgress ?? 0)
+    return list + batches(Math.min(known, likely))
   }
 
   /**
@@ -162,12 +207,15 @@ export class TargetReads {
     let ids = this.toRead(info, all)
     const traffic: string[] = []
     let found = 0
+    const big = folds(Math.max(total(info), this.ids.length))
     for (let from = 0; ids.length;) {
       const read = await readTargets(this.gateway, this.deploymentId, ids, call)
       for (const row of read.targets) {
         if (!row.targetId) continue
-        if (this.rows.get(row.targetId)?.status === 'Pending' && row.status !== 'Pending') found++
-        this.rows.set(row.targetId, row)
+        const was =
+          this.rows.get(row.targetId)?.status ?? (this.ids.length > WHOLE_READ ? 'Pending' : '')
+        if (was === 'Pending' && row.status !== 'Pending') found++
+        this.rows.set(row.targetId, big ? compact(row) : row)
       }
       if (read.traffic) traffic.push(read.traffic)
       // The ones that left Pending are not all found yet: the next 25 seen Pending.

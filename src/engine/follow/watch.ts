@@ -6,7 +6,8 @@
  * target's lifecycle events as progress.ts tells them (one line per target that succeeds, a
  * failed event at once, every event at debug). The deployment is read on a beat that starts fast
  * and stretches as it ages, its targets only when it says they changed (only those that may have),
- * all within the limits of pace.ts (reads.ts says which targets).
+ * all within the limits of pace.ts (reads.ts says which targets). A fleet of more than ~50 is
+ * told in counts every ~12 s rather than a line per instance that succeeds (fold.ts).
  */
 import type { DeploymentInfo, DeploymentOverview, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { errorName, isAccessDenied, isThrottling, isTransient } from '../aws/errors.js'
@@ -15,6 +16,7 @@ import type { Clock } from '../clock.js'
 import { TERMINAL } from '../tell/record.js'
 import { InputError } from '../errors.js'
 import type { Reporter } from '../reporter.js'
+import { COUNT_EVERY_UNITS, CountLines, fleetSize, folds } from './fold.js'
 import { BEAT_MS, Pace, type RunBudget } from './pace.js'
 import { TargetProgress } from './progress.js'
 import { TargetReads } from './reads.js'
@@ -114,6 +116,7 @@ export async function waitForDeployment(
 ): Promise<WatchOutcome> {
   const { gateway, reporter, clock, signal } = options
   const before = gateway.calls
+  const counts = new CountLines(COUNT_EVERY_UNITS * (options.minIntervalMs ?? BEAT_MS))
   const pace = new Pace(
     clock,
     options.minIntervalMs ?? BEAT_MS,
@@ -158,7 +161,7 @@ export async function waitForDeployment(
       reporter.info(`Traffic: ${traffic}`)
       options.onTraffic?.(traffic)
     }
-    progress.update(targets())
+    progress.update(targets(), fleetSize(info.deploymentOverview))
   }
   /** Calls kept for the last read of the targets (none when they are not read). */
   const reserve = (info?: DeploymentInfo): number => (options.quiet ? 0 : reads.lastCost(info))
@@ -233,13 +236,20 @@ export async function waitForDeployment(
       }
       lastStatus = info.status
     }
-    const overview = overviewLine(info.deploymentOverview)
-    if (overview !== lastOverview) {
-      if (!options.quiet && overview)
-        lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`)
-      lastOverview = overview
-    }
     const pause = terminal ? undefined : options.pauseWhen?.(info)
+    const o = info.deploymentOverview
+    const label = options.targetsLabel ?? 'Instances'
+    if (o && folds(fleetSize(o))) {
+      // A large fleet: its counts every ~12 s while they move, and as they end.
+      const line = counts.next(o, clock.now(), terminal || pause !== undefined)
+      if (!options.quiet && line) lines.push(`${label}: ${line}`)
+    } else {
+      const overview = overviewLine(o)
+      if (overview !== lastOverview) {
+        if (!options.quiet && overview) lines.push(`${label}: ${overview}`)
+        lastOverview = overview
+      }
+    }
     if (terminal || pause) {
       // The last lifecycle events come before the final status, so the log reads in order.
       if (!terminal) for (const line of lines) reporter.info(line)

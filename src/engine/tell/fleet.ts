@@ -5,6 +5,18 @@
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 
+/**
+ * Fleets larger than this are folded: the log tells their counts rather than a line per success
+ * (follow/fold.ts), the summary their failures first and their successes as a count.
+ */
+export const FOLD_ABOVE = 50
+
+/** `i-1, i-2, … (and 38 more)`: the first `named` ids, the rest counted. */
+export function someIds(ids: readonly string[], named = 10): string {
+  const shown = ids.slice(0, named).join(', ')
+  return ids.length > named ? `${shown} … (and ${ids.length - named} more)` : shown
+}
+
 export function isBlueGreen(info: DeploymentInfo | undefined): boolean {
   return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN'
 }

@@ -1,7 +1,9 @@
 /**
  * The job summary, rendered from the run record alone: a heading that says how the run ended, the
  * line the step failed with (or passed), what was deployed and where, each instance's lifecycle
- * events, why it failed, the rollback, and what was left running.
+ * events, why it failed, the rollback, and what was left running. A large fleet's failing
+ * instances come first and its successes are folded into counts (fleet-summary.ts); every summary
+ * is kept under GitHub's 1 MiB step-summary limit.
  */
 import type { DeploymentInfo, InstanceTarget } from '@aws-sdk/client-codedeploy'
 import { tailLines } from './diagnose.js'
@@ -12,6 +14,7 @@ import { s3Url } from '../inputs/s3-location.js'
 import { gitHubRef } from '../inputs/github-revision.js'
 import { fleetSide } from './fleet.js'
 import { describeTimeout, duration, headline } from './headline.js'
+import { countsSection, failedSection, fitSummary, isLargeFleet } from './fleet-summary.js'
 
 const ICON: Record<string, string> = {
   Succeeded: '✅',
@@ -229,6 +232,11 @@ export function renderSummary(record: RunRecord): string {
   if (!passed(record)) out.push(`**${headline(record)}**`, '')
   else if (record.outcome !== 'succeeded' && record.outcome !== 'packaged')
     out.push(headline(record), '')
+  const d = record.deployment
+  const server = (record.platform ?? 'Server') === 'Server'
+  // A large fleet: its failures first, before what was deployed.
+  const large = d !== undefined && isLargeFleet(d.targets)
+  if (large) out.push(...failedSection(d.targets, server))
   const table = rows(record)
   if (table.length)
     // A header row of empty cells shows as an empty stripe above the table on GitHub.
@@ -240,9 +248,8 @@ export function renderSummary(record: RunRecord): string {
     )
   for (const note of notes(record)) out.push(note, '')
 
-  const d = record.deployment
-  if (d && d.targets.length > 0) {
-    const server = (record.platform ?? 'Server') === 'Server'
+  if (large) out.push(...countsSection(d.targets, server))
+  else if (d && d.targets.length > 0) {
     out.push(
       server ? '### Instances' : '### Targets',
       '',
@@ -261,7 +268,8 @@ export function renderSummary(record: RunRecord): string {
   const first = diagnosis?.failures[0]
   if (diagnosis) {
     out.push('### Why it failed', '', diagnosis.headline, '')
-    if (first?.logTail) {
+    // A large fleet's log tails are with its failures, above.
+    if (first?.logTail && !large) {
       out.push(
         `<details open><summary>${first.instanceId} ${first.event} log tail</summary>`,
         '',
@@ -291,5 +299,5 @@ export function renderSummary(record: RunRecord): string {
   } else if (r?.message) {
     out.push('### Rollback', '', `No rollback: ${r.message}`, '')
   }
-  return out.join('\n')
+  return fitSummary(out.join('\n'))
 }
