@@ -29,7 +29,6 @@ import type { Settings } from './inputs/settings.js'
 import type { Ports } from './ports.js'
 import type { Reporter } from './reporter.js'
 import { chooseRevision, contentRevision, existingRevision } from './revision/given.js'
-import { gitHubRevision } from './revision/github.js'
 import type { BundlePublisher, RevisionStage } from './revision/stage.js'
 import { fleetWords } from './tell/fleet.js'
 import { consoleUrl } from './tell/links.js'
@@ -185,6 +184,8 @@ async function revision(scope: Scope): Promise<RevisionLocation | undefined> {
     const commit = settings.gitHubRevision
     return reporter.group('Checking the GitHub revision', async () => {
       await target()
+      // Loaded here: the appspec parser is not needed at start.
+      const { gitHubRevision } = await import('./revision/github.js')
       return gitHubLocation(await gitHubRevision(stage, commit))
     })
   } else if (given) {
