@@ -5673,7 +5673,7 @@ exports.JKx = CreateDeploymentConfigCommand;
 __webpack_unused_export__ = CreateDeploymentConfigInput$;
 __webpack_unused_export__ = CreateDeploymentConfigOutput$;
 __webpack_unused_export__ = CreateDeploymentGroup$;
-__webpack_unused_export__ = CreateDeploymentGroupCommand;
+exports.YqN = CreateDeploymentGroupCommand;
 __webpack_unused_export__ = CreateDeploymentGroupInput$;
 __webpack_unused_export__ = CreateDeploymentGroupOutput$;
 __webpack_unused_export__ = CreateDeploymentInput$;
@@ -6083,7 +6083,7 @@ __webpack_unused_export__ = UpdateApplication$;
 __webpack_unused_export__ = UpdateApplicationCommand;
 __webpack_unused_export__ = UpdateApplicationInput$;
 __webpack_unused_export__ = UpdateDeploymentGroup$;
-__webpack_unused_export__ = UpdateDeploymentGroupCommand;
+exports.zqi = UpdateDeploymentGroupCommand;
 __webpack_unused_export__ = UpdateDeploymentGroupInput$;
 __webpack_unused_export__ = UpdateDeploymentGroupOutput$;
 __webpack_unused_export__ = ZonalConfig$;
@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8779);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6116);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8779:
+/***/ 6116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38101,6 +38101,9 @@ const DECLARED_INPUTS = {
     'deployment-config-spec': {
         description: "A YAML or JSON file (inside the workspace) with CreateDeploymentConfig's fields (deploymentConfigName, computePlatform, minimumHealthyHosts, trafficRoutingConfig, zonalConfig), to define the deployment config this deployment uses: created when missing; a config of that name with other settings is refused, naming the difference, as configs cannot be changed. Its name comes from the file or from deployment-config."
     },
+    'deployment-group-config': {
+        description: "A YAML or JSON file (inside the workspace) with CreateDeploymentGroup's fields, in the API's camelCase (serviceRoleArn, ec2TagFilters or ec2TagSet, autoScalingGroups, deploymentStyle, autoRollbackConfiguration, alarmConfiguration, triggerConfigurations, loadBalancerInfo, blueGreenDeploymentConfiguration, ecsServices, …), defining deployment-group: a missing group is created (tagged codedeploy-bridge:created-by) just before the deployment, one that differs in a field the file gives is updated (the difference is logged), and one that holds the file's settings is left alone. deploymentGroupName may be left out; if given it must be deployment-group."
+    },
     source: {
         default: '.',
         description: 'Directory to package, relative to the workspace and inside it (links followed). appspec.yml (or appspec.yaml) must be at its root. .codedeployignore files leave out more; see the README.'
@@ -38116,7 +38119,7 @@ const DECLARED_INPUTS = {
     },
     'bundle-type': { default: 'zip', description: 'Bundle format: zip, tgz or tar.' },
     revision: {
-        description: "Deploy this existing bundle instead of packaging, as s3://bucket/key (e.g. the 'revision' output of an earlier package step)."
+        description: "Deploy an existing revision instead of packaging: a bundle in S3 as s3://bucket/key (e.g. the 'revision' output of an earlier package step); 'github', this repository at this commit (GITHUB_REPOSITORY, GITHUB_SHA); or github:owner/repo@sha with the full 40-character commit SHA. A GitHub revision is fetched by CodeDeploy through the account's GitHub connection (no bucket, no packaging; EC2/on-premises groups only); the checkout's appspec is checked when it is that commit's."
     },
     'revision-etag': {
         description: "With 'revision', the object's ETag; CodeDeploy refuses the deployment if the object changed."
@@ -38313,14 +38316,21 @@ function reader(get, problems) {
     };
 }
 
+// EXTERNAL MODULE: ./src/engine/inputs/github-revision.ts
+var github_revision = __nccwpck_require__(6241);
 ;// CONCATENATED MODULE: ./src/engine/inputs/uses.ts
+
 
 function stepKind(command, revision, appspec) {
     if (command !== 'deploy')
         return command;
-    return appspec ? 'appspec' : revision ? 'revision' : 'bundle';
+    if (appspec)
+        return 'appspec';
+    if (!revision)
+        return 'bundle';
+    return (0,github_revision/* isGitHubInput */.UE)(revision) ? 'github' : 'revision';
 }
-const DEPLOYS = ['bundle', 'revision', 'appspec', 'rollback'];
+const DEPLOYS = ['bundle', 'revision', 'github', 'appspec', 'rollback'];
 const FOLLOWS = [...DEPLOYS, 'continue'];
 /** The steps that follow a deployment until it ends, whoever made it. */
 const WATCHES = [...FOLLOWS, 'wait'];
@@ -38337,7 +38347,10 @@ const USED_BY = {
     'deployment-group': [...FOLLOWS, 'wait', 'stop'],
     'deployment-config': DEPLOYS,
     'deployment-config-spec': DEPLOYS,
-    source: MAY_BUILD,
+    // A rollback redeploys to a group that has deployed before: it does not define the group.
+    'deployment-group-config': ['bundle', 'revision', 'appspec', 'github'],
+    // A GitHub revision's checkout, when it is there, has its appspec checked.
+    source: [...MAY_BUILD, 'github'],
     bucket: MAY_BUILD,
     'bundle-path': MAY_BUILD,
     'key-prefix': MAY_BUILD,
@@ -38346,10 +38359,10 @@ const USED_BY = {
     'sse-kms-key-id': MAY_BUILD,
     's3-tags': MAY_BUILD,
     // Checked against the group's platform once it is read (deploy/target.ts).
-    'target-instances': ['bundle', 'revision', 'appspec'],
+    'target-instances': ['bundle', 'revision', 'github', 'appspec'],
     'override-alarms': DEPLOYS,
-    'outdated-instances-only': ['bundle', 'revision', 'appspec'],
-    revision: ['revision'],
+    'outdated-instances-only': ['bundle', 'revision', 'github', 'appspec'],
+    revision: ['revision', 'github'],
     'revision-etag': ['revision'],
     'revision-version': ['revision'],
     // The registered revision's description too, for package with an application.
@@ -38371,7 +38384,7 @@ const USED_BY = {
     'deployment-id': uses_BY_ID,
     rollback: ['stop'],
     // A rollback redeploys an older revision on purpose.
-    'skip-if-superseded': ['bundle', 'revision', 'appspec'],
+    'skip-if-superseded': ['bundle', 'revision', 'github', 'appspec'],
     appspec: ['appspec'],
     'task-definition': ['appspec']
 };
@@ -38382,6 +38395,7 @@ function uses(kind, name) {
 const DOING = {
     bundle: "this step packages 'source' and deploys it",
     revision: "this step deploys 'revision', a bundle already in S3",
+    github: "this step deploys 'revision', a commit CodeDeploy fetches from GitHub (no bundle, no S3)",
     appspec: "this step deploys 'appspec' (inline to an ECS or Lambda group, in a bundle to an EC2/on-premises group)",
     package: "command 'package' packages and uploads, and creates no deployment",
     rollback: "command 'rollback' redeploys the group's last successful revision",
@@ -38412,6 +38426,10 @@ function contradictions(kind, given) {
         found.set('revision', `Input 'revision' deploys an existing bundle; command 'package' builds a new one. Use one or the other.`);
     if (given('revision') && kind === 'rollback')
         found.set('revision', `Command 'rollback' redeploys the group's last successful revision; remove input 'revision'.`);
+    if (kind === 'github')
+        for (const pin of ['revision-etag', 'revision-version'])
+            if (given(pin))
+                found.set(pin, `Input '${pin}' pins an S3 object, and 'revision' is a GitHub commit, which its SHA pins already. Remove '${pin}'.`);
     if (!given('revision'))
         for (const pin of ['revision-etag', 'revision-version'])
             if (given(pin))
@@ -38575,7 +38593,7 @@ function bundlePathProblem(source, file) {
 function parseRevision(raw, eTag, version, problems) {
     const location = (0,s3_location/* parseS3Url */.F$)(raw);
     if (!location) {
-        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip.`);
+        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip (or github:owner/repo@<commit SHA> for a commit in GitHub).`);
         return undefined;
     }
     const { bucket, key } = location;
@@ -38614,6 +38632,7 @@ var inputs_options = __nccwpck_require__(6988);
 
 
 
+
 /**
  * Whether a run with these settings calls AWS at all: every run but `package` that only writes the
  * bundle to `bundle-path` (no bucket) and has no application to check (revision/package.ts).
@@ -38626,7 +38645,10 @@ function callsAws(settings) {
 function buildsBundle(settings) {
     if (settings.command === 'package')
         return true;
-    return settings.command === 'deploy' && !settings.revision && !settings.appspec;
+    return (settings.command === 'deploy' &&
+        !settings.revision &&
+        !settings.gitHubRevision &&
+        !settings.appspec);
 }
 /**
  * The YAML parser the structured inputs need, loaded only when one of them is given (`yaml` stays
@@ -38706,7 +38728,8 @@ function readSettings(command, kind, input, workspace, options, problems) {
     nameProblem('deployment-group', deploymentGroup);
     nameProblem('deployment-config', deploymentConfig);
     const revisionRaw = read('revision');
-    const revision = revisionRaw
+    const gitHubRevision = kind === 'github' ? (0,github_revision/* parseGitHubRevision */.mh)(revisionRaw, options.gitHub ?? {}, problems) : undefined;
+    const revision = revisionRaw && kind !== 'github'
         ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
         : undefined;
     const packaging = kind === 'bundle' || kind === 'package';
@@ -38755,15 +38778,18 @@ function readSettings(command, kind, input, workspace, options, problems) {
         if (issue)
             problems.push(`Invalid bundle-path '${bundlePathRaw}': ${issue}.`);
     }
-    const appspec = read('appspec') && external_node_path_default().resolve(workspace, read('appspec'));
-    if (appspec)
-        confined('appspec', appspec, "Keep the AppSpec file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. 'deploy/appspec.yaml'.");
-    const configSpec = read('deployment-config-spec') && external_node_path_default().resolve(workspace, read('deployment-config-spec'));
-    if (configSpec)
-        confined('deployment-config-spec', configSpec, "Keep the file in the repository and give its path relative to the workspace, e.g. 'deploy/deployment-config.yml'.");
-    const taskDefinition = read('task-definition') && external_node_path_default().resolve(workspace, read('task-definition'));
-    if (taskDefinition)
-        confined('task-definition', taskDefinition, "Keep the task definition file in the repository, or write it in an earlier step (e.g. with aws ecs describe-task-definition), and give its path relative to the workspace, e.g. 'deploy/task-definition.json'.");
+    /** A file input: resolved against the workspace, and confined to it. */
+    const workspaceFile = (name, example) => {
+        if (!read(name))
+            return undefined;
+        const file = external_node_path_default().resolve(workspace, read(name));
+        confined(name, file, `Keep the file in the repository, or write it in an earlier step, and give its path relative to the workspace, e.g. '${example}'.`);
+        return file;
+    };
+    const appspec = workspaceFile('appspec', 'deploy/appspec.yaml');
+    const configSpec = workspaceFile('deployment-config-spec', 'deploy/deployment-config.yml');
+    const groupConfig = workspaceFile('deployment-group-config', 'deploy/deployment-group.yml');
+    const taskDefinition = workspaceFile('task-definition', 'deploy/task-definition.json');
     const settings = {
         command,
         application,
@@ -38812,6 +38838,11 @@ function readSettings(command, kind, input, workspace, options, problems) {
         settings.bundlePath = bundlePath;
     if (revision)
         settings.revision = revision;
+    if (gitHubRevision) {
+        settings.gitHubRevision = gitHubRevision;
+        if ((0,github_revision/* isThisCommit */.WS)(gitHubRevision, options.gitHub ?? {}))
+            settings.gitHubCheckout = true;
+    }
     const description = read('description');
     if (description)
         settings.description = description;
@@ -38825,6 +38856,8 @@ function readSettings(command, kind, input, workspace, options, problems) {
         settings.taskDefinition = taskDefinition;
     if (configSpec)
         settings.deploymentConfigSpec = configSpec;
+    if (groupConfig)
+        settings.deploymentGroupConfig = groupConfig;
     if (sseKmsKeyId)
         settings.sseKmsKeyId = sseKmsKeyId;
     return settings;
@@ -39214,7 +39247,8 @@ class Gateway {
     }
     // --- CodeDeploy: applications, groups, configs (checked before anything is written) --------
     async application(applicationName) {
-        await this.codedeploy(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName }), { patient: true });
+        const out = await this.codedeploy(new dist_cjs/* GetApplicationCommand */.eOh({ applicationName }), { patient: true });
+        return out.application ?? {};
     }
     async deploymentGroup(applicationName, deploymentGroupName, call = { patient: true }) {
         const out = await this.codedeploy(new dist_cjs/* GetDeploymentGroupCommand */.WOp({ applicationName, deploymentGroupName }), call);
@@ -39233,6 +39267,18 @@ class Gateway {
      */
     async createDeploymentConfig(input) {
         await this.codedeploy(new dist_cjs/* CreateDeploymentConfigCommand */.JKx(input), { patient: true });
+    }
+    /**
+     * Creates a deployment group (`deployment-group-config`), with its tags. Patient: a create
+     * that reached AWS and is retried answers DeploymentGroupAlreadyExistsException, which the
+     * caller takes as "it is there" once it has read it back and compared it.
+     */
+    async createDeploymentGroup(input) {
+        await this.codedeploy(new dist_cjs/* CreateDeploymentGroupCommand */.YqN(input), { patient: true });
+    }
+    /** Updates a deployment group to the file's fields; patient: sending it twice is harmless. */
+    async updateDeploymentGroup(input) {
+        await this.codedeploy(new dist_cjs/* UpdateDeploymentGroupCommand */.zqi(input), { patient: true });
     }
     applicationNames(limit = 1000) {
         return this.pages({ patient: true }, signal => (0,dist_cjs/* paginateListApplications */.Piy)({ client: this.clients.codedeploy }, {}, ...(signal ? [{ abortSignal: signal }] : [])), page => page.applications ?? [], limit);
@@ -39805,6 +39851,16 @@ async function findNewerRun(gateway, group, mine) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/tell/fleet.ts
+/**
+ * Fleets larger than this are folded: the log tells their counts rather than a line per success
+ * (follow/fold.ts), the summary their failures first and their successes as a count.
+ */
+const FOLD_ABOVE = 50;
+/** `i-1, i-2, … (and 38 more)`: the first `named` ids, the rest counted. */
+function someIds(ids, named = 10) {
+    const shown = ids.slice(0, named).join(', ');
+    return ids.length > named ? `${shown} … (and ${ids.length - named} more)` : shown;
+}
 function isBlueGreen(info) {
     return info?.deploymentStyle?.deploymentType === 'BLUE_GREEN';
 }
@@ -39931,6 +39987,75 @@ function announceParked(reporter, group, region) {
             reporter.warning(parkedMessage(info, parked, group, region));
         last = parked;
     };
+}
+
+;// CONCATENATED MODULE: ./src/engine/follow/fold.ts
+
+
+/** The least time between two count lines of a folded fleet, in the watch's units (1 s). */
+const COUNT_EVERY_UNITS = 12;
+/** The overview's counts added up: the targets CodeDeploy knows of. */
+function fleetSize(o) {
+    if (!o)
+        return 0;
+    return ((o.Pending ?? 0) +
+        (o.InProgress ?? 0) +
+        (o.Succeeded ?? 0) +
+        (o.Failed ?? 0) +
+        (o.Skipped ?? 0) +
+        (o.Ready ?? 0));
+}
+function folds(size) {
+    return size > FOLD_ABOVE;
+}
+/** `412/1000 succeeded, 1 failed, 3 in progress, 584 pending` (zero counts left out). */
+function countLine(o) {
+    const parts = [`${o.Succeeded ?? 0}/${fleetSize(o)} succeeded`];
+    const add = (count, label) => {
+        if (count)
+            parts.push(`${count} ${label}`);
+    };
+    add(o.Failed, 'failed');
+    add(o.InProgress, 'in progress');
+    add(o.Pending, 'pending');
+    add(o.Skipped, 'skipped');
+    add(o.Ready, 'ready');
+    return parts.join(', ');
+}
+/** When a folded fleet's counts are said: when they changed, at most every `everyMs`. */
+class CountLines {
+    everyMs;
+    said = '';
+    saidAt = -Infinity;
+    /** The counts that changed but were not said yet. */
+    held;
+    constructor(everyMs) {
+        this.everyMs = everyMs;
+    }
+    /**
+     * The line to print now for these counts, or undefined: the first counts at once, later
+     * changes once `everyMs` has passed since the last line, and with `last` (the deployment ended
+     * or paused) the counts whenever they differ from the last line said.
+     */
+    next(o, now, last = false) {
+        const line = countLine(o);
+        if (line === this.said) {
+            this.held = undefined;
+            return undefined;
+        }
+        if (!last && now - this.saidAt < this.everyMs) {
+            this.held = line;
+            return undefined;
+        }
+        this.said = line;
+        this.saidAt = now;
+        this.held = undefined;
+        return line;
+    }
+    /** Counts that moved since the last line and wait for their turn. */
+    get pending() {
+        return this.held;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/engine/follow/pace.ts
@@ -40181,7 +40306,10 @@ class Pace {
 
 ;// CONCATENATED MODULE: ./src/engine/follow/progress.ts
 
+
 const UNFINISHED = new Set(['Pending', 'InProgress']);
+/** A target in one of these states does not change any more. */
+const FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
 /** Anything an event ends in that is neither a success nor a skip (Failed, Unknown). */
 function failed(event) {
     const status = event.status ?? 'Unknown';
@@ -40247,11 +40375,19 @@ class TargetProgress {
     told = new Set();
     /** Targets whose last word was said: their summary line or a failed event. */
     closed = new Set();
+    /** The fleet is large: successes are folded into the watch's counts (fold.ts). */
+    folded = false;
     constructor(reporter) {
         this.reporter = reporter;
     }
-    /** Tells what changed in `targets` since the last call. */
-    update(targets) {
+    /**
+     * Tells what changed in `targets` since the last call; `size` is the fleet's size as the
+     * deployment counts it (default: the targets given).
+     */
+    update(targets, size = targets.length) {
+        this.folded ||= folds(size);
+        if (this.folded)
+            return this.updateFolded(targets);
         for (const target of targets) {
             const id = target.targetId ?? '';
             const name = targetName(target);
@@ -40283,12 +40419,41 @@ class TargetProgress {
             }
         }
     }
+    /** A large fleet: a line for each failure, a debug line for each success, nothing else. */
+    updateFolded(targets) {
+        for (const target of targets) {
+            const id = target.targetId ?? '';
+            if (this.closed.has(id) && FINAL.has(target.status ?? ''))
+                continue;
+            const events = target.lifecycleEvents ?? [];
+            const bad = events.find(failed);
+            if (bad) {
+                const key = `${id}/${bad.lifecycleEventName}/${bad.status}`;
+                if (this.told.has(key))
+                    continue;
+                this.told.add(key);
+                const before = events.filter(e => e.status === 'Succeeded').length;
+                this.reporter.info(`  ${targetName(target)}: ✗ ${eventLine(bad)}${before ? `, after ${before} event${before === 1 ? '' : 's'} succeeded` : ''}`);
+                this.closed.add(id);
+                continue;
+            }
+            if (this.closed.has(id))
+                continue;
+            const ran = counted(target);
+            if (ran.length && ran.every(e => e.status === 'Succeeded')) {
+                this.reporter.debug(`  ${targetName(target)}: ✓ ${successes(ran)}`);
+                this.closed.add(id);
+            }
+        }
+    }
     /**
      * Following stops here: for each target that started but has no last word yet, how far it got
      * (what succeeded, what was running or came next), so a failure elsewhere, a pause or a timeout
-     * does not leave its progress only in the debug log.
+     * does not leave its progress only in the debug log. A large fleet's unfinished targets are
+     * counted in one line, each failed one told.
      */
     settle(targets) {
+        const unfinished = [];
         for (const target of targets) {
             if (this.closed.has(target.targetId ?? ''))
                 continue;
@@ -40305,12 +40470,19 @@ class TargetProgress {
             }
             if (!done.length && !running)
                 continue;
+            if (this.folded) {
+                unfinished.push(target.targetId ?? 'unknown target');
+                this.closed.add(target.targetId ?? '');
+                continue;
+            }
             const where = next
                 ? `; ${next.lifecycleEventName ?? 'unknown event'} ${running ? 'still running' : 'next'}`
                 : '';
             this.reporter.info(`  ${targetName(target)}: ${successes(done, ran.length)}${where}`);
             this.closed.add(target.targetId ?? '');
         }
+        if (unfinished.length)
+            this.reporter.info(`  ${unfinished.length} target${unfinished.length === 1 ? '' : 's'} not done when following stopped: ${someIds(unfinished)}`);
     }
 }
 
@@ -40388,13 +40560,30 @@ async function readTargets(gateway, deploymentId, ids, call = {}) {
 ;// CONCATENATED MODULE: ./src/engine/follow/reads.ts
 
 
+
 /** A target in one of these states does not change any more. */
-const FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
+const reads_FINAL = new Set(['Succeeded', 'Failed', 'Skipped']);
 /**
  * ECS and Lambda: long-run beats between two reads of the target while traffic shifts (~17 s; see
  * pace.ts). Traffic moves in steps of a minute or more.
  */
 const TRAFFIC_BEATS = 6;
+/** The most targets read whole when never read yet: what the pace's window holds (10 calls). */
+const WHOLE_READ = 10 * BATCH;
+/** A target that succeeded, as a large fleet keeps it: its events without their diagnostics. */
+function compact(row) {
+    if (row.status !== 'Succeeded')
+        return row;
+    return {
+        ...row,
+        lifecycleEvents: (row.lifecycleEvents ?? []).map(e => ({
+            ...(e.lifecycleEventName ? { lifecycleEventName: e.lifecycleEventName } : {}),
+            ...(e.status ? { status: e.status } : {}),
+            ...(e.startTime ? { startTime: e.startTime } : {}),
+            ...(e.endTime ? { endTime: e.endTime } : {})
+        }))
+    };
+}
 /** The overview's counts added up: the number of targets CodeDeploy knows of. */
 function total(info) {
     const o = info.deploymentOverview;
@@ -40459,9 +40648,14 @@ class TargetReads {
      * change only by leaving Pending; how many have left it, the overview's Pending count says.
      */
     open(info) {
-        const open = this.ids.filter(id => !FINAL.has(this.rows.get(id)?.status ?? ''));
-        const pending = open.filter(id => this.rows.get(id)?.status === 'Pending');
-        const running = open.filter(id => this.rows.get(id)?.status !== 'Pending');
+        const open = this.ids.filter(id => !reads_FINAL.has(this.rows.get(id)?.status ?? ''));
+        // In a fleet too large to read whole within the pace's window (10 calls), never read yet
+        // counts as Pending: those just listed are found in the listing's order, as many as the
+        // overview says left Pending. A smaller fleet is read whole at once, which sees it sooner.
+        const unread = this.ids.length > WHOLE_READ ? 'Pending' : '';
+        const waiting = (id) => (this.rows.get(id)?.status ?? unread) === 'Pending';
+        const pending = open.filter(waiting);
+        const running = open.filter(id => !waiting(id));
         const started = Math.max(0, pending.length - (info.deploymentOverview?.Pending ?? 0));
         return { running, pending, started };
     }
@@ -40471,26 +40665,45 @@ class TargetReads {
      */
     toRead(info, all) {
         if (all)
-            return this.ids;
+            return this.notDone();
         const { running, pending, started } = this.open(info);
         if (!started)
             return running;
         return [...running, ...pending.slice(0, BATCH - (running.length % BATCH))];
     }
-    /** The calls the next read takes (`all`: every target, not only those not done). */
+    /** Every target not seen done yet (never read, Pending, running): what the last read takes. */
+    notDone() {
+        return this.ids.filter(id => !reads_FINAL.has(this.rows.get(id)?.status ?? ''));
+    }
+    /** The calls the next read takes (`all`: every target not done, not only those due). */
     cost(info, all) {
+        const left = Math.max(1, total(info) - (info.deploymentOverview?.Pending ?? 0));
         if (this.mustList(info))
-            return 1 + batches(Math.max(1, total(info)));
-        return batches(this.toRead(info, all).length);
+            return 1 + batches(all ? Math.max(1, total(info)) : left);
+        if (all || this.ids.length <= WHOLE_READ)
+            return batches(this.toRead(info, all).length);
+        // A large fleet: those running, and those that left Pending, found in the listing's order.
+        const { running, pending, started } = this.open(info);
+        return batches(running.length + Math.min(started, pending.length));
     }
     /**
      * The calls the last read takes (every target, once the deployment ended or paused), with the
      * listing when it is still to come (`listing`), or as if it were done.
      */
     lastCost(info, listing = true) {
-        const known = Math.max(1, info ? total(info) : 0, this.ids.length);
-        const list = listing && (!info || this.mustList(info)) ? 1 : 0;
-        return list + batches(known);
+        const must = !info || this.mustList(info);
+        const known = must
+            ? Math.max(1, info ? total(info) : 0, this.ids.length)
+            : this.notDone().length;
+        const list = listing && must ? 1 : 0;
+        if (!info)
+            return list + batches(known);
+        // Planned for those running now and as many as may start before the end (a batch of the
+        // fleet): a fleet of 1,000 kept in reserve whole would hold the allowance for minutes. Should
+        // the end skip many more at once, the last read borrows for them, as it may.
+        const running = must ? 0 : this.open(info).running.length;
+        const likely = running + Math.max(BATCH, info.deploymentOverview?.InProgress ?? 0);
+        return list + batches(Math.min(known, likely));
     }
     /**
      * Whether the ids are still to be listed while the deployment runs. Listing them early costs no
@@ -40516,14 +40729,16 @@ class TargetReads {
         let ids = this.toRead(info, all);
         const traffic = [];
         let found = 0;
+        const big = folds(Math.max(total(info), this.ids.length));
         for (let from = 0; ids.length;) {
             const read = await readTargets(this.gateway, this.deploymentId, ids, call);
             for (const row of read.targets) {
                 if (!row.targetId)
                     continue;
-                if (this.rows.get(row.targetId)?.status === 'Pending' && row.status !== 'Pending')
+                const was = this.rows.get(row.targetId)?.status ?? (this.ids.length > WHOLE_READ ? 'Pending' : '');
+                if (was === 'Pending' && row.status !== 'Pending')
                     found++;
-                this.rows.set(row.targetId, row);
+                this.rows.set(row.targetId, big ? compact(row) : row);
             }
             if (read.traffic)
                 traffic.push(read.traffic);
@@ -40539,6 +40754,7 @@ class TargetReads {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/follow/watch.ts
+
 
 
 
@@ -40587,6 +40803,7 @@ const LAST_READ_ATTEMPTS = 3;
 async function waitForDeployment(deploymentId, options) {
     const { gateway, reporter, clock, signal } = options;
     const before = gateway.calls;
+    const counts = new CountLines(COUNT_EVERY_UNITS * (options.minIntervalMs ?? BEAT_MS));
     const pace = new Pace(clock, options.minIntervalMs ?? BEAT_MS, options.maxIntervalMs, Math.random, options.budget ?? { since: clock.now(), spent: () => gateway.calls - before }, options.firstReadMs);
     const reads = new TargetReads(gateway, deploymentId);
     const progress = new TargetProgress(reporter);
@@ -40623,7 +40840,7 @@ async function waitForDeployment(deploymentId, options) {
             reporter.info(`Traffic: ${traffic}`);
             options.onTraffic?.(traffic);
         }
-        progress.update(targets());
+        progress.update(targets(), fleetSize(info.deploymentOverview));
     };
     /** Calls kept for the last read of the targets (none when they are not read). */
     const reserve = (info) => (options.quiet ? 0 : reads.lastCost(info));
@@ -40696,13 +40913,23 @@ async function waitForDeployment(deploymentId, options) {
             }
             lastStatus = info.status;
         }
-        const overview = overviewLine(info.deploymentOverview);
-        if (overview !== lastOverview) {
-            if (!options.quiet && overview)
-                lines.push(`${options.targetsLabel ?? 'Instances'}: ${overview}`);
-            lastOverview = overview;
-        }
         const pause = terminal ? undefined : options.pauseWhen?.(info);
+        const o = info.deploymentOverview;
+        const label = options.targetsLabel ?? 'Instances';
+        if (o && folds(fleetSize(o))) {
+            // A large fleet: its counts every ~12 s while they move, and as they end.
+            const line = counts.next(o, clock.now(), terminal || pause !== undefined);
+            if (!options.quiet && line)
+                lines.push(`${label}: ${line}`);
+        }
+        else {
+            const overview = overviewLine(o);
+            if (overview !== lastOverview) {
+                if (!options.quiet && overview)
+                    lines.push(`${label}: ${overview}`);
+                lastOverview = overview;
+            }
+        }
         if (terminal || pause) {
             // The last lifecycle events come before the final status, so the log reads in order.
             if (!terminal)
@@ -41027,7 +41254,385 @@ async function lookFor(gateway, group, marker, sentAt, options, forMs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/inputs/group-schema.ts
+/**
+ * The shape of CreateDeploymentGroup's input, as `deployment-group-config` takes it (the API's
+ * own camelCase), and the checker that holds a file to it: every field known (or the closest
+ * name), every value of its type. What the API checks beyond the shape (that an ARN names a role
+ * that exists, that a load balancer is there) stays with the API.
+ */
+
+const TAG_FILTER = {
+    fields: {
+        Key: 'string',
+        Value: 'string',
+        Type: { oneOf: ['KEY_ONLY', 'VALUE_ONLY', 'KEY_AND_VALUE'] }
+    }
+};
+const TAG_SET = (list) => ({ fields: { [list]: { list: { list: TAG_FILTER } } } });
+const TARGET_GROUP = { list: { fields: { name: 'string' } } };
+const TRAFFIC_ROUTE = { fields: { listenerArns: { list: 'string' } } };
+const TRIGGER_EVENTS = [
+    'DeploymentStart',
+    'DeploymentSuccess',
+    'DeploymentFailure',
+    'DeploymentStop',
+    'DeploymentRollback',
+    'DeploymentReady',
+    'InstanceStart',
+    'InstanceSuccess',
+    'InstanceFailure',
+    'InstanceReady'
+];
+/** CreateDeploymentGroup's fields, but tags (this action's own). */
+const GROUP_FIELDS = {
+    applicationName: 'string',
+    deploymentGroupName: 'string',
+    deploymentConfigName: 'string',
+    serviceRoleArn: 'string',
+    ec2TagFilters: { list: TAG_FILTER },
+    ec2TagSet: TAG_SET('ec2TagSetList'),
+    onPremisesInstanceTagFilters: { list: TAG_FILTER },
+    onPremisesTagSet: TAG_SET('onPremisesTagSetList'),
+    autoScalingGroups: { list: 'string' },
+    triggerConfigurations: {
+        list: {
+            fields: {
+                triggerName: 'string',
+                triggerTargetArn: 'string',
+                triggerEvents: { list: { oneOf: TRIGGER_EVENTS } }
+            }
+        }
+    },
+    alarmConfiguration: {
+        fields: {
+            enabled: 'boolean',
+            ignorePollAlarmFailure: 'boolean',
+            alarms: { list: { fields: { name: 'string' } } }
+        }
+    },
+    autoRollbackConfiguration: {
+        fields: {
+            enabled: 'boolean',
+            events: {
+                list: {
+                    oneOf: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST']
+                }
+            }
+        }
+    },
+    outdatedInstancesStrategy: { oneOf: ['UPDATE', 'IGNORE'] },
+    deploymentStyle: {
+        fields: {
+            deploymentType: { oneOf: ['IN_PLACE', 'BLUE_GREEN'] },
+            deploymentOption: { oneOf: ['WITH_TRAFFIC_CONTROL', 'WITHOUT_TRAFFIC_CONTROL'] }
+        }
+    },
+    blueGreenDeploymentConfiguration: {
+        fields: {
+            terminateBlueInstancesOnDeploymentSuccess: {
+                fields: {
+                    action: { oneOf: ['TERMINATE', 'KEEP_ALIVE'] },
+                    terminationWaitTimeInMinutes: 'whole'
+                }
+            },
+            deploymentReadyOption: {
+                fields: {
+                    actionOnTimeout: { oneOf: ['CONTINUE_DEPLOYMENT', 'STOP_DEPLOYMENT'] },
+                    waitTimeInMinutes: 'whole'
+                }
+            },
+            greenFleetProvisioningOption: {
+                fields: { action: { oneOf: ['DISCOVER_EXISTING', 'COPY_AUTO_SCALING_GROUP'] } }
+            }
+        }
+    },
+    loadBalancerInfo: {
+        fields: {
+            elbInfoList: { list: { fields: { name: 'string' } } },
+            targetGroupInfoList: TARGET_GROUP,
+            targetGroupPairInfoList: {
+                list: {
+                    fields: {
+                        targetGroups: TARGET_GROUP,
+                        prodTrafficRoute: TRAFFIC_ROUTE,
+                        testTrafficRoute: TRAFFIC_ROUTE
+                    }
+                }
+            }
+        }
+    },
+    ecsServices: { list: { fields: { serviceName: 'string', clusterName: 'string' } } },
+    terminationHookEnabled: 'boolean'
+};
+function expected(shape) {
+    if (shape === 'string')
+        return 'a string';
+    if (shape === 'boolean')
+        return 'true or false';
+    if (shape === 'whole')
+        return 'a whole number';
+    if ('oneOf' in shape)
+        return `one of ${shape.oneOf.join(', ')}`;
+    if ('list' in shape)
+        return `a list of ${expected(shape.list).replace(/^an? /, '')}`;
+    return `a mapping of ${Object.keys(shape.fields).join(', ')}`;
+}
+/**
+ * Every problem of `value` against `shape`, each `file: at is …: expected …`, the closest field
+ * name for an unknown one.
+ */
+function shapeProblems(value, shape, at, file) {
+    const wrong = () => [
+        `${file}: ${at} is ${JSON.stringify(value)}: expected ${expected(shape)}.`
+    ];
+    if (shape === 'string')
+        return typeof value === 'string' ? [] : wrong();
+    if (shape === 'boolean')
+        return typeof value === 'boolean' ? [] : wrong();
+    if (shape === 'whole')
+        return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? [] : wrong();
+    if ('oneOf' in shape)
+        return typeof value === 'string' && shape.oneOf.includes(value) ? [] : wrong();
+    if ('list' in shape)
+        return Array.isArray(value)
+            ? value.flatMap((item, i) => shapeProblems(item, shape.list, `${at}[${i}]`, file))
+            : wrong();
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return wrong();
+    const known = Object.keys(shape.fields);
+    return Object.entries(value).flatMap(([key, inner]) => {
+        const where = at ? `${at}.${key}` : key;
+        const field = shape.fields[key];
+        if (field)
+            return shapeProblems(inner, field, where, file);
+        return [
+            `${file}: ${where} is not a field of CreateDeploymentGroup here.${(0,suggest/* didYouMean */.a)(key, known)} Known: ${known.join(', ')}.`
+        ];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/inputs/group-config.ts
+
+
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const NAME = /^[A-Za-z0-9+=,.@_-]{1,100}$/;
+/**
+ * Reads and checks the file at `file` (absolute; `shown` names it in messages). `name` is the
+ * `deployment-group` input and `application` the `application` input: the file's own
+ * deploymentGroupName and applicationName, when given, must be the same.
+ * Throws one InputError listing every problem.
+ */
+async function readGroupConfig(file, shown, name, application) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Invalid deployment-group-config '${shown}': ${file} cannot be read (it does not exist, or is not a file). Give the path of a YAML or JSON file with CreateDeploymentGroup's fields, relative to the workspace.`);
+    }
+    // Loaded here: only runs with a group config parse YAML at this point.
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    const syntax = doc.errors[0];
+    if (syntax)
+        throw new errors/* InputError */.dz(`Invalid deployment-group-config: ${shown} is not valid YAML or JSON (${syntax.message.split('\n')[0] ?? ''}). Fix the syntax: a mapping of CreateDeploymentGroup's fields.`);
+    const value = doc.toJS();
+    const problems = shapeProblems(value, { fields: GROUP_FIELDS }, '', shown);
+    const fields = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {});
+    const problem = (at, text) => problems.push(`${shown}: ${at} ${text}`);
+    const own = fields.deploymentGroupName;
+    if (typeof own === 'string' && own !== name)
+        problem('deploymentGroupName', `is '${own}', and input 'deployment-group' is '${name}': give the same name in both, or leave it out of the file.`);
+    const app = fields.applicationName;
+    if (typeof app === 'string' && app !== application)
+        problem('applicationName', `is '${app}', and input 'application' is '${application}': give the same name in both, or leave it out of the file.`);
+    const role = fields.serviceRoleArn;
+    if (role === undefined)
+        problem('serviceRoleArn', "is missing: CreateDeploymentGroup needs the ARN of the role CodeDeploy acts as, e.g. 'arn:aws:iam::123456789012:role/CodeDeployServiceRole'.");
+    else if (typeof role === 'string' && !ROLE_ARN.test(role))
+        problem('serviceRoleArn', `is '${role.slice(0, 80)}': give a role's ARN, e.g. 'arn:aws:iam::123456789012:role/CodeDeployServiceRole', not its name.`);
+    const config = fields.deploymentConfigName;
+    if (typeof config === 'string' && !NAME.test(config))
+        problem('deploymentConfigName', `is ${JSON.stringify(config)}: give 1 to 100 of A-Z a-z 0-9 + = , . @ _ -.`);
+    for (const [filters, set] of [
+        ['ec2TagFilters', 'ec2TagSet'],
+        ['onPremisesInstanceTagFilters', 'onPremisesTagSet']
+    ])
+        if (fields[filters] !== undefined && fields[set] !== undefined)
+            problem(set, `and ${filters} cannot both be given (CreateDeploymentGroup refuses it): keep one.`);
+    if (problems.length === 1)
+        throw new errors/* InputError */.dz(`Invalid deployment-group-config: ${problems[0]}`);
+    if (problems.length > 1)
+        throw new errors/* InputError */.dz(`Invalid deployment-group-config, ${problems.length} problems:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+    const { applicationName: _given, ...given } = fields;
+    return { ...given, deploymentGroupName: name };
+}
+/** Arrays in a fixed order (their items' JSON), so that an order AWS changes is no difference. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return value.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    if (typeof value === 'object' && value !== null)
+        return Object.fromEntries(Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, canonical(v)]));
+    return value;
+}
+/**
+ * What AWS holds, cut to the shape the file gives: the keys the file sets (AWS adds defaults and
+ * ids the file need not repeat), every item of a list (an item AWS has and the file has not is a
+ * difference). An unset boolean reads as false and an unset list as empty, as AWS defaults them.
+ */
+function project(held, wanted) {
+    if (Array.isArray(wanted)) {
+        const list = wanted;
+        const items = Array.isArray(held) ? held : [];
+        const objects = list.filter((w) => typeof w === 'object' && w !== null && !Array.isArray(w));
+        if (!objects.length)
+            return items.map(item => project(item, list[0]));
+        // Every key any item of the file sets, with the first value given for it.
+        const shape = {};
+        for (const item of objects)
+            for (const [k, v] of Object.entries(item))
+                if (!(k in shape))
+                    shape[k] = v;
+        return items.map(item => project(item, shape));
+    }
+    if (typeof wanted === 'object' && wanted !== null) {
+        const source = (typeof held === 'object' && held !== null ? held : {});
+        return Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, project(source[k], v)]));
+    }
+    if (typeof wanted === 'boolean')
+        return held ?? false;
+    return held;
+}
+/**
+ * How the group AWS holds differs from the file, one `field: AWS value in AWS, file value in the
+ * file` each (only the fields the file gives); empty when they agree.
+ */
+function groupDifferences(config, group) {
+    const held = group;
+    const out = [];
+    for (const [field, wanted] of Object.entries(config)) {
+        if (field === 'deploymentGroupName' || wanted === undefined)
+            continue;
+        let aws = held[field];
+        // GetDeploymentGroup answers Auto Scaling groups as {name, hook}; the input names them.
+        if (field === 'autoScalingGroups' && Array.isArray(aws))
+            aws = aws.map(g => g.name);
+        const now = JSON.stringify(canonical(project(aws, wanted)));
+        const then = JSON.stringify(canonical(wanted));
+        if (now !== then)
+            out.push(`${field}: ${now ?? '(not set)'} in AWS, ${then} in the file`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy/group.ts
+
+
+
+/** The tag a group this action created carries; its value names the repository. */
+const CREATED_BY_TAG = 'codedeploy-bridge:created-by';
+/** The repository of a workflow ref (`owner/repo/.github/workflows/x.yml@ref`), or the action's name. */
+function creatorOf(workflowRef) {
+    const match = /^([^/@]+\/[^/@]+)\//.exec(workflowRef ?? '');
+    return match?.[1] ?? 'codedeploy-bridge';
+}
+async function current(ports, settings) {
+    try {
+        return await ports.gateway.deploymentGroup(settings.application, settings.deploymentGroup);
+    }
+    catch (error) {
+        if ((0,aws_errors/* isAccessDenied */.w7)(error))
+            throw new errors/* InputError */.dz(`Access denied to codedeploy:GetDeploymentGroup (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+        if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentGroupDoesNotExistException')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * The group as it is once the file is applied: the file's fields over what AWS holds (or over
+ * nothing, for a group still to be made), for the checks that read the group's settings.
+ */
+function asApplied(config, held, platform) {
+    const { autoScalingGroups, ...fields } = config;
+    return {
+        ...held,
+        ...fields,
+        ...(autoScalingGroups ? { autoScalingGroups: autoScalingGroups.map(name => ({ name })) } : {}),
+        computePlatform: held?.computePlatform ?? platform
+    };
+}
+/**
+ * With the target: reads and checks the file and compares the group with it. `held` is the group
+ * AWS holds (undefined: none of that name yet), `platform` the application's. Returns the group
+ * as it will be; writes nothing.
+ */
+async function checkGroupConfig(ports, record, settings, held, platform) {
+    const file = settings.deploymentGroupConfig;
+    if (!file)
+        throw new Error('checkGroupConfig without deployment-group-config');
+    const config = await readGroupConfig(file, file, settings.deploymentGroup, settings.application);
+    record.deploymentGroupCreated = false;
+    const group = `Deployment group '${settings.deploymentGroup}'`;
+    if (!held)
+        ports.reporter.info(`${group} does not exist yet: it is created from ${file} just before the deployment.`);
+    else {
+        const differences = groupDifferences(config, held);
+        ports.reporter.info(differences.length
+            ? `${group} differs from ${file}; it is updated just before the deployment:\n${differences.map(d => `  ${d}`).join('\n')}`
+            : `${group} holds the settings of ${file}.`);
+    }
+    return asApplied(config, held, platform);
+}
+/**
+ * Just before CreateDeployment (after every check passed): creates the group when it is still
+ * missing, updates it when it differs from the file, and leaves it alone when it does not.
+ */
+async function ensureDeploymentGroup(ports, record, settings, creator) {
+    const file = settings.deploymentGroupConfig;
+    if (!file)
+        return;
+    const config = await readGroupConfig(file, file, settings.deploymentGroup, settings.application);
+    const name = `deployment group '${settings.deploymentGroup}'`;
+    let held = await current(ports, settings);
+    if (!held) {
+        try {
+            await ports.gateway.createDeploymentGroup({
+                applicationName: settings.application,
+                ...config,
+                tags: [{ Key: CREATED_BY_TAG, Value: creator }]
+            });
+            record.deploymentGroupCreated = true;
+            ports.changed();
+            ports.reporter.info(`Created ${name} from ${file} (tag ${CREATED_BY_TAG}: ${creator}).`);
+            return;
+        }
+        catch (error) {
+            if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupAlreadyExistsException')
+                throw error;
+            // Made meanwhile (another run, or this create retried): compare it as it is.
+            held = await current(ports, settings);
+            if (!held)
+                throw error;
+        }
+    }
+    const differences = groupDifferences(config, held);
+    if (!differences.length)
+        return;
+    const { deploymentGroupName, ...fields } = config;
+    await ports.gateway.updateDeploymentGroup({
+        applicationName: settings.application,
+        currentDeploymentGroupName: deploymentGroupName,
+        ...fields
+    });
+    ports.reporter.info(`Updated ${name} to ${file}: ${differences.join('; ')}.`);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/deploy/target.ts
+
 
 
 
@@ -41053,8 +41658,9 @@ const permission = (action, error) => {
  * before anything is uploaded or created.
  */
 async function checkTarget(gateway, target, region) {
+    let platform;
     try {
-        await gateway.application(target.application);
+        platform = (await gateway.application(target.application)).computePlatform ?? 'Server';
     }
     catch (error) {
         if ((0,aws_errors/* isAccessDenied */.w7)(error))
@@ -41066,19 +41672,24 @@ async function checkTarget(gateway, target, region) {
     }
     if (!target.deploymentGroup)
         return undefined;
-    let group;
+    let held;
     try {
-        group = await gateway.deploymentGroup(target.application, target.deploymentGroup);
+        held = await gateway.deploymentGroup(target.application, target.deploymentGroup);
     }
     catch (error) {
         if ((0,aws_errors/* isAccessDenied */.w7)(error))
             permission('GetDeploymentGroup', error);
         if ((0,aws_errors/* errorName */.Is)(error) !== 'DeploymentGroupDoesNotExistException')
             throw error;
-        const existing = await known(() => gateway.deploymentGroupNames(target.application));
-        throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them.`);
+        if (!target.groupConfig) {
+            const existing = await known(() => gateway.deploymentGroupNames(target.application));
+            throw new errors/* InputError */.dz(`Deployment group '${target.deploymentGroup}' does not exist in application '${target.application}'.${existing} Set 'deployment-group' to one of them, or give 'deployment-group-config' to create it.`);
+        }
     }
-    const platform = group.computePlatform ?? 'Server';
+    const group = target.groupConfig ? await target.groupConfig(held, platform) : held;
+    if (!group)
+        throw new Error(`No deployment group '${target.deploymentGroup}'`);
+    platform = group.computePlatform ?? platform;
     const forPlatform = (name) => platform === 'Server'
         ? !/^CodeDeployDefault\.(ECS|Lambda)/.test(name)
         : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
@@ -41122,6 +41733,11 @@ async function checkDeploymentTarget(ports, record, settings) {
         // A config from a spec may not exist yet: ./config.ts checks it.
         ...(settings.deploymentConfig && !settings.deploymentConfigSpec
             ? { deploymentConfig: settings.deploymentConfig }
+            : {}),
+        ...(settings.deploymentGroupConfig && settings.command !== 'package'
+            ? {
+                groupConfig: (held, platform) => checkGroupConfig(ports, record, settings, held, platform)
+            }
             : {})
     }, record.region);
     if (group) {
@@ -41159,6 +41775,8 @@ function platformFits(settings, platform) {
         return;
     }
     const name = PLATFORM_NAME[platform] ?? platform;
+    if (settings.gitHubRevision)
+        throw new errors/* InputError */.dz(`${group} deploys to ${name}, and a GitHub revision deploys to EC2/on-premises instances only: CodeDeploy takes an ${name} deployment's AppSpec inline. Give the AppSpec file in 'appspec' instead of 'revision: github…'.`);
     if (settings.command === 'rollback')
         throw new errors/* InputError */.dz(`${group} deploys to ${name}; command 'rollback' redeploys S3 bundles of EC2/on-premises groups. Deploy the earlier AppSpec with 'appspec' instead (CodeDeploy also rolls back a failed ${name} deployment by itself with auto-rollback).`);
     if (!settings.appspec)
@@ -41216,6 +41834,7 @@ function ignoreAlarms(ports, facts, settings) {
 
 
 
+
 /**
  * `application` and `deployment-group` are optional; when given, the deployment must belong to
  * them (a deployment-id passed from another environment's job is refused rather than acted on).
@@ -41254,6 +41873,9 @@ async function readNamed(ports, record, names, id) {
     const revision = (0,s3_location/* revisionOfDeployment */.eZ)(info);
     if (revision)
         record.revision = revision;
+    const gitHub = (0,github_revision/* gitHubRevisionOfDeployment */.pO)(info);
+    if (gitHub)
+        record.gitHub = gitHub;
     return info;
 }
 
@@ -41652,6 +42274,7 @@ function failureMessage(deployment, diagnosis) {
 
 
 
+
 /** The action's outputs (action.yml), in the order they are listed there. */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'deployment-id',
@@ -41670,7 +42293,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'appspec-sha256',
     'task-definition-arn',
     'lambda-current-version',
-    'lambda-target-version'
+    'lambda-target-version',
+    'deployment-group-created'
 ]));
 function outputsOf(record) {
     const out = {};
@@ -41692,6 +42316,9 @@ function outputsOf(record) {
         if (revision.version)
             out['version-id'] = revision.version;
     }
+    // A GitHub revision has no bucket, key, ETag or version: those outputs stay empty.
+    if (record.gitHub)
+        out.revision = (0,github_revision/* gitHubRef */.rW)(record.gitHub);
     if (record.bundle)
         out['bundle-sha256'] = record.bundle.sha256;
     if (record.bundle?.path)
@@ -41712,6 +42339,8 @@ function outputsOf(record) {
             out['lambda-target-version'] = content.lambda.targetVersion;
         }
     }
+    if (record.deploymentGroupCreated !== undefined)
+        out['deployment-group-created'] = String(record.deploymentGroupCreated);
     return out;
 }
 /** `3600` → `60m`, `5400` → `1h30m`, `45` → `45s`. */
@@ -42514,6 +43143,8 @@ async function checkRevision(gateway, revision, reporter) {
 
 
 
+
+
 /** Runs the whole sequence; resolves with the record, or rejects with a RunFailedError. */
 async function runEngine(settings, deps) {
     const clock = deps.clock ?? systemClock;
@@ -42611,6 +43242,15 @@ async function revision(scope) {
         if (content)
             return content;
     }
+    else if (settings.gitHubRevision) {
+        const commit = settings.gitHubRevision;
+        return reporter.group('Checking the GitHub revision', async () => {
+            await target();
+            // Loaded here: the appspec parser is not needed at start.
+            const { gitHubRevision } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(298), __nccwpck_require__.e(786), __nccwpck_require__.e(19)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5019));
+            return (0,github_revision/* gitHubLocation */.Nc)(await gitHubRevision(stage, commit));
+        });
+    }
     else if (given) {
         return reporter.group('Checking the revision', async () => {
             await target();
@@ -42660,6 +43300,8 @@ async function sequence(scope) {
     const { reporter } = ports;
     const result = await reporter.group('Creating the deployment', async () => {
         const deploymentConfig = await ensureDeploymentConfig(ports, record, settings);
+        // After the config: the group's own deploymentConfigName may be the one just made.
+        await ensureDeploymentGroup(ports, record, settings, creatorOf(scope.deps.identity?.workflowRef));
         return createDeployment({
             application: settings.application,
             deploymentGroup: settings.deploymentGroup,
@@ -42808,6 +43450,7 @@ async function runOnce(adapter, seams, signal) {
         const { settings, warnings } = parseInputs(adapter.input, workspace, {
             confine: adapter.confine,
             tempRoot: adapter.tempRoot,
+            gitHub: { repository: process.env.GITHUB_REPOSITORY, sha: process.env.GITHUB_SHA },
             ...(parse ? { parse } : {})
         });
         for (const warning of warnings)
@@ -43050,7 +43693,112 @@ current directory):
 ${inputs()}`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/tell/fleet-summary.ts
+
+
+/** GitHub's limit on one step's summary (bytes). */
+const STEP_SUMMARY_LIMIT = 1024 * 1024;
+/** What a summary may take: below the limit, room left for what the runner adds. */
+const SUMMARY_BUDGET = STEP_SUMMARY_LIMIT - 16 * 1024;
+/** Failing instances listed in the table; the rest are counted. */
+const FAILURES_LISTED = 100;
+/** Failing instances whose log tails are shown. */
+const LOG_TAILS_SHOWN = 3;
+/** Ids named per status in the counts. */
+const IDS_NAMED = 20;
+function isLargeFleet(targets) {
+    return targets.length > FOLD_ABOVE;
+}
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function fleet_summary_name(target) {
+    const side = fleetSide(target);
+    return `${target.targetId ?? ''}${side ? ` (${side})` : ''}`;
+}
+/** The failing instances: a table, then the first log tails. Empty when none failed. */
+function failedSection(targets, server) {
+    const { failures, failedWithoutEvent } = findFailures([...targets]);
+    const count = failures.length + failedWithoutEvent.length;
+    if (!count)
+        return [];
+    const noun = server ? 'instance' : 'target';
+    const out = [
+        `### ❌ Failed ${noun}s (${count} of ${targets.length})`,
+        '',
+        `| ${server ? 'Instance' : 'Target'} | Event | Error code | Script | Message |`,
+        '|---|---|---|---|---|'
+    ];
+    for (const f of failures.slice(0, FAILURES_LISTED))
+        out.push(`| ${cell(f.instanceId)} | ${cell(f.event)} | ${cell(f.errorCode)} | ${cell(f.scriptName ?? '')} | ${cell(f.message ?? '')} |`);
+    out.push('');
+    if (failures.length > FAILURES_LISTED)
+        out.push(`… and ${failures.length - FAILURES_LISTED} more failed ${noun}s not listed.`, '');
+    if (failedWithoutEvent.length)
+        out.push(`Failed with no hook error: ${someIds(failedWithoutEvent, IDS_NAMED)} (check that the CodeDeploy agent is running there).`, '');
+    failures
+        .filter(f => f.logTail)
+        .slice(0, LOG_TAILS_SHOWN)
+        .forEach((f, i) => {
+        out.push(`<details${i === 0 ? ' open' : ''}><summary>${f.instanceId} ${f.event} log tail</summary>`, '', '```', tailLines(f.logTail ?? '', 40), '```', '', '</details>', '');
+    });
+    return out;
+}
+/** The counts by status, each status with its first ids; the successes folded. */
+function countsSection(targets, server) {
+    const by = new Map();
+    for (const t of targets) {
+        const status = t.status ?? 'Unknown';
+        let ids = by.get(status);
+        if (!ids)
+            by.set(status, (ids = []));
+        ids.push(fleet_summary_name(t));
+    }
+    const order = ['Failed', 'Unknown', 'InProgress', 'Pending', 'Ready', 'Skipped', 'Succeeded'];
+    const statuses = [...by.keys()].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+    const noun = server ? 'instances' : 'targets';
+    const out = [
+        `### ${server ? 'Instances' : 'Targets'}`,
+        '',
+        `${targets.length} ${noun}: ${statuses.map(s => `${by.get(s).length} ${s}`).join(', ')}.`,
+        ''
+    ];
+    for (const status of statuses)
+        out.push(`- **${status}** (${by.get(status).length}): ${someIds(by.get(status), IDS_NAMED)}`);
+    out.push('');
+    return out;
+}
+/**
+ * The summary as it fits GitHub's step summary: whole when it does, else cut at a line (a code
+ * block left open is closed) with a note that says so.
+ */
+function fitSummary(markdown, budget = SUMMARY_BUDGET) {
+    const bytes = Buffer.byteLength(markdown);
+    if (bytes <= budget)
+        return markdown;
+    const note = `\n\n> ✂️ The summary was cut here: whole, it would take ${bytes} bytes, over GitHub's 1 MiB step-summary limit. The step's log has every failure.\n`;
+    const room = budget - Buffer.byteLength(note) - 8;
+    const lines = markdown.split('\n');
+    const kept = [];
+    let used = 0;
+    let fenced = false;
+    for (const line of lines) {
+        const size = Buffer.byteLength(line) + 1;
+        if (used + size > room)
+            break;
+        kept.push(line);
+        used += size;
+        if (line.startsWith('```'))
+            fenced = !fenced;
+    }
+    if (fenced)
+        kept.push('```');
+    return `${kept.join('\n')}${note}`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/tell/summary.ts
+
+
 
 
 
@@ -43079,7 +43827,7 @@ const TRAFFIC_EVENTS = new Set([
     'AllowTraffic',
     'AfterAllowTraffic'
 ]);
-function cell(text) {
+function summary_cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 function size(bytes) {
@@ -43134,7 +43882,10 @@ function rows(record) {
     if (record.application)
         out.push(['Application', record.application]);
     if (record.deploymentGroup && record.command !== 'package')
-        out.push(['Deployment group', record.deploymentGroup]);
+        out.push([
+            'Deployment group',
+            `${record.deploymentGroup}${record.deploymentGroupCreated ? ' (created by this run)' : ''}`
+        ]);
     if (record.deploymentConfig && d)
         out.push([
             'Config',
@@ -43147,6 +43898,11 @@ function rows(record) {
         if (record.revision.version)
             out.push(['Version', `\`${record.revision.version}\``]);
     }
+    if (record.gitHub)
+        out.push([
+            'Revision',
+            `\`${(0,github_revision/* gitHubRef */.rW)(record.gitHub)}\` (GitHub, fetched by CodeDeploy through its GitHub connection)`
+        ]);
     if (record.choice) {
         out.push(['Rolled back to', `the revision of ${record.choice.fromDeployment}`]);
         out.push(['Why this one', record.choice.reason]);
@@ -43259,18 +44015,24 @@ function renderSummary(record) {
         out.push(`**${headline(record)}**`, '');
     else if (record.outcome !== 'succeeded' && record.outcome !== 'packaged')
         out.push(headline(record), '');
+    const d = record.deployment;
+    const server = (record.platform ?? 'Server') === 'Server';
+    // A large fleet: its failures first, before what was deployed.
+    const large = d !== undefined && isLargeFleet(d.targets);
+    if (large)
+        out.push(...failedSection(d.targets, server));
     const table = rows(record);
     if (table.length)
         // A header row of empty cells shows as an empty stripe above the table on GitHub.
-        out.push('| Field | Value |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+        out.push('| Field | Value |', '|---|---|', ...table.map(([k, v]) => `| ${k} | ${summary_cell(v)} |`), '');
     for (const note of notes(record))
         out.push(note, '');
-    const d = record.deployment;
-    if (d && d.targets.length > 0) {
-        const server = (record.platform ?? 'Server') === 'Server';
+    if (large)
+        out.push(...countsSection(d.targets, server));
+    else if (d && d.targets.length > 0) {
         out.push(server ? '### Instances' : '### Targets', '', `| ${server ? 'Instance' : 'Target'} | Status | Lifecycle events |`, '|---|---|---|');
         for (const t of d.targets) {
-            out.push(`| ${cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${cell(shownEvents(t, d.info))} |`);
+            out.push(`| ${summary_cell(t.targetId ?? '')}${label(t)} | ${ICON[t.status ?? ''] ?? ''} ${t.status ?? ''} | ${summary_cell(shownEvents(t, d.info))} |`);
         }
         out.push('');
     }
@@ -43278,7 +44040,8 @@ function renderSummary(record) {
     const first = diagnosis?.failures[0];
     if (diagnosis) {
         out.push('### Why it failed', '', diagnosis.headline, '');
-        if (first?.logTail) {
+        // A large fleet's log tails are with its failures, above.
+        if (first?.logTail && !large) {
             out.push(`<details open><summary>${first.instanceId} ${first.event} log tail</summary>`, '', '```', tailLines(first.logTail, 40), '```', '', '</details>', '');
         }
     }
@@ -43295,7 +44058,7 @@ function renderSummary(record) {
     else if (r?.message) {
         out.push('### Rollback', '', `No rollback: ${r.message}`, '');
     }
-    return out.join('\n');
+    return fitSummary(out.join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
@@ -43572,6 +44335,106 @@ function defaultDescription(context) {
         parts.push(`by ${context.actor}`);
     const head = parts.length ? `Deployed ${parts.join(', ')}` : 'Deployed by CodeDeploy Bridge';
     return context.runUrl ? `${head} (${context.runUrl})` : head;
+}
+
+
+/***/ }),
+
+/***/ 6241:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nc: () => (/* binding */ gitHubLocation),
+/* harmony export */   UE: () => (/* binding */ isGitHubInput),
+/* harmony export */   WS: () => (/* binding */ isThisCommit),
+/* harmony export */   mh: () => (/* binding */ parseGitHubRevision),
+/* harmony export */   pO: () => (/* binding */ gitHubRevisionOfDeployment),
+/* harmony export */   rW: () => (/* binding */ gitHubRef)
+/* harmony export */ });
+/** Whether the `revision` input names a GitHub revision rather than an S3 bundle. */
+function isGitHubInput(raw) {
+    const text = raw.trim().toLowerCase();
+    return text === 'github' || text.startsWith('github:');
+}
+/** `github:owner/repo@sha`, as the `revision` output and the summary show it. */
+function gitHubRef(revision) {
+    return `github:${revision.repository}@${revision.commitId}`;
+}
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const FIX = 'the full 40-character commit SHA, e.g. ${{ github.sha }}';
+/** Why `repository` is not `owner/repo`, or undefined. */
+function repositoryProblem(repository) {
+    const [owner, repo, ...rest] = repository.split('/');
+    if (!owner || !repo || rest.length > 0)
+        return "it must be 'owner/repo'";
+    if (!OWNER.test(owner))
+        return `the owner '${owner}' is not a GitHub account name (letters, digits and single hyphens, at most 39)`;
+    if (!REPO.test(repo) || repo === '.' || repo === '..')
+        return `the repository name '${repo}' is not one GitHub allows (letters, digits, '.', '-', '_')`;
+    return undefined;
+}
+/** Why `sha` is not a full commit SHA, with the fix, or undefined. */
+function shaProblem(sha) {
+    if (/^[0-9a-f]{40}$/i.test(sha))
+        return undefined;
+    if (/^[0-9a-f]{4,39}$/i.test(sha))
+        return `'${sha}' is a short SHA, and CodeDeploy takes ${FIX}`;
+    return `'${sha.slice(0, 60)}' is not a commit SHA (a branch or tag name moves; CodeDeploy takes ${FIX})`;
+}
+/**
+ * Parses `github` (this repository at this commit, from `context`) or `github:owner/repo@sha`;
+ * pushes what is wrong to `problems`.
+ */
+function parseGitHubRevision(raw, context, problems) {
+    const text = raw.trim();
+    if (text.toLowerCase() === 'github') {
+        const { repository, sha } = context;
+        if (!repository || !sha) {
+            problems.push(`Input 'revision' is 'github': this repository at this commit, which GITHUB_REPOSITORY and GITHUB_SHA name in a GitHub Actions job, and they are not set here. Outside a job, name the commit: revision: github:owner/repo@<the full 40-character commit SHA>.`);
+            return undefined;
+        }
+        return checked(repository, sha, `GITHUB_REPOSITORY/GITHUB_SHA (${repository}@${sha})`, problems);
+    }
+    const match = /^github:([^@]*)@(.*)$/i.exec(text);
+    if (!match) {
+        problems.push(`Invalid revision '${text.slice(0, 120)}'. Expected github:owner/repo@<commit SHA>, e.g. github:octo-org/web@\${{ github.sha }}, or 'github' for this repository at this commit.`);
+        return undefined;
+    }
+    return checked(match[1] ?? '', match[2] ?? '', `revision '${text.slice(0, 120)}'`, problems);
+}
+function checked(repository, sha, where, problems) {
+    const before = problems.length;
+    const repoIssue = repositoryProblem(repository);
+    if (repoIssue)
+        problems.push(`Invalid repository '${repository.slice(0, 120)}' in ${where}: ${repoIssue}. Expected github:owner/repo@<commit SHA>, e.g. github:octo-org/web@\${{ github.sha }}.`);
+    const shaIssue = shaProblem(sha);
+    if (shaIssue)
+        problems.push(`Invalid commit in ${where}: ${shaIssue}.`);
+    if (problems.length > before)
+        return undefined;
+    return { repository, commitId: sha.toLowerCase() };
+}
+/** Whether `revision` is the commit the job runs for (so its checkout is what is deployed). */
+function isThisCommit(revision, context) {
+    return (!!context.repository &&
+        !!context.sha &&
+        context.repository.toLowerCase() === revision.repository.toLowerCase() &&
+        context.sha.toLowerCase() === revision.commitId);
+}
+/** The revision as CreateDeployment takes it. */
+function gitHubLocation(revision) {
+    return {
+        revisionType: 'GitHub',
+        gitHubLocation: { repository: revision.repository, commitId: revision.commitId }
+    };
+}
+/** The GitHub revision an earlier deployment deployed, when it was one. */
+function gitHubRevisionOfDeployment(info) {
+    const location = info.revision?.gitHubLocation;
+    if (info.revision?.revisionType !== 'GitHub' || !location?.repository || !location.commitId)
+        return undefined;
+    return { repository: location.repository, commitId: location.commitId };
 }
 
 
