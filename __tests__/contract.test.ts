@@ -147,6 +147,8 @@ describe('the public contract', () => {
     if (/CreateDeploymentGroup[\s\S]*\btags:/.test(source)) needed.add('codedeploy:TagResource')
     // @aws-sdk/lib-storage: PutObject or multipart (authorised by s3:PutObject), aborted on failure.
     if (source.includes('new Upload(')) needed.add('s3:PutObject').add('s3:AbortMultipartUpload')
+    // Tags sent with the object (Tagging on PutObject / CreateMultipartUpload) need their own grant.
+    if (/\bTagging:/.test(source)) needed.add('s3:PutObjectTagging')
     // sse aws:kms with a customer managed key: S3 asks KMS for a data key to write and to read.
     if (source.includes('SSEKMSKeyId')) needed.add('kms:GenerateDataKey').add('kms:Decrypt')
 

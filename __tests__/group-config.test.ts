@@ -163,6 +163,14 @@ describe('a group config that is refused before any write', () => {
       GROUP.replace(/serviceRoleArn: .*/, 'serviceRoleArn: CodeDeployServiceRole'),
       /serviceRoleArn is 'CodeDeployServiceRole': give a role's ARN/
     ],
+    [
+      'a deployment config that does not exist',
+      GROUP.replace(
+        'deploymentConfigName: CodeDeployDefault.AllAtOnce',
+        'deploymentConfigName: Nope'
+      ),
+      /Deployment config 'Nope' does not exist\..* Set deploymentConfigName in 'deployment-group-config' to one of them/
+    ],
     ['broken YAML', 'serviceRoleArn: [x\n', /is not valid YAML or JSON/]
   ])('%s', async (_, config, message) => {
     const before = writes()
@@ -189,7 +197,8 @@ describe('the platform and the place of a group config', () => {
     const result = await deploy(GROUP, 'lambda', 'new-fn', 'functions')
     expect(result.failed).toBe(true)
     expect(result.log).toMatch(
-      /Deployment group 'new-fn' deploys to AWS Lambda, which takes its AppSpec inline/
+      // The file's EC2 config is the first thing that does not fit the Lambda application.
+      /Deployment config 'CodeDeployDefault.AllAtOnce' is for EC2\/on-premises, and group 'new-fn' deploys to AWS Lambda/
     )
     expect(writes()).toBe(before)
   })

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseOutputFile } from '../../local/run-action.js'
+import { DECLARED_INPUTS } from '../../src/engine/inputs/declared.js'
 import { run, type RunOverrides } from '../../src/main.js'
 
 export interface InProcessRun {
@@ -41,6 +42,10 @@ export async function runInProcess(
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: env.RUNNER_TEMP ?? dir
   })
+  // As a runner does: every input action.yml gives a default is set, given or not.
+  const declared: Record<string, { default?: string; description: string }> = DECLARED_INPUTS
+  for (const [name, input] of Object.entries(declared))
+    if (input.default !== undefined) process.env[`INPUT_${name.toUpperCase()}`] = input.default
   for (const [name, value] of Object.entries(inputs))
     process.env[`INPUT_${name.toUpperCase()}`] = value
   const lines: string[] = []

@@ -734,6 +734,17 @@ export const CASES: DecideCase[] = [
     then: { kind: 'find-rollback' }
   },
   {
+    when: 'The stop settles and the deployment still runs (command `stop`)',
+    with: '',
+    record: record({
+      command: 'stop',
+      info: inProgress,
+      stop: { why: 'request', rollback: true, accepted: true }
+    }),
+    seen: { kind: 'settled', cancelled: false },
+    then: finish('failed')
+  },
+  {
     when: 'The stopped deployment shows its end (command `stop`)',
     with: '`rollback: false`',
     record: record({

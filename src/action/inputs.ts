@@ -106,7 +106,7 @@ export function readWorkflowInputs(
   const artifactName = get(ActionInput.ArtifactName)
   if (artifactName && !buildsBundle(settings))
     inputs.warnings.push(
-      `Input '${ActionInput.ArtifactName}' is not used: it keeps the bundle a step builds, and this step builds none (${settings.revision || settings.gitHubRevision ? "it deploys 'revision'" : settings.appspec ? "it sends 'appspec'" : `command '${settings.command}'`}). ${IGNORED}`
+      `Input '${ActionInput.ArtifactName}' is not used: it keeps the bundle a step builds, and this step builds none (${settings.revision || settings.gitHubRevision ? "it deploys 'revision'" : `command '${settings.command}'`}). ${IGNORED}`
     )
   else if (artifactName) inputs.artifactName = readArtifactName(artifactName, env)
   const environment = get(ActionInput.GitHubDeployment)

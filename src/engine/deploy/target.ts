@@ -29,6 +29,8 @@ export interface Target {
     held: DeploymentGroupInfo | undefined,
     platform: string
   ) => Promise<DeploymentGroupInfo>
+  /** A `deployment-config-spec` defines the config: it may not exist yet (./config.ts checks it). */
+  configFromSpec?: boolean
 }
 
 async function known(list: () => Promise<string[]>): Promise<string> {
@@ -94,14 +96,22 @@ export async function checkTarget(
   const configsForPlatform = (): Promise<string> =>
     known(async () => (await gateway.deploymentConfigNames()).filter(forPlatform))
 
-  if (target.deploymentConfig) {
+  // The config the deployment uses: the input's, or the one the group file names, which must exist
+  // before the group is created or updated with it.
+  const fromFile =
+    target.groupConfig && !target.configFromSpec ? group.deploymentConfigName : undefined
+  const configName = target.deploymentConfig ?? fromFile
+  const setIt = target.deploymentConfig
+    ? "Set 'deployment-config'"
+    : "Set deploymentConfigName in 'deployment-group-config'"
+  if (configName) {
     try {
-      const config = await gateway.deploymentConfig(target.deploymentConfig)
+      const config = await gateway.deploymentConfig(configName)
       const configPlatform = config.computePlatform ?? 'Server'
       if (configPlatform !== platform) {
         const existing = await configsForPlatform()
         throw new InputError(
-          `Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`
+          `Deployment config '${configName}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} ${setIt} to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`
         )
       }
     } catch (error) {
@@ -115,7 +125,7 @@ export async function checkTarget(
         throw error
       const existing = await configsForPlatform()
       throw new InputError(
-        `Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`
+        `Deployment config '${configName}' does not exist.${existing} ${setIt} to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`
       )
     }
   }
@@ -143,6 +153,7 @@ export async function checkDeploymentTarget(
       ...(settings.deploymentConfig && !settings.deploymentConfigSpec
         ? { deploymentConfig: settings.deploymentConfig }
         : {}),
+      ...(settings.deploymentConfigSpec ? { configFromSpec: true } : {}),
       ...(settings.deploymentGroupConfig && settings.command !== 'package'
         ? {
             groupConfig: (held: DeploymentGroupInfo | undefined, platform: string) =>

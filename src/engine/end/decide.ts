@@ -123,9 +123,17 @@ export function outcomeAfter(record: RunRecord): Outcome {
  */
 function stopOutcome(record: RunRecord): Outcome {
   if (!record.stop?.accepted) return 'failed'
+  // CodeDeploy took the stop, but the deployment still ran when the step stopped following it.
+  if (stillRuns(record)) return 'failed'
   const rollback = record.rollback
   if (rollback?.id && rollback.followed && rollback.status !== 'Succeeded') return 'failed'
   return 'stopped'
+}
+
+/** The deployment had not ended when it was last read (and had not ended before a stop). */
+function stillRuns(record: RunRecord): boolean {
+  const status = record.deployment?.status
+  return !record.stop?.endedBefore && status !== undefined && !TERMINAL.has(status)
 }
 
 function continued(record: RunRecord, type: WaitType): boolean {
@@ -230,6 +238,8 @@ export function decide(record: RunRecord, seen: Seen): Decision {
     case 'stopped':
       return onStopped(record, seen.result)
     case 'settled':
+      // Command stop: a deployment still running once the stop settled is not stopped.
+      if (record.stop?.why === 'request' && stillRuns(record)) return finish('failed')
       return record.stop?.rollback && !seen.cancelled
         ? { kind: 'find-rollback' }
         : finish(outcomeAfter(record))

@@ -91,9 +91,8 @@ export const DECLARED_INPUTS = {
       'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
   },
   'on-cancel': {
-    default: 'stop-and-rollback',
     description:
-      'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
+      'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running). Default: stop-and-rollback; with command wait (a deployment this step did not create), detach.'
   },
   appspec: {
     description:
@@ -104,14 +103,12 @@ export const DECLARED_INPUTS = {
       "ECS, with appspec: a task definition JSON file inside the workspace (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
   },
   'on-ready': {
-    default: 'continue',
     description:
-      "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue."
+      "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue. Default: continue; with command wait, wait."
   },
   'on-termination-wait': {
-    default: 'exit',
     description:
-      "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded."
+      "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded. Default: exit; with command wait (which passes only when the deployment Succeeded), wait."
   },
   'deployment-id': {
     description:

@@ -152,6 +152,10 @@ export function shapeProblems(value: unknown, shape: Shape, at: string, file: st
     const where = at ? `${at}.${key}` : key
     const field = shape.fields[key]
     if (field) return shapeProblems(inner, field, where, file)
+    if (where === 'tags')
+      return [
+        `${file}: tags are not taken here: GetDeploymentGroup does not answer them, so they could not be kept in step; the action tags a group it creates itself (codedeploy-bridge:created-by). Remove 'tags', and tag the group with aws deploy tag-resource if you need more.`
+      ]
     return [
       `${file}: ${where} is not a field of CreateDeploymentGroup here.${didYouMean(key, known)} Known: ${known.join(', ')}.`
     ]

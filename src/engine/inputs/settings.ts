@@ -141,15 +141,12 @@ export function callsAws(settings: Settings): boolean {
   return !(settings.command === 'package' && !settings.bucket && !settings.application)
 }
 
-/** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
+/** Whether the step packages (or, with an EC2 appspec, may package) a bundle of its own. */
 export function buildsBundle(settings: Settings): boolean {
   if (settings.command === 'package') return true
-  return (
-    settings.command === 'deploy' &&
-    !settings.revision &&
-    !settings.gitHubRevision &&
-    !settings.appspec
-  )
+  // With `appspec` the group's platform decides: an EC2/on-premises group gets a bundle with it
+  // as its appspec.yml, an ECS or Lambda group none (the bundle's publisher is then not called).
+  return settings.command === 'deploy' && !settings.revision && !settings.gitHubRevision
 }
 
 /**
@@ -370,20 +367,21 @@ function readSettings(
     wait: input.boolean('wait'),
     timeoutSeconds: input.duration('timeout'),
     rollbackTimeoutSeconds: input.duration('rollback-timeout'),
-    // A wait step did not make its deployment: unless told otherwise, it leaves it as it is.
+    // Not given: the default for the kind of step. A wait step did not make its deployment, so
+    // it leaves it as it is and follows it to its end. (No default in action.yml: a runner sets
+    // every declared default as if given, and a wait step could not tell it from a choice.)
     onCancel:
-      kind === 'wait' && !read('on-cancel')
-        ? 'detach'
-        : input.choice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
+      input.optionalChoice<OnCancel>('on-cancel', ['stop-and-rollback', 'stop', 'detach']) ??
+      (kind === 'wait' ? 'detach' : 'stop-and-rollback'),
     onReady:
-      kind === 'wait' && !read('on-ready')
-        ? 'wait'
-        : input.choice<OnReady>('on-ready', ['continue', 'wait', 'exit']),
-    onTerminationWait: input.choice<OnTerminationWait>('on-termination-wait', [
-      'exit',
-      'wait',
-      'continue'
-    ]),
+      input.optionalChoice<OnReady>('on-ready', ['continue', 'wait', 'exit']) ??
+      (kind === 'wait' ? 'wait' : 'continue'),
+    onTerminationWait:
+      input.optionalChoice<OnTerminationWait>('on-termination-wait', [
+        'exit',
+        'wait',
+        'continue'
+      ]) ?? (kind === 'wait' ? 'wait' : 'exit'),
     skipIfSuperseded: input.boolean('skip-if-superseded'),
     stopRollback: input.boolean('rollback'),
     outdatedInstancesOnly: input.boolean('outdated-instances-only')
