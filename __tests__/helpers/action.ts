@@ -42,10 +42,12 @@ export async function runInProcess(
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: env.RUNNER_TEMP ?? dir
   })
-  // As a runner does: every input action.yml gives a default is set, given or not.
+  // As a runner does: every input action.yml gives a default is set, given or not (a default
+  // that is an expression, such as github.token, has no value here: the test gives it).
   const declared: Record<string, { default?: string; description: string }> = DECLARED_INPUTS
   for (const [name, input] of Object.entries(declared))
-    if (input.default !== undefined) process.env[`INPUT_${name.toUpperCase()}`] = input.default
+    if (input.default !== undefined && !input.default.includes('${{'))
+      process.env[`INPUT_${name.toUpperCase()}`] = input.default
   for (const [name, value] of Object.entries(inputs))
     process.env[`INPUT_${name.toUpperCase()}`] = value
   const lines: string[] = []
