@@ -38154,8 +38154,7 @@ const DECLARED_INPUTS = {
         description: 'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
     },
     'on-cancel': {
-        default: 'stop-and-rollback',
-        description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running).'
+        description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running). Default: stop-and-rollback; with command wait (a deployment this step did not create), detach.'
     },
     appspec: {
         description: "The AppSpec file (YAML or JSON, relative to the workspace and inside it, links followed), checked for the group's platform. ECS and Lambda groups: sent inline as an AppSpecContent revision (no bundle, no S3); for ECS its TaskDefinition may be filled from task-definition; for Lambda, a missing CurrentVersion is read from the alias and a missing TargetVersion is published. EC2/on-premises groups: packaged with source as the bundle's appspec.yml (hook scripts found in source); refused when source has an appspec.yml or appspec.yaml of its own that differs."
@@ -38164,12 +38163,10 @@ const DECLARED_INPUTS = {
         description: "ECS, with appspec: a task definition JSON file inside the workspace (as registered, or the output of aws ecs describe-task-definition) to register; its new ARN replaces the appspec's TaskDefinition."
     },
     'on-ready': {
-        default: 'continue',
-        description: "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue."
+        description: "A blue/green deployment whose replacement instances (ECS: task set) are Ready (waiting for traffic to be rerouted): 'continue' reroutes now and follows it to the end; 'wait' leaves the reroute to the group's own timer or a person and keeps following; 'exit' ends the step successfully at Ready (status Ready), so a later job, e.g. behind an environment's reviewers, reroutes it with command continue. Default: continue; with command wait, wait."
     },
     'on-termination-wait': {
-        default: 'exit',
-        description: "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded."
+        description: "A blue/green deployment whose traffic is on the replacement instances while the originals wait to be terminated (an hour by default; the deployment stays InProgress through it): 'exit' ends the step successfully and says when the originals go away; 'wait' follows the wait to the end; 'continue' ends the wait now (the originals are terminated) and follows the deployment to Succeeded. Default: exit; with command wait (which passes only when the deployment Succeeded), wait."
     },
     'deployment-id': {
         description: "With command continue: the blue/green deployment to move on (d-XXXXXXXXX), e.g. the deployment-id output of the step that left it Ready. Continued with READY_WAIT when it is Ready, with TERMINATION_WAIT when its originals wait to be terminated. With command wait or stop: the deployment to wait for or to stop, e.g. the deployment-id output of a step with wait false. With these three commands application and deployment-group are optional and, when given, must be the deployment's, or the step fails before it changes anything. A wait step leaves the deployment as it is unless told otherwise: on-cancel defaults to detach, on-ready to wait, and the timeout ends the step without stopping the deployment."
@@ -38641,14 +38638,13 @@ var inputs_options = __nccwpck_require__(6988);
 function callsAws(settings) {
     return !(settings.command === 'package' && !settings.bucket && !settings.application);
 }
-/** Whether the step packages a bundle of its own (rather than deploying one given, or none). */
+/** Whether the step packages (or, with an EC2 appspec, may package) a bundle of its own. */
 function buildsBundle(settings) {
     if (settings.command === 'package')
         return true;
-    return (settings.command === 'deploy' &&
-        !settings.revision &&
-        !settings.gitHubRevision &&
-        !settings.appspec);
+    // With `appspec` the group's platform decides: an EC2/on-premises group gets a bundle with it
+    // as its appspec.yml, an ECS or Lambda group none (the bundle's publisher is then not called).
+    return settings.command === 'deploy' && !settings.revision && !settings.gitHubRevision;
 }
 /**
  * The YAML parser the structured inputs need, loaded only when one of them is given (`yaml` stays
@@ -38802,18 +38798,18 @@ function readSettings(command, kind, input, workspace, options, problems) {
         wait: input.boolean('wait'),
         timeoutSeconds: input.duration('timeout'),
         rollbackTimeoutSeconds: input.duration('rollback-timeout'),
-        // A wait step did not make its deployment: unless told otherwise, it leaves it as it is.
-        onCancel: kind === 'wait' && !read('on-cancel')
-            ? 'detach'
-            : input.choice('on-cancel', ['stop-and-rollback', 'stop', 'detach']),
-        onReady: kind === 'wait' && !read('on-ready')
-            ? 'wait'
-            : input.choice('on-ready', ['continue', 'wait', 'exit']),
-        onTerminationWait: input.choice('on-termination-wait', [
+        // Not given: the default for the kind of step. A wait step did not make its deployment, so
+        // it leaves it as it is and follows it to its end. (No default in action.yml: a runner sets
+        // every declared default as if given, and a wait step could not tell it from a choice.)
+        onCancel: input.optionalChoice('on-cancel', ['stop-and-rollback', 'stop', 'detach']) ??
+            (kind === 'wait' ? 'detach' : 'stop-and-rollback'),
+        onReady: input.optionalChoice('on-ready', ['continue', 'wait', 'exit']) ??
+            (kind === 'wait' ? 'wait' : 'continue'),
+        onTerminationWait: input.optionalChoice('on-termination-wait', [
             'exit',
             'wait',
             'continue'
-        ]),
+        ]) ?? (kind === 'wait' ? 'wait' : 'exit'),
         skipIfSuperseded: input.boolean('skip-if-superseded'),
         stopRollback: input.boolean('rollback'),
         outdatedInstancesOnly: input.boolean('outdated-instances-only')
@@ -41406,6 +41402,10 @@ function shapeProblems(value, shape, at, file) {
         const field = shape.fields[key];
         if (field)
             return shapeProblems(inner, field, where, file);
+        if (where === 'tags')
+            return [
+                `${file}: tags are not taken here: GetDeploymentGroup does not answer them, so they could not be kept in step; the action tags a group it creates itself (codedeploy-bridge:created-by). Remove 'tags', and tag the group with aws deploy tag-resource if you need more.`
+            ];
         return [
             `${file}: ${where} is not a field of CreateDeploymentGroup here.${(0,suggest/* didYouMean */.a)(key, known)} Known: ${known.join(', ')}.`
         ];
@@ -41695,13 +41695,20 @@ async function checkTarget(gateway, target, region) {
         : name.startsWith(`CodeDeployDefault.${platform}`) || !name.startsWith('CodeDeployDefault.');
     /** The configurations that fit the group's platform, for an error message. */
     const configsForPlatform = () => known(async () => (await gateway.deploymentConfigNames()).filter(forPlatform));
-    if (target.deploymentConfig) {
+    // The config the deployment uses: the input's, or the one the group file names, which must exist
+    // before the group is created or updated with it.
+    const fromFile = target.groupConfig && !target.configFromSpec ? group.deploymentConfigName : undefined;
+    const configName = target.deploymentConfig ?? fromFile;
+    const setIt = target.deploymentConfig
+        ? "Set 'deployment-config'"
+        : "Set deploymentConfigName in 'deployment-group-config'";
+    if (configName) {
         try {
-            const config = await gateway.deploymentConfig(target.deploymentConfig);
+            const config = await gateway.deploymentConfig(configName);
             const configPlatform = config.computePlatform ?? 'Server';
             if (configPlatform !== platform) {
                 const existing = await configsForPlatform();
-                throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} Set 'deployment-config' to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
+                throw new errors/* InputError */.dz(`Deployment config '${configName}' is for ${PLATFORM_NAME[configPlatform] ?? configPlatform}, and group '${target.deploymentGroup}' deploys to ${PLATFORM_NAME[platform] ?? platform}.${existing} ${setIt} to one for ${PLATFORM_NAME[platform] ?? platform}, or leave it empty to use the group's own.`);
             }
         }
         catch (error) {
@@ -41714,7 +41721,7 @@ async function checkTarget(gateway, target, region) {
                 name !== 'InvalidDeploymentConfigNameException')
                 throw error;
             const existing = await configsForPlatform();
-            throw new errors/* InputError */.dz(`Deployment config '${target.deploymentConfig}' does not exist.${existing} Set 'deployment-config' to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
+            throw new errors/* InputError */.dz(`Deployment config '${configName}' does not exist.${existing} ${setIt} to one of them, or leave it empty to use the group's own (${group.deploymentConfigName ?? 'default'}).`);
         }
     }
     return group;
@@ -41734,6 +41741,7 @@ async function checkDeploymentTarget(ports, record, settings) {
         ...(settings.deploymentConfig && !settings.deploymentConfigSpec
             ? { deploymentConfig: settings.deploymentConfig }
             : {}),
+        ...(settings.deploymentConfigSpec ? { configFromSpec: true } : {}),
         ...(settings.deploymentGroupConfig && settings.command !== 'package'
             ? {
                 groupConfig: (held, platform) => checkGroupConfig(ports, record, settings, held, platform)
@@ -42036,10 +42044,18 @@ function outcomeAfter(record) {
 function stopOutcome(record) {
     if (!record.stop?.accepted)
         return 'failed';
+    // CodeDeploy took the stop, but the deployment still ran when the step stopped following it.
+    if (stillRuns(record))
+        return 'failed';
     const rollback = record.rollback;
     if (rollback?.id && rollback.followed && rollback.status !== 'Succeeded')
         return 'failed';
     return 'stopped';
+}
+/** The deployment had not ended when it was last read (and had not ended before a stop). */
+function stillRuns(record) {
+    const status = record.deployment?.status;
+    return !record.stop?.endedBefore && status !== undefined && !TERMINAL.has(status);
 }
 function continued(record, type) {
     return record.blueGreen?.continued.includes(type) === true;
@@ -42150,6 +42166,9 @@ function decide(record, seen) {
         case 'stopped':
             return onStopped(record, seen.result);
         case 'settled':
+            // Command stop: a deployment still running once the stop settled is not stopped.
+            if (record.stop?.why === 'request' && stillRuns(record))
+                return finish('failed');
             return record.stop?.rollback && !seen.cancelled
                 ? { kind: 'find-rollback' }
                 : finish(outcomeAfter(record));
