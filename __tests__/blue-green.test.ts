@@ -189,7 +189,7 @@ describe('a blue/green deployment', () => {
       world.env,
       { clock }
     )
-    // When this test first saw the originals waiting; then a read of the deployment after it.
+    // When this test first saw the originals waiting; then the action has read it too.
     let waitingSince: number | undefined
     const seenWaiting = (): boolean => {
       const d = [...world.stack.codedeploy.service.deployments.values()].find(
@@ -197,10 +197,12 @@ describe('a blue/green deployment', () => {
       )
       if (!d) return false
       const since = (waitingSince ??= Date.now())
-      return world.stack.codedeploy.calls.some(
+      // Two reads after it: the watch sends a read only once it has taken in the one before.
+      const reads = world.stack.codedeploy.calls.filter(
         c =>
           c.operation === 'GetDeployment' && c.input.deploymentId === d.deploymentId && c.at > since
       )
+      return reads.length >= 2
     }
     await until(seenWaiting)
     clock.jump(61_000)

@@ -11,11 +11,11 @@ export const DECLARED_INPUTS = {
   },
   application: {
     description:
-      'CodeDeploy application name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+      'CodeDeploy application name. Required for deploy and rollback; with continue, wait and stop, optional and checked against the deployment.'
   },
   'deployment-group': {
     description:
-      'Deployment group name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+      'Deployment group name. Required for deploy and rollback; with continue, wait and stop, optional and checked against the deployment.'
   },
   'deployment-config': {
     description:
@@ -83,12 +83,12 @@ export const DECLARED_INPUTS = {
   timeout: {
     default: '60m',
     description:
-      "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
+      "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself, from 1m to 6h (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
   },
   'rollback-timeout': {
     default: '30m',
     description:
-      'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
+      'After a failure or a timeout, how long the rollback deployment is followed before the step ends (1m to 6h); CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
   },
   'on-cancel': {
     description:

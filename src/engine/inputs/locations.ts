@@ -118,7 +118,7 @@ export function bundlePathProblem(source: string, file: string): string | undefi
   if (existing?.isDirectory())
     return `${file} is a directory. Give a file name, e.g. ${path.join(file, 'bundle.zip')}`
   if (within(source, file) || within(realLocation(source), realLocation(file)))
-    return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`
+    return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. under the runner's temp directory (\${{ runner.temp }}/bundle.zip), or from a terminal next to the source (../bundle.zip)`
   if (existing && !existing.isFile())
     return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`
   if (existing && !looksLikeBundle(file))
