@@ -38090,10 +38090,10 @@ const DECLARED_INPUTS = {
         description: "What to do: 'deploy' (package, upload, deploy and wait), 'package' (package and upload only), 'rollback' (redeploy the group's last good revision), 'continue' (move a waiting blue/green deployment on: reroute its traffic, or end the wait before its original instances are terminated), 'wait' (follow a deployment made by anyone to its end, like a deploy: progress, diagnosis, rollback, outputs; as aws deploy wait deployment-successful) or 'stop' (stop a deployment, as aws deploy stop-deployment, and follow the stop and its rollback). The last three act on deployment-id."
     },
     application: {
-        description: 'CodeDeploy application name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+        description: 'CodeDeploy application name. Required for deploy and rollback; with continue, wait and stop, optional and checked against the deployment.'
     },
     'deployment-group': {
-        description: 'Deployment group name. Required for deploy and rollback; with continue, optional and checked against the deployment.'
+        description: 'Deployment group name. Required for deploy and rollback; with continue, wait and stop, optional and checked against the deployment.'
     },
     'deployment-config': {
         description: "Deployment configuration, e.g. CodeDeployDefault.OneAtATime. Empty uses the group's own."
@@ -38147,11 +38147,11 @@ const DECLARED_INPUTS = {
     },
     timeout: {
         default: '60m',
-        description: "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
+        description: "How long the step may take from its start to the deployment's end: packaging, upload, waiting for a busy group and the deployment itself, from 1m to 6h (e.g. 45m, 2h, or seconds). When it passes, the deployment is stopped (and rolled back, see auto-rollback)."
     },
     'rollback-timeout': {
         default: '30m',
-        description: 'After a failure or a timeout, how long the rollback deployment is followed before the step ends; CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
+        description: 'After a failure or a timeout, how long the rollback deployment is followed before the step ends (1m to 6h); CodeDeploy carries it on either way. The longest a step takes is timeout plus rollback-timeout.'
     },
     'on-cancel': {
         description: 'What a cancelled job does to its deployment: stop-and-rollback, stop, or detach (leave it running). Default: stop-and-rollback; with command wait (a deployment this step did not create), detach.'
@@ -38579,7 +38579,7 @@ function bundlePathProblem(source, file) {
     if (existing?.isDirectory())
         return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
     if (within(source, file) || within(realLocation(source), realLocation(file)))
-        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. next to it (../bundle.zip) or under the runner's temp directory`;
+        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. under the runner's temp directory (\${{ runner.temp }}/bundle.zip), or from a terminal next to the source (../bundle.zip)`;
     if (existing && !existing.isFile())
         return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`;
     if (existing && !looksLikeBundle(file))
