@@ -1,6 +1,7 @@
 /**
  * Classifies AWS errors by their type (`name`) and HTTP status, never by message text.
  */
+import { InputError } from '../errors.js'
 
 interface AwsErrorShape {
   name?: string
@@ -82,4 +83,11 @@ export function isAccessDenied(error: unknown): boolean {
 /** The HTTP status of a failed AWS call, when there was an answer. */
 export function httpStatus(error: unknown): number | undefined {
   return shape(error).$metadata?.httpStatusCode
+}
+
+/** The input error for a CodeDeploy action the workflow's role may not take, with the fix. */
+export function deniedError(action: string, error: unknown): InputError {
+  return new InputError(
+    `Access denied to codedeploy:${action} (${errorName(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`
+  )
 }

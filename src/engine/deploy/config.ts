@@ -2,7 +2,7 @@
  * The deployment config a `deployment-config-spec` defines: checked against the group and the
  * account with the target (no write), and created, when missing, just before the deployment.
  */
-import { errorName, isAccessDenied } from '../aws/errors.js'
+import { deniedError, errorName, isAccessDenied } from '../aws/errors.js'
 import { InputError } from '../errors.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Ports } from '../ports.js'
@@ -26,10 +26,7 @@ async function state(ports: Ports, spec: ConfigSpec, file: string): Promise<Spec
     return 'exists'
   } catch (error) {
     if (error instanceof InputError) throw error
-    if (isAccessDenied(error))
-      throw new InputError(
-        `Access denied to codedeploy:GetDeploymentConfig (${errorName(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`
-      )
+    if (isAccessDenied(error)) throw deniedError('GetDeploymentConfig', error)
     if (errorName(error) === 'DeploymentConfigDoesNotExistException') return 'missing'
     throw error
   }

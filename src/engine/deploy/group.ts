@@ -5,8 +5,7 @@
  * holds the file's settings is not written to.
  */
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy'
-import { errorName, isAccessDenied } from '../aws/errors.js'
-import { InputError } from '../errors.js'
+import { deniedError, errorName, isAccessDenied } from '../aws/errors.js'
 import { groupDifferences, readGroupConfig, type GroupConfig } from '../inputs/group-config.js'
 import type { Settings } from '../inputs/settings.js'
 import type { Ports } from '../ports.js'
@@ -25,10 +24,7 @@ async function current(ports: Ports, settings: Settings): Promise<DeploymentGrou
   try {
     return await ports.gateway.deploymentGroup(settings.application, settings.deploymentGroup)
   } catch (error) {
-    if (isAccessDenied(error))
-      throw new InputError(
-        `Access denied to codedeploy:GetDeploymentGroup (${errorName(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`
-      )
+    if (isAccessDenied(error)) throw deniedError('GetDeploymentGroup', error)
     if (errorName(error) === 'DeploymentGroupDoesNotExistException') return undefined
     throw error
   }

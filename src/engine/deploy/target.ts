@@ -4,7 +4,7 @@
  * what does exist.
  */
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy'
-import { errorName, isAccessDenied } from '../aws/errors.js'
+import { deniedError, errorName, isAccessDenied } from '../aws/errors.js'
 import type { Gateway } from '../aws/gateway.js'
 import { InputError } from '../errors.js'
 import type { Settings } from '../inputs/settings.js'
@@ -45,9 +45,7 @@ async function known(list: () => Promise<string[]>): Promise<string> {
 }
 
 const permission = (action: string, error: unknown): never => {
-  throw new InputError(
-    `Access denied to codedeploy:${action} (${errorName(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`
-  )
+  throw deniedError(action, error)
 }
 
 /**

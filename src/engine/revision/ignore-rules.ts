@@ -10,6 +10,7 @@ import { lstatSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import ignore, { type Ignore } from 'ignore'
 import { InputError } from '../errors.js'
+import { within } from '../inputs/locations.js'
 
 export const IGNORE_FILE = '.codedeployignore'
 
@@ -41,8 +42,7 @@ function readIgnoreFile(root: string, rel: string): string {
   if (lstatSync(file).isSymbolicLink()) {
     const real = realpathSync(file)
     const realRoot = realpathSync(root)
-    const inside = path.relative(realRoot, real)
-    if (inside === '' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+    if (real === realRoot || !within(realRoot, real)) {
       throw new InputError(
         `${rel} in ${root} is a link to ${real}, outside the source directory: ignore files are read from the source only. Replace the link with the file itself.`
       )
