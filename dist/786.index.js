@@ -1666,6 +1666,7 @@ async function checkAppSpec(sourceDir, given) {
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(70298);
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(ignore__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(17679);
+/* harmony import */ var _inputs_locations_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(47798);
 /**
  * What stays out of a bundle: `.git` (a directory, or the file a worktree or submodule leaves) at
  * any depth, every `.codedeployignore` file itself, and whatever those files exclude. They work
@@ -1674,6 +1675,7 @@ async function checkAppSpec(sourceDir, given) {
  * directory that is left out coming back. Shared by the appspec check, so a hook script that would
  * be left out is reported at its line, and by the bundle, which applies the rules.
  */
+
 
 
 
@@ -1695,8 +1697,7 @@ function readIgnoreFile(root, rel) {
     if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(file).isSymbolicLink()) {
         const real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(file);
         const realRoot = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(root);
-        const inside = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(realRoot, real);
-        if (inside === '' || inside.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) || node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(inside)) {
+        if (real === realRoot || !(0,_inputs_locations_js__WEBPACK_IMPORTED_MODULE_4__/* .within */ .ux)(realRoot, real)) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`${rel} in ${root} is a link to ${real}, outside the source directory: ignore files are read from the source only. Replace the link with the file itself.`);
         }
     }

@@ -37750,7 +37750,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6116);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5997);
 /** Terminal entry: `node dist/cli/index.js --help`. */
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -37760,7 +37760,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6116:
+/***/ 5997:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38451,165 +38451,10 @@ function unusedInputs(kind, given, contradicting) {
     return names.map(name => `Input '${name}' is not used: ${DOING[kind]}. It is ignored; remove it from this step to silence this warning.`);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/engine/inputs/locations.ts
+var locations = __nccwpck_require__(7798);
 // EXTERNAL MODULE: ./src/engine/inputs/s3-location.ts
 var s3_location = __nccwpck_require__(8016);
-;// CONCATENATED MODULE: ./src/engine/inputs/locations.ts
-/**
- * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
- * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
- * that breaks a log line or an output), the path inputs (inside the workspace, links followed;
- * the bundle's file may also go to the runner's temp directory) and the file the bundle is written
- * to (outside the source, in a directory that exists, replacing nothing but a bundle).
- */
-
-
-
-/** S3 bucket naming rules (general purpose buckets). */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    return undefined;
-}
-/** The longest object key S3 takes, in UTF-8 bytes. */
-const KEY_LIMIT = 1024;
-/** What the bundle adds after the prefix: `<sha256>.tar.gz` at the longest. */
-const KEY_SUFFIX = 64 + '.tar.gz'.length;
-/**
- * Why a key prefix (normalised, ending in `/`) cannot be used: S3 keeps `.` and `..` segments
- * as they are while other tools resolve them, so the outputs would name another object than the
- * one written; control characters end up in outputs and logs.
- */
-function keyPrefixProblem(prefix) {
-    if (prefix.startsWith('/'))
-        return 'it must not start with /';
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(prefix))
-        return 'it must not hold control characters (newlines, tabs, …)';
-    const segments = prefix.split('/').slice(0, -1);
-    if (segments.some(s => s === '.' || s === '..'))
-        return "it must not hold a '.' or '..' segment";
-    const bytes = Buffer.byteLength(prefix);
-    if (bytes + KEY_SUFFIX > KEY_LIMIT) {
-        return `it is ${bytes} bytes long, and with the bundle's name the key must fit S3's ${KEY_LIMIT} bytes (at most ${KEY_LIMIT - KEY_SUFFIX})`;
-    }
-    return undefined;
-}
-/** Whether `candidate` is `root` or below it (both absolute, as written). */
-function within(root, candidate) {
-    const rel = external_node_path_default().relative(root, candidate);
-    return rel === '' || (!rel.startsWith(`..${(external_node_path_default()).sep}`) && rel !== '..' && !external_node_path_default().isAbsolute(rel));
-}
-/**
- * Where `candidate` (absolute) really is, links followed: its real path, or for a path that does
- * not exist (yet), the real path of its nearest existing ancestor with the rest appended.
- */
-function realLocation(candidate) {
-    let rest = '';
-    for (let at = candidate;; at = external_node_path_default().dirname(at)) {
-        try {
-            return external_node_path_default().join((0,external_node_fs_.realpathSync)(at), rest);
-        }
-        catch {
-            if (external_node_path_default().dirname(at) === at)
-                return candidate;
-            rest = external_node_path_default().join(external_node_path_default().basename(at), rest);
-        }
-    }
-}
-/**
- * Why `candidate` (absolute) is not inside one of `roots`, as written or once links are
- * followed; undefined when it is inside one both ways.
- */
-function outsideRoots(candidate, roots) {
-    if (!roots.some(root => within(root, candidate)))
-        return `it is ${candidate}`;
-    const real = realLocation(candidate);
-    if (!roots.some(root => within(realLocation(root), real)))
-        return `it resolves through a link to ${real}`;
-    return undefined;
-}
-/** The first bytes of every bundle type: zip (a local header, or the end record of an empty zip), gzip. */
-const BUNDLE_MAGIC = [
-    Buffer.from('PK\x03\x04', 'latin1'),
-    Buffer.from('PK\x05\x06', 'latin1'),
-    Buffer.from([0x1f, 0x8b])
-];
-/** Whether the file at `file` holds a zip, a gzip (tgz) or a tar, judged by its first bytes. */
-function looksLikeBundle(file) {
-    const head = Buffer.alloc(512);
-    let read = 0;
-    let fd;
-    try {
-        fd = (0,external_node_fs_.openSync)(file, 'r');
-        read = (0,external_node_fs_.readSync)(fd, head, 0, head.length, 0);
-    }
-    catch {
-        return false;
-    }
-    finally {
-        if (fd !== undefined)
-            (0,external_node_fs_.closeSync)(fd);
-    }
-    if (read === 0)
-        return true; // an empty file (a bundle cut short, a placeholder): nothing to lose
-    if (BUNDLE_MAGIC.some(magic => head.subarray(0, magic.length).equals(magic)))
-        return true;
-    return read >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
-}
-/**
- * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
- * links followed, so the bundle would package itself; its directory does not exist; or a file is
- * there already that is not a bundle (a zip, tgz or tar), which the bundle would replace.
- */
-function bundlePathProblem(source, file) {
-    const dir = external_node_path_default().dirname(file);
-    const stats = (p) => (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
-    if (!stats(dir)?.isDirectory())
-        return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
-    const existing = stats(file);
-    if (existing?.isDirectory())
-        return `${file} is a directory. Give a file name, e.g. ${external_node_path_default().join(file, 'bundle.zip')}`;
-    if (within(source, file) || within(realLocation(source), realLocation(file)))
-        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. under the runner's temp directory (\${{ runner.temp }}/bundle.zip), or from a terminal next to the source (../bundle.zip)`;
-    if (existing && !existing.isFile())
-        return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`;
-    if (existing && !looksLikeBundle(file))
-        return `${file} exists and is not a bundle (zip, tgz or tar), so it is not replaced. Remove it in an earlier step, or choose another file name`;
-    return undefined;
-}
-/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
-function parseRevision(raw, eTag, version, problems) {
-    const location = (0,s3_location/* parseS3Url */.F$)(raw);
-    if (!location) {
-        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip (or github:owner/repo@<commit SHA> for a commit in GitHub).`);
-        return undefined;
-    }
-    const { bucket, key } = location;
-    const bucketProblem = bucketNameProblem(bucket);
-    if (bucketProblem)
-        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}. Expected s3://<bucket>/<key> with the bucket's S3 name, e.g. s3://my-bucket/app/1f2e3d.zip.`);
-    const bundleType = (0,s3_location/* bundleTypeOfKey */.Jx)(key);
-    if (!bundleType) {
-        problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
-        return undefined;
-    }
-    const revision = { bucket, key, bundleType };
-    if (eTag)
-        revision.eTag = (0,s3_location/* unquoteETag */.XA)(eTag);
-    if (version)
-        revision.version = version;
-    return revision;
-}
-
 // EXTERNAL MODULE: ./src/engine/inputs/options.ts
 var inputs_options = __nccwpck_require__(6988);
 ;// CONCATENATED MODULE: ./src/engine/inputs/settings.ts
@@ -38726,7 +38571,7 @@ function readSettings(command, kind, input, workspace, options, problems) {
     const revisionRaw = read('revision');
     const gitHubRevision = kind === 'github' ? (0,github_revision/* parseGitHubRevision */.mh)(revisionRaw, options.gitHub ?? {}, problems) : undefined;
     const revision = revisionRaw && kind !== 'github'
-        ? parseRevision(revisionRaw, read('revision-etag'), read('revision-version'), problems)
+        ? (0,locations/* parseRevision */.Pp)(revisionRaw, read('revision-etag'), read('revision-version'), problems)
         : undefined;
     const packaging = kind === 'bundle' || kind === 'package';
     const bundlePathRaw = read('bundle-path');
@@ -38735,13 +38580,13 @@ function readSettings(command, kind, input, workspace, options, problems) {
         problems.push(`Input 'bucket' is required to upload the bundle: the S3 bucket that CodeDeploy reads revisions from${command === 'package' ? ` (or, to write the bundle to a file without uploading it, set 'bundle-path')` : `. An ECS or Lambda deployment group takes no bundle: give its AppSpec file in 'appspec' instead`}.`);
     }
     if (bucket) {
-        const problem = bucketNameProblem(bucket);
+        const problem = (0,locations/* bucketNameProblem */.Bn)(bucket);
         if (problem)
             problems.push(`Invalid bucket '${bucket}': ${problem}. Give the bucket's name only, not an s3:// URL or ARN.`);
     }
     const keyPrefixRaw = read('key-prefix');
     const keyPrefix = keyPrefixRaw === '' || keyPrefixRaw.endsWith('/') ? keyPrefixRaw : `${keyPrefixRaw}/`;
-    const prefixProblem = keyPrefixProblem(keyPrefix);
+    const prefixProblem = (0,locations/* keyPrefixProblem */.P_)(keyPrefix);
     if (prefixProblem) {
         problems.push(`Invalid key-prefix ${JSON.stringify(keyPrefixRaw)}: ${prefixProblem}. Expected folder names joined by '/', e.g. 'my-app/' or 'teams/web/my-app/'.`);
     }
@@ -38756,7 +38601,7 @@ function readSettings(command, kind, input, workspace, options, problems) {
     }
     const source = external_node_path_default().resolve(workspace, input.value('source'));
     const confined = (name, resolved, fix, roots = [workspace]) => {
-        const problem = options.confine && outsideRoots(resolved, roots);
+        const problem = options.confine && (0,locations/* outsideRoots */.DR)(resolved, roots);
         if (!problem)
             return;
         const where = roots.length > 1
@@ -38767,10 +38612,10 @@ function readSettings(command, kind, input, workspace, options, problems) {
     confined('source', source, "Set it to a directory inside the workspace, relative to it, e.g. './deploy'.");
     if (bundlePath) {
         const temp = options.tempRoot;
-        const roots = temp && !within(workspace, temp) ? [workspace, temp] : [workspace];
+        const roots = temp && !(0,locations/* within */.ux)(workspace, temp) ? [workspace, temp] : [workspace];
         const before = problems.length;
         confined('bundle-path', bundlePath, `Write the bundle there, e.g. '\${{ runner.temp }}/bundle.zip'${temp ? ` (${external_node_path_default().join(temp, 'bundle.zip')})` : ''}.`, roots);
-        const issue = problems.length === before && bundlePathProblem(source, bundlePath);
+        const issue = problems.length === before && (0,locations/* bundlePathProblem */.fR)(source, bundlePath);
         if (issue)
             problems.push(`Invalid bundle-path '${bundlePathRaw}': ${issue}.`);
     }
@@ -39673,7 +39518,7 @@ async function state(ports, spec, file) {
         if (error instanceof errors/* InputError */.dz)
             throw error;
         if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            throw new errors/* InputError */.dz(`Access denied to codedeploy:GetDeploymentConfig (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+            throw (0,aws_errors/* deniedError */.gF)('GetDeploymentConfig', error);
         if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentConfigDoesNotExistException')
             return 'missing';
         throw error;
@@ -41532,7 +41377,6 @@ function groupDifferences(config, group) {
 ;// CONCATENATED MODULE: ./src/engine/deploy/group.ts
 
 
-
 /** The tag a group this action created carries; its value names the repository. */
 const CREATED_BY_TAG = 'codedeploy-bridge:created-by';
 /** The repository of a workflow ref (`owner/repo/.github/workflows/x.yml@ref`), or the action's name. */
@@ -41546,7 +41390,7 @@ async function current(ports, settings) {
     }
     catch (error) {
         if ((0,aws_errors/* isAccessDenied */.w7)(error))
-            throw new errors/* InputError */.dz(`Access denied to codedeploy:GetDeploymentGroup (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+            throw (0,aws_errors/* deniedError */.gF)('GetDeploymentGroup', error);
         if ((0,aws_errors/* errorName */.Is)(error) === 'DeploymentGroupDoesNotExistException')
             return undefined;
         throw error;
@@ -41651,7 +41495,7 @@ async function known(list) {
     }
 }
 const permission = (action, error) => {
-    throw new errors/* InputError */.dz(`Access denied to codedeploy:${action} (${(0,aws_errors/* errorName */.Is)(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
+    throw (0,aws_errors/* deniedError */.gF)(action, error);
 };
 /**
  * Reads the application, the group and the config, so a typo fails here, naming what exists,
@@ -44188,12 +44032,15 @@ async function report(record, args, interrupted, to) {
 /* harmony export */   E2: () => (/* binding */ isThrottling),
 /* harmony export */   Is: () => (/* binding */ errorName),
 /* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   gF: () => (/* binding */ deniedError),
 /* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7679);
 /**
  * Classifies AWS errors by their type (`name`) and HTTP status, never by message text.
  */
+
 const THROTTLING = new Set([
     'ThrottlingException',
     'Throttling',
@@ -44261,6 +44108,10 @@ function isAccessDenied(error) {
 /** The HTTP status of a failed AWS call, when there was an answer. */
 function httpStatus(error) {
     return shape(error).$metadata?.httpStatusCode;
+}
+/** The input error for a CodeDeploy action the workflow's role may not take, with the fix. */
+function deniedError(action, error) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Access denied to codedeploy:${action} (${errorName(error)}). Grant it to the role this workflow assumes (see the README's IAM policy).`);
 }
 
 
@@ -44454,6 +44305,180 @@ function gitHubRevisionOfDeployment(info) {
     if (info.revision?.revisionType !== 'GitHub' || !location?.repository || !location.commitId)
         return undefined;
     return { repository: location.repository, commitId: location.commitId };
+}
+
+
+/***/ }),
+
+/***/ 7798:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ bucketNameProblem),
+/* harmony export */   DR: () => (/* binding */ outsideRoots),
+/* harmony export */   P_: () => (/* binding */ keyPrefixProblem),
+/* harmony export */   Pp: () => (/* binding */ parseRevision),
+/* harmony export */   fR: () => (/* binding */ bundlePathProblem),
+/* harmony export */   ux: () => (/* binding */ within)
+/* harmony export */ });
+/* unused harmony export realLocation */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _s3_location_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8016);
+/**
+ * Where a run's bundle comes from and goes to, checked before anything is written: the bucket's
+ * name, the key prefix (nothing that S3 keeps literally while other tools resolve it, nothing
+ * that breaks a log line or an output), the path inputs (inside the workspace, links followed;
+ * the bundle's file may also go to the runner's temp directory) and the file the bundle is written
+ * to (outside the source, in a directory that exists, replacing nothing but a bundle).
+ */
+
+
+
+/** S3 bucket naming rules (general purpose buckets). */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    return undefined;
+}
+/** The longest object key S3 takes, in UTF-8 bytes. */
+const KEY_LIMIT = 1024;
+/** What the bundle adds after the prefix: `<sha256>.tar.gz` at the longest. */
+const KEY_SUFFIX = 64 + '.tar.gz'.length;
+/**
+ * Why a key prefix (normalised, ending in `/`) cannot be used: S3 keeps `.` and `..` segments
+ * as they are while other tools resolve them, so the outputs would name another object than the
+ * one written; control characters end up in outputs and logs.
+ */
+function keyPrefixProblem(prefix) {
+    if (prefix.startsWith('/'))
+        return 'it must not start with /';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix))
+        return 'it must not hold control characters (newlines, tabs, …)';
+    const segments = prefix.split('/').slice(0, -1);
+    if (segments.some(s => s === '.' || s === '..'))
+        return "it must not hold a '.' or '..' segment";
+    const bytes = Buffer.byteLength(prefix);
+    if (bytes + KEY_SUFFIX > KEY_LIMIT) {
+        return `it is ${bytes} bytes long, and with the bundle's name the key must fit S3's ${KEY_LIMIT} bytes (at most ${KEY_LIMIT - KEY_SUFFIX})`;
+    }
+    return undefined;
+}
+/** Whether `candidate` is `root` or below it (both absolute, as written). */
+function within(root, candidate) {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(root, candidate);
+    return rel === '' || (!rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && rel !== '..' && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel));
+}
+/**
+ * Where `candidate` (absolute) really is, links followed: its real path, or for a path that does
+ * not exist (yet), the real path of its nearest existing ancestor with the rest appended.
+ */
+function realLocation(candidate) {
+    let rest = '';
+    for (let at = candidate;; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
+        try {
+            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(at), rest);
+        }
+        catch {
+            if (node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at) === at)
+                return candidate;
+            rest = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(at), rest);
+        }
+    }
+}
+/**
+ * Why `candidate` (absolute) is not inside one of `roots`, as written or once links are
+ * followed; undefined when it is inside one both ways.
+ */
+function outsideRoots(candidate, roots) {
+    if (!roots.some(root => within(root, candidate)))
+        return `it is ${candidate}`;
+    const real = realLocation(candidate);
+    if (!roots.some(root => within(realLocation(root), real)))
+        return `it resolves through a link to ${real}`;
+    return undefined;
+}
+/** The first bytes of every bundle type: zip (a local header, or the end record of an empty zip), gzip. */
+const BUNDLE_MAGIC = [
+    Buffer.from('PK\x03\x04', 'latin1'),
+    Buffer.from('PK\x05\x06', 'latin1'),
+    Buffer.from([0x1f, 0x8b])
+];
+/** Whether the file at `file` holds a zip, a gzip (tgz) or a tar, judged by its first bytes. */
+function looksLikeBundle(file) {
+    const head = Buffer.alloc(512);
+    let read = 0;
+    let fd;
+    try {
+        fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(file, 'r');
+        read = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, head, 0, head.length, 0);
+    }
+    catch {
+        return false;
+    }
+    finally {
+        if (fd !== undefined)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+    if (read === 0)
+        return true; // an empty file (a bundle cut short, a placeholder): nothing to lose
+    if (BUNDLE_MAGIC.some(magic => head.subarray(0, magic.length).equals(magic)))
+        return true;
+    return read >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
+}
+/**
+ * Why the bundle cannot be written to `file` (absolute), or undefined: it lies inside the source,
+ * links followed, so the bundle would package itself; its directory does not exist; or a file is
+ * there already that is not a bundle (a zip, tgz or tar), which the bundle would replace.
+ */
+function bundlePathProblem(source, file) {
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file);
+    const stats = (p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p, { throwIfNoEntry: false });
+    if (!stats(dir)?.isDirectory())
+        return `its directory ${dir} does not exist. Create it in an earlier step (mkdir -p), or write the bundle to an existing directory such as the runner's temp directory`;
+    const existing = stats(file);
+    if (existing?.isDirectory())
+        return `${file} is a directory. Give a file name, e.g. ${node_path__WEBPACK_IMPORTED_MODULE_1___default().join(file, 'bundle.zip')}`;
+    if (within(source, file) || within(realLocation(source), realLocation(file)))
+        return `it is inside the source directory ${source}, so the bundle would package itself. Write it outside the source, e.g. under the runner's temp directory (\${{ runner.temp }}/bundle.zip), or from a terminal next to the source (../bundle.zip)`;
+    if (existing && !existing.isFile())
+        return `${file} exists and is not a regular file, so it is not replaced. Choose another file name`;
+    if (existing && !looksLikeBundle(file))
+        return `${file} exists and is not a bundle (zip, tgz or tar), so it is not replaced. Remove it in an earlier step, or choose another file name`;
+    return undefined;
+}
+/** Parses `s3://bucket/key` into a revision; the bundle type comes from the key's extension. */
+function parseRevision(raw, eTag, version, problems) {
+    const location = (0,_s3_location_js__WEBPACK_IMPORTED_MODULE_2__/* .parseS3Url */ .F$)(raw);
+    if (!location) {
+        problems.push(`Invalid revision '${raw}'. Expected s3://bucket/key, e.g. s3://my-bucket/app/1f2e3d.zip (or github:owner/repo@<commit SHA> for a commit in GitHub).`);
+        return undefined;
+    }
+    const { bucket, key } = location;
+    const bucketProblem = bucketNameProblem(bucket);
+    if (bucketProblem)
+        problems.push(`Invalid bucket '${bucket}' in revision: ${bucketProblem}. Expected s3://<bucket>/<key> with the bucket's S3 name, e.g. s3://my-bucket/app/1f2e3d.zip.`);
+    const bundleType = (0,_s3_location_js__WEBPACK_IMPORTED_MODULE_2__/* .bundleTypeOfKey */ .Jx)(key);
+    if (!bundleType) {
+        problems.push(`Cannot tell the bundle type of revision '${raw}'. Its key must end in .zip, .tar.gz, .tgz or .tar.`);
+        return undefined;
+    }
+    const revision = { bucket, key, bundleType };
+    if (eTag)
+        revision.eTag = (0,_s3_location_js__WEBPACK_IMPORTED_MODULE_2__/* .unquoteETag */ .XA)(eTag);
+    if (version)
+        revision.version = version;
+    return revision;
 }
 
 
