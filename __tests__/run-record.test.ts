@@ -139,7 +139,8 @@ describe('the summary and the outputs of the same run agree', () => {
     expect(run.outputs['rollback-status']).toBe('Succeeded')
     expect(world.calls('StopDeployment', id).map(c => c.input.autoRollbackEnabled)).toEqual([true])
     expect(await world.installed('timeout', 'srv/app/version.txt')).toBe('1')
-  })
+    // Two deployments, a stop and a rollback in real time: more than the default 60 s on a loaded runner.
+  }, 180_000)
 
   it('wait: false: the id, the console link and "not waited for"', async () => {
     const run = await deploy('nowait', release('1', 'sleep 1'), { wait: 'false' })
